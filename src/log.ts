@@ -1,0 +1,85 @@
+/**
+ * Logs go to stderr; stdout carries results only. Three formats: a live progress line on a TTY,
+ * plain lines otherwise, JSON lines for schedulers (`--log-format json`).
+ */
+export type LogFormat = 'text' | 'json';
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  /** Transient progress; overwritten in place on a TTY, a plain line elsewhere (throttled by the caller). */
+  progress(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LoggerOptions {
+  format?: LogFormat;
+  verbose?: boolean;
+  quiet?: boolean;
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Strings that must never be printed (tokens, keys); replaced by "***". */
+  secrets?: string[];
+  /** Clock for JSON timestamps; injected so tests can pin it. */
+  now?: () => Date;
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const stream = opts.stream ?? process.stderr;
+  const format = opts.format ?? 'text';
+  const secrets = opts.secrets ?? [];
+  const now = opts.now ?? (() => new Date());
+  const tty = format === 'text' && Boolean(stream.isTTY);
+  let progressShown = false;
+
+  const clearProgress = () => {
+    if (progressShown) {
+      stream.write('\r\x1b[K');
+      progressShown = false;
+    }
+  };
+
+  const emit = (level: Level | 'progress', msg: string, fields?: Record<string, unknown>) => {
+    if (level === 'debug' && !opts.verbose) return;
+    if (opts.quiet && (level === 'info' || level === 'progress' || level === 'debug')) return;
+    if (format === 'json') {
+      const line = JSON.stringify({ time: now().toISOString(), level, msg, ...fields });
+      stream.write(redact(line, secrets) + '\n');
+      return;
+    }
+    const extra = fields && Object.keys(fields).length
+      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      : '';
+    const text = redact(msg + extra, secrets);
+    if (level === 'progress') {
+      if (tty) {
+        stream.write('\r\x1b[K' + text.slice(0, 200));
+        progressShown = true;
+      } else {
+        stream.write(`secsli: ${text}\n`);
+      }
+      return;
+    }
+    clearProgress();
+    const prefix = level === 'info' ? 'secsli: ' : `secsli: ${level}: `;
+    stream.write(prefix + text + '\n');
+  };
+
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    progress: (m, f) => emit('progress', m, f),
+  };
+}
+
+/** A logger that drops everything (tests, library use). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, progress() {} };
