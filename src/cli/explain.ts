@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { EXIT } from '../errors.js';
+import { collectAndScore, unknownAsset } from '../pipeline.js';
+import { renderExplain } from '../report/explain.js';
+import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type CollectFlags, type Io } from './options.js';
+
+export function registerExplain(program: Command, io: Io, setExit: (n: number) => void): void {
+  addCollectOptions(program.command('explain').argument('<asset>', 'asset id from assets.yaml').description('show why one asset scores what it scores'))
+    .option('--limit <n>', 'findings to list one by one', (v) => Number.parseInt(v, 10), 50)
+    .addHelpText('after', `
+Example:
+  $ secsli explain payments-api --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
+
+Every counted finding is listed with severity × likelihood × context × exposure; the
+contributions add up to the asset's risk. Writes nothing; exit code as for score (3 when PARTIAL).`)
+    .action(async (assetId: string, flags: CollectFlags & { limit: number }) => {
+      const log = loggerFor(flags, io);
+      const { inventory, result } = await collectAndScore(collectOptions(flags, io, log));
+      const asset = result.assets.find((a) => a.asset.id === assetId);
+      if (!asset) throw unknownAsset(assetId, inventory);
+      io.stdout.write(renderExplain(result, asset, { limit: flags.limit }));
+      setExit(result.partial ? exitCodeFor(result) : EXIT.OK);
+    });
+}

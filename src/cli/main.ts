@@ -1,0 +1,87 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, SecsliError } from '../errors.js';
+import { redact } from '../log.js';
+import { toolVersion } from '../package-root.js';
+import { runScore } from '../pipeline.js';
+import { registerExplain } from './explain.js';
+import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { registerValidate } from './validate.js';
+
+/**
+ * argv → command → exit code. The only place that decides exit codes (the bin sets process.exitCode).
+ * Exit codes: 0 ok; 1 an asset at the --fail-on level; 2 usage/configuration; 3 a source failed or
+ * was incomplete (report written, marked PARTIAL); 70 internal error.
+ */
+
+function registerScore(program: Command, io: Io, setExit: (n: number) => void): void {
+  const cmd = addCollectOptions(program.command('score').description('collect findings, score every asset, write a report folder'))
+    .option('-o, --out <dir>', 'parent folder for run folders', 'reports')
+    .option('--asset <id>', 'score and report only this asset')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
+    .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
+    .addHelpText('after', `
+Examples:
+  $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
+  $ secsli score --config assets.yaml --fail-on breached --log-format json     # scheduled job, live APIs
+
+Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
+2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean }) => {
+    const log = loggerFor(flags, io);
+    const { runDir, result } = await runScore({
+      ...collectOptions(flags, io, log),
+      out: flags.out,
+      ...(flags.asset ? { asset: flags.asset } : {}),
+      ...(flags.saveRaw ? { saveRaw: true } : {}),
+    });
+    const n = (s: string) => result.assets.filter((a) => a.status === s).length;
+    log.info(
+      `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
+    );
+    io.stdout.write(runDir + '\n');
+    setExit(exitCodeFor(result, flags.failOn));
+  });
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exit: number = EXIT.OK;
+  const setExit = (n: number) => {
+    exit = n;
+  };
+  const program = new Command('secsli')
+    .description('Risk SLIs per declared asset, from AWS Security Hub findings and GitHub Dependabot alerts')
+    .version(toolVersion())
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerScore(program, io, setExit);
+  registerExplain(program, io, setExit);
+  registerValidate(program, io, setExit);
+  program.commands.forEach((c) => c.exitOverride());
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: Io): number {
+  const secrets = secretsFrom(io.env);
+  const say = (s: string) => io.stderr.write(redact(s, secrets) + '\n');
+  if (e instanceof CommanderError) {
+    // help and version "errors" are successes; commander already printed its message.
+    return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  }
+  if (e instanceof SecsliError) {
+    say(`secsli: error: ${e.message}`);
+    if (e.hint) say(`hint: ${e.hint}`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  say(`secsli: internal error: ${err?.stack ?? String(e)}`);
+  say('This is a bug in secsli; please report it with the command you ran.');
+  return EXIT.INTERNAL;
+}
+

@@ -1,0 +1,101 @@
+import { Command, Option } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { SOURCES, type Source } from '../model/finding.js';
+import type { FromFile } from '../pipeline.js';
+import type { ScoreResult } from '../scoring/types.js';
+
+/** What every command shares: I/O handles, collect flags, and the exit-code rules. */
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** The wall clock, read only when --as-of is not given. */
+  now: () => Date;
+}
+
+export const FAIL_ON = ['breached', 'at-risk', 'unknown'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** Which statuses trip each --fail-on level. */
+const FAILING: Record<FailOn, readonly string[]> = {
+  breached: ['BREACHED'],
+  'at-risk': ['BREACHED', 'AT RISK'],
+  unknown: ['BREACHED', 'AT RISK', 'UNKNOWN'],
+};
+
+export function exitCodeFor(result: ScoreResult, failOn?: FailOn): number {
+  if (result.partial) return EXIT.SOURCE;
+  if (failOn && result.assets.some((a) => FAILING[failOn].includes(a.status))) return EXIT.FAIL_ON;
+  return EXIT.OK;
+}
+
+export function parseAsOf(value: string | undefined, now: () => Date): Date {
+  if (value === undefined) return now();
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
+    throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time`, 'Example: --as-of 2026-11-27T00:00:00Z');
+  }
+  return new Date(t);
+}
+
+export function parseFrom(values: string[] | undefined): FromFile[] {
+  return (values ?? []).map((v) => {
+    const eq = v.indexOf('=');
+    const source = v.slice(0, eq) as Source;
+    if (eq < 1 || !SOURCES.includes(source) || eq === v.length - 1) {
+      throw new UsageError(`--from "${v}": expected SOURCE=FILE with SOURCE one of ${SOURCES.join(', ')}`, 'Example: --from securityhub=exports/findings.json');
+    }
+    return { source, file: v.slice(eq + 1) };
+  });
+}
+
+/** Options shared by every command that collects and scores. */
+export function addCollectOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'inventory file', 'assets.yaml')
+    .option('--as-of <time>', 'score as of this ISO 8601 time (default: now); fixes every date for reproducible reports')
+    .option('--from <source=file>', 'read exported findings instead of calling the APIs (repeatable; sources: securityhub, dependabot)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--kev <file>', 'CISA KEV catalog JSON (default: policy.kev, else the bundled snapshot)')
+    .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'only warnings and errors on stderr')
+    .option('-v, --verbose', 'debug logs on stderr');
+}
+
+export interface CollectFlags {
+  config: string;
+  asOf?: string;
+  from?: string[];
+  kev?: string;
+  logFormat: 'text' | 'json';
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function secretsFrom(env: NodeJS.ProcessEnv): string[] {
+  return ['GITHUB_TOKEN', 'GH_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID']
+    .map((k) => env[k])
+    .filter((v): v is string => typeof v === 'string' && v.length >= 4);
+}
+
+export function loggerFor(flags: CollectFlags, io: Io): Logger {
+  return createLogger({
+    format: flags.logFormat,
+    quiet: Boolean(flags.quiet),
+    verbose: Boolean(flags.verbose),
+    stream: io.stderr,
+    secrets: secretsFrom(io.env),
+  });
+}
+
+export function collectOptions(flags: CollectFlags, io: Io, log: Logger) {
+  return {
+    configPath: flags.config,
+    asOf: parseAsOf(flags.asOf, io.now),
+    from: parseFrom(flags.from),
+    env: io.env,
+    log,
+    ...(flags.kev ? { kevPath: flags.kev } : {}),
+  };
+}

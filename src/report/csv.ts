@@ -1,0 +1,131 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Finding } from '../model/finding.js';
+import type { AssetResult, ExclusionReason, ScoreResult } from '../scoring/types.js';
+import { day, neutraliseCsv, round } from './format.js';
+
+/**
+ * The CSV reports. Column order is part of the contract (README "Report columns"); add columns
+ * only at the end. Strings are neutralised against formula injection; numbers are emitted as numbers.
+ */
+
+type Cell = string | number | boolean | undefined | null;
+
+function toCsv(headers: readonly string[], rows: Cell[][]): string {
+  return stringify([headers as string[], ...rows], {
+    cast: {
+      string: (v) => neutraliseCsv(v),
+      number: (v) => String(v),
+      boolean: (v) => (v ? 'true' : 'false'),
+    },
+    record_delimiter: '\n',
+  });
+}
+
+export const ASSET_COLUMNS = [
+  'asset_id', 'owner', 'criticality', 'exposure', 'status', 'risk', 'budget', 'budget_used_pct',
+  'remediation_sli_pct', 'remediation_target_pct', 'coverage', 'open_critical', 'open_high', 'open_medium',
+  'open_low', 'open_info', 'overdue', 'open_threats', 'risk_change', 'status_reasons',
+] as const;
+
+export function coverageText(a: AssetResult): string {
+  if (a.coverage.length === 0) return 'none expected';
+  return a.coverage.map((c) => `${c.source}:${c.status}${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''}`).join(' ');
+}
+
+export function renderAssetsCsv(r: ScoreResult): string {
+  return toCsv(
+    ASSET_COLUMNS,
+    r.assets.map((a) => [
+      a.asset.id, a.asset.owner, a.asset.criticality, a.asset.exposure, a.status,
+      round(a.risk), a.budget, round(a.budgetUsed * 100, 1),
+      a.remediation.sli === null ? '' : round(a.remediation.sli * 100, 1), round(a.remediation.target * 100, 1),
+      coverageText(a),
+      a.openBySeverity.critical, a.openBySeverity.high, a.openBySeverity.medium, a.openBySeverity.low, a.openBySeverity.info,
+      a.overdue, a.openThreats,
+      a.previousRisk === undefined ? '' : round(a.risk - a.previousRisk),
+      a.statusReasons.join('; '),
+    ]),
+  );
+}
+
+export const FINDING_COLUMNS = [
+  'asset_id', 'finding_id', 'source', 'product', 'kind', 'severity', 'title', 'status', 'counted', 'excluded_reason',
+  'cvss', 'epss_percentile', 'known_exploited', 'exploit_available', 'fix_available',
+  'severity_points', 'severity_basis', 'likelihood', 'likelihood_basis', 'context', 'context_basis',
+  'finding_risk', 'exposure', 'contribution', 'first_seen', 'closed_at', 'age_days', 'sla_days', 'due', 'overdue',
+  'cves', 'ghsa', 'control_id', 'packages', 'account', 'region', 'resource', 'repo', 'manifest', 'scope',
+  'matched_by', 'ambiguous', 'url',
+] as const;
+
+export function exclusionText(e: ExclusionReason | undefined): string {
+  if (!e) return '';
+  switch (e.kind) {
+    case 'closed': return `closed (${e.status})`;
+    case 'passed-control': return 'control passed';
+    case 'excepted': return `exception ${e.exceptionId}`;
+    case 'duplicate': return `duplicate of ${e.of}`;
+  }
+}
+
+export function renderFindingsCsv(r: ScoreResult): string {
+  const rows: Cell[][] = [];
+  const assets = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
+  for (const a of assets) {
+    for (const s of a.findings) {
+      const f = s.finding;
+      rows.push([
+        a.asset.id, f.id, f.source, f.product, f.kind, f.severity, f.title, f.status, s.excluded === undefined,
+        exclusionText(s.excluded),
+        f.cvss?.score, f.epss ? round(f.epss.percentile, 5) : '', s.knownExploited, f.exploitAvailable,
+        f.fixAvailable === undefined ? '' : f.fixAvailable,
+        round(s.factors.severityPoints, 4), s.factors.severityBasis, round(s.factors.likelihood, 4), s.factors.likelihoodBasis,
+        s.factors.context, s.factors.contextBasis, round(s.factors.risk, 4), s.exposure, round(s.contribution, 4),
+        day(f.firstSeen), day(f.closedAt), round(s.ageDays, 1), s.slaDays, day(s.dueAt), s.overdue,
+        f.cves.join(' '), f.ghsa, f.controlId, f.packages.join(' '),
+        f.aws?.accountId, f.aws?.region, f.aws?.resources.map((x) => x.id).join(' '),
+        f.github?.repo, f.github?.manifestPath, f.github?.scope,
+        s.matchedBy, s.ambiguous, f.url,
+      ]);
+    }
+  }
+  return toCsv(FINDING_COLUMNS, rows);
+}
+
+export const UNMAPPED_COLUMNS = [
+  'source', 'account_or_repo', 'open_findings', 'critical', 'high', 'medium', 'low', 'info', 'resource_types',
+  'example_resource', 'example_finding_id',
+] as const;
+
+export interface UnmappedGroup {
+  source: string;
+  key: string;
+  findings: Finding[];
+}
+
+/** Inventory gaps: open findings nobody claims, grouped by AWS account or repository. */
+export function groupUnmapped(unmapped: readonly Finding[]): UnmappedGroup[] {
+  const groups = new Map<string, UnmappedGroup>();
+  for (const f of unmapped) {
+    const key = f.aws?.accountId ?? f.github?.repo ?? '(unknown)';
+    const id = `${f.source}\u0000${key}`;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { source: f.source, key, findings: [] }));
+    g.findings.push(f);
+  }
+  return [...groups.values()].sort((a, b) => b.findings.length - a.findings.length || (a.source + a.key < b.source + b.key ? -1 : 1));
+}
+
+export function renderUnmappedCsv(r: ScoreResult): string {
+  return toCsv(
+    UNMAPPED_COLUMNS,
+    groupUnmapped(r.unmapped).map((g) => {
+      const count = (s: string) => g.findings.filter((f) => f.severity === s).length;
+      const types = [...new Set(g.findings.flatMap((f) => f.aws?.resources.map((x) => x.type) ?? []))].sort();
+      const first = g.findings[0]!;
+      return [
+        g.source, g.key, g.findings.length, count('critical'), count('high'), count('medium'), count('low'), count('info'),
+        types.join(' '), first.aws?.resources[0]?.id ?? first.github?.manifestPath ?? '', first.id,
+      ];
+    }),
+  );
+}

@@ -1,0 +1,72 @@
+import type { AssetResult, ScoreResult, ScoredFinding } from '../scoring/types.js';
+import { exclusionText } from './csv.js';
+import { fixed, pct } from './format.js';
+
+/**
+ * `secsli explain <asset>`: every number of one asset traced to the findings and weights that
+ * made it. Plain text for a terminal; control characters in outside text are made visible.
+ */
+
+const clean = (s: string, max = 100) => {
+  const t = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+};
+
+function factorLine(s: ScoredFinding): string {
+  const f = s.factors;
+  return `${fixed(f.severityPoints, 3)} (${f.severityBasis}) × ${fixed(f.likelihood, 3)} (${f.likelihoodBasis}) × ${fixed(f.context, 2)} (${f.contextBasis}) × exposure ${s.exposure}`;
+}
+
+export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: number } = {}): string {
+  const limit = opts.limit ?? 50;
+  const counted = a.findings.filter((s) => s.excluded === undefined);
+  const excluded = a.findings.filter((s) => s.excluded !== undefined);
+  const L: string[] = [];
+  L.push(`${a.asset.id} — ${a.status}${r.partial ? ' (PARTIAL run)' : ''}   as of ${r.asOf}, policy ${r.policyHash}`);
+  L.push(`owner ${a.asset.owner}, criticality ${a.asset.criticality} (budget ${a.budget}), exposure ${a.asset.exposure} (×${a.exposure})`);
+  for (const reason of a.statusReasons) L.push(`  because: ${reason}`);
+  L.push('');
+  L.push(`Risk SLI  R = exposure × Σ risk(f) = ${a.exposure} × ${fixed(a.risk / (a.exposure || 1), 4)} = ${fixed(a.risk, 4)}`);
+  L.push(`          budget used = ${fixed(a.risk, 4)} / ${a.budget} = ${pct(a.budgetUsed)} (SLO: ≤ 100 %)`);
+  L.push('');
+  L.push(`Counted findings (${counted.length}), heaviest first — contribution = severity × likelihood × context × exposure:`);
+  let shown = 0;
+  let sum = 0;
+  for (const s of counted) {
+    sum += s.contribution;
+    if (shown++ >= limit) continue;
+    L.push(`  ${fixed(s.contribution, 4).padStart(9)}  ${s.finding.severity.padEnd(8)} ${clean(s.finding.title)}`);
+    L.push(`             = ${factorLine(s)}`);
+    L.push(`             ${s.finding.id}${s.overdue ? `  OVERDUE (${Math.floor(s.ageDays)} d > SLA ${s.slaDays} d)` : `  age ${Math.floor(s.ageDays)} d, SLA ${s.slaDays} d`}`);
+  }
+  if (counted.length > limit) {
+    const rest = counted.slice(limit).reduce((t, s) => t + s.contribution, 0);
+    L.push(`  ${fixed(rest, 4).padStart(9)}  …${counted.length - limit} more findings (--limit to show them)`);
+  }
+  L.push(`  ${'─'.repeat(9)}`);
+  L.push(`  ${fixed(sum, 4).padStart(9)}  total = R`);
+  L.push('');
+  const rem = a.remediation;
+  L.push(`Remediation SLI = risk-weighted share within SLA (open now, or closed in the last ${r.policy.remediationWindowDays} days)`);
+  L.push(`          = ${fixed(rem.good, 4)} / ${fixed(rem.valid, 4)} = ${pct(rem.sli)}  (target ${pct(rem.target)})`);
+  const late = a.findings.filter((s) => s.remediation && !s.remediation.withinSla);
+  for (const s of late.slice(0, 10)) L.push(`  outside SLA: ${s.finding.id} (${s.finding.severity}, ${Math.floor(s.ageDays)} d > ${s.slaDays} d, weight ${fixed(s.remediation!.weight, 3)})`);
+  if (late.length > 10) L.push(`  …and ${late.length - 10} more outside SLA`);
+  L.push('');
+  L.push('Coverage:');
+  if (a.coverage.length === 0) L.push('  no sources expected (the asset has no aws or github selectors)');
+  for (const c of a.coverage) L.push(`  ${c.source}: ${c.status}${c.reasons.length ? ' — ' + c.reasons.join('; ') : ''}`);
+  if (excluded.length) {
+    L.push('');
+    const groups = new Map<string, number>();
+    for (const s of excluded) {
+      const key = s.excluded!.kind === 'closed' ? exclusionText(s.excluded) : s.excluded!.kind === 'excepted' ? exclusionText(s.excluded) : s.excluded!.kind;
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    L.push(`Not counted (${excluded.length}): ` + [...groups.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', '));
+    for (const s of excluded.filter((x) => x.excluded!.kind === 'duplicate' || x.excluded!.kind === 'excepted').slice(0, 10)) {
+      L.push(`  ${s.finding.id}: ${exclusionText(s.excluded)}`);
+    }
+  }
+  return L.join('\n') + '\n';
+}

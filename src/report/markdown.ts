@@ -1,0 +1,200 @@
+import type { AssetResult, ScoreResult } from '../scoring/types.js';
+import { canonicalJson } from '../scoring/policy.js';
+import { groupUnmapped } from './csv.js';
+import { bar, day, fixed, mdCell, mdLink, mdTable, pct } from './format.js';
+
+/** report.md: a pure renderer. Same result → same bytes. */
+
+const TOP_RISKS = 15;
+const LIST_LIMIT = 25;
+
+export function renderMarkdown(r: ScoreResult, meta: { toolVersion: string; previousRun?: string }): string {
+  const out: string[] = [];
+  out.push(`# secsli risk report — ${r.asOf}`, '');
+  if (r.partial) {
+    out.push(
+      '> **PARTIAL RUN** — at least one source failed or was cut short. Assets that depend on it are UNKNOWN;',
+      '> their numbers are a lower bound, not a measurement.',
+      '',
+    );
+  }
+  out.push(...summary(r, meta), '');
+  out.push('## Assets (worst first)', '', assetTable(r.assets), '');
+  out.push('### Risk budget used', '', budgetChart(r.assets), '');
+  out.push(...topRisks(r), '');
+  out.push(...threats(r), '');
+  out.push(...owners(r), '');
+  out.push(...coverageGaps(r), '');
+  out.push(...exceptions(r), '');
+  out.push(...inventoryGaps(r), '');
+  out.push(...rejected(r), '');
+  out.push(...sources(r), '');
+  out.push(...policy(r, meta), '');
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function summary(r: ScoreResult, meta: { previousRun?: string }): string[] {
+  const count = (s: string) => r.assets.filter((a) => a.status === s).length;
+  const open = r.assets.reduce((n, a) => n + a.findings.filter((s) => s.excluded === undefined).length, 0);
+  return [
+    '## Summary',
+    '',
+    `- **${r.assets.length} assets**: ${count('BREACHED')} BREACHED, ${count('UNKNOWN')} UNKNOWN, ${count('AT RISK')} AT RISK, ${count('OK')} OK.`,
+    `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected.`,
+    `- Run: ${r.partial ? '**PARTIAL**' : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
+    meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
+  ];
+}
+
+function sevCounts(a: AssetResult): string {
+  const o = a.openBySeverity;
+  return `${o.critical}/${o.high}/${o.medium}/${o.low}`;
+}
+
+function delta(a: AssetResult): string {
+  if (a.previousRisk === undefined) return 'new';
+  const d = a.risk - a.previousRisk;
+  return Math.abs(d) < 0.005 ? '0' : `${d > 0 ? '+' : '−'}${fixed(Math.abs(d))}`;
+}
+
+function assetTable(assets: AssetResult[]): string {
+  return mdTable(
+    ['Asset', 'Owner', 'Criticality', 'Exposure', 'Status', 'Risk / budget', 'Budget used', 'Remediation SLI (target)', 'Coverage', 'Open C/H/M/L', 'Overdue', 'Δ risk'],
+    assets.map((a) => [
+      `**${mdCell(a.asset.id)}**`, mdCell(a.asset.owner), a.asset.criticality, a.asset.exposure, `**${a.status}**`,
+      `${fixed(a.risk)} / ${a.budget}`, pct(a.budgetUsed), `${pct(a.remediation.sli)} (${pct(a.remediation.target)})`,
+      a.coverage.length === 0 ? 'n/a' : a.coverage.map((c) => `${c.source} ${c.status === 'covered' ? '✓' : '✗'}`).join(', '),
+      sevCounts(a), String(a.overdue), delta(a),
+    ]),
+    ['l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
+  );
+}
+
+/** A text bar chart: it reads faster than the table, renders anywhere, and stays deterministic. */
+function budgetChart(assets: AssetResult[]): string {
+  const rows = [...assets].sort((a, b) => b.budgetUsed - a.budgetUsed || (a.asset.id < b.asset.id ? -1 : 1));
+  const max = Math.max(1, ...rows.map((a) => a.budgetUsed));
+  const width = Math.max(...rows.map((a) => a.asset.id.length), 5);
+  const lines = rows.map((a) => {
+    const marker = a.budgetUsed > 1 ? ' ◀ over budget' : '';
+    return `${a.asset.id.padEnd(width)} │${bar(a.budgetUsed, max, 40).padEnd(40)}│ ${pct(a.budgetUsed).padStart(8)}${marker}`;
+  });
+  const scale = `${''.padEnd(width)} └${'─'.repeat(Math.round(40 / max) - 1)}┴ 100 % of budget`;
+  return ['```text', ...lines, scale, '```'].join('\n');
+}
+
+function topRisks(r: ScoreResult): string[] {
+  const all = r.assets.flatMap((a) => a.findings.filter((s) => s.contribution > 0));
+  all.sort((a, b) => b.contribution - a.contribution || (a.finding.id + a.assetId < b.finding.id + b.assetId ? -1 : 1));
+  if (all.length === 0) return ['## Top risks', '', 'No open findings count against any asset.'];
+  return [
+    '## Top risks',
+    '',
+    mdTable(
+      ['#', 'Asset', 'Finding', 'Severity', 'Why it weighs', 'Points', 'Age / SLA'],
+      all.slice(0, TOP_RISKS).map((s, i) => [
+        String(i + 1), mdCell(s.assetId), mdLink(s.finding.title, s.finding.url), s.finding.severity,
+        mdCell(`${s.factors.severityBasis} × ${s.factors.likelihoodBasis} × ${s.factors.contextBasis} × exposure ${s.exposure}`),
+        fixed(s.contribution), `${Math.floor(s.ageDays)} d / ${s.slaDays} d${s.overdue ? ' **overdue**' : ''}`,
+      ]),
+      ['r', 'l', 'l', 'l', 'l', 'r', 'r'],
+    ),
+  ];
+}
+
+function threats(r: ScoreResult): string[] {
+  const open = r.assets.flatMap((a) => a.findings.filter((s) => s.excluded === undefined && s.finding.kind === 'threat'));
+  const head = ['## Open threat detections', ''];
+  if (open.length === 0) return [...head, 'None: no open threat detection on a declared asset.'];
+  return [
+    ...head,
+    'Threat detections are evidence that something is happening now, not weaknesses: look at these first.',
+    '',
+    mdTable(['Asset', 'Detection', 'Severity', 'First seen'], open.map((s) => [mdCell(s.assetId), mdLink(s.finding.title, s.finding.url), s.finding.severity, day(s.finding.firstSeen)])),
+  ];
+}
+
+function owners(r: ScoreResult): string[] {
+  const by = new Map<string, AssetResult[]>();
+  for (const a of r.assets) by.set(a.asset.owner, [...(by.get(a.asset.owner) ?? []), a]);
+  const rows = [...by.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([owner, list]) => {
+    const n = (s: string) => list.filter((a) => a.status === s).length;
+    return [
+      mdCell(owner), String(list.length), String(n('BREACHED')), String(n('AT RISK')), String(n('UNKNOWN')),
+      fixed(list.reduce((t, a) => t + a.risk, 0)), String(list.reduce((t, a) => t + a.overdue, 0)),
+      list.filter((a) => a.status !== 'OK').map((a) => mdCell(a.asset.id)).join(', ') || '—',
+    ];
+  });
+  return ['## By owner', '', mdTable(['Owner', 'Assets', 'Breached', 'At risk', 'Unknown', 'Risk', 'Overdue', 'Needs attention'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])];
+}
+
+function coverageGaps(r: ScoreResult): string[] {
+  const gaps = r.assets.flatMap((a) => a.coverage.filter((c) => c.status === 'gap').map((c) => [mdCell(a.asset.id), c.source, mdCell(c.reasons.join('; '), 400)]));
+  if (gaps.length === 0) return ['## Coverage gaps', '', 'None: every source each asset expects answered for it.'];
+  return ['## Coverage gaps', '', 'These assets could not be fully measured; their status is UNKNOWN unless already BREACHED.', '', mdTable(['Asset', 'Source', 'Why'], gaps)];
+}
+
+function exceptions(r: ScoreResult): string[] {
+  if (r.exceptions.length === 0) return ['## Exceptions', '', 'No risk acceptances declared.'];
+  const order = { expired: 0, expiring: 1, active: 2 } as const;
+  const rows = [...r.exceptions]
+    .sort((a, b) => order[a.state] - order[b.state] || (a.exception.id < b.exception.id ? -1 : 1))
+    .map((e) => [
+      mdCell(e.exception.id), mdCell(e.exception.asset), mdCell(Object.entries(e.exception.match).map(([k, v]) => `${k}=${v}`).join(', ')),
+      e.state === 'expired' ? '**expired** (no longer applies)' : e.state === 'expiring' ? '**expiring soon**' : 'active',
+      mdCell(e.exception.expires ?? 'none'), String(e.matched), mdCell(e.exception.approvedBy ?? ''), mdCell(e.exception.reason),
+    ]);
+  return ['## Exceptions', '', mdTable(['Id', 'Asset', 'Matches', 'State', 'Expires', 'Findings accepted', 'Approved by', 'Reason'], rows)];
+}
+
+function inventoryGaps(r: ScoreResult): string[] {
+  const head = ['## Inventory gaps (unmapped findings)', ''];
+  const groups = groupUnmapped(r.unmapped);
+  const amb = r.ambiguous.length
+    ? ['', `**${r.ambiguous.length} finding(s) are claimed by several assets at the same specificity** and count against each:`, '',
+       ...r.ambiguous.slice(0, LIST_LIMIT).map((a) => `- ${mdCell(a.finding.id)} → ${a.assetIds.map((x) => mdCell(x)).join(', ')}`)]
+    : [];
+  if (groups.length === 0) return [...head, 'None: every open finding maps to a declared asset.', ...amb];
+  return [
+    ...head,
+    `${r.unmapped.length} open finding(s) belong to no declared asset. Declare the accounts or repositories below, or confirm they are out of scope.`,
+    '',
+    mdTable(['Source', 'Account / repository', 'Open', 'Critical', 'High'], groups.map((g) => [
+      g.source, mdCell(g.key), String(g.findings.length),
+      String(g.findings.filter((f) => f.severity === 'critical').length), String(g.findings.filter((f) => f.severity === 'high').length),
+    ]), ['l', 'l', 'r', 'r', 'r']),
+    ...amb,
+  ];
+}
+
+function rejected(r: ScoreResult): string[] {
+  if (r.rejected.length === 0) return ['## Rejected records', '', 'None.'];
+  return [
+    '## Rejected records', '', `${r.rejected.length} record(s) could not be read or normalized; everything else was scored.`, '',
+    mdTable(['Source', 'Where', 'Id', 'Reason'], r.rejected.slice(0, LIST_LIMIT).map((x) => [
+      x.source, mdCell(`${x.origin}${x.line ? `:${x.line}` : ''}${x.record ? ` record ${x.record}` : ''}`), mdCell(x.nativeId ?? ''), mdCell(x.reason, 300),
+    ])),
+    ...(r.rejected.length > LIST_LIMIT ? ['', `…and ${r.rejected.length - LIST_LIMIT} more (all are in snapshot.json).`] : []),
+  ];
+}
+
+function sources(r: ScoreResult): string[] {
+  return ['## Sources', '', mdTable(['Source', 'From', 'Complete', 'Records', 'Findings', 'Rejected', 'Problems'], r.sources.map((s) => [
+    s.source, mdCell(s.describe), s.complete ? 'yes' : '**no**', String(s.records), String(s.findings), String(s.rejected), mdCell(s.problems.join('; '), 400),
+  ]), ['l', 'l', 'l', 'r', 'r', 'r', 'l'])];
+}
+
+function policy(r: ScoreResult, meta: { toolVersion: string }): string[] {
+  return [
+    '## Policy in force',
+    '',
+    `Hash \`${r.policyHash}\` (covers every weight below and the KEV catalog version). secsli ${mdCell(meta.toolVersion)}; KEV: ${mdCell(r.kev.origin)}, version ${mdCell(r.kev.version)}.`,
+    '',
+    '```json',
+    JSON.stringify(JSON.parse(canonicalJson(r.policy)), null, 2),
+    '```',
+    '',
+    `Scoring: finding risk = severity points × likelihood × context; asset risk = exposure × Σ finding risk. See \`secsli explain <asset>\` for every number.`,
+  ];
+}
+

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Asset } from '../inventory/schema.js';
+import { canonicalJson } from '../scoring/policy.js';
+import type { ScoreResult } from '../scoring/types.js';
+import { exclusionText, groupUnmapped } from './csv.js';
+
+/**
+ * snapshot.json: the run in machine form, and the record history/trends read. Readers must
+ * accept every earlier schemaVersion; bump it only with a reader for the old shape.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
+export function assetDefinitionHash(a: Asset): string {
+  const { id, owner, criticality, exposure, aws, github } = a;
+  return createHash('sha256').update(canonicalJson({ id, owner, criticality, exposure, aws, github })).digest('hex').slice(0, 12);
+}
+
+export function buildSnapshot(r: ScoreResult, meta: { toolVersion: string; inventoryFile: string; previousRun?: string }) {
+  const byId = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
+  const count = (s: string) => r.assets.filter((a) => a.status === s).length;
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    tool: { name: 'secsli', version: meta.toolVersion },
+    asOf: r.asOf,
+    partial: r.partial,
+    previousRun: meta.previousRun ?? null,
+    policyHash: r.policyHash,
+    policy: r.policy,
+    kev: r.kev,
+    inventory: { file: meta.inventoryFile },
+    sources: r.sources,
+    summary: {
+      assets: r.assets.length,
+      byStatus: { BREACHED: count('BREACHED'), UNKNOWN: count('UNKNOWN'), 'AT RISK': count('AT RISK'), OK: count('OK') },
+      findings: r.totalFindings,
+      unmapped: r.unmapped.length,
+      ambiguous: r.ambiguous.length,
+      rejected: r.rejected.length,
+    },
+    assets: byId.map((a) => ({
+      id: a.asset.id,
+      owner: a.asset.owner,
+      criticality: a.asset.criticality,
+      exposure: a.asset.exposure,
+      definitionHash: assetDefinitionHash(a.asset),
+      status: a.status,
+      statusReasons: a.statusReasons,
+      risk: a.risk,
+      budget: a.budget,
+      budgetUsed: a.budgetUsed,
+      previousRisk: a.previousRisk ?? null,
+      remediation: a.remediation,
+      coverage: a.coverage,
+      openBySeverity: a.openBySeverity,
+      overdue: a.overdue,
+      openThreats: a.openThreats,
+      findings: [...a.findings]
+        .sort((x, y) => (x.finding.id < y.finding.id ? -1 : 1))
+        .map((s) => ({
+          id: s.finding.id,
+          source: s.finding.source,
+          kind: s.finding.kind,
+          severity: s.finding.severity,
+          title: s.finding.title,
+          status: s.finding.status,
+          closeReason: s.finding.closeReason ?? null,
+          counted: s.excluded === undefined,
+          excluded: s.excluded ?? null,
+          excludedText: exclusionText(s.excluded),
+          risk: s.factors.risk,
+          contribution: s.contribution,
+          knownExploited: s.knownExploited,
+          firstSeen: s.finding.firstSeen,
+          closedAt: s.finding.closedAt ?? null,
+          slaDays: s.slaDays,
+          overdue: s.overdue,
+          cves: s.finding.cves,
+          url: s.finding.url ?? null,
+        })),
+    })),
+    unmapped: groupUnmapped(r.unmapped).map((g) => ({ source: g.source, key: g.key, open: g.findings.length, findingIds: g.findings.map((f) => f.id) })),
+    ambiguous: r.ambiguous.map((a) => ({ findingId: a.finding.id, assetIds: a.assetIds })),
+    exceptions: r.exceptions.map((e) => ({ id: e.exception.id, asset: e.exception.asset, match: e.exception.match, state: e.state, expires: e.exception.expires ?? null, matched: e.matched, reason: e.exception.reason })),
+    rejected: r.rejected,
+  };
+}
+export type Snapshot = ReturnType<typeof buildSnapshot>;
+
+export function renderSnapshot(r: ScoreResult, meta: Parameters<typeof buildSnapshot>[1]): string {
+  return JSON.stringify(buildSnapshot(r, meta), null, 2) + '\n';
+}
