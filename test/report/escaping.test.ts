@@ -1,0 +1,76 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { renderAssetsCsv, renderFindingsCsv } from '../../src/report/csv.js';
+import { mdCell, mdLink, neutraliseCsv } from '../../src/report/format.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { makeAsset, makeFinding, scoreWith } from '../builders.js';
+
+const HOSTILE = [
+  '=HYPERLINK("http://evil.example","click")',
+  '+cmd|\' /C calc\'!A0',
+  '-2+3',
+  '@SUM(A1:A2)',
+  '\tleading tab',
+  '\rleading CR',
+  'pipe | in | title',
+  '<script>alert(1)</script>',
+  'line\nbreak',
+  '[link](javascript:alert(1))',
+];
+
+describe('CSV formula injection', () => {
+  it.each(HOSTILE.slice(0, 6))('neutralises %j', (v) => {
+    expect(neutraliseCsv(v).startsWith("'")).toBe(true);
+  });
+
+  it('keeps hostile titles intact but inert in findings.csv, and the file parses back', () => {
+    const fs = HOSTILE.map((title) => makeFinding({ title, packages: [title.toLowerCase()] }));
+    const csv = renderFindingsCsv(scoreWith(fs, [makeAsset()]));
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(HOSTILE.length);
+    for (const row of rows) {
+      expect(row.title).not.toMatch(/^[=+\-@\t\r]/);
+      expect(row.packages).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    expect(rows.map((r) => r.title.replace(/^'/, '')).sort()).toEqual([...HOSTILE].sort());
+  });
+
+  it('does not mangle negative numbers it wrote itself', () => {
+    const r = scoreWith([], [makeAsset()], { previousRisk: new Map([['app', 3.5]]) });
+    const rows = parse(renderAssetsCsv(r), { columns: true }) as Record<string, string>[];
+    expect(rows[0]!.risk_change).toBe('-3.5');
+  });
+});
+
+describe('Markdown escaping', () => {
+  it.each(HOSTILE)('a cell never breaks the table or injects HTML: %j', (v) => {
+    const cell = mdCell(v);
+    expect(cell).not.toMatch(/(^|[^\\])\|/);
+    expect(cell).not.toMatch(/[<>\n\r]/);
+    expect(cell).not.toMatch(/(^|[^\\])\[/);
+  });
+
+  it('only links plain http(s) URLs', () => {
+    expect(mdLink('x', 'javascript:alert(1)')).toBe('x');
+    expect(mdLink('x', 'https://github.com/acme/app/security/dependabot/1')).toBe('[x](https://github.com/acme/app/security/dependabot/1)');
+    expect(mdLink('x', 'https://a.example/ (evil)')).toBe('x');
+  });
+
+  it('cuts a 1 MB title in report.md (the CSV keeps it whole)', () => {
+    const title = 'A'.repeat(1024 * 1024);
+    const r = scoreWith([makeFinding({ title, severity: 'critical' })], [makeAsset()]);
+    const md = renderMarkdown(r, { toolVersion: 'test' });
+    expect(md.length).toBeLessThan(50_000);
+    expect(renderFindingsCsv(r)).toContain(title);
+  });
+
+  it('renders hostile titles in report.md without raw HTML or broken rows', () => {
+    const fs = HOSTILE.map((title) => makeFinding({ title, severity: 'critical' }));
+    const md = renderMarkdown(scoreWith(fs, [makeAsset({ exposure: 'internet' })]), { toolVersion: 'test' });
+    expect(md).not.toContain('<script>');
+    for (const line of md.split('\n').filter((l) => l.startsWith('|'))) {
+      const cells = line.replace(/\\\|/g, '').split('|').length;
+      expect(cells).toBeGreaterThan(2);
+    }
+  });
+});
