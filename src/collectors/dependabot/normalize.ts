@@ -1,0 +1,187 @@
+/**
+ * Dependabot alert (repository, organization or enterprise listing) → Finding. Pure: no I/O, no clock.
+ *
+ * Old alerts lack `epss`, `cvss_severities`, `relationship` and `classification`; GitHub sends
+ * numbers as strings at times ("0.16001e0") and "not scored" as CVSS 0 with no vector.
+ */
+import { z } from 'zod';
+import type { Cvss, DependencyScope, Epss, FindingStatus, Severity } from '../../model/finding.js';
+import { cvesIn, cvssVersionOf, isoTime, reject, toNumber, zodReason, type NormalizeResult } from '../read/normalize-result.js';
+
+const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+const optStr = opt(z.string().nullable());
+const cvssSchema = opt(z.looseObject({ score: z.unknown(), vector_string: optStr }).nullable());
+const packageSchema = opt(z.looseObject({ ecosystem: optStr, name: optStr }));
+
+const alertSchema = z.looseObject({
+  number: z.number().int().positive(),
+  state: z.string(),
+  html_url: optStr,
+  url: optStr,
+  created_at: z.string(),
+  updated_at: z.string(),
+  repository: opt(z.looseObject({ full_name: optStr }).nullable()),
+  dependency: opt(z.looseObject({ package: packageSchema, manifest_path: optStr, scope: optStr })),
+  security_advisory: z.looseObject({
+    ghsa_id: optStr,
+    cve_id: optStr,
+    summary: optStr,
+    severity: optStr,
+    classification: optStr,
+    cvss: cvssSchema,
+    cvss_severities: opt(z.looseObject({ cvss_v3: cvssSchema, cvss_v4: cvssSchema }).nullable()),
+    epss: opt(z.looseObject({ percentage: z.unknown(), percentile: z.unknown() }).nullable()),
+    identifiers: opt(z.array(z.looseObject({ type: optStr, value: optStr }))),
+  }),
+  security_vulnerability: opt(
+    z.looseObject({
+      package: packageSchema,
+      severity: optStr,
+      first_patched_version: opt(z.looseObject({ identifier: optStr }).nullable()),
+    }).nullable(),
+  ),
+  fixed_at: optStr,
+  dismissed_at: optStr,
+  auto_dismissed_at: optStr,
+  dismissed_reason: optStr,
+});
+type Alert = z.infer<typeof alertSchema>;
+
+const STATES: Record<string, FindingStatus> = { open: 'open', fixed: 'fixed', dismissed: 'dismissed', auto_dismissed: 'dismissed' };
+const SEVERITIES: Record<string, Severity> = { critical: 'critical', high: 'high', medium: 'medium', moderate: 'medium', low: 'low' };
+
+export function normalizeDependabotAlert(raw: unknown): NormalizeResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return reject('record is not an object');
+  const parsed = alertSchema.safeParse(raw);
+  const guessRepo = repoOf(raw as Partial<Alert>);
+  const rawNumber = (raw as { number?: unknown }).number;
+  const nativeGuess = guessRepo && typeof rawNumber === 'number' ? `${guessRepo}#${rawNumber}` : undefined;
+  if (!parsed.success) return reject(zodReason(parsed.error), nativeGuess);
+  const a = parsed.data;
+  const repo = repoOf(a);
+  if (!repo) return reject('cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N');
+  const nativeId = `${repo}#${a.number}`;
+
+  const status = STATES[a.state];
+  if (!status) return reject(`state must be one of open, fixed, dismissed, auto_dismissed; got ${JSON.stringify(a.state)}`, nativeId);
+  const adv = a.security_advisory;
+  const vuln = a.security_vulnerability ?? undefined;
+  const severity = SEVERITIES[adv.severity?.toLowerCase() ?? ''] ?? SEVERITIES[vuln?.severity?.toLowerCase() ?? ''];
+  if (!severity) return reject(`security_advisory.severity must be low, medium, high or critical; got ${JSON.stringify(adv.severity ?? null)}`, nativeId);
+  const firstSeen = isoTime(a.created_at);
+  const updatedAt = isoTime(a.updated_at);
+  if (!firstSeen) return reject(`created_at is not a timestamp: ${JSON.stringify(a.created_at)}`, nativeId);
+  if (!updatedAt) return reject(`updated_at is not a timestamp: ${JSON.stringify(a.updated_at)}`, nativeId);
+
+  const pkg = a.dependency?.package ?? vuln?.package ?? undefined;
+  const cvss = bestCvss(adv);
+  const epss = epssOf(adv.epss);
+  const malware = adv.classification?.toLowerCase() === 'malware';
+  const ghsa = adv.ghsa_id ?? adv.identifiers?.find((i) => i.type === 'GHSA')?.value ?? undefined;
+  const cves = cvesIn([adv.cve_id, ...(adv.identifiers ?? []).filter((i) => i.type?.toUpperCase() === 'CVE').map((i) => i.value)]);
+  const closedAt = closedAtOf(a, updatedAt);
+  // Unknown scope (null, or alerts recorded before GitHub sent it) counts as runtime: never under-weigh.
+  const scope: DependencyScope = a.dependency?.scope === 'development' ? 'development' : 'runtime';
+
+  return {
+    ok: true,
+    finding: {
+      id: `dependabot:${nativeId}`,
+      source: 'dependabot',
+      nativeId,
+      kind: 'vulnerability',
+      title: adv.summary || ghsa || cves[0] || `Dependabot alert #${a.number}`,
+      severity,
+      ...(cvss ? { cvss } : {}),
+      ...(epss ? { epss } : {}),
+      // A malicious package is exploitation by definition: whoever installed it ran the attacker's code.
+      knownExploited: malware,
+      exploitAvailable: malware,
+      ...(vuln ? { fixAvailable: Boolean(vuln.first_patched_version?.identifier) } : {}),
+      cves,
+      ...(ghsa ? { ghsa } : {}),
+      packages: pkg?.name ? [pkg.name.toLowerCase()] : [],
+      status,
+      ...(a.state === 'auto_dismissed' ? { closeReason: 'auto_dismissed' } : a.state === 'dismissed' && a.dismissed_reason ? { closeReason: a.dismissed_reason } : {}),
+      firstSeen,
+      updatedAt,
+      ...(closedAt ? { closedAt } : {}),
+      product: 'Dependabot',
+      github: {
+        repo,
+        ...(a.dependency?.manifest_path ? { manifestPath: a.dependency.manifest_path } : {}),
+        ...(pkg?.name ? { package: pkg.name } : {}),
+        ...(pkg?.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
+        scope,
+      },
+      ...(a.html_url ? { url: a.html_url } : {}),
+    },
+  };
+}
+
+/** "owner/name", lower-cased: `repository.full_name` (org/enterprise listings), else parsed from `html_url` or the API `url`. */
+function repoOf(a: Partial<Alert>): string | undefined {
+  const full = typeof a.repository?.full_name === 'string' ? a.repository.full_name : undefined;
+  if (full && /^[^/\s]+\/[^/\s]+$/.test(full)) return full.toLowerCase();
+  for (const [url, re] of [
+    [a.html_url, /\/([^/]+)\/([^/]+)\/security\/dependabot\/\d+\/?$/],
+    [a.url, /\/repos\/([^/]+)\/([^/]+)\/dependabot\/alerts\/\d+\/?$/],
+  ] as const) {
+    if (typeof url !== 'string') continue;
+    let path: string;
+    try {
+      path = new URL(url).pathname; // any host: github.com or a GHES server
+    } catch {
+      continue;
+    }
+    const m = re.exec(path);
+    if (m) return `${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`.toLowerCase();
+  }
+  return undefined;
+}
+
+type AdvisoryCvss = { score?: unknown; vector_string?: string | null | undefined } | null | undefined;
+
+/** CVSS v4, then v3, then the legacy `cvss`; a score of 0 (or null) with no vector means "not scored". */
+function bestCvss(adv: Alert['security_advisory']): Cvss | undefined {
+  const candidates: [AdvisoryCvss, string][] = [
+    [adv.cvss_severities?.cvss_v4, '4.0'],
+    [adv.cvss_severities?.cvss_v3, '3.x'],
+    [adv.cvss, 'unknown'],
+  ];
+  for (const [c, fallbackVersion] of candidates) {
+    const score = toNumber(c?.score);
+    const vector = c?.vector_string || undefined;
+    if (score === undefined || score < 0 || score > 10 || (score === 0 && !vector)) continue;
+    return { score, version: cvssVersionOf(vector) ?? fallbackVersion, ...(vector ? { vector } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * GitHub documents both values as 0–100 but sends 0–1 (even as strings: "0.16001e0"). A value above 1
+ * can only be a percentage and is divided by 100. Both are needed: the model requires a percentile.
+ */
+function epssOf(epss: { percentage?: unknown; percentile?: unknown } | null | undefined): Epss | undefined {
+  const scale = (v: unknown) => {
+    const n = toNumber(v);
+    if (n === undefined || n < 0 || n > 100) return undefined;
+    return n > 1 ? n / 100 : n;
+  };
+  const probability = scale(epss?.percentage);
+  const percentile = scale(epss?.percentile);
+  return probability === undefined || percentile === undefined ? undefined : { probability, percentile };
+}
+
+function closedAtOf(a: Alert, updatedAt: string): string | undefined {
+  switch (a.state) {
+    case 'fixed':
+      return isoTime(a.fixed_at) ?? updatedAt;
+    case 'dismissed':
+      return isoTime(a.dismissed_at) ?? updatedAt;
+    case 'auto_dismissed':
+      return isoTime(a.auto_dismissed_at) ?? isoTime(a.dismissed_at) ?? updatedAt;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Offline collector: one exported file (`aws securityhub get-findings` output, `gh api --paginate`
+ * output, JSON arrays, NDJSON) streamed record by record into the sink.
+ */
+import { stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Source } from '../model/finding.js';
+import { FILE_EXPECTATIONS } from './read/expect.js';
+import { readJsonRecords, type ReadOptions } from './read/records.js';
+import type { Collector, RecordSink, SourceStatus } from './types.js';
+
+/** The input file cannot be opened: a usage error (exit 2), carrying the fs error's `code` (ENOENT, EISDIR, EACCES). */
+export class InputFileError extends UsageError {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'Check the path given to --from (or `file:` under sources in assets.yaml).', options);
+  }
+}
+
+const PROGRESS_EVERY = 10_000;
+
+/**
+ * Reads `path` as an export of `source`. Bad content never throws: unreadable records become rejects,
+ * a file that is not JSON, of the wrong shape or truncated makes the status incomplete with a
+ * coverage gap. Throws InputFileError only when the file cannot be opened at all.
+ */
+export function createFileCollector(source: Source, path: string, readOptions: Omit<ReadOptions, 'expect'> = {}): Collector {
+  return {
+    source,
+    describe: `file ${path}`,
+    async collect(sink: RecordSink, log: Logger): Promise<SourceStatus> {
+      await ensureReadable(path);
+      const problems: string[] = [];
+      let records = 0;
+      try {
+        for await (const ev of readJsonRecords(path, { ...readOptions, expect: FILE_EXPECTATIONS[source] })) {
+          switch (ev.kind) {
+            case 'record':
+              records++;
+              sink.record(ev.value, { origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}) });
+              if (records % PROGRESS_EVERY === 0) log.progress(`${path}: ${records} records read`);
+              break;
+            case 'error':
+              if (ev.record !== undefined) {
+                sink.reject({ origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}), reason: ev.message });
+              }
+              if (ev.fatal) {
+                problems.push(ev.message);
+                log.error(ev.message);
+              } else {
+                log.debug(`${path}: ${ev.message}`);
+              }
+              break;
+            case 'note':
+              log.warn(ev.message);
+              break;
+            case 'end':
+              log.debug(`${path}: ${ev.records} record(s), ${ev.shape}`);
+              break;
+          }
+        }
+      } catch (err) {
+        throw toInputFileError(path, err);
+      }
+      const complete = problems.length === 0;
+      return {
+        source,
+        origins: [path],
+        complete,
+        problems,
+        coverage: [
+          complete
+            ? { source, scope: {}, status: 'covered' }
+            : { source, scope: {}, status: 'gap', reason: problems.join('; ') },
+        ],
+        records,
+      };
+    },
+  };
+}
+
+async function ensureReadable(path: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(path)).isFile();
+  } catch (err) {
+    throw toInputFileError(path, err);
+  }
+  if (!isFile) throw new InputFileError(path, 'EISDIR', `${path}: not a file`);
+}
+
+function toInputFileError(path: string, err: unknown): Error {
+  const { code, path: errPath } = (err ?? {}) as NodeJS.ErrnoException;
+  // Only the input file's own errors are usage errors; anything else (a sink bug) goes up unchanged.
+  if (!code || (errPath !== undefined && errPath !== path)) return err instanceof Error ? err : new Error(String(err));
+  const what = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'not a file' : code;
+  return new InputFileError(path, code, `${path}: ${what}`, { cause: err });
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { Finding, Severity } from '../../model/finding.js';
+
+/** What a normalizer returns: a Finding, or why the record was rejected (with its native id when one could be read). */
+export type NormalizeResult = { ok: true; finding: Finding } | { ok: false; reason: string; nativeId?: string };
+
+export const reject = (reason: string, nativeId?: string): NormalizeResult =>
+  nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId };
+
+/** zod issues as short reasons: "missing Id", "Resources[0].Type: expected string, received number". */
+export function zodReason(error: z.ZodError): string {
+  const reasons = error.issues.slice(0, 3).map((issue) => {
+    const path = formatPath(issue.path);
+    if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `missing ${path}`;
+    if (!issue.message.startsWith('Invalid')) return issue.message; // a custom message says it all
+    return `${path || 'record'}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  });
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return reasons.join('; ') + more;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+}
+
+/** A timestamp the source gave, as UTC ISO-8601 (`…Z`), so strings sort and compare as times; undefined if unparseable. */
+export function isoTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export const CVE_RE = /CVE-\d{4}-\d{4,}/gi;
+
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** Upper-cased CVE ids found in the strings. */
+export function cvesIn(values: Iterable<string | null | undefined>): string[] {
+  const out: string[] = [];
+  for (const v of values) if (v) for (const m of v.matchAll(CVE_RE)) out.push(m[0].toUpperCase());
+  return sortedUnique(out);
+}
+
+/** 0–100 → label, by Security Hub's bands (0 info, 1–39 low, 40–69 medium, 70–89 high, 90–100 critical). */
+export function severityFromScore100(n: number): Severity {
+  if (n >= 90) return 'critical';
+  if (n >= 70) return 'high';
+  if (n >= 40) return 'medium';
+  if (n >= 1) return 'low';
+  return 'info';
+}
+
+/** A number, or a numeric string such as GitHub's "0.16001e0"; undefined otherwise. */
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** CVSS version from a vector ("CVSS:3.1/…" → "3.1"; a v2 vector has no prefix). */
+export function cvssVersionOf(vector: string | null | undefined): string | undefined {
+  if (!vector) return undefined;
+  const m = /^CVSS:(\d+(?:\.\d+)?)\//i.exec(vector);
+  if (m) return m[1];
+  return /^\(?AV:[LAN]\/AC:[HML]\/Au:/.test(vector) ? '2.0' : undefined;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { createFileCollector, InputFileError } from '../../src/collectors/file.js';
+import { normalizeAsff } from '../../src/collectors/securityhub/normalize.js';
+import { normalizeDependabotAlert } from '../../src/collectors/dependabot/normalize.js';
+import { EXIT } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import { fixturePath, loadFixture, memorySink, tempFiles, variant } from './helpers.js';
+
+const files = tempFiles();
+const alerts = loadFixture<Record<string, unknown>[]>('dependabot/example-dependabot-alerts-for-repository.json');
+const control = loadFixture<Record<string, any>>('securityhub/asff-sample-control-finding-fsbp.aws-docs.json');
+
+function recordingLogger() {
+  const lines: string[] = [];
+  const log: Logger = {
+    debug: () => {},
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+    progress: () => {},
+  };
+  return { log, lines };
+}
+
+describe('createFileCollector', () => {
+  it('pushes every record of a readable file with its origin, and covers the source', async () => {
+    const path = fixturePath('securityhub/getfindings-response-inspector-ecr.cloud-custodian-placebo.json');
+    const collector = createFileCollector('securityhub', path);
+    expect(collector).toMatchObject({ source: 'securityhub', describe: `file ${path}` });
+    const { sink, records, rejects } = memorySink();
+    const status = await collector.collect(sink, recordingLogger().log);
+    expect(status).toEqual({ source: 'securityhub', origins: [path], complete: true, problems: [], coverage: [{ source: 'securityhub', scope: {}, status: 'covered' }], records: 1 });
+    expect(records[0]?.where).toEqual({ origin: path, record: 1, line: 6 });
+    expect(rejects).toEqual([]);
+  });
+
+  it('rejects a bad NDJSON line and stays complete', async () => {
+    const path = files.write('alerts.ndjson', [JSON.stringify(alerts[0]), '{oops', JSON.stringify(alerts[1])].join('\n') + '\n');
+    const { sink, records, rejects } = memorySink();
+    const status = await createFileCollector('dependabot', path).collect(sink, recordingLogger().log);
+    expect(status).toMatchObject({ complete: true, records: 2, problems: [] });
+    expect(records.map((r) => r.where)).toEqual([{ origin: path, record: 1, line: 1 }, { origin: path, record: 3, line: 3 }]);
+    expect(rejects).toEqual([{ origin: path, record: 2, line: 2, reason: expect.stringMatching(/^line 2 is not valid JSON/) }]);
+  });
+
+  it('keeps what came before a truncation, rejects the cut record and reports a gap', async () => {
+    const text = JSON.stringify(alerts, null, 2);
+    const path = files.write('cut.json', text.slice(0, text.length - 200));
+    const { sink, records, rejects } = memorySink();
+    const { log, lines } = recordingLogger();
+    const status = await createFileCollector('dependabot', path).collect(sink, log);
+    expect(records).toHaveLength(1);
+    expect(rejects).toMatchObject([{ origin: path, record: 2, reason: expect.stringContaining('truncated') }]);
+    expect(status.complete).toBe(false);
+    expect(status.problems).toHaveLength(1);
+    expect(status.problems[0]).toContain(`${path}: the file ends inside record 2`);
+    expect(status.coverage).toEqual([{ source: 'dependabot', scope: {}, status: 'gap', reason: status.problems[0] }]);
+    expect(lines).toEqual([`error ${status.problems[0]}`]);
+  });
+
+  it.each([
+    ['not JSON', 'sh.yaml', 'Findings:\n  - Id: x\n', 'not JSON'],
+    ['the wrong source', 'sh.json', JSON.stringify({ Findings: [control], NextToken: null }), 'found an object with keys Findings, NextToken'],
+  ])('never throws for %s: incomplete, with the reason', async (_name, name, text, reason) => {
+    const path = files.write(name, text);
+    const { sink, records } = memorySink();
+    const status = await createFileCollector('dependabot', path).collect(sink, recordingLogger().log);
+    expect(records).toEqual([]);
+    expect(status).toMatchObject({ complete: false, records: 0, coverage: [{ status: 'gap' }] });
+    expect(status.problems[0]).toContain(reason);
+  });
+
+  it('warns about an empty file but counts it as read', async () => {
+    const path = files.write('empty.json', '');
+    const { log, lines } = recordingLogger();
+    const status = await createFileCollector('securityhub', path).collect(memorySink().sink, log);
+    expect(status).toMatchObject({ complete: true, records: 0, coverage: [{ status: 'covered' }] });
+    expect(lines).toEqual([`warn ${path} is empty: no records read`]);
+  });
+
+  it.each([
+    ['a missing file', () => `${files.dir}/nope.json`, 'ENOENT', 'no such file'],
+    ['a folder', () => files.dir, 'EISDIR', 'not a file'],
+  ])('throws a usage error for %s', async (_name, where, code, what) => {
+    const path = where();
+    const err = await createFileCollector('securityhub', path).collect(memorySink().sink, recordingLogger().log).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect(err).toMatchObject({ code, path, message: `${path}: ${what}`, exitCode: EXIT.USAGE });
+  });
+
+  it('feeds the normalizers end to end: good records become findings, bad ones rejects', async () => {
+    const bad = variant(control, (r) => (r.Resources = []));
+    const path = files.write('mixed.json', JSON.stringify({ Findings: [control, bad, { Id: 'x', SchemaVersion: '2018-10-08' }] }));
+    const { sink, records } = memorySink();
+    await createFileCollector('securityhub', path).collect(sink, recordingLogger().log);
+    const results = records.map((r) => normalizeAsff(r.raw));
+    expect(results.map((r) => (r.ok ? r.finding.controlId : r.reason))).toEqual([
+      'CloudTrail.2',
+      'Resources must be a non-empty array',
+      'missing AwsAccountId; missing Title; missing UpdatedAt (and 1 more)',
+    ]);
+    const dependabot = await (async () => {
+      const m = memorySink();
+      await createFileCollector('dependabot', fixturePath('dependabot/example-dependabot-alerts-for-organization.json')).collect(m.sink, recordingLogger().log);
+      return m.records.map((r) => normalizeDependabotAlert(r.raw));
+    })();
+    expect(dependabot.every((r) => r.ok)).toBe(true);
+  });
+});
