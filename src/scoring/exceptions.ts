@@ -1,5 +1,6 @@
-import picomatch from 'picomatch';
+import { compileGlob, type Glob, type GlobKind } from '../inventory/glob.js';
 import type { RiskException } from '../inventory/schema.js';
+import { exceptionExpiresAt } from '../inventory/validate.js';
 import type { Finding } from '../model/finding.js';
 
 /**
@@ -9,11 +10,9 @@ import type { Finding } from '../model/finding.js';
 
 const DAY = 86_400_000;
 
-/** The instant an exception stops applying: the end of its expiry day, UTC. */
+/** The instant an exception stops applying (shared with validate, so both agree on what expired). */
 export function expiryInstant(ex: RiskException): number | undefined {
-  if (!ex.expires) return undefined;
-  const t = Date.parse(ex.expires);
-  return /^\d{4}-\d{2}-\d{2}$/.test(ex.expires) ? t + DAY : t;
+  return ex.expires ? exceptionExpiresAt(ex.expires).getTime() : undefined;
 }
 
 export function exceptionState(ex: RiskException, now: Date, warnDays: number): 'active' | 'expiring' | 'expired' {
@@ -23,14 +22,12 @@ export function exceptionState(ex: RiskException, now: Date, warnDays: number): 
   return end - now.getTime() <= warnDays * DAY ? 'expiring' : 'active';
 }
 
-const globCache = new Map<string, (s: string) => boolean>();
-function glob(pattern: string): (s: string) => boolean {
-  let m = globCache.get(pattern);
-  if (!m) {
-    m = picomatch(pattern, { nocase: true, dot: true, bash: true });
-    globCache.set(pattern, m);
-  }
-  return m;
+const globCache = new Map<string, Glob>();
+function glob(pattern: string, kind: GlobKind): Glob {
+  const key = `${kind}\u0000${pattern}`;
+  let g = globCache.get(key);
+  if (!g) globCache.set(key, (g = compileGlob(pattern, kind)));
+  return g;
 }
 
 export function exceptionMatches(ex: RiskException, f: Finding): boolean {
@@ -41,12 +38,12 @@ export function exceptionMatches(ex: RiskException, f: Finding): boolean {
   if (m.findingId && f.id !== m.findingId) return false;
   if (m.package && !f.packages.includes(m.package.toLowerCase())) return false;
   if (m.resource) {
-    const g = glob(m.resource);
-    if (!f.aws?.resources.some((r) => g(r.id))) return false;
+    const g = glob(m.resource, 'arn');
+    if (!f.aws?.resources.some((r) => g.test(r.id))) return false;
   }
   if (m.repo) {
-    const g = glob(m.repo);
-    if (!f.github || !g(f.github.repo)) return false;
+    const g = glob(m.repo, 'repo');
+    if (!f.github || !g.test(f.github.repo)) return false;
   }
   return true;
 }

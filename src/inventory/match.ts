@@ -1,0 +1,189 @@
+/**
+ * Mapping findings to assets (assets.yaml selectors).
+ *
+ * AWS findings (`finding.aws`):
+ * - `aws.accounts` restricts the asset to findings whose account (`finding.aws.accountId`, not the
+ *   account inside a resource ARN) is listed; it is ANDed with the asset's other aws selectors.
+ *   An asset with only `accounts` claims every finding in them.
+ * - When the asset lists any of `resources`, `tags` or `resourceTypes`, a finding is claimed only if at
+ *   least one of them matches at least one of the finding's resources (`finding.aws.resources`).
+ *   - `resources`: an exact resource id (ARN), or an ARN glob (see glob.ts). In an ARN glob `*` stays
+ *     inside one field of the `arn:partition:service:region:account:` header, and inside one
+ *     `/`-separated segment of the resource part; `**` crosses `/`. So
+ *     `arn:aws:ecs:*:111122223333:service/payments/*` matches `…:service/payments/api` but not
+ *     `…:service/payments/api/extra`; write `service/payments/**` for that. ARNs are case-sensitive.
+ *   - `tags`: every listed key is present on the resource with an equal value; a value may be a glob
+ *     (in tag values `*` also matches `/`). Keys and values are case-sensitive, as in AWS.
+ *   - `resourceTypes`: ASFF types such as `AwsEcsService`, globs allowed, case-insensitive.
+ * - Specificity, highest first: an exact ARN > an ARN glob (more literal characters first) > tags
+ *   (more tags first, then more literal characters in their values) > resourceTypes (exact before
+ *   glob) > account only.
+ *
+ * GitHub findings (`finding.github.repo`, "owner/name"): `github.repos` globs, case-insensitive;
+ * an exact name beats any glob; between globs, more literal characters win. `*` does not cross `/`.
+ *
+ * Each asset is scored by its most specific matching selector. The best score wins; if several
+ * assets tie at it the finding is ambiguous and `assetIds` lists all of them (sorted by id), with
+ * `matchedBy` naming the selector of the first. No match: `assetIds: []` (unmapped).
+ * `matchedBy` reads `<selector> <pattern>`, e.g. `aws.resources arn:aws:ecs:*:111122223333:service/payments/*`,
+ * `aws.tags Env=prod,Service=payments`, `github.repos acme/payments-*`.
+ *
+ * Cost: the inventory is compiled once into indexes: account → assets; exact ARNs, repos and
+ * types in maps; ARN globs bucketed by their service and account fields, then filed in a trie by
+ * the literal start of their resource part; tag selectors by one literal key=value pair (or by key
+ * and value prefix); repo and type globs in a trie by their literal prefix. Matching a finding
+ * only tries the globs whose literal parts fit it, so its cost does not grow with the number of
+ * assets; only globs that start with a wildcard (a repo glob whose owner is `*`,
+ * `arn:aws:*:*:*:…`) are tried against every finding.
+ */
+import type { Finding } from '../model/finding.js';
+import { compileGlob, type Glob } from './glob.js';
+import { PrefixTrie, push, trieFor } from './prefix-trie.js';
+import type { Inventory, MatchResult, Matcher } from './types.js';
+
+const rank = (cls: number, sub: number) => cls * 1_000_000 + Math.min(Math.max(sub, 0), 999_999);
+const CLASS = { exact: 5, glob: 4, tags: 3, resourceType: 2, account: 1 } as const;
+
+interface Entry {
+  asset: number;
+  rank: number;
+  by: string;
+}
+interface GlobEntry extends Entry {
+  glob: Glob;
+}
+interface TagEntry extends Entry {
+  tags: Array<[string, Glob]>;
+}
+
+const GLOB_CHARS = /[*?[\]{}\\]/;
+
+interface ArnParts {
+  /** `service\0account`, each `*` when it is not a plain literal. */
+  key: string;
+  /** Everything after the fifth `:`. */
+  resource: string;
+}
+
+/** Splits an ARN (or an ARN glob) for indexing; undefined when it is not `arn:` with six parts. */
+function arnParts(arn: string, isGlob: boolean): ArnParts | undefined {
+  if (!arn.startsWith('arn:')) return undefined;
+  let at = -1;
+  for (let n = 0; n < 5; n++) {
+    at = arn.indexOf(':', at + 1);
+    if (at < 0) return undefined;
+  }
+  const header = arn.slice(0, at).split(':');
+  // Braces or brackets in the header may hide a `:`; such globs are filed by their plain prefix.
+  if (isGlob && /[[\]{}\\]/.test(arn.slice(0, at))) return undefined;
+  const literal = (s: string) => (isGlob && GLOB_CHARS.test(s) ? '*' : s);
+  return { key: `${literal(header[2]!)}\u0000${literal(header[4]!)}`, resource: arn.slice(at + 1) };
+}
+
+export function compileInventory(inv: Inventory): Matcher {
+  const ids = inv.assets.map((a) => a.id);
+  const accounts = inv.assets.map((a) => (a.aws?.accounts?.length ? new Set(a.aws.accounts) : undefined));
+  const accountOnly = new Map<string, Entry[]>();
+  const exactArn = new Map<string, Entry[]>();
+  const arnGlobs = new Map<string, PrefixTrie<GlobEntry>>(); // service\0account → by resource-part prefix
+  const otherGlobs = new PrefixTrie<GlobEntry>();
+  const tagPairs = new Map<string, TagEntry[]>(); // key\0value of one literal tag
+  const tagGlobs = new Map<string, PrefixTrie<TagEntry>>(); // key → by value prefix, when no value is literal
+  const typeExact = new Map<string, Entry[]>();
+  const typeGlobs = new PrefixTrie<GlobEntry>();
+  const repoExact = new Map<string, Entry[]>();
+  const repoGlobs = new PrefixTrie<GlobEntry>();
+
+  inv.assets.forEach((a, asset) => {
+    const aws = a.aws ?? {};
+    const resources = aws.resources ?? [];
+    const types = aws.resourceTypes ?? [];
+    const tags = Object.entries(aws.tags ?? {}).sort(([x], [y]) => (x < y ? -1 : 1));
+    if (accounts[asset] && resources.length === 0 && types.length === 0 && tags.length === 0)
+      for (const acct of accounts[asset]) push(accountOnly, acct, { asset, rank: rank(CLASS.account, 0), by: `aws.accounts ${acct}` });
+    for (const pattern of resources) {
+      const glob = compileGlob(pattern, 'arn');
+      const by = `aws.resources ${pattern}`;
+      if (glob.literal) {
+        push(exactArn, glob.literalPrefix, { asset, rank: rank(CLASS.exact, pattern.length), by });
+        continue;
+      }
+      const entry = { asset, rank: rank(CLASS.glob, glob.literalChars), by, glob };
+      const parts = arnParts(pattern, true);
+      if (parts) trieFor(arnGlobs, parts.key).add(compileGlob(parts.resource, 'arn').literalPrefix, entry);
+      else otherGlobs.add(glob.literalPrefix, entry);
+    }
+    if (tags.length > 0) {
+      const compiled = tags.map(([k, v]): [string, Glob] => [k, compileGlob(v, 'tag')]);
+      const literalChars = compiled.reduce((n, [, g]) => n + g.literalChars, 0);
+      const by = `aws.tags ${tags.map(([k, v]) => `${k}=${v}`).join(',')}`;
+      const entry: TagEntry = { asset, rank: rank(CLASS.tags, tags.length * 1000 + Math.min(literalChars, 999)), by, tags: compiled };
+      const [key, value] = compiled.find(([, g]) => g.literal) ?? compiled[0]!;
+      if (value.literal) push(tagPairs, `${key}\0${value.literalPrefix}`, entry);
+      else trieFor(tagGlobs, key).add(value.literalPrefix, entry);
+    }
+    for (const pattern of types) {
+      const glob = compileGlob(pattern, 'type');
+      const by = `aws.resourceTypes ${pattern}`;
+      if (glob.literal) push(typeExact, glob.literalPrefix.toLowerCase(), { asset, rank: rank(CLASS.resourceType, 999_999), by });
+      else typeGlobs.add(glob.literalPrefix.toLowerCase(), { asset, rank: rank(CLASS.resourceType, glob.literalChars), by, glob });
+    }
+    for (const pattern of a.github?.repos ?? []) {
+      const glob = compileGlob(pattern, 'repo');
+      const by = `github.repos ${pattern}`;
+      if (glob.literal) push(repoExact, glob.literalPrefix.toLowerCase(), { asset, rank: rank(CLASS.exact, pattern.length), by });
+      else repoGlobs.add(glob.literalPrefix.toLowerCase(), { asset, rank: rank(CLASS.glob, glob.literalChars), by, glob });
+    }
+  });
+
+  function* repoClaims(repo: string): Iterable<Entry> {
+    const lower = repo.toLowerCase();
+    yield* repoExact.get(lower) ?? [];
+    for (const g of repoGlobs.candidates(lower)) if (g.glob.test(lower)) yield g;
+  }
+
+  function* awsClaims(aws: NonNullable<Finding['aws']>): Iterable<Entry> {
+    yield* accountOnly.get(aws.accountId) ?? [];
+    const inAccount = (e: Entry) => accounts[e.asset]?.has(aws.accountId) ?? true;
+    for (const r of aws.resources) {
+      const candidates: Entry[] = [...(exactArn.get(r.id) ?? [])];
+      const parts = arnParts(r.id, false);
+      if (parts) {
+        const [service, account] = parts.key.split('\0') as [string, string];
+        for (const key of new Set([parts.key, `${service}\0*`, `*\0${account}`, '*\0*']))
+          for (const g of arnGlobs.get(key)?.candidates(parts.resource) ?? []) if (g.glob.test(r.id)) candidates.push(g);
+      }
+      for (const g of otherGlobs.candidates(r.id)) if (g.glob.test(r.id)) candidates.push(g);
+      for (const [k, v] of Object.entries(r.tags)) {
+        for (const t of [...(tagPairs.get(`${k}\0${v}`) ?? []), ...(tagGlobs.get(k)?.candidates(v) ?? [])])
+          if (t.tags.every(([tk, tv]) => r.tags[tk] !== undefined && tv.test(r.tags[tk]))) candidates.push(t);
+      }
+      const type = r.type.toLowerCase();
+      candidates.push(...(typeExact.get(type) ?? []));
+      for (const g of typeGlobs.candidates(type)) if (g.glob.test(type)) candidates.push(g);
+      for (const c of candidates) if (inAccount(c)) yield c;
+    }
+  }
+
+  function match(finding: Finding): MatchResult {
+    const best = new Map<number, Entry>();
+    const claims = [...(finding.aws ? awsClaims(finding.aws) : []), ...(finding.github ? repoClaims(finding.github.repo) : [])];
+    for (const c of claims) {
+      const cur = best.get(c.asset);
+      if (!cur || c.rank > cur.rank || (c.rank === cur.rank && c.by < cur.by)) best.set(c.asset, c);
+    }
+    let top = -1;
+    for (const e of best.values()) top = Math.max(top, e.rank);
+    const winners = [...best.values()].filter((e) => e.rank === top).sort((x, y) => (ids[x.asset]! < ids[y.asset]! ? -1 : 1));
+    if (winners.length === 0) return { assetIds: [], ambiguous: false };
+    return { assetIds: winners.map((e) => ids[e.asset]!), ambiguous: winners.length > 1, matchedBy: winners[0]!.by };
+  }
+
+  function assetsForRepo(repo: string): string[] {
+    const found = new Set<number>();
+    for (const c of repoClaims(repo)) found.add(c.asset);
+    return [...found].map((i) => ids[i]!).sort();
+  }
+
+  return { match, assetsForRepo };
+}

@@ -1,0 +1,101 @@
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+
+/** A path into assets.yaml: keys and list indexes, as zod reports them. */
+export type PathKey = string | number;
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** Finds where a value (or its key) sits in the file; undefined when the file has no such node. */
+export type Locator = (path: readonly PathKey[], at?: 'key' | 'value') => Position | undefined;
+
+/** `assets[2].aws.resources[0]`; keys that are not plain words are quoted: `tags["aws:cfn"]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_][\w-]*$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+function child(node: unknown, key: PathKey): { keyNode?: Node; value?: unknown } | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (k === key || (k !== null && typeof k !== 'object' && String(k) === String(key)))
+        return { keyNode: pair.key as Node, value: pair.value };
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof key === 'number') {
+    return key < node.items.length ? { value: node.items[key] } : undefined;
+  }
+  return undefined;
+}
+
+export function createLocator(doc: Document, lineCounter: LineCounter): Locator {
+  const pos = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  return (path, at = 'value') => {
+    let node: unknown = doc.contents;
+    let keyNode: Node | undefined;
+    // Walk as deep as the file goes: a missing key is reported at the object that lacks it.
+    let found = true;
+    for (const key of path) {
+      const next = child(node, key);
+      if (!next) {
+        found = false;
+        break;
+      }
+      keyNode = next.keyNode;
+      node = next.value;
+      // `key:` with nothing after it has no value node: point at the key.
+      if (node === null || node === undefined) {
+        found = node !== undefined;
+        break;
+      }
+    }
+    if (found && at === 'key' && keyNode?.range) return pos(keyNode.range[0]);
+    const target = (node as Node | null | undefined)?.range ? (node as Node) : keyNode;
+    return target?.range ? pos(target.range[0]) : undefined;
+  };
+}
+
+/** The deepest path whose key or value contains `offset`, to name the place of a YAML error. */
+export function pathAtOffset(doc: Document, offset: number): PathKey[] {
+  const path: PathKey[] = [];
+  const within = (n: unknown) => {
+    const r = (n as Node | null)?.range;
+    return !!r && offset >= r[0] && offset < r[2];
+  };
+  let node: unknown = doc.contents;
+  for (;;) {
+    let next: unknown;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (within(pair.key) || within(pair.value)) {
+          const k = isScalar(pair.key) ? pair.key.value : undefined;
+          if (typeof k !== 'string' && typeof k !== 'number') return path;
+          path.push(String(k));
+          next = within(pair.value) ? pair.value : undefined;
+          break;
+        }
+      }
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex(within);
+      if (i >= 0) {
+        path.push(i);
+        next = node.items[i];
+      }
+    }
+    if (!next) return path;
+    node = next;
+  }
+}
