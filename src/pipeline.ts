@@ -153,7 +153,7 @@ export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): 
     return undefined;
   }
   const current = runFolderName(asOf);
-  const candidates = names.filter((n) => /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/.test(n) && n.slice(0, 17) < current).sort().reverse();
+  const candidates = names.filter((n) => /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/.test(n) && n.replace(/-\d+$/, '') < current).sort().reverse();
   for (const name of candidates) {
     try {
       const snap = JSON.parse(await readFile(join(outDir, name, 'snapshot.json'), 'utf8')) as { assets?: { id: string; risk: number }[] };

@@ -1,0 +1,56 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AS_OF, cli, fixture, tmp } from './run.js';
+
+const from = ['--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`];
+
+describe('secsli explain', () => {
+  it('accounts for every point of the asset risk', async () => {
+    const r = await cli(['explain', 'payments-api', '--config', fixture('assets.yaml'), ...from, '--as-of', AS_OF]);
+    expect(r.code).toBe(0);
+    const out = r.stdout;
+    expect(out).toContain('payments-api — BREACHED');
+    expect(out).toContain('CISA KEV (CVE-2021-44228)');
+    const contributions = [...out.matchAll(/^\s+(\d+\.\d{4})  (critical|high|medium|low|info) /gm)].map((m) => Number(m[1]));
+    const total = Number(/^\s+(\d+\.\d{4})  total = R$/m.exec(out)![1]);
+    expect(contributions.length).toBe(4);
+    expect(contributions.reduce((a, b) => a + b, 0)).toBeCloseTo(total, 3);
+    expect(total).toBeCloseTo(68.25, 4);
+    expect(out).toMatch(/duplicate of/);
+  });
+
+  it('names the known assets when the asset is unknown', async () => {
+    const r = await cli(['explain', 'nope', '--config', fixture('assets.yaml'), ...from, '--as-of', AS_OF]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('payments-api');
+  });
+});
+
+describe('secsli validate', () => {
+  it('exits 0 on a clean file', async () => {
+    const r = await cli(['validate', '--config', fixture('assets.yaml'), '--as-of', AS_OF]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ok');
+  });
+
+  it('prints every problem and exits 2', async () => {
+    const dir = await tmp();
+    const cfg = join(dir, 'assets.yaml');
+    await writeFile(cfg, [
+      'version: 1',
+      'owners: { team-a: {} }',
+      'assets:',
+      '  - { id: a, owner: team-a, criticality: high, exposure: internet, aws: { accounts: ["1234"] } }',
+      '  - { id: a, owner: team-b, criticality: high, exposure: internet }',
+      'exceptions:',
+      '  - { id: RA-1, asset: ghost, match: { cve: CVE-2020-1 }, reason: x }',
+      '',
+    ].join('\n'));
+    const r = await cli(['validate', '--config', cfg, '--as-of', AS_OF]);
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines.slice(0, -1)) expect(l).toMatch(/^.*assets\.yaml:\d+:\d+ \S+: /);
+  });
+});

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cli, tmp } from './run.js';
+
+/**
+ * Golden reports for the bundled example (the same run as `npm start`). When a change is meant
+ * to alter them, regenerate deliberately: `UPDATE_GOLDEN=1 npx vitest run test/cli/golden.test.ts`
+ * and review the diff.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const GOLDEN = join(ROOT, 'test/golden/example');
+const FILES = ['assets.csv', 'findings.csv', 'unmapped.csv', 'report.md', 'snapshot.json'];
+
+describe('golden reports for the bundled example', () => {
+  it('match test/golden/example byte for byte', async () => {
+    const out = await tmp();
+    const r = await cli([
+      'score', '--config', join(ROOT, 'assets.yaml'),
+      '--from', `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
+      '--from', `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
+      '--as-of', '2026-11-27T00:00:00Z', '--out', out,
+    ]);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const runDir = r.stdout.trim();
+    for (const f of FILES) {
+      // The snapshot names the config path it was given; make it independent of the checkout's location.
+      const actual = (await readFile(join(runDir, f), 'utf8')).split(ROOT).join('');
+      const golden = join(GOLDEN, f);
+      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
+        if (!process.env.UPDATE_GOLDEN && process.env.CI) throw new Error(`missing golden file ${f}`);
+        await mkdir(GOLDEN, { recursive: true });
+        await writeFile(golden, actual);
+      }
+      expect(actual, f).toBe(await readFile(golden, 'utf8'));
+    }
+  });
+});

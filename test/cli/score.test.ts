@@ -1,0 +1,205 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
+
+const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
+const FILES = ['assets.csv', 'findings.csv', 'report.md', 'snapshot.json', 'unmapped.csv'];
+
+describe('secsli score (end to end)', () => {
+  it('scores the fixtures, prints the run folder, writes every report', async () => {
+    const out = await tmp();
+    const r = await cli(scoreArgs(out));
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const runDir = r.stdout.trim();
+    expect(runDir).toBe(join(out, '2026-11-27T000000Z'));
+    expect((await readdir(runDir)).sort()).toEqual(FILES);
+
+    const assets = parse(await read(runDir, 'assets.csv'), { columns: true }) as Record<string, string>[];
+    const pay = assets.find((a) => a.asset_id === 'payments-api')!;
+    // log4j (CVSS 10, KEV → 30, counted once across Inspector and Dependabot) + openssl 2.5
+    // + hostile LOW 0.5 + lodash dev 5.625 × 0.2 = 34.125; × internet 2 = 68.25 of budget 10.
+    expect(pay).toMatchObject({ status: 'BREACHED', risk: '68.25', budget: '10', budget_used_pct: '682.5', open_critical: '1', overdue: '2' });
+    const web = assets.find((a) => a.asset_id === 'web')!;
+    // express is excepted (RA-1); the unscored medium counts 2 by label; fixed react took 45 d > 30 d.
+    expect(web).toMatchObject({ status: 'BREACHED', risk: '2', remediation_sli_pct: '23.4' });
+
+    const unmapped = parse(await read(runDir, 'unmapped.csv'), { columns: true }) as Record<string, string>[];
+    expect(unmapped.map((u) => u.account_or_repo).sort()).toEqual(['999900001111', 'acme/unknown-repo']);
+
+    const md = await read(runDir, 'report.md');
+    expect(md).toContain('## Top risks');
+    expect(md).toContain('RA-1');
+    expect(md).not.toContain('<script>');
+    const snap = JSON.parse(await read(runDir, 'snapshot.json'));
+    expect(snap).toMatchObject({ schemaVersion: 1, asOf: '2026-11-27T00:00:00.000Z', partial: false });
+  });
+
+  it('writes byte-identical files for the same inputs and --as-of', async () => {
+    const out = await tmp();
+    const a = (await cli(scoreArgs(out))).stdout.trim();
+    const b = (await cli(scoreArgs(out))).stdout.trim();
+    expect(b).toBe(`${a}-2`);
+    for (const f of FILES) expect(await read(b, f), f).toBe(await read(a, f));
+  });
+
+  it.each([
+    ['breached', 1],
+    ['at-risk', 1],
+    ['unknown', 1],
+  ])('--fail-on %s → exit %s', async (level, code) => {
+    expect((await cli(scoreArgs(await tmp(), '--fail-on', level))).code).toBe(code);
+  });
+
+  it('--asset narrows the report; an unknown asset is a usage error', async () => {
+    const out = await tmp();
+    const r = await cli(scoreArgs(out, '--asset', 'web', '--fail-on', 'breached'));
+    expect(r.code).toBe(1);
+    const assets = parse(await read(r.stdout.trim(), 'assets.csv'), { columns: true }) as Record<string, string>[];
+    expect(assets.map((a) => a.asset_id)).toEqual(['web']);
+    const bad = await cli(scoreArgs(await tmp(), '--asset', 'nope'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown asset "nope"');
+    expect(bad.stderr).toContain('payments-api');
+  });
+
+  it('shows the change since the previous run', async () => {
+    const out = await tmp();
+    await cli([...scoreArgs(out).slice(0, -4), '--as-of', '2026-11-20T00:00:00Z', '--out', out]);
+    const run = (await cli(scoreArgs(out))).stdout.trim();
+    const assets = parse(await read(run, 'assets.csv'), { columns: true }) as Record<string, string>[];
+    expect(assets.every((a) => a.risk_change !== '')).toBe(true);
+    expect(await read(run, 'report.md')).toContain('2026-11-20T000000Z');
+  });
+
+  it('--save-raw keeps what was collected and replays to the same scores', async () => {
+    const out = await tmp();
+    const first = (await cli(scoreArgs(out, '--save-raw'))).stdout.trim();
+    expect((await readdir(join(first, 'raw'))).sort()).toEqual(['dependabot.ndjson', 'securityhub.ndjson']);
+    const replayOut = await tmp();
+    const replay = await cli([
+      'score', '--config', fixture('assets.yaml'), '--as-of', AS_OF, '--out', replayOut,
+      '--from', `securityhub=${join(first, 'raw/securityhub.ndjson')}`, '--from', `dependabot=${join(first, 'raw/dependabot.ndjson')}`,
+    ]);
+    expect(replay.code).toBe(0);
+    expect(await read(replay.stdout.trim(), 'assets.csv')).toBe(await read(first, 'assets.csv'));
+    expect(await read(replay.stdout.trim(), 'findings.csv')).toBe(await read(first, 'findings.csv'));
+  });
+
+  it('never prints a token it was given', async () => {
+    const token = 'ghp_FAKEtoken0123456789SECRET';
+    const out = await tmp();
+    const r = await cli(scoreArgs(out, '-v'), { GITHUB_TOKEN: token, AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    const runDir = r.stdout.trim();
+    const all = r.stdout + r.stderr + (await Promise.all(FILES.map((f) => read(runDir, f)))).join('');
+    expect(all).not.toContain(token);
+    expect(all).not.toContain('wJalrXUtnFEMI');
+  });
+});
+
+describe('bad input: clear message, nothing lost', () => {
+  it('a truncated export: good records still scored, report PARTIAL, exit 3', async () => {
+    const dir = await tmp();
+    const text = await readFile(fixture('securityhub.json'), 'utf8');
+    const cut = join(dir, 'cut.json');
+    await writeFile(cut, text.slice(0, Math.floor(text.length * 0.6)));
+    const out = await tmp();
+    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${cut}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('cut.json');
+    const runDir = r.stdout.trim();
+    const md = await read(runDir, 'report.md');
+    expect(md).toContain('PARTIAL');
+    const snap = JSON.parse(await read(runDir, 'snapshot.json'));
+    expect(snap.partial).toBe(true);
+    expect(snap.summary.findings).toBeGreaterThan(3);
+    const pay = snap.assets.find((a: { id: string }) => a.id === 'payments-api');
+    expect(pay.status).toBe('BREACHED'); // a measured breach stands
+    const web = snap.assets.find((a: { id: string }) => a.id === 'web');
+    expect(web.coverage).toEqual([{ source: 'dependabot', status: 'covered', reasons: [] }]);
+  });
+
+  it.each([
+    ['not JSON', 'this: is\nyaml: not json\n'],
+    ['JSON of the wrong shape', '{"hello": "world"}'],
+  ])('%s: exit 3 naming the file', async (_n, body) => {
+    const dir = await tmp();
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, body);
+    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${bad}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', await tmp()]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('bad.json');
+  });
+
+  it('an empty export is zero records, not an error, but the source still counts as answered', async () => {
+    const dir = await tmp();
+    const empty = join(dir, 'empty.json');
+    await writeFile(empty, '[]');
+    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${empty}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', await tmp()]);
+    expect(r.code).toBe(0);
+  });
+
+  it('records missing required fields among good ones: the good ones are scored, the bad ones listed', async () => {
+    const dir = await tmp();
+    const alerts = JSON.parse(await readFile(fixture('dependabot.json'), 'utf8'));
+    alerts.push({ number: 99, state: 'open' }, { hello: 1 });
+    const file = join(dir, 'alerts.json');
+    await writeFile(file, JSON.stringify(alerts));
+    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${file}`, '--as-of', AS_OF, '--out', await tmp()]);
+    expect(r.code).toBe(0);
+    const snap = JSON.parse(await read(r.stdout.trim(), 'snapshot.json'));
+    expect(snap.rejected).toHaveLength(2);
+    expect(snap.rejected[0]).toMatchObject({ source: 'dependabot', record: 7 });
+    expect(await read(r.stdout.trim(), 'report.md')).toContain('## Rejected records');
+  });
+
+  it('a missing export file is a usage error (exit 2), nothing written', async () => {
+    const out = await tmp();
+    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', 'securityhub=/nonexistent/x.json', '--as-of', AS_OF, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/nonexistent/x.json');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('an output folder that cannot be written: exit 2 with a message, no partial report', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'file'), 'x');
+    const r = await cli(scoreArgs(join(dir, 'file', 'reports')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write reports/);
+    expect(await readdir(dir)).toEqual(['file']);
+  });
+
+  it.each([
+    [['score', '--from', 'nosuchsource=x.json'], 'nosuchsource'],
+    [['score', '--as-of', 'yesterday'], 'yesterday'],
+    [['score', '--fail-on', 'sometimes'], 'sometimes'],
+    [['frobnicate'], 'frobnicate'],
+  ])('usage error %j → exit 2', async (argv, text) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(text);
+  });
+
+  it('a broken assets.yaml: exit 2, every problem located, nothing written', async () => {
+    const dir = await tmp();
+    const cfg = join(dir, 'assets.yaml');
+    await writeFile(cfg, 'version: 1\nassets:\n  - id: a\n    owner: x\n    criticality: extreme\n    exposure: internet\n    critcality: high\n');
+    const out = await tmp();
+    const r = await cli(['score', '--config', cfg, '--from', `securityhub=${fixture('securityhub.json')}`, '--as-of', AS_OF, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/assets\.yaml:5:\d+ assets\[0\]\.criticality/);
+    expect(r.stderr).toMatch(/assets\.yaml:7:\d+ assets\[0\]\.critcality.*did you mean/);
+    expect(await readdir(out)).toEqual([]);
+  });
+});
+
+describe('help', () => {
+  it.each(['score', 'explain', 'validate'])('%s --help shows an example and exits 0', async (cmd) => {
+    const r = await cli([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Example');
+  });
+});
