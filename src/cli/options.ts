@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
+import { liveSecrets } from '../collectors/live.js';
 import type { FromFile } from '../pipeline.js';
 import type { ScoreResult } from '../scoring/types.js';
 
@@ -73,11 +74,8 @@ export interface CollectFlags {
   verbose?: boolean;
 }
 
-export function secretsFrom(env: NodeJS.ProcessEnv): string[] {
-  return ['GITHUB_TOKEN', 'GH_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID']
-    .map((k) => env[k])
-    .filter((v): v is string => typeof v === 'string' && v.length >= 4);
-}
+/** Every secret the environment holds (tokens, keys): redacted from anything secsli prints. */
+export const secretsFrom = liveSecrets;
 
 export function loggerFor(flags: CollectFlags, io: Io): Logger {
   return createLogger({

@@ -1,0 +1,82 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { redact, type Logger } from '../../log.js';
+
+/**
+ * The GitHub client: @octokit/rest with plugin-throttling (primary and secondary rate limits:
+ * waits for `retry-after` / `x-ratelimit-reset`) and plugin-retry (5xx). Built here, passed to the
+ * collector: nothing deeper creates clients.
+ */
+
+export interface GithubResponse {
+  status: number;
+  headers: Record<string, string | number | undefined>;
+  data: unknown;
+}
+
+/** The one call the collector makes: a GET of a route (with params), or of an absolute next-page URL as given in `Link`. */
+export interface GithubRequester {
+  request(routeOrUrl: string, params?: Record<string, unknown>): Promise<GithubResponse>;
+  /** Send rate-limit waits and Octokit's own messages to this logger from now on (the collector passes the one it was given). */
+  logTo?(log: Logger): void;
+}
+
+export interface GithubClientOptions {
+  token: string;
+  /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
+  baseUrl?: string;
+  log: Logger;
+  /** Strings to scrub from anything Octokit logs (the token is added automatically). */
+  secrets?: string[];
+  /** Milliseconds per second of `retry-after` / backoff. Default 1000; tests use ~10. */
+  retryAfterBaseValue?: number;
+  /** Tries after a rate limit before giving up. Default 3. */
+  rateLimitRetries?: number;
+  /** A rate-limit wait longer than this (seconds) is not worth it in a scheduled run: fail the request. Default 900. */
+  maxRateLimitWaitSeconds?: number;
+  userAgent?: string;
+}
+
+const GithubClient = Octokit.plugin(throttling, retry);
+
+export function createGithubClient(o: GithubClientOptions): GithubRequester {
+  const secrets = [o.token, ...(o.secrets ?? [])];
+  let log = o.log;
+  const quiet = (msg: unknown) => log.debug(`octokit: ${redact(typeof msg === 'string' ? msg : JSON.stringify(msg), secrets)}`);
+  const retries = o.rateLimitRetries ?? 3;
+  const maxWait = o.maxRateLimitWaitSeconds ?? 900;
+  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
+    const what = `${options.method ?? 'GET'} ${options.url ?? ''}`;
+    if (retryCount >= retries || retryAfter > maxWait) {
+      log.warn(`GitHub ${kind} rate limit on ${what}: not waiting ${retryAfter}s more (tried ${retryCount + 1}x)`);
+      return false;
+    }
+    log.warn(`GitHub ${kind} rate limit on ${what}: waiting ${retryAfter}s before retry ${retryCount + 1}/${retries}`);
+    return true;
+  };
+  const octokit = new GithubClient({
+    auth: o.token,
+    baseUrl: (o.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    userAgent: o.userAgent ?? 'secsli',
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: o.retryAfterBaseValue ?? 1000,
+    },
+    retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
+  });
+  return {
+    logTo(next) {
+      log = next;
+    },
+    async request(route, params) {
+      // Next-page URLs are requested verbatim, the way octokit.paginate does it.
+      const res = /^https?:\/\//.test(route)
+        ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /')
+        : await octokit.request(route, params ?? {});
+      return { status: res.status, headers: res.headers as GithubResponse['headers'], data: res.data };
+    },
+  };
+}

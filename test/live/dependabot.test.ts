@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { Collector } from '../../src/collectors/types.js';
+import { alertsFor } from '../fakes/seed.js';
+import { memoryLogger, memorySink } from '../fakes/sink.js';
+import { githubWorld, SECRETS } from './world.js';
+import type { GhRepo } from '../fakes/github-emulator.js';
+
+async function collect(collector: Collector) {
+  const sink = memorySink();
+  const log = memoryLogger();
+  const status = await collector.collect(sink, log);
+  const leaked = SECRETS.filter((s) => [...log.lines, JSON.stringify(status)].join('\n').includes(s));
+  expect(leaked).toEqual([]);
+  return { sink, log, status };
+}
+
+const coverageOf = (status: { coverage: Array<{ scope: { repo?: string }; status: string; reason?: string }> }) =>
+  Object.fromEntries(status.coverage.map((c) => [c.scope.repo ?? '*', c.status === 'covered' ? 'covered' : `gap: ${c.reason}`]));
+
+const repos: GhRepo[] = [
+  { owner: 'acme', name: 'payments-api' },
+  { owner: 'acme', name: 'payments-web', alertsDisabled: true },
+  { owner: 'acme', name: 'payments-batch', access: 'pat-403' },
+  { owner: 'acme', name: 'payments-infra', access: 'integration-403' },
+  { owner: 'acme', name: 'payments-secret', access: 'hidden-404' },
+  { owner: 'acme', name: 'payments-legacy', archived: true },
+  { owner: 'acme', name: 'unclaimed' },
+];
+const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 120), 'acme/unclaimed': alertsFor('acme', 'unclaimed', 7), 'acme/payments-legacy': alertsFor('acme', 'payments-legacy', 2) };
+
+describe('Dependabot live collector', () => {
+  it('org: one gap per claimed repository that cannot be read, with the reason', async () => {
+    const w = await githubWorld({ org: 'acme' }, { repos, alerts }, ['acme/payments-*', 'acme/payments-secret', 'acme/ghost', 'acme/billing-*']);
+    try {
+      const { status, sink } = await collect(w.collector);
+      expect(status.complete).toBe(true);
+      expect(sink.records).toHaveLength(129); // the org endpoint returns unclaimed repos too (unmapped report)
+      expect(coverageOf(status)).toEqual({
+        'acme/billing-*': 'gap: no repository of acme matches',
+        'acme/ghost': "gap: repository not found in acme's repository list (missing, renamed, or not visible to this token)",
+        'acme/payments-api': 'covered',
+        'acme/payments-batch': expect.stringMatching(/^gap: the token cannot read Dependabot alerts here \(403 Resource not accessible by personal access token\)/),
+        'acme/payments-infra': expect.stringMatching(/^gap: the token cannot read Dependabot alerts here \(403 Resource not accessible by integration\)/),
+        'acme/payments-legacy': 'gap: repository is archived: Dependabot no longer updates its alerts',
+        'acme/payments-secret': "gap: repository not found in acme's repository list (missing, renamed, or not visible to this token)",
+        'acme/payments-web': 'gap: Dependabot alerts are disabled for this repository.',
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('pages by cursor only: per_page=100, the Link URL verbatim (numeric-id paths too), never page', async () => {
+    const w = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, numericNextLinks: true }, ['acme/payments-api']);
+    try {
+      const { status, sink } = await collect(w.collector);
+      expect(sink.records).toHaveLength(120);
+      expect(status.coverage).toEqual([{ source: 'dependabot', scope: { repo: 'acme/payments-api' }, status: 'covered' }]);
+      const alertCalls = w.emulator.requests.filter((r) => r.path.includes('dependabot'));
+      expect(alertCalls.map((r) => r.path)).toEqual(['/repos/acme/payments-api/dependabot/alerts', '/repositories/1000/dependabot/alerts']);
+      expect(alertCalls.every((r) => r.query.get('per_page') === '100' && !r.query.has('page'))).toBe(true);
+      expect(alertCalls[1]!.query.get('after')).toBeTruthy();
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a bad token (401) fails the source: complete:false, every asset uncovered', async () => {
+    const w = await githubWorld({ org: 'acme' }, { repos, alerts, token: 'ghp_the_right_one' }, ['acme/payments-api']);
+    try {
+      const { status, sink } = await collect(w.collector);
+      expect(sink.records).toHaveLength(0);
+      expect(status.complete).toBe(false);
+      expect(status.problems).toEqual(['GitHub rejected the token (401 Bad credentials)']);
+      expect(status.coverage).toContainEqual({ source: 'dependabot', scope: {}, status: 'gap', reason: 'GitHub rejected the token (401 Bad credentials)' });
+      expect(w.emulator.requests).toHaveLength(1);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it.each([
+    ['primary (403, remaining 0, reset)', { primaryLimitAt: [2] }],
+    ['secondary 403 with retry-after', { secondaryLimitAt: [2, 3] }],
+    ['secondary 429 with retry-after', { secondaryLimitAt: [3], secondaryStatus: 429 as const }],
+  ])('waits out a %s rate limit and carries on', async (_name, limits) => {
+    const w = await githubWorld({ org: 'acme' }, { repos, alerts, ...limits }, ['acme/payments-api']);
+    try {
+      const { status, sink, log } = await collect(w.collector);
+      expect(status.complete).toBe(true);
+      expect(sink.records).toHaveLength(129);
+      expect(log.lines.some((l) => /^warn GitHub (primary|secondary) rate limit/.test(l))).toBe(true);
+      expect(log.lines.some((l) => l.startsWith('progress ') && /left, resets/.test(l))).toBe(true);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('an empty org is complete with no alerts; claimed repos it does not have are gaps', async () => {
+    const w = await githubWorld({ org: 'empty' }, { repos: [], orgs: { empty: {} } }, ['empty/app']);
+    try {
+      const { status, sink } = await collect(w.collector);
+      expect(sink.records).toHaveLength(0);
+      expect(status.complete).toBe(true);
+      expect(coverageOf(status)).toEqual({ 'empty/app': expect.stringMatching(/^gap: repository not found/) });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('falls back to per-repository listing when the token may not use the org endpoint', async () => {
+    const w = await githubWorld({ org: 'acme' }, { repos, alerts, orgs: { acme: { alertsAccess: 'forbidden' } } }, ['acme/payments-api', 'acme/payments-web']);
+    try {
+      const { status, sink, log } = await collect(w.collector);
+      expect(status.complete).toBe(true);
+      expect(sink.records).toHaveLength(120);
+      expect(coverageOf(status)).toEqual({ 'acme/payments-api': 'covered', 'acme/payments-web': 'gap: Dependabot alerts are disabled for this repository.' });
+      expect(log.lines.some((l) => /listing claimed repositories one by one/.test(l))).toBe(true);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('enterprise: fills in a claimed repository the enterprise listing missed', async () => {
+    const entRepos: GhRepo[] = [{ owner: 'acme', name: 'api' }, { owner: 'other', name: 'tool' }];
+    const entAlerts = { 'acme/api': alertsFor('acme', 'api', 3), 'other/tool': alertsFor('other', 'tool', 4) };
+    const w = await githubWorld({ enterprise: 'ent' }, { repos: entRepos, alerts: entAlerts, enterprises: { ent: ['acme', 'other'] }, orgs: { other: { alertsAccess: 'forbidden' } } }, ['acme/api', 'other/tool']);
+    try {
+      const { status, sink } = await collect(w.collector);
+      expect(status.complete).toBe(true);
+      expect(sink.records).toHaveLength(7);
+      expect(coverageOf(status)).toEqual({ 'acme/api': 'covered', 'other/tool': 'covered' });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a 5xx that outlasts the retries makes the repository a gap and the source incomplete', async () => {
+    const w = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, fault: (r) => (r.path.includes('dependabot') ? { status: 503, body: { message: 'Service Unavailable' } } : undefined) }, ['acme/payments-api']);
+    try {
+      const { status } = await collect(w.collector);
+      expect(status.complete).toBe(false);
+      expect(status.problems).toEqual(['repo acme/payments-api: 503 Service Unavailable']);
+      expect(coverageOf(status)).toEqual({ 'acme/payments-api': 'gap: 503 Service Unavailable' });
+    } finally {
+      await w.close();
+    }
+  });
+});
