@@ -32,7 +32,7 @@ describe('CSV formula injection', () => {
       expect(row.title).not.toMatch(/^[=+\-@\t\r]/);
       expect(row.packages).not.toMatch(/^[=+\-@\t\r]/);
     }
-    expect(rows.map((r) => r.title.replace(/^'/, '')).sort()).toEqual([...HOSTILE].sort());
+    expect(rows.map((r) => (r.title ?? '').replace(/^'/, '')).sort()).toEqual([...HOSTILE].sort());
   });
 
   it('does not mangle negative numbers it wrote itself', () => {
