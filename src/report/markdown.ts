@@ -70,17 +70,25 @@ function assetTable(assets: AssetResult[]): string {
   );
 }
 
-/** A text bar chart: it reads faster than the table, renders anywhere, and stays deterministic. */
+/**
+ * A text bar chart: it reads faster than the table, renders anywhere, and stays deterministic.
+ * The axis runs to 300 % at most, so one runaway asset does not flatten every other bar; longer
+ * bars are clipped with ▶ and keep their number.
+ */
 function budgetChart(assets: AssetResult[]): string {
+  const WIDTH = 40;
   const rows = [...assets].sort((a, b) => b.budgetUsed - a.budgetUsed || (a.asset.id < b.asset.id ? -1 : 1));
-  const max = Math.max(1, ...rows.map((a) => a.budgetUsed));
+  const axisMax = Math.min(3, Math.max(1, ...rows.map((a) => a.budgetUsed)));
   const width = Math.max(...rows.map((a) => a.asset.id.length), 5);
+  const tick = Math.round((1 / axisMax) * WIDTH);
   const lines = rows.map((a) => {
-    const marker = a.budgetUsed > 1 ? ' ◀ over budget' : '';
-    return `${a.asset.id.padEnd(width)} │${bar(a.budgetUsed, max, 40).padEnd(40)}│ ${pct(a.budgetUsed).padStart(8)}${marker}`;
+    const clipped = a.budgetUsed > axisMax;
+    const b = clipped ? bar(axisMax, axisMax, WIDTH - 1) + '▶' : bar(a.budgetUsed, axisMax, WIDTH);
+    return `${a.asset.id.padEnd(width)} │${b.padEnd(WIDTH)}│ ${pct(a.budgetUsed).padStart(9)}${a.budgetUsed > 1 ? '  over budget' : ''}`;
   });
-  const scale = `${''.padEnd(width)} └${'─'.repeat(Math.round(40 / max) - 1)}┴ 100 % of budget`;
-  return ['```text', ...lines, scale, '```'].join('\n');
+  const axis = `${''.padEnd(width)} └${'─'.repeat(Math.max(0, tick - 1))}┴${'─'.repeat(Math.max(0, WIDTH - tick))}┘`;
+  const labels = `${''.padEnd(width)}  ${'100 %'.padStart(Math.max(5, tick + 2))}${`${Math.round(axisMax * 100)} %`.padStart(Math.max(1, WIDTH - tick - 1))}`;
+  return ['```text', ...lines, axis, labels, '```'].join('\n');
 }
 
 function topRisks(r: ScoreResult): string[] {
