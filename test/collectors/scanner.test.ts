@@ -16,11 +16,12 @@ function scan(text: string, cuts: number[], lines = false): ScanEvent[] {
   return events;
 }
 
+// Records as they exist after a JSON round trip (JSON has no -0), so the scanner's output can be compared exactly.
 const record = fc.dictionary(
   fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', ',', ':', '\n', 'é', '\u{1F600}', ' ') }),
   fc.jsonValue({ maxDepth: 3 }),
   { minKeys: 1, maxKeys: 4 },
-);
+).map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
 
 const layouts: Record<string, (recs: unknown[]) => string> = {
   array: (r) => JSON.stringify(r, null, 2),
