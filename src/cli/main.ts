@@ -5,6 +5,9 @@ import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
 import { registerExplain } from './explain.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { registerDiff } from './diff.js';
+import { registerReview } from './review.js';
+import { registerTrend } from './trend.js';
 import { registerValidate } from './validate.js';
 
 /**
@@ -57,6 +60,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerScore(program, io, setExit);
   registerExplain(program, io, setExit);
   registerValidate(program, io, setExit);
+  registerReview(program, io, setExit);
+  registerDiff(program, io, setExit);
+  registerTrend(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride());
 
   try {

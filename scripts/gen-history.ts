@@ -1,0 +1,164 @@
+/**
+ * Generates a quarter of weekly `secsli score` history from a seed, for the README example of
+ * `secsli review`, `secsli trend` and `secsli diff`:
+ *
+ *   npm run build && node dist/scripts/gen-history.js --out examples/history [--seed 7] [--start 2026-07-03] [--weeks 14]
+ *   node dist/src/cli/index.js review --reports examples/history --out examples/reviews
+ *
+ * Each run folder holds only snapshot.json (all that history reads), produced by the real score()
+ * and renderSnapshot(). Weekly runs from --start (default 2026-07-03, a Friday) for --weeks
+ * (default 14), so the default review window is 2026-Q3. Same seed → byte-identical files.
+ * Along the way: a coverage gap, a KEV catalog update, an exposure change, an expiring exception
+ * and a policy change, so every part of the review has something to show.
+ */
+import { readdir } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SourceStatus } from '../src/collectors/types.js';
+import type { Asset, RiskException } from '../src/inventory/schema.js';
+import type { Inventory, Matcher } from '../src/inventory/types.js';
+import type { Finding, Severity } from '../src/model/finding.js';
+import { renderSnapshot } from '../src/report/snapshot.js';
+import { writeRun } from '../src/report/write.js';
+import { DEFAULT_POLICY, resolvePolicy } from '../src/scoring/policy.js';
+import { score } from '../src/scoring/score.js';
+import { Rng } from './lib/prng.js';
+
+const DAY = 86_400_000;
+
+const asset = (id: string, owner: string, criticality: Asset['criticality'], exposure: Asset['exposure']): Asset => ({ id, owner, criticality, exposure, github: { repos: [`acme/${id}`] } });
+const ASSETS: Asset[] = [
+  asset('batch-jobs', 'team-data', 'low', 'isolated'),
+  asset('checkout-web', 'team-payments', 'high', 'internet'),
+  asset('identity', 'team-identity', 'critical', 'internal'),
+  asset('payments-api', 'team-payments', 'critical', 'internet'),
+  asset('reporting', 'team-data', 'medium', 'internal'),
+];
+/** Week indexes at which things happen. */
+const GAP_WEEKS = [3, 4]; // Dependabot disabled on acme/reporting
+const KEV_UPDATE_WEEK = 5;
+const EXPOSURE_CHANGE_WEEK = 8; // reporting becomes internet-facing
+const POLICY_CHANGE_WEEK = 10; // internal exposure weight 1 → 1.2
+const CVES = ['CVE-2026-1001', 'CVE-2026-1002', 'CVE-2026-1003', 'CVE-2026-1004', 'CVE-2026-1005', 'CVE-2026-1006'];
+const EXCEPTIONS: RiskException[] = [
+  { id: 'RA-7', asset: 'checkout-web', match: { cve: 'CVE-2026-1003' }, reason: 'vulnerable endpoint disabled', approvedBy: 'security-lead', expires: '2026-08-31' },
+  { id: 'RA-9', asset: 'identity', match: { cve: 'CVE-2026-1005' }, reason: 'mitigated by network policy', approvedBy: 'security-lead', expires: '2026-11-30' },
+];
+
+interface Planned {
+  f: Finding;
+  firstSeen: number;
+  closeAt?: number;
+  dismissed: boolean;
+  /** The export stops listing it instead of reporting it closed. */
+  vanishes: boolean;
+}
+
+const SEVERITY: readonly (readonly [Severity, number])[] = [['critical', 1], ['high', 4], ['medium', 6], ['low', 4]];
+const CVSS: Record<Severity, [number, number]> = { critical: [9, 10], high: [7, 8.9], medium: [4, 6.9], low: [0.1, 3.9], info: [0, 0] };
+
+function plan(rng: Rng, start: number, weeks: number): Planned[] {
+  const out: Planned[] = [];
+  let n = 0;
+  for (const a of ASSETS) {
+    const r = rng.fork(a.id);
+    // Critical assets get fewer new findings: teams keep them tidier.
+    const rate = a.criticality === 'critical' ? 0.6 : 1;
+    const arrivals = [...Array.from({ length: r.int(1, 4) }, () => start - r.int(1, 60) * DAY)];
+    for (let w = 0; w < weeks; w++) for (let k = r.weighted([[0, 5 / rate], [1, 3], [2, 1]] as const); k > 0; k--) arrivals.push(start + (w * 7 - r.int(0, 6)) * DAY);
+    for (const firstSeen of arrivals.sort((x, y) => x - y)) {
+      const severity = r.weighted(SEVERITY);
+      const [lo, hi] = CVSS[severity];
+      // Most are fixed within their SLA; some run over it.
+      const sla = DEFAULT_POLICY.slaDays[severity];
+      const life = r.chance(0.85) ? r.int(1, sla) : r.int(sla + 1, sla * 2);
+      const id = ++n;
+      const repo = a.github!.repos[0]!;
+      const cve = r.chance(0.35) ? r.pick(CVES) : `CVE-2025-${String(10000 + id)}`;
+      const f: Finding = {
+        id: `dependabot:${repo}#${id}`, source: 'dependabot', nativeId: `${repo}#${id}`, kind: 'vulnerability',
+        title: `${cve} in ${r.pick(['lodash', 'jackson-databind', 'urllib3', 'golang.org/x/net', 'express', 'pyyaml'])}`,
+        severity, cvss: { score: Math.round((lo + r.next() * (hi - lo)) * 10) / 10, version: '3.1' },
+        ...(r.chance(0.6) ? { epss: { probability: Math.round(r.next() * 100) / 1000, percentile: Math.round(r.next() * 100) / 100 } } : {}),
+        knownExploited: false, exploitAvailable: r.chance(0.1), cves: [cve], packages: [], status: 'open',
+        firstSeen: new Date(firstSeen).toISOString(), updatedAt: new Date(firstSeen).toISOString(), product: 'Dependabot',
+        github: { repo, scope: r.chance(0.2) ? 'development' : 'runtime' }, url: `https://github.com/${repo}/security/dependabot/${id}`,
+      };
+      const fixed = r.chance(0.9);
+      out.push({ f, firstSeen, ...(fixed ? { closeAt: firstSeen + life * DAY } : {}), dismissed: fixed && r.chance(0.12), vanishes: fixed && r.chance(0.1) });
+    }
+  }
+  return out;
+}
+
+function visible(p: Planned, now: number): Finding | undefined {
+  if (p.firstSeen > now) return undefined;
+  const closed = p.closeAt !== undefined && p.closeAt <= now;
+  if (closed && (p.vanishes || now - p.closeAt! > 120 * DAY)) return undefined;
+  if (!closed) return p.f;
+  const at = new Date(p.closeAt!).toISOString();
+  return { ...p.f, status: p.dismissed ? 'dismissed' : 'fixed', ...(p.dismissed ? { closeReason: 'inaccurate' } : {}), closedAt: at, updatedAt: at };
+}
+
+function matcherFor(inv: Inventory): Matcher {
+  const forRepo = (repo: string) => inv.assets.filter((a) => a.github?.repos.includes(repo)).map((a) => a.id);
+  return { match: (f) => ({ assetIds: f.github ? forRepo(f.github.repo) : [], ambiguous: false, matchedBy: 'github.repos' }), assetsForRepo: forRepo };
+}
+
+export interface GenOptions {
+  /** Folder to write run folders into; must be empty or absent. */
+  out: string;
+  seed?: number;
+  /** First run's as-of, YYYY-MM-DD (UTC midnight). Default 2026-07-03. */
+  start?: string;
+  weeks?: number;
+}
+
+/** Writes the runs; returns their folders, oldest first. Throws if `out` is not empty. */
+export async function generateHistory(opts: GenOptions): Promise<string[]> {
+  const out = opts.out;
+  const start = Date.parse(`${opts.start ?? '2026-07-03'}T00:00:00Z`);
+  const weeks = opts.weeks ?? 14;
+  const existing = await readdir(out).catch(() => []);
+  if (existing.length > 0) throw new Error(`${out} is not empty; choose another --out (runs are never overwritten)`);
+  const planned = plan(new Rng(opts.seed ?? 7), start, weeks);
+  const dirs: string[] = [];
+  let previous: { name: string; risk: Map<string, number> } | undefined;
+  for (let w = 0; w < weeks; w++) {
+    const now = start + w * 7 * DAY;
+    const assets = ASSETS.map((a) => (a.id === 'reporting' && w >= EXPOSURE_CHANGE_WEEK ? { ...a, exposure: 'internet' as const } : a));
+    const inventory: Inventory = { file: 'assets.yaml', assets, owners: {}, exceptions: EXCEPTIONS, sources: {}, warnings: [] };
+    const kevCves = w >= KEV_UPDATE_WEEK ? CVES.slice(0, 2) : CVES.slice(0, 1);
+    const status: SourceStatus = {
+      source: 'dependabot', origins: ['gen-history'], complete: true, problems: [], records: 0,
+      coverage: [{ source: 'dependabot', scope: {}, status: 'covered' }, ...(GAP_WEEKS.includes(w) ? [{ source: 'dependabot' as const, scope: { repo: 'acme/reporting' }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' }] : [])],
+    };
+    const findings = planned.map((p) => visible(p, now)).filter((f): f is Finding => f !== undefined);
+    const result = score({
+      findings, inventory, matcher: matcherFor(inventory),
+      policy: w >= POLICY_CHANGE_WEEK ? resolvePolicy({ exposure: { internal: 1.2 } }) : DEFAULT_POLICY,
+      kev: { version: w >= KEV_UPDATE_WEEK ? '2026.08.01' : '2026.07.01', origin: 'gen-history', cves: new Set(kevCves) },
+      now: new Date(now), sources: [{ status: { ...status, records: findings.length }, describe: 'generated Dependabot alerts' }], rejected: [],
+      ...(previous ? { previousRisk: previous.risk } : {}),
+    });
+    const meta = { toolVersion: 'gen-history', inventoryFile: 'assets.yaml', ...(previous ? { previousRun: previous.name } : {}) };
+    const dir = await writeRun(out, new Date(now), { 'snapshot.json': renderSnapshot(result, meta) });
+    previous = { name: basename(dir), risk: new Map(result.assets.map((a) => [a.asset.id, a.risk])) };
+    dirs.push(dir);
+  }
+  return dirs;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name: string, def: string) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+  };
+  generateHistory({ out: arg('out', 'examples/history'), seed: Number(arg('seed', '7')), start: arg('start', '2026-07-03'), weeks: Number(arg('weeks', '14')) }).then(
+    (dirs) => process.stdout.write(dirs.map((d) => d + '\n').join('')),
+    (e: unknown) => {
+      process.stderr.write(`gen-history: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,87 @@
+import { Option, type Command } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { renderCharts } from '../history/charts.js';
+import { loadHistory } from '../history/load.js';
+import { renderReviewCsvs } from '../history/review-csv.js';
+import { renderReviewMarkdown } from '../history/review-md.js';
+import { buildReview } from '../history/review.js';
+import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo.js';
+import { resolveWindow } from '../history/window.js';
+import { writeReview } from '../history/write-review.js';
+import { createLogger, type Logger } from '../log.js';
+import { secretsFrom, type Io } from './options.js';
+
+/** Log flags for the history commands (they collect nothing, so they take no collect flags). */
+export interface LogFlags {
+  logFormat: 'text' | 'json';
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function addLogOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'only warnings and errors on stderr')
+    .option('-v, --verbose', 'debug logs on stderr');
+}
+
+export function historyLogger(flags: LogFlags, io: Io): Logger {
+  return createLogger({ format: flags.logFormat, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), stream: io.stderr, secrets: secretsFrom(io.env) });
+}
+
+function fraction(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0 && n < 1)) throw new UsageError(`${flag}: "${v}" is not a number between 0 and 1 (exclusive)`, `Example: ${flag} 0.9`);
+    return n;
+  };
+}
+
+function positiveInt(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${v}" is not a positive whole number`, `Example: ${flag} 28`);
+    return n;
+  };
+}
+
+interface ReviewFlags extends LogFlags {
+  reports: string;
+  out: string;
+  from?: string;
+  to?: string;
+  objective: number;
+  recentDays: number;
+}
+
+export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
+  addLogOptions(program.command('review').description('write the quarterly security review pack (review.md, CSVs, SVG charts) from run history'))
+    .option('--reports <dir>', 'folder of run folders (what `secsli score --out` writes)', 'reports')
+    .option('-o, --out <dir>', 'parent folder for review folders', 'reviews')
+    .option('--from <date>', 'first day of the window, UTC (default: the last full calendar quarter before the latest run)')
+    .option('--to <date>', 'last day of the window, inclusive, UTC')
+    .option('--objective <fraction>', 'share of runs each asset should meet both SLOs in', fraction('--objective'), DEFAULT_OBJECTIVE)
+    .option('--recent-days <n>', 'days before the window end for the recent burn rate', positiveInt('--recent-days'), DEFAULT_RECENT_DAYS)
+    .addHelpText('after', `
+Examples:
+  $ secsli review                                   # last full quarter, from ./reports into ./reviews
+  $ secsli review --from 2026-07-01 --to 2026-09-30 --reports /data/secsli/reports
+
+Writes <out>/<2026-Q3 or FROM_TO>/ (never overwrites: a second one gets "-2") and prints its path.
+Unreadable run folders are skipped with a warning and listed in review.md. Definitions: docs/review.md.`)
+    .action(async (flags: ReviewFlags) => {
+      const log = historyLogger(flags, io);
+      const history = await loadHistory(flags.reports, log);
+      const window = resolveWindow(history.runs, flags.from, flags.to);
+      const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
+      if (review.runs.length === 0) {
+        const span = history.runs.length ? `runs span ${history.runs[0]!.snapshot.asOf} … ${history.runs.at(-1)!.snapshot.asOf}` : 'no readable runs';
+        throw new UsageError(`no runs in ${flags.reports} between ${window.from} and ${window.to} (${span})`, 'Choose --from/--to around existing runs.');
+      }
+      log.info(`review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`);
+      const files = { 'review.md': renderReviewMarkdown(review), ...renderReviewCsvs(review), ...(await renderCharts(review)) };
+      const dir = await writeReview(flags.out, window.label, files);
+      io.stdout.write(dir + '\n');
+      setExit(EXIT.OK);
+    });
+}

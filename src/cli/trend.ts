@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { loadHistory } from '../history/load.js';
+import { renderTrend, trendRows } from '../history/trend.js';
+import type { Io } from './options.js';
+import { addLogOptions, historyLogger, type LogFlags } from './review.js';
+
+export function registerTrend(program: Command, io: Io, setExit: (n: number) => void): void {
+  addLogOptions(program.command('trend').argument('<asset>', 'asset id').description('show one asset\'s history: status, risk, budget used, remediation SLI, open findings'))
+    .option('--reports <dir>', 'folder of run folders (what `secsli score --out` writes)', 'reports')
+    .option('--last <n>', 'show only the last n runs', (v) => Math.max(1, Number.parseInt(v, 10) || 1))
+    .addHelpText('after', `
+Example:
+  $ secsli trend payments-api --reports reports --last 13`)
+    .action(async (assetId: string, flags: LogFlags & { reports: string; last?: number }) => {
+      const log = historyLogger(flags, io);
+      const history = await loadHistory(flags.reports, log);
+      const rows = trendRows(history.runs, assetId);
+      if (rows.length === 0) {
+        const known = [...new Set(history.runs.flatMap((r) => r.snapshot.assets.map((a) => a.id)))].sort();
+        throw new UsageError(
+          history.runs.length ? `asset "${assetId}" is in no run under ${flags.reports}` : `no readable runs under ${flags.reports}`,
+          known.length ? `Assets in the history: ${known.join(', ')}` : 'Run `secsli score` first, or point --reports at its --out folder.',
+        );
+      }
+      io.stdout.write(renderTrend(assetId, rows, flags.last ? { limit: flags.last } : {}));
+      setExit(EXIT.OK);
+    });
+}

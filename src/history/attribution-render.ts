@@ -1,0 +1,94 @@
+import { fixed, mdCell, mdTable, pct } from '../report/format.js';
+import { ATTRIBUTION_PARTS, attributeChange, policyWeightsChanged, type AssetAttribution, type AttributionPart } from './attribution.js';
+import type { SnapshotV1 } from './schema.js';
+import { signed, termSafe, textTable } from './text-table.js';
+
+/** Renderers for change attribution: Markdown (report.md, review.md) and plain text (`secsli diff`). */
+
+export const PART_TITLES: Record<AttributionPart, string> = {
+  newFindings: 'New',
+  fixed: 'Fixed/closed',
+  exceptions: 'Exceptions',
+  inventory: 'Inventory',
+  policy: 'Policy',
+  rescored: 'Re-scored',
+};
+
+const EPS = 0.005;
+export const isChanged = (r: AssetAttribution): boolean =>
+  Math.abs(r.delta) >= EPS || r.notes.length > 0 || ATTRIBUTION_PARTS.some((p) => Math.abs(r.parts[p]) >= EPS);
+
+/** Largest change first, then asset id. */
+export const byImpact = (x: AssetAttribution, y: AssetAttribution): number =>
+  Math.abs(y.delta) - Math.abs(x.delta) || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0);
+
+function mainDriver(r: AssetAttribution): string {
+  const d = r.drivers[0];
+  if (!d) return '';
+  return `${d.title || d.findingId} (${d.severity}; ${d.note}; ${PART_TITLES[d.part].toLowerCase()} ${signed(d.amount)})`;
+}
+
+export function policyLine(a: SnapshotV1, b: SnapshotV1): string {
+  if (a.policyHash === b.policyHash) return `Policy unchanged (${a.policyHash}).`;
+  const what = [
+    policyWeightsChanged(a, b) ? 'weights changed' : '',
+    a.kev.version !== b.kev.version ? `KEV catalog ${a.kev.version} → ${b.kev.version}` : '',
+  ].filter(Boolean);
+  return `Policy changed: ${a.policyHash} → ${b.policyHash}${what.length ? ` (${what.join('; ')})` : ''}.`;
+}
+
+const status = (r: AssetAttribution) => (r.statusA === r.statusB ? (r.statusB ?? '') : `${r.statusA ?? '—'} → ${r.statusB ?? '—'}`);
+const risk = (r: AssetAttribution) => `${r.riskA === null ? '—' : fixed(r.riskA)} → ${r.riskB === null ? '—' : fixed(r.riskB)}`;
+const used = (r: AssetAttribution) => `${pct(r.budgetUsedA, 0)} → ${pct(r.budgetUsedB, 0)}`;
+
+export interface AttributionRenderOptions {
+  /** How to name the earlier run ("2026-11-20T000000Z"); default its as-of. */
+  labelA?: string;
+  labelB?: string;
+  /** Heading level of the section title (default 2). */
+  level?: number;
+}
+
+/** A Markdown section: one row per changed asset, parts that add up to the change, main driver. */
+export function renderAttributionMarkdown(a: SnapshotV1, b: SnapshotV1, rows: AssetAttribution[] = attributeChange(a, b), opts: AttributionRenderOptions = {}): string {
+  const changed = rows.filter(isChanged).sort(byImpact);
+  const head = `${'#'.repeat(opts.level ?? 2)} What changed since ${mdCell(opts.labelA ?? a.asOf)}`;
+  const out = [head, '', `${mdCell(policyLine(a, b))} Each row's parts add up to its Δ risk (risk points, exposure included); see docs/review.md for the rules.`, ''];
+  if (changed.length === 0) return [...out, 'No asset changed.', ''].join('\n');
+  out.push(
+    mdTable(
+      ['Asset', 'Status', 'Risk', 'Budget used', 'Δ risk', ...ATTRIBUTION_PARTS.map((p) => PART_TITLES[p]), 'Main driver', 'Inventory notes'],
+      changed.map((r) => [
+        `**${mdCell(r.assetId)}**`, mdCell(status(r)), risk(r), mdCell(used(r)), signed(r.delta),
+        ...ATTRIBUTION_PARTS.map((p) => signed(r.parts[p])), mdCell(mainDriver(r)), mdCell(r.notes.join('; ')),
+      ]),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ),
+  );
+  const same = rows.length - changed.length;
+  if (same > 0) out.push('', `${same} other asset(s) unchanged.`);
+  return out.join('\n') + '\n';
+}
+
+/** The terminal form for `secsli diff`: the same numbers, aligned, with the top drivers under the table. */
+export function renderAttributionText(a: SnapshotV1, b: SnapshotV1, rows: AssetAttribution[] = attributeChange(a, b), opts: AttributionRenderOptions & { drivers?: number } = {}): string {
+  const changed = rows.filter(isChanged).sort(byImpact);
+  const out = [`${opts.labelA ?? a.asOf} → ${opts.labelB ?? b.asOf}`, policyLine(a, b), ''];
+  if (changed.length === 0) return [...out, 'No asset changed.', ''].join('\n');
+  out.push(
+    textTable(
+      ['asset', 'status', 'risk', 'budget used', 'Δ risk', ...ATTRIBUTION_PARTS.map((p) => PART_TITLES[p].toLowerCase())],
+      changed.map((r) => [r.assetId, status(r), risk(r), used(r), signed(r.delta), ...ATTRIBUTION_PARTS.map((p) => signed(r.parts[p]))]),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  const n = opts.drivers ?? 3;
+  for (const r of changed) {
+    const lines = [...r.notes.map((x) => `  ${x}`), ...r.drivers.slice(0, n).map((d) => `  ${signed(d.amount).padStart(8)}  ${PART_TITLES[d.part].toLowerCase()}: ${d.findingId} ${d.severity} — ${d.note}`)];
+    if (r.drivers.length > n) lines.push(`  …and ${r.drivers.length - n} more finding(s)`);
+    if (lines.length) out.push(termSafe(`${r.assetId}:`), ...lines.map(termSafe));
+  }
+  const same = rows.length - changed.length;
+  if (same > 0) out.push('', `${same} other asset(s) unchanged.`);
+  return out.join('\n') + '\n';
+}

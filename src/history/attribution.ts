@@ -1,0 +1,157 @@
+import { canonicalJson } from '../scoring/policy.js';
+import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type FindingV1, type SnapshotV1 } from './schema.js';
+
+/**
+ * Change attribution between two runs (docs/review.md, "Attribution"). For every asset, the change
+ * in risk (points, exposure included) is split into parts that add up to it:
+ *
+ * - newFindings: counted in B, absent/closed in A (reopened counts as new); a report that becomes
+ *   the duplicate of another source's new report of the same vulnerability leaves with it here.
+ * - fixed: counted in A, closed or gone in B; a duplicate that counts again because the other
+ *   source's report closed comes back here.
+ * - exceptions: counted ↔ excepted (an exception added, or expired/removed).
+ * - inventory: the asset was added/removed, its exposure label changed, or a finding moved onto or
+ *   off the asset while still present in the other run (selectors changed).
+ * - policy: the policy's weights changed (exposure weights, or finding weights).
+ * - rescored: the same finding counted in both runs weighs differently with the same policy weights
+ *   (severity, CVSS, EPSS, KEV listing or scope changed at the source, or a new KEV catalog).
+ *
+ * A finding counted in both runs splits as c_B − c_A = (e_B − e_A)·r_A + (e_B·r_B − e_A·r_A − (e_B − e_A)·r_A):
+ * the exposure part goes to inventory (label changed) or policy (weights changed); the rest to
+ * policy when the weights changed, else rescored. Snapshots do not carry the raw finding, so a
+ * finding that changed at the source in the same run as a policy change is all policy.
+ */
+
+export const ATTRIBUTION_PARTS = ['newFindings', 'fixed', 'exceptions', 'inventory', 'policy', 'rescored'] as const;
+export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
+export type AttributionParts = Record<AttributionPart, number>;
+
+export interface Driver {
+  findingId: string;
+  title: string;
+  severity: string;
+  part: AttributionPart;
+  /** Risk points this finding moved into this part (signed). */
+  amount: number;
+  note: string;
+}
+
+export interface AssetAttribution {
+  assetId: string;
+  owner: string;
+  presence: 'both' | 'added' | 'removed';
+  riskA: number | null;
+  riskB: number | null;
+  budgetUsedA: number | null;
+  budgetUsedB: number | null;
+  statusA: string | null;
+  statusB: string | null;
+  /** riskB − riskA (an absent side counts as 0). Equals the sum of `parts` up to float rounding. */
+  delta: number;
+  parts: AttributionParts;
+  /** Inventory changes in words ("exposure internal → internet"); a policy change is run-wide, see policyWeightsChanged. */
+  notes: string[];
+  /** Every finding that moved risk, largest |amount| first, then finding id. */
+  drivers: Driver[];
+}
+
+const zero = (): AttributionParts => ({ newFindings: 0, fixed: 0, exceptions: 0, inventory: 0, policy: 0, rescored: 0 });
+const byId = <T extends { id: string }>(xs: readonly T[]) => new Map(xs.map((x) => [x.id, x]));
+
+export function budgetUsedOf(a: AssetV1): number | null {
+  return a.budgetUsed ?? (a.budget ? a.risk / a.budget : null);
+}
+
+/** Every finding id a run mentions anywhere: on an asset, unmapped or ambiguous. */
+function presentIds(s: SnapshotV1): Set<string> {
+  const ids = new Set<string>();
+  for (const a of s.assets) for (const f of a.findings) ids.add(f.id);
+  for (const u of s.unmapped) for (const id of u.findingIds) ids.add(id);
+  for (const x of s.ambiguous) ids.add(x.findingId);
+  return ids;
+}
+
+/** Did the policy's weights (not just the KEV catalog) change? Unknown policy: judged by the hash. */
+export function policyWeightsChanged(a: SnapshotV1, b: SnapshotV1): boolean {
+  if (a.policy && b.policy) return canonicalJson(a.policy) !== canonicalJson(b.policy);
+  return a.policyHash !== b.policyHash;
+}
+
+export function inventoryNotes(x: AssetV1, y: AssetV1): string[] {
+  const notes: string[] = [];
+  if (x.owner !== y.owner) notes.push(`owner ${x.owner} → ${y.owner}`);
+  if (x.criticality !== y.criticality) notes.push(`criticality ${x.criticality} → ${y.criticality} (budget ${x.budget ?? '?'} → ${y.budget ?? '?'})`);
+  if (x.exposure !== y.exposure) notes.push(`exposure ${x.exposure} → ${y.exposure}`);
+  if (notes.length === 0 && x.definitionHash && y.definitionHash && x.definitionHash !== y.definitionHash) notes.push('selectors changed');
+  return notes;
+}
+
+export function attributeChange(a: SnapshotV1, b: SnapshotV1): AssetAttribution[] {
+  const assetsA = byId(a.assets);
+  const assetsB = byId(b.assets);
+  const inA = presentIds(a);
+  const inB = presentIds(b);
+  const weightsChanged = policyWeightsChanged(a, b);
+  const ids = [...new Set([...assetsA.keys(), ...assetsB.keys()])].sort();
+  return ids.map((id) => {
+    const x = assetsA.get(id);
+    const y = assetsB.get(id);
+    const parts = zero();
+    const drivers: Driver[] = [];
+    const add = (f: FindingV1, part: AttributionPart, amount: number, note: string) => {
+      if (amount === 0) return;
+      parts[part] += amount;
+      drivers.push({ findingId: f.id, title: f.title, severity: f.severity, part, amount, note });
+    };
+    const notes: string[] = [];
+    if (!x || !y) {
+      const [s, asset, sign] = x ? [a, x, -1] : [b, y!, 1];
+      notes.push(x ? 'asset removed from the inventory' : 'asset added to the inventory');
+      for (const f of asset.findings) add(f, 'inventory', sign * contributionOf(s, asset, f), notes[0]!);
+    } else {
+      notes.push(...inventoryNotes(x, y));
+      const eA = exposureWeightOf(a, x);
+      const eB = exposureWeightOf(b, y);
+      const exposurePart: AttributionPart = x.exposure !== y.exposure ? 'inventory' : 'policy';
+      const fa = byId(x.findings);
+      const fb = byId(y.findings);
+      for (const fid of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
+        const p = fa.get(fid);
+        const q = fb.get(fid);
+        const ca = p ? contributionOf(a, x, p) : 0;
+        const cb = q ? contributionOf(b, y, q) : 0;
+        if (p && q && isCounted(p) && isCounted(q)) {
+          const byExposure = (eB - eA) * p.risk;
+          add(q, exposurePart, byExposure, exposurePart === 'inventory' ? 'exposure changed' : 'exposure weights changed');
+          add(q, weightsChanged ? 'policy' : 'rescored', cb - ca - byExposure, weightsChanged ? 'policy weights changed' : `re-scored (risk ${p.risk} → ${q.risk})`);
+        } else if (q && isCounted(q)) {
+          if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);
+          else if (p?.excluded?.kind === 'duplicate') add(q, 'fixed', cb, `counts again: ${p.excluded.of ?? 'the other report'} closed`);
+          else if (!p && inA.has(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
+          else add(q, 'newFindings', cb, p ? `reopened (was ${p.status})` : 'new');
+        } else if (p && isCounted(p)) {
+          if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
+          else if (q?.excluded?.kind === 'duplicate') add(p, 'newFindings', -ca, `now a duplicate of ${q.excluded.of ?? 'another report'}`);
+          else if (!q && inB.has(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
+          else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
+        }
+      }
+    }
+    drivers.sort((d, e) => Math.abs(e.amount) - Math.abs(d.amount) || (d.findingId < e.findingId ? -1 : d.findingId > e.findingId ? 1 : 0));
+    return {
+      assetId: id,
+      owner: (y ?? x)!.owner,
+      presence: x && y ? 'both' : x ? 'removed' : 'added',
+      riskA: x?.risk ?? null,
+      riskB: y?.risk ?? null,
+      budgetUsedA: x ? budgetUsedOf(x) : null,
+      budgetUsedB: y ? budgetUsedOf(y) : null,
+      statusA: x?.status ?? null,
+      statusB: y?.status ?? null,
+      delta: (y?.risk ?? 0) - (x?.risk ?? 0),
+      parts,
+      notes,
+      drivers,
+    };
+  });
+}

@@ -1,0 +1,84 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { parseSnapshot, type SnapshotV1 } from './schema.js';
+
+/**
+ * History is a folder of run folders, each holding the snapshot.json its `secsli score` run wrote.
+ * Reading never fails on one bad run: missing, corrupt, unsupported or invalid snapshots are
+ * skipped with a warning that names the folder.
+ */
+
+export interface Run {
+  /** Run folder name, e.g. "2026-11-27T000000Z" (or "…-2" for a second run with the same as-of). */
+  name: string;
+  snapshot: SnapshotV1;
+}
+
+export interface Skipped {
+  name: string;
+  reason: string;
+}
+
+export interface History {
+  dir: string;
+  /** Oldest first, by as-of then folder name. */
+  runs: Run[];
+  skipped: Skipped[];
+}
+
+/** Folder names `writeRun` produces; temp folders (".…tmp-…") and anything else are not runs. */
+export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
+
+export const compareRuns = (a: Run, b: Run): number =>
+  a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+export async function loadHistory(dir: string, log: Logger): Promise<History> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_FOLDER.test(d.name)).map((d) => d.name);
+  } catch (e) {
+    throw new UsageError(`cannot read reports folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Point --reports at the folder `secsli score --out` writes run folders into.', { cause: e });
+  }
+  const runs: Run[] = [];
+  const skipped: Skipped[] = [];
+  for (const name of names.sort()) {
+    const r = await readSnapshotFile(join(dir, name, 'snapshot.json'));
+    if (r.ok) {
+      for (const n of r.notes) log.warn(`run ${name}: ${n}`);
+      runs.push({ name, snapshot: r.snapshot });
+    } else {
+      log.warn(`skipping run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
+      skipped.push({ name, reason: r.reason });
+    }
+  }
+  runs.sort(compareRuns);
+  return { dir, runs, skipped };
+}
+
+async function readSnapshotFile(path: string): Promise<ReturnType<typeof parseSnapshot>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})` };
+  }
+  return parseSnapshot(text);
+}
+
+/** One run for `diff`: a run folder or a snapshot.json path. Unlike history, a bad one is a usage error. */
+export async function loadRun(path: string, log: Logger): Promise<Run> {
+  let file = path;
+  try {
+    if ((await stat(path)).isDirectory()) file = join(path, 'snapshot.json');
+  } catch {
+    throw new UsageError(`${path}: no such run folder or snapshot file`, 'Give a run folder (reports/2026-11-27T000000Z) or its snapshot.json.');
+  }
+  const r = await readSnapshotFile(file);
+  if (!r.ok) throw new UsageError(`${file}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
+  for (const n of r.notes) log.warn(`${file}: ${n}`);
+  const name = basename(file === path ? dirname(path) : path);
+  return { name, snapshot: r.snapshot };
+}

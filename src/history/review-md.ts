@@ -1,0 +1,165 @@
+import { day, fixed, mdCell, mdTable, pct } from '../report/format.js';
+import { PART_TITLES, policyLine } from './attribution-render.js';
+import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
+import { worstAssets } from './charts.js';
+import { renderOwnerSections } from './review-owners.js';
+import type { Review } from './review.js';
+import type { Attainment } from './slo.js';
+import { signed, sparkline } from './text-table.js';
+
+/** review.md: a pure renderer; same review → same bytes. Charts are embedded beside their table form. */
+
+const burnText = (x: number | null) => (x === null ? 'n/a' : `${fixed(x)}×`);
+export const budgetLeftText = (a: Attainment) => (a.budgetLeft === null ? 'n/a' : a.budgetLeft < 0 ? `**${pct(a.budgetLeft, 0)}** (overspent)` : pct(a.budgetLeft, 0));
+const trendWord = (a: Attainment) =>
+  a.burnRecent === null || a.burnWindow === null ? '' : a.burnRecent > a.burnWindow + 1e-9 ? '↑ faster' : a.burnRecent < a.burnWindow - 1e-9 ? '↓ slower' : '= same';
+
+export function renderReviewMarkdown(r: Review): string {
+  const w = r.window;
+  const out: string[] = [`# Security review — ${w.label} (${w.from} … ${w.to})`, ''];
+  out.push(...summary(r), '');
+  out.push(...attainmentSection(r), '');
+  out.push(...budgetSection(r), '');
+  out.push(...moversSection(r), '');
+  out.push(...flowSection(r), '');
+  out.push(...coverageSection(r), '');
+  out.push(...renderOwnerSections(r), '');
+  out.push(...runsSection(r), '');
+  out.push(
+    '## Definitions',
+    '',
+    `Attainment counts runs: a run is good for an asset when it met its risk SLO (budget used ≤ 100 %) and its remediation SLO (SLI ≥ target); unknown when coverage was incomplete and nothing was missed (left out of the denominator). Error budget: the objective (${pct(r.objective, 1)} of runs) allows ${pct(1 - r.objective, 1)} of valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1× spends the budget exactly over the window. MTTR leaves out false positives. Full rules: docs/review.md.`,
+  );
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function summary(r: Review): string[] {
+  const bad = r.attainment.filter((a) => a.badRuns > 0).length;
+  const burning = r.attainment.filter((a) => (a.burnRecent ?? 0) > 1).length;
+  return [
+    '## Summary',
+    '',
+    `- **${r.runs.length} runs** in the window (${day(r.runs[0]?.snapshot.asOf)} … ${day(r.runs.at(-1)?.snapshot.asOf)}), **${r.attainment.length} assets**.`,
+    `- ${bad} asset(s) missed an SLO in at least one run; ${burning} burned error budget faster than 1× in the last ${r.recentDays} days.`,
+    `- Findings: ${r.flow.bySeverity.reduce((n, f) => n + f.opened, 0)} new, ${r.flow.bySeverity.reduce((n, f) => n + f.closed, 0)} closed.`,
+    `- Policy: ${r.policies.map((p) => `\`${mdCell(p)}\``).join(', ') || 'n/a'}${r.policyChanges.length ? ` — **changed ${r.policyChanges.length} time(s)**, see "Runs and policy"` : ' (unchanged)'}.`,
+    ...(r.skipped.length ? [`- **${r.skipped.length} run folder(s) skipped** (unreadable snapshot): ${r.skipped.map((s) => `\`${mdCell(s.name)}\``).join(', ')}.`] : []),
+  ];
+}
+
+function attainmentSection(r: Review): string[] {
+  const rows = [...r.attainment].sort((a, b) => (a.both.share ?? 2) - (b.both.share ?? 2) || (a.assetId < b.assetId ? -1 : 1));
+  return [
+    '## SLO attainment per asset (share of runs)',
+    '',
+    `Objective: both SLOs met in ${pct(r.objective, 1)} of runs. Recent = the last ${r.recentDays} days of the window. Worst first.`,
+    '',
+    mdTable(
+      ['Asset', 'Owner', 'Runs', 'Risk SLO', 'Remediation SLO', 'Both', 'Unknown runs', 'Error budget left', 'Burn (window)', `Burn (last ${r.recentDays} d)`, 'Trend'],
+      rows.map((a) => [
+        `**${mdCell(a.assetId)}**`, mdCell(a.owner), String(a.runs),
+        `${pct(a.risk.share)} (${a.risk.met}/${a.risk.valid})`, `${pct(a.remediation.share)} (${a.remediation.met}/${a.remediation.valid})`,
+        `${pct(a.both.share)} (${a.both.met}/${a.both.valid})`, String(a.unknownRuns), budgetLeftText(a),
+        burnText(a.burnWindow), burnText(a.burnRecent), trendWord(a),
+      ]),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+    '![SLO attainment by owner: bars per owner for the risk SLO, the remediation SLO and both, dashed line at the objective](attainment-by-owner.svg)',
+    '',
+    mdTable(['Owner', 'Assets', 'Risk SLO', 'Remediation SLO', 'Both'], r.owners.map((o) => [mdCell(o.owner), String(o.assets), pct(o.risk.share), pct(o.remediation.share), pct(o.both.share)]), ['l', 'r', 'r', 'r', 'r']),
+  ];
+}
+
+function budgetSection(r: Review): string[] {
+  const ids = worstAssets(r);
+  const rows = r.attainment.filter((a) => ids.includes(a.assetId)).sort((a, b) => ids.indexOf(a.assetId) - ids.indexOf(b.assetId));
+  return [
+    '## Risk budget used over time',
+    '',
+    `![Risk budget used per run for the ${ids.length} worst assets; dashed line at 100 %](budget-used.svg)`,
+    '',
+    mdTable(
+      ['Asset', 'Per run (▁ 0 … █ max, at least 100 %)', 'First', 'Peak', 'Last'],
+      rows.map((a) => {
+        const used = a.observations.map((o) => o.budgetUsed);
+        const nums = used.filter((u): u is number => u !== null);
+        return [mdCell(a.assetId), sparkline(used, 1), pct(nums[0] ?? null, 0), pct(nums.length ? Math.max(...nums) : null, 0), pct(nums.at(-1) ?? null, 0)];
+      }),
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
+    '',
+    'Every run and asset: budget-history.csv.',
+  ];
+}
+
+function moverRow(m: AssetAttribution): string[] {
+  const parts = ATTRIBUTION_PARTS.filter((p) => Math.abs(m.parts[p]) >= 0.005)
+    .sort((a, b) => Math.abs(m.parts[b]) - Math.abs(m.parts[a]))
+    .map((p) => `${PART_TITLES[p].toLowerCase()} ${signed(m.parts[p])}`);
+  const d = m.drivers[0];
+  return [
+    `**${mdCell(m.assetId)}**`, mdCell(m.owner), `${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}`, signed(m.delta), mdCell(parts.join(', ')),
+    d ? mdCell(`${d.title || d.findingId} (${d.note}, ${signed(d.amount)})`) : '', mdCell(m.notes.join('; ')),
+  ];
+}
+
+function moversSection(r: Review): string[] {
+  const head = ['Asset', 'Owner', 'Budget used', 'Δ risk', 'Why (risk points)', 'Biggest single change', 'Notes'];
+  const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', 'l', 'l', 'l'];
+  const first = r.runs[0];
+  const last = r.runs.at(-1);
+  const policy = first && last ? ` ${mdCell(policyLine(first.snapshot, last.snapshot))}` : '';
+  const out = ['## Top movers', '', `From the first run in the window (${day(first?.snapshot.asOf)}) to the last (${day(last?.snapshot.asOf)}), by change in budget used.${policy} Attribution rules: docs/review.md.`, ''];
+  out.push('### Up', '', r.moversUp.length ? mdTable(head, r.moversUp.map(moverRow), align) : 'No asset used more of its budget.', '');
+  out.push('### Down', '', r.moversDown.length ? mdTable(head, r.moversDown.map(moverRow), align) : 'No asset used less of its budget.');
+  return out;
+}
+
+function flowSection(r: Review): string[] {
+  const mttr = (d: number | null, n: number) => (d === null ? 'n/a' : `${fixed(d, 1)} d (${n})`);
+  return [
+    '## Flow: new and closed findings',
+    '',
+    'New = first seen in the window; closed = closed in the window (by the source, or gone from a complete run). MTTR = mean days from first seen to closed, false positives left out (n in brackets).',
+    '',
+    mdTable(['Severity', 'New', 'Closed', 'of which false positives', 'MTTR'], r.flow.bySeverity.map((f) => [f.key, String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]), ['l', 'r', 'r', 'r', 'r']),
+    '',
+    '![New and closed findings per month (UTC)](flow-by-month.svg)',
+    '',
+    mdTable(['Month', 'New', 'Closed'], r.flow.byMonth.map((m) => [m.month, String(m.opened), String(m.closed)]), ['l', 'r', 'r']),
+    '',
+    '### MTTR per owner',
+    '',
+    r.flow.byOwner.length
+      ? mdTable(['Owner', 'New', 'Closed', 'of which false positives', 'MTTR'], r.flow.byOwner.map((f) => [mdCell(f.key), String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]), ['l', 'r', 'r', 'r', 'r'])
+      : 'No findings.',
+  ];
+}
+
+function coverageSection(r: Review): string[] {
+  const head = ['## Coverage over time', ''];
+  if (r.coverage.length === 0) return [...head, 'Every asset was fully measured in every run of the window.'];
+  return [
+    ...head,
+    'Assets a source did not fully answer for (UNKNOWN unless already BREACHED). Days: from each run with a gap to the next run, within the window.',
+    '',
+    mdTable(
+      ['Asset', 'Owner', 'Runs with a gap', 'Days', 'Longest streak (runs)', 'First', 'Last', 'Still open', 'Why (latest)'],
+      r.coverage.map((c) => [mdCell(c.assetId), mdCell(c.owner), `${c.gapRuns} / ${c.runs}`, fixed(c.gapDays, 1), String(c.longestStreak), day(c.firstGap), day(c.lastGap), c.ongoing ? '**yes**' : 'no', mdCell(c.reasons.join('; '), 300)]),
+      ['l', 'l', 'r', 'r', 'r', 'l', 'l', 'l', 'l'],
+    ),
+  ];
+}
+
+function runsSection(r: Review): string[] {
+  const out = ['## Runs and policy', '', mdTable(['Run', 'As-of', 'Policy', 'Partial'], r.runs.map((x) => [mdCell(x.name), x.snapshot.asOf, `\`${mdCell(x.snapshot.policyHash)}\``, x.snapshot.partial ? '**yes**' : 'no']))];
+  if (r.policyChanges.length) {
+    out.push('', '**Policy changes** (numbers before and after are not directly comparable; attribution puts the effect under "policy"):', '');
+    out.push(...r.policyChanges.map((c) => `- ${day(c.asOf)} (${mdCell(c.run)}): \`${mdCell(c.from)}\` → \`${mdCell(c.to)}\``));
+  }
+  if (r.skipped.length) {
+    out.push('', '**Skipped run folders:**', '', ...r.skipped.map((s) => `- \`${mdCell(s.name)}\`: ${mdCell(s.reason, 300)}`));
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import { day, fixed, mdCell, mdLink, mdTable, pct } from '../report/format.js';
+import type { Review } from './review.js';
+import type { Attainment } from './slo.js';
+
+/** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
+
+const LIST_LIMIT = 20;
+
+function breaches(list: Attainment[]): string[] {
+  const bad = list.filter((a) => a.badRuns > 0);
+  if (bad.length === 0) return ['No SLO missed in any run of the window.'];
+  return bad.map((a) => {
+    const runs = a.observations.filter((o) => o.verdict === 'bad');
+    const what = [runs.some((o) => o.riskMet === false) ? 'risk' : '', runs.some((o) => o.remediationMet === false) ? 'remediation' : ''].filter(Boolean).join(' and ');
+    return `- **${mdCell(a.assetId)}** missed its ${what} SLO in ${runs.length} of ${a.both.valid} measured runs (${day(runs[0]!.asOf)} … ${day(runs.at(-1)!.asOf)}); last run: ${a.observations.at(-1)!.status}.`;
+  });
+}
+
+export function renderOwnerSections(r: Review): string[] {
+  const owners = [...new Set(r.attainment.map((a) => a.owner))].sort();
+  const out = ['## By owner'];
+  for (const owner of owners) {
+    const list = r.attainment.filter((a) => a.owner === owner);
+    const overdue = r.overdue.filter((o) => o.owner === owner);
+    const expiring = r.expiring.filter((e) => e.owner === owner);
+    out.push('', `### ${mdCell(owner)}`, '');
+    out.push(
+      mdTable(
+        ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Both SLOs met', 'Error budget left', 'Open overdue (last run)'],
+        list.map((a) => {
+          const last = a.observations.at(-1)!;
+          return [mdCell(a.assetId), mdCell(a.criticality), last.status, pct(last.budgetUsed, 0), pct(a.both.share), a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0), String(overdue.filter((o) => o.assetId === a.assetId).length)];
+        }),
+        ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+      '**Breached**',
+      '',
+      ...breaches(list),
+      '',
+      '**Overdue at the last run**',
+      '',
+    );
+    if (overdue.length === 0) out.push('Nothing overdue.');
+    else {
+      out.push(
+        mdTable(
+          ['Asset', 'Finding', 'Severity', 'Days past SLA'],
+          overdue.slice(0, LIST_LIMIT).map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
+          ['l', 'l', 'l', 'r'],
+        ),
+      );
+      if (overdue.length > LIST_LIMIT) out.push('', `…and ${overdue.length - LIST_LIMIT} more (snapshot.json of the last run has them all).`);
+    }
+    out.push('', `**Exceptions expiring next quarter** (${r.nextQuarter.from} … ${r.nextQuarter.to})`, '');
+    if (expiring.length === 0) out.push('None.');
+    else out.push(mdTable(['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'], expiring.map((e) => [mdCell(e.id), mdCell(e.assetId), mdCell(e.expires), String(e.matched), mdCell(e.reason)]), ['l', 'l', 'l', 'r', 'l']));
+  }
+  return out;
+}

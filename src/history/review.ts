@@ -1,0 +1,130 @@
+import { attributeChange, type AssetAttribution } from './attribution.js';
+import { coverageOverTime, type CoverageRow } from './coverage.js';
+import { findingLives, flow, type Flow } from './flow.js';
+import type { History, Run, Skipped } from './load.js';
+import { attainment, DAY, DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS, ownerAttainment, type Attainment, type OwnerAttainment } from './slo.js';
+import { runsIn, type Window } from './window.js';
+
+/** Everything review.md and its CSVs show, computed from history in one pure call. */
+
+export interface ReviewOptions {
+  /** Share of runs each asset should meet both SLOs in, 0 < objective < 1. Default 0.9. */
+  objective?: number;
+  /** The "recent" burn-rate period: days before the window's end. Default 28. */
+  recentDays?: number;
+  /** Movers listed each way. Default 5. */
+  movers?: number;
+}
+
+export interface PolicyChange {
+  run: string;
+  asOf: string;
+  from: string;
+  to: string;
+}
+
+export interface OverdueFinding {
+  assetId: string;
+  owner: string;
+  findingId: string;
+  title: string;
+  severity: string;
+  url: string | null;
+  /** Days past its SLA at the last run's as-of. */
+  daysOverdue: number | null;
+}
+
+export interface ExpiringException {
+  id: string;
+  assetId: string;
+  owner: string;
+  expires: string;
+  matched: number;
+  reason: string;
+}
+
+export interface Review {
+  window: Window;
+  runs: Run[];
+  skipped: Skipped[];
+  objective: number;
+  recentDays: number;
+  policies: string[];
+  policyChanges: PolicyChange[];
+  attainment: Attainment[];
+  owners: OwnerAttainment[];
+  flow: Flow;
+  /** First run in the window → last; up by Δ budget used, then down. */
+  moversUp: AssetAttribution[];
+  moversDown: AssetAttribution[];
+  coverage: CoverageRow[];
+  overdue: OverdueFinding[];
+  /** Exceptions (as of the last run) expiring in the quarter after the window. */
+  expiring: ExpiringException[];
+  nextQuarter: { from: string; to: string };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildReview(history: History, w: Window, opts: ReviewOptions = {}): Review {
+  const runs = runsIn(w, history.runs);
+  const objective = opts.objective ?? DEFAULT_OBJECTIVE;
+  const recentDays = opts.recentDays ?? DEFAULT_RECENT_DAYS;
+  const rows = attainment(runs, w, { objective, recentDays });
+  const first = runs[0];
+  const last = runs.at(-1);
+
+  const policyChanges: PolicyChange[] = [];
+  history.runs.forEach((r, i) => {
+    const prev = history.runs[i - 1];
+    if (prev && runs.includes(r) && prev.snapshot.policyHash !== r.snapshot.policyHash) {
+      policyChanges.push({ run: r.name, asOf: r.snapshot.asOf, from: prev.snapshot.policyHash, to: r.snapshot.policyHash });
+    }
+  });
+
+  const deltaUsed = (m: AssetAttribution) => (m.budgetUsedB ?? 0) - (m.budgetUsedA ?? 0);
+  const moves = first && last && first !== last ? attributeChange(first.snapshot, last.snapshot) : [];
+  const n = opts.movers ?? 5;
+  const moversUp = moves.filter((m) => deltaUsed(m) > 0).sort((a, b) => deltaUsed(b) - deltaUsed(a) || cmp(a.assetId, b.assetId)).slice(0, n);
+  const moversDown = moves.filter((m) => deltaUsed(m) < 0).sort((a, b) => deltaUsed(a) - deltaUsed(b) || cmp(a.assetId, b.assetId)).slice(0, n);
+
+  const lastTime = last ? Date.parse(last.snapshot.asOf) : 0;
+  const overdue: OverdueFinding[] = (last?.snapshot.assets ?? []).flatMap((a) =>
+    a.findings
+      .filter((f) => f.overdue)
+      .map((f) => ({
+        assetId: a.id, owner: a.owner, findingId: f.id, title: f.title, severity: f.severity, url: f.url,
+        daysOverdue: f.firstSeen && f.slaDays !== null ? (lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
+      })),
+  );
+  overdue.sort((a, b) => (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
+
+  const e = new Date(w.endMs);
+  const nextEnd = Date.UTC(e.getUTCFullYear(), e.getUTCMonth() + 3, e.getUTCDate());
+  const nextQuarter = { from: new Date(w.endMs).toISOString().slice(0, 10), to: new Date(nextEnd - DAY).toISOString().slice(0, 10) };
+  const ownerOf = new Map((last?.snapshot.assets ?? []).map((a) => [a.id, a.owner]));
+  const expiring: ExpiringException[] = (last?.snapshot.exceptions ?? [])
+    .filter((x) => x.expires !== null && Date.parse(x.expires) >= w.endMs && Date.parse(x.expires) < nextEnd)
+    .map((x) => ({ id: x.id, assetId: x.asset, owner: ownerOf.get(x.asset) ?? '(unknown asset)', expires: x.expires!, matched: x.matched, reason: x.reason }))
+    .sort((a, b) => cmp(a.expires, b.expires) || cmp(a.id, b.id));
+
+  const lives = findingLives(history.runs.filter((r) => Date.parse(r.snapshot.asOf) < w.endMs));
+  return {
+    window: w,
+    runs,
+    skipped: history.skipped,
+    objective,
+    recentDays,
+    policies: [...new Set(runs.map((r) => r.snapshot.policyHash))],
+    policyChanges,
+    attainment: rows,
+    owners: ownerAttainment(rows),
+    flow: flow(lives, w),
+    moversUp,
+    moversDown,
+    coverage: coverageOverTime(rows, runs, history.runs, w),
+    overdue,
+    expiring,
+    nextQuarter,
+  };
+}

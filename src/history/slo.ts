@@ -1,0 +1,145 @@
+import { budgetUsedOf } from './attribution.js';
+import type { Run } from './load.js';
+import { isCovered, type AssetV1 } from './schema.js';
+import type { Window } from './window.js';
+
+/**
+ * SLO attainment over a window, the SRE way, counted in runs (docs/review.md "Attainment"):
+ * each run is one observation per asset. A run is good for an asset when it met both SLOs, bad
+ * when it missed either, unknown when coverage was incomplete and nothing was missed (a risk
+ * breach stands even with gaps: measured risk is a lower bound). Unknown runs are left out of the
+ * denominator and reported beside it. Error budget: the objective allows (1 − objective) × valid
+ * runs to be bad. Burn rate: bad share ÷ (1 − objective); 1 spends the budget exactly by the end.
+ */
+
+export const DAY = 86_400_000;
+/** Default attainment objective: 90 % of runs meet both SLOs. */
+export const DEFAULT_OBJECTIVE = 0.9;
+/** Default "recent" period for the burn rate, in days before the window's end. */
+export const DEFAULT_RECENT_DAYS = 28;
+
+export interface Observation {
+  asOf: string;
+  run: string;
+  status: string;
+  risk: number;
+  budgetUsed: number | null;
+  remediationSli: number | null;
+  covered: boolean;
+  /** null: not measurable in this run (coverage gap and no breach). */
+  riskMet: boolean | null;
+  remediationMet: boolean | null;
+  verdict: 'good' | 'bad' | 'unknown';
+}
+
+export function observe(run: Run, a: AssetV1): Observation {
+  const covered = isCovered(a);
+  const used = budgetUsedOf(a);
+  const rem = a.remediation;
+  const riskOk = used === null ? null : used <= 1;
+  const remOk = !rem || rem.sli === null || rem.target === null ? true : rem.sli >= rem.target;
+  const riskMet = riskOk === false ? false : covered ? riskOk : null;
+  const remediationMet = covered ? remOk : null;
+  const verdict = riskMet === false || remediationMet === false ? 'bad' : riskMet === true && remediationMet === true ? 'good' : 'unknown';
+  return {
+    asOf: run.snapshot.asOf, run: run.name, status: a.status, risk: a.risk, budgetUsed: used,
+    remediationSli: rem?.sli ?? null, covered, riskMet, remediationMet, verdict,
+  };
+}
+
+export interface Share {
+  met: number;
+  valid: number;
+  /** met / valid, null when nothing was measurable. */
+  share: number | null;
+}
+
+const share = (met: number, valid: number): Share => ({ met, valid, share: valid > 0 ? met / valid : null });
+const shareOf = (xs: (boolean | null)[]): Share => share(xs.filter((x) => x === true).length, xs.filter((x) => x !== null).length);
+
+export interface Attainment {
+  assetId: string;
+  owner: string;
+  criticality: string;
+  runs: number;
+  risk: Share;
+  remediation: Share;
+  /** Both SLOs met. */
+  both: Share;
+  unknownRuns: number;
+  badRuns: number;
+  objective: number;
+  /** Bad runs the objective allows over the window: (1 − objective) × valid runs. */
+  allowedBad: number;
+  /** 1 − bad / allowed: 1 untouched, 0 spent, negative overspent; null when nothing measurable. */
+  budgetLeft: number | null;
+  burnWindow: number | null;
+  burnRecent: number | null;
+  recentRuns: number;
+  observations: Observation[];
+}
+
+function burn(obs: Observation[], objective: number): number | null {
+  const valid = obs.filter((o) => o.verdict !== 'unknown');
+  if (valid.length === 0) return null;
+  return valid.filter((o) => o.verdict === 'bad').length / valid.length / (1 - objective);
+}
+
+/**
+ * One row per asset seen in the window's runs, by asset id. `runs` must be the window's runs,
+ * oldest first; `objective` must be in (0, 1).
+ */
+export function attainment(runs: readonly Run[], w: Window, opts: { objective?: number; recentDays?: number } = {}): Attainment[] {
+  const objective = opts.objective ?? DEFAULT_OBJECTIVE;
+  const recentFrom = w.endMs - (opts.recentDays ?? DEFAULT_RECENT_DAYS) * DAY;
+  const per = new Map<string, { last: AssetV1; obs: Observation[] }>();
+  for (const run of runs) {
+    for (const a of run.snapshot.assets) {
+      const e = per.get(a.id) ?? { last: a, obs: [] };
+      e.last = a;
+      e.obs.push(observe(run, a));
+      per.set(a.id, e);
+    }
+  }
+  return [...per.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([assetId, { last, obs }]) => {
+      const both = share(obs.filter((o) => o.verdict === 'good').length, obs.filter((o) => o.verdict !== 'unknown').length);
+      const badRuns = both.valid - both.met;
+      const allowedBad = (1 - objective) * both.valid;
+      const recent = obs.filter((o) => Date.parse(o.asOf) >= recentFrom);
+      return {
+        assetId, owner: last.owner, criticality: last.criticality, runs: obs.length,
+        risk: shareOf(obs.map((o) => o.riskMet)),
+        remediation: shareOf(obs.map((o) => o.remediationMet)),
+        both,
+        unknownRuns: obs.length - both.valid,
+        badRuns,
+        objective,
+        allowedBad,
+        budgetLeft: allowedBad > 0 ? 1 - badRuns / allowedBad : null,
+        burnWindow: burn(obs, objective),
+        burnRecent: burn(recent, objective),
+        recentRuns: recent.length,
+        observations: obs,
+      };
+    });
+}
+
+export interface OwnerAttainment {
+  owner: string;
+  assets: number;
+  risk: Share;
+  remediation: Share;
+  both: Share;
+}
+
+/** Per owner, pooled over asset-runs (an owner with more assets weighs each run of each). */
+export function ownerAttainment(rows: readonly Attainment[]): OwnerAttainment[] {
+  const by = new Map<string, Attainment[]>();
+  for (const r of rows) by.set(r.owner, [...(by.get(r.owner) ?? []), r]);
+  const pool = (xs: Share[]) => share(xs.reduce((n, x) => n + x.met, 0), xs.reduce((n, x) => n + x.valid, 0));
+  return [...by.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([owner, list]) => ({ owner, assets: list.length, risk: pool(list.map((r) => r.risk)), remediation: pool(list.map((r) => r.remediation)), both: pool(list.map((r) => r.both)) }));
+}

@@ -1,0 +1,141 @@
+import { Command, CommanderError } from 'commander';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerDiff } from '../../src/cli/diff.js';
+import type { Io } from '../../src/cli/options.js';
+import { registerReview } from '../../src/cli/review.js';
+import { registerTrend } from '../../src/cli/trend.js';
+import { EXIT, SecsliError } from '../../src/errors.js';
+import { writeRunFolder, writeScenario } from './scenario.js';
+
+/**
+ * The three history commands end to end: argv in, exit code, stdout and files out. Registered on a
+ * bare program the way src/cli/main.ts registers them (same error → exit code mapping).
+ */
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  const io: Io = { stdout: out, stderr: err, env: {}, now: () => new Date('2026-10-05T00:00:00Z') };
+  let code: number = EXIT.OK;
+  const program = new Command('secsli').exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+  for (const register of [registerReview, registerDiff, registerTrend]) register(program, io, (n) => (code = n));
+  program.commands.forEach((c) => c.exitOverride());
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) code = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    else if (e instanceof SecsliError) {
+      code = e.exitCode;
+      stderr += `secsli: error: ${e.message}\nhint: ${e.hint ?? ''}\n`;
+    } else throw e;
+  }
+  // Paths relative to the test's temp folder, as a user in that folder would see them.
+  return { code, stdout: stdout.split(dir + '/').join(''), stderr: stderr.split(dir + '/').join('') };
+}
+
+/** Paths in argv are relative to the temp folder (no chdir: tests may run in worker threads). */
+const at = (...argv: string[]) => argv.map((a) => (/^(reports|reviews|nope)/.test(a) ? join(dir, a) : a));
+const R = ['--reports', 'reports', '--out', 'reviews'];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'secsli-cli-'));
+  await writeScenario(join(dir, 'reports'));
+  await writeRunFolder(join(dir, 'reports'), '2026-08-18T000000Z', 'not json');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const GOLDEN = new URL('../fixtures/history/review.md', import.meta.url);
+
+describe('secsli review', () => {
+  it('writes the review folder (Markdown, CSVs, SVG charts) and prints its path', async () => {
+    const r = await cli(at('review', ...R));
+    expect(r).toMatchObject({ code: 0, stdout: 'reviews/2026-Q3\n' });
+    expect(r.stderr).toMatch(/skipping run 2026-08-18T000000Z: corrupt JSON/);
+    const files = (await readdir(join(dir, 'reviews', '2026-Q3'))).sort();
+    expect(files).toEqual([
+      'attainment-by-owner.svg', 'attainment.csv', 'budget-history.csv', 'budget-used.svg', 'coverage.csv', 'exceptions-expiring.csv',
+      'flow-by-month.svg', 'flow.csv', 'lifecycle.csv', 'movers.csv', 'review.md',
+    ]);
+    const md = await readFile(join(dir, 'reviews', '2026-Q3', 'review.md'), 'utf8');
+    for (const svg of ['budget-used.svg', 'flow-by-month.svg', 'attainment-by-owner.svg']) {
+      expect(md).toContain(`](${svg})`);
+      const text = await readFile(join(dir, 'reviews', '2026-Q3', svg), 'utf8');
+      expect(text.startsWith('<svg')).toBe(true);
+    }
+    expect(md).toContain('`2026-08-18T000000Z`: corrupt JSON');
+    const budget = await readFile(join(dir, 'reviews', '2026-Q3', 'budget-used.svg'), 'utf8');
+    expect(budget).toContain('Risk budget used (% of budget)');
+    expect(budget).toContain('2026-09-25');
+    const attainment = await readFile(join(dir, 'reviews', '2026-Q3', 'attainment.csv'), 'utf8');
+    expect(attainment.split('\n')[2]).toBe('pay,team-pay,critical,13,13,0,4,9,13,69.23,13,13,100,69.23,90,1.3,-207.69,3.0769,7.5,4,BREACHED,110');
+    if (process.env.UPDATE_GOLDEN) await writeFile(GOLDEN, md);
+    expect(md).toBe(await readFile(GOLDEN, 'utf8'));
+  });
+
+  it('is deterministic and TZ-independent, and never overwrites an earlier review', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const r = await cli(at('review', ...R, '--from', '2026-07-01', '--to', '2026-09-30'));
+      expect(r.stdout).toBe('reviews/2026-Q3-2\n');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    const first = join(dir, 'reviews', '2026-Q3');
+    for (const name of await readdir(first)) {
+      expect(await readFile(join(dir, 'reviews', '2026-Q3-2', name), 'utf8'), name).toBe(await readFile(join(first, name), 'utf8'));
+    }
+  });
+
+  it('names a custom window by its dates; rejects bad dates and empty windows with exit 2', async () => {
+    expect((await cli(at('review', ...R, '--from', '2026-08-01', '--to', '2026-08-31'))).stdout).toBe('reviews/2026-08-01_2026-08-31\n');
+    expect(await cli(at('review', ...R, '--from', '2026-02-30'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a date/) });
+    expect(await cli(at('review', ...R, '--from', '2025-01-01', '--to', '2025-03-31'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/no runs .* between 2025-01-01 and 2025-03-31/) });
+    expect(await cli(at('review', ...R, '--objective', '1'))).toMatchObject({ code: 2 });
+    expect(await cli(at('review', '--reports', 'nope'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read reports folder nope/) });
+  });
+});
+
+describe('secsli diff', () => {
+  it('prints the attribution table for two run folders (or snapshot files)', async () => {
+    const r = await cli(at('diff', 'reports/2026-08-07T000000Z', 'reports/2026-08-14T000000Z/snapshot.json'));
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('2026-08-07T000000Z → 2026-08-14T000000Z');
+    expect(r.stdout).toMatch(/^pay +BREACHED → OK +21\.00 → 1\.00 +210 % → 10 % +−20\.00 +0 +−20\.00 /m);
+    expect(r.stdout).toContain('−20.00  fixed/closed: dependabot:acme/pay#P2 critical — closed (fixed)');
+    const md = await cli(at('diff', '--format', 'markdown', 'reports/2026-08-07T000000Z', 'reports/2026-08-14T000000Z'));
+    expect(md.stdout).toContain('## What changed since 2026-08-07T000000Z');
+  });
+
+  it('a missing or corrupt run is a usage error', async () => {
+    expect(await cli(at('diff', 'reports/nope', 'reports/2026-08-14T000000Z'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/no such run folder/) });
+    expect(await cli(at('diff', 'reports/2026-08-18T000000Z', 'reports/2026-08-14T000000Z'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/corrupt JSON/) });
+  });
+});
+
+describe('secsli trend', () => {
+  it('prints one asset\'s runs and a sparkline of budget used', async () => {
+    const r = await cli(at('trend', 'pay', '--reports', 'reports', '--last', '5'));
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('pay: 14 run(s), last 5 shown');
+    expect(lines[2]).toMatch(/^as-of +status +risk +Δ +budget used +remediation SLI +open C\/H\/M\/L +policy$/);
+    expect(lines[4]).toMatch(/^2026-09-04T00:00Z +OK +1\.00 +0 +10 % +100\.0 % +0\/0\/0\/1 +[0-9a-f]{12}$/);
+    expect(lines[5]).toMatch(/^2026-09-11T00:00Z +BREACHED +11\.00 +\+10\.00 +110 % +100\.0 % +0\/1\/0\/1$/);
+    expect(r.stdout).toContain('budget used ▂████  10 % → 110 % (peak 110 %');
+  });
+
+  it('an unknown asset is a usage error listing the known ones', async () => {
+    expect(await cli(at('trend', 'x-unknown', '--reports', 'reports'))).toMatchObject({ code: 2, stderr: expect.stringContaining('Assets in the history: batch, pay, web') });
+  });
+});
