@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// Node prints process warnings (e.g. the AWS SDK's Node-version notice) as multi-line text on
+// stderr, which breaks `--log-format json` for schedulers. Print them as one log line instead.
+const json = process.argv.some((a, i, all) => a === '--log-format=json' || (a === '--log-format' && all[i + 1] === 'json'));
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  const msg = `${w.name}: ${w.message.split('\n')[0]}`;
+  process.stderr.write(json ? JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg }) + '\n' : `secsli: warn: ${msg}\n`);
+});
+
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() }).then(
   (code) => {
     process.exitCode = code;

@@ -69,20 +69,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exit;
   } catch (e) {
-    return reportError(e, io);
+    const json = argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && argv[i + 1] === 'json'));
+    return reportError(e, io, json);
   }
 }
 
-function reportError(e: unknown, io: Io): number {
+function reportError(e: unknown, io: Io, json: boolean): number {
   const secrets = secretsFrom(io.env);
-  const say = (s: string) => io.stderr.write(redact(s, secrets) + '\n');
+  const say = (s: string, fields: Record<string, unknown> = {}) =>
+    io.stderr.write(redact(json ? JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields }) : s, secrets) + '\n');
   if (e instanceof CommanderError) {
     // help and version "errors" are successes; commander already printed its message.
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (e instanceof SecsliError) {
-    say(`secsli: error: ${e.message}`);
-    if (e.hint) say(`hint: ${e.hint}`);
+    if (json) say(e.message, { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}) });
+    else {
+      say(`secsli: error: ${e.message}`);
+      if (e.hint) say(`hint: ${e.hint}`);
+    }
     return e.exitCode;
   }
   const err = e as Error;

@@ -196,6 +196,19 @@ describe('bad input: clear message, nothing lost', () => {
   });
 });
 
+describe('--log-format json', () => {
+  it('every stderr line is a JSON object, errors included', async () => {
+    const ok = await cli(scoreArgs(await tmp(), '--log-format', 'json'));
+    const bad = await cli(['score', '--config', '/nonexistent/assets.yaml', '--log-format', 'json']);
+    expect(bad.code).toBe(2);
+    for (const line of (ok.stderr + bad.stderr).trim().split('\n')) {
+      const obj = JSON.parse(line) as { level: string; msg: string };
+      expect(['info', 'warn', 'error', 'progress', 'debug']).toContain(obj.level);
+    }
+    expect(bad.stderr).toContain('"level":"error"');
+  });
+});
+
 describe('help', () => {
   it.each(['score', 'explain', 'validate'])('%s --help shows an example and exits 0', async (cmd) => {
     const r = await cli([cmd, '--help']);
