@@ -5,6 +5,7 @@ import { SOURCES, type Source } from '../model/finding.js';
 import { liveSecrets } from '../collectors/live.js';
 import type { FromFile } from '../pipeline.js';
 import type { ScoreResult } from '../scoring/types.js';
+import { parseUtc } from '../time.js';
 
 /** What every command shares: I/O handles, collect flags, and the exit-code rules. */
 
@@ -34,7 +35,7 @@ export function exitCodeFor(result: ScoreResult, failOn?: FailOn): number {
 
 export function parseAsOf(value: string | undefined, now: () => Date): Date {
   if (value === undefined) return now();
-  const t = Date.parse(value);
+  const t = parseUtc(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
     throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time`, 'Example: --as-of 2026-11-27T00:00:00Z');
   }

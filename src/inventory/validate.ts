@@ -1,3 +1,4 @@
+import { parseUtc } from '../time.js';
 import type { ConfigProblem } from '../errors.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { globProblems, hasGlobSyntax, type GlobKind } from './glob.js';
@@ -26,7 +27,7 @@ export interface ValidateOptions {
  */
 export function exceptionExpiresAt(expires: string): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) return new Date(Date.parse(`${expires}T00:00:00Z`) + 86_400_000);
-  return new Date(Date.parse(expires));
+  return new Date(parseUtc(expires));
 }
 
 /** True when the asset has at least one selector that can claim a finding. */

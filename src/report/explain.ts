@@ -1,20 +1,18 @@
 import type { AssetResult, ScoreResult, ScoredFinding } from '../scoring/types.js';
 import { exclusionText } from './csv.js';
-import { fixed, pct } from './format.js';
+import { fixed, pct, termSafe } from './format.js';
 
 /**
  * `secsli explain <asset>`: every number of one asset traced to the findings and weights that
  * made it. Plain text for a terminal; control characters in outside text are made visible.
  */
 
-const clean = (s: string, max = 100) => {
-  const t = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return t.length > max ? t.slice(0, max - 1) + '…' : t;
-};
+/** Every piece of text that came from outside goes through this before reaching a terminal. */
+const clean = (s: string | undefined, max = 200) => termSafe(s, max);
 
 function factorLine(s: ScoredFinding): string {
   const f = s.factors;
-  return `${fixed(f.severityPoints, 3)} (${f.severityBasis}) × ${fixed(f.likelihood, 3)} (${f.likelihoodBasis}) × ${fixed(f.context, 2)} (${f.contextBasis}) × exposure ${s.exposure}`;
+  return `${fixed(f.severityPoints, 3)} (${clean(f.severityBasis)}) × ${fixed(f.likelihood, 3)} (${clean(f.likelihoodBasis)}) × ${fixed(f.context, 2)} (${clean(f.contextBasis)}) × exposure ${s.exposure}`;
 }
 
 export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: number } = {}): string {
@@ -24,7 +22,7 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
   const L: string[] = [];
   L.push(`${a.asset.id} — ${a.status}${r.partial ? ' (PARTIAL run)' : ''}   as of ${r.asOf}, policy ${r.policyHash}`);
   L.push(`owner ${a.asset.owner}, criticality ${a.asset.criticality} (budget ${a.budget}), exposure ${a.asset.exposure} (×${a.exposure})`);
-  for (const reason of a.statusReasons) L.push(`  because: ${reason}`);
+  for (const reason of a.statusReasons) L.push(`  because: ${clean(reason, 400)}`);
   L.push('');
   L.push(`Risk SLI  R = exposure × Σ risk(f) = ${a.exposure} × ${fixed(a.risk / (a.exposure || 1), 4)} = ${fixed(a.risk, 4)}`);
   L.push(`          budget used = ${fixed(a.risk, 4)} / ${a.budget} = ${pct(a.budgetUsed)} (SLO: ≤ 100 %)`);
@@ -35,9 +33,9 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
   for (const s of counted) {
     sum += s.contribution;
     if (shown++ >= limit) continue;
-    L.push(`  ${fixed(s.contribution, 4).padStart(9)}  ${s.finding.severity.padEnd(8)} ${clean(s.finding.title)}`);
+    L.push(`  ${fixed(s.contribution, 4).padStart(9)}  ${s.finding.severity.padEnd(8)} ${clean(s.finding.title, 100)}`);
     L.push(`             = ${factorLine(s)}`);
-    L.push(`             ${s.finding.id}${s.overdue ? `  OVERDUE (${Math.floor(s.ageDays)} d > SLA ${s.slaDays} d)` : `  age ${Math.floor(s.ageDays)} d, SLA ${s.slaDays} d`}`);
+    L.push(`             ${clean(s.finding.id)}${s.overdue ? `  OVERDUE (${fixed(s.ageDays, 1)} d > SLA ${s.slaDays} d)` : `  age ${fixed(s.ageDays, 1)} d, SLA ${s.slaDays} d`}`);
   }
   if (counted.length > limit) {
     const rest = counted.slice(limit).reduce((t, s) => t + s.contribution, 0);
@@ -50,12 +48,12 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
   L.push(`Remediation SLI = risk-weighted share within SLA (open now, or closed in the last ${r.policy.remediationWindowDays} days)`);
   L.push(`          = ${fixed(rem.good, 4)} / ${fixed(rem.valid, 4)} = ${pct(rem.sli)}  (target ${pct(rem.target)})`);
   const late = a.findings.filter((s) => s.remediation && !s.remediation.withinSla);
-  for (const s of late.slice(0, 10)) L.push(`  outside SLA: ${s.finding.id} (${s.finding.severity}, ${Math.floor(s.ageDays)} d > ${s.slaDays} d, weight ${fixed(s.remediation!.weight, 3)})`);
+  for (const s of late.slice(0, 10)) L.push(`  outside SLA: ${clean(s.finding.id)} (${s.finding.severity}, ${fixed(s.ageDays, 1)} d > ${s.slaDays} d, weight ${fixed(s.remediation!.weight, 3)})`);
   if (late.length > 10) L.push(`  …and ${late.length - 10} more outside SLA`);
   L.push('');
   L.push('Coverage:');
   if (a.coverage.length === 0) L.push('  no sources expected (the asset has no aws or github selectors)');
-  for (const c of a.coverage) L.push(`  ${c.source}: ${c.status}${c.reasons.length ? ' — ' + c.reasons.join('; ') : ''}`);
+  for (const c of a.coverage) L.push(`  ${c.source}: ${c.status}${c.reasons.length ? ' — ' + clean(c.reasons.join('; '), 400) : ''}`);
   if (excluded.length) {
     L.push('');
     const groups = new Map<string, number>();
@@ -65,7 +63,7 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
     }
     L.push(`Not counted (${excluded.length}): ` + [...groups.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', '));
     for (const s of excluded.filter((x) => x.excluded!.kind === 'duplicate' || x.excluded!.kind === 'excepted').slice(0, 10)) {
-      L.push(`  ${s.finding.id}: ${exclusionText(s.excluded)}`);
+      L.push(`  ${clean(s.finding.id)}: ${clean(exclusionText(s.excluded))}`);
     }
   }
   return L.join('\n') + '\n';

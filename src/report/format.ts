@@ -22,6 +22,16 @@ export function neutraliseCsv(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** C0 and C1 control characters and DEL: what a terminal would interpret as escapes. */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Outside text made safe for a terminal: control characters shown as spaces, long text cut. */
+export function termSafe(value: string | undefined, max = 200): string {
+  if (!value) return '';
+  const t = value.replace(CONTROL, ' ');
+  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+
 const MD_SPECIAL = /[\\`*_[\]{}<>|#!~]/g;
 
 /**
@@ -30,7 +40,8 @@ const MD_SPECIAL = /[\\`*_[\]{}<>|#!~]/g;
  */
 export function mdCell(value: string | number | undefined | null, max = 160): string {
   if (value === undefined || value === null) return '';
-  let s = String(value).replace(/[\r\n\t\u2028\u2029]+/g, ' ');
+  // Control characters (terminal escapes included) never reach the file; line breaks become spaces.
+  let s = String(value).replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(CONTROL, '');
   if (s.length > max) s = s.slice(0, max - 1) + '…';
   return s
     .replace(/&/g, '&amp;')

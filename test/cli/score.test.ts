@@ -216,3 +216,17 @@ describe('help', () => {
     expect(r.stdout).toContain('Example');
   });
 });
+
+describe('time zones', () => {
+  it('reads an --as-of without a zone as UTC', async () => {
+    const { parseAsOf } = await import('../../src/cli/options.js');
+    expect(parseAsOf('2027-01-31T00:00:00', () => new Date()).toISOString()).toBe('2027-01-31T00:00:00.000Z');
+    expect(parseAsOf('2027-01-31T09:00:00+09:00', () => new Date()).toISOString()).toBe('2027-01-31T00:00:00.000Z');
+  });
+
+  it('reads an exception expiry without a zone as UTC', async () => {
+    const { exceptionExpiresAt } = await import('../../src/inventory/validate.js');
+    expect(exceptionExpiresAt('2027-01-31T10:00:00').toISOString()).toBe('2027-01-31T10:00:00.000Z');
+    expect(exceptionExpiresAt('2027-01-31').toISOString()).toBe('2027-02-01T00:00:00.000Z');
+  });
+});

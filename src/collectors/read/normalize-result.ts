@@ -1,3 +1,4 @@
+import { parseUtc } from '../../time.js';
 import type { z } from 'zod';
 import type { Finding, Severity } from '../../model/finding.js';
 
@@ -26,7 +27,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** A timestamp the source gave, as UTC ISO-8601 (`…Z`), so strings sort and compare as times; undefined if unparseable. */
 export function isoTime(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const ms = Date.parse(value);
+  const ms = parseUtc(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
