@@ -27,8 +27,13 @@ const FAILING: Record<FailOn, readonly string[]> = {
   unknown: ['BREACHED', 'AT RISK', 'UNKNOWN'],
 };
 
+/**
+ * 3 whenever the measurement is incomplete — a source failed, or an asset's expected source did
+ * not answer for it — so 0 and 1 always describe a complete measurement.
+ */
 export function exitCodeFor(result: ScoreResult, failOn?: FailOn): number {
-  if (result.partial) return EXIT.SOURCE;
+  const unmeasured = result.assets.some((a) => a.coverage.some((c) => c.status === 'gap'));
+  if (result.partial || unmeasured) return EXIT.SOURCE;
   if (failOn && result.assets.some((a) => FAILING[failOn].includes(a.status))) return EXIT.FAIL_ON;
   return EXIT.OK;
 }

@@ -2,6 +2,7 @@
  * Offline collector: one exported file (`aws securityhub get-findings` output, `gh api --paginate`
  * output, JSON arrays, NDJSON) streamed record by record into the sink.
  */
+import { repoOf } from './dependabot/normalize.js';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -37,11 +38,20 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       await ensureReadable(path);
       const problems: string[] = [];
       let records = 0;
+      const repos = new Set<string>();
+      let withRepository = 0;
+      const noteRepo = (raw: unknown) => {
+        if (!raw || typeof raw !== 'object') return;
+        if ('repository' in raw && raw.repository) withRepository++;
+        const repo = repoOf(raw as Parameters<typeof repoOf>[0]);
+        if (repo) repos.add(repo);
+      };
       try {
         for await (const ev of readJsonRecords(path, { ...readOptions, expect: FILE_EXPECTATIONS[source] })) {
           switch (ev.kind) {
             case 'record':
               records++;
+              if (source === 'dependabot') noteRepo(ev.value);
               sink.record(ev.value, { origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}) });
               if (records % PROGRESS_EVERY === 0) log.progress(`${path}: ${records} records read`);
               break;
@@ -68,16 +78,21 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         throw toInputFileError(path, err);
       }
       const complete = problems.length === 0;
+      // A repository-level export (alerts without `repository`) answers only for the repositories
+      // in it: any other repository an asset claims was not looked at, so it must not read as covered.
+      const perRepo = source === 'dependabot' && complete && records > 0 && withRepository === 0;
       return {
         source,
         origins: [path],
         complete,
         problems,
-        coverage: [
-          complete
-            ? { source, scope: {}, status: 'covered' }
-            : { source, scope: {}, status: 'gap', reason: problems.join('; ') },
-        ],
+        coverage: perRepo
+          ? [...repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const }))
+          : [
+              complete
+                ? { source, scope: {}, status: 'covered' }
+                : { source, scope: {}, status: 'gap', reason: problems.join('; ') },
+            ],
         records,
       };
     },

@@ -1,4 +1,4 @@
-import type { SourceStatus } from '../collectors/types.js';
+import type { CoverageEntry, SourceStatus } from '../collectors/types.js';
 import type { Asset } from '../inventory/schema.js';
 import type { Source } from '../model/finding.js';
 import type { CoverageStatus } from './types.js';
@@ -6,7 +6,11 @@ import type { CoverageStatus } from './types.js';
 /**
  * Coverage SLI: did every source the asset expects answer for it? An asset with `aws` selectors
  * expects Security Hub; one with `github.repos` expects Dependabot. Zero findings because nobody
- * looked is not zero risk, so any doubt is a gap.
+ * looked is not zero risk, so any doubt is a gap:
+ * - some answer must vouch for each part of the asset (each declared account; each repo glob),
+ *   either for the whole source or for that account / a repository the glob claims;
+ * - and no gap may apply to it (a denied account or region, a repo with alerts disabled, a
+ *   source that failed without saying where).
  */
 
 export function expectedSources(asset: Asset): Source[] {
@@ -17,6 +21,31 @@ export function expectedSources(asset: Asset): Source[] {
 }
 
 const SOURCE_NAME: Record<Source, string> = { securityhub: 'Security Hub', dependabot: 'Dependabot' };
+
+/** Does a coverage entry speak about this asset? `repoClaimedBy` answers for repo-scoped entries. */
+function applies(c: CoverageEntry, asset: Asset, repoClaimedBy: (repo: string, assetId: string) => boolean): boolean {
+  const { account, repo } = c.scope;
+  if (repo) return repoClaimedBy(repo, asset.id);
+  if (account) return !asset.aws?.accounts?.length || asset.aws.accounts.includes(account);
+  return true; // a whole region or the whole source
+}
+
+/** The parts of an asset some answer must vouch for. */
+function parts(
+  asset: Asset,
+  source: Source,
+  repoClaimedBy: (repo: string, assetId: string) => boolean,
+): { label: string; vouched: (c: CoverageEntry) => boolean }[] {
+  if (source === 'securityhub') {
+    const accounts = asset.aws?.accounts ?? [];
+    if (accounts.length === 0) return [{ label: 'its resources', vouched: (c) => !c.scope.repo }];
+    return accounts.map((a) => ({ label: `account ${a}`, vouched: (c) => !c.scope.repo && (!c.scope.account || c.scope.account === a) }));
+  }
+  return (asset.github?.repos ?? []).map((glob) => ({
+    label: glob,
+    vouched: (c) => !c.scope.account && !c.scope.region && (!c.scope.repo || c.scope.repo === glob || repoClaimedBy(c.scope.repo, asset.id)),
+  }));
+}
 
 export function assetCoverage(
   asset: Asset,
@@ -29,24 +58,21 @@ export function assetCoverage(
       return { source, status: 'gap', reasons: [`no ${SOURCE_NAME[source]} input was collected`] };
     }
     const reasons: string[] = [];
+    const entries = mine.flatMap((s) => s.coverage);
     for (const s of mine) {
-      if (!s.complete) {
-        const scoped = s.coverage.some((c) => c.status === 'gap' && Object.keys(c.scope).length > 0);
-        // A failure nobody pinned to a scope could have hidden anything: it affects every asset.
-        if (!scoped) reasons.push(`${SOURCE_NAME[source]} incomplete: ${s.problems.join('; ') || 'unknown reason'}`);
+      // A failure the source did not pin to a scope could have hidden anything.
+      if (!s.complete && !s.coverage.some((c) => c.status === 'gap')) {
+        reasons.push(`${SOURCE_NAME[source]} incomplete: ${s.problems.join('; ') || 'unknown reason'}`);
       }
-      for (const c of s.coverage) {
-        if (c.status !== 'gap') continue;
-        const { account, region, repo } = c.scope;
-        let applies: boolean;
-        if (repo) applies = repoClaimedBy(repo, asset.id);
-        else if (account) applies = !asset.aws?.accounts?.length || asset.aws.accounts.includes(account);
-        else applies = true; // a whole region or the whole source
-        if (applies) {
-          const where = [account, region, repo].filter(Boolean).join(' ');
-          reasons.push(`${SOURCE_NAME[source]}${where ? ` ${where}` : ''}: ${c.reason ?? 'not covered'}`);
-        }
-      }
+    }
+    for (const c of entries) {
+      if (c.status !== 'gap' || !applies(c, asset, repoClaimedBy)) continue;
+      const where = [c.scope.account, c.scope.region, c.scope.repo].filter(Boolean).join(' ');
+      reasons.push(`${SOURCE_NAME[source]}${where ? ` ${where}` : ''}: ${c.reason ?? 'not covered'}`);
+    }
+    const covered = entries.filter((c) => c.status === 'covered');
+    for (const part of parts(asset, source, repoClaimedBy)) {
+      if (!covered.some(part.vouched)) reasons.push(`${SOURCE_NAME[source]}: no answer covers ${part.label}`);
     }
     const unique = [...new Set(reasons)].sort();
     return { source, status: unique.length ? 'gap' : 'covered', reasons: unique };

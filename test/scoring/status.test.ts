@@ -28,12 +28,42 @@ describe('asset status', () => {
     const other = makeAsset({ id: 'other', github: { repos: ['acme/other'] }, aws: { accounts: ['444455556666'] } });
     const dep: SourceStatus = {
       source: 'dependabot', origins: ['api'], complete: true, problems: [], records: 0,
-      coverage: [{ source: 'dependabot', scope: { repo: 'acme/app' }, status: 'gap', reason: 'Dependabot alerts are disabled for this repository.' }],
+      coverage: [
+        { source: 'dependabot', scope: {}, status: 'covered' },
+        { source: 'dependabot', scope: { repo: 'acme/app' }, status: 'gap', reason: 'Dependabot alerts are disabled for this repository.' },
+      ],
     };
     const r = scoreWith([], [asset, other], { sources: [...covered('securityhub'), { status: dep, describe: 'api' }] });
     expect(r.assets.find((a) => a.asset.id === 'app')!.status).toBe('UNKNOWN');
     expect(r.assets.find((a) => a.asset.id === 'other')!.status).toBe('OK');
     expect(r.assets.find((a) => a.asset.id === 'app')!.statusReasons.join()).toContain('disabled');
+  });
+
+  it('a repository-level export vouches only for the repositories in it', () => {
+    const other = makeAsset({ id: 'other', github: { repos: ['acme/other-*'] }, aws: { accounts: ['444455556666'] } });
+    const dep: SourceStatus = {
+      source: 'dependabot', origins: ['repo.json'], complete: true, problems: [], records: 3,
+      coverage: [{ source: 'dependabot', scope: { repo: 'acme/app' }, status: 'covered' }],
+    };
+    const r = scoreWith([], [asset, other], { sources: [...covered('securityhub'), { status: dep, describe: 'file' }] });
+    expect(r.assets.find((a) => a.asset.id === 'app')!.status).toBe('OK');
+    const o = r.assets.find((a) => a.asset.id === 'other')!;
+    expect(o.status).toBe('UNKNOWN');
+    expect(o.statusReasons.join()).toContain('no answer covers acme/other-*');
+  });
+
+  it('an account denied by Security Hub leaves only assets in that account UNKNOWN', () => {
+    const other = makeAsset({ id: 'other', aws: { accounts: ['444455556666'] }, github: { repos: ['acme/other'] } });
+    const sh: SourceStatus = {
+      source: 'securityhub', origins: ['api'], complete: true, problems: [], records: 0,
+      coverage: [
+        { source: 'securityhub', scope: { account: '111122223333', region: 'ap-northeast-1' }, status: 'gap', reason: '401 not subscribed' },
+        { source: 'securityhub', scope: { account: '444455556666', region: 'ap-northeast-1' }, status: 'covered' },
+      ],
+    };
+    const r = scoreWith([], [asset, other], { sources: [...covered('dependabot'), { status: sh, describe: 'api' }] });
+    expect(r.assets.find((a) => a.asset.id === 'app')!.status).toBe('UNKNOWN');
+    expect(r.assets.find((a) => a.asset.id === 'other')!.status).toBe('OK');
   });
 
   it('a failed source without a scope makes every asset that expects it UNKNOWN and the run PARTIAL', () => {

@@ -120,7 +120,7 @@ export function normalizeDependabotAlert(raw: unknown): NormalizeResult {
 }
 
 /** "owner/name", lower-cased: `repository.full_name` (org/enterprise listings), else parsed from `html_url` or the API `url`. */
-function repoOf(a: Partial<Alert>): string | undefined {
+export function repoOf(a: Partial<Alert>): string | undefined {
   const full = typeof a.repository?.full_name === 'string' ? a.repository.full_name : undefined;
   if (full && /^[^/\s]+\/[^/\s]+$/.test(full)) return full.toLowerCase();
   for (const [url, re] of [
