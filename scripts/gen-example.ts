@@ -734,7 +734,7 @@ Try it:
 
 \`\`\`sh
 npm run build
-node dist/cli/index.js score --config assets.yaml \\
+npx secsli score --config assets.yaml \\
   --from securityhub=examples/securityhub-findings.json \\
   --from dependabot=examples/dependabot-alerts.json \\
   --as-of ${REFERENCE_DATE}
