@@ -64,8 +64,8 @@ export function normalizeOcsf(raw: unknown): OcsfResult {
   if (!updatedAt) return fail('missing finding_info.modified_time_dt (and time_dt)');
   const firstSeen = isoTime(info.first_seen_time_dt, info.first_seen_time) ?? isoTime(info.created_time_dt, info.created_time) ?? updatedAt;
 
-  const severity = SEVERITY_BY_ID[num(raw.severity_id) ?? -1] ?? SEVERITY_BY_CAPTION[(str(raw.severity) ?? '').toLowerCase()];
-  if (!severity) return fail(`unknown severity (severity_id ${String(raw.severity_id)}, severity ${String(raw.severity)})`);
+  // OCSF severity_id 0 (Unknown) and 99 (Other) carry no level: keep the finding, as info, rather than lose it.
+  const severity = SEVERITY_BY_ID[num(raw.severity_id) ?? -1] ?? SEVERITY_BY_CAPTION[(str(raw.severity) ?? '').toLowerCase()] ?? 'info';
   const status = STATUS_BY_ID[num(raw.status_id) ?? -1] ?? STATUS_BY_CAPTION[(str(raw.status) ?? '').toLowerCase()] ?? 'open';
 
   const cloud = obj(raw.cloud);
