@@ -60,3 +60,10 @@ describe('normalizeOcsf', () => {
     expect(normalizeOcsf(c.record)).toEqual({ ok: false, reason: c.reason, ...(c.nativeId ? { nativeId: c.nativeId } : {}) });
   });
 });
+
+describe('normalizeOcsf severity Unknown/Other', () => {
+  it.each([0, 99])('keeps severity_id %s as info instead of losing the finding', (id) => {
+    const r = normalizeOcsf({ finding_info: { uid: 'x-3', title: 't', modified_time_dt: '2026-01-01T00:00:00Z' }, severity_id: id, cloud: { account: { uid: '111122223333' } } });
+    expect(r.ok && r.finding.severity).toBe('info');
+  });
+});
