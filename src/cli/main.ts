@@ -3,6 +3,7 @@ import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
 import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
+import { syncStateDir } from '../sync/state.js';
 import { registerExplain } from './explain.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
@@ -22,6 +23,7 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .option('--asset <id>', 'score and report only this asset')
     .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
+    .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
@@ -29,13 +31,14 @@ Examples:
 
 Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
 2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean }) => {
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
     const log = loggerFor(flags, io);
     const { runDir, result } = await runScore({
       ...collectOptions(flags, io, log),
       out: flags.out,
       ...(flags.asset ? { asset: flags.asset } : {}),
       ...(flags.saveRaw ? { saveRaw: true } : {}),
+      sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
     });
     const n = (s: string) => result.assets.filter((a) => a.status === s).length;
     log.info(

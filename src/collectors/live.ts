@@ -8,6 +8,7 @@ import { createDependabotLiveCollector } from './dependabot/live.js';
 import { createSecurityHubClient } from './securityhub/client.js';
 import type { Clock } from './securityhub/limiter.js';
 import { createSecurityHubLiveCollector, type FindingsClient } from './securityhub/live.js';
+import type { Source } from '../model/finding.js';
 import type { Collector } from './types.js';
 
 /**
@@ -54,14 +55,53 @@ export function liveSecrets(env: NodeJS.ProcessEnv): string[] {
   return names.map((n) => env[n]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 
+/**
+ * Static credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN) of the
+ * given environment, else undefined (the SDK's default chain). The SDK's chain tries the same
+ * variables first, but only in process.env: reading them from the injected env makes a run driven
+ * by another environment (tests, an embedding program) use exactly that environment, and never
+ * fall through to ~/.aws or the instance metadata service. Handed to the SDK only; never printed
+ * (they are in liveSecrets).
+ */
+export function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+}
+
 /** AWS_ENDPOINT_URL_SECURITYHUB, else AWS_ENDPOINT_URL (the SDK reads these from process.env too; passing them makes an injected env work). */
 export function securityHubEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined;
   return env.AWS_ENDPOINT_URL_SECURITYHUB || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/** What an incremental run (src/sync) asks of a live collector; nothing: a full pull. */
+export interface IncrementalQuery {
+  /** Only records updated at or after this ISO time — in every state, so that closures and archivals are learned too. */
+  since?: string;
+  /** Security Hub: does the merged set hold findings for this account / Region (undefined: any)? See SecurityHubLiveOptions.known. */
+  known?: (account: string | undefined, region: string | undefined) => boolean;
+}
+
+/** One live source, ready to build its collector for a full pull or for the changes since a time. */
+export interface LiveCollectorFactory {
+  source: Source;
+  /**
+   * Everything that decides which records a full pull returns (Regions, accounts, API, org,
+   * claimed repositories, endpoint), as a stable string: stored sync state made under another
+   * scope is not reused.
+   */
+  scope: string;
+  create(query?: IncrementalQuery): Collector;
+}
+
 export function createLiveCollectors(sources: SourcesConfig, opts: LiveCollectorOptions): Collector[] {
-  const out: Collector[] = [];
+  return liveCollectorFactories(sources, opts).map((f) => f.create());
+}
+
+export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollectorOptions): LiveCollectorFactory[] {
+  const out: LiveCollectorFactory[] = [];
   const secrets = liveSecrets(opts.env);
   const sh = sources.securityhub;
   if (sh && (sh.regions?.length || sh.aggregationRegion)) {
@@ -76,6 +116,7 @@ export function createLiveCollectors(sources: SourcesConfig, opts: LiveCollector
       throw new UsageError('sources.securityhub.assumeRole names {account}, but no accounts are known', 'List them in sources.securityhub.accounts, or give assets aws.accounts.');
     }
     const endpoint = securityHubEndpoint(opts.env);
+    const baseCredentials = o.credentials ?? envCredentials(opts.env);
     const clients = new Map<string, FindingsClient>();
     const clientFor =
       o.clientFor ??
@@ -88,9 +129,9 @@ export function createLiveCollectors(sources: SourcesConfig, opts: LiveCollector
             ? fromTemporaryCredentials({
                 params: { RoleArn: roleArn, RoleSessionName: 'secsli', DurationSeconds: 900 },
                 clientConfig: { region },
-                ...(o.credentials ? { masterCredentials: o.credentials as never } : {}),
+                ...(baseCredentials ? { masterCredentials: baseCredentials as never } : {}),
               })
-            : o.credentials;
+            : baseCredentials;
           c = createSecurityHubClient({
             region,
             ...(endpoint ? { endpoint } : {}),
@@ -103,20 +144,26 @@ export function createLiveCollectors(sources: SourcesConfig, opts: LiveCollector
         }
         return c;
       });
-    out.push(
-      createSecurityHubLiveCollector({
-        regions,
-        aggregation: !!sh.aggregationRegion,
-        api: sh.api ?? 'asff',
-        accounts,
-        assumeRole: perAccountRole,
-        clientFor,
-        secrets,
-        ...(o.clock ? { clock: o.clock } : {}),
-        ...(o.retries !== undefined ? { retries: o.retries } : {}),
-        ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
-      }),
-    );
+    const api = sh.api ?? 'asff';
+    out.push({
+      source: 'securityhub',
+      scope: JSON.stringify({ api, regions, aggregation: !!sh.aggregationRegion, accounts, assumeRole: sh.assumeRole ?? null, endpoint: endpoint ?? null }),
+      create: (q = {}) =>
+        createSecurityHubLiveCollector({
+          regions,
+          aggregation: !!sh.aggregationRegion,
+          api,
+          accounts,
+          assumeRole: perAccountRole,
+          clientFor,
+          secrets,
+          ...(o.clock ? { clock: o.clock } : {}),
+          ...(o.retries !== undefined ? { retries: o.retries } : {}),
+          ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
+          ...(q.since !== undefined ? { since: q.since } : {}),
+          ...(q.known ? { known: q.known } : {}),
+        }),
+    });
   }
 
   const db = sources.dependabot;
@@ -125,6 +172,7 @@ export function createLiveCollectors(sources: SourcesConfig, opts: LiveCollector
     const chosen = db.enterprise ? 'enterprise' : db.org ? 'org' : 'repos';
     const given = (['enterprise', 'org', 'repos'] as const).filter((k) => (k === 'repos' ? db.repos?.length : db[k]));
     if (given.length > 1) opts.log.warn(`Dependabot: ${given.join(' and ')} given; collecting by ${chosen}`);
+    const baseUrl = db.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com';
     let gh = o.client;
     if (!gh) {
       const token = opts.env.GITHUB_TOKEN || opts.env.GH_TOKEN;
@@ -133,21 +181,27 @@ export function createLiveCollectors(sources: SourcesConfig, opts: LiveCollector
       }
       gh = createGithubClient({
         token,
-        baseUrl: db.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com',
+        baseUrl,
         log: opts.log,
         secrets,
         ...(o.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: o.retryAfterBaseValue } : {}),
       });
     }
-    out.push(
-      createDependabotLiveCollector({
-        gh,
-        ...(chosen === 'enterprise' ? { enterprise: db.enterprise! } : chosen === 'org' ? { org: db.org! } : { repos: db.repos! }),
-        claimedRepos: opts.claimedRepos,
-        secrets,
-        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-      }),
-    );
+    const client = gh;
+    const target = chosen === 'enterprise' ? { enterprise: db.enterprise! } : chosen === 'org' ? { org: db.org! } : { repos: db.repos! };
+    out.push({
+      source: 'dependabot',
+      scope: JSON.stringify({ ...target, claimedRepos: [...new Set(opts.claimedRepos)].sort(), baseUrl }),
+      create: (q = {}) =>
+        createDependabotLiveCollector({
+          gh: client,
+          ...target,
+          claimedRepos: opts.claimedRepos,
+          secrets,
+          ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+          ...(q.since !== undefined ? { since: q.since } : {}),
+        }),
+    });
   }
   return out;
 }

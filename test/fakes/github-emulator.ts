@@ -168,9 +168,12 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
       return send(422, { message: 'Validation Failed', errors: [{ field: 'per_page', code: 'invalid' }], documentation_url: DOCS, status: '422' });
     }
     const states = q.get('state')?.split(',');
+    // sort=created (default) | updated, direction=desc (default) | asc, as documented.
+    const key = q.get('sort') === 'updated' ? 'updated_at' : 'created_at';
+    const dir = q.get('direction') === 'asc' ? 1 : -1;
     const filtered = all
       .filter((a) => !states || states.includes(a.state))
-      .sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)) || String(a.html_url).localeCompare(String(b.html_url)));
+      .sort((a, b) => dir * String(a[key]).localeCompare(String(b[key])) || String(a.html_url).localeCompare(String(b.html_url)));
     let offset = 0;
     const after = q.get('after');
     if (after) {

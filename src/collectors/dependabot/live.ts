@@ -26,6 +26,13 @@ export interface DependabotLiveOptions {
   secrets?: string[];
   /** Repositories probed or listed at once. Default 4 (GitHub asks for modest concurrency). */
   concurrency?: number;
+  /**
+   * Incremental sync (src/sync): only alerts updated at or after this ISO time, in every state.
+   * Lists are asked `sort=updated&direction=desc` and paging stops at the first page that reaches
+   * an older alert; probes ask for the most recently updated alert, so that a repository the
+   * org/enterprise list cannot see is listed again only when something in it changed.
+   */
+  since?: string;
 }
 
 class AuthFailure extends Error {}
@@ -70,16 +77,24 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         }
       };
 
+      const since = o.since;
+      /** Newest first by update time: in incremental mode every list and probe is asked this way. */
+      const byUpdate = since ? { sort: 'updated', direction: 'desc' } : {};
+      const sinceMs = since === undefined ? undefined : Date.parse(since);
+      const olderThanSince = (raw: unknown) => sinceMs !== undefined && Date.parse(String((raw as { updated_at?: unknown } | null)?.updated_at)) < sinceMs;
+
       /** Pages through a list; pushes every alert once. Returns an error reason, or undefined when complete. */
       const pageThrough = async (label: string, route: string, params: Record<string, unknown>): Promise<{ error?: unknown; loop?: string }> => {
-        status.origins.push(label);
+        status.origins.push(since ? `${label} (updated since ${since})` : label);
         const urls = new Set<string>();
         let n = 0;
         let res: GithubResponse;
         try {
-          res = await get(route, { ...params, per_page: 100 });
+          res = await get(route, { ...params, ...byUpdate, per_page: 100 });
           for (let page = 1; ; page++) {
+            let reachedOld = false;
             for (const raw of Array.isArray(res.data) ? res.data : []) {
+              if (olderThanSince(raw)) reachedOld = true;
               const repo = repoOf(raw);
               if (repo) perRepo.set(repo, (perRepo.get(repo) ?? 0) + 1);
               const key = (raw as { html_url?: string; url?: string }).html_url ?? (raw as { url?: string }).url;
@@ -90,7 +105,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
             }
             log.progress(`Dependabot ${label}: page ${page}, ${status.records} alerts`, { quota });
             const next = nextLink(res.headers.link);
-            if (!next) return {};
+            // Sorted newest update first: once a page reaches the last sync, the rest is older still.
+            if (!next || reachedOld) return {};
             if (urls.has(next)) return { loop: `the next-page cursor repeated after page ${page}: stopped paging to avoid a loop` };
             urls.add(next);
             res = await get(next);
@@ -171,8 +187,10 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         await runLimited(toProbe, o.concurrency ?? 4, async (repo) => {
           const [owner, name] = repo.split('/');
           try {
-            const res = await get('GET /repos/{owner}/{repo}/dependabot/alerts', { owner, repo: name, per_page: 1 });
-            if (Array.isArray(res.data) && res.data.length > 0 && !perRepo.get(repo)) {
+            const res = await get('GET /repos/{owner}/{repo}/dependabot/alerts', { owner, repo: name, ...byUpdate, per_page: 1 });
+            const newest = Array.isArray(res.data) ? res.data[0] : undefined;
+            // Incremental: only a change since the last sync is news; older alerts are in the stored state already.
+            if (newest !== undefined && !olderThanSince(newest) && !perRepo.get(repo)) {
               // The probe sees alerts the org/enterprise listing did not return (e.g. an org where the token is not security manager): fetch them.
               const r = await pageThrough(`repo ${repo}`, 'GET /repos/{owner}/{repo}/dependabot/alerts', { owner, repo: name });
               if (r.error || r.loop) {

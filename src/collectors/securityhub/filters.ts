@@ -12,6 +12,11 @@ import type { AwsSecurityFindingFilters, GetFindingsRequest, GetFindingsV2Reques
  *   only for accounts that returned nothing at all.
  * - Sorted by creation time, ascending: it never changes while we page (UpdatedAt does, and would
  *   move findings between pages during a long pull) and new findings land on the last page.
+ *
+ * Incremental sync (`since`, see src/sync): the changes query drops the RecordState and compliance
+ * filters and asks for `UpdatedAt >= since` instead, because what left the full query's result
+ * since the last sync (archived, passed) must be learned too; `keptByFullQuery` applies the full
+ * query's filters on our side when the changes are merged into the stored records.
  */
 
 export const PAGE_SIZE = 100;
@@ -21,17 +26,24 @@ export const MAX_FILTER_VALUES = 20;
 export interface QueryOptions {
   /** Only these AWS accounts (at most 20 per query; the caller splits longer lists). */
   accounts?: string[];
-  /** Only findings updated at or after this ISO time. */
-  updatedSince?: string;
+  /**
+   * Incremental sync: every finding updated at or after this ISO time, whatever its RecordState or
+   * compliance status (those filters are applied client-side by `keptByFullQuery`).
+   */
+  since?: string;
 }
 
+/** Open-ended date ranges: Security Hub wants both ends. */
+const FAR_FUTURE = '9999-12-31T23:59:59Z';
+
 export function asffRequest(q: QueryOptions): GetFindingsRequest {
-  const Filters: AwsSecurityFindingFilters = {
-    RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }],
-    ComplianceStatus: [{ Value: 'PASSED', Comparison: 'NOT_EQUALS' }],
-  };
+  const Filters: AwsSecurityFindingFilters = q.since
+    ? { UpdatedAt: [{ Start: q.since, End: FAR_FUTURE }] }
+    : {
+        RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }],
+        ComplianceStatus: [{ Value: 'PASSED', Comparison: 'NOT_EQUALS' }],
+      };
   if (q.accounts?.length) Filters.AwsAccountId = q.accounts.map((Value) => ({ Value, Comparison: 'EQUALS' }));
-  if (q.updatedSince) Filters.UpdatedAt = [{ Start: q.updatedSince, End: '9999-12-31T23:59:59Z' }];
   return { Filters, SortCriteria: [{ Field: 'CreatedAt', SortOrder: 'asc' }], MaxResults: PAGE_SIZE };
 }
 
@@ -55,14 +67,15 @@ export function ocsfRequest(q: QueryOptions): GetFindingsV2Request {
   const composites: NonNullable<OcsfFindingFilters['CompositeFilters']> = [
     {
       Operator: 'AND',
-      StringFilters: [
-        { FieldName: 'status', Filter: { Value: 'Archived', Comparison: 'NOT_EQUALS' } },
-        { FieldName: 'status', Filter: { Value: 'Deleted', Comparison: 'NOT_EQUALS' } },
-        { FieldName: 'compliance.status', Filter: { Value: 'Pass', Comparison: 'NOT_EQUALS' } },
-      ],
-      ...(q.updatedSince
-        ? { DateFilters: [{ FieldName: 'finding_info.modified_time_dt', Filter: { Start: q.updatedSince, End: '9999-12-31T23:59:59Z' } }] }
-        : {}),
+      ...(q.since
+        ? { DateFilters: [{ FieldName: 'finding_info.modified_time_dt', Filter: { Start: q.since, End: FAR_FUTURE } }] }
+        : {
+            StringFilters: [
+              { FieldName: 'status', Filter: { Value: 'Archived', Comparison: 'NOT_EQUALS' } },
+              { FieldName: 'status', Filter: { Value: 'Deleted', Comparison: 'NOT_EQUALS' } },
+              { FieldName: 'compliance.status', Filter: { Value: 'Pass', Comparison: 'NOT_EQUALS' } },
+            ],
+          }),
     },
   ];
   if (q.accounts?.length) {
@@ -94,6 +107,17 @@ export function ocsfEvidenceRequest(account?: string): GetFindingsV2Request {
     },
     MaxResults: 1,
   };
+}
+
+/**
+ * Would the full query (`asffRequest`/`ocsfRequest` without `since`) return this record? The same
+ * filters, evaluated the way Security Hub evaluates them (EQUALS needs the value; NOT_EQUALS keeps
+ * records without it). Accounts are not checked: the changes query filters them server-side too.
+ */
+export function keptByFullQuery(raw: unknown): boolean {
+  const r = (raw ?? {}) as { RecordState?: unknown; Compliance?: { Status?: unknown }; finding_info?: unknown; status?: unknown; compliance?: { status?: unknown } };
+  if (r.finding_info !== undefined) return r.status !== 'Archived' && r.status !== 'Deleted' && r.compliance?.status !== 'Pass';
+  return r.RecordState === 'ACTIVE' && r.Compliance?.Status !== 'PASSED';
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

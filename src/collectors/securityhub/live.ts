@@ -31,7 +31,18 @@ export interface SecurityHubLiveOptions {
   backoffMs?: number;
   /** Scopes pulled at once (each Region has its own token bucket). Default 4. */
   concurrency?: number;
-  updatedSince?: string;
+  /**
+   * Incremental sync (src/sync): ask only for findings updated at or after this ISO time, in any
+   * RecordState or compliance status, so that what was archived or passed since is learned too.
+   */
+  since?: string;
+  /**
+   * Incremental sync: does the merged set (stored findings plus the changes pushed so far) hold a
+   * finding for this account (undefined: any) in this Region (undefined: any, aggregation)? With
+   * `since`, this replaces "the query returned nothing" when choosing which accounts get the
+   * evidence check, so coverage comes out as a full pull would report it.
+   */
+  known?: (account: string | undefined, region: string | undefined) => boolean;
 }
 
 interface Scope {
@@ -105,7 +116,8 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
           }
           const chunks = scope.accounts.length ? chunk(scope.accounts, MAX_FILTER_VALUES) : [undefined];
           for (const accounts of chunks) {
-            const base = api === 'ocsf' ? ocsfRequest({ accounts, updatedSince: o.updatedSince }) : asffRequest({ accounts, updatedSince: o.updatedSince });
+            const q = { ...(accounts ? { accounts } : {}), ...(o.since ? { since: o.since } : {}) };
+            const base = api === 'ocsf' ? ocsfRequest(q) : asffRequest(q);
             const tokens = new Set<string>();
             let next: string | undefined;
             for (let page = 1; ; page++) {
@@ -144,7 +156,11 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
             }
           }
           // Zero findings is only zero risk if somebody looked: ask for one passed control as proof.
-          const silent = scope.accounts.length ? scope.accounts.filter((a) => !perAccount.get(a)) : scopeRecords === 0 && perAccount.size === 0 ? [''] : [];
+          const known = o.since !== undefined && o.known ? o.known : undefined;
+          const region = o.aggregation ? undefined : scope.region;
+          const has = (account?: string) =>
+            known ? known(account, region) : account ? !!perAccount.get(account) : scopeRecords > 0 || perAccount.size > 0;
+          const silent = scope.accounts.length ? scope.accounts.filter((a) => !has(a)) : has() ? [] : [''];
           for (const account of silent) {
             const input = api === 'ocsf' ? ocsfEvidenceRequest(account || undefined) : asffEvidenceRequest(account || undefined);
             try {

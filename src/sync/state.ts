@@ -1,0 +1,166 @@
+import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Source } from '../model/finding.js';
+
+/**
+ * The sync state of one source: every raw record a full pull would return now, keyed by id, as of
+ * the last complete sync. One NDJSON file per source, `<out>/.secsli-state/<source>.ndjson`:
+ *
+ *   {"secsliSyncState":1,"source":"securityhub","scope":"…","lastSync":"…","lastFull":"…","tool":"0.1.0"}
+ *   {"id":"arn:aws:securityhub:…","updatedAt":"2026-…","account":"111122223333","region":"eu-west-1","raw":{…}}
+ *   …
+ *   {"end":true,"records":1234}
+ *
+ * - `scope`: what the full query covers (LiveCollectorFactory.scope); a different scope is a full pull.
+ * - `lastSync`: wall-clock time just before the first request of the last complete sync;
+ *   `lastFull`: the same for the last full pull.
+ * - The trailer makes a cut-off file detectable. The file is written under a temporary name,
+ *   synced and renamed into place, so it is the last complete state or the one before.
+ * - Entry keys come before `raw`, so the index pass reads them without parsing the record.
+ *
+ * The raw records are kept exactly as the API returned them: the merged set is pushed through the
+ * same normalization as a full pull, and `--save-raw` of an incremental run replays like any other.
+ */
+
+export const STATE_VERSION = 1;
+/** Folder of the state files, inside `--out` (dot-named: history and previous-run lookups skip it). */
+export const STATE_FOLDER = '.secsli-state';
+
+export const syncStateDir = (out: string) => join(out, STATE_FOLDER);
+export const stateFile = (dir: string, source: Source) => join(dir, `${source}.ndjson`);
+
+export interface StateHeader {
+  secsliSyncState: number;
+  source: Source;
+  scope: string;
+  lastSync: string;
+  lastFull: string;
+  tool?: string;
+}
+
+export interface StateEntry {
+  id: string;
+  updatedAt: string;
+  account?: string;
+  region?: string;
+  raw: unknown;
+}
+
+/** Entry without the record: what the index pass keeps in memory. */
+export type EntryKeys = Omit<StateEntry, 'raw'>;
+
+export class StateError extends Error {}
+
+const RAW_KEY = ',"raw":';
+
+/** The keys of an entry line, without parsing its (possibly large) record. */
+function entryKeys(line: string): EntryKeys {
+  const at = line.indexOf(RAW_KEY);
+  // JSON strings escape every quote, so the first `,"raw":` after the string-valued keys is the real one.
+  const keys = JSON.parse(at > 0 ? line.slice(0, at) + '}' : line) as Partial<StateEntry>;
+  if (typeof keys.id !== 'string' || typeof keys.updatedAt !== 'string') throw new StateError('an entry without id or updatedAt');
+  return keys as EntryKeys;
+}
+
+async function* lines(file: string): AsyncGenerator<string> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) if (line !== '') yield line;
+}
+
+/**
+ * Reads the whole file once, checking it: header, every entry's keys, trailer and count. Throws
+ * `StateError` (or a JSON/IO error) when it is not a complete state file; ENOENT when absent.
+ */
+export async function readStateIndex(file: string, onEntry: (keys: EntryKeys) => void): Promise<StateHeader> {
+  let header: StateHeader | undefined;
+  let count = 0;
+  let trailer: { end?: unknown; records?: unknown } | undefined;
+  let n = 0;
+  for await (const line of lines(file)) {
+    n++;
+    if (trailer) throw new StateError(`line ${n}: data after the end marker`);
+    if (n === 1) {
+      header = JSON.parse(line) as StateHeader;
+      if (header?.secsliSyncState !== STATE_VERSION) throw new StateError(`not a version ${STATE_VERSION} sync state file`);
+      if (typeof header.lastSync !== 'string' || Number.isNaN(Date.parse(header.lastSync))) throw new StateError('no valid lastSync in the header');
+      continue;
+    }
+    if (line.startsWith('{"end":')) {
+      trailer = JSON.parse(line) as typeof trailer;
+      continue;
+    }
+    onEntry(entryKeys(line));
+    count++;
+  }
+  if (!header) throw new StateError('empty file');
+  if (!trailer || trailer.end !== true) throw new StateError('cut off (no end marker)');
+  if (trailer.records !== count) throw new StateError(`end marker says ${String(trailer.records)} records, found ${count}`);
+  return header;
+}
+
+/** Every entry, records parsed, in file order (call after readStateIndex accepted the file). */
+export async function* readStateEntries(file: string): AsyncGenerator<StateEntry> {
+  let n = 0;
+  for await (const line of lines(file)) {
+    if (n++ === 0 || line.startsWith('{"end":')) continue;
+    yield JSON.parse(line) as StateEntry;
+  }
+}
+
+/**
+ * Writes a new state file next to the old one, synchronously (records arrive through a synchronous
+ * sink) in ~1 MB batches. `commit` adds the trailer, syncs and renames into place; `abort` removes it.
+ */
+export class StateWriter {
+  private fd: number;
+  private readonly tmp: string;
+  private buf: string[] = [];
+  private size = 0;
+  private count = 0;
+
+  constructor(private readonly file: string, header: StateHeader) {
+    mkdirSync(join(file, '..'), { recursive: true });
+    this.tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+    this.fd = openSync(this.tmp, 'w', 0o600);
+    this.push(JSON.stringify(header));
+  }
+
+  add(e: StateEntry): void {
+    // Key order matters: id, updatedAt, account, region, then raw (see entryKeys).
+    const keys: EntryKeys = { id: e.id, updatedAt: e.updatedAt, ...(e.account ? { account: e.account } : {}), ...(e.region ? { region: e.region } : {}) };
+    this.push(JSON.stringify({ ...keys, raw: e.raw }));
+    this.count++;
+  }
+
+  get records(): number {
+    return this.count;
+  }
+
+  commit(): void {
+    this.push(JSON.stringify({ end: true, records: this.count }));
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmp, this.file);
+  }
+
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.tmp, { force: true });
+  }
+
+  private push(line: string): void {
+    this.buf.push(line);
+    this.size += line.length + 1;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buf.length) writeSync(this.fd, this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+}
