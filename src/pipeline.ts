@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createFileCollector } from './collectors/file.js';
-import { createLiveCollectors } from './collectors/live.js';
+import { liveCollectorFactories } from './collectors/live.js';
 import { normalizeRecord } from './collectors/normalize.js';
+import { CompactFinding, Interner } from './collectors/read/compact.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
 import { loadInventory } from './inventory/load.js';
@@ -11,13 +12,14 @@ import type { Inventory } from './inventory/types.js';
 import type { Logger } from './log.js';
 import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
-import { renderAssetsCsv, renderFindingsCsv, renderUnmappedCsv } from './report/csv.js';
+import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
-import { renderSnapshot } from './report/snapshot.js';
-import { runFolderName, writeRun } from './report/write.js';
+import { snapshotChunks } from './report/snapshot.js';
+import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { loadKev } from './scoring/kev.js';
 import { resolvePolicy } from './scoring/policy.js';
 import { score } from './scoring/score.js';
+import { createIncrementalCollector } from './sync/incremental.js';
 import type { ScoreResult } from './scoring/types.js';
 
 /**
@@ -40,6 +42,11 @@ export interface CollectOptions {
   /** Collectors built by the caller (tests); bypass `from` and config. */
   collectors?: Collector[];
   saveRaw?: boolean;
+  /**
+   * Incremental sync of the live sources (`score`): state files in `dir` (`syncStateDir(out)`);
+   * `full` forces a full pull. Absent: every live source is pulled in full and nothing is stored.
+   */
+  sync?: { dir: string; full?: boolean };
 }
 
 export interface Collected {
@@ -62,7 +69,7 @@ function collectorsFor(inv: Inventory, opts: CollectOptions): Collector[] {
     const file = s[source]?.file;
     for (const f of file === undefined ? [] : Array.isArray(file) ? file : [file]) out.push(createFileCollector(source, resolveFrom(opts.configPath, f)));
   }
-  const live = createLiveCollectors(
+  const factories = liveCollectorFactories(
     {
       ...(s.securityhub && !s.securityhub.file ? { securityhub: s.securityhub } : {}),
       ...(s.dependabot && !s.dependabot.file ? { dependabot: s.dependabot } : {}),
@@ -74,7 +81,8 @@ function collectorsFor(inv: Inventory, opts: CollectOptions): Collector[] {
       log: opts.log,
     },
   );
-  out.push(...live);
+  const sync = opts.sync;
+  out.push(...factories.map((f) => (sync ? createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}) }) : f.create())));
   if (out.length === 0) {
     throw new UsageError(
       `${inv.file}: no sources to collect from`,
@@ -85,7 +93,17 @@ function collectorsFor(inv: Inventory, opts: CollectOptions): Collector[] {
 }
 
 /** Collect every source, normalize, de-duplicate by id (the most recently updated copy wins), score. */
-export async function collectAndScore(opts: CollectOptions, previousRisk?: ReadonlyMap<string, number>): Promise<Collected> {
+/** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
+export interface CollectHooks {
+  rawLine?: (source: Source, line: string) => void;
+}
+
+/**
+ * Streams every record through normalize into a compact store (see CompactFinding): only the
+ * de-duplicated, interned findings are held, never the raw records (`--save-raw` streams them out
+ * through `hooks.rawLine`; without it, the raw lines are kept in `Collected.raw`).
+ */
+export async function collectAndScore(opts: CollectOptions, previousRisk?: ReadonlyMap<string, number>, hooks: CollectHooks = {}): Promise<Collected> {
   const inventory = await loadInventory(opts.configPath, { now: opts.asOf });
   for (const w of inventory.warnings) opts.log.warn(`${w.file}:${w.line ?? 0}:${w.col ?? 0} ${w.path}: ${w.message}`);
   const policy = resolvePolicy(inventory.policy);
@@ -93,9 +111,11 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const kev = loadKev(kevPath);
   const collectors = collectorsFor(inventory, opts);
 
-  const byId = new Map<string, Finding>();
+  const byId = new Map<string, CompactFinding>();
+  const pool = new Interner();
   const rejected: Rejected[] = [];
-  const raw = opts.saveRaw ? new Map<Source, string[]>() : undefined;
+  const raw = opts.saveRaw && !hooks.rawLine ? new Map<Source, string[]>() : undefined;
+  const rawLine = opts.saveRaw ? hooks.rawLine : undefined;
   const sources: { status: SourceStatus; describe: string }[] = [];
 
   for (const c of collectors) {
@@ -105,7 +125,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
       {
         record(value, where) {
           n++;
-          if (raw) {
+          if (rawLine) rawLine(c.source, JSON.stringify(value));
+          else if (raw) {
             let lines = raw.get(c.source);
             if (!lines) raw.set(c.source, (lines = []));
             lines.push(JSON.stringify(value));
@@ -115,8 +136,9 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
             rejected.push({ source: c.source, ...where, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
             return;
           }
-          const prev = byId.get(r.finding.id);
-          if (!prev || r.finding.updatedAt > prev.updatedAt) byId.set(r.finding.id, r.finding);
+          const f = new CompactFinding(r.finding, pool);
+          const prev = byId.get(f.id);
+          if (!prev || f.newerThan(prev)) byId.set(f.id, f);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);
         },
         reject(r) {
@@ -178,25 +200,46 @@ export interface ScoreOutcome {
 
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const previous = await findPreviousRun(opts.out, opts.asOf, opts.log);
-  const { inventory, result, raw } = await collectAndScore(opts, previous?.risk);
-  if (opts.asset) {
-    const one = result.assets.filter((a) => a.asset.id === opts.asset);
-    if (one.length === 0) throw unknownAsset(opts.asset, inventory);
-    result.assets = one;
+  // With --save-raw the run folder is opened first and the raw records stream into it while
+  // collecting; it is renamed into place only when every report is written (or removed on failure).
+  const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
+  const rawSinks = new Map<Source, ReturnType<RunFolder['lineSink']>>();
+  try {
+    const hooks: CollectHooks = folder
+      ? {
+          rawLine(source, line) {
+            let sink = rawSinks.get(source);
+            if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
+            sink.line(line);
+          },
+        }
+      : {};
+    const { inventory, result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    for (const sink of rawSinks.values()) sink.close();
+    if (opts.asset) {
+      const one = result.assets.filter((a) => a.asset.id === opts.asset);
+      if (one.length === 0) throw unknownAsset(opts.asset, inventory);
+      result.assets = one;
+    }
+    const meta = { toolVersion: toolVersion(), inventoryFile: opts.configPath, ...(previous ? { previousRun: previous.name } : {}) };
+    // findings.csv and snapshot.json grow with the findings: they are written as they are rendered.
+    const files: Record<string, FileContent> = {
+      'assets.csv': renderAssetsCsv(result),
+      'findings.csv': findingsCsvChunks(result),
+      'unmapped.csv': renderUnmappedCsv(result),
+      'report.md': renderMarkdown(result, meta),
+      'snapshot.json': snapshotChunks(result, meta),
+    };
+    if (raw) {
+      for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
+    }
+    const runDir = folder ? await folder.commit(files) : await writeRun(opts.out, opts.asOf, files);
+    return { runDir, result };
+  } catch (e) {
+    for (const sink of rawSinks.values()) sink.close();
+    await folder?.abort();
+    throw e;
   }
-  const meta = { toolVersion: toolVersion(), inventoryFile: opts.configPath, ...(previous ? { previousRun: previous.name } : {}) };
-  const files: Record<string, string> = {
-    'assets.csv': renderAssetsCsv(result),
-    'findings.csv': renderFindingsCsv(result),
-    'unmapped.csv': renderUnmappedCsv(result),
-    'report.md': renderMarkdown(result, meta),
-    'snapshot.json': renderSnapshot(result, meta),
-  };
-  if (raw) {
-    for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
-  }
-  const runDir = await writeRun(opts.out, opts.asOf, files);
-  return { runDir, result };
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {

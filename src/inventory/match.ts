@@ -165,7 +165,30 @@ export function compileInventory(inv: Inventory): Matcher {
     }
   }
 
+  // Findings on the same location get the same answer. Locations are shared between findings
+  // (the pipeline interns them), so the answer is cached by object identity (results are never mutated).
+  const byAws = new WeakMap<object, MatchResult>();
+  const byRepo = new Map<string, MatchResult>();
+
   function match(finding: Finding): MatchResult {
+    const { aws, github } = finding;
+    if (aws && !github) {
+      let m = byAws.get(aws);
+      if (!m) byAws.set(aws, (m = matchUncached(finding)));
+      return m;
+    }
+    if (github && !aws) {
+      let m = byRepo.get(github.repo);
+      if (!m) {
+        m = matchUncached(finding);
+        if (byRepo.size < 100_000) byRepo.set(github.repo, m);
+      }
+      return m;
+    }
+    return matchUncached(finding);
+  }
+
+  function matchUncached(finding: Finding): MatchResult {
     const best = new Map<number, Entry>();
     const claims = [...(finding.aws ? awsClaims(finding.aws) : []), ...(finding.github ? repoClaims(finding.github.repo) : [])];
     for (const c of claims) {

@@ -1,24 +1,18 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Finding } from '../model/finding.js';
-import type { AssetResult, ExclusionReason, ScoreResult } from '../scoring/types.js';
-import { day, neutraliseCsv, round } from './format.js';
+import type { AssetResult, ExclusionReason, ScoredFinding, ScoreResult } from '../scoring/types.js';
+import { csvRow, type Cell } from './csv-encode.js';
+import { day, round } from './format.js';
 
 /**
  * The CSV reports. Column order is part of the contract (README "Report columns"); add columns
  * only at the end. Strings are neutralised against formula injection; numbers are emitted as numbers.
+ * findings.csv can have millions of rows: it is produced as chunks (`findingsCsvChunks`).
  */
 
-type Cell = string | number | boolean | undefined | null;
-
 function toCsv(headers: readonly string[], rows: Cell[][]): string {
-  return stringify([headers as string[], ...rows], {
-    cast: {
-      string: (v) => neutraliseCsv(v),
-      number: (v) => String(v),
-      boolean: (v) => (v ? 'true' : 'false'),
-    },
-    record_delimiter: '\n',
-  });
+  let out = csvRow(headers);
+  for (const row of rows) out += csvRow(row);
+  return out;
 }
 
 export const ASSET_COLUMNS = [
@@ -67,28 +61,43 @@ export function exclusionText(e: ExclusionReason | undefined): string {
   }
 }
 
-export function renderFindingsCsv(r: ScoreResult): string {
-  const rows: Cell[][] = [];
+function findingRow(a: AssetResult, s: ScoredFinding): string {
+  const f = s.finding;
+  return csvRow([
+    a.asset.id, f.id, f.source, f.product, f.kind, f.severity, f.title, f.status, s.excluded === undefined,
+    exclusionText(s.excluded),
+    f.cvss?.score, f.epss ? round(f.epss.percentile, 5) : '', s.knownExploited, f.exploitAvailable,
+    f.fixAvailable === undefined ? '' : f.fixAvailable,
+    round(s.factors.severityPoints, 4), s.factors.severityBasis, round(s.factors.likelihood, 4), s.factors.likelihoodBasis,
+    s.factors.context, s.factors.contextBasis, round(s.factors.risk, 4), s.exposure, round(s.contribution, 4),
+    day(f.firstSeen), day(f.closedAt), round(s.ageDays, 1), s.slaDays, day(s.dueAt), s.overdue,
+    f.cves.join(' '), f.ghsa, f.controlId, f.packages.join(' '),
+    f.aws?.accountId, f.aws?.region, f.aws ? resourceIds(f.aws.resources) : undefined,
+    f.github?.repo, f.github?.manifestPath, f.github?.scope,
+    s.matchedBy, s.ambiguous, f.url,
+  ]);
+}
+
+const resourceIds = (rs: readonly { id: string }[]) => (rs.length === 1 ? rs[0]!.id : rs.map((x) => x.id).join(' '));
+
+/** findings.csv as chunks of about `chunkChars` characters: one row per (finding, asset), assets by id. */
+export function* findingsCsvChunks(r: ScoreResult, chunkChars = 1 << 16): Generator<string> {
+  let buf = csvRow(FINDING_COLUMNS);
   const assets = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
   for (const a of assets) {
     for (const s of a.findings) {
-      const f = s.finding;
-      rows.push([
-        a.asset.id, f.id, f.source, f.product, f.kind, f.severity, f.title, f.status, s.excluded === undefined,
-        exclusionText(s.excluded),
-        f.cvss?.score, f.epss ? round(f.epss.percentile, 5) : '', s.knownExploited, f.exploitAvailable,
-        f.fixAvailable === undefined ? '' : f.fixAvailable,
-        round(s.factors.severityPoints, 4), s.factors.severityBasis, round(s.factors.likelihood, 4), s.factors.likelihoodBasis,
-        s.factors.context, s.factors.contextBasis, round(s.factors.risk, 4), s.exposure, round(s.contribution, 4),
-        day(f.firstSeen), day(f.closedAt), round(s.ageDays, 1), s.slaDays, day(s.dueAt), s.overdue,
-        f.cves.join(' '), f.ghsa, f.controlId, f.packages.join(' '),
-        f.aws?.accountId, f.aws?.region, f.aws?.resources.map((x) => x.id).join(' '),
-        f.github?.repo, f.github?.manifestPath, f.github?.scope,
-        s.matchedBy, s.ambiguous, f.url,
-      ]);
+      buf += findingRow(a, s);
+      if (buf.length >= chunkChars) {
+        yield buf;
+        buf = '';
+      }
     }
   }
-  return toCsv(FINDING_COLUMNS, rows);
+  if (buf) yield buf;
+}
+
+export function renderFindingsCsv(r: ScoreResult): string {
+  return [...findingsCsvChunks(r)].join('');
 }
 
 export const UNMAPPED_COLUMNS = [

@@ -35,7 +35,8 @@ export function renderMarkdown(r: ScoreResult, meta: { toolVersion: string; prev
 
 function summary(r: ScoreResult, meta: { previousRun?: string }): string[] {
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
-  const open = r.assets.reduce((n, a) => n + a.findings.filter((s) => s.excluded === undefined).length, 0);
+  let open = 0;
+  for (const a of r.assets) for (const s of a.findings) if (s.excluded === undefined) open++;
   return [
     '## Summary',
     '',
@@ -92,8 +93,12 @@ function budgetChart(assets: AssetResult[]): string {
 }
 
 function topRisks(r: ScoreResult): string[] {
-  const all = r.assets.flatMap((a) => a.findings.filter((s) => s.contribution > 0));
-  all.sort((a, b) => b.contribution - a.contribution || (a.finding.id + a.assetId < b.finding.id + b.assetId ? -1 : 1));
+  const all = topK(
+    r.assets.map((a) => a.findings),
+    TOP_RISKS,
+    (s) => s.contribution > 0,
+    (a, b) => b.contribution - a.contribution || (a.finding.id + a.assetId < b.finding.id + b.assetId ? -1 : 1),
+  );
   if (all.length === 0) return ['## Top risks', '', 'No open findings count against any asset.'];
   return [
     '## Top risks',
@@ -108,6 +113,30 @@ function topRisks(r: ScoreResult): string[] {
       ['r', 'l', 'l', 'l', 'l', 'r', 'r'],
     ),
   ];
+}
+
+/**
+ * The first `k` of the items that pass `keep`, in `cmp` order: the same as filtering, sorting
+ * (stably) and slicing, without sorting everything.
+ */
+function topK<T>(lists: readonly (readonly T[])[], k: number, keep: (x: T) => boolean, cmp: (a: T, b: T) => number): T[] {
+  const top: T[] = [];
+  for (const list of lists) {
+    for (const x of list) {
+      if (!keep(x)) continue;
+      if (top.length === k && cmp(x, top[k - 1]!) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(x, top[mid]!) < 0) hi = mid;
+        else lo = mid + 1;
+      }
+      top.splice(lo, 0, x);
+      if (top.length > k) top.pop();
+    }
+  }
+  return top;
 }
 
 function threats(r: ScoreResult): string[] {

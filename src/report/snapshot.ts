@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Asset } from '../inventory/schema.js';
 import { canonicalJson } from '../scoring/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
+import type { AssetResult, ScoredFinding } from '../scoring/types.js';
 import { exclusionText, groupUnmapped } from './csv.js';
+import { jsonChunks, LazyArray } from './json-chunks.js';
 
 /**
  * snapshot.json: the run in machine form, and the record history/trends read. Readers must
@@ -16,7 +18,41 @@ export function assetDefinitionHash(a: Asset): string {
   return createHash('sha256').update(canonicalJson({ id, owner, criticality, exposure, aws, github })).digest('hex').slice(0, 12);
 }
 
-export function buildSnapshot(r: ScoreResult, meta: { toolVersion: string; inventoryFile: string; previousRun?: string }) {
+type Meta = { toolVersion: string; inventoryFile: string; previousRun?: string };
+
+/** One finding of one asset as the snapshot lists it. */
+function findingEntry(s: ScoredFinding) {
+  return {
+    id: s.finding.id,
+    source: s.finding.source,
+    kind: s.finding.kind,
+    severity: s.finding.severity,
+    title: s.finding.title,
+    status: s.finding.status,
+    closeReason: s.finding.closeReason ?? null,
+    counted: s.excluded === undefined,
+    excluded: s.excluded ?? null,
+    excludedText: exclusionText(s.excluded),
+    risk: s.factors.risk,
+    contribution: s.contribution,
+    knownExploited: s.knownExploited,
+    firstSeen: s.finding.firstSeen,
+    closedAt: s.finding.closedAt ?? null,
+    slaDays: s.slaDays,
+    overdue: s.overdue,
+    cves: s.finding.cves,
+    url: s.finding.url ?? null,
+  };
+}
+
+const byFindingId = (a: AssetResult) => [...a.findings].sort((x, y) => (x.finding.id < y.finding.id ? -1 : 1));
+
+export function buildSnapshot(r: ScoreResult, meta: Meta) {
+  return snapshotShape(r, meta, (a) => byFindingId(a).map(findingEntry));
+}
+
+/** The snapshot with each asset's findings as `F` (an array, or a LazyArray for streaming). */
+function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResult) => F) {
   const byId = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
   return {
@@ -55,29 +91,7 @@ export function buildSnapshot(r: ScoreResult, meta: { toolVersion: string; inven
       openBySeverity: a.openBySeverity,
       overdue: a.overdue,
       openThreats: a.openThreats,
-      findings: [...a.findings]
-        .sort((x, y) => (x.finding.id < y.finding.id ? -1 : 1))
-        .map((s) => ({
-          id: s.finding.id,
-          source: s.finding.source,
-          kind: s.finding.kind,
-          severity: s.finding.severity,
-          title: s.finding.title,
-          status: s.finding.status,
-          closeReason: s.finding.closeReason ?? null,
-          counted: s.excluded === undefined,
-          excluded: s.excluded ?? null,
-          excludedText: exclusionText(s.excluded),
-          risk: s.factors.risk,
-          contribution: s.contribution,
-          knownExploited: s.knownExploited,
-          firstSeen: s.finding.firstSeen,
-          closedAt: s.finding.closedAt ?? null,
-          slaDays: s.slaDays,
-          overdue: s.overdue,
-          cves: s.finding.cves,
-          url: s.finding.url ?? null,
-        })),
+      findings: findingsOf(a),
     })),
     unmapped: groupUnmapped(r.unmapped).map((g) => ({ source: g.source, key: g.key, open: g.findings.length, findingIds: g.findings.map((f) => f.id) })),
     ambiguous: r.ambiguous.map((a) => ({ findingId: a.finding.id, assetIds: a.assetIds })),
@@ -87,6 +101,16 @@ export function buildSnapshot(r: ScoreResult, meta: { toolVersion: string; inven
 }
 export type Snapshot = ReturnType<typeof buildSnapshot>;
 
-export function renderSnapshot(r: ScoreResult, meta: Parameters<typeof buildSnapshot>[1]): string {
-  return JSON.stringify(buildSnapshot(r, meta), null, 2) + '\n';
+/** snapshot.json as chunks: each asset's findings are serialized as they are written, never all held as one string. */
+export function* snapshotChunks(r: ScoreResult, meta: Meta): Generator<string> {
+  yield* jsonChunks(snapshotShape(r, meta, (a) => new LazyArray(() => byFindingIdEntries(a))));
+  yield '\n';
+}
+
+function* byFindingIdEntries(a: AssetResult) {
+  for (const s of byFindingId(a)) yield findingEntry(s);
+}
+
+export function renderSnapshot(r: ScoreResult, meta: Meta): string {
+  return [...snapshotChunks(r, meta)].join('');
 }

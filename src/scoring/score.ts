@@ -5,10 +5,11 @@ import { SEVERITIES, type Finding, type Rejected, type Severity } from '../model
 import { assetCoverage } from './coverage.js';
 import { exceptionMatches, exceptionState, expiryInstant } from './exceptions.js';
 import { exposureWeight, factors, isKnownExploited } from './factors.js';
+import { CompactFinding } from '../collectors/read/compact.js';
 import type { KevCatalog } from './kev.js';
 import { policyHash, type Policy } from './policy.js';
 import { assetStatus, compareAssets } from './status.js';
-import type { AssetResult, ExceptionState, ScoredFinding, ScoreResult, SourceSummary } from './types.js';
+import type { AssetResult, ExceptionState, ExclusionReason, Factors, ScoredFinding, ScoreResult, SourceSummary } from './types.js';
 
 export interface ScoreInput {
   /** Unique by id (the pipeline keeps the most recently updated copy). */
@@ -30,7 +31,9 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 /** The whole model: pure and deterministic. Same input → same result, field for field. */
 export function score(input: ScoreInput): ScoreResult {
   const { inventory, matcher, policy, kev, now } = input;
-  const findings = [...input.findings].sort(byId);
+  // Input order does not matter: every list in the result (and every sum) follows finding ids.
+  const findings = input.findings;
+  const ctx = new ScoringContext(input);
 
   const perAsset = new Map<string, ScoredFinding[]>(inventory.assets.map((a) => [a.id, []]));
   const assetsById = new Map(inventory.assets.map((a) => [a.id, a]));
@@ -48,11 +51,11 @@ export function score(input: ScoreInput): ScoreResult {
     for (const assetId of m.assetIds) {
       const asset = assetsById.get(assetId);
       if (!asset) continue;
-      const sf = scoreFinding(f, asset, m.matchedBy, m.ambiguous, input);
-      if (sf.excluded === undefined) {
+      const sf = ctx.scoreFinding(f, asset, m.matchedBy, m.ambiguous);
+      if (sf.excluded === undefined && exStates.length > 0) {
         const ex = exStates.find((e) => e.state !== 'expired' && e.ex.asset === assetId && exceptionMatches(e.ex, f));
         if (ex) {
-          sf.excluded = { kind: 'excepted', exceptionId: ex.ex.id };
+          sf.excluded = ctx.excepted(ex.ex.id);
           ex.matched++;
         }
       }
@@ -60,9 +63,12 @@ export function score(input: ScoreInput): ScoreResult {
     }
   }
 
+  unmapped.sort(byId);
+  ambiguous.sort((a, b) => byId(a.finding, b.finding));
   const allStatuses = input.sources.map((s) => s.status);
   const assets: AssetResult[] = inventory.assets.map((asset) => {
-    const scored = perAsset.get(asset.id)!;
+    // Id order, so sums add up in the same order whatever the input order (floating point).
+    const scored = perAsset.get(asset.id)!.sort((a, b) => byId(a.finding, b.finding));
     dedupeAcrossSources(scored);
     return finishAsset(asset, scored, allStatuses, input);
   });
@@ -75,7 +81,7 @@ export function score(input: ScoreInput): ScoreResult {
     complete: status.complete,
     problems: status.problems,
     records: status.records,
-    findings: findings.filter((f) => f.source === status.source).length,
+    findings: countBySource(findings, status.source),
     rejected: input.rejected.filter((r) => r.source === status.source).length,
   }));
 
@@ -100,31 +106,103 @@ export function score(input: ScoreInput): ScoreResult {
   };
 }
 
-function scoreFinding(f: Finding, asset: Asset, matchedBy: string | undefined, ambiguous: boolean, input: ScoreInput): ScoredFinding {
-  const { policy, kev, now } = input;
-  const fx = factors(f, policy, kev);
-  const exposure = exposureWeight(asset.exposure, policy);
-  const firstSeen = Date.parse(f.firstSeen);
-  const end = f.status === 'open' ? now.getTime() : Date.parse(f.closedAt ?? f.updatedAt);
-  const ageDays = Math.max(0, (end - firstSeen) / DAY);
-  const slaDays = policy.slaDays[f.severity];
-  const sf: ScoredFinding = {
-    finding: f,
-    assetId: asset.id,
-    factors: fx,
-    exposure,
-    contribution: 0,
-    knownExploited: isKnownExploited(f, kev).yes,
-    ...(matchedBy !== undefined ? { matchedBy } : {}),
-    ambiguous,
-    slaDays,
-    ageDays,
-    dueAt: new Date(firstSeen + slaDays * DAY).toISOString(),
-    overdue: false,
-  };
-  if (f.compliance === 'passed') sf.excluded = { kind: 'passed-control' };
-  else if (f.status !== 'open') sf.excluded = { kind: 'closed', status: f.status };
-  return sf;
+function countBySource(findings: readonly Finding[], source: Finding['source']): number {
+  let n = 0;
+  for (const f of findings) if (f.source === source) n++;
+  return n;
+}
+
+/** Epoch ms of a finding's first sighting (without re-parsing when the finding keeps it as a number). */
+const firstSeenMs = (f: Finding): number =>
+  f instanceof CompactFinding && typeof f.firstSeenAt === 'number' ? f.firstSeenAt : Date.parse(f.firstSeen);
+const endMs = (f: Finding): number =>
+  f instanceof CompactFinding && typeof f.closedAtMs === 'number' ? f.closedAtMs
+    : f instanceof CompactFinding && f.closedAtMs === undefined && typeof f.updatedAtMs === 'number' ? f.updatedAtMs
+    : Date.parse(f.closedAt ?? f.updatedAt);
+
+/**
+ * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
+ * `dueAt` and `remediation` are derived on read instead of stored as strings and objects.
+ */
+class Scored implements ScoredFinding {
+  contribution = 0;
+  excluded: ExclusionReason | undefined = undefined;
+  overdue = false;
+  private remWeight = -1;
+  private remWithin = false;
+  constructor(
+    readonly finding: Finding,
+    readonly assetId: string,
+    readonly factors: Factors,
+    readonly exposure: number,
+    readonly knownExploited: boolean,
+    readonly matchedBy: string | undefined,
+    readonly ambiguous: boolean,
+    readonly slaDays: number,
+    readonly ageDays: number,
+    private readonly firstMs: number,
+  ) {}
+  get dueAt(): string {
+    return new Date(this.firstMs + this.slaDays * DAY).toISOString();
+  }
+  get remediation(): { weight: number; withinSla: boolean } | undefined {
+    return this.remWeight < 0 ? undefined : { weight: this.remWeight, withinSla: this.remWithin };
+  }
+  set remediation(r: { weight: number; withinSla: boolean } | undefined) {
+    this.remWeight = r ? r.weight : -1;
+    this.remWithin = r ? r.withinSla : false;
+  }
+}
+
+const PASSED: ExclusionReason = { kind: 'passed-control' };
+
+/** Per-run caches: equal factors and exclusion reasons are shared between rows (never mutated). */
+class ScoringContext {
+  private readonly factorCache = new Map<string, { fx: Factors; exploited: boolean }>();
+  private readonly closed = new Map<string, ExclusionReason>();
+  private readonly exceptions = new Map<string, ExclusionReason>();
+  private readonly nowMs: number;
+  constructor(private readonly input: ScoreInput) {
+    this.nowMs = input.now.getTime();
+  }
+
+  private factorsOf(f: Finding): { fx: Factors; exploited: boolean } {
+    const { policy, kev } = this.input;
+    let kevCve = '';
+    for (const c of f.cves) if (kev.cves.has(c)) { kevCve = c; break; }
+    // Every input of factors(); free text is length-prefixed so no two different inputs share a key.
+    const v = f.cvss?.version ?? '';
+    const p = f.knownExploited ? f.product : '';
+    const key = `${f.cvss?.score ?? ''}|${f.severity}|${kevCve}|${f.knownExploited}|${f.kind}|${f.epss?.percentile ?? ''}|${f.exploitAvailable}|${f.github ? `g${f.github.scope === 'development'}` : ''}|${v.length}:${v}|${p.length}:${p}`;
+    let hit = this.factorCache.get(key);
+    if (!hit) {
+      hit = { fx: factors(f, policy, kev), exploited: isKnownExploited(f, kev).yes };
+      if (this.factorCache.size < 100_000) this.factorCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  scoreFinding(f: Finding, asset: Asset, matchedBy: string | undefined, ambiguous: boolean): ScoredFinding {
+    const { policy } = this.input;
+    const { fx, exploited } = this.factorsOf(f);
+    const firstSeen = firstSeenMs(f);
+    const end = f.status === 'open' ? this.nowMs : endMs(f);
+    const slaDays = policy.slaDays[f.severity];
+    const sf = new Scored(f, asset.id, fx, exposureWeight(asset.exposure, policy), exploited, matchedBy, ambiguous, slaDays, Math.max(0, (end - firstSeen) / DAY), firstSeen);
+    if (f.compliance === 'passed') sf.excluded = PASSED;
+    else if (f.status !== 'open') {
+      let ex = this.closed.get(f.status);
+      if (!ex) this.closed.set(f.status, (ex = { kind: 'closed', status: f.status }));
+      sf.excluded = ex;
+    }
+    return sf;
+  }
+
+  excepted(id: string): ExclusionReason {
+    let ex = this.exceptions.get(id);
+    if (!ex) this.exceptions.set(id, (ex = { kind: 'excepted', exceptionId: id }));
+    return ex;
+  }
 }
 
 /**

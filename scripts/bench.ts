@@ -1,0 +1,117 @@
+/**
+ * Scale benchmark (not a test): for each size, generates (or reuses, cached under
+ * $TMPDIR/secsli-bench/ keyed by the parameters) N Security Hub findings + 20 % Dependabot alerts
+ * against 2,000 assets, then measures `secsli score` as a child process beside the floor: a bare
+ * Node loop that reads the same files line by line and JSON.parses each line. For the largest
+ * size it also runs the same count against 20 assets (matching cost must not grow with inventory).
+ *
+ *   node dist/scripts/bench.js [--sizes 10000,100000,1000000] [--assets 2000] [--small-assets 20] [--seed 1] [--no-small]
+ *
+ * Targets: score wall ≤ 1.5 × floor and peak RSS < 1 GB at 1M + 200k vs 2,000 assets;
+ * 2,000 assets ≤ 1.2 × the 20-asset wall time.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FILES, generate } from './lib/scale/generate.js';
+import { measure, type Measured } from './lib/scale/measure.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/src/cli/index.js');
+const AS_OF = '2026-11-27T00:00:00Z';
+const GEN_VERSION = 'v1';
+
+const FLOOR = `(async () => {
+  const { createReadStream } = require('node:fs');
+  const { createInterface } = require('node:readline');
+  let n = 0;
+  for (const f of process.argv.slice(1)) {
+    const rl = createInterface({ input: createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    for await (const line of rl) if (line) { JSON.parse(line); n++; }
+  }
+  process.stderr.write(n + ' records\\n');
+})()`;
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
+async function dataset(findings: number, assets: number, seed: number): Promise<string> {
+  const alerts = Math.round(findings / 5);
+  const dir = join(tmpdir(), 'secsli-bench', `gen-${GEN_VERSION}-f${findings}-a${alerts}-k${assets}-s${seed}`);
+  if (!Object.values(FILES).every((f) => existsSync(join(dir, f)))) {
+    process.stderr.write(`generating ${dir} …\n`);
+    await generate({ findings, alerts, assets, seed, out: dir });
+  }
+  return dir;
+}
+
+interface Row {
+  findings: number;
+  alerts: number;
+  assets: number;
+  floor: Measured;
+  score: Measured;
+}
+
+async function run(findings: number, assets: number, seed: number): Promise<Row> {
+  const dir = await dataset(findings, assets, seed);
+  const files = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
+  const floor = await measure(process.execPath, ['-e', FLOOR, ...files]);
+  const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
+  try {
+    const score = await measure(process.execPath, [
+      CLI, 'score', '--config', join(dir, FILES.assets), '--from', `securityhub=${files[0]}`, '--from', `dependabot=${files[1]}`,
+      '--as-of', AS_OF, '--out', out, '--log-format', 'json',
+    ]);
+    if (score.code !== 0 && score.code !== 3) process.stderr.write(`secsli score exited ${score.code}:\n${score.stderr}\n`);
+    return { findings, alerts: Math.round(findings / 5), assets, floor, score };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+const s = (x: number) => x.toFixed(1);
+const mb = (kb?: number) => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
+
+function table(rows: Row[]): string {
+  const head = ['findings', 'alerts', 'assets', 'records/s', 'wall s', 'cpu s', 'peak RSS', 'floor wall s', 'floor cpu s', 'floor RSS', 'wall / floor'];
+  const lines = rows.map((r) => {
+    const records = r.findings + r.alerts;
+    return [
+      r.findings.toLocaleString('en-US'), r.alerts.toLocaleString('en-US'), String(r.assets),
+      Math.round(records / r.score.wallS).toLocaleString('en-US'), s(r.score.wallS), r.score.cpuS === undefined ? 'n/a' : s(r.score.cpuS),
+      mb(r.score.peakRssKb), s(r.floor.wallS), r.floor.cpuS === undefined ? 'n/a' : s(r.floor.cpuS), mb(r.floor.peakRssKb),
+      `${(r.score.wallS / r.floor.wallS).toFixed(2)}×`,
+    ];
+  });
+  return [head, head.map(() => '---'), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
+}
+
+const sizes = arg('sizes', '10000,100000,1000000').split(',').map((x) => Number(x.replace(/_/g, '')));
+const assets = Number(arg('assets', '2000'));
+const small = Number(arg('small-assets', '20'));
+const seed = Number(arg('seed', '1'));
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), Node ${process.version}`;
+process.stderr.write(`${machine}\n`);
+
+const rows: Row[] = [];
+for (const n of sizes) {
+  rows.push(await run(n, assets, seed));
+  process.stderr.write(`${n}: done (${s(rows[rows.length - 1]!.score.wallS)} s)\n`);
+}
+const largest = Math.max(...sizes);
+if (!process.argv.includes('--no-small') && small !== assets) rows.push(await run(largest, small, seed));
+
+console.log(`secsli score benchmark — ${machine}; measured with ${rows[0]?.score.method ?? 'n/a'}\n`);
+console.log(table(rows));
+const main = rows.find((r) => r.findings === largest && r.assets === assets);
+const few = rows.find((r) => r.findings === largest && r.assets === small);
+if (main) {
+  const ratio = main.score.wallS / main.floor.wallS;
+  console.log(`\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`);
+}
+if (main && few) console.log(`${assets} vs ${small} assets: ${(main.score.wallS / few.score.wallS).toFixed(2)}× wall time (target ≤ 1.2×)`);
