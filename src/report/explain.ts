@@ -35,7 +35,8 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
     if (shown++ >= limit) continue;
     L.push(`  ${fixed(s.contribution, 4).padStart(9)}  ${s.finding.severity.padEnd(8)} ${clean(s.finding.title, 100)}`);
     L.push(`             = ${factorLine(s)}`);
-    L.push(`             ${clean(s.finding.id)}${s.overdue ? `  OVERDUE (${fixed(s.ageDays, 1)} d > SLA ${s.slaDays} d)` : `  age ${fixed(s.ageDays, 1)} d, SLA ${s.slaDays} d`}`);
+    const since = s.ageFrom ? ` since ${clean(s.ageFrom)} saw it first` : '';
+    L.push(`             ${clean(s.finding.id)}${s.overdue ? `  OVERDUE (${fixed(s.ageDays, 1)} d${since} > SLA ${s.slaDays} d)` : `  age ${fixed(s.ageDays, 1)} d${since}, SLA ${s.slaDays} d`}`);
   }
   if (counted.length > limit) {
     const rest = counted.slice(limit).reduce((t, s) => t + s.contribution, 0);

@@ -139,9 +139,17 @@ class Scored implements ScoredFinding {
     readonly matchedBy: string | undefined,
     readonly ambiguous: boolean,
     readonly slaDays: number,
-    readonly ageDays: number,
-    private readonly firstMs: number,
+    public ageDays: number,
+    private firstMs: number,
   ) {}
+  /** The same vulnerability was seen earlier by another source: its clock is the one that runs. */
+  inheritAge(from: Scored): void {
+    if (from.ageDays <= this.ageDays) return;
+    this.ageDays = from.ageDays;
+    this.firstMs = from.firstMs;
+    this.ageFrom = from.finding.id;
+  }
+  ageFrom: string | undefined = undefined;
   get dueAt(): string {
     return new Date(this.firstMs + this.slaDays * DAY).toISOString();
   }
@@ -205,20 +213,50 @@ class ScoringContext {
   }
 }
 
+/** One key per (vulnerability id, package): CVE or GHSA, so GHSA-only advisories pair up too. */
+function vulnKeys(f: Finding): string[] {
+  const ids = f.ghsa ? [...f.cves, f.ghsa.toUpperCase()] : f.cves;
+  if (ids.length === 0 || f.packages.length === 0) return [];
+  return ids.flatMap((c) => f.packages.map((p) => `${c}\u0000${p}`));
+}
+
 /**
- * The same vulnerability (CVE + package) reported by two sources for one asset counts once:
- * the heavier report is kept, the other is marked as its duplicate.
+ * The same vulnerability (CVE or GHSA + package) reported by two sources for one asset is one
+ * vulnerability:
+ * - an exception that accepts one report accepts the other source's report too;
+ * - it counts once: the heavier report is kept, the other is marked as its duplicate;
+ * - the kept report's SLA clock starts at the earliest sighting by either source, so a months-old
+ *   Dependabot alert does not look new because Inspector found it last week.
+ * Closed reports are paired the same way among themselves, so one fix is not counted twice.
  */
 function dedupeAcrossSources(scored: ScoredFinding[]): void {
-  const candidates = scored
-    .filter((s) => s.excluded === undefined && s.finding.cves.length > 0 && s.finding.packages.length > 0)
-    .sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
-  const holder = new Map<string, ScoredFinding>();
+  const open: Scored[] = [];
+  const closed: Scored[] = [];
+  const acceptedBy = new Map<string, { source: string; reason: ExclusionReason }>();
+  for (const s of scored as Scored[]) {
+    const kind = s.excluded?.kind;
+    if (kind === undefined) open.push(s);
+    else if (kind === 'closed') closed.push(s);
+    else if (kind === 'excepted') for (const k of vulnKeys(s.finding)) acceptedBy.set(k, { source: s.finding.source, reason: s.excluded! });
+  }
+  const stillOpen = acceptedBy.size === 0 ? open : open.filter((s) => {
+    const hit = vulnKeys(s.finding).map((k) => acceptedBy.get(k)).find((h) => h && h.source !== s.finding.source);
+    if (hit) s.excluded = hit.reason;
+    return !hit;
+  });
+  pairUp(stillOpen, true);
+  pairUp(closed, false);
+}
+
+function pairUp(rows: Scored[], inherit: boolean): void {
+  const candidates = rows.filter((s) => vulnKeys(s.finding).length > 0).sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
+  const holder = new Map<string, Scored>();
   for (const s of candidates) {
-    const keys = s.finding.cves.flatMap((c) => s.finding.packages.map((p) => `${c}\u0000${p}`));
+    const keys = vulnKeys(s.finding);
     const other = keys.map((k) => holder.get(k)).find((h) => h && h.finding.source !== s.finding.source);
     if (other) {
       s.excluded = { kind: 'duplicate', of: other.finding.id };
+      if (inherit) other.inheritAge(s);
       continue;
     }
     for (const k of keys) if (!holder.has(k)) holder.set(k, s);

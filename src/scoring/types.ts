@@ -40,8 +40,10 @@ export interface ScoredFinding {
   matchedBy?: string;
   ambiguous: boolean;
   slaDays: number;
-  /** Days open (to now, or to closedAt when closed). */
+  /** Days open (to now, or to closedAt when closed); from the earliest sighting of the same vulnerability by any source. */
   ageDays: number;
+  /** Set when another source saw the same vulnerability earlier: that report's id (its first sighting sets the age). */
+  ageFrom?: string | undefined;
   /** ISO date the SLA runs out. */
   dueAt: string;
   /** Open, counted, and past its SLA. */

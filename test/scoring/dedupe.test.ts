@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
+
+/** The same vulnerability from Inspector and Dependabot on one asset is one vulnerability. */
+const asset = makeAsset({ criticality: 'high', exposure: 'internal' });
+const log4j = { cves: ['CVE-2021-44228'], packages: ['org.apache.logging.log4j:log4j-core'] };
+const only = (r: ReturnType<typeof scoreWith>) => r.assets[0]!;
+
+describe('cross-source duplicates', () => {
+  it('keep the SLA clock of the earliest sighting', () => {
+    const inspector = makeFinding({ ...log4j, severity: 'critical', firstSeen: '2026-11-22T00:00:00Z' });
+    const dependabot = makeFinding({ ...log4j, source: 'dependabot', severity: 'high', firstSeen: '2026-07-30T00:00:00Z', github: { repo: 'acme/app', scope: 'runtime' } });
+    const a = only(scoreWith([inspector, dependabot], [asset]));
+    const kept = a.findings.find((s) => s.excluded === undefined)!;
+    expect(kept.finding.id).toBe(inspector.id);
+    expect(kept.ageDays).toBe(120);
+    expect(kept.ageFrom).toBe(dependabot.id);
+    expect(kept.overdue).toBe(true);
+    expect(a.overdue).toBe(1);
+    expect(a.remediation.sli).toBe(0);
+  });
+
+  it('an exception written for one source accepts the other source report too', () => {
+    const inspector = makeFinding({ ...log4j, severity: 'critical' });
+    const dependabot = makeFinding({ ...log4j, source: 'dependabot', ghsa: 'GHSA-jfh8-c2jp-5v3q', github: { repo: 'acme/app', scope: 'runtime' } });
+    const inventory = makeInventory([asset], [{ id: 'RA-1', asset: 'app', match: { ghsa: 'GHSA-jfh8-c2jp-5v3q', repo: 'acme/app' }, reason: 'x', expires: '2027-06-30' }]);
+    const a = only(scoreWith([inspector, dependabot], [asset], { inventory }));
+    expect(a.risk).toBe(0);
+    expect(a.findings.map((s) => s.excluded)).toEqual([
+      { kind: 'excepted', exceptionId: 'RA-1' },
+      { kind: 'excepted', exceptionId: 'RA-1' },
+    ]);
+  });
+
+  it('pairs GHSA-only advisories (no CVE) too', () => {
+    const ghsa = { ghsa: 'GHSA-xxxx-yyyy-zzzz', packages: ['left-pad'] };
+    const inspector = makeFinding({ ...ghsa, cves: [], severity: 'high' });
+    const dependabot = makeFinding({ ...ghsa, cves: [], source: 'dependabot', severity: 'high', github: { repo: 'acme/app', scope: 'runtime' } });
+    const a = only(scoreWith([inspector, dependabot], [asset]));
+    expect(a.findings.filter((s) => s.excluded?.kind === 'duplicate')).toHaveLength(1);
+    expect(a.risk).toBe(5);
+  });
+
+  it('one fix reported by both sources counts once in the remediation SLI', () => {
+    const closed = { status: 'fixed' as const, firstSeen: '2026-10-01T00:00:00Z', closedAt: '2026-11-20T00:00:00Z', severity: 'high' as const };
+    const late = [makeFinding({ ...log4j, ...closed }), makeFinding({ ...log4j, ...closed, source: 'dependabot', github: { repo: 'acme/app', scope: 'runtime' } })];
+    const onTime = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-11-01T00:00:00Z', closedAt: '2026-11-05T00:00:00Z' });
+    expect(only(scoreWith([...late, onTime], [asset])).remediation.sli).toBe(0.5);
+  });
+});
