@@ -14,7 +14,10 @@ import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
-import { snapshotChunks } from './report/snapshot.js';
+import { renderSnapshot, snapshotChunks } from './report/snapshot.js';
+import { renderAttributionMarkdown } from './history/attribution-render.js';
+import { loadRun } from './history/load.js';
+import { snapshotFromText } from './history/schema.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { loadKev } from './scoring/kev.js';
 import { resolvePolicy } from './scoring/policy.js';
@@ -47,6 +50,8 @@ export interface CollectOptions {
    * `full` forces a full pull. Absent: every live source is pulled in full and nothing is stored.
    */
   sync?: { dir: string; full?: boolean };
+  /** Score for one asset: checked against the inventory before anything is collected. */
+  asset?: string;
 }
 
 export interface Collected {
@@ -105,6 +110,8 @@ export interface CollectHooks {
  */
 export async function collectAndScore(opts: CollectOptions, previousRisk?: ReadonlyMap<string, number>, hooks: CollectHooks = {}): Promise<Collected> {
   const inventory = await loadInventory(opts.configPath, { now: opts.asOf });
+  // A mistyped asset id must not cost a full live collection before it is reported.
+  if (opts.asset && !inventory.assets.some((a) => a.id === opts.asset)) throw unknownAsset(opts.asset, inventory);
   for (const w of inventory.warnings) opts.log.warn(`${w.file}:${w.line ?? 0}:${w.col ?? 0} ${w.path}: ${w.message}`);
   const policy = resolvePolicy(inventory.policy);
   const kevPath = opts.kevPath ?? (inventory.policy?.kev ? resolveFrom(opts.configPath, inventory.policy.kev) : undefined);
@@ -167,7 +174,20 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
 }
 
 /** The latest earlier run under `outDir` (as-of strictly before `asOf`), or undefined. */
-export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): Promise<{ name: string; risk: Map<string, number> } | undefined> {
+export interface PreviousRun {
+  name: string;
+  dir: string;
+  risk: Map<string, number>;
+  policyHash?: string;
+  /** snapshot.json's size, to decide whether attributing the change is affordable. */
+  bytes: number;
+}
+
+/**
+ * The latest earlier complete-inventory run under `outDir` (as-of strictly before `asOf`), or
+ * undefined. Runs narrowed with --asset are skipped: they say nothing about the other assets.
+ */
+export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): Promise<PreviousRun | undefined> {
   let names: string[];
   try {
     names = await readdir(outDir);
@@ -177,10 +197,13 @@ export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): 
   const current = runFolderName(asOf);
   const candidates = names.filter((n) => /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/.test(n) && n.replace(/-\d+$/, '') < current).sort().reverse();
   for (const name of candidates) {
+    const dir = join(outDir, name);
     try {
-      const snap = JSON.parse(await readFile(join(outDir, name, 'snapshot.json'), 'utf8')) as { assets?: { id: string; risk: number }[] };
+      const text = await readFile(join(dir, 'snapshot.json'), 'utf8');
+      const snap = JSON.parse(text) as { assets?: { id: string; risk: number }[]; policyHash?: string; scope?: { asset?: string } | null };
       if (!Array.isArray(snap.assets)) throw new Error('no assets array');
-      return { name, risk: new Map(snap.assets.map((a) => [a.id, a.risk])) };
+      if (snap.scope?.asset) continue;
+      return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: text.length, ...(snap.policyHash ? { policyHash: snap.policyHash } : {}) };
     } catch (e) {
       log.warn(`skipping earlier run ${name}: unreadable snapshot.json (${(e as Error).message})`);
     }
@@ -188,9 +211,28 @@ export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): 
   return undefined;
 }
 
+/** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
+const ATTRIBUTION_MAX_FINDINGS = 200_000;
+
+/** "What changed since the previous run", or a note saying why it is not there. */
+async function changesSince(previous: PreviousRun, result: ScoreResult, snapshot: () => string, log: Logger): Promise<string> {
+  if (result.totalFindings > ATTRIBUTION_MAX_FINDINGS || previous.bytes > 256 * 1024 * 1024) {
+    return `## What changed since ${previous.name}\n\nToo many findings to attribute here; run \`secsli diff ${previous.dir} <this run>\`.\n`;
+  }
+  try {
+    const prev = await loadRun(previous.dir, log);
+    const now = snapshotFromText(snapshot());
+    const ids = new Set(result.assets.map((a) => a.asset.id));
+    const before = now.scope?.asset ? { ...prev.snapshot, assets: prev.snapshot.assets.filter((a) => ids.has(a.id)) } : prev.snapshot;
+    return renderAttributionMarkdown(before, now, undefined, { labelA: previous.name });
+  } catch (e) {
+    log.warn(`no change attribution against ${previous.name}: ${(e as Error).message}`);
+    return '';
+  }
+}
+
 export interface ScoreOptions extends CollectOptions {
   out: string;
-  asset?: string;
 }
 
 export interface ScoreOutcome {
@@ -216,18 +258,21 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       : {};
     const { inventory, result, raw } = await collectAndScore(opts, previous?.risk, hooks);
     for (const sink of rawSinks.values()) sink.close();
-    if (opts.asset) {
-      const one = result.assets.filter((a) => a.asset.id === opts.asset);
-      if (one.length === 0) throw unknownAsset(opts.asset, inventory);
-      result.assets = one;
-    }
-    const meta = { toolVersion: toolVersion(), inventoryFile: opts.configPath, ...(previous ? { previousRun: previous.name } : {}) };
+    if (opts.asset) narrowTo(result, opts.asset);
+    const meta = {
+      toolVersion: toolVersion(),
+      inventoryFile: opts.configPath,
+      ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
+      ...(previous ? { previousRun: previous.name } : {}),
+      ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
+    };
+    const changes = previous ? await changesSince(previous, result, () => renderSnapshot(result, meta), opts.log) : undefined;
     // findings.csv and snapshot.json grow with the findings: they are written as they are rendered.
     const files: Record<string, FileContent> = {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'report.md': renderMarkdown(result, meta),
+      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
       'snapshot.json': snapshotChunks(result, meta),
     };
     if (raw) {
@@ -240,6 +285,14 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     await folder?.abort();
     throw e;
   }
+}
+
+/** A report about one asset: the other assets, and findings and exceptions that concern only them, are left out. */
+function narrowTo(result: ScoreResult, assetId: string): void {
+  result.assets = result.assets.filter((a) => a.asset.id === assetId);
+  result.ambiguous = result.ambiguous.filter((a) => a.assetIds.includes(assetId));
+  result.exceptions = result.exceptions.filter((e) => e.exception.asset === assetId);
+  result.unmapped = [];
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {

@@ -15,7 +15,7 @@ Every counted finding is listed with severity × likelihood × context × exposu
 contributions add up to the asset's risk. Writes nothing; exit code as for score (3 when PARTIAL).`)
     .action(async (assetId: string, flags: CollectFlags & { limit: number }) => {
       const log = loggerFor(flags, io);
-      const { inventory, result } = await collectAndScore(collectOptions(flags, io, log));
+      const { inventory, result } = await collectAndScore({ ...collectOptions(flags, io, log), asset: assetId });
       const asset = result.assets.find((a) => a.asset.id === assetId);
       if (!asset) throw unknownAsset(assetId, inventory);
       io.stdout.write(renderExplain(result, asset, { limit: flags.limit }));

@@ -45,7 +45,11 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   const skipped: Skipped[] = [];
   for (const name of names.sort()) {
     const r = await readSnapshotFile(join(dir, name, 'snapshot.json'));
-    if (r.ok) {
+    if (r.ok && r.snapshot.scope?.asset) {
+      // A --asset run scored one asset: as history it would read as every other asset removed.
+      log.info(`skipping run ${name}: narrowed to asset ${r.snapshot.scope.asset}`);
+      skipped.push({ name, reason: `narrowed to asset ${r.snapshot.scope.asset}` });
+    } else if (r.ok) {
       for (const n of r.notes) log.warn(`run ${name}: ${n}`);
       runs.push({ name, snapshot: r.snapshot });
     } else {

@@ -80,6 +80,8 @@ export const snapshotV1Schema = z.looseObject({
   asOf: z.iso.datetime({ offset: true }),
   partial: z.boolean().default(false),
   previousRun: str.nullable().default(null),
+  /** Set when the run was narrowed with --asset: history skips it (the other assets were not scored). */
+  scope: z.looseObject({ asset: str.optional() }).nullable().default(null),
   policyHash: str.default('unknown'),
   /** The resolved policy; null in snapshots that did not carry it (weights then compare as unknown). */
   policy: z.record(str, z.unknown()).nullable().default(null),

@@ -8,19 +8,29 @@ import { bar, day, fixed, mdCell, mdLink, mdTable, pct } from './format.js';
 const TOP_RISKS = 15;
 const LIST_LIMIT = 25;
 
-export function renderMarkdown(r: ScoreResult, meta: { toolVersion: string; previousRun?: string }): string {
+export interface MarkdownMeta {
+  toolVersion: string;
+  previousRun?: string;
+  previousPolicyHash?: string;
+  /** "What changed since the previous run" (history/attribution-render), placed after the budget chart. */
+  changes?: string;
+  scope?: { asset: string };
+}
+
+export function renderMarkdown(r: ScoreResult, meta: MarkdownMeta): string {
   const out: string[] = [];
   out.push(`# secsli risk report — ${r.asOf}`, '');
   if (r.partial) {
     out.push(
-      '> **PARTIAL RUN** — at least one source failed or was cut short. Assets that depend on it are UNKNOWN;',
-      '> their numbers are a lower bound, not a measurement.',
+      '> **PARTIAL RUN** — at least one source failed or was cut short. Assets that depend on it are UNKNOWN',
+      '> (or BREACHED when what was measured already exceeds the budget); their numbers are a lower bound.',
       '',
     );
   }
   out.push(...summary(r, meta), '');
   out.push('## Assets (worst first)', '', assetTable(r.assets), '');
   out.push('### Risk budget used', '', budgetChart(r.assets), '');
+  if (meta.changes) out.push(meta.changes.trim(), '');
   out.push(...topRisks(r), '');
   out.push(...threats(r), '');
   out.push(...owners(r), '');
@@ -33,7 +43,7 @@ export function renderMarkdown(r: ScoreResult, meta: { toolVersion: string; prev
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-function summary(r: ScoreResult, meta: { previousRun?: string }): string[] {
+function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
   let open = 0;
   for (const a of r.assets) for (const s of a.findings) if (s.excluded === undefined) open++;
@@ -42,10 +52,16 @@ function summary(r: ScoreResult, meta: { previousRun?: string }): string[] {
     '',
     `- **${r.assets.length} assets**: ${count('BREACHED')} BREACHED, ${count('UNKNOWN')} UNKNOWN, ${count('AT RISK')} AT RISK, ${count('OK')} OK.`,
     `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected.`,
-    `- Run: ${r.partial ? '**PARTIAL**' : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
+    `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
     meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
+    ...(meta.previousRun && meta.previousPolicyHash && meta.previousPolicyHash !== r.policyHash
+      ? [`- **The policy changed since that run** (\`${mdCell(meta.previousPolicyHash)}\` → \`${r.policyHash}\`): part of every Δ risk comes from the new weights — see "What changed".`]
+      : []),
+    ...(meta.scope ? [`- This report covers **one asset** (\`--asset ${mdCell(meta.scope.asset)}\`); unmapped findings and other assets are left out.`] : []),
   ];
 }
+
+const gapCount = (r: ScoreResult) => r.assets.filter((a) => a.coverage.some((c) => c.status === 'gap')).length;
 
 function sevCounts(a: AssetResult): string {
   const o = a.openBySeverity;

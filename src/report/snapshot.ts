@@ -18,7 +18,8 @@ export function assetDefinitionHash(a: Asset): string {
   return createHash('sha256').update(canonicalJson({ id, owner, criticality, exposure, aws, github })).digest('hex').slice(0, 12);
 }
 
-type Meta = { toolVersion: string; inventoryFile: string; previousRun?: string };
+/** `scope.asset`: the run was narrowed with --asset; history and deltas skip such runs. */
+type Meta = { toolVersion: string; inventoryFile: string; previousRun?: string; scope?: { asset: string } };
 
 /** One finding of one asset as the snapshot lists it. */
 function findingEntry(s: ScoredFinding) {
@@ -61,6 +62,7 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
     asOf: r.asOf,
     partial: r.partial,
     previousRun: meta.previousRun ?? null,
+    scope: meta.scope ?? null,
     policyHash: r.policyHash,
     policy: r.policy,
     kev: r.kev,

@@ -74,6 +74,31 @@ describe('secsli score (end to end)', () => {
     expect(await read(run, 'report.md')).toContain('2026-11-20T000000Z');
   });
 
+  it('attributes the change since the previous run in report.md, and flags a policy change', async () => {
+    const out = await tmp();
+    const dir = await tmp();
+    const cfg = join(dir, 'assets.yaml');
+    const base = await readFile(fixture('assets.yaml'), 'utf8');
+    await writeFile(cfg, base);
+    const from = ['--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`];
+    await cli(['score', '--config', cfg, ...from, '--as-of', '2026-11-20T00:00:00Z', '--out', out]);
+    await writeFile(cfg, base.replace('version: 1', 'version: 1\npolicy:\n  exposure: { internet: 3 }'));
+    const r = await cli(['score', '--config', cfg, ...from, '--as-of', AS_OF, '--out', out]);
+    const md = await read(r.stdout.trim(), 'report.md');
+    expect(md).toContain('What changed since 2026-11-20T000000Z');
+    expect(md).toContain('The policy changed since that run');
+  });
+
+  it('a run narrowed with --asset is never taken as the previous run', async () => {
+    const out = await tmp();
+    await cli([...scoreArgs(out).slice(0, -4), '--as-of', '2026-11-20T00:00:00Z', '--out', out]);
+    await cli([...scoreArgs(out).slice(0, -4), '--as-of', '2026-11-25T00:00:00Z', '--out', out, '--asset', 'web']);
+    const run = (await cli(scoreArgs(out))).stdout.trim();
+    const assets = parse(await read(run, 'assets.csv'), { columns: true }) as Record<string, string>[];
+    expect(assets.map((a) => a.risk_change)).toEqual(['0', '0']);
+    expect(await read(run, 'report.md')).toContain('2026-11-20T000000Z');
+  });
+
   it('--save-raw keeps what was collected and replays to the same scores', async () => {
     const out = await tmp();
     const first = (await cli(scoreArgs(out, '--save-raw'))).stdout.trim();
