@@ -48,7 +48,10 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
   const rem = a.remediation;
   L.push(`Remediation SLI = risk-weighted share within SLA (open now, or closed in the last ${r.policy.remediationWindowDays} days)`);
   L.push(`          = ${fixed(rem.good, 4)} / ${fixed(rem.valid, 4)} = ${pct(rem.sli)}  (target ${pct(rem.target)})`);
-  const late = a.findings.filter((s) => s.remediation && !s.remediation.withinSla);
+  // Heaviest first: what moves the SLI most is what to fix first.
+  const late = a.findings
+    .filter((s) => s.remediation && !s.remediation.withinSla)
+    .sort((x, y) => y.remediation!.weight - x.remediation!.weight || (x.finding.id < y.finding.id ? -1 : 1));
   for (const s of late.slice(0, 10)) L.push(`  outside SLA: ${clean(s.finding.id)} (${s.finding.severity}, ${fixed(s.ageDays, 1)} d > ${s.slaDays} d, weight ${fixed(s.remediation!.weight, 3)})`);
   if (late.length > 10) L.push(`  …and ${late.length - 10} more outside SLA`);
   L.push('');
