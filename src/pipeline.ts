@@ -159,8 +159,10 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     opts.log[level](`${c.describe}: ${status.records} records${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
   }
 
+  const findings = [...byId.values()];
+  byId.clear(); // its hash table is as large as the findings array: not kept while scoring
   const result = score({
-    findings: [...byId.values()],
+    findings,
     inventory,
     matcher: compileInventory(inventory),
     policy,

@@ -51,7 +51,7 @@ export function score(input: ScoreInput): ScoreResult {
     for (const assetId of m.assetIds) {
       const asset = assetsById.get(assetId);
       if (!asset) continue;
-      const sf = ctx.scoreFinding(f, asset, m.matchedBy, m.ambiguous);
+      const sf = ctx.scoreFinding(f, ctx.assetContext(asset), m.matchedBy, m.ambiguous);
       if (sf.excluded === undefined && exStates.length > 0) {
         const ex = exStates.find((e) => e.state !== 'expired' && e.ex.asset === assetId && exceptionMatches(e.ex, f));
         if (ex) {
@@ -113,52 +113,103 @@ function countBySource(findings: readonly Finding[], source: Finding['source']):
 }
 
 /** Epoch ms of a finding's first sighting (without re-parsing when the finding keeps it as a number). */
-const firstSeenMs = (f: Finding): number =>
-  f instanceof CompactFinding && typeof f.firstSeenAt === 'number' ? f.firstSeenAt : Date.parse(f.firstSeen);
-const endMs = (f: Finding): number =>
-  f instanceof CompactFinding && typeof f.closedAtMs === 'number' ? f.closedAtMs
-    : f instanceof CompactFinding && f.closedAtMs === undefined && typeof f.updatedAtMs === 'number' ? f.updatedAtMs
-    : Date.parse(f.closedAt ?? f.updatedAt);
+const firstSeenMs = (f: Finding): number => (f instanceof CompactFinding ? f.firstSeenMs : Date.parse(f.firstSeen));
+/** Epoch ms of closedAt (else updatedAt), as `Date.parse(f.closedAt ?? f.updatedAt)`. */
+const closedMs = (f: Finding): number => endMs(f);
+const endMs = (f: Finding): number => (f instanceof CompactFinding ? f.endMs : Date.parse(f.closedAt ?? f.updatedAt));
+
+/** What every row of one asset shares: kept once per asset instead of once per row. */
+class AssetContext {
+  constructor(
+    readonly assetId: string,
+    readonly exposure: number,
+    readonly slaDays: Readonly<Record<Severity, number>>,
+    readonly nowMs: number,
+  ) {}
+}
+
+/** Factors of a finding and whether it is known exploited: shared between rows with equal inputs. */
+interface FactorEntry {
+  readonly fx: Factors;
+  readonly exploited: boolean;
+}
+
+const F_AMBIGUOUS = 1, F_COUNTED = 2, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
 
 /**
  * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
- * `dueAt` and `remediation` are derived on read instead of stored as strings and objects.
+ * what the asset's rows share (asset id, exposure, SLA table, now) is one AssetContext; factors and
+ * match results are shared objects; flags are one small integer; `ageDays`, `slaDays`, `dueAt`,
+ * `contribution` and `remediation` are derived on read.
  */
 class Scored implements ScoredFinding {
-  contribution = 0;
   excluded: ExclusionReason | undefined = undefined;
-  overdue = false;
-  private remWeight = -1;
-  private remWithin = false;
+  private flags: number;
+  /** The row of another source whose earlier sighting sets this row's age (see inheritAge). */
+  private ageRow: Scored | undefined = undefined;
   constructor(
     readonly finding: Finding,
-    readonly assetId: string,
-    readonly factors: Factors,
-    readonly exposure: number,
-    readonly knownExploited: boolean,
-    readonly matchedBy: string | undefined,
-    readonly ambiguous: boolean,
-    readonly slaDays: number,
-    public ageDays: number,
-    private firstMs: number,
-  ) {}
+    private readonly ctx: AssetContext,
+    private readonly entry: FactorEntry,
+    private readonly by: string | undefined,
+    ambiguous: boolean,
+  ) {
+    this.flags = ambiguous ? F_AMBIGUOUS : 0;
+  }
+  get assetId(): string {
+    return this.ctx.assetId;
+  }
+  get factors(): Factors {
+    return this.entry.fx;
+  }
+  get knownExploited(): boolean {
+    return this.entry.exploited;
+  }
+  get exposure(): number {
+    return this.ctx.exposure;
+  }
+  get matchedBy(): string | undefined {
+    return this.by;
+  }
+  get ambiguous(): boolean {
+    return (this.flags & F_AMBIGUOUS) !== 0;
+  }
+  get slaDays(): number {
+    return this.ctx.slaDays[this.finding.severity];
+  }
+  /** Days this row's own finding has been open (to now, or to when it closed). */
+  private ownAgeDays(): number {
+    const f = this.finding;
+    const end = f.status === 'open' ? this.ctx.nowMs : endMs(f);
+    return Math.max(0, (end - firstSeenMs(f)) / DAY);
+  }
+  get ageDays(): number {
+    return (this.ageRow ?? this).ownAgeDays();
+  }
+  get ageFrom(): string | undefined {
+    return this.ageRow?.finding.id;
+  }
   /** The same vulnerability was seen earlier by another source: its clock is the one that runs. */
   inheritAge(from: Scored): void {
     if (from.ageDays <= this.ageDays) return;
-    this.ageDays = from.ageDays;
-    this.firstMs = from.firstMs;
-    this.ageFrom = from.finding.id;
+    this.ageRow = from;
   }
-  ageFrom: string | undefined = undefined;
   get dueAt(): string {
-    return new Date(this.firstMs + this.slaDays * DAY).toISOString();
+    return new Date(firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY).toISOString();
+  }
+  /** exposure × factors.risk once finishAsset found it counted, else 0. */
+  get contribution(): number {
+    return this.flags & F_COUNTED ? this.ctx.exposure * this.entry.fx.risk : 0;
+  }
+  get overdue(): boolean {
+    return (this.flags & F_OVERDUE) !== 0;
   }
   get remediation(): { weight: number; withinSla: boolean } | undefined {
-    return this.remWeight < 0 ? undefined : { weight: this.remWeight, withinSla: this.remWithin };
+    return this.flags & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.flags & F_REM_WITHIN) !== 0 } : undefined;
   }
-  set remediation(r: { weight: number; withinSla: boolean } | undefined) {
-    this.remWeight = r ? r.weight : -1;
-    this.remWithin = r ? r.withinSla : false;
+  /** finishAsset's verdict: counted (and overdue), and whether it counts toward the remediation SLI. */
+  finish(counted: boolean, overdue: boolean, rem: boolean, withinSla: boolean): void {
+    this.flags = (this.flags & F_AMBIGUOUS) | (counted ? F_COUNTED : 0) | (overdue ? F_OVERDUE : 0) | (rem ? F_REM : 0) | (withinSla ? F_REM_WITHIN : 0);
   }
 }
 
@@ -166,15 +217,16 @@ const PASSED: ExclusionReason = { kind: 'passed-control' };
 
 /** Per-run caches: equal factors and exclusion reasons are shared between rows (never mutated). */
 class ScoringContext {
-  private readonly factorCache = new Map<string, { fx: Factors; exploited: boolean }>();
+  private readonly factorCache = new Map<string, FactorEntry>();
   private readonly closed = new Map<string, ExclusionReason>();
   private readonly exceptions = new Map<string, ExclusionReason>();
+  private readonly assets = new Map<string, AssetContext>();
   private readonly nowMs: number;
   constructor(private readonly input: ScoreInput) {
     this.nowMs = input.now.getTime();
   }
 
-  private factorsOf(f: Finding): { fx: Factors; exploited: boolean } {
+  private factorsOf(f: Finding): FactorEntry {
     const { policy, kev } = this.input;
     let kevCve = '';
     for (const c of f.cves) if (kev.cves.has(c)) { kevCve = c; break; }
@@ -190,13 +242,15 @@ class ScoringContext {
     return hit;
   }
 
-  scoreFinding(f: Finding, asset: Asset, matchedBy: string | undefined, ambiguous: boolean): ScoredFinding {
-    const { policy } = this.input;
-    const { fx, exploited } = this.factorsOf(f);
-    const firstSeen = firstSeenMs(f);
-    const end = f.status === 'open' ? this.nowMs : endMs(f);
-    const slaDays = policy.slaDays[f.severity];
-    const sf = new Scored(f, asset.id, fx, exposureWeight(asset.exposure, policy), exploited, matchedBy, ambiguous, slaDays, Math.max(0, (end - firstSeen) / DAY), firstSeen);
+  /** The shared context of an asset's rows. */
+  assetContext(asset: Asset): AssetContext {
+    let c = this.assets.get(asset.id);
+    if (!c) this.assets.set(asset.id, (c = new AssetContext(asset.id, exposureWeight(asset.exposure, this.input.policy), this.input.policy.slaDays, this.nowMs)));
+    return c;
+  }
+
+  scoreFinding(f: Finding, asset: AssetContext, matchedBy: string | undefined, ambiguous: boolean): ScoredFinding {
+    const sf = new Scored(f, asset, this.factorsOf(f), matchedBy, ambiguous);
     if (f.compliance === 'passed') sf.excluded = PASSED;
     else if (f.status !== 'open') {
       let ex = this.closed.get(f.status);
@@ -273,27 +327,37 @@ function finishAsset(asset: Asset, scored: ScoredFinding[], statuses: SourceStat
   let good = 0;
   let valid = 0;
 
-  for (const s of scored) {
+  for (const s of scored as Scored[]) {
     const f = s.finding;
     const counted = s.excluded === undefined;
+    const risk = s.factors.risk;
+    let ageDays = -1;
+    let slaDays = 0;
+    let overdueRow = false;
     if (counted) {
-      s.contribution = s.exposure * s.factors.risk;
-      sum += s.factors.risk;
+      sum += risk;
       openBySeverity[f.severity]++;
       if (f.kind === 'threat') openThreats++;
-      s.overdue = s.ageDays > s.slaDays;
-      if (s.overdue) overdue++;
+      ageDays = s.ageDays;
+      slaDays = s.slaDays;
+      overdueRow = ageDays > slaDays;
+      if (overdueRow) overdue++;
     }
     // Remediation SLI: open findings now, and findings closed inside the window; not excepted,
     // not duplicates, not passed controls, not false positives.
     const ex = s.excluded?.kind;
-    const closedInWindow = ex === 'closed' && Date.parse(f.closedAt ?? f.updatedAt) >= windowStart && f.closeReason !== 'inaccurate';
+    const closedInWindow = ex === 'closed' && closedMs(f) >= windowStart && f.closeReason !== 'inaccurate';
+    let withinSla = false;
     if (counted || closedInWindow) {
-      const withinSla = s.ageDays <= s.slaDays;
-      s.remediation = { weight: s.factors.risk, withinSla };
-      valid += s.factors.risk;
-      if (withinSla) good += s.factors.risk;
+      if (ageDays < 0) {
+        ageDays = s.ageDays;
+        slaDays = s.slaDays;
+      }
+      withinSla = ageDays <= slaDays;
+      valid += risk;
+      if (withinSla) good += risk;
     }
+    s.finish(counted, overdueRow, counted || closedInWindow, withinSla);
   }
   scored.sort((a, b) => b.contribution - a.contribution || b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
 

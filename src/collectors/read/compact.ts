@@ -1,103 +1,173 @@
-import type { AwsLocation, AwsResource, Cvss, Epss, Finding, GithubLocation } from '../../model/finding.js';
+import { KINDS, SEVERITIES, SOURCES, STATUSES, type AwsLocation, type AwsResource, type Cvss, type Epss, type Finding, type GithubLocation } from '../../model/finding.js';
 import { consoleUrl } from '../securityhub/normalize.js';
 
 /**
  * Compact storage for normalized findings, so a million of them fit in a few hundred MB.
- * A CompactFinding reads like a Finding, but: repeated values (titles, products, resources,
- * locations, CVE lists, CVSS/EPSS) are shared between findings through an Interner; times are
- * kept as numbers; `nativeId` is derived from `id`; and a Security Hub console URL that the
- * normalizer derived from the finding's own fields is rebuilt when read instead of stored.
+ * A CompactFinding reads like a Finding, but:
+ * - repeated values (titles, products, resources, locations, CVE lists, CVSS/EPSS, CVSS vectors)
+ *   are shared between findings through an Interner;
+ * - the enums and booleans are packed into one small integer (`bits`);
+ * - times are kept as small integers (seconds since 2000 plus packed milliseconds, see packTime),
+ *   not strings or boxed doubles;
+ * - `nativeId` is derived from `id`, and a console / Dependabot URL that the normalizer derived from
+ *   the finding's own fields is rebuilt when read instead of stored.
  * Absent optional fields read as undefined, as on a Finding.
  */
 
-/** ISO times from normalizers are canonical (`new Date(ms).toISOString()`): keep the number when it round-trips. */
-const packTime = (iso: string): number | string => {
+/** Seconds from the epoch to 2000-01-01: times are stored relative to it so they fit a V8 small integer. */
+const BASE_S = 946_684_800;
+const SMALL = 2 ** 30;
+/**
+ * A time as whole seconds since 2000 (a small integer, no heap box) plus its milliseconds (0–999,
+ * kept by the caller in `CompactFinding.millis`), or the original text when it is not the canonical
+ * ISO text of its instant (`new Date(ms).toISOString()`) or is out of range.
+ */
+const packTime = (iso: string): { t: number | string; ms: number } => {
   const ms = Date.parse(iso);
-  return new Date(ms).toISOString() === iso ? ms : iso;
+  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== iso) return { t: iso, ms: 0 };
+  const rest = ((ms % 1000) + 1000) % 1000;
+  const t = (ms - rest) / 1000 - BASE_S;
+  // `| 0`: an int32, so V8 keeps the field a small integer instead of boxing a double.
+  return Math.abs(t) < SMALL ? { t: t | 0, ms: rest | 0 } : { t: iso, ms: 0 };
 };
-const unpackTime = (t: number | string): string => (typeof t === 'number' ? new Date(t).toISOString() : t);
+const timeMs = (t: number | string, ms: number): number => (typeof t === 'number' ? (t + BASE_S) * 1000 + ms : Date.parse(t));
+const unpackTime = (t: number | string, ms: number): string => (typeof t === 'number' ? new Date(timeMs(t, ms)).toISOString() : t);
 
 const arnPart = (arn: string, i: number) => (arn.startsWith('arn:') ? arn.split(':')[i] || undefined : undefined);
 
+const COMPLIANCE = [undefined, 'passed', 'failed', 'warning', 'not_available'] as const;
+// bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2
+const S_SOURCE = 0, S_KIND = 1, S_SEV = 3, S_STATUS = 6, S_COMPL = 9, B_KEV = 1 << 12, B_EXPL = 1 << 13, S_FIX = 14, S_URL = 16;
+const URL_NONE = 0, URL_STORED = 1, URL_DERIVED = 2;
+const idx = <T>(list: readonly T[], v: T, what: string): number => {
+  const i = list.indexOf(v);
+  if (i < 0) throw new Error(`unknown ${what}: ${String(v)}`);
+  return i;
+};
+
 export class CompactFinding implements Finding {
   readonly id: string;
-  readonly source: Finding['source'];
-  readonly kind: Finding['kind'];
+  /** Enums and flags, see S_* / B_*. */
+  private readonly bits: number;
   readonly title: string;
-  readonly severity: Finding['severity'];
+  readonly product: string;
   readonly cvss: Cvss | undefined;
   readonly epss: Epss | undefined;
-  readonly knownExploited: boolean;
-  readonly exploitAvailable: boolean;
-  readonly fixAvailable: boolean | undefined;
   readonly cves: string[];
+  readonly packages: string[];
   readonly ghsa: string | undefined;
   readonly controlId: string | undefined;
-  readonly packages: string[];
-  readonly status: Finding['status'];
-  readonly closeReason: string | undefined;
-  readonly compliance: Finding['compliance'];
-  readonly product: string;
   readonly aws: AwsLocation | undefined;
   readonly github: GithubLocation | undefined;
-  /** Epoch ms (or the original text when it is not canonical ISO). */
-  readonly firstSeenAt: number | string;
-  readonly updatedAtMs: number | string;
-  readonly closedAtMs: number | string | undefined;
-  /** The URL when it is not the derived Security Hub console URL; null: derived. */
-  private readonly storedUrl: string | undefined | null;
+  readonly closeReason: string | undefined;
+  /** Seconds since 2000 (see packTime), or the original text when it is not canonical ISO. */
+  private readonly first: number | string;
+  private readonly updated: number | string;
+  private readonly closed: number | string | undefined;
+  /** The milliseconds of first, updated and closed, 10 bits each. */
+  private readonly millis: number;
+  /** The URL when it is not the one derived from the finding's own fields. */
+  private readonly storedUrl: string | undefined;
 
   constructor(f: Finding, pool: Interner) {
     this.id = f.id;
-    this.source = f.source;
-    this.kind = f.kind;
     this.title = pool.str(f.title);
-    this.severity = f.severity;
+    this.product = pool.str(f.product);
     this.cvss = f.cvss && pool.cvss(f.cvss);
     this.epss = f.epss && pool.epss(f.epss);
-    this.knownExploited = f.knownExploited;
-    this.exploitAvailable = f.exploitAvailable;
-    this.fixAvailable = f.fixAvailable;
     this.cves = pool.list(f.cves);
+    this.packages = pool.list(f.packages);
     this.ghsa = f.ghsa === undefined ? undefined : pool.str(f.ghsa);
     this.controlId = f.controlId === undefined ? undefined : pool.str(f.controlId);
-    this.packages = pool.list(f.packages);
-    this.status = f.status;
-    this.closeReason = f.closeReason === undefined ? undefined : pool.str(f.closeReason);
-    this.compliance = f.compliance;
-    this.product = pool.str(f.product);
     this.aws = f.aws && pool.aws(f.aws);
     this.github = f.github && pool.github(f.github);
-    this.firstSeenAt = packTime(f.firstSeen);
-    this.updatedAtMs = packTime(f.updatedAt);
-    this.closedAtMs = f.closedAt === undefined ? undefined : packTime(f.closedAt);
-    this.storedUrl = f.url !== undefined && f.source === 'securityhub' && f.url === this.derivedUrl() ? null : f.url;
+    this.closeReason = f.closeReason === undefined ? undefined : pool.str(f.closeReason);
+    const first = packTime(f.firstSeen);
+    const updated = packTime(f.updatedAt);
+    const closed = f.closedAt === undefined ? undefined : packTime(f.closedAt);
+    this.first = first.t;
+    this.updated = updated.t;
+    this.closed = closed?.t;
+    this.millis = first.ms | (updated.ms << 10) | ((closed?.ms ?? 0) << 20);
+    const fix = f.fixAvailable === undefined ? 0 : f.fixAvailable ? 1 : 2;
+    let bits =
+      (idx(SOURCES, f.source, 'source') << S_SOURCE) | (idx(KINDS, f.kind, 'kind') << S_KIND) | (idx(SEVERITIES, f.severity, 'severity') << S_SEV) |
+      (idx(STATUSES, f.status, 'status') << S_STATUS) | (idx(COMPLIANCE, f.compliance, 'compliance') << S_COMPL) |
+      (f.knownExploited ? B_KEV : 0) | (f.exploitAvailable ? B_EXPL : 0) | (fix << S_FIX);
+    this.bits = bits;
+    let url = URL_NONE;
+    if (f.url !== undefined) url = f.url === this.derivedUrl() ? URL_DERIVED : URL_STORED;
+    this.bits = bits |= url << S_URL;
+    this.storedUrl = url === URL_STORED ? f.url : undefined;
   }
 
+  get source(): Finding['source'] {
+    return SOURCES[(this.bits >> S_SOURCE) & 1]!;
+  }
+  get kind(): Finding['kind'] {
+    return KINDS[(this.bits >> S_KIND) & 3]!;
+  }
+  get severity(): Finding['severity'] {
+    return SEVERITIES[(this.bits >> S_SEV) & 7]!;
+  }
+  get status(): Finding['status'] {
+    return STATUSES[(this.bits >> S_STATUS) & 7]!;
+  }
+  get compliance(): Finding['compliance'] {
+    return COMPLIANCE[(this.bits >> S_COMPL) & 7];
+  }
+  get knownExploited(): boolean {
+    return (this.bits & B_KEV) !== 0;
+  }
+  get exploitAvailable(): boolean {
+    return (this.bits & B_EXPL) !== 0;
+  }
+  get fixAvailable(): boolean | undefined {
+    const fix = (this.bits >> S_FIX) & 3;
+    return fix === 0 ? undefined : fix === 1;
+  }
+  /** True when open (cheaper than comparing `status`). */
+  get isOpen(): boolean {
+    return ((this.bits >> S_STATUS) & 7) === 0;
+  }
   get nativeId(): string {
     return this.id.slice(this.source.length + 1);
   }
   get firstSeen(): string {
-    return unpackTime(this.firstSeenAt);
+    return unpackTime(this.first, this.millis & 1023);
   }
   get updatedAt(): string {
-    return unpackTime(this.updatedAtMs);
+    return unpackTime(this.updated, (this.millis >> 10) & 1023);
   }
   get closedAt(): string | undefined {
-    return this.closedAtMs === undefined ? undefined : unpackTime(this.closedAtMs);
+    return this.closed === undefined ? undefined : unpackTime(this.closed, this.millis >> 20);
+  }
+  /** Epoch ms of firstSeen. */
+  get firstSeenMs(): number {
+    return timeMs(this.first, this.millis & 1023);
+  }
+  /** Epoch ms of closedAt, else updatedAt (when a closed finding's clock stopped). */
+  get endMs(): number {
+    return this.closed === undefined ? timeMs(this.updated, (this.millis >> 10) & 1023) : timeMs(this.closed, this.millis >> 20);
   }
   get url(): string | undefined {
-    return this.storedUrl === null ? this.derivedUrl() : this.storedUrl;
+    const url = (this.bits >> S_URL) & 3;
+    return url === URL_DERIVED ? this.derivedUrl() : url === URL_STORED ? this.storedUrl : undefined;
   }
   /** Newer than `other` by updatedAt (the copy that wins de-duplication). */
   newerThan(other: CompactFinding): boolean {
-    const a = this.updatedAtMs;
-    const b = other.updatedAtMs;
-    return typeof a === 'number' && typeof b === 'number' ? a > b : this.updatedAt > other.updatedAt;
+    const a = this.updated;
+    const b = other.updated;
+    if (typeof a !== 'number' || typeof b !== 'number') return this.updatedAt > other.updatedAt;
+    return a > b || (a === b && ((this.millis >> 10) & 1023) > ((other.millis >> 10) & 1023));
   }
-  private derivedUrl(): string {
+  /** Security Hub: the console URL; Dependabot: the alert's page (`owner/repo#N`); undefined when not derivable. */
+  private derivedUrl(): string | undefined {
     const nid = this.nativeId;
-    return consoleUrl(nid, this.aws?.region ?? arnPart(nid, 3), arnPart(nid, 1));
+    if (this.source === 'securityhub') return consoleUrl(nid, this.aws?.region ?? arnPart(nid, 3), arnPart(nid, 1));
+    const repo = this.github?.repo;
+    if (repo === undefined || nid.length <= repo.length + 1 || !nid.startsWith(repo) || nid[repo.length] !== '#') return undefined;
+    return `https://github.com/${repo}/security/dependabot/${nid.slice(repo.length + 1)}`;
   }
 }
 
@@ -119,14 +189,15 @@ export class Interner {
   }
 
   /** The shared copy of `value` filed under `key` (compared with `same`), or `value` itself, now shared. */
-  obj<T>(key: unknown, value: T, same: (a: T, b: T) => boolean): T {
-    const bucket = this.buckets.get(key) as T[] | undefined;
+  obj<T>(key: unknown, value: T, same: (a: T, b: T) => boolean, perKey = 8): T {
+    const buckets = this.buckets;
+    const bucket = buckets.get(key) as T[] | undefined;
     if (bucket) {
       for (const x of bucket) if (same(x, value)) return x;
-      if (bucket.length < 8) bucket.push(value);
+      if (bucket.length < perKey) bucket.push(value);
       return value;
     }
-    if (this.size++ < 2_000_000) this.buckets.set(key, [value]);
+    if (this.size++ < 2_000_000) buckets.set(key, [value]);
     return value;
   }
 
@@ -152,7 +223,10 @@ export class Interner {
   }
 
   cvss(c: Cvss): Cvss {
-    return this.obj(c.vector ?? `v:${c.version}`, c, sameCvss);
+    // Scores vary under one vector: the vector text is shared even when the object is not.
+    if (c.vector === undefined) return this.obj(`v:${c.version}`, c, sameCvss);
+    const vector = this.str(c.vector);
+    return this.obj(vector, { ...c, vector }, sameCvss);
   }
 
   epss(e: Epss): Epss {
