@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Cvss, DependencyScope, Epss, FindingStatus, Severity } from '../../model/finding.js';
+import { readAlertFast } from './fast-alert.js';
 import { cvesIn, cvssVersionOf, isoTime, reject, toNumber, zodReason, type NormalizeResult } from '../read/normalize-result.js';
 
 const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
@@ -45,19 +46,32 @@ const alertSchema = z.looseObject({
   auto_dismissed_at: optStr,
   dismissed_reason: optStr,
 });
-type Alert = z.infer<typeof alertSchema>;
+export type Alert = z.infer<typeof alertSchema>;
 
 const STATES: Record<string, FindingStatus> = { open: 'open', fixed: 'fixed', dismissed: 'dismissed', auto_dismissed: 'dismissed' };
 const SEVERITIES: Record<string, Severity> = { critical: 'critical', high: 'high', medium: 'medium', moderate: 'medium', low: 'low' };
 
+/**
+ * Plainly well-formed alerts are read by a hand-written fast path (`readAlertFast`), the rest by
+ * the zod schema; both give the same Finding or rejection (test/collectors/fast-normalize.test.ts).
+ */
 export function normalizeDependabotAlert(raw: unknown): NormalizeResult {
+  const fast = readAlertFast(raw);
+  return fast ? fromAlert(fast) : normalizeDependabotAlertWithSchema(raw);
+}
+
+/** The reference path: every alert through the zod schema. */
+export function normalizeDependabotAlertWithSchema(raw: unknown): NormalizeResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return reject('record is not an object');
   const parsed = alertSchema.safeParse(raw);
   const guessRepo = repoOf(raw as Partial<Alert>);
   const rawNumber = (raw as { number?: unknown }).number;
   const nativeGuess = guessRepo && typeof rawNumber === 'number' ? `${guessRepo}#${rawNumber}` : undefined;
   if (!parsed.success) return reject(zodReason(parsed.error), nativeGuess);
-  const a = parsed.data;
+  return fromAlert(parsed.data);
+}
+
+function fromAlert(a: Alert): NormalizeResult {
   const repo = repoOf(a);
   if (!repo) return reject('cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N');
   const nativeId = `${repo}#${a.number}`;

@@ -26,9 +26,42 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /** A timestamp the source gave, as UTC ISO-8601 (`…Z`), so strings sort and compare as times; undefined if unparseable. */
 export function isoTime(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (typeof value !== 'string') return undefined;
+  if (isCanonicalIso(value)) return value; // what the round trip below would give back
+  if (value.trim() === '') return undefined;
   const ms = parseUtc(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `YYYY-MM-DDTHH:mm:ss.sssZ` naming a real instant (month 01–12, a day that exists in that month,
+ * hour 00–23, minute and second 00–59): `new Date(Date.parse(s)).toISOString()` is `s` itself.
+ * Anything else (24:00, Feb 30, which Date.parse rolls over; other forms) takes the general path.
+ */
+function isCanonicalIso(s: string): boolean {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */) return false;
+  for (let i = 0; i < 23; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 4 || i === 7) {
+      if (c !== 45 /* - */) return false;
+    } else if (i === 10) {
+      if (c !== 84 /* T */) return false;
+    } else if (i === 13 || i === 16) {
+      if (c !== 58 /* : */) return false;
+    } else if (i === 19) {
+      if (c !== 46 /* . */) return false;
+    } else if (c < 48 || c > 57) return false;
+  }
+  const d = (i: number) => s.charCodeAt(i) - 48;
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month]!)) return false;
+  return d(11) * 10 + d(12) <= 23 && d(14) <= 5 && d(17) <= 5;
 }
 
 export const CVE_RE = /CVE-\d{4}-\d{4,}/gi;

@@ -26,13 +26,18 @@ export type ReadEvent =
 export interface ReadOptions {
   /** Refuse files that do not look like this source's export. Default: accept any JSON records. */
   expect?: RecordExpectation;
-  /** Bytes per read. Default 1 MiB. */
+  /**
+   * Bytes per read. Default 64 KiB: decoding 1 MiB chunks made reading an NDJSON export about
+   * twice as slow (docs/benchmarks.md), with no gain in the scanner.
+   */
   chunkSize?: number;
   /** Largest record kept, in characters; bigger ones are reported as errors. Default 64 Mi. */
   maxRecordChars?: number;
   /** Read line by line from the start. Default: true for `.ndjson` / `.jsonl`, else detected. */
   ndjson?: boolean;
 }
+
+const DEFAULT_CHUNK = 64 * 1024;
 
 /** Records held back until one looks like the expected source (or this many did not). */
 const SNIFF_LIMIT = 10;
@@ -50,7 +55,7 @@ export async function* readJsonRecords(path: string, opts: ReadOptions = {}): As
   });
   const interp = new Interpreter(path, opts.expect, scanner.stats);
   const handle = await open(path, 'r');
-  const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: opts.chunkSize ?? 1024 * 1024 });
+  const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: opts.chunkSize ?? DEFAULT_CHUNK });
   try {
     for await (const chunk of stream) {
       yield* interp.take(scanner.push(chunk as string));

@@ -12,6 +12,7 @@ import {
   cvesIn, cvssVersionOf, isoTime, reject, severityFromScore100, sortedUnique, toNumber, zodReason,
   type NormalizeResult,
 } from '../read/normalize-result.js';
+import { fromAsffFast, readAsffFast } from './fast-asff.js';
 
 const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 const optStr = opt(z.string());
@@ -60,17 +61,31 @@ const asffSchema = z.looseObject({
   ProductFields: stringMap,
   Vulnerabilities: opt(z.array(vulnerabilitySchema)),
 });
-type Asff = z.infer<typeof asffSchema>;
-type Vulnerability = z.infer<typeof vulnerabilitySchema>;
+export type Asff = z.infer<typeof asffSchema>;
+export type Vulnerability = z.infer<typeof vulnerabilitySchema>;
 
+/**
+ * Plainly well-formed records are read by a hand-written fast path (`readAsffFast`), the rest by
+ * the zod schema; both give the same Finding or rejection (test/collectors/fast-normalize.test.ts).
+ */
 export function normalizeAsff(raw: unknown): NormalizeResult {
+  const fast = readAsffFast(raw);
+  return fast ? fromAsffFast(fast) : normalizeAsffWithSchema(raw);
+}
+
+/** The reference path: every record through the zod schema. */
+export function normalizeAsffWithSchema(raw: unknown): NormalizeResult {
   const parsed = asffSchema.safeParse(raw);
   const rawId = typeof raw === 'object' && raw !== null ? (raw as { Id?: unknown }).Id : undefined;
   const nativeId = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
   if (!parsed.success) {
     return reject(typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? zodReason(parsed.error) : 'record is not an object', nativeId);
   }
-  const f = parsed.data;
+  return fromAsff(parsed.data);
+}
+
+/** Asff (as the schema reads it) → Finding: the reference implementation the fast path must agree with. */
+export function fromAsff(f: Asff): NormalizeResult {
   const updatedAt = isoTime(f.UpdatedAt);
   if (!updatedAt) return reject(`UpdatedAt is not a timestamp: ${JSON.stringify(f.UpdatedAt)}`, f.Id);
   const firstSeen = isoTime(f.FirstObservedAt) ?? isoTime(f.CreatedAt);
@@ -124,7 +139,7 @@ export function normalizeAsff(raw: unknown): NormalizeResult {
 
 const LABELS: Record<string, Severity> = { INFORMATIONAL: 'info', LOW: 'low', MEDIUM: 'medium', HIGH: 'high', CRITICAL: 'critical' };
 
-function severityOf(f: Asff): Severity {
+export function severityOf(f: Asff): Severity {
   const s = f.Severity;
   const fromLabel = LABELS[s?.Label?.toUpperCase() ?? ''];
   if (fromLabel) return fromLabel;
@@ -136,13 +151,13 @@ function severityOf(f: Asff): Severity {
   return 'info';
 }
 
-function complianceOf(status: string | undefined) {
+export function complianceOf(status: string | undefined) {
   const map = { PASSED: 'passed', FAILED: 'failed', WARNING: 'warning', NOT_AVAILABLE: 'not_available' } as const;
   return map[(status?.toUpperCase() ?? '') as keyof typeof map];
 }
 
 /** Open only while ACTIVE and NEW/NOTIFIED (DESIGN.md); a PASSED control is coverage, not risk. */
-function statusOf(f: Asff, compliance: string | undefined): FindingStatus {
+export function statusOf(f: Asff, compliance: string | undefined): FindingStatus {
   if (f.RecordState?.toUpperCase() === 'ARCHIVED') return 'resolved';
   let status: FindingStatus;
   switch (f.Workflow?.Status?.toUpperCase()) {
@@ -162,7 +177,7 @@ function statusOf(f: Asff, compliance: string | undefined): FindingStatus {
   return status === 'open' && compliance === 'passed' ? 'resolved' : status;
 }
 
-const THREAT_NAMESPACES = new Set(['TTPs', 'Effects', 'Unusual Behaviors']);
+export const THREAT_NAMESPACES = new Set(['TTPs', 'Effects', 'Unusual Behaviors']);
 
 function kindOf(f: Asff, vulns: Vulnerability[], product: string): Kind {
   const types = [...(f.Types ?? []), ...(f.FindingProviderFields?.Types ?? [])];
@@ -207,7 +222,7 @@ function fixOf(vulns: Vulnerability[]): boolean | undefined {
 }
 
 /** "security-control/S3.8", "aws-foundational-security-best-practices/v/1.0.0/S3.8", "…/cis-aws-foundations-benchmark/v/1.2.0/rule/1.10". */
-function controlFromGenerator(f: Asff): string | undefined {
+export function controlFromGenerator(f: Asff): string | undefined {
   const g = f.GeneratorId ?? '';
   const m = /^security-control\/(.+)$/.exec(g);
   if (m) return m[1];
@@ -215,7 +230,7 @@ function controlFromGenerator(f: Asff): string | undefined {
   return /\/v\/[^/]+\/(?:rule\/)?([^/]+)$/.exec(g)?.[1];
 }
 
-function arnPart(arn: string | undefined, index: number): string | undefined {
+export function arnPart(arn: string | undefined, index: number): string | undefined {
   if (!arn?.startsWith('arn:')) return undefined;
   return arn.split(':')[index] || undefined;
 }
@@ -231,6 +246,30 @@ const CONSOLE_HOSTS: Record<string, string> = {
  */
 export function consoleUrl(id: string, region: string | undefined, partition: string | undefined): string {
   const host = CONSOLE_HOSTS[partition ?? ''] ?? 'https://console.aws.amazon.com';
-  const search = encodeURIComponent(encodeURIComponent(`\\operator\\:EQUALS\\:${id}`));
+  const search = encodeTwice(`\\operator\\:EQUALS\\:${id}`);
   return `${host}/securityhub/home?region=${region ?? 'us-east-1'}#/findings?search=Id%3D${search}`;
+}
+
+/** What encodeURIComponent leaves alone: A–Z a–z 0–9 - _ . ! ~ * ' ( ). */
+const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]$/;
+/** Per ASCII code: the character itself when unreserved, else `%XX` encoded again (`%25XX`). */
+const TWICE: string[] = Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  return UNRESERVED.test(ch) ? ch : `%25${c.toString(16).toUpperCase().padStart(2, '0')}`;
+});
+
+/** `encodeURIComponent(encodeURIComponent(s))` in one pass for ASCII; anything else goes the native way. */
+export function encodeTwice(s: string): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return encodeURIComponent(encodeURIComponent(s));
+    const t = TWICE[c]!;
+    if (t.length > 1) {
+      out += s.slice(start, i) + t;
+      start = i + 1;
+    }
+  }
+  return start === 0 ? s : out + s.slice(start);
 }
