@@ -123,11 +123,13 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const rejected: Rejected[] = [];
   const raw = opts.saveRaw && !hooks.rawLine ? new Map<Source, string[]>() : undefined;
   const rawLine = opts.saveRaw ? hooks.rawLine : undefined;
-  const sources: { status: SourceStatus; describe: string }[] = [];
+  const sources: { status: SourceStatus; describe: string; findings: number; rejected: number }[] = [];
 
   for (const c of collectors) {
     opts.log.info(`collecting ${c.describe}`);
     let n = 0;
+    let good = 0;
+    let bad = 0;
     const status = await c.collect(
       {
         record(value, where) {
@@ -140,21 +142,24 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
           }
           const r = normalizeRecord(c.source, value);
           if (!r.ok) {
+            bad++;
             rejected.push({ source: c.source, ...where, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
             return;
           }
+          good++;
           const f = new CompactFinding(r.finding, pool);
           const prev = byId.get(f.id);
           if (!prev || f.newerThan(prev)) byId.set(f.id, f);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);
         },
         reject(r) {
+          bad++;
           rejected.push({ source: c.source, ...r });
         },
       },
       opts.log,
     );
-    sources.push({ status, describe: c.describe });
+    sources.push({ status, describe: c.describe, findings: good, rejected: bad });
     const level = status.complete ? 'info' : 'warn';
     opts.log[level](`${c.describe}: ${status.records} records${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
   }

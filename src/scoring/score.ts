@@ -19,7 +19,8 @@ export interface ScoreInput {
   policy: Policy;
   kev: KevCatalog;
   now: Date;
-  sources: readonly { status: SourceStatus; describe: string }[];
+  /** Per collector; `findings`/`rejected`: what that collector yielded (before de-duplication by id). */
+  sources: readonly { status: SourceStatus; describe: string; findings?: number; rejected?: number }[];
   rejected: readonly Rejected[];
   /** Risk per asset id in the previous run, for "change since previous run". */
   previousRisk?: ReadonlyMap<string, number>;
@@ -74,15 +75,15 @@ export function score(input: ScoreInput): ScoreResult {
   });
   assets.sort(compareAssets);
 
-  const sources: SourceSummary[] = input.sources.map(({ status, describe }) => ({
-    source: status.source,
-    describe,
-    origins: status.origins,
-    complete: status.complete,
-    problems: status.problems,
-    records: status.records,
-    findings: countBySource(findings, status.source),
-    rejected: input.rejected.filter((r) => r.source === status.source).length,
+  const sources: SourceSummary[] = input.sources.map((src) => ({
+    source: src.status.source,
+    describe: src.describe,
+    origins: src.status.origins,
+    complete: src.status.complete,
+    problems: src.status.problems,
+    records: src.status.records,
+    findings: src.findings ?? countBySource(findings, src.status.source),
+    rejected: src.rejected ?? input.rejected.filter((r) => r.source === src.status.source).length,
   }));
 
   const exceptions: ExceptionState[] = exStates.map(({ ex, state, matched }) => {
