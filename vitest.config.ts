@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // End-to-end tests spawn the built CLI and local emulators; give them room on a 2-core machine.
     testTimeout: 30_000,
+    reporters: ['default', './test/summary-reporter.ts'],
     hookTimeout: 30_000,
   },
 });
