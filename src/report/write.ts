@@ -56,8 +56,12 @@ export class RunFolder {
     readonly tmp: string,
   ) {}
 
-  static async create(outDir: string, asOf: Date): Promise<RunFolder> {
-    const base = runFolderName(asOf);
+  static create(outDir: string, asOf: Date): Promise<RunFolder> {
+    return RunFolder.named(outDir, runFolderName(asOf));
+  }
+
+  /** A folder called `base` (or `base-2`, … when taken) under `outDir`: runs, and review packs. */
+  static async named(outDir: string, base: string): Promise<RunFolder> {
     const tmp = join(outDir, `.${base}.tmp-${process.pid}-${Date.now()}`);
     try {
       await mkdir(outDir, { recursive: true });
