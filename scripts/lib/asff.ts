@@ -1,6 +1,6 @@
 /**
  * Builders for AWS Security Finding Format records as `aws securityhub get-findings` prints them.
- * Shapes follow the real samples in ../shared/reference/aws-securityhub/.
+ * Shapes follow the real samples copied into test/fixtures/securityhub/ (see its SOURCE.md).
  */
 import { platformLabel, type AwsResource, type LangManager, type Platform } from './acme.js';
 import type { AsffLabel, Control, LangVuln, OsVuln, Sev, ThreatType } from './catalog.js';

@@ -1,6 +1,6 @@
 /**
  * Builders for GitHub Dependabot alert objects (`dependabot-alert` and, with `repository`,
- * `dependabot-alert-with-repository`), shaped like ../shared/reference/github-dependabot/.
+ * `dependabot-alert-with-repository`), shaped like the samples in test/fixtures/dependabot/ (see its SOURCE.md).
  */
 import { ORG, repoId, type Manifest, type RepoDef } from './acme.js';
 import type { Json } from './asff.js';
