@@ -4,7 +4,7 @@
  * instead of zod. Returns undefined when the schema would reject the alert (or when this reader
  * cannot be sure): the caller then runs the schema, so rejection reasons come from zod, unchanged.
  */
-import { isObj, optStrOrNull as str } from '../read/fast-read.js';
+import { isObj, objectList, optStrOrNull as str } from '../read/fast-read.js';
 import type { Alert } from './normalize.js';
 
 type Advisory = Alert['security_advisory'];
@@ -85,12 +85,5 @@ function epssOf(v: unknown): Advisory['epss'] {
 
 /** One element that is not an object drops the whole list, as the schema's array does. */
 function identifiersOf(v: unknown): Advisory['identifiers'] {
-  if (!Array.isArray(v)) return undefined;
-  const out: NonNullable<Advisory['identifiers']> = [];
-  for (let i = 0; i < v.length; i++) {
-    const e: unknown = v[i];
-    if (!isObj(e)) return undefined;
-    out.push({ type: str(e.type), value: str(e.value) });
-  }
-  return out;
+  return objectList(v, (e) => ({ type: str(e.type), value: str(e.value) }));
 }

@@ -20,6 +20,22 @@ export function optStr(v: unknown): string | undefined {
 }
 
 /** `z.string().nullable().optional().catch(undefined)`. */
+/**
+ * `z.array(z.looseObject(...))` by hand: every element mapped; an element that is not an object
+ * (or that `map` refuses with undefined) drops the whole list, as the schema's array does.
+ */
+export function objectList<T>(v: unknown, map: (e: Record<string, unknown>) => T | undefined): T[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: T[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const e: unknown = v[i];
+    const m = isObj(e) ? map(e) : undefined;
+    if (m === undefined) return undefined;
+    out.push(m);
+  }
+  return out;
+}
+
 export function optStrOrNull(v: unknown): string | null | undefined {
   return typeof v === 'string' || v === null ? v : undefined;
 }

@@ -4,12 +4,13 @@
  * instead of zod. Returns undefined when the schema would reject the record (or when this reader
  * cannot be sure): the caller then runs the schema, so rejection reasons come from zod, unchanged.
  */
-import type { AwsResource, Cvss, Finding, Kind } from '../../model/finding.js';
-import { GIVE_UP, isObj, optNum, optStr, optStringMap, optStrings } from '../read/fast-read.js';
-import { cvssVersionOf, isoTime, toNumber, type NormalizeResult } from '../read/normalize-result.js';
+import type { AwsResource, Finding, Kind } from '../../model/finding.js';
+import { GIVE_UP, isObj, objectList, optNum, optStr, optStringMap, optStrings } from '../read/fast-read.js';
+import { isoTime, type NormalizeResult } from '../read/normalize-result.js';
 import {
   complianceOf, consoleUrl, controlFromGenerator, fromAsff, severityOf, statusOf, THREAT_NAMESPACES, type Asff, type Vulnerability,
 } from './normalize.js';
+import { bestCvss } from './cvss.js';
 
 type Severity = NonNullable<Asff['Severity']>;
 type Resource = Asff['Resources'][number];
@@ -64,60 +65,30 @@ function readSeverity(v: unknown): Severity | undefined {
 /** Required: a non-empty array of objects with non-empty string Id and Type; anything else is zod's to explain. */
 function resourcesOf(v: unknown): Resource[] | undefined {
   if (!Array.isArray(v) || v.length < 1) return undefined;
-  const out: Resource[] = [];
-  for (let i = 0; i < v.length; i++) {
-    const e: unknown = v[i];
-    if (!isObj(e)) return undefined;
+  return objectList(v, (e) => {
     const { Id, Type } = e;
     if (typeof Id !== 'string' || Id.length < 1 || typeof Type !== 'string' || Type.length < 1) return undefined;
     const Tags = optStringMap(e.Tags);
-    if (Tags === GIVE_UP) return undefined;
-    out.push({ Id, Type, Region: optStr(e.Region), Tags });
-  }
-  return out;
+    return Tags === GIVE_UP ? undefined : { Id, Type, Region: optStr(e.Region), Tags };
+  });
 }
 
 /** `opt(z.array(vulnerabilitySchema))`: one element that is not an object drops the whole array. */
 function vulnerabilitiesOf(v: unknown): Vulnerability[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  const out: Vulnerability[] = [];
-  for (let i = 0; i < v.length; i++) {
-    const e: unknown = v[i];
-    if (!isObj(e)) return undefined;
-    out.push({
-      Id: optStr(e.Id),
-      VulnerablePackages: packagesOf(e.VulnerablePackages),
-      Cvss: cvssOf(e.Cvss),
-      RelatedVulnerabilities: optStrings(e.RelatedVulnerabilities),
-      FixAvailable: optStr(e.FixAvailable),
-      ExploitAvailable: optStr(e.ExploitAvailable),
-      LastKnownExploitAt: optStr(e.LastKnownExploitAt),
-    });
-  }
-  return out;
-}
-
-function packagesOf(v: unknown): Vulnerability['VulnerablePackages'] {
-  if (!Array.isArray(v)) return undefined;
-  const out: NonNullable<Vulnerability['VulnerablePackages']> = [];
-  for (let i = 0; i < v.length; i++) {
-    const e: unknown = v[i];
-    if (!isObj(e)) return undefined;
-    out.push({ Name: optStr(e.Name), FixedInVersion: optStr(e.FixedInVersion) });
-  }
-  return out;
+  return objectList(v, (e) => ({
+    Id: optStr(e.Id),
+    VulnerablePackages: objectList(e.VulnerablePackages, (p) => ({ Name: optStr(p.Name), FixedInVersion: optStr(p.FixedInVersion) })),
+    Cvss: cvssOf(e.Cvss),
+    RelatedVulnerabilities: optStrings(e.RelatedVulnerabilities),
+    FixAvailable: optStr(e.FixAvailable),
+    ExploitAvailable: optStr(e.ExploitAvailable),
+    LastKnownExploitAt: optStr(e.LastKnownExploitAt),
+  }));
 }
 
 function cvssOf(v: unknown): Vulnerability['Cvss'] {
-  if (!Array.isArray(v)) return undefined;
-  const out: NonNullable<Vulnerability['Cvss']> = [];
-  for (let i = 0; i < v.length; i++) {
-    const e: unknown = v[i];
-    // `BaseScore: z.unknown()` is a required key to zod: present (even as undefined), or the list is dropped.
-    if (!isObj(e) || !('BaseScore' in e)) return undefined;
-    out.push({ Version: optStr(e.Version), BaseScore: e.BaseScore, BaseVector: optStr(e.BaseVector) });
-  }
-  return out;
+  // `BaseScore: z.unknown()` is a required key to zod: present (even as undefined), or the list is dropped.
+  return objectList(v, (e) => ('BaseScore' in e ? { Version: optStr(e.Version), BaseScore: e.BaseScore, BaseVector: optStr(e.BaseVector) } : undefined));
 }
 
 const VULN_TYPE_PREFIX = 'Software and Configuration Checks/Vulnerabilities';
@@ -267,25 +238,3 @@ function kindOf(f: Asff, hasVulns: boolean, product: string): Kind {
   return 'other';
 }
 
-/** `bestCvss` of normalize.ts, without the flatMap. */
-function bestCvss(vulns: Vulnerability[]): Cvss | undefined {
-  let best: Cvss | undefined;
-  let bestRank = -1;
-  for (let i = 0; i < vulns.length; i++) {
-    const list = vulns[i]!.Cvss;
-    if (!list) continue;
-    for (let j = 0; j < list.length; j++) {
-      const c = list[j]!;
-      const score = toNumber(c.BaseScore);
-      const vector = c.BaseVector || undefined;
-      if (score === undefined || score < 0 || score > 10 || (score === 0 && !vector)) continue;
-      const version = c.Version ?? cvssVersionOf(vector) ?? 'unknown';
-      const rank = (Number.parseFloat(version) || 0) * 100 + score;
-      if (rank > bestRank || (rank === bestRank && vector && !best?.vector)) {
-        best = vector ? { score, version, vector } : { score, version };
-        bestRank = rank;
-      }
-    }
-  }
-  return best;
-}

@@ -7,12 +7,13 @@
  * of the wrong type are ignored rather than rejecting the finding.
  */
 import { z } from 'zod';
-import type { AwsResource, Cvss, FindingStatus, Kind, Severity } from '../../model/finding.js';
+import type { AwsResource, FindingStatus, Kind, Severity } from '../../model/finding.js';
 import {
-  cvesIn, cvssVersionOf, isoTime, reject, severityFromScore100, sortedUnique, toNumber, zodReason,
+  cvesIn, isoTime, reject, severityFromScore100, sortedUnique, zodReason,
   type NormalizeResult,
 } from '../read/normalize-result.js';
 import { fromAsffFast, readAsffFast } from './fast-asff.js';
+import { bestCvss } from './cvss.js';
 
 const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 const optStr = opt(z.string());
@@ -192,24 +193,6 @@ function kindOf(f: Asff, vulns: Vulnerability[], product: string): Kind {
 function productOf(f: Asff): string {
   const fromArn = f.ProductArn?.split('product/')[1]?.split('/').pop();
   return f.ProductName || f.ProductFields?.['aws/securityhub/ProductName'] || fromArn || 'unknown';
-}
-
-/** Highest CVSS version wins (4.0 > 3.x > 2.0), then the highest score; score 0 without a vector is "not scored". */
-function bestCvss(vulns: Vulnerability[]): Cvss | undefined {
-  let best: Cvss | undefined;
-  let bestRank = -1;
-  for (const c of vulns.flatMap((v) => v.Cvss ?? [])) {
-    const score = toNumber(c.BaseScore);
-    const vector = c.BaseVector || undefined;
-    if (score === undefined || score < 0 || score > 10 || (score === 0 && !vector)) continue;
-    const version = c.Version ?? cvssVersionOf(vector) ?? 'unknown';
-    const rank = (Number.parseFloat(version) || 0) * 100 + score;
-    if (rank > bestRank || (rank === bestRank && vector && !best?.vector)) {
-      best = { score, version, ...(vector ? { vector } : {}) };
-      bestRank = rank;
-    }
-  }
-  return best;
 }
 
 /** FixAvailable YES/PARTIAL on any vulnerability → true, else NO → false; a FixedInVersion also counts. */
