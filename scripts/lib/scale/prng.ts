@@ -2,7 +2,9 @@
  * Seeded, index-addressable pseudo-random numbers for the scale generator. Never Math.random or
  * the clock: the same (seed, index) always gives the same record, so the output is byte-identical
  * across runs, and a record can be regenerated later (for re-emitted duplicates) without keeping it.
+ * The generator itself (mulberry32) and the string hash are the example generator's (../prng.ts).
  */
+import { hash32, Rng } from '../prng.js';
 
 /** 32-bit mix of two integers (murmur3 finalizer). */
 export function mix(a: number, b: number): number {
@@ -15,45 +17,15 @@ export function mix(a: number, b: number): number {
   return h >>> 0;
 }
 
-/** mulberry32 with a few helpers. */
-export class Rand {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** mulberry32 (shared with the example generator), with hex drawn 32 bits at a time for speed. */
+export class Rand extends Rng {
   /** Integer in [0, n). */
   below(n: number): number {
     return Math.floor(this.next() * n);
   }
-  /** Integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + this.below(max - min + 1);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)] as T;
-  }
-  /** `[[value, weight], …]` → one value. */
-  weighted<T>(entries: readonly (readonly [T, number])[]): T {
-    let total = 0;
-    for (const [, w] of entries) total += w;
-    let r = this.next() * total;
-    for (const [v, w] of entries) if ((r -= w) < 0) return v;
-    return entries[entries.length - 1]![0];
-  }
-  hex(n: number): string {
+  override hex(n: number): string {
     let s = '';
-    while (s.length < n) s += (this.next() * 4294967296 >>> 0).toString(16).padStart(8, '0');
+    while (s.length < n) s += ((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
     return s.slice(0, n);
   }
 }
@@ -62,8 +34,4 @@ export class Rand {
 export const rngFor = (seed: number, stream: number, index: number) => new Rand(mix(mix(seed, stream), index));
 
 /** 32-bit FNV-1a of a string. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export const hashString = hash32;
