@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACCOUNTS, APNE1, DEV_NPM, ORG, REPOS, RESOURCES, resource, type AwsResource, type Manifest, type RepoDef } from './lib/acme.js';
+import { ACCOUNTS, APNE1, DEV_NPM, ORG, REPOS, RESOURCES, resource, type AwsResource, type Manifest } from './lib/acme.js';
 import {
   controlFinding,
   guardDutyFinding,

@@ -10,7 +10,7 @@ import { loadInventory } from './inventory/load.js';
 import { compileInventory } from './inventory/match.js';
 import type { Inventory } from './inventory/types.js';
 import type { Logger } from './log.js';
-import type { Finding, Rejected, Source } from './model/finding.js';
+import type { Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -263,7 +263,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
           },
         }
       : {};
-    const { inventory, result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    const { result, raw } = await collectAndScore(opts, previous?.risk, hooks);
     for (const sink of rawSinks.values()) sink.close();
     if (opts.asset) narrowTo(result, opts.asset);
     const meta = {
