@@ -1,11 +1,11 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Review } from './review.js';
 
 /**
  * The review's charts as vega-lite specs, rendered headless to SVG. Times use UTC time units and
  * scales (the output must not depend on the machine's TZ); values are rounded so float noise
  * cannot change bytes. Every chart also has a table form in review.md and a CSV.
+ * vega and vega-lite (~250 ms to import) are loaded only when a chart is drawn, not at start-up.
  */
 
 const WORST = 5;
@@ -89,6 +89,7 @@ export function ownerSpec(review: Review): TopLevelSpec {
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return (await view.toSVG()) + '\n';
