@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
-  program.commands.forEach((c) => c.exitOverride());
+  for (const c of program.commands) c.exitOverride();
 
   try {
     await program.parseAsync(argv, { from: 'user' });

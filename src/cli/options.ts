@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
@@ -47,7 +47,7 @@ export function parseAsOf(value: string | undefined, now: () => Date): Date {
   return new Date(t);
 }
 
-export function parseFrom(values: string[] | undefined): FromFile[] {
+function parseFrom(values: string[] | undefined): FromFile[] {
   return (values ?? []).map((v) => {
     const eq = v.indexOf('=');
     const source = v.slice(0, eq) as Source;

@@ -59,7 +59,7 @@ export interface LiveCollectorOptions {
  * fall through to ~/.aws or the instance metadata service. Handed to the SDK only; never printed
  * (they are in liveSecrets).
  */
-export function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return undefined;
@@ -137,8 +137,8 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
       o.clientFor ??
       ((region: string, account?: string) => {
         const key = `${account ?? ''}|${region}`;
-        let c = clients.get(key);
-        if (!c) clients.set(key, (c = build(region, account)));
+        const c = clients.get(key) ?? build(region, account);
+        clients.set(key, c);
         return c;
       });
     const api = sh.api ?? 'asff';

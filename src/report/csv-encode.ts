@@ -13,7 +13,7 @@ export type Cell = string | number | boolean | undefined | null;
 const NEEDS_QUOTES = /[",\n]/;
 const QUOTES = /"/g;
 
-export function csvCell(v: Cell): string {
+function csvCell(v: Cell): string {
   if (v === undefined || v === null) return '';
   let s: string;
   if (typeof v === 'string') s = neutraliseCsv(v);

@@ -73,7 +73,8 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       log = next;
     },
     async request(route, params) {
-      const octokit = await (client ??= load());
+      client ??= load();
+      const octokit = await client;
       // Next-page URLs are requested verbatim, the way octokit.paginate does it.
       const res = /^https?:\/\//.test(route)
         ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /')
