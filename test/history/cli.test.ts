@@ -29,7 +29,7 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   let code: number = EXIT.OK;
   const program = new Command('secsli').exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
   for (const register of [registerReview, registerDiff, registerTrend]) register(program, io, (n) => (code = n));
-  program.commands.forEach((c) => c.exitOverride());
+  for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
