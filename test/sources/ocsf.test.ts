@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeOcsf } from '../../src/collectors/securityhub/normalize-ocsf.js';
+import { normalizeWith } from '../../src/sources/index.js';
+import { ocsf } from '../../src/sources/ocsf.js';
+
+const normalizeOcsf = (raw: unknown) => normalizeWith(ocsf, raw);
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/ocsf/${name}`, import.meta.url), 'utf8'));
 const ok = (raw: unknown) => {
