@@ -41,11 +41,16 @@ function readOcsf(raw: unknown): Ocsf | undefined {
   return isObj(raw) && idOf(raw) && titleOf(raw) && updatedAtOf(raw) && accountOf(raw) ? raw : undefined;
 }
 
-const text = z.string().trim().min(1);
-const dateText = text.refine((s) => !Number.isNaN(Date.parse(s)));
-const epochMs = z.union([z.number(), text.pipe(z.coerce.number())]).refine((n) => Math.abs(n) <= MAX_MS);
+// Every check aborts: a union reports its own `error` only when no option got past its checks.
+const text = z.string().trim().min(1, { abort: true });
+const dateText = text.refine((s) => !Number.isNaN(Date.parse(s)), { abort: true });
+const epochMs = z.union([z.number(), text.pipe(z.coerce.number())]).refine((n) => Math.abs(n) <= MAX_MS, { abort: true });
 const at = (key: string, schema: z.ZodType) => z.looseObject({ [key]: schema });
-/** An object that one of `options` accepts; else one issue, `error` (with `never`, even one option is a union: zod reports its own issues otherwise). */
+/**
+ * An object that one of `options` accepts; else one issue, `error`. zod reports a union's own issue
+ * only when every option aborted (else the issues of the one that did not), and a one-option union
+ * as that option: `never` makes even one option a union.
+ */
 const some = (options: ReturnType<typeof at>[], error: string) => z.union([...options, z.never()], { error });
 
 /** Each requirement in the order the mapping needs them; a pipe stops at the first unmet, so the reason names one. */
