@@ -5,7 +5,7 @@ import { SOURCES, type Source } from '../model/finding.js';
 import { liveSecrets } from '../collectors/live.js';
 import type { FromFile } from '../pipeline.js';
 import type { ScoreResult } from '../scoring/types.js';
-import { parseUtc } from '../time.js';
+import { parseUtc } from '../config/time.js';
 
 /** What every command shares: I/O handles, collect flags, and the exit-code rules. */
 

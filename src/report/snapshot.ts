@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Asset } from '../inventory/schema.js';
-import { canonicalJson } from '../scoring/policy.js';
+import type { Asset } from '../config/schema.js';
+import { canonicalJson } from '../config/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
 import type { AssetResult, ScoredFinding } from '../scoring/types.js';
 import { exclusionText, groupUnmapped } from './csv.js';

@@ -1,7 +1,7 @@
-import type { Exposure } from '../inventory/schema.js';
+import type { Exposure } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
-import type { KevCatalog } from './kev.js';
-import type { Policy } from './policy.js';
+import type { KevCatalog } from '../model/kev.js';
+import type { Policy } from '../config/policy.js';
 import type { Factors } from './types.js';
 
 /**

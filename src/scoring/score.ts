@@ -1,13 +1,13 @@
-import type { SourceStatus } from '../collectors/types.js';
-import type { Inventory, Matcher } from '../inventory/types.js';
-import type { Asset } from '../inventory/schema.js';
+import type { SourceStatus } from '../model/source-status.js';
+import type { Inventory, Matcher } from '../config/inventory.js';
+import type { Asset } from '../config/schema.js';
 import { SEVERITIES, type Finding, type Rejected, type Severity } from '../model/finding.js';
 import { assetCoverage } from './coverage.js';
 import { exceptionMatches, exceptionState, expiryInstant } from './exceptions.js';
 import { exposureWeight, factors, isKnownExploited } from './factors.js';
 import { CompactFinding } from '../collectors/read/compact.js';
-import type { KevCatalog } from './kev.js';
-import { policyHash, type Policy } from './policy.js';
+import type { KevCatalog } from '../model/kev.js';
+import { policyHash, type Policy } from '../config/policy.js';
 import { assetStatus, compareAssets } from './status.js';
 import type { AssetResult, ExceptionState, ExclusionReason, Factors, ScoredFinding, ScoreResult, SourceSummary } from './types.js';
 

@@ -1,6 +1,6 @@
-import type { Asset, RiskException } from '../inventory/schema.js';
+import type { Asset, RiskException } from '../config/schema.js';
 import type { Finding, Rejected, Severity, Source } from '../model/finding.js';
-import type { Policy } from './policy.js';
+import type { Policy } from '../config/policy.js';
 
 export const ASSET_STATUSES = ['BREACHED', 'UNKNOWN', 'AT RISK', 'OK'] as const;
 /** Worst first: the order reports sort by. */

@@ -14,7 +14,7 @@ import { isoTime } from '../../src/collectors/read/normalize-result.js';
 import { JsonScanner } from '../../src/collectors/read/scanner.js';
 import { readAsffFast } from '../../src/collectors/securityhub/fast-asff.js';
 import { encodeTwice, normalizeAsff, normalizeAsffWithSchema } from '../../src/collectors/securityhub/normalize.js';
-import { parseUtc } from '../../src/time.js';
+import { parseUtc } from '../../src/config/time.js';
 
 type Raw = Record<string, any>;
 const root = new URL('../../', import.meta.url);
