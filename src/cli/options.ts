@@ -3,7 +3,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
 import { liveSecrets } from '../collectors/live.js';
-import type { FromFile } from '../pipeline.js';
+import type { FromFile } from '../collectors/select.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { parseUtc } from '../config/time.js';
 

@@ -52,11 +52,12 @@ export interface ScoredFinding {
   remediation?: { weight: number; withinSla: boolean };
 }
 
-export interface CoverageStatus {
+// A type rather than an interface, so a built snapshot type-checks against history's reader schema.
+export type CoverageStatus = {
   source: Source;
   status: 'covered' | 'gap';
   reasons: string[];
-}
+};
 
 export interface AssetResult {
   asset: Asset;
