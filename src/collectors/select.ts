@@ -14,7 +14,7 @@ export interface FromFile {
   file: string;
 }
 
-export interface SelectOptions {
+interface SelectOptions {
   configPath: string;
   env: NodeJS.ProcessEnv;
   log: Logger;

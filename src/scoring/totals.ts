@@ -11,7 +11,7 @@ import type { AssetResult } from './types.js';
 
 const DAY = 86_400_000;
 
-export interface TotalsInput {
+interface TotalsInput {
   policy: Policy;
   now: Date;
   matcher: Matcher;
