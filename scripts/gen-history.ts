@@ -5,8 +5,8 @@
  *   npm run build && node dist/scripts/gen-history.js --out examples/history [--seed 7] [--start 2026-07-03] [--weeks 14]
  *   node dist/src/cli/index.js review --reports examples/history --out examples/reviews
  *
- * Each run folder holds only snapshot.json (all that history reads), produced by the real score()
- * and renderSnapshot(). Weekly runs from --start (default 2026-07-03, a Friday) for --weeks
+ * Each run folder holds only the snapshot files (all that history reads), produced by the real
+ * score() and snapshotFiles(). Weekly runs from --start (default 2026-07-03, a Friday) for --weeks
  * (default 14), so the default review window is 2026-Q3. Same seed → byte-identical files.
  * Along the way: a coverage gap, a KEV catalog update, an exposure change, an expiring exception
  * and a policy change, so every part of the review has something to show.
@@ -18,7 +18,7 @@ import type { SourceStatus } from '../src/collectors/types.js';
 import type { Asset, RiskException } from '../src/config/schema.js';
 import type { Inventory, Matcher } from '../src/config/inventory.js';
 import type { Finding, Severity } from '../src/model/finding.js';
-import { renderSnapshot } from '../src/report/snapshot.js';
+import { snapshotFiles } from '../src/report/snapshot.js';
 import { writeRun } from '../src/report/write.js';
 import { DEFAULT_POLICY, resolvePolicy } from '../src/config/policy.js';
 import { score } from '../src/scoring/score.js';
@@ -142,7 +142,7 @@ export async function generateHistory(opts: GenOptions): Promise<string[]> {
       ...(previous ? { previousRisk: previous.risk } : {}),
     });
     const meta = { toolVersion: 'gen-history', inventoryFile: 'assets.yaml', ...(previous ? { previousRun: previous.name } : {}) };
-    const dir = await writeRun(out, new Date(now), { 'snapshot.json': renderSnapshot(result, meta) });
+    const dir = await writeRun(out, new Date(now), snapshotFiles(result, meta));
     previous = { name: basename(dir), risk: new Map(result.assets.map((a) => [a.asset.id, a.risk])) };
     dirs.push(dir);
   }

@@ -16,7 +16,7 @@ import type { Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
-import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
+import { buildSnapshot, snapshotFiles } from './report/snapshot.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
 import type { ScoreResult } from './scoring/types.js';
@@ -140,7 +140,6 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
 
 /** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
 const ATTRIBUTION_MAX_FINDINGS = 200_000;
-const ATTRIBUTION_MAX_PREVIOUS_CHARS = 256 * 1024 * 1024;
 
 /** "What changed since the previous run" against this run's snapshot, or '' when it cannot be attributed. */
 async function changesSince(previous: PreviousRun, now: SnapshotV1, result: ScoreResult, log: Logger): Promise<string> {
@@ -189,19 +188,17 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       ...(previous ? { previousRun: previous.name } : {}),
       ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
     };
-    // One snapshot: attributed against the previous run and written. Held whole only when it is
-    // attributed; otherwise each asset's findings are produced while it is written.
-    const attribute = previous !== undefined && result.totalFindings <= ATTRIBUTION_MAX_FINDINGS && previous.bytes <= ATTRIBUTION_MAX_PREVIOUS_CHARS;
-    const snapshot = attribute ? buildSnapshot(result, meta) : streamedSnapshot(result, meta);
+    // The snapshot is held whole only to attribute the change; its files are written as they are rendered.
+    const attribute = previous !== undefined && result.totalFindings <= ATTRIBUTION_MAX_FINDINGS && previous.findings <= ATTRIBUTION_MAX_FINDINGS;
     let changes: string | undefined;
-    if (previous) changes = attribute ? await changesSince(previous, snapshotOfRun(snapshot as Snapshot), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
-    // findings.csv and snapshot.json grow with the findings: they are written as they are rendered.
+    if (previous) changes = attribute ? await changesSince(previous, snapshotOfRun(buildSnapshot(result, meta)), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
+    // findings.csv and the snapshot grow with the findings: they are written as they are rendered.
     const files: Record<string, FileContent> = {
+      ...snapshotFiles(result, meta),
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
-      'snapshot.json': snapshotFileChunks(snapshot),
     };
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');

@@ -74,7 +74,7 @@ Unreadable run folders are skipped with a warning and listed in review.md. Defin
         import('../history/window.js'),
         import('../history/write-review.js'),
       ]);
-      const history = await loadHistory(flags.reports, log);
+      const history = await loadHistory(flags.reports, log, { findings: true });
       const window = resolveWindow(history.runs, flags.from, flags.to);
       const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
       if (review.runs.length === 0) {

@@ -13,7 +13,7 @@ Example:
     .action(async (assetId: string, flags: LogFlags & { reports: string; last?: number }) => {
       const log = historyLogger(flags, io);
       const [{ loadHistory }, { renderTrend, trendRows }] = await Promise.all([import('../history/load.js'), import('../history/trend.js')]);
-      const history = await loadHistory(flags.reports, log);
+      const history = await loadHistory(flags.reports, log, { findings: false });
       const rows = trendRows(history.runs, assetId);
       if (rows.length === 0) {
         const known = [...new Set(history.runs.flatMap((r) => r.snapshot.assets.map((a) => a.id)))].sort();

@@ -1,11 +1,13 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { parseSnapshot, type ParseResult, type SnapshotV1 } from './schema.js';
+import type { SnapshotV1 } from './schema.js';
+import { localRunFiles, readSnapshot } from './snapshot-stream.js';
 
 /**
- * History is a folder of run folders, each holding the snapshot.json its `secsli score` run wrote.
+ * History is a folder of run folders, each holding the snapshot its `secsli score` run wrote
+ * (snapshot.json, and since schemaVersion 2 the findings file it names; history/snapshot-stream.ts).
  * Reading never fails on one bad run: missing, corrupt, unsupported or invalid snapshots are
  * skipped with a warning that names the folder.
  */
@@ -49,7 +51,8 @@ function splitRunName(name: string): [string, number] {
 export const compareRuns = (a: Run, b: Run): number =>
   a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
-export async function loadHistory(dir: string, log: Logger): Promise<History> {
+/** `findings`: read every run's findings too (review); trend reads only the per-asset numbers. */
+export async function loadHistory(dir: string, log: Logger, opts: { findings: boolean }): Promise<History> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_FOLDER.test(d.name)).map((d) => d.name);
@@ -59,7 +62,7 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   const runs: Run[] = [];
   const skipped: Skipped[] = [];
   for (const name of names.sort(compareRunNames)) {
-    const r = await readSnapshotFile(join(dir, name, 'snapshot.json'));
+    const r = await readSnapshot(localRunFiles(join(dir, name)), opts);
     if (r.ok && r.snapshot.scope?.asset) {
       // A --asset run scored one asset: as history it would read as every other asset removed.
       log.info(`skipping run ${name}: narrowed to asset ${r.snapshot.scope.asset}`);
@@ -78,16 +81,16 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
 
 /**
  * What `score` keeps of the run it compares with: risk per asset, the policy hash, and where the
- * snapshot is (re-read for change attribution only when its size says that is affordable, so a
- * large earlier snapshot is not held while collecting).
+ * snapshot is (re-read for change attribution only when its size says that is affordable; its
+ * findings are never read while collecting).
  */
 export interface PreviousRun {
   name: string;
   dir: string;
   risk: ReadonlyMap<string, number>;
   policyHash?: string;
-  /** snapshot.json's length in characters. */
-  bytes: number;
+  /** How many (asset, finding) entries its snapshot holds. */
+  findings: number;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function findPreviousRun(outDir: string, current: string, log: Logg
   const earlier = names.filter((n) => RUN_FOLDER.test(n) && splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
   for (const name of earlier) {
     const dir = join(outDir, name);
-    const r = await readSnapshotFile(join(dir, 'snapshot.json'));
+    const r = await readSnapshot(localRunFiles(dir), { findings: false });
     if (!r.ok) {
       log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
       continue;
@@ -115,20 +118,9 @@ export async function findPreviousRun(outDir: string, current: string, log: Logg
     if (snap.scope?.asset) continue;
     // 'unknown' is the reader's default for a snapshot written without a policy hash.
     const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
-    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), findings: r.findings, ...(policyHash ? { policyHash } : {}) };
   }
   return undefined;
-}
-
-async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})`, bytes: 0 };
-  }
-  return { ...parseSnapshot(text), bytes: text.length };
 }
 
 /** One run for `diff`: a run folder or a snapshot.json path. Unlike history, a bad one is a usage error. */
@@ -139,7 +131,7 @@ export async function loadRun(path: string, log: Logger): Promise<Run> {
   } catch {
     throw new UsageError(`${path}: no such run folder or snapshot file`, 'Give a run folder (reports/2026-11-27T000000Z) or its snapshot.json.');
   }
-  const r = await readSnapshotFile(file);
+  const r = await readSnapshot(localRunFiles(dirname(file)), { findings: true, file: basename(file) });
   if (!r.ok) throw new UsageError(`${file}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
   for (const n of r.notes) log.warn(`${file}: ${n}`);
   const name = basename(file === path ? dirname(path) : path);

@@ -16,7 +16,7 @@ const sevCounts = z
 
 const exclusion = z.looseObject({ kind: str, status: str.optional(), exceptionId: str.optional(), of: str.optional() }).nullable().default(null);
 
-const findingV1 = z.looseObject({
+export const findingV1 = z.looseObject({
   id: str,
   source: str.default('unknown'),
   kind: str.default('other'),
@@ -75,7 +75,7 @@ const exceptionV1 = z.looseObject({
 });
 
 export const snapshotV1Schema = z.looseObject({
-  schemaVersion: z.literal(1).default(1),
+  schemaVersion: z.union([z.literal(1), z.literal(2)]).default(1),
   tool: z.looseObject({ name: str.optional(), version: str.optional() }).default({}),
   asOf: z.iso.datetime({ offset: true }),
   partial: z.boolean().default(false),
@@ -87,6 +87,8 @@ export const snapshotV1Schema = z.looseObject({
   policy: z.record(str, z.unknown()).nullable().default(null),
   kev: z.looseObject({ version: str.default('unknown') }).default({ version: 'unknown' }),
   assets: z.array(assetV1),
+  /** Version 2: the findings are in this file of the run folder (one line per asset, finding). */
+  findingsFile: z.looseObject({ name: str, lines: num }).optional(),
   unmapped: z.array(z.looseObject({ findingIds: z.array(str).default([]) })).default([]),
   ambiguous: z.array(z.looseObject({ findingId: str })).default([]),
   exceptions: z.array(exceptionV1).default([]),
@@ -100,15 +102,15 @@ export type ExceptionV1 = SnapshotV1['exceptions'][number];
 /** `reason` is stable text (it goes into review.md); `detail` varies with the Node version (logs only). */
 export type ParseResult = { ok: true; snapshot: SnapshotV1; notes: string[] } | { ok: false; reason: string; detail?: string };
 
-const readers: Record<number, (value: unknown) => ParseResult> = {
-  1: (value) => {
+/** Versions 1 and 2 differ only in where the findings are (history/snapshot-stream.ts). */
+const readV1 = (value: unknown): ParseResult => {
     const r = snapshotV1Schema.safeParse(value);
     if (r.success) return { ok: true, snapshot: r.data, notes: [] };
     const first = r.error.issues[0];
     const path = first?.path.length ? first.path.join('.') : '(root)';
     return { ok: false, reason: `not a valid snapshot: ${path}: ${first?.message ?? 'invalid'}${r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : ''}` };
-  },
 };
+const readers: Record<number, (value: unknown) => ParseResult> = { 1: readV1, 2: readV1 };
 
 /** Parse snapshot.json text into the current in-memory shape, or say why it cannot be read. */
 export function parseSnapshot(text: string): ParseResult {

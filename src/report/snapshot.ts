@@ -7,10 +7,17 @@ import { exclusionText, groupUnmapped } from './csv.js';
 import { jsonChunks, LazyArray } from './json-chunks.js';
 
 /**
- * snapshot.json: the run in machine form, and the record history/trends read. Readers must
- * accept every earlier schemaVersion; bump it only with a reader for the old shape.
+ * The run in machine form, and the record history/trends read. Readers must accept every earlier
+ * schemaVersion; bump it only with a reader for the old shape.
+ *
+ * Version 2 (the files a run writes): `snapshot.json` holds everything except the assets'
+ * findings, and names `snapshot-findings.ndjson`, one line per (asset, finding): `{"asset": id,
+ * …the finding}`, by asset id then finding id, so no reader ever needs the run as one string.
+ * Version 1 was one file with each asset's findings inline; `renderSnapshot` still writes that
+ * form (test fixtures, old-history generators) and every reader reads both.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
+export const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
 export function assetDefinitionHash(a: Asset): string {
@@ -48,16 +55,19 @@ function findingEntry(s: ScoredFinding) {
 
 const byFindingId = (a: AssetResult) => [...a.findings].sort((x, y) => (x.finding.id < y.finding.id ? -1 : 1));
 
+/** The whole snapshot in memory, findings inline (what history readers return), for attribution. */
 export function buildSnapshot(r: ScoreResult, meta: Meta) {
-  return snapshotShape(r, meta, (a) => byFindingId(a).map(findingEntry));
+  return snapshotShape(r, meta, (a) => byFindingId(a).map(findingEntry), SNAPSHOT_SCHEMA_VERSION);
 }
 
-/** The snapshot with each asset's findings as `F` (an array, or a LazyArray for streaming). */
-function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResult) => F) {
+type Version = 1 | typeof SNAPSHOT_SCHEMA_VERSION;
+
+/** The snapshot with each asset's findings as `F` (an array, a LazyArray for streaming, or left out). */
+function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResult) => F, version: Version, findingsFile?: { name: string; lines: number }) {
   const byId = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
   return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION as typeof SNAPSHOT_SCHEMA_VERSION,
+    schemaVersion: version,
     tool: { name: 'secsli', version: meta.toolVersion },
     asOf: r.asOf,
     partial: r.partial,
@@ -76,6 +86,7 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
       ambiguous: r.ambiguous.length,
       rejected: r.rejected.length,
     },
+    findingsFile,
     assets: byId.map((a) => ({
       id: a.asset.id,
       owner: a.asset.owner,
@@ -103,14 +114,34 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
 }
 export type Snapshot = ReturnType<typeof buildSnapshot>;
 
-/** The snapshot with each asset's findings produced while it is written (never all held at once). */
-export function streamedSnapshot(r: ScoreResult, meta: Meta) {
-  return snapshotShape(r, meta, (a) => new LazyArray(() => byFindingIdEntries(a)));
+/** The run's snapshot files (version 2): snapshot.json and the findings as NDJSON, both as chunks. */
+export function snapshotFiles(r: ScoreResult, meta: Meta): Record<string, Iterable<string>> {
+  const lines = r.assets.reduce((n, a) => n + a.findings.length, 0);
+  const summary = snapshotShape(r, meta, () => undefined, SNAPSHOT_SCHEMA_VERSION, { name: SNAPSHOT_FINDINGS_FILE, lines });
+  return { 'snapshot.json': [`${JSON.stringify(summary, null, 2)}\n`], [SNAPSHOT_FINDINGS_FILE]: findingLines(r) };
 }
 
-/** snapshot.json's text, as chunks, of a snapshot built by buildSnapshot or streamedSnapshot. */
-export function* snapshotFileChunks(snapshot: Snapshot | ReturnType<typeof streamedSnapshot>): Generator<string> {
-  yield* jsonChunks(snapshot);
+function* findingLines(r: ScoreResult): Generator<string> {
+  let buf = '';
+  for (const a of [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1))) {
+    const asset = a.asset.id;
+    for (const s of byFindingId(a)) {
+      buf += `${JSON.stringify({ asset, ...findingEntry(s) })}\n`;
+      if (buf.length >= 1 << 16) {
+        yield buf;
+        buf = '';
+      }
+    }
+  }
+  if (buf) yield buf;
+}
+
+/**
+ * The single-file (schemaVersion 1) snapshot.json as chunks: each asset's findings produced while
+ * it is written. For fixtures and tests of the version 1 reader; runs write `snapshotFiles`.
+ */
+export function* legacySnapshotChunks(r: ScoreResult, meta: Meta): Generator<string> {
+  yield* jsonChunks(snapshotShape(r, meta, (a) => new LazyArray(() => byFindingIdEntries(a)), 1));
   yield '\n';
 }
 
@@ -118,6 +149,7 @@ function* byFindingIdEntries(a: AssetResult) {
   for (const s of byFindingId(a)) yield findingEntry(s);
 }
 
+/** The single-file (schemaVersion 1) snapshot.json text. */
 export function renderSnapshot(r: ScoreResult, meta: Meta): string {
-  return [...snapshotFileChunks(streamedSnapshot(r, meta))].join('');
+  return [...legacySnapshotChunks(r, meta)].join('');
 }

@@ -23,7 +23,7 @@ describe('scripts/gen-history', () => {
       expect(await readFile(join(dir, 'b', name, 'snapshot.json'), 'utf8')).toBe(await readFile(join(dir, 'a', name, 'snapshot.json'), 'utf8'));
     }
     expect(b.map((d) => d.slice(-18))).toEqual(a.map((d) => d.slice(-18)));
-    const history = await loadHistory(join(dir, 'a'), silentLogger);
+    const history = await loadHistory(join(dir, 'a'), silentLogger, { findings: true });
     expect(history.skipped).toEqual([]);
     const review = buildReview(history, resolveWindow(history.runs));
     expect(review.window.label).toBe('2026-Q3');

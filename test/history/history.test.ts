@@ -39,7 +39,7 @@ beforeAll(async () => {
   }
   await writeFile(path, JSON.stringify(old));
   log = capture();
-  history = await loadHistory(dir, log);
+  history = await loadHistory(dir, log, { findings: true });
   review = buildReview(history, resolveWindow(history.runs));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,0 +1,151 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { findingV1, parseSnapshot, type FindingV1, type ParseResult } from './schema.js';
+import { SnapshotScanError, scanSnapshot } from './snapshot-scan.js';
+
+/**
+ * Reads a run's snapshot of any size, as streams: snapshot.json through the scanner (its
+ * skeleton is parsed whole, its inline findings one by one) and, for version 2, the findings file
+ * it names line by line. Where the bytes live is the caller's: `RunFiles` opens a file of the run
+ * as a Readable (a local folder here; object storage can supply its own).
+ */
+
+export interface RunFiles {
+  /** Where the run is, for messages. */
+  readonly where: string;
+  /** A file of the run as a stream; rejects (or the stream errors) with code ENOENT when absent. */
+  open(name: string): Promise<Readable>;
+}
+
+export function localRunFiles(dir: string): RunFiles {
+  return { where: dir, open: async (name) => createReadStream(join(dir, name), { encoding: 'utf8', highWaterMark: 1 << 16 }) };
+}
+
+export interface ReadOptions {
+  /** Read the findings too (attribution, review); without, every asset's `findings` is empty. */
+  findings: boolean;
+  /** The summary file's name (a snapshot given by its path). Default snapshot.json. */
+  file?: string;
+}
+
+/** How many (asset, finding) entries the run holds, read or not. */
+export type SnapshotRead = ParseResult & { findings: number };
+
+const fail = (reason: string, detail?: string): SnapshotRead => ({ ok: false, reason, ...(detail ? { detail } : {}), findings: 0 });
+
+function openError(e: unknown, name: string): SnapshotRead {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code ?? (e as Error).message})`);
+}
+
+async function* text(stream: Readable): AsyncGenerator<string> {
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) yield chunk as string;
+}
+
+/**
+ * A finding entry exactly as the writer produces it is used as is (a million zod parses would
+ * cost more than the JSON); anything else goes through the loose schema for its defaults.
+ */
+function asFinding(v: unknown): FindingV1 | string {
+  const f = v as Record<string, unknown>;
+  if (
+    typeof f === 'object' && f !== null && typeof f.id === 'string' && typeof f.source === 'string' && typeof f.kind === 'string' &&
+    typeof f.severity === 'string' && typeof f.title === 'string' && typeof f.status === 'string' && (f.closeReason === null || typeof f.closeReason === 'string') &&
+    typeof f.counted === 'boolean' && (f.excluded === null || (typeof f.excluded === 'object' && typeof (f.excluded as { kind?: unknown }).kind === 'string')) &&
+    Number.isFinite(f.risk) && (f.contribution === undefined || Number.isFinite(f.contribution)) && typeof f.knownExploited === 'boolean' &&
+    (f.firstSeen === null || typeof f.firstSeen === 'string') && (f.closedAt === null || typeof f.closedAt === 'string') &&
+    (f.slaDays === null || Number.isFinite(f.slaDays)) && typeof f.overdue === 'boolean' && Array.isArray(f.cves) && f.cves.every((c) => typeof c === 'string') &&
+    (f.url === null || typeof f.url === 'string')
+  ) {
+    return f as FindingV1;
+  }
+  const r = findingV1.safeParse(v);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  return `${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`;
+}
+
+export async function readSnapshot(files: RunFiles, opts: ReadOptions): Promise<SnapshotRead> {
+  const name = opts.file ?? 'snapshot.json';
+  let stream: Readable;
+  try {
+    stream = await files.open(name);
+  } catch (e) {
+    return openError(e, name);
+  }
+  // Version 1 keeps its findings inline: parsed as they pass, attached once the skeleton is read.
+  const inline: { asset: number; f: FindingV1 }[] = [];
+  let bad: string | undefined;
+  const onFinding = (asset: number, t: string) => {
+    const f = parseFinding(t);
+    if (typeof f !== 'string') inline.push({ asset, f });
+    else bad ??= `assets.${asset}.findings.${inline.filter((x) => x.asset === asset).length}: ${f}`;
+  };
+  let scanned: Awaited<ReturnType<typeof scanSnapshot>>;
+  try {
+    scanned = await scanSnapshot(text(stream), opts.findings ? onFinding : undefined);
+  } catch (e) {
+    if (e instanceof SnapshotScanError) return fail('corrupt JSON', e.message);
+    if ((e as NodeJS.ErrnoException).code) return openError(e, name);
+    throw e;
+  }
+  const r = parseSnapshot(scanned.skeleton);
+  if (!r.ok) return { ...r, findings: 0 };
+  const snap = r.snapshot;
+  if (bad) return fail(`not a valid snapshot: ${bad}`);
+  for (const { asset, f } of inline) snap.assets[asset]!.findings.push(f);
+  inline.length = 0;
+  if (!snap.findingsFile) return { ...r, findings: scanned.findings };
+  const { name: file, lines } = snap.findingsFile;
+  if (!opts.findings) return { ...r, findings: lines };
+  const read = await readFindingLines(files, file, snap.assets);
+  if (typeof read === 'object') return read;
+  if (read !== lines) return fail(`not a valid snapshot: ${file} has ${read} findings, snapshot.json says ${lines} (truncated?)`);
+  return { ...r, findings: lines };
+}
+
+function parseFinding(t: string): FindingV1 | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch (e) {
+    return `corrupt JSON (${(e as Error).message})`;
+  }
+  return asFinding(v);
+}
+
+/** Appends each line's finding to its asset; returns the number of lines, or why they cannot be read. */
+async function readFindingLines(files: RunFiles, file: string, assets: { id: string; findings: FindingV1[] }[]): Promise<number | SnapshotRead> {
+  const byId = new Map(assets.map((a) => [a.id, a]));
+  let n = 0;
+  let rest = '';
+  const take = (line: string): SnapshotRead | undefined => {
+    if (!line) return undefined;
+    n++;
+    const f = parseFinding(line);
+    if (typeof f === 'string') return fail(`not a valid snapshot: ${file} line ${n}: ${f}`);
+    const assetId = (f as { asset?: unknown }).asset;
+    const a = typeof assetId === 'string' ? byId.get(assetId) : undefined;
+    if (!a) return fail(`not a valid snapshot: ${file} line ${n}: asset ${JSON.stringify(assetId)} is not in snapshot.json`);
+    a.findings.push(f);
+    return undefined;
+  };
+  try {
+    for await (const chunk of text(await files.open(file))) {
+      let start = 0;
+      for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+        const bad = take(rest + chunk.slice(start, nl));
+        if (bad) return bad;
+        rest = '';
+        start = nl + 1;
+      }
+      rest += chunk.slice(start);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) return openError(e, file);
+    throw e;
+  }
+  return take(rest) ?? n;
+}
