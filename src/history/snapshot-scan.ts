@@ -14,6 +14,9 @@ const ARR = 1;
 
 export class SnapshotScanError extends Error {}
 
+/** What is not findings must fit one string with room to spare: a run's assets, unmapped ids, rejects. */
+const MAX_SKELETON_CHARS = 256 * 1024 * 1024;
+
 export interface ScanResult {
   skeleton: string;
   /** Findings seen (kept or not). */
@@ -39,6 +42,11 @@ export async function scanSnapshot(chunks: AsyncIterable<string>, onFinding?: (a
   let skelStart = 0; // -1 while inside a findings array (its content is not skeleton)
   let asset = -1;
   let count = 0;
+  let skeletonChars = 0;
+  const keep = (part: string) => {
+    skeleton.push(part);
+    skeletonChars += part.length;
+  };
 
   for await (const chunk of chunks) {
     const n = chunk.length;
@@ -97,7 +105,7 @@ export async function scanSnapshot(chunks: AsyncIterable<string>, onFinding?: (a
       } else if (c === 91) {
         if (kinds.length === 3 && keys[2] === 'findings' && keys[0] === 'assets' && kinds[1] === ARR && kinds[2] === OBJ) {
           fin = 0;
-          skeleton.push(chunk.slice(skelStart, i + 1));
+          keep(chunk.slice(skelStart, i + 1));
           skelStart = -1;
         } else {
           kinds.push(ARR);
@@ -112,9 +120,10 @@ export async function scanSnapshot(chunks: AsyncIterable<string>, onFinding?: (a
       }
     }
     if (skelStart >= 0) {
-      skeleton.push(skelStart === 0 ? chunk : chunk.slice(skelStart));
+      keep(skelStart === 0 ? chunk : chunk.slice(skelStart));
       skelStart = 0;
     }
+    if (skeletonChars > MAX_SKELETON_CHARS) throw new SnapshotScanError(`more than ${MAX_SKELETON_CHARS >> 20} MiB outside the assets' findings lists`);
     if (elemStart >= 0 && onFinding) {
       elem.push(elemStart === 0 ? chunk : chunk.slice(elemStart));
       elemStart = 0;

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../scripts/lib/scale/generate.js';
 import { AS_OF, cli, tmp } from '../cli/run.js';
@@ -40,23 +39,4 @@ describe('scale data through the CLI', () => {
     expect(read).toBeGreaterThan(50);
     expect(read).toBeLessThan(100);
   });
-
-  it('scores 50,000 findings and writes streamed files that parse back', async () => {
-    const dir = await tmp('secsli-scale-');
-    await generate({ findings: 50_000, alerts: 10_000, assets: 300, seed: 5, out: dir });
-    const r = await score(dir, await tmp());
-    expect(r.code).toBe(0);
-    const runDir = r.stdout.trim();
-    const snap = await snapshotOf(runDir);
-    const rows = parse(await readFile(join(runDir, 'findings.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    const perAsset = snap.assets.reduce((n: number, a: { findings: unknown[] }) => n + a.findings.length, 0);
-    expect(rows.length).toBe(perAsset);
-    expect(rows.length).toBeGreaterThan(40_000);
-    expect(new Set(rows.map((x) => x.asset_id)).size).toBeGreaterThan(250);
-    const assets = parse(await readFile(join(runDir, 'assets.csv'), 'utf8'), { columns: true }) as unknown[];
-    expect(assets).toHaveLength(300);
-    expect(snap.summary.unmapped).toBeGreaterThan(0);
-    // ~5 % of the findings are deliberately unmapped.
-    expect(snap.summary.unmapped / snap.summary.findings).toBeLessThan(0.1);
-  }, 120_000);
 });

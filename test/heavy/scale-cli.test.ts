@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../../scripts/lib/scale/generate.js';
+import { loadRun } from '../../src/history/load.js';
+import { AS_OF, cli, tmp } from '../cli/run.js';
+import { memoryLogger } from '../fakes/sink.js';
+
+/** `npm run test:scale`: generated data at a size that takes seconds, through the built CLI. */
+
+const score = (dir: string, out: string) =>
+  cli(['score', '--config', join(dir, 'assets.yaml'), '--from', `securityhub=${join(dir, 'securityhub.ndjson')}`, '--from', `dependabot=${join(dir, 'dependabot.ndjson')}`, '--as-of', AS_OF, '--out', out]);
+
+describe('scale data through the CLI', () => {
+  it('scores 50,000 findings and writes streamed files that parse back', async () => {
+    const dir = await tmp('secsli-scale-');
+    await generate({ findings: 50_000, alerts: 10_000, assets: 300, seed: 5, out: dir });
+    const r = await score(dir, await tmp());
+    expect(r.code).toBe(0);
+    const runDir = r.stdout.trim();
+    const snap = (await loadRun(runDir, memoryLogger())).snapshot;
+    // snapshot.json is small at any size: the findings are in snapshot-findings.ndjson.
+    const { summary } = JSON.parse(await readFile(join(runDir, 'snapshot.json'), 'utf8'));
+    const rows = parse(await readFile(join(runDir, 'findings.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const perAsset = snap.assets.reduce((n, a) => n + a.findings.length, 0);
+    expect(rows.length).toBe(perAsset);
+    expect(rows.length).toBeGreaterThan(40_000);
+    expect(new Set(rows.map((x) => x.asset_id)).size).toBeGreaterThan(250);
+    const assets = parse(await readFile(join(runDir, 'assets.csv'), 'utf8'), { columns: true }) as unknown[];
+    expect(assets).toHaveLength(300);
+    expect(summary.unmapped).toBeGreaterThan(0);
+    // ~5 % of the findings are deliberately unmapped.
+    expect(summary.unmapped / summary.findings).toBeLessThan(0.1);
+  }, 120_000);
+});
