@@ -5,13 +5,19 @@
  * Node loop that reads the same files line by line and JSON.parses each line. For the largest
  * size it also runs the same count against 20 assets (matching cost must not grow with inventory).
  *
- *   node dist/scripts/bench.js [--sizes 10000,100000,1000000] [--assets 2000] [--small-assets 20] [--seed 1] [--no-small]
+ *   node dist/scripts/bench.js [--sizes 10000,100000,1000000] [--assets 2000] [--small-assets 20] [--seed 1] [--no-small] [--no-history]
+ *
+ * After the largest size, in the same --out folder: the same data scored again a week later (a run
+ * after a run that size), `secsli diff` of those two runs, and a 1k run after them (its peak RSS
+ * must not depend on the size of the run before). Then start-up: `--help`, `validate` and
+ * `explain` of the bundled example (best of 5).
  *
  * Targets: score wall ≤ 1.5 × floor and peak RSS < 1 GB at 1M + 200k vs 2,000 assets;
- * 2,000 assets ≤ 1.2 × the 20-asset wall time.
+ * 2,000 assets ≤ 1.2 × the 20-asset wall time; 1k after 1M < 300 MB; `--help` and `validate`
+ * < 300 ms, `explain` < 1 s.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,22 +85,62 @@ async function paddedConfig(dir: string, decoys: number): Promise<string> {
   return path;
 }
 
-async function run(findings: number, assets: number, seed: number, decoys = 0): Promise<Row> {
+function scoreRun(dir: string, config: string, out: string, asOf: string): Promise<Measured> {
+  const [sh, db] = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
+  return checked('secsli score', measure(process.execPath, [
+    CLI, 'score', '--config', config, '--from', `securityhub=${sh}`, '--from', `dependabot=${db}`, '--as-of', asOf, '--out', out, '--log-format', 'json',
+  ]));
+}
+
+async function checked(what: string, m: Promise<Measured>): Promise<Measured> {
+  const r = await m;
+  if (r.code !== 0 && r.code !== 3) process.stderr.write(`${what} exited ${r.code}:\n${r.stderr}\n`);
+  return r;
+}
+
+/** `then(out)` runs more in the same --out folder before it is removed (history rows). */
+async function run(findings: number, assets: number, seed: number, decoys = 0, then?: (out: string, dir: string) => Promise<void>): Promise<Row> {
   const dir = await dataset(findings, assets, seed);
   const config = decoys ? await paddedConfig(dir, decoys) : join(dir, FILES.assets);
-  const files = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
-  const floor = await measure(process.execPath, ['-e', FLOOR, ...files]);
+  const floor = await measure(process.execPath, ['-e', FLOOR, join(dir, FILES.securityhub), join(dir, FILES.dependabot)]);
   const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
   try {
-    const score = await measure(process.execPath, [
-      CLI, 'score', '--config', config, '--from', `securityhub=${files[0]}`, '--from', `dependabot=${files[1]}`,
-      '--as-of', AS_OF, '--out', out, '--log-format', 'json',
-    ]);
-    if (score.code !== 0 && score.code !== 3) process.stderr.write(`secsli score exited ${score.code}:\n${score.stderr}\n`);
+    const score = await scoreRun(dir, config, out, AS_OF);
+    await then?.(out, dir);
     return { findings, alerts: Math.round(findings / 5), assets: assets + decoys, ...(decoys ? { label: `${assets} + ${decoys} decoys` } : {}), floor, score };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+const history: { what: string; m: Measured }[] = [];
+
+/** In the folder of a run of this size: the same data a week later, diff of the two, then 1k findings. */
+async function historyRows(n: number, out: string, dir: string): Promise<void> {
+  const label = n.toLocaleString('en-US');
+  history.push({ what: `score ${label} after ${label}`, m: await scoreRun(dir, join(dir, FILES.assets), out, '2026-12-04T00:00:00Z') });
+  const runs = (await readdir(out)).filter((r) => /^\d{4}-/.test(r)).sort();
+  history.push({ what: `diff of the two ${label} runs`, m: await checked('secsli diff', measure(process.execPath, [CLI, 'diff', join(out, runs[0]!), join(out, runs[1]!)])) });
+  const small = await dataset(1000, assets, seed);
+  history.push({ what: `score 1,000 after ${label}`, m: await scoreRun(small, join(small, FILES.assets), out, '2026-12-11T00:00:00Z') });
+}
+
+const EXAMPLE = ['--config', join(ROOT, 'assets.yaml'), '--as-of', AS_OF];
+const FROM = ['--from', `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`, '--from', `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`];
+const START_UP: [string, string[], number][] = [
+  ['secsli --help', ['--help'], 300],
+  ['secsli validate (example)', ['validate', ...EXAMPLE], 300],
+  ['secsli explain payments-api (example)', ['explain', 'payments-api', ...EXAMPLE, ...FROM], 1000],
+];
+
+async function startUp(): Promise<string> {
+  const lines = ['| command | best of 5 wall ms | target ms |', '| --- | --- | --- |'];
+  for (const [what, argv, target] of START_UP) {
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) best = Math.min(best, (await checked(what, measure(process.execPath, [CLI, ...argv], { useTime: false }))).wallS);
+    lines.push(`| ${what} | ${Math.round(best * 1000)} | < ${target} |`);
+  }
+  return lines.join('\n');
 }
 
 const s = (x: number) => x.toFixed(1);
@@ -122,11 +168,11 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(to
 process.stderr.write(`${machine}\n`);
 
 const rows: Row[] = [];
+const largest = Math.max(...sizes);
 for (const n of sizes) {
-  rows.push(await run(n, assets, seed));
+  rows.push(await run(n, assets, seed, 0, n === largest && !process.argv.includes('--no-history') ? (out, dir) => historyRows(n, out, dir) : undefined));
   process.stderr.write(`${n}: done (${s(rows[rows.length - 1]!.score.wallS)} s)\n`);
 }
-const largest = Math.max(...sizes);
 if (!process.argv.includes('--no-small') && small !== assets) {
   rows.push(await run(largest, small, seed));
   rows.push(await run(largest, small, seed, assets - small));
@@ -145,3 +191,8 @@ if (main && few) console.log(`${assets} vs ${small} assets (different data sets)
 if (padded && few) {
   console.log(`same data, ${padded.label} vs ${small} assets: ${(padded.score.wallS / few.score.wallS).toFixed(2)}× wall, ${((padded.score.cpuS ?? NaN) / (few.score.cpuS ?? NaN)).toFixed(2)}× CPU (target ≤ 1.2×)`);
 }
+if (history.length) {
+  console.log('\n| history | wall s | peak RSS |\n| --- | --- | --- |');
+  for (const h of history) console.log(`| ${h.what} | ${s(h.m.wallS)} | ${mb(h.m.peakRssKb)} |`);
+}
+console.log(`\n${await startUp()}`);
