@@ -1,10 +1,15 @@
 import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { renderCharts } from '../history/charts.js';
 import { loadHistory } from '../history/load.js';
+import { htmlToPdf, PAPERS, requireChromium, type Paper } from '../history/pdf.js';
+import { reviewCharts } from '../history/review-charts.js';
 import { renderReviewCsvs } from '../history/review-csv.js';
+import { htmlPage } from '../history/html.js';
+import { ownerFileNames, renderOwnerHtml } from '../history/review-html-owner.js';
+import { renderReviewHtml } from '../history/review-html.js';
 import { renderReviewMarkdown } from '../history/review-md.js';
-import { buildReview } from '../history/review.js';
+import { renderOwnerMarkdown } from '../history/review-owners.js';
+import { buildReview, type Review } from '../history/review.js';
 import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo.js';
 import { resolveWindow } from '../history/window.js';
 import { writeReview } from '../history/write-review.js';
@@ -52,25 +57,43 @@ interface ReviewFlags extends LogFlags {
   to?: string;
   objective: number;
   recentDays: number;
+  pdf?: boolean;
+  paper: Paper;
+}
+
+/** Every file of the review folder but the PDF: pure, so the same history gives the same bytes. */
+export function reviewFiles(review: Review): Record<string, string> {
+  const charts = reviewCharts(review);
+  const files: Record<string, string> = { 'review.html': renderReviewHtml(review, charts), 'review.md': renderReviewMarkdown(review), ...renderReviewCsvs(review), ...charts };
+  for (const [owner, name] of ownerFileNames(review)) {
+    files[`owners/${name}.html`] = htmlPage(`${owner} — security review ${review.window.label}`, renderOwnerHtml(review, owner, 'h1'));
+    files[`owners/${name}.md`] = renderOwnerMarkdown(review, owner);
+  }
+  return files;
 }
 
 export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
-  addLogOptions(program.command('review').description('write the quarterly security review pack (review.md, CSVs, SVG charts) from run history'))
+  addLogOptions(program.command('review').description('write the quarterly security review pack (review.html, review.md, per-owner files, CSVs, SVG charts) from run history'))
     .option('--reports <dir>', 'folder of run folders (what `secsli score --out` writes)', 'reports')
     .option('-o, --out <dir>', 'parent folder for review folders', 'reviews')
     .option('--from <date>', 'first day of the window, UTC (default: the last full calendar quarter before the latest run)')
     .option('--to <date>', 'last day of the window, inclusive, UTC')
     .option('--objective <fraction>', 'share of runs each asset should meet both SLOs in', fraction('--objective'), DEFAULT_OBJECTIVE)
     .option('--recent-days <n>', 'days before the window end for the recent burn rate', positiveInt('--recent-days'), DEFAULT_RECENT_DAYS)
+    .option('--pdf', 'also write review.pdf, printed by headless Chromium (Debian: apt-get install chromium; or SECSLI_CHROMIUM=path)')
+    .addOption(new Option('--paper <size>', 'paper size for --pdf').choices(PAPERS).default('a4'))
     .addHelpText('after', `
 Examples:
   $ secsli review                                   # last full quarter, from ./reports into ./reviews
   $ secsli review --from 2026-07-01 --to 2026-09-30 --reports /data/secsli/reports
+  $ secsli review --pdf --paper letter              # also review.pdf (needs Debian chromium)
 
 Writes <out>/<2026-Q3 or FROM_TO>/ (never overwrites: a second one gets "-2") and prints its path.
-Unreadable run folders are skipped with a warning and listed in review.md. Definitions: docs/review.md.`)
+Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped with a warning and listed with the reason. Definitions: docs/review.md.`)
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
+      // Before any work: a missing Chromium is the user's to fix, and says how.
+      const chromium = flags.pdf ? await requireChromium(io.env) : null;
       const history = await loadHistory(flags.reports, log);
       const window = resolveWindow(history.runs, flags.from, flags.to);
       const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
@@ -79,7 +102,11 @@ Unreadable run folders are skipped with a warning and listed in review.md. Defin
         throw new UsageError(`no runs in ${flags.reports} between ${window.from} and ${window.to} (${span})`, 'Choose --from/--to around existing runs.');
       }
       log.info(`review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`);
-      const files = { 'review.md': renderReviewMarkdown(review), ...renderReviewCsvs(review), ...(await renderCharts(review)) };
+      const files: Record<string, string | Buffer> = reviewFiles(review);
+      if (chromium) {
+        log.info(`printing review.pdf (${flags.paper}) with ${chromium}`);
+        files['review.pdf'] = await htmlToPdf(files['review.html'] as string, { chromium, paper: flags.paper });
+      }
       const dir = await writeReview(flags.out, window.label, files);
       io.stdout.write(dir + '\n');
       setExit(EXIT.OK);
