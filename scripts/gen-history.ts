@@ -74,6 +74,7 @@ function plan(rng: Rng, start: number, weeks: number): Planned[] {
     const rate = a.criticality === 'critical' ? 0.6 : 1;
     const arrivals = [...Array.from({ length: r.int(1, 4) }, () => start - r.int(1, 60) * DAY)];
     for (let w = 0; w < weeks; w++) for (let k = r.weighted([[0, 5 / rate], [1, 3], [2, 1]] as const); k > 0; k--) arrivals.push(start + (w * 7 - r.int(0, 6)) * DAY);
+    if (a === UNCLAIMED) arrivals.push(UNCLAIMED_FROM);
     for (const firstSeen of arrivals.sort((x, y) => x - y).filter((t) => a !== UNCLAIMED || t >= UNCLAIMED_FROM)) {
       const severity = r.weighted(SEVERITY);
       const [lo, hi] = CVSS[severity];
@@ -92,7 +93,8 @@ function plan(rng: Rng, start: number, weeks: number): Planned[] {
         firstSeen: new Date(firstSeen).toISOString(), updatedAt: new Date(firstSeen).toISOString(), product: 'Dependabot',
         github: { repo, scope: r.chance(0.2) ? 'development' : 'runtime' }, url: `https://github.com/${repo}/security/dependabot/${id}`,
       };
-      const fixed = r.chance(0.9);
+      // Nobody owns the unclaimed repository, so nobody fixes its findings.
+      const fixed = r.chance(0.9) && a !== UNCLAIMED;
       out.push({ f, firstSeen, ...(fixed ? { closeAt: firstSeen + life * DAY } : {}), dismissed: fixed && r.chance(0.12), vanishes: fixed && r.chance(0.1) });
     }
   }

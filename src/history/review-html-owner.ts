@@ -14,7 +14,7 @@ export function ownerFileNames(r: Review): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
   for (const o of ownersOf(r)) {
-    const base = o.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'owner';
+    const base = o.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'owner';
     let name = base;
     for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
     used.add(name);
