@@ -49,8 +49,8 @@ const UNCLAIMED = asset('legacy-tool', 'nobody', 'low', 'internal');
 const NARROWED = { at: at('2026-09-19'), asset: 'payments-api' };
 const CVES = ['CVE-2026-1001', 'CVE-2026-1002', 'CVE-2026-1003', 'CVE-2026-1004', 'CVE-2026-1005', 'CVE-2026-1006'];
 const EXCEPTIONS: RiskException[] = [
-  { id: 'RA-7', asset: 'checkout-web', match: { cve: 'CVE-2026-1003' }, reason: 'vulnerable endpoint disabled', approvedBy: 'security-lead', expires: '2026-08-31' },
-  { id: 'RA-9', asset: 'identity', match: { cve: 'CVE-2026-1005' }, reason: 'mitigated by network policy', approvedBy: 'security-lead', expires: '2026-11-30' },
+  { id: 'RA-7', asset: 'checkout-web', match: { cve: 'CVE-2026-1005' }, reason: 'vulnerable endpoint disabled', approvedBy: 'security-lead', expires: '2026-08-31' },
+  { id: 'RA-9', asset: 'identity', match: { cve: 'CVE-2026-1004' }, reason: 'mitigated by network policy', approvedBy: 'security-lead', expires: '2026-11-30' },
 ];
 
 interface Planned {

@@ -53,6 +53,7 @@ th, td { border-bottom: 1px solid var(--rule); padding: 3px 8px; text-align: lef
 th { background: #eef0f3; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 10px 0 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 0 24px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 12px; color: var(--muted); margin-top: 2px; max-width: 78ch; }
 .st { font-weight: 650; padding: 0 4px; border-radius: 3px; white-space: nowrap; }
@@ -68,6 +69,7 @@ a { color: #0b5cad; }
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   .break { break-before: page; }
+  .grid { display: block; }
   h2 { border-top: none; }
   figure, table, .card { break-inside: avoid; }
   tr { break-inside: avoid; }

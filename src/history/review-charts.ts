@@ -1,6 +1,6 @@
 import type { Review } from './review.js';
 import { renderBarChart } from './svg/bar-chart.js';
-import { renderTimeChart } from './svg/time-chart.js';
+import { MONTHS, renderTimeChart } from './svg/time-chart.js';
 
 /**
  * The review's charts as SVG text: the same strings are written beside review.md and inlined in
@@ -100,7 +100,7 @@ export function flowChart(r: Review): string {
   return renderBarChart({
     title: 'Findings opened and closed each month',
     yTitle: 'Findings',
-    categories: months,
+    categories: months.map((m) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`),
     series: [
       { name: 'opened', values: r.flow.byMonth.map((m) => m.opened) },
       { name: 'closed', values: r.flow.byMonth.map((m) => m.closed) },

@@ -73,9 +73,11 @@ function assetsSection(r: Review): string {
 function trendsSection(r: Review, charts: Record<string, string>): string {
   const out = ['<section class="break"><h2>Trends</h2>'];
   out.push(figure(charts['budget-used.svg']!, 'Budget used per run for the assets with the highest peak. Dashed line: the budget (100 %). A log scale is used when some asset is far over it. P1, P2…: policy changes, described under the chart.'));
+  out.push('<div class="grid">');
   out.push(figure(charts['backlog.svg']!, 'Open findings (not excepted; each finding once, however many assets it is on) and how many of them are past their deadline, per run.'));
   out.push(figure(charts['accepted-risk.svg']!, 'Exceptions in force and the open findings they accept, per run.'));
   out.push(charts['unclaimed.svg'] ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.') : '<p>Unclaimed inventory: none in these runs (no finding outside the declared assets).</p>');
+  out.push('</div>');
   out.push('<h3>Recurring CVEs: fix once, close it on several assets</h3>');
   out.push(
     r.recurring.length

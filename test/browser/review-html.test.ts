@@ -59,6 +59,9 @@ async function open(name: string): Promise<{ page: Page; problems: string[]; req
   return { page, problems, requests };
 }
 
+/** The one browser API used inside page.evaluate (the project's tsconfig has no DOM lib). */
+type BrowserWindow = { getComputedStyle(e: unknown): { breakBefore: string } };
+
 const text = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
@@ -111,7 +114,7 @@ describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
   it('prints: one page break before each section and each owner, a PDF from the same file', async () => {
     const { page } = await open('review.html');
     await page.emulateMedia({ media: 'print' });
-    const breaks = await page.locator('section.break').evaluateAll((els) => els.map((e) => getComputedStyle(e).breakBefore));
+    const breaks = await page.locator('section.break').evaluateAll((els) => els.map((e) => (globalThis as unknown as BrowserWindow).getComputedStyle(e).breakBefore));
     expect(breaks.length).toBeGreaterThanOrEqual(5 + new Set(review.attainment.map((a) => a.owner)).size);
     expect(new Set(breaks)).toEqual(new Set(['page']));
     for (const format of ['A4', 'Letter'] as const) expect((await page.pdf({ format })).subarray(0, 5).toString()).toBe('%PDF-');
