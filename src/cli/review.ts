@@ -1,18 +1,7 @@
 import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { loadHistory } from '../history/load.js';
-import { htmlToPdf, PAPERS, requireChromium, type Paper } from '../history/pdf.js';
-import { reviewCharts } from '../history/review-charts.js';
-import { renderReviewCsvs } from '../history/review-csv.js';
-import { htmlPage } from '../history/html.js';
-import { ownerFileNames, renderOwnerHtml } from '../history/review-html-owner.js';
-import { renderReviewHtml } from '../history/review-html.js';
-import { renderReviewMarkdown } from '../history/review-md.js';
-import { renderOwnerMarkdown } from '../history/review-owners.js';
-import { buildReview, type Review } from '../history/review.js';
-import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo.js';
-import { resolveWindow } from '../history/window.js';
-import { writeReview } from '../history/write-review.js';
+import type { Paper } from '../history/pdf.js';
+import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo-defaults.js';
 import { createLogger, type Logger } from '../log.js';
 import { secretsFrom, type Io } from './options.js';
 
@@ -61,16 +50,6 @@ interface ReviewFlags extends LogFlags {
   paper: Paper;
 }
 
-/** Every file of the review folder but the PDF: pure, so the same history gives the same bytes. */
-export function reviewFiles(review: Review): Record<string, string> {
-  const charts = reviewCharts(review);
-  const files: Record<string, string> = { 'review.html': renderReviewHtml(review, charts), 'review.md': renderReviewMarkdown(review), ...renderReviewCsvs(review), ...charts };
-  for (const [owner, name] of ownerFileNames(review)) {
-    files[`owners/${name}.html`] = htmlPage(`${owner} — security review ${review.window.label}`, renderOwnerHtml(review, owner, 'h1'));
-    files[`owners/${name}.md`] = renderOwnerMarkdown(review, owner);
-  }
-  return files;
-}
 
 export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('review').description('write the quarterly security review pack (review.html, review.md, per-owner files, CSVs, SVG charts) from run history'))
@@ -81,7 +60,7 @@ export function registerReview(program: Command, io: Io, setExit: (n: number) =>
     .option('--objective <fraction>', 'share of runs each asset should meet both SLOs in', fraction('--objective'), DEFAULT_OBJECTIVE)
     .option('--recent-days <n>', 'days before the window end for the recent burn rate', positiveInt('--recent-days'), DEFAULT_RECENT_DAYS)
     .option('--pdf', 'also write review.pdf, printed by headless Chromium (Debian: apt-get install chromium; or SECSLI_CHROMIUM=path)')
-    .addOption(new Option('--paper <size>', 'paper size for --pdf').choices(PAPERS).default('a4'))
+    .addOption(new Option('--paper <size>', 'paper size for --pdf').choices(['a4', 'letter'] satisfies Paper[]).default('a4'))
     .addHelpText('after', `
 Examples:
   $ secsli review                                   # last full quarter, from ./reports into ./reviews
@@ -93,7 +72,16 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
       // Before any work: a missing Chromium is the user's to fix, and says how.
-      const chromium = flags.pdf ? await requireChromium(io.env) : null;
+      const pdf = flags.pdf ? await import('../history/pdf.js') : null;
+      const chromium = pdf ? await pdf.requireChromium(io.env) : null;
+      // The implementation is loaded only when the command runs.
+      const [{ loadHistory }, { reviewFiles }, { buildReview }, { resolveWindow }, { writeReview }] = await Promise.all([
+        import('../history/load.js'),
+        import('../history/review-files.js'),
+        import('../history/review.js'),
+        import('../history/window.js'),
+        import('../history/write-review.js'),
+      ]);
       const history = await loadHistory(flags.reports, log);
       const window = resolveWindow(history.runs, flags.from, flags.to);
       const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
@@ -103,9 +91,9 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
       }
       log.info(`review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`);
       const files: Record<string, string | Buffer> = reviewFiles(review);
-      if (chromium) {
+      if (pdf && chromium) {
         log.info(`printing review.pdf (${flags.paper}) with ${chromium}`);
-        files['review.pdf'] = await htmlToPdf(files['review.html'] as string, { chromium, paper: flags.paper });
+        files['review.pdf'] = await pdf.htmlToPdf(files['review.html'] as string, { chromium, paper: flags.paper });
       }
       const dir = await writeReview(flags.out, window.label, files);
       io.stdout.write(dir + '\n');

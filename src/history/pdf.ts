@@ -13,7 +13,6 @@ import { UsageError } from '../errors.js';
  */
 
 export type Paper = 'a4' | 'letter';
-export const PAPERS: readonly Paper[] = ['a4', 'letter'];
 
 /** Flags every headless run uses: no sandbox (containers), no GPU, no background requests. */
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] as const;

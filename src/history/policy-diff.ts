@@ -15,7 +15,7 @@ function leaves(value: unknown, prefix: string, out: Map<string, string>): void 
 }
 
 /** Changed leaf settings, "path old → new" (absent shown as "—"), sorted by path. */
-export function policyDifferences(a: SnapshotV1, b: SnapshotV1): string[] {
+function policyDifferences(a: SnapshotV1, b: SnapshotV1): string[] {
   if (!a.policy || !b.policy) return [];
   const x = new Map<string, string>();
   const y = new Map<string, string>();

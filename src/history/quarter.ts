@@ -67,7 +67,7 @@ export function nextQuarterOf(w: Window): QuarterFigures['nextQuarter'] {
  * Inventory coverage as the snapshot records it (the inventory check writes it in live runs):
  * `inventory.coverage` as a ratio, or `{ claimed, discovered }`. Absent → null, never a guess.
  */
-export function inventoryCoverageOf(s: SnapshotV1): number | null {
+function inventoryCoverageOf(s: SnapshotV1): number | null {
   const c = (s as { inventory?: { coverage?: unknown } }).inventory?.coverage;
   if (typeof c === 'number' && c >= 0 && c <= 1) return c;
   if (c && typeof c === 'object') {

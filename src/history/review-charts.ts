@@ -22,7 +22,7 @@ export function worstAssets(review: Review, n = WORST): string[] {
 }
 
 /** 1234.5 → "1,235" (no locale: the same bytes everywhere). */
-export const thousands = (v: number): string => String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const thousands = (v: number): string => String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const percent = (v: number) => `${thousands(v * 100)} %`;
 const count = (v: number) => thousands(v);
 
@@ -47,7 +47,7 @@ export function budgetChart(r: Review): string {
   });
 }
 
-export function backlogChart(r: Review): string {
+function backlogChart(r: Review): string {
   return renderTimeChart({
     title: 'Open findings, and how many are past their deadline',
     yTitle: 'Findings',
@@ -62,7 +62,7 @@ export function backlogChart(r: Review): string {
   });
 }
 
-export function acceptedChart(r: Review): string {
+function acceptedChart(r: Review): string {
   return renderTimeChart({
     title: 'Risk accepted by exceptions',
     yTitle: 'Count',
@@ -77,7 +77,7 @@ export function acceptedChart(r: Review): string {
   });
 }
 
-export function unclaimedChart(r: Review): string {
+function unclaimedChart(r: Review): string {
   return renderTimeChart({
     title: 'Repositories and accounts with findings that no asset claims',
     yTitle: 'Unclaimed (count)',
@@ -89,7 +89,7 @@ export function unclaimedChart(r: Review): string {
   });
 }
 
-export function flowChart(r: Review): string {
+function flowChart(r: Review): string {
   const months = r.flow.byMonth.map((m) => m.month);
   const at = (iso: string) => {
     const k = months.indexOf(iso.slice(0, 7));
@@ -111,7 +111,7 @@ export function flowChart(r: Review): string {
   });
 }
 
-export function ownerChart(r: Review): string {
+function ownerChart(r: Review): string {
   return renderBarChart({
     title: 'Share of runs in which each owner’s assets met their targets',
     yTitle: 'Share of runs',

@@ -2,6 +2,7 @@ import { day, fixed, pct } from '../report/format.js';
 import { PART_TITLES } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
+import { summarySentences } from './narrative.js';
 import { esc, figure, htmlPage, statusBadge, table } from './html.js';
 import type { MttrRow } from './quarter.js';
 import { reviewCharts } from './review-charts.js';
@@ -40,7 +41,7 @@ function summary(r: Review): string {
   return [
     '<section id="summary"><h2>Executive summary</h2>',
     `<div class="cards">${cards.join('\n')}</div>`,
-    `<ol class="story">${r.sentences.map((s) => `<li>${esc(s)}</li>`).join('\n')}</ol>`,
+    `<ol class="story">${summarySentences(r).map((s) => `<li>${esc(s)}</li>`).join('\n')}</ol>`,
     '</section>',
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { day, fixed, mdCell, mdTable, pct } from '../report/format.js';
 import { PART_TITLES, policyLine } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
+import { summarySentences } from './narrative.js';
 import { worstAssets } from './review-charts.js';
 import { renderOwnerSections } from './review-owners.js';
 import type { Review } from './review.js';
@@ -43,7 +44,7 @@ function summary(r: Review): string[] {
     '',
     mdTable(['Figure', r.window.label, 'Previous quarter', 'What it counts'], headlines(r).map((h) => [`**${mdCell(h.label)}**`, mdCell(h.value), mdCell(h.change), mdCell(h.detail, 300)])),
     '',
-    ...r.sentences.map((s, i) => `${i + 1}. ${mdCell(s, 600)}`),
+    ...summarySentences(r).map((s, i) => `${i + 1}. ${mdCell(s, 600)}`),
     '',
     `- **${r.runs.length} runs** in the window (${day(r.runs[0]?.snapshot.asOf)} … ${day(r.runs.at(-1)?.snapshot.asOf)}), **${r.attainment.length} assets**; ${bad} asset(s) missed a target in at least one run.`,
     `- Findings: ${r.flow.bySeverity.reduce((n, f) => n + f.opened, 0)} new, ${r.flow.bySeverity.reduce((n, f) => n + f.closed, 0)} closed.`,

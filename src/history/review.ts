@@ -2,7 +2,6 @@ import { attributeChange, type AssetAttribution } from './attribution.js';
 import { coverageOverTime, type CoverageRow } from './coverage.js';
 import { findingLives, flow, type Flow } from './flow.js';
 import type { History, Run, Skipped } from './load.js';
-import { summarySentences } from './narrative.js';
 import { describePolicyChange } from './policy-diff.js';
 import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
 import { contributionOf, isCounted } from './schema.js';
@@ -88,8 +87,6 @@ export interface Review {
   trends: RunTrend[];
   recurring: RecurringCve[];
   nextActions: NextAction[];
-  /** The executive summary's generated sentences. */
-  sentences: string[];
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -142,7 +139,7 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
   nextActions.sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.contribution - a.contribution || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
 
   const lives = findingLives(history.runs.filter((r) => Date.parse(r.snapshot.asOf) < w.endMs));
-  const review: Review = {
+  return {
     window: w,
     runs,
     skipped: history.skipped,
@@ -164,8 +161,5 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
     trends: runs.map(runTrend),
     recurring: recurringCves(runs),
     nextActions,
-    sentences: [],
   };
-  review.sentences = summarySentences(review);
-  return review;
 }

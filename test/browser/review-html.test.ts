@@ -6,8 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../scripts/gen-history.js';
-import { reviewFiles } from '../../src/cli/review.js';
+import { reviewFiles } from '../../src/history/review-files.js';
 import { headlines } from '../../src/history/headline.js';
+import { summarySentences } from '../../src/history/narrative.js';
 import { loadHistory } from '../../src/history/load.js';
 import { CHROMIUM_FLAGS } from '../../src/history/pdf.js';
 import { buildReview, type Review } from '../../src/history/review.js';
@@ -100,8 +101,8 @@ describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
       expect(body.toLowerCase()).toContain(text(h.label).toLowerCase());
       for (const part of [h.value, h.change]) expect(body).toContain(text(part));
     }
-    expect(review.sentences.length).toBeGreaterThanOrEqual(3);
-    for (const s of review.sentences) expect(body).toContain(text(s));
+    expect(summarySentences(review).length).toBeGreaterThanOrEqual(3);
+    for (const s of summarySentences(review)) expect(body).toContain(text(s));
     const box = (await page.locator('#summary').boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(800);

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reviewFiles } from '../../src/cli/review.js';
+import { reviewFiles } from '../../src/history/review-files.js';
+import { summarySentences } from '../../src/history/narrative.js';
 import { loadHistory, type History } from '../../src/history/load.js';
 import { describePolicyChange } from '../../src/history/policy-diff.js';
 import { previousWindow } from '../../src/history/quarter.js';
@@ -48,10 +49,10 @@ describe('executive summary figures', () => {
     const html = reviewFiles(r)['review.html']!;
     expect(html).toContain('not measured in these runs');
     expect(html).toContain('no earlier data');
-    expect(r.sentences.length).toBeGreaterThanOrEqual(3);
-    expect(r.sentences.length).toBeLessThanOrEqual(5);
-    expect(r.sentences[1]).toMatch(/^pay \(team-pay\) got worse: budget used 10 % → 110 %, mostly new \(\+10\.0 risk points\)/);
-    expect(r.sentences.at(-1)).toMatch(/^team-web should act first: batch BREACHED; 1 finding past deadline; exception RA-1 expires 2026-11-15\.$/);
+    expect(summarySentences(r).length).toBeGreaterThanOrEqual(3);
+    expect(summarySentences(r).length).toBeLessThanOrEqual(5);
+    expect(summarySentences(r)[1]).toMatch(/^pay \(team-pay\) got worse: budget used 10 % → 110 %, mostly new \(\+10\.0 risk points\)/);
+    expect(summarySentences(r).at(-1)).toMatch(/^team-web should act first: batch BREACHED; 1 finding past deadline; exception RA-1 expires 2026-11-15\.$/);
   });
 
   it('compare with the window before: the previous quarter, or the same number of days', async () => {
@@ -59,7 +60,7 @@ describe('executive summary figures', () => {
     const r = buildReview(history, resolveWindow(history.runs, '2026-08-01', '2026-08-31'));
     expect(r.previous?.window).toMatchObject({ from: '2026-07-01', to: '2026-07-31' });
     expect(r.previous?.runs).toBe(5);
-    expect(r.sentences[0]).toMatch(/\(2026-07-01_2026-07-31: \d BREACHED, \d AT RISK\)\.$/);
+    expect(summarySentences(r)[0]).toMatch(/\(2026-07-01_2026-07-31: \d BREACHED, \d AT RISK\)\.$/);
   });
 
   it('says why each run folder was not used: a narrowed run is "narrowed", not unreadable', () => {

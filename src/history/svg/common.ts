@@ -21,7 +21,7 @@ export function esc(value: string | number): string {
 /** Okabe & Ito (2008), without yellow (too light on white), darkest first. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 export const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross', 'circle-open', 'square-open'] as const;
-export const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
+const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 /** A white outline behind text drawn over lines, so labels stay readable where they cross. */
 export const HALO = 'paint-order="stroke" stroke="white" stroke-width="3" stroke-linejoin="round"';
 

@@ -99,12 +99,17 @@ export function renderTimeChart(c: TimeChart): string {
     let d = '';
     let pen = false;
     s.values.forEach((v, k) => {
-      if (v === null) return void (pen = false);
+      if (v === null) {
+        pen = false;
+        return;
+      }
       d += `${pen ? 'L' : 'M'}${n2(x(times[k]!))},${n2(y(v))}`;
       pen = true;
     });
     if (d) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    s.values.forEach((v, k) => v !== null && parts.push(marker(shape, x(times[k]!), y(v), color)));
+    s.values.forEach((v, k) => {
+      if (v !== null) parts.push(marker(shape, x(times[k]!), y(v), color));
+    });
     const lastK = s.values.findLastIndex((v) => v !== null);
     if (lastK >= 0) ends.push({ y: y(s.values[lastK]!), name: s.name, color, i });
   });
