@@ -11,9 +11,15 @@ import { budgetChart } from '../../src/history/review-charts.js';
 import { buildReview } from '../../src/history/review.js';
 import { resolveWindow } from '../../src/history/window.js';
 import { silentLogger } from '../../src/log.js';
-import { resolvePolicy } from '../../src/scoring/policy.js';
+import { resolvePolicy } from '../../src/config/policy.js';
 import { RUN_DATES, snapshotText, writeRunFolder, writeScenario } from './scenario.js';
-import { snapshotFromText } from '../../src/history/schema.js';
+import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
+
+function snapshotFromText(text: string): SnapshotV1 {
+  const r = parseSnapshot(text);
+  if (!r.ok) throw new Error(`snapshot does not read back: ${r.reason}`);
+  return r.snapshot;
+}
 
 /** The review's executive summary, quarter over quarter, escaping and charts, on the hand-computable scenario. */
 
