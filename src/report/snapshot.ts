@@ -17,7 +17,7 @@ import { jsonChunks, LazyArray } from './json-chunks.js';
  * form (test fixtures, old-history generators) and every reader reads both.
  */
 export const SNAPSHOT_SCHEMA_VERSION = 2;
-export const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
+const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
 export function assetDefinitionHash(a: Asset): string {
@@ -140,7 +140,7 @@ function* findingLines(r: ScoreResult): Generator<string> {
  * The single-file (schemaVersion 1) snapshot.json as chunks: each asset's findings produced while
  * it is written. For fixtures and tests of the version 1 reader; runs write `snapshotFiles`.
  */
-export function* legacySnapshotChunks(r: ScoreResult, meta: Meta): Generator<string> {
+function* legacySnapshotChunks(r: ScoreResult, meta: Meta): Generator<string> {
   yield* jsonChunks(snapshotShape(r, meta, (a) => new LazyArray(() => byFindingIdEntries(a)), 1));
   yield '\n';
 }
