@@ -63,6 +63,17 @@ describe('findPreviousRun', () => {
     expect(warnings[2]).toContain('skipping earlier run 2026-11-24T000000Z: no snapshot.json');
   });
 
+  it('reads only snapshot.json of a version 2 run: its findings file is never opened', async () => {
+    const summary = { schemaVersion: 2, asOf: '2026-11-26T00:00:00Z', policyHash: 'p2', findingsFile: { name: 'snapshot-findings.ndjson', lines: 1_000_000 }, assets: [{ id: 'api', risk: 7 }] };
+    // No snapshot-findings.ndjson at all: a lookup that opened it would skip this run.
+    await run('2026-11-26T000000Z', JSON.stringify(summary));
+    const log = memoryLogger();
+    const p = await findPreviousRun(dir, '2026-11-28T000000Z', log);
+    expect(p).toMatchObject({ name: '2026-11-26T000000Z', policyHash: 'p2', findings: 1_000_000 });
+    expect(p?.risk.get('api')).toBe(7);
+    expect(log.lines.filter((l) => l.startsWith('warn'))).toEqual([]);
+  });
+
   it('is undefined when the folder does not exist yet', async () => {
     expect(await findPreviousRun(join(dir, 'nope'), '2026-11-28T000000Z', memoryLogger())).toBeUndefined();
   });

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRun } from '../../src/history/load.js';
+import { loadHistory, loadRun } from '../../src/history/load.js';
 import type { SnapshotV1 } from '../../src/history/schema.js';
 import { scanSnapshot } from '../../src/history/snapshot-scan.js';
 import { localRunFiles, readSnapshot, type RunFiles } from '../../src/history/snapshot-stream.js';
@@ -135,6 +135,17 @@ describe('reading snapshots as streams', () => {
     whole.assets[1].findings[2].id = 42;
     await writeFile(join(dir, 'snapshot.json'), JSON.stringify(whole));
     expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/^not a valid snapshot: assets\.1\.findings\.2: id: /) });
+  });
+
+  it('trend reads history without the findings files; review, which needs them, skips a run that lacks its file', async () => {
+    await cp(V2, join(dir, '2026-11-27T000000Z'), { recursive: true });
+    await cp(V1, join(dir, '2026-11-20T000000Z'), { recursive: true });
+    await rm(join(dir, '2026-11-27T000000Z', 'snapshot-findings.ndjson'));
+    const light = await loadHistory(dir, memoryLogger(), { findings: false });
+    expect(light.runs.map((r) => r.name)).toEqual(['2026-11-20T000000Z', '2026-11-27T000000Z']);
+    expect(light.skipped).toEqual([]);
+    const full = await loadHistory(dir, memoryLogger(), { findings: true });
+    expect(full.skipped).toEqual([{ name: '2026-11-27T000000Z', reason: 'no snapshot-findings.ndjson' }]);
   });
 
   it('diff reads either layout (loadRun on a folder or on a snapshot.json path)', async () => {
