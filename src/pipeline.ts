@@ -4,6 +4,7 @@ import { createFileCollector } from './collectors/file.js';
 import { liveCollectorFactories } from './collectors/live.js';
 import { normalizeRecord } from './collectors/normalize.js';
 import { CompactFinding, Interner } from './collectors/read/compact.js';
+import { guardRecord } from './collectors/read/record-guard.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
 import { loadInventory } from './inventory/load.js';
@@ -134,20 +135,27 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
       {
         record(value, where) {
           n++;
-          if (rawLine) rawLine(c.source, JSON.stringify(value));
-          else if (raw) {
+          // The record guard: anything this one record makes fail becomes its rejection reason.
+          const g = guardRecord(value, () => {
+            const line = rawLine || raw ? JSON.stringify(value) : undefined;
+            const r = normalizeRecord(c.source, value);
+            return { line, r, f: r.ok ? new CompactFinding(r.finding, pool) : undefined };
+          });
+          const line = g.ok ? g.value.line : undefined;
+          if (line !== undefined && rawLine) rawLine(c.source, line);
+          else if (line !== undefined && raw) {
             let lines = raw.get(c.source);
             if (!lines) raw.set(c.source, (lines = []));
-            lines.push(JSON.stringify(value));
+            lines.push(line);
           }
-          const r = normalizeRecord(c.source, value);
-          if (!r.ok) {
+          const r = g.ok ? g.value.r : { ok: false as const, reason: g.reason };
+          if (!r.ok || !g.ok || !g.value.f) {
             bad++;
-            rejected.push({ source: c.source, ...where, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
+            rejected.push({ source: c.source, ...where, ...(!r.ok && r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.ok ? 'not normalized' : r.reason });
             return;
           }
           good++;
-          const f = new CompactFinding(r.finding, pool);
+          const f = g.value.f;
           const prev = byId.get(f.id);
           if (!prev || f.newerThan(prev)) byId.set(f.id, f);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);

@@ -42,7 +42,7 @@ export function parseAsOf(value: string | undefined, now: () => Date): Date {
   if (value === undefined) return now();
   const t = parseUtc(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
-    throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time`, 'Example: --as-of 2026-11-27T00:00:00Z');
+    throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time that exists`, 'Example: --as-of 2026-11-27T00:00:00Z (no zone means UTC)');
   }
   return new Date(t);
 }

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { FILE_EXPECTATIONS } from './read/expect.js';
+import { guardRecord } from './read/record-guard.js';
 import { readJsonRecords, type ReadOptions } from './read/records.js';
 import type { Collector, RecordSink, SourceStatus } from './types.js';
 
@@ -51,7 +52,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
           switch (ev.kind) {
             case 'record':
               records++;
-              if (source === 'dependabot') noteRepo(ev.value);
+              if (source === 'dependabot') guardRecord(ev.value, () => noteRepo(ev.value)); // a bad record is the normalizer's to reject
               sink.record(ev.value, { origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}) });
               if (records % PROGRESS_EVERY === 0) log.progress(`${path}: ${records} records read`);
               break;

@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
-import { neutraliseCsv, round } from '../report/format.js';
+import { csvRow } from '../report/csv-encode.js';
+import { round } from '../report/format.js';
 import { ATTRIBUTION_PARTS } from './attribution.js';
 import type { Review } from './review.js';
 
@@ -13,10 +13,8 @@ const pctOf = (x: number | null, d = 2): Cell => (x === null ? '' : round(x * 10
 const num = (x: number | null, d = 4): Cell => (x === null ? '' : round(x, d));
 
 function toCsv(headers: readonly string[], rows: Cell[][]): string {
-  return stringify([headers as string[], ...rows], {
-    cast: { string: (v) => neutraliseCsv(v), number: (v) => String(v), boolean: (v) => (v ? 'true' : 'false') },
-    record_delimiter: '\n',
-  });
+  // The reports' one CSV encoder: formula cells neutralised, outside text sanitised.
+  return csvRow(headers) + rows.map(csvRow).join('');
 }
 
 export const ATTAINMENT_COLUMNS = [

@@ -1,3 +1,4 @@
+import { isTimeInRange, parseUtc } from '../time.js';
 import { keptByFullQuery } from '../collectors/securityhub/filters.js';
 import type { Source } from '../model/finding.js';
 
@@ -22,7 +23,7 @@ type Obj = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 /** OCSF times come as ISO strings (`*_dt`) or epoch milliseconds. */
-const time = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : String(v ?? ''));
+const time = (v: unknown): string => (typeof v === 'number' && isTimeInRange(v) ? new Date(v).toISOString() : String(v ?? ''));
 
 export function recordFacts(source: Source, raw: unknown): RecordFacts {
   const r = obj(raw);
@@ -48,6 +49,6 @@ export function recordFacts(source: Source, raw: unknown): RecordFacts {
 
 /** Milliseconds of an update time; unparseable times sort as -Infinity (any dated copy wins over them). */
 export function updatedMs(updatedAt: string): number {
-  const t = Date.parse(updatedAt);
+  const t = parseUtc(updatedAt);
   return Number.isNaN(t) ? -Infinity : t;
 }

@@ -1,3 +1,4 @@
+import { isoUtc, isTimeInRange } from '../../time.js';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../../model/finding.js';
 
 /**
@@ -38,9 +39,10 @@ const THREAT_TYPE = /^(TTPs|Effects|Unusual Behaviors)(\/|$)/i;
 
 function isoTime(dt: unknown, epochMs: unknown): string | undefined {
   const s = str(dt);
-  if (s && !Number.isNaN(Date.parse(s))) return new Date(Date.parse(s)).toISOString();
+  const fromText = s === undefined ? undefined : isoUtc(s);
+  if (fromText) return fromText;
   const n = num(epochMs);
-  return n !== undefined ? new Date(n).toISOString() : undefined;
+  return n !== undefined && isTimeInRange(n) ? new Date(n).toISOString() : undefined;
 }
 
 function tags(v: unknown): Record<string, string> {

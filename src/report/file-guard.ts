@@ -1,0 +1,50 @@
+import { extname } from 'node:path';
+import { redact } from '../log.js';
+import { jsonSafe, sanitizeText } from '../text/sanitize.js';
+
+/**
+ * The last step of every file the writer writes: secrets secsli knows of (tokens, keys from the
+ * environment) are replaced by "***", and characters a viewer would act on are escaped — in JSON
+ * as \uXXXX (the same value, spelt safely), elsewhere made visible (`\x1b`). Renderers already
+ * escape what their format needs; this is the guarantee for every byte, whatever a renderer missed
+ * (an input file pasted into a reason, a raw record).
+ */
+export interface GuardOptions {
+  /** Strings that must never reach a file. Strings shorter than 4 characters are ignored. */
+  secrets?: readonly string[];
+}
+
+export interface FileGuard {
+  /** The next piece of text; returns what can be written now (a possible secret's start is held back). */
+  take(text: string): string;
+  /** What was held back. */
+  end(): string;
+}
+
+export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
+  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
+  const json = /^\.(json|ndjson|jsonl)$/i.test(extname(path));
+  const escape = json ? jsonSafe : sanitizeText;
+  // Enough of the tail to hold the start of any secret that the next piece may finish.
+  const hold = secrets.reduce((n, s) => Math.max(n, s.length - 1), 0);
+  let pending = '';
+  return {
+    take(text) {
+      // Redact over the held tail and the new text together, so a secret split between pieces is caught whole.
+      const all = pending + text;
+      const redacted = secrets.length ? redact(all, secrets) : all;
+      let at = redacted.length - Math.min(hold, redacted.length);
+      // Never split a surrogate pair: its halves alone would be escaped as lone surrogates.
+      if (at > 0 && isHigh(redacted.charCodeAt(at - 1))) at--;
+      pending = redacted.slice(at);
+      return escape(redacted.slice(0, at));
+    },
+    end() {
+      const rest = pending;
+      pending = '';
+      return escape(secrets.length ? redact(rest, secrets) : rest);
+    },
+  };
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
