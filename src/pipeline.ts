@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createFileCollector } from './collectors/file.js';
-import { liveCollectorFactories } from './collectors/live.js';
+import { liveCollectorFactories, liveSecrets } from './collectors/live.js';
 import { normalizeRecord } from './collectors/normalize.js';
 import { CompactFinding, Interner } from './collectors/read/compact.js';
 import { guardRecord } from './collectors/read/record-guard.js';
@@ -259,19 +259,30 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const previous = await findPreviousRun(opts.out, opts.asOf, opts.log);
   // With --save-raw the run folder is opened first and the raw records stream into it while
   // collecting; it is renamed into place only when every report is written (or removed on failure).
-  const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
+  // Every file the writer writes is redacted of the secrets this environment holds.
+  const guard = { secrets: liveSecrets(opts.env) };
+  const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf, guard) : undefined;
   const rawSinks = new Map<Source, ReturnType<RunFolder['lineSink']>>();
   try {
+    // A write that fails (a full disk) stops the run with its own error after collecting: a
+    // collector must not mistake it for its source failing.
+    let writeFailure: unknown;
     const hooks: CollectHooks = folder
       ? {
           rawLine(source, line) {
-            let sink = rawSinks.get(source);
-            if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
-            sink.line(line);
+            if (writeFailure !== undefined) return;
+            try {
+              let sink = rawSinks.get(source);
+              if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
+              sink.line(line);
+            } catch (e) {
+              writeFailure = e;
+            }
           },
         }
       : {};
     const { result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    if (writeFailure !== undefined) throw writeFailure;
     for (const sink of rawSinks.values()) sink.close();
     if (opts.asset) narrowTo(result, opts.asset);
     const meta = {
@@ -293,10 +304,10 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
-    const runDir = folder ? await folder.commit(files) : await writeRun(opts.out, opts.asOf, files);
+    const runDir = folder ? await folder.commit(files) : await writeRun(opts.out, opts.asOf, files, guard);
     return { runDir, result };
   } catch (e) {
-    for (const sink of rawSinks.values()) sink.close();
+    // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
     await folder?.abort();
     throw e;
   }

@@ -80,7 +80,7 @@ Unreadable run folders are skipped with a warning and listed in review.md. Defin
       }
       log.info(`review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`);
       const files = { 'review.md': renderReviewMarkdown(review), ...renderReviewCsvs(review), ...(await renderCharts(review)) };
-      const dir = await writeReview(flags.out, window.label, files);
+      const dir = await writeReview(flags.out, window.label, files, { secrets: secretsFrom(io.env) });
       io.stdout.write(dir + '\n');
       setExit(EXIT.OK);
     });
