@@ -67,7 +67,8 @@ export function createFileCollector(source: Source, path: string, readOptions: O
                 log.debug(`${path}: ${ev.message}`);
               }
               break;
-            case 'note':
+            case 'incomplete':
+              problems.push(ev.message);
               log.warn(ev.message);
               break;
             case 'end':
@@ -77,6 +78,11 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         }
       } catch (err) {
         throw toInputFileError(path, err);
+      }
+      // Zero alerts cannot say which repositories were looked at: `[]` vouches for none of them.
+      if (source === 'dependabot' && problems.length === 0 && records === 0) {
+        problems.push(`${path} holds no alerts: it does not show that any repository was looked at`);
+        log.warn(problems[0]!);
       }
       const complete = problems.length === 0;
       // A repository-level export (alerts without `repository`) answers only for the repositories

@@ -15,12 +15,14 @@ export type JsonShape = 'empty' | 'array' | 'arrays' | 'pages' | 'wrapper' | 'ob
  * - `error`: part of the file could not be read. With `record`, a record slot was lost (its text was
  *   not valid JSON, or it was cut off). `fatal` means the file as a whole is unreadable or incomplete
  *   (not JSON, wrong shape, truncated, I/O error): nothing more is read after it.
- * - `note`: worth a warning, not an error (an empty file).
+ * - `incomplete`: every record was read, but the file says it is not all there (a `NextToken`), or
+ *   holds nothing at all (an empty file: what a failed `… > export.json` leaves). Coverage must not
+ *   count it as an answer.
  */
 export type ReadEvent =
   | { kind: 'record'; value: unknown; record: number; line: number }
   | { kind: 'error'; message: string; record?: number; line?: number; fatal: boolean }
-  | { kind: 'note'; message: string }
+  | { kind: 'incomplete'; message: string }
   | { kind: 'end'; shape: JsonShape; records: number };
 
 export interface ReadOptions {
@@ -39,6 +41,9 @@ export interface ReadOptions {
 
 const DEFAULT_CHUNK = 64 * 1024;
 
+/** `aws securityhub get-findings` (and the API) name the next page's token so. */
+const PAGE_TOKEN_KEYS = ['NextToken'];
+
 /** Records held back until one looks like the expected source (or this many did not). */
 const SNIFF_LIMIT = 10;
 
@@ -52,6 +57,7 @@ export async function* readJsonRecords(path: string, opts: ReadOptions = {}): As
     wrapperKeys: WRAPPER_KEYS,
     maxRecordChars: opts.maxRecordChars ?? 64 * 1024 * 1024,
     lines: opts.ndjson ?? (ext === '.ndjson' || ext === '.jsonl'),
+    pageTokenKeys: PAGE_TOKEN_KEYS,
   });
   const interp = new Interpreter(path, opts.expect, scanner.stats);
   const handle = await open(path, 'r');
@@ -105,7 +111,9 @@ class Interpreter {
       if (this.first) yield this.refuseFirst();
       else yield* this.release();
     }
-    if (empty && !this.fatalSeen) yield { kind: 'note', message: `${this.path} is empty: no records read` };
+    if (empty && !this.fatalSeen) {
+      yield { kind: 'incomplete', message: `${this.path} is empty (no JSON at all): nothing was measured; a failed export leaves such a file` };
+    }
   }
 
   private *one(ev: ScanEvent): Generator<ReadEvent> {
@@ -120,6 +128,10 @@ class Interpreter {
         return;
       case 'wrapper':
         if (this.expect && !this.expect.acceptsWrapper) this.refusedWrapperKeys = ev.keys;
+        return;
+      case 'more-pages':
+        if (this.refusedWrapperKeys) return;
+        yield { kind: 'incomplete', message: `${p}: line ${ev.line} has a non-null ${ev.key}: more pages exist that this export does not hold (export without --max-items, or fetch every page)` };
         return;
       case 'wrapper-end':
         if (this.refusedWrapperKeys) yield this.refuse(objectWithKeys(ev.keys));
