@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createFileCollector } from './collectors/file.js';
 import { liveCollectorFactories, liveSecrets } from './collectors/live.js';
@@ -17,7 +17,7 @@ import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/
 import { renderMarkdown } from './report/markdown.js';
 import { renderSnapshot, snapshotChunks } from './report/snapshot.js';
 import { renderAttributionMarkdown } from './history/attribution-render.js';
-import { loadRun } from './history/load.js';
+import { compareRunNames, loadRun, readSnapshotFile, RUN_FOLDER } from './history/load.js';
 import { snapshotFromText } from './history/schema.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { loadKev } from './scoring/kev.js';
@@ -210,18 +210,18 @@ export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): 
     return undefined;
   }
   const current = runFolderName(asOf);
-  const candidates = names.filter((n) => /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/.test(n) && n.replace(/-\d+$/, '') < current).sort().reverse();
+  // Latest first, "…Z-10" after "…Z-9"; each snapshot validated before its numbers are used.
+  const candidates = names.filter((n) => RUN_FOLDER.test(n) && n.replace(/-\d+$/, '') < current).sort(compareRunNames).reverse();
   for (const name of candidates) {
     const dir = join(outDir, name);
-    try {
-      const text = await readFile(join(dir, 'snapshot.json'), 'utf8');
-      const snap = JSON.parse(text) as { assets?: { id: string; risk: number }[]; policyHash?: string; scope?: { asset?: string } | null };
-      if (!Array.isArray(snap.assets)) throw new Error('no assets array');
-      if (snap.scope?.asset) continue;
-      return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: text.length, ...(snap.policyHash ? { policyHash: snap.policyHash } : {}) };
-    } catch (e) {
-      log.warn(`skipping earlier run ${name}: unreadable snapshot.json (${(e as Error).message})`);
+    const r = await readSnapshotFile(join(dir, 'snapshot.json'));
+    if (!r.ok) {
+      log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
+      continue;
     }
+    const snap = r.snapshot;
+    if (snap.scope?.asset) continue;
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: r.bytes ?? 0, ...(snap.policyHash && snap.policyHash !== 'unknown' ? { policyHash: snap.policyHash } : {}) };
   }
   return undefined;
 }

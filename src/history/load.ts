@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile } from '../io/read-regular.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -31,8 +32,23 @@ export interface History {
 /** Folder names `writeRun` produces; temp folders (".…tmp-…") and anything else are not runs. */
 export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
 
+/**
+ * Run folder names in the order the runs were written: by as-of, then by the number after it
+ * ("…Z" is 1, "…Z-2" … "…Z-10" follow numerically; as plain strings "-10" would sort before "-2").
+ */
+export function compareRunNames(a: string, b: string): number {
+  const [baseA, nA] = splitRunName(a);
+  const [baseB, nB] = splitRunName(b);
+  return baseA < baseB ? -1 : baseA > baseB ? 1 : nA - nB || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function splitRunName(name: string): [string, number] {
+  const m = /^(.*Z)-(\d+)$/.exec(name);
+  return m ? [m[1]!, Number(m[2])] : [name, 1];
+}
+
 export const compareRuns = (a: Run, b: Run): number =>
-  a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
 export async function loadHistory(dir: string, log: Logger): Promise<History> {
   let names: string[];
@@ -43,7 +59,7 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   }
   const runs: Run[] = [];
   const skipped: Skipped[] = [];
-  for (const name of names.sort()) {
+  for (const name of names.sort(compareRunNames)) {
     const r = await readSnapshotFile(join(dir, name, 'snapshot.json'));
     if (r.ok && r.snapshot.scope?.asset) {
       // A --asset run scored one asset: as history it would read as every other asset removed.
@@ -61,15 +77,16 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   return { dir, runs, skipped };
 }
 
-async function readSnapshotFile(path: string): Promise<ReturnType<typeof parseSnapshot>> {
+/** A run's snapshot.json, validated; never throws, never blocks (a FIFO under that name is refused). */
+export async function readSnapshotFile(path: string): Promise<ReturnType<typeof parseSnapshot> & { bytes?: number }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})` };
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})` };
   }
-  return parseSnapshot(text);
+  return { ...parseSnapshot(text), bytes: text.length };
 }
 
 /** One run for `diff`: a run folder or a snapshot.json path. Unlike history, a bad one is a usage error. */

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../io/read-regular.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
 import type { z } from 'zod';
 import {
@@ -175,10 +175,12 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 export async function loadInventory(path: string, opts: LoadOptions): Promise<Inventory> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new ConfigError([{ file: path, path: '', message: `cannot read the inventory: ${reason}`, severity: 'error' }]);
+    // Not "fix the lines above": there are no lines. The file itself is the problem.
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'ENOTREG' ? 'not a regular file' : code === 'EISDIR' ? 'a folder, not a file' : code ?? (err as Error).message;
+    throw new UsageError(`cannot read the inventory ${path}: ${reason}`, 'Pass the inventory with --config FILE (default: assets.yaml in the current folder).', { cause: err });
   }
   const { inventory, problems } = parseInventory(text, path, opts);
   if (!inventory) throw new ConfigError(problems);

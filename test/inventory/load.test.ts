@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatProblem } from '../../src/errors.js';
+import { ConfigError, formatProblem, UsageError } from '../../src/errors.js';
 import { loadInventory, parseInventory } from '../../src/inventory/load.js';
 import { exceptionExpiresAt, validateInventory } from '../../src/inventory/validate.js';
 
@@ -34,10 +34,11 @@ describe('loadInventory', () => {
     expect((err as ConfigError).exitCode).toBe(2);
   });
 
-  it('reports a missing file as a ConfigError', async () => {
+  it('reports a missing file as a usage error, without "fix the lines above"', async () => {
     const err = await loadInventory(fixture('nope.yaml'), { now: NOW }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).problems[0]?.message).toBe('cannot read the inventory: no such file');
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toBe(`cannot read the inventory ${fixture('nope.yaml')}: no such file`);
+    expect((err as UsageError).hint).toContain('--config FILE');
   });
 
   it('returns warnings without throwing', async () => {
