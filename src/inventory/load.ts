@@ -1,5 +1,5 @@
 import { readRegularFile } from '../io/read-regular.js';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
 import type { z } from 'zod';
@@ -31,23 +31,25 @@ export interface ParseResult {
 }
 
 /**
- * YAML reads `012345678901` and `0042` as numbers and drops the leading zero. Account ids and tag
- * values are identifiers, not numbers: keep the characters as written.
+ * YAML turns plain scalars into other types: `012345678901` into a number (the leading zero lost),
+ * `True` into the boolean true, `~` or `Null` into null. Outside `policy` (numbers) and `version`,
+ * every scalar in assets.yaml is used as a string — ids, account ids, tag values, patterns,
+ * reasons — so each keeps the characters as written: a tag `Critical: True` matches the resource
+ * tag "True", not "true". An empty value (`aws:`) stays absent.
  */
-function keepDigitsAsWritten(doc: Document): void {
-  const asWritten = (node: unknown) => {
-    if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
-  };
-  const assets = doc.get('assets', true);
-  const lists: unknown[] = [doc.getIn(['sources', 'securityhub', 'accounts'], true)];
-  if (isSeq(assets)) {
-    assets.items.forEach((_, i) => {
-      lists.push(doc.getIn(['assets', i, 'aws', 'accounts'], true));
-      const tags = doc.getIn(['assets', i, 'aws', 'tags'], true);
-      if (isMap(tags)) tags.items.forEach((pair) => asWritten(pair.value));
-    });
-  }
-  for (const list of lists) if (isSeq(list)) list.items.forEach(asWritten);
+function keepScalarsAsWritten(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, node, path) {
+      if (typeof node.value === 'string' || node.tag || typeof node.source !== 'string' || node.source === '') return;
+      if (node.type !== 'PLAIN' || !(typeof node.value === 'number' || typeof node.value === 'boolean' || node.value === null)) return;
+      const keys = path.filter(isPair).map((p) => (isScalar(p.key) ? p.key.value : undefined));
+      // The value of a key, not the key itself; numbers stay numbers where numbers are meant.
+      const pair = path[path.length - 1];
+      if (isPair(pair) && pair.key === node) return;
+      if (keys[0] === 'policy' || keys[0] === 'version' || (keys[0] === 'owners' && keys.length === 2 && isPair(pair))) return;
+      node.value = node.source;
+    },
+  });
 }
 
 function byPosition(a: ConfigProblem, b: ConfigProblem): number {
@@ -124,7 +126,7 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
   // Past a syntax error the tree is a guess; duplicate keys alone leave a usable tree.
   if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { problems: problems.sort(byPosition) };
 
-  keepDigitsAsWritten(doc);
+  keepScalarsAsWritten(doc);
   let data: unknown;
   try {
     // Throws on an alias to an anchor that does not exist, or on too many aliases (a YAML bomb).

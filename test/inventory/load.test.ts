@@ -53,7 +53,7 @@ describe('loadInventory', () => {
 describe('parseInventory: each broken fixture, exactly as printed (FILE:LINE:COL path: message)', () => {
   it.each([
     ['malformed.yaml', ['malformed.yaml:6:5 assets[0].exposure: Flow sequence in block collection must be sufficiently indented and end with a ]']],
-    ['wrong-type.yaml', ['wrong-type.yaml:5:18 assets[0].criticality: expected one of critical, high, medium, low, got number 3']],
+    ['wrong-type.yaml', ['wrong-type.yaml:5:18 assets[0].criticality: expected one of critical, high, medium, low, got "3"']],
     ['assets-mapping.yaml', ['assets-mapping.yaml:2:9 assets: expected a list, got a mapping']],
     [
       'unknown-key.yaml',
@@ -163,10 +163,10 @@ describe('parseInventory: details', () => {
   });
 
   it('suggests enum values and explains union types', () => {
-    const r = parse(asset().replace('high', 'hgh').replace('github: { repos: [acme/a] }', 'aws: { accounts: [true] }'));
+    const r = parse(asset().replace('high', 'hgh').replace('github: { repos: [acme/a] }', 'aws: { accounts: [{ id: 1 }] }'));
     expect(r.problems.map(formatProblem)).toEqual([
       'assets.yaml:5:18 assets[0].criticality: expected one of critical, high, medium, low, got "hgh"; did you mean `high`?',
-      'assets.yaml:7:23 assets[0].aws.accounts[0]: expected a string or a number, got boolean true',
+      'assets.yaml:7:23 assets[0].aws.accounts[0]: expected a string or a number, got a mapping',
     ]);
   });
 
