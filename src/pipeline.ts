@@ -7,6 +7,7 @@ import { CompactFinding, Interner } from './collectors/read/compact.js';
 import { guardRecord } from './collectors/read/record-guard.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
+import { unknownIdHint } from './inventory/did-you-mean.js';
 import { loadInventory } from './inventory/load.js';
 import { compileInventory } from './inventory/match.js';
 import type { Inventory } from './inventory/types.js';
@@ -322,6 +323,5 @@ function narrowTo(result: ScoreResult, assetId: string): void {
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {
-  const ids = inv.assets.map((a) => a.id);
-  return new UsageError(`unknown asset "${id}" in ${inv.file}`, `Known assets: ${ids.join(', ')}`);
+  return new UsageError(`unknown asset "${id}" in ${inv.file}`, unknownIdHint(id, inv.assets.map((a) => a.id), 'assets', inv.file));
 }

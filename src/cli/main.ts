@@ -6,7 +6,7 @@ import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
 import { syncStateDir } from '../sync/state.js';
 import { registerExplain } from './explain.js';
-import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, unmeasuredReasons, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
@@ -46,7 +46,9 @@ Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on l
       `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
     );
     io.stdout.write(runDir + '\n');
-    setExit(exitCodeFor(result, flags.failOn));
+    const code = exitCodeFor(result, flags.failOn);
+    if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+    setExit(code);
   });
 }
 
