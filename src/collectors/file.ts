@@ -67,6 +67,9 @@ export function createFileCollector(source: Source, path: string, readOptions: O
                 log.debug(`${path}: ${ev.message}`);
               }
               break;
+            case 'note':
+              log.warn(ev.message);
+              break;
             case 'incomplete':
               problems.push(ev.message);
               log.warn(ev.message);
