@@ -52,6 +52,24 @@ function keepScalarsAsWritten(doc: Document): void {
   });
 }
 
+/** A DUPLICATE_KEY error (as `uniqueKeys` would report it) for every key repeated in its mapping. */
+function duplicateKeys(doc: Document): { code: 'DUPLICATE_KEY'; pos: [number, number]; message: string }[] {
+  const out: { code: 'DUPLICATE_KEY'; pos: [number, number]; message: string }[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k) || !k.range) continue;
+        const id = `${typeof k.value}:${String(k.value)}`;
+        if (seen.has(id)) out.push({ code: 'DUPLICATE_KEY', pos: [k.range[0], k.range[1]], message: 'Map keys must be unique' });
+        else seen.add(id);
+      }
+    },
+  });
+  return out;
+}
+
 function byPosition(a: ConfigProblem, b: ConfigProblem): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
@@ -108,10 +126,14 @@ function salvage(data: unknown): InventoryFile {
 /** Parses and validates assets.yaml text. Pure: no I/O, no clock. */
 export function parseInventory(text: string, file: string, opts: LoadOptions): ParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by duplicateKeys (one Set per mapping): the yaml library's own
+  // `uniqueKeys` compares each key with every earlier one, quadratic in a mapping's size (a large
+  // `owners:` took minutes).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: ConfigProblem[] = [];
   const at = (offset: number) => lineCounter.linePos(offset);
-  for (const [severity, list] of [['error', doc.errors], ['warning', doc.warnings]] as const) {
+  const errors = [...doc.errors, ...duplicateKeys(doc)];
+  for (const [severity, list] of [['error', errors], ['warning', doc.warnings]] as const) {
     for (const e of list) {
       const path = pathAtOffset(doc, e.pos[0]);
       const message =
@@ -124,7 +146,7 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
     }
   }
   // Past a syntax error the tree is a guess; duplicate keys alone leave a usable tree.
-  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { problems: problems.sort(byPosition) };
+  if (errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { problems: problems.sort(byPosition) };
 
   keepScalarsAsWritten(doc);
   let data: unknown;
