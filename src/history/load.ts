@@ -3,7 +3,7 @@ import { readRegularFile } from '../io/read-regular.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { parseSnapshot, type SnapshotV1 } from './schema.js';
+import { parseSnapshot, type ParseResult, type SnapshotV1 } from './schema.js';
 
 /**
  * History is a folder of run folders, each holding the snapshot.json its `secsli score` run wrote.
@@ -33,8 +33,8 @@ export interface History {
 export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
 
 /**
- * Run folder names in the order the runs were written: by as-of, then by the number after it
- * ("…Z" is 1, "…Z-2" … "…Z-10" follow numerically; as plain strings "-10" would sort before "-2").
+ * The one order of run folder names: by as-of, then by the number `writeRun` appends to a second
+ * run with the same as-of ("…Z" < "…Z-2" < "…Z-9" < "…Z-10").
  */
 export function compareRunNames(a: string, b: string): number {
   const [baseA, nA] = splitRunName(a);
@@ -43,8 +43,8 @@ export function compareRunNames(a: string, b: string): number {
 }
 
 function splitRunName(name: string): [string, number] {
-  const m = /^(.*Z)-(\d+)$/.exec(name);
-  return m ? [m[1]!, Number(m[2])] : [name, 1];
+  const m = /^(.*Z)(?:-(\d+))?$/.exec(name);
+  return m ? [m[1]!, m[2] === undefined ? 1 : Number(m[2])] : [name, 0];
 }
 
 export const compareRuns = (a: Run, b: Run): number =>
@@ -77,14 +77,57 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   return { dir, runs, skipped };
 }
 
-/** A run's snapshot.json, validated; never throws, never blocks (a FIFO under that name is refused). */
-export async function readSnapshotFile(path: string): Promise<ReturnType<typeof parseSnapshot> & { bytes?: number }> {
+/**
+ * What `score` keeps of the run it compares with: risk per asset, the policy hash, and where the
+ * snapshot is (re-read for change attribution only when its size says that is affordable, so a
+ * large earlier snapshot is not held while collecting).
+ */
+export interface PreviousRun {
+  name: string;
+  dir: string;
+  risk: ReadonlyMap<string, number>;
+  policyHash?: string;
+  /** snapshot.json's length in characters. */
+  bytes: number;
+}
+
+/**
+ * The latest run under `outDir` whose folder is older than `current` (the folder name this run
+ * will get), or undefined. Runs narrowed with --asset say nothing about the other assets and are
+ * passed over; an unreadable or invalid snapshot is skipped with a warning naming the run.
+ */
+export async function findPreviousRun(outDir: string, current: string, log: Logger): Promise<PreviousRun | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch {
+    return undefined;
+  }
+  const [currentBase] = splitRunName(current);
+  const earlier = names.filter((n) => RUN_FOLDER.test(n) && splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
+  for (const name of earlier) {
+    const dir = join(outDir, name);
+    const r = await readSnapshotFile(join(dir, 'snapshot.json'));
+    if (!r.ok) {
+      log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
+      continue;
+    }
+    const snap = r.snapshot;
+    if (snap.scope?.asset) continue;
+    // 'unknown' is the reader's default for a snapshot written without a policy hash.
+    const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
+  }
+  return undefined;
+}
+
+async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
   let text: string;
   try {
     text = await readRegularFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})` };
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})`, bytes: 0 };
   }
   return { ...parseSnapshot(text), bytes: text.length };
 }

@@ -1,4 +1,4 @@
-import { parseUtc } from '../time.js';
+import { parseUtc } from '../model/time.js';
 import { UsageError } from '../errors.js';
 import type { Run } from './load.js';
 

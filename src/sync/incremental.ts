@@ -1,4 +1,4 @@
-import { parseUtc } from '../time.js';
+import { parseUtc } from '../model/time.js';
 import type { IncrementalQuery, LiveCollectorFactory } from '../collectors/live.js';
 import type { Collector, RecordOrigin, RecordSink, SourceStatus } from '../collectors/types.js';
 import type { Logger } from '../log.js';

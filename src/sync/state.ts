@@ -1,4 +1,4 @@
-import { parseUtc } from '../time.js';
+import { parseUtc } from '../model/time.js';
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';

@@ -1,4 +1,4 @@
-import { compileGlob, hasGlobSyntax } from '../../inventory/glob.js';
+import { compileGlob, hasGlobSyntax } from '../../config/glob.js';
 import type { GithubRequester } from './client.js';
 
 /**
