@@ -24,7 +24,7 @@ export interface FileGuard {
 export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
   const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
   const json = /^\.(json|ndjson|jsonl)$/i.test(extname(path));
-  const escape = json ? jsonSafe : sanitizeText;
+  const spell = json ? jsonSafe : sanitizeText;
   // Enough of the tail to hold the start of any secret that the next piece may finish.
   const hold = secrets.reduce((n, s) => Math.max(n, s.length - 1), 0);
   let pending = '';
@@ -37,12 +37,12 @@ export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
       // Never split a surrogate pair: its halves alone would be escaped as lone surrogates.
       if (at > 0 && isHigh(redacted.charCodeAt(at - 1))) at--;
       pending = redacted.slice(at);
-      return escape(redacted.slice(0, at));
+      return spell(redacted.slice(0, at));
     },
     end() {
       const rest = pending;
       pending = '';
-      return escape(secrets.length ? redact(rest, secrets) : rest);
+      return spell(secrets.length ? redact(rest, secrets) : rest);
     },
   };
 }

@@ -15,21 +15,21 @@ const UNSAFE_SOURCE =
   '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 const UNSAFE = new RegExp(UNSAFE_SOURCE, 'g');
 const UNSAFE_TEST = new RegExp(UNSAFE_SOURCE);
-/** The same, but tabs and line feeds are allowed (multi-line text: CSV cells, files). */
-const UNSAFE_BUT_LINES = new RegExp(UNSAFE_SOURCE.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f'), 'g');
+/** The same, but line feeds are allowed (multi-line text: CSV cells, files). */
+const UNSAFE_BUT_LINES = new RegExp(UNSAFE_SOURCE.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'), 'g');
 /** Inside JSON strings every other unsafe character is escaped losslessly as \uXXXX. */
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const hex = (c: number, width: number) => c.toString(16).padStart(width, '0');
 /** `\x1b`, `\u202e`: the character written so a reader sees it and nothing acts on it. */
-export const visible = (ch: string): string => {
+const visible = (ch: string): string => {
   const c = ch.charCodeAt(0);
   return c < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`;
 };
 
-/** True when the text holds any unsafe character (line feeds and tabs included). */
+/** True when the text holds any unsafe character other than a line feed: what no file secsli writes may hold. */
 export function hasUnsafe(text: string): boolean {
-  return UNSAFE_TEST.test(text);
+  return UNSAFE_TEST.test(text.replace(/\n/g, ''));
 }
 
 /**
@@ -41,7 +41,7 @@ export function sanitizeLine(text: string, max?: number): string {
   return max !== undefined && s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
-/** Multi-line outside text (a CSV cell, a file body): line feeds and tabs kept, the rest escaped. */
+/** Multi-line outside text (a CSV cell, a file body): line feeds kept, the rest (tabs too) escaped. */
 export function sanitizeText(text: string): string {
   return text.replace(UNSAFE_BUT_LINES, visible);
 }
