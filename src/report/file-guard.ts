@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { redact } from '../log.js';
 import { jsonSafe, sanitizeText } from '../text/sanitize.js';
+import { mdCell } from './format.js';
 
 /**
  * The last step of every file the writer writes: secrets secsli knows of (tokens, keys from the
@@ -22,8 +23,9 @@ export interface FileGuard {
 }
 
 export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
-  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
-  const json = /^\.(json|ndjson|jsonl)$/i.test(extname(path));
+  const ext = extname(path).toLowerCase();
+  const json = /^\.(json|ndjson|jsonl)$/.test(ext);
+  const secrets = spellings((opts.secrets ?? []).filter((s) => s.length >= 4), ext);
   const spell = json ? jsonSafe : sanitizeText;
   // Enough of the tail to hold the start of any secret that the next piece may finish.
   const hold = secrets.reduce((n, s) => Math.max(n, s.length - 1), 0);
@@ -48,3 +50,20 @@ export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
 }
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
+/**
+ * Each secret as it appears once a renderer has escaped it for this kind of file (a token's `_`
+ * is `\_` in a Markdown cell, `+` and `/` of an AWS key stay, `"` is `&quot;` in HTML): every
+ * spelling is redacted, longest first, so an escaped secret is not a leaked one.
+ */
+function spellings(secrets: readonly string[], ext: string): string[] {
+  const out = new Set<string>();
+  for (const s of secrets) {
+    out.add(s);
+    if (ext === '.md') out.add(mdCell(s, Number.POSITIVE_INFINITY));
+    if (ext === '.html' || ext === '.svg' || ext === '.md') out.add(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+    if (ext === '.json' || ext === '.ndjson' || ext === '.jsonl') out.add(JSON.stringify(s).slice(1, -1));
+    if (ext === '.csv') out.add(s.replace(/"/g, '""'));
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
