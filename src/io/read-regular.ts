@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises';
 
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-export class NotRegularFileError extends Error {
+class NotRegularFileError extends Error {
   readonly code = 'ENOTREG';
   constructor(readonly path: string) {
     super(`${path} is not a regular file`);

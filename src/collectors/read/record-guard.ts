@@ -9,10 +9,10 @@
  */
 
 /** Deepest nesting a record may have. Real ASFF and Dependabot records stay under 12. */
-export const MAX_RECORD_DEPTH = 64;
+const MAX_RECORD_DEPTH = 64;
 
 /** Why the value is nested too deep to handle, or undefined. Iterative: never overflows itself. */
-export function depthProblem(value: unknown, max = MAX_RECORD_DEPTH): string | undefined {
+function depthProblem(value: unknown, max = MAX_RECORD_DEPTH): string | undefined {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [v, d] = stack.pop()!;
