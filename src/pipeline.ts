@@ -10,7 +10,7 @@ import { loadInventory } from './inventory/load.js';
 import { compileInventory } from './inventory/match.js';
 import type { Inventory } from './inventory/types.js';
 import type { Logger } from './log.js';
-import type { Rejected, Source } from './model/finding.js';
+import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -23,6 +23,7 @@ import { loadKev } from './scoring/kev.js';
 import { resolvePolicy } from './scoring/policy.js';
 import { score } from './scoring/score.js';
 import { createIncrementalCollector } from './sync/incremental.js';
+import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
 import type { ScoreResult } from './scoring/types.js';
 
 /**
@@ -52,6 +53,8 @@ export interface CollectOptions {
   sync?: { dir: string; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
+  discovery?: boolean;
 }
 
 export interface Collected {
@@ -101,6 +104,8 @@ function collectorsFor(inv: Inventory, opts: CollectOptions): Collector[] {
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
 export interface CollectHooks {
   rawLine?: (source: Source, line: string) => void;
+  /** Every normalized finding with its raw record (inventory truth's exposure evidence). */
+  finding?: (finding: Finding, raw: unknown) => void;
 }
 
 /**
@@ -147,6 +152,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
             return;
           }
           good++;
+          hooks.finding?.(r.finding, value);
           const f = new CompactFinding(r.finding, pool);
           const prev = byId.get(f.id);
           if (!prev || f.newerThan(prev)) byId.set(f.id, f);
@@ -254,16 +260,21 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
   const rawSinks = new Map<Source, ReturnType<RunFolder['lineSink']>>();
   try {
+    const evidence = createEvidenceCollector();
     const hooks: CollectHooks = folder
       ? {
+          finding: evidence.record,
           rawLine(source, line) {
             let sink = rawSinks.get(source);
             if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
             sink.line(line);
           },
         }
-      : {};
-    const { result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+      : { finding: evidence.record };
+    const { inventory, result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    // Inventory truth in every live run (not for --from, not for one --asset).
+    const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
+    const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
     for (const sink of rawSinks.values()) sink.close();
     if (opts.asset) narrowTo(result, opts.asset);
     const meta = {
@@ -272,6 +283,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
       ...(previous ? { previousRun: previous.name } : {}),
       ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
+      ...(truth ? { inventoryTruth: truth.snapshot } : {}),
     };
     const changes = previous ? await changesSince(previous, result, () => renderSnapshot(result, meta), opts.log) : undefined;
     // findings.csv and snapshot.json grow with the findings: they are written as they are rendered.
@@ -279,8 +291,9 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
+      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       'snapshot.json': snapshotChunks(result, meta),
+      ...(truth ? { 'inventory.csv': truth.csv } : {}),
     };
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');

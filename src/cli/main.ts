@@ -24,6 +24,7 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
+    .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
@@ -31,13 +32,14 @@ Examples:
 
 Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
 2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; discovery?: boolean }) => {
     const log = loggerFor(flags, io);
     const { runDir, result } = await runScore({
       ...collectOptions(flags, io, log),
       out: flags.out,
       ...(flags.asset ? { asset: flags.asset } : {}),
       ...(flags.saveRaw ? { saveRaw: true } : {}),
+      ...(flags.discovery === false ? { discovery: false } : {}),
       sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
     });
     const n = (s: string) => result.assets.filter((a) => a.status === s).length;
