@@ -68,7 +68,7 @@ describe('inventory truth in every live run', () => {
     const inv = snap.ok ? snap.snapshot.inventory : undefined;
     expect(inv?.discovered).toEqual({ repos: 30, accounts: 3 });
     expect(inv?.claimed).toEqual({ repos: 25, accounts: 2 });
-    expect(inv?.unclaimed?.map((u) => u.key)).toEqual(['acme/tool-1', 'acme/tool-2', 'acme/tool-3', 'acme/tool-4', 'acme/tool-5', STRAY]);
+    expect(inv?.unclaimed?.map((u) => u.key)).toEqual([STRAY, 'acme/tool-1', 'acme/tool-2', 'acme/tool-3', 'acme/tool-4', 'acme/tool-5']);
     expect(inv?.dangling?.map((d) => d.state)).toEqual(['suspended', 'renamed']);
   });
 
