@@ -5,6 +5,7 @@ import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
 import { syncStateDir } from '../sync/state.js';
 import { registerExplain } from './explain.js';
+import { registerInit } from './init.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
@@ -68,6 +69,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
+  registerInit(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride());
 
   try {
