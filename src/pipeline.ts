@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createFileCollector } from './collectors/file.js';
 import { liveCollectorFactories } from './collectors/live.js';
-import { normalizeRecord } from './collectors/normalize.js';
+import { normalizeRecord } from './sources/index.js';
 import { CompactFinding, Interner } from './collectors/read/compact.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';

@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
-import { liveSecrets } from '../collectors/live.js';
+import { liveSecrets } from '../collectors/secrets.js';
 import type { FromFile } from '../pipeline.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { parseUtc } from '../time.js';

@@ -1,6 +1,6 @@
 import { DescribeOrganizationalUnitCommand, ListAccountsCommand, ListParentsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
 import { DescribeHubCommand, GetFindingsCommand, ListMembersCommand } from '@aws-sdk/client-securityhub';
-import { runLimited } from '../collectors/dependabot/live.js';
+import { runLimited } from '../collectors/limit.js';
 import { redact, type Logger } from '../log.js';
 import type { AwsDiscovery, DiscoveredAccount, HubState } from './types.js';
 
@@ -17,6 +17,7 @@ import type { AwsDiscovery, DiscoveredAccount, HubState } from './types.js';
 
 /** The one method used of each SDK client (the real clients; tests may pass their own). */
 export interface SendClient {
+  // biome-ignore lint/suspicious/noExplicitAny: each SDK command has its own output type; callers narrow it.
   send(command: unknown): Promise<any>;
 }
 

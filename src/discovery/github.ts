@@ -1,6 +1,6 @@
 import { classifyGithubError } from '../collectors/dependabot/classify.js';
 import type { GithubRequester, GithubResponse } from '../collectors/dependabot/client.js';
-import { runLimited } from '../collectors/dependabot/live.js';
+import { runLimited } from '../collectors/limit.js';
 import { nextLink } from '../collectors/dependabot/repos.js';
 import type { Logger } from '../log.js';
 import type { DiscoveredRepo, GithubDiscovery, RepoLookup } from './types.js';

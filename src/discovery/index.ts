@@ -1,7 +1,8 @@
 import { OrganizationsClient, type OrganizationsClientConfig } from '@aws-sdk/client-organizations';
 import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { createGithubClient, type GithubRequester } from '../collectors/dependabot/client.js';
-import { envCredentials, liveSecrets, securityHubEndpoint } from '../collectors/live.js';
+import { envCredentials, securityHubEndpoint } from '../collectors/live.js';
+import { liveSecrets } from '../collectors/secrets.js';
 import { createSecurityHubClient } from '../collectors/securityhub/client.js';
 import { createTokenBucket } from '../collectors/securityhub/limiter.js';
 import { compileClaims } from '../drift/claims.js';
@@ -39,7 +40,7 @@ export interface DiscoverOptions {
 }
 
 /** AWS_ENDPOINT_URL_ORGANIZATIONS, else AWS_ENDPOINT_URL (as the SDK reads them, from the injected env). */
-export function organizationsEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+function organizationsEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined;
   return env.AWS_ENDPOINT_URL_ORGANIZATIONS || env.AWS_ENDPOINT_URL || undefined;
 }
@@ -56,7 +57,13 @@ function organizationsClient(o: DiscoverOptions): SendClient {
   // Organizations is a global service whose endpoint lives in us-east-1.
   const client = new OrganizationsClient({ region: 'us-east-1', ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials: credentials as never } : {}), ...(o.aws?.sdk as object) });
   const bucket = createTokenBucket(o.aws?.organizationsLimit ?? ORGANIZATIONS_LIMIT);
-  client.middlewareStack.add((next) => async (args) => (await bucket.take(), next(args)), { step: 'deserialize', priority: 'low', name: 'secsliOrganizationsRateLimit' });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      await bucket.take();
+      return next(args);
+    },
+    { step: 'deserialize', priority: 'low', name: 'secsliOrganizationsRateLimit' },
+  );
   return client;
 }
 
@@ -91,7 +98,10 @@ export async function discover(o: DiscoverOptions): Promise<Discovery> {
       o.aws?.securityHubFor ??
       ((region: string) => {
         let c = hubs.get(region);
-        if (!c) hubs.set(region, (c = createSecurityHubClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), ...(o.aws?.sdk ? { sdk: o.aws.sdk } : {}) }).client));
+        if (!c) {
+          c = createSecurityHubClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), ...(o.aws?.sdk ? { sdk: o.aws.sdk } : {}) }).client;
+          hubs.set(region, c);
+        }
         return c;
       });
     const named = [...new Set([...claims.accounts.map((a) => a.id), ...(o.seen?.accounts ?? [])])].sort();

@@ -17,7 +17,7 @@ export interface Claims {
   accounts: Array<{ id: string; assets: string[] }>;
 }
 
-export const isGlob = (p: string) => /[*?[\]{}!]/.test(p);
+const isGlob = (p: string) => /[*?[\]{}!]/.test(p);
 
 export function compileClaims(assets: readonly Asset[]): Claims {
   const repoPatterns = assets
@@ -26,8 +26,8 @@ export function compileClaims(assets: readonly Asset[]): Claims {
   const byAccount = new Map<string, Set<string>>();
   const claim = (id: string, asset: string) => {
     if (!/^\d{12}$/.test(id)) return;
-    let s = byAccount.get(id);
-    if (!s) byAccount.set(id, (s = new Set()));
+    const s = byAccount.get(id) ?? new Set<string>();
+    byAccount.set(id, s);
     s.add(asset);
   };
   for (const a of assets) {

@@ -12,7 +12,7 @@ import type { ExposurePattern } from './exposure.js';
  * same input, same output, every list sorted by a total order.
  */
 
-export interface Unclaimed {
+interface Unclaimed {
   kind: 'repo' | 'account';
   /** "owner/name" or the account id. */
   key: string;
@@ -24,7 +24,7 @@ export interface Unclaimed {
   findingIds: string[];
 }
 
-export interface Dangling {
+interface Dangling {
   kind: 'repo' | 'account';
   asset: string;
   claim: string;
@@ -32,7 +32,7 @@ export interface Dangling {
   detail: string;
 }
 
-export interface AttributeDrift {
+interface AttributeDrift {
   asset: string;
   attribute: (typeof MAPPED_ATTRIBUTES)[number];
   /** Where the value comes from: "acme/web property business-criticality". */
@@ -41,7 +41,7 @@ export interface AttributeDrift {
   discovered: string;
 }
 
-export interface ExposureContradiction {
+interface ExposureContradiction {
   asset: string;
   declared: 'internal' | 'isolated';
   findings: Array<{ id: string; title: string; pattern: string; what: string; url?: string }>;
@@ -216,6 +216,8 @@ function dedupe(list: Dangling[]): Dangling[] {
   const seen = new Set<string>();
   return list.filter((d) => {
     const k = `${d.kind}|${d.asset}|${d.claim.toLowerCase()}|${d.state}`;
-    return seen.has(k) ? false : (seen.add(k), true);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
   });
 }

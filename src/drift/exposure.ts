@@ -64,6 +64,7 @@ const BRUTE_FORCE: Record<string, string> = {
   'UnauthorizedAccess:EC2/RDPBruteForce': 'GuardDuty: RDP brute force from outside against the resource',
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: raw ASFF / OCSF records, read field by field with checks.
 type Obj = Record<string, any>;
 
 /** GuardDuty finding types named by a raw ASFF or OCSF record ("Recon:EC2/PortProbeUnprotectedPort"). */

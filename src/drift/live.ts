@@ -1,4 +1,4 @@
-import { discover, type DiscoverOptions } from '../discovery/index.js';
+import type { DiscoverOptions } from '../discovery/index.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Logger } from '../log.js';
 import type { Finding } from '../model/finding.js';
@@ -40,7 +40,7 @@ export function discoverable(inv: Inventory): boolean {
   return !!((db && !db.file && (db.org || db.orgs?.length)) || (sh && !sh.file && (sh.regions?.length || sh.aggregationRegion)));
 }
 
-export function namesInFindings(result: ScoreResult): { repos: string[]; accounts: string[] } {
+function namesInFindings(result: ScoreResult): { repos: string[]; accounts: string[] } {
   const repos = new Set<string>();
   const accounts = new Set<string>();
   const add = (f: Finding) => {
@@ -59,6 +59,8 @@ export async function inventoryTruth(
   o: { env: NodeJS.ProcessEnv; log: Logger; discover?: Partial<DiscoverOptions> },
 ): Promise<InventoryTruth> {
   o.log.info('discovery: listing repositories and accounts');
+  // Loaded here: discovery brings in the AWS SDK clients, which offline runs never need.
+  const { discover } = await import('../discovery/index.js');
   const discovery = await discover({ inventory, env: o.env, log: o.log, seen: namesInFindings(result), ...o.discover });
   const drift = computeDrift({ inventory, discovery, result, evidence });
   return { drift, summaryLine: driftSummaryLine(drift), section: renderDriftMarkdown(drift), csv: renderInventoryCsv(drift), snapshot: driftSnapshot(drift) };

@@ -46,7 +46,7 @@ export function renderDriftMarkdown(d: Drift): string {
   return out.join('\n') + '\n';
 }
 
-export const INVENTORY_CSV_COLUMNS = ['drift', 'kind', 'key', 'asset', 'state', 'declared', 'discovered', 'covered', 'detail', 'open_findings', 'finding_ids'] as const;
+const INVENTORY_CSV_COLUMNS = ['drift', 'kind', 'key', 'asset', 'state', 'declared', 'discovered', 'covered', 'detail', 'open_findings', 'finding_ids'] as const;
 
 export function renderInventoryCsv(d: Drift): string {
   let out = csvRow(INVENTORY_CSV_COLUMNS);

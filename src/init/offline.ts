@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createFileCollector } from '../collectors/file.js';
-import { normalizeRecord } from '../collectors/normalize.js';
+import { normalizeRecord } from '../sources/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Finding, Source } from '../model/finding.js';
@@ -16,7 +16,7 @@ import { createEvidenceCollector } from '../drift/live.js';
  */
 
 /** Every top-level JSON value of a text that may hold several back to back (what `gh api --paginate` prints). */
-export function jsonValues(text: string, file: string): unknown[] {
+function jsonValues(text: string, file: string): unknown[] {
   const out: unknown[] = [];
   let depth = 0;
   let start = -1;

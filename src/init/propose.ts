@@ -46,7 +46,7 @@ export interface ProposeInput {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '') || 'asset';
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '') || 'asset';
 
 interface Member {
   repo?: DiscoveredRepo;
@@ -92,10 +92,12 @@ export function propose(input: ProposeInput): Proposal {
   const groups = new Map<string, { members: Member[]; glob?: string; why: string }>();
   const add = (key: string, m: Member, why: string, glob?: string) => {
     const k = slug(key);
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { members: [], why, ...(glob ? { glob } : {}) }));
-    else if (g.glob !== glob) delete g.glob;
-    g.members.push(m);
+    const g = groups.get(k);
+    if (!g) groups.set(k, { members: [m], why, ...(glob ? { glob } : {}) });
+    else {
+      if (g.glob !== glob) delete g.glob;
+      g.members.push(m);
+    }
   };
   const prefixCount = new Map<string, number>();
   for (const r of repos.values()) {
@@ -124,13 +126,13 @@ export function propose(input: ProposeInput): Proposal {
   const assets: ProposedAsset[] = [];
   for (const [id, g] of [...groups.entries()].sort(([a], [b]) => cmp(a, b))) {
     const todo: string[] = [];
-    const valueOf = (attr: 'criticality' | 'exposure' | 'owner', m: Member) => {
+    const mappedValue = (attr: 'criticality' | 'exposure' | 'owner', m: Member) => {
       const map = cfg[attr];
       const raw = m.repo && map?.property ? m.repo.properties[map.property] : m.account && map?.tag ? m.account.tags[map.tag] : undefined;
       return raw === undefined || raw === '' ? undefined : (map?.values?.[raw] ?? raw);
     };
     const pick = <T extends string>(attr: 'criticality' | 'exposure' | 'owner', allowed: readonly T[] | undefined, fallback: T, evidence: string): T => {
-      const c = consensus(g.members.map((m) => valueOf(attr, m)).filter((v) => v === undefined || !allowed || allowed.includes(v as T)));
+      const c = consensus(g.members.map((m) => mappedValue(attr, m)).filter((v) => v === undefined || !allowed || allowed.includes(v as T)));
       if (c && c.agree === g.members.length) return c.value as T;
       if (c) {
         todo.push(`TODO: confirm ${attr}: ${c.agree} of ${c.of} members say ${c.value}`);
@@ -145,8 +147,9 @@ export function propose(input: ProposeInput): Proposal {
     const criticality = pick('criticality', CRITICALITIES, 'medium', `no mapped criticality; ${open.length} open finding(s)${worst ? `, worst ${worst}` : ''}`);
     const exposureEvidence = g.members.flatMap((m) => (m.account ? (evidenceByAccount.get(m.account.id) ?? []) : []));
     const publicRepos = g.members.filter((m) => m.repo?.visibility === 'public').length;
+    if (exposureEvidence.length) todo.push(`TODO: confirm exposure: evidence says internet — ${[...new Set(exposureEvidence)].sort().slice(0, 3).join(', ')}`);
     const exposure = exposureEvidence.length
-      ? (todo.push(`TODO: confirm exposure: evidence says internet — ${[...new Set(exposureEvidence)].sort().slice(0, 3).join(', ')}`), 'internet' as const)
+      ? ('internet' as const)
       : pick('exposure', EXPOSURES, 'internal', `no evidence either way${publicRepos ? ` (${publicRepos} public repositor${publicRepos > 1 ? 'ies' : 'y'}: the code is public, the service may not be)` : ''}`);
     const members = g.members;
     assets.push({

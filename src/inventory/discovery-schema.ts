@@ -17,7 +17,7 @@ import { z } from 'zod';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
-export const attributeMappingSchema = z
+const attributeMappingSchema = z
   .strictObject({
     /** A GitHub custom property name (GET /orgs/{org}/properties/values). */
     property: nonEmpty.optional(),
@@ -29,7 +29,7 @@ export const attributeMappingSchema = z
   .refine((m) => m.property !== undefined || m.tag !== undefined, 'give a property, a tag, or both');
 export type AttributeMapping = z.infer<typeof attributeMappingSchema>;
 
-export const groupBySchema = z.strictObject({
+const groupBySchema = z.strictObject({
   property: nonEmpty.optional(),
   tag: nonEmpty.optional(),
   topicPrefix: nonEmpty.optional(),
@@ -47,4 +47,3 @@ export type DiscoveryConfig = z.infer<typeof discoverySchema>;
 
 /** Attributes drift is checked for, in report order. */
 export const MAPPED_ATTRIBUTES = ['criticality', 'exposure', 'owner'] as const;
-export type MappedAttribute = (typeof MAPPED_ATTRIBUTES)[number];

@@ -16,14 +16,14 @@ import { FAKE } from '../live/world.js';
  */
 
 export const REGION = 'ap-northeast-1';
-export const PAY = '111122223333';
+const PAY = '111122223333';
 export const LAKE = '444455556666';
 export const STRAY = '777788889999';
 export const LEGACY = '222233334444';
 
 type Obj = Record<string, any>;
 
-export const ASSETS_YAML = `version: 1
+const ASSETS_YAML = `version: 1
 sources:
   securityhub: { regions: [${REGION}] }
   dependabot: { orgs: [acme] }
@@ -63,9 +63,9 @@ assets:
     aws: { accounts: ["${LEGACY}"] }
 `;
 
-export const pad = (n: number) => String(n).padStart(2, '0');
+const pad = (n: number) => String(n).padStart(2, '0');
 
-export function acmeRepos(): GhRepo[] {
+function acmeRepos(): GhRepo[] {
   const svc = Array.from({ length: 20 }, (_, i): GhRepo => ({
     owner: 'acme',
     name: `svc-${pad(i + 1)}`,
@@ -92,7 +92,7 @@ export function orgAccounts(): OrgAccount[] {
   ];
 }
 
-export function control(i: number, account: string, controlId: string): Obj {
+function control(i: number, account: string, controlId: string): Obj {
   const f = makeAsff(i, { account, region: REGION });
   f.Compliance = { ...f.Compliance, Status: 'FAILED', SecurityControlId: controlId };
   f.ProductFields = { ...f.ProductFields, ControlId: controlId };
@@ -103,7 +103,7 @@ export function control(i: number, account: string, controlId: string): Obj {
   return f;
 }
 
-export function alert(repo: string, n: number): Obj {
+function alert(repo: string, n: number): Obj {
   const a = makeAlert('acme', repo, n, 'open');
   a.created_at = '2026-11-20T00:00:00Z';
   a.updated_at = '2026-11-21T00:00:00Z';

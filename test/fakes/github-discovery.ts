@@ -27,9 +27,13 @@ export function handleDiscoveryRoute(c: DiscoveryRouteContext): boolean {
   const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   if (parts[0] === 'orgs' && parts[2] === 'properties' && parts[3] === 'values' && parts.length === 4) {
     const org = parts[1]!;
-    if (!c.repos.some((r) => eq(r.owner, org)) && !c.orgs?.[org]) return c.notFound(), true;
+    if (!c.repos.some((r) => eq(r.owner, org)) && !c.orgs?.[org]) {
+      c.notFound();
+      return true;
+    }
     if (c.orgs?.[org]?.propertiesAccess === 'forbidden') {
-      return send(403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories', status: '403' }), true;
+      send(403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories', status: '403' });
+      return true;
     }
     const all = c.repos.filter((r) => eq(r.owner, org));
     const perPage = Math.min(100, Number(u.searchParams.get('per_page') ?? 30));
@@ -47,22 +51,30 @@ export function handleDiscoveryRoute(c: DiscoveryRouteContext): boolean {
       next.searchParams.set('page', String(page + 1));
       extra.link = `<${next.href}>; rel="next"`;
     }
-    return send(200, slice, extra), true;
+    send(200, slice, extra);
+    return true;
   }
   if (parts[0] === 'repos' && parts.length === 3) {
     const name = `${parts[1]}/${parts[2]}`;
     const repo = c.repos.find((r) => eq(`${r.owner}/${r.name}`, name) && r.access !== 'hidden-404');
-    if (repo) return send(200, c.repoJson(repo)), true;
+    if (repo) {
+      send(200, c.repoJson(repo));
+      return true;
+    }
     const moved = c.repos.find((r) => (r.formerNames ?? []).some((f) => eq(f, name)));
     if (moved) {
       const location = `${c.base}/repositories/${moved.id}`;
-      return send(301, { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository' }, { location }), true;
+      send(301, { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository' }, { location });
+      return true;
     }
-    return c.notFound(), true;
+    c.notFound();
+    return true;
   }
   if (parts[0] === 'repositories' && parts.length === 2) {
     const repo = c.repos.find((r) => String(r.id) === parts[1] && r.access !== 'hidden-404');
-    return repo ? send(200, c.repoJson(repo)) : c.notFound(), true;
+    if (repo) send(200, c.repoJson(repo));
+    else c.notFound();
+    return true;
   }
   return false;
 }

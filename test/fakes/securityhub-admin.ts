@@ -11,7 +11,7 @@ import { json } from './http.js';
  * (403 UnrecognizedClientException, "The security token included in the request is invalid").
  */
 
-export type HubState = 'enabled' | 'not-subscribed' | 'opt-in-disabled';
+type HubState = 'enabled' | 'not-subscribed' | 'opt-in-disabled';
 
 export interface SecurityHubAdminOptions {
   /** Per Region. Default 'enabled'. */
@@ -25,14 +25,21 @@ export function handleAdminRoute(opts: SecurityHubAdminOptions, req: IncomingMes
   if (req.method !== 'GET' || (u.pathname !== '/accounts' && u.pathname !== '/members')) return false;
   const error = (status: number, type: string, body: Record<string, unknown>) => json(res, status, body, { 'x-amzn-ErrorType': type, 'x-amzn-requestid': randomUUID() });
   const state = opts.hub?.(region) ?? 'enabled';
-  if (state === 'opt-in-disabled') return error(403, 'UnrecognizedClientException', { message: 'The security token included in the request is invalid' }), true;
-  if (state === 'not-subscribed') return error(401, 'InvalidAccessException', { Code: 'InvalidAccessException', Message: 'Account 999900000000 is not subscribed to AWS Security Hub' }), true;
+  if (state === 'opt-in-disabled') {
+    error(403, 'UnrecognizedClientException', { message: 'The security token included in the request is invalid' });
+    return true;
+  }
+  if (state === 'not-subscribed') {
+    error(401, 'InvalidAccessException', { Code: 'InvalidAccessException', Message: 'Account 999900000000 is not subscribed to AWS Security Hub' });
+    return true;
+  }
   if (u.pathname === '/accounts') {
     json(res, 200, { HubArn: `arn:aws:securityhub:${region}:999900000000:hub/default`, SubscribedAt: '2025-01-01T00:00:00.000Z', AutoEnableControls: true, ControlFindingGenerator: 'SECURITY_CONTROL' }, { 'x-amzn-requestid': randomUUID() });
     return true;
   }
   if (!opts.members) {
-    return error(403, 'AccessDeniedException', { Message: 'User: arn:aws:iam::999900000000:user/x is not authorized to perform: securityhub:ListMembers' }), true;
+    error(403, 'AccessDeniedException', { Message: 'User: arn:aws:iam::999900000000:user/x is not authorized to perform: securityhub:ListMembers' });
+    return true;
   }
   const max = Number(u.searchParams.get('MaxResults') ?? 50);
   const offset = Number(u.searchParams.get('NextToken') ?? 0);

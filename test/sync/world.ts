@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { liveCollectorFactories, type LiveCollectorFactory } from '../../src/collectors/live.js';
-import { normalizeRecord } from '../../src/collectors/normalize.js';
+import { normalizeRecord } from '../../src/sources/index.js';
 import type { Collector, SourceStatus } from '../../src/collectors/types.js';
 import type { SourcesConfig } from '../../src/inventory/schema.js';
 import type { Source } from '../../src/model/finding.js';
