@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { GroupBy } from '../inventory/discovery-schema.js';
+import type { GroupBy } from '../config/discovery-schema.js';
 import type { CollectFlags } from './options.js';
 
 /** `secsli init`'s flags, shared by its registration (init.ts) and implementation (init-run.ts). */

@@ -5,7 +5,7 @@ import type { Discovery } from '../discovery/types.js';
 import { EXIT, formatProblem, SecsliError, UsageError } from '../errors.js';
 import { loadInventory, parseInventory } from '../inventory/load.js';
 import { compileInventory } from '../inventory/match.js';
-import type { Inventory } from '../inventory/types.js';
+import type { Inventory } from '../config/inventory.js';
 import { diffProposal, renderDiff } from '../init/diff.js';
 import { readAccountExports, readFindingExports, readRepoExports } from '../init/offline.js';
 import { propose } from '../init/propose.js';

@@ -3,9 +3,9 @@ import { EXIT, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
 import { liveSecrets } from '../collectors/secrets.js';
-import type { FromFile } from '../pipeline.js';
+import type { FromFile } from '../collectors/select.js';
 import type { ScoreResult } from '../scoring/types.js';
-import { parseUtc } from '../time.js';
+import { parseUtc } from '../model/time.js';
 
 /** What every command shares: I/O handles, collect flags, and the exit-code rules. */
 

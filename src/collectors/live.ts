@@ -1,7 +1,7 @@
 import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { SourcesConfig } from '../inventory/schema.js';
+import type { SourcesConfig } from '../config/schema.js';
 import { createGithubClient, type GithubRequester } from './dependabot/client.js';
 import { createDependabotLiveCollector } from './dependabot/live.js';
 import type { Clock } from './securityhub/limiter.js';

@@ -6,7 +6,7 @@ import { liveSecrets } from '../collectors/secrets.js';
 import { createSecurityHubClient } from '../collectors/securityhub/client.js';
 import { createTokenBucket } from '../collectors/securityhub/limiter.js';
 import { compileClaims } from '../drift/claims.js';
-import type { Inventory } from '../inventory/types.js';
+import type { Inventory } from '../config/inventory.js';
 import type { Logger } from '../log.js';
 import { discoverAws, type SendClient } from './aws.js';
 import { discoverGithub } from './github.js';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { Asset } from '../inventory/schema.js';
+import type { Asset } from '../config/schema.js';
 
 /**
  * Which asset claims a repository or an account, the way the collectors read assets.yaml:

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
-import { MAPPED_ATTRIBUTES, type AttributeMapping } from '../inventory/discovery-schema.js';
-import type { Inventory } from '../inventory/types.js';
+import { MAPPED_ATTRIBUTES, type AttributeMapping } from '../config/discovery-schema.js';
+import type { Inventory } from '../config/inventory.js';
 import type { Finding } from '../model/finding.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { ACTIVE_ACCOUNT, type DiscoveredAccount, type DiscoveredRepo, type Discovery } from '../discovery/types.js';

@@ -1,5 +1,5 @@
 import type { DiscoverOptions } from '../discovery/index.js';
-import type { Inventory } from '../inventory/types.js';
+import type { Inventory } from '../config/inventory.js';
 import type { Logger } from '../log.js';
 import type { Finding } from '../model/finding.js';
 import type { ScoreResult } from '../scoring/types.js';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { Asset } from '../inventory/schema.js';
+import type { Asset } from '../config/schema.js';
 import type { Proposal, ProposedAsset } from './propose.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { DiscoveryConfig, GroupBy } from '../inventory/discovery-schema.js';
-import { CRITICALITIES, EXPOSURES, type Criticality, type Exposure } from '../inventory/schema.js';
+import type { DiscoveryConfig, GroupBy } from '../config/discovery-schema.js';
+import { CRITICALITIES, EXPOSURES, type Criticality, type Exposure } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
 import type { DiscoveredAccount, DiscoveredRepo, Discovery } from '../discovery/types.js';
 import type { ExposurePattern } from '../drift/exposure.js';

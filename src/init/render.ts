@@ -1,5 +1,5 @@
-import type { DiscoveryConfig } from '../inventory/discovery-schema.js';
-import type { SourcesConfig } from '../inventory/schema.js';
+import type { DiscoveryConfig } from '../config/discovery-schema.js';
+import type { SourcesConfig } from '../config/schema.js';
 import type { Proposal } from './propose.js';
 
 /**

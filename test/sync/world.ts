@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { liveCollectorFactories, type LiveCollectorFactory } from '../../src/collectors/live.js';
 import { normalizeRecord } from '../../src/sources/index.js';
 import type { Collector, SourceStatus } from '../../src/collectors/types.js';
-import type { SourcesConfig } from '../../src/inventory/schema.js';
+import type { SourcesConfig } from '../../src/config/schema.js';
 import type { Source } from '../../src/model/finding.js';
 import { createIncrementalCollector, type IncrementalOptions } from '../../src/sync/incremental.js';
 import { startGithubEmulator, type GithubEmulator, type GithubEmulatorOptions } from '../fakes/github-emulator.js';

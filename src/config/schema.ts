@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { policySchema } from '../scoring/policy.js';
 import { discoverySchema } from './discovery-schema.js';
+import { policySchema } from './policy.js';
 
 /**
  * assets.yaml (DESIGN.md "assets.yaml"). Every object is strict: unknown keys are errors
@@ -19,7 +19,7 @@ const accountId = z.union([z.string(), z.number().int().nonnegative()]).transfor
 export const awsSelectorSchema = z.strictObject({
   /** 12-digit AWS account ids. Alone, an account claims every finding in it (least specific). */
   accounts: z.array(accountId).optional(),
-  /** ARN globs: `*` stays within one `:` field or `/` segment, `**` crosses `/` (see src/inventory/glob.ts). */
+  /** ARN globs: `*` stays within one `:` field or `/` segment, `**` crosses `/` (see src/config/glob.ts). */
   resources: z.array(nonEmpty).optional(),
   /** ASFF resource types, e.g. AwsEcsService (globs allowed). */
   resourceTypes: z.array(nonEmpty).optional(),
@@ -112,7 +112,7 @@ export const inventorySchema = z.strictObject({
   owners: z.record(z.string(), ownerSchema.nullable().transform((v) => v ?? {})).optional(),
   assets: z.array(assetSchema).min(1, 'declare at least one asset'),
   exceptions: z.array(exceptionSchema).optional(),
-  /** Inventory truth: attribute mappings for drift and `init` (src/inventory/discovery-schema.ts). */
+  /** Inventory truth: attribute mappings for drift and `init` (src/config/discovery-schema.ts). */
   discovery: discoverySchema.optional(),
 });
 export type InventoryFile = z.infer<typeof inventorySchema>;
