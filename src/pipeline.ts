@@ -15,13 +15,14 @@ import { loadInventory } from './inventory/load.js';
 import { loadKev } from './inventory/kev.js';
 import { compileInventory } from './inventory/match.js';
 import type { Logger } from './log.js';
-import type { Rejected, Source } from './model/finding.js';
+import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
+import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
 import type { ScoreResult } from './scoring/types.js';
 import { createIncrementalCollector } from './sync/incremental.js';
 
@@ -49,6 +50,8 @@ export interface CollectOptions {
   sync?: { dir: string; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
+  discovery?: boolean;
 }
 
 export interface Collected {
@@ -61,6 +64,8 @@ export interface Collected {
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
 export interface CollectHooks {
   rawLine?: (source: Source, line: string) => void;
+  /** Every normalized finding with its raw record (inventory truth's exposure evidence). */
+  finding?: (finding: Finding, raw: unknown) => void;
 }
 
 /**
@@ -103,7 +108,10 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
           const g = guardRecord(value, () => {
             const line = rawLine || raw ? JSON.stringify(value) : undefined;
             const r = normalizeRecord(c.source, value);
-            if (r.ok) store.add(r.finding);
+            if (r.ok) {
+              hooks.finding?.(r.finding, value);
+              store.add(r.finding);
+            }
             return { line, r };
           });
           const line = g.ok ? g.value.line : undefined;
@@ -187,8 +195,10 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // A write that fails (a full disk) stops the run with its own error after collecting: a
     // collector must not mistake it for its source failing.
     let writeFailure: unknown;
+    const evidence = createEvidenceCollector();
     const hooks: CollectHooks = folder
       ? {
+          finding: evidence.record,
           rawLine(source, line) {
             if (writeFailure !== undefined) return;
             try {
@@ -200,9 +210,12 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
             }
           },
         }
-      : {};
-    const { result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+      : { finding: evidence.record };
+    const { inventory, result, raw } = await collectAndScore(opts, previous?.risk, hooks);
     if (writeFailure !== undefined) throw writeFailure;
+    // Inventory truth in every live run (not for --from, not for one --asset).
+    const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
+    const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
       toolVersion: toolVersion(),
@@ -210,6 +223,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
       ...(previous ? { previousRun: previous.name } : {}),
       ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
+      ...(truth ? { inventoryTruth: truth.snapshot } : {}),
     };
     // One snapshot: attributed against the previous run and written. Held whole only when it is
     // attributed; otherwise each asset's findings are produced while it is written.
@@ -222,8 +236,9 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
+      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       'snapshot.json': snapshotFileChunks(snapshot),
+      ...(truth ? { 'inventory.csv': truth.csv } : {}),
     };
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');

@@ -13,13 +13,13 @@ import { resolveWindow } from '../../src/history/window.js';
 import { silentLogger } from '../../src/log.js';
 import { resolvePolicy } from '../../src/config/policy.js';
 import { RUN_DATES, snapshotText, writeRunFolder, writeScenario } from './scenario.js';
-import { parseSnapshot } from '../../src/history/schema.js';
+import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
 
-const snapshotFromText = (text: string) => {
+function snapshotFromText(text: string): SnapshotV1 {
   const r = parseSnapshot(text);
-  if (!r.ok) throw new Error(r.reason);
+  if (!r.ok) throw new Error(`snapshot does not read back: ${r.reason}`);
   return r.snapshot;
-};
+}
 
 /** The review's executive summary, quarter over quarter, escaping and charts, on the hand-computable scenario. */
 
