@@ -30,6 +30,7 @@ import { createIncrementalCollector } from './sync/incremental.js';
  * All I/O happens here, then one pure call to score(), then the renderers and the one writer.
  * The rules live elsewhere: which collectors run (collectors/select.ts), one finding per id
  * (collectors/store.ts), which earlier run to compare with (history/load.ts), what the report says.
+ * (A little over 250 lines: the record guard and the raw-write fault handling sit where records flow.)
  */
 
 export interface CollectOptions {

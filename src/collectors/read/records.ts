@@ -4,6 +4,9 @@ import { describeFound, looksLike, objectWithKeys, WRAPPER_KEYS, type RecordExpe
 import { Utf8Check } from './utf8.js';
 import { JsonScanner, type Container, type ScanEvent, type ScanStats } from './scanner.js';
 
+// Over 250 lines on purpose: the reader and its one interpreter of scanner events (coverage rules
+// for empty files, page tokens, shape decisions) read as one piece.
+
 /**
  * How the records were laid out: one array, several arrays back to back (`gh api --paginate`),
  * an array of arrays (`--slurp`), a `{"Findings":[…]}` wrapper, one object, several objects, NDJSON.
