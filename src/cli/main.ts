@@ -1,9 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
+import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
 import { toolVersion } from '../package-root.js';
 import { registerExplain } from './explain.js';
-import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { registerInit } from './init.js';
+import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
@@ -22,6 +24,7 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
+    .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
@@ -29,7 +32,7 @@ Examples:
 
 Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
 2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; discovery?: boolean }) => {
     const log = loggerFor(flags, io);
     // Commands register without loading what they run: the pipeline is imported when `score` runs.
     const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
@@ -38,6 +41,7 @@ Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on l
       out: flags.out,
       ...(flags.asset ? { asset: flags.asset } : {}),
       ...(flags.saveRaw ? { saveRaw: true } : {}),
+      ...(flags.discovery === false ? { discovery: false } : {}),
       sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
     });
     const n = (s: string) => result.assets.filter((a) => a.status === s).length;
@@ -45,11 +49,28 @@ Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on l
       `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
     );
     io.stdout.write(runDir + '\n');
-    setExit(exitCodeFor(result, flags.failOn));
+    const code = exitCodeFor(result, flags.failOn);
+    if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+    setExit(code);
   });
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** stdout with every secret the environment holds redacted: results quote outside text too. */
+function redactingStdout(io: Io): Io {
+  const secrets = secretsFrom(io.env);
+  if (secrets.length === 0) return io;
+  const stdout = new Proxy(io.stdout, {
+    get(target, key) {
+      if (key === 'write') return (chunk: unknown, ...rest: never[]) => target.write(typeof chunk === 'string' ? redact(chunk, secrets) : (chunk as string), ...rest);
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { ...io, stdout };
+}
+
+export async function main(argv: string[], given: Io): Promise<number> {
+  const io = redactingStdout(given);
   let exit: number = EXIT.OK;
   const setExit = (n: number) => {
     exit = n;
@@ -66,6 +87,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
+  registerInit(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
 
   try {
@@ -79,8 +101,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function reportError(e: unknown, io: Io, json: boolean): number {
   const secrets = secretsFrom(io.env);
+  // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.
   const say = (s: string, fields: Record<string, unknown> = {}) =>
-    io.stderr.write(redact(json ? JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields }) : s, secrets) + '\n');
+    io.stderr.write(
+      redact(json ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields })) : s.split('\n').map((l) => sanitizeLine(l)).join('\n'), secrets) + '\n',
+    );
   if (e instanceof CommanderError) {
     // help and version "errors" are successes; commander already printed its message.
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

@@ -1,4 +1,6 @@
+import { parseUtc } from '../model/time.js';
 import { z } from 'zod';
+import { discoverySchema } from './discovery-schema.js';
 import { policySchema } from './policy.js';
 
 /**
@@ -64,7 +66,7 @@ export type ExceptionMatch = z.infer<typeof exceptionMatchSchema>;
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'expected a date like 2027-01-31');
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(parseUtc(v)), 'expected a date that exists, like 2027-01-31');
 
 export const exceptionSchema = z.strictObject({
   id: nonEmpty,
@@ -86,6 +88,8 @@ export const securityhubSourceSchema = z.strictObject({
 });
 export const dependabotSourceSchema = z.strictObject({
   org: nonEmpty.optional(),
+  /** Several organizations (alerts and discovery of each); `org` is the one-org spelling. */
+  orgs: z.array(nonEmpty).min(1, 'list at least one organization').optional(),
   enterprise: nonEmpty.optional(),
   repos: z.array(nonEmpty).optional(),
   apiUrl: z.url().optional(),
@@ -109,5 +113,7 @@ export const inventorySchema = z.strictObject({
   owners: z.record(z.string(), ownerSchema.nullable().transform((v) => v ?? {})).optional(),
   assets: z.array(assetSchema).min(1, 'declare at least one asset'),
   exceptions: z.array(exceptionSchema).optional(),
+  /** Inventory truth: attribute mappings for drift and `init` (src/config/discovery-schema.ts). */
+  discovery: discoverySchema.optional(),
 });
 export type InventoryFile = z.infer<typeof inventorySchema>;

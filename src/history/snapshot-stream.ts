@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { findingV1, parseSnapshot, type FindingV1, type ParseResult } from './schema.js';
@@ -18,8 +19,23 @@ export interface RunFiles {
   open(name: string): Promise<Readable>;
 }
 
+/**
+ * A run folder on the local disk. Like io/read-regular.ts, a FIFO, socket or device under a
+ * snapshot's name is refused (code ENOTREG) instead of blocking or never ending: opened without
+ * blocking and checked with fstat on the same descriptor.
+ */
 export function localRunFiles(dir: string): RunFiles {
-  return { where: dir, open: async (name) => createReadStream(join(dir, name), { encoding: 'utf8', highWaterMark: 1 << 16 }) };
+  return {
+    where: dir,
+    open: async (name) => {
+      const fh = await open(join(dir, name), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      if (!(await fh.stat()).isFile()) {
+        await fh.close();
+        throw Object.assign(new Error(`${join(dir, name)} is not a regular file`), { code: 'ENOTREG' });
+      }
+      return fh.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 16 });
+    },
+  };
 }
 
 export interface ReadOptions {
@@ -36,7 +52,7 @@ const fail = (reason: string, detail?: string): SnapshotRead => ({ ok: false, re
 
 function openError(e: unknown, name: string): SnapshotRead {
   const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code ?? (e as Error).message})`);
+  return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})`);
 }
 
 async function* text(stream: Readable): AsyncGenerator<string> {

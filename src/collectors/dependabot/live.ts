@@ -1,3 +1,4 @@
+import { parseUtc } from '../../model/time.js';
 import type { Logger } from '../../log.js';
 import type { Collector, CoverageEntry, RecordSink, SourceStatus } from '../types.js';
 import { runLimited } from '../limit.js';
@@ -18,8 +19,10 @@ import { listOwnerRepos, nextLink, ownersOf, resolvePatterns, type OwnerListing,
 
 export interface DependabotLiveOptions {
   gh: GithubRequester;
-  /** Exactly one of org / enterprise / repos (patterns, globs allowed). */
+  /** Exactly one of org(s) / enterprise / repos (patterns, globs allowed). */
   org?: string;
+  /** Several organizations: each org's alert list is paged in turn. */
+  orgs?: string[];
   enterprise?: string;
   repos?: string[];
   /** "owner/name" patterns the inventory's assets claim: coverage is reported for each. */
@@ -40,7 +43,8 @@ class AuthFailure extends Error {}
 
 export function createDependabotLiveCollector(o: DependabotLiveOptions): Collector {
   const secrets = o.secrets ?? [];
-  const mode = o.enterprise ? { kind: 'enterprise' as const, name: o.enterprise } : o.org ? { kind: 'org' as const, name: o.org } : { kind: 'repos' as const, name: '' };
+  const orgs = [...new Set([...(o.org ? [o.org] : []), ...(o.orgs ?? [])])];
+  const mode = o.enterprise ? { kind: 'enterprise' as const, name: o.enterprise } : orgs.length ? { kind: 'org' as const, name: orgs.join(', ') } : { kind: 'repos' as const, name: '' };
   const describe = mode.kind === 'repos' ? `Dependabot API (${o.repos?.length ?? 0} repository pattern(s))` : `Dependabot API (${mode.kind} ${mode.name})`;
 
   return {
@@ -81,8 +85,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
       const since = o.since;
       /** Newest first by update time: in incremental mode every list and probe is asked this way. */
       const byUpdate = since ? { sort: 'updated', direction: 'desc' } : {};
-      const sinceMs = since === undefined ? undefined : Date.parse(since);
-      const olderThanSince = (raw: unknown) => sinceMs !== undefined && Date.parse(String((raw as { updated_at?: unknown } | null)?.updated_at)) < sinceMs;
+      const sinceMs = since === undefined ? undefined : parseUtc(since);
+      const olderThanSince = (raw: unknown) => sinceMs !== undefined && parseUtc(String((raw as { updated_at?: unknown } | null)?.updated_at)) < sinceMs;
 
       /** Pages through a list; pushes every alert once. Returns an error reason, or undefined when complete. */
       const pageThrough = async (label: string, route: string, params: Record<string, unknown>): Promise<{ error?: unknown; loop?: string }> => {
@@ -98,7 +102,7 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
               if (olderThanSince(raw)) reachedOld = true;
               const repo = repoOf(raw);
               if (repo) perRepo.set(repo, (perRepo.get(repo) ?? 0) + 1);
-              const key = (raw as { html_url?: string; url?: string }).html_url ?? (raw as { url?: string }).url;
+              const key = (raw as { html_url?: string; url?: string } | null)?.html_url ?? (raw as { url?: string } | null)?.url;
               if (key && seen.has(key)) continue;
               if (key) seen.add(key);
               status.records++;
@@ -144,20 +148,23 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
           for (const u of wanted.unmatched) log.warn(`Dependabot: sources.dependabot.repos ${u.pattern}: ${u.reason}`);
           targets = [...wanted.repos.keys()].sort();
         } else {
-          const route = mode.kind === 'org' ? 'GET /orgs/{org}/dependabot/alerts' : 'GET /enterprises/{enterprise}/dependabot/alerts';
-          const r = await pageThrough(`${mode.kind} ${mode.name}`, route, mode.kind === 'org' ? { org: mode.name } : { enterprise: mode.name });
-          if (r.loop) {
-            fail(`${mode.kind} ${mode.name}: ${r.loop}`);
-            status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: r.loop });
-          } else if (r.error) {
-            const c = classifyGithubError(r.error, secrets);
-            if (c.kind === 'gap') {
-              // Not an org owner / security manager: per-repository listing still covers every claimed repo.
-              log.warn(`Dependabot: the ${mode.kind} endpoint for ${mode.name} is not readable (${c.reason}); listing claimed repositories one by one`);
-              targets = [...claimed.repos.keys()].sort();
-            } else {
-              fail(`${mode.kind} ${mode.name}: ${c.reason}`);
-              status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: c.reason });
+          for (const name of mode.kind === 'org' ? orgs : [mode.name]) {
+            const route = mode.kind === 'org' ? 'GET /orgs/{org}/dependabot/alerts' : 'GET /enterprises/{enterprise}/dependabot/alerts';
+            const r = await pageThrough(`${mode.kind} ${name}`, route, mode.kind === 'org' ? { org: name } : { enterprise: name });
+            if (r.loop) {
+              fail(`${mode.kind} ${name}: ${r.loop}`);
+              status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: r.loop });
+            } else if (r.error) {
+              const c = classifyGithubError(r.error, secrets);
+              if (c.kind === 'gap') {
+                // Not an org owner / security manager: per-repository listing still covers every claimed repo.
+                log.warn(`Dependabot: the ${mode.kind} endpoint for ${name} is not readable (${c.reason}); listing claimed repositories one by one`);
+                const own = (repo: string) => mode.kind !== 'org' || repo.split('/')[0] === name.toLowerCase();
+                targets = [...new Set([...targets, ...[...claimed.repos.keys()].filter(own)])].sort();
+              } else {
+                fail(`${mode.kind} ${name}: ${c.reason}`);
+                status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: c.reason });
+              }
             }
           }
         }
@@ -180,7 +187,7 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         for (const repo of [...claimed.repos.keys()].sort()) {
           const info = listed(repo);
           if (mode.kind === 'repos' && !targetSet.has(repo)) cover(repo, 'not collected: not listed in sources.dependabot.repos');
-          else if (mode.kind === 'org' && repo.split('/')[0] !== mode.name.toLowerCase()) cover(repo, `not collected: outside organization ${mode.name} (sources.dependabot.org)`);
+          else if (mode.kind === 'org' && !orgs.some((g) => g.toLowerCase() === repo.split('/')[0])) cover(repo, `not collected: outside organization ${mode.name} (sources.dependabot.org${orgs.length > 1 ? 's' : ''})`);
           else if (info?.archived) cover(repo, 'repository is archived: Dependabot no longer updates its alerts');
           else if (!info && ownerListed(repo)) cover(repo, `repository not found in ${repo.split('/')[0]}'s repository list (missing, renamed, or not visible to this token)`);
           else if (!targetSet.has(repo)) toProbe.push(repo);
@@ -229,8 +236,9 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
 
 /** "owner/name" (lower-cased) of an alert: `repository.full_name` on org lists, else from `html_url`. */
 function repoOf(raw: unknown): string | undefined {
-  const r = raw as { repository?: { full_name?: string }; html_url?: string } | null;
-  if (r?.repository?.full_name) return r.repository.full_name.toLowerCase();
-  const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/security\/dependabot\//.exec(r?.html_url ?? '');
+  const r = raw as { repository?: { full_name?: unknown }; html_url?: unknown } | null;
+  // Any value of any type may arrive here: only strings are read (the normalizer rejects the rest).
+  if (typeof r?.repository?.full_name === 'string' && r.repository.full_name) return r.repository.full_name.toLowerCase();
+  const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/security\/dependabot\//.exec(typeof r?.html_url === 'string' ? r.html_url : '');
   return m?.[1]?.toLowerCase();
 }
