@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../src/history/schema.js';
+import { localRunFiles, readSnapshot } from '../../src/history/snapshot-stream.js';
 import { AS_OF, cli, tmp } from '../cli/run.js';
 import { startGithubEmulator } from '../fakes/github-emulator.js';
 import { FAKE } from '../live/world.js';
@@ -20,9 +20,9 @@ const MAPPING = `discovery:
   owner: { property: owner-team, tag: Owner }
 `;
 
-/** Open findings the run mapped ÷ all open findings it read (from snapshot.json). */
+/** Open findings the run mapped ÷ all open findings it read (from the run's snapshot). */
 async function mappedShare(runDir: string): Promise<{ mapped: number; open: number }> {
-  const r = parseSnapshot(await readFile(join(runDir, 'snapshot.json'), 'utf8'));
+  const r = await readSnapshot(localRunFiles(runDir), { findings: true });
   if (!r.ok) throw new Error(r.reason);
   const mapped = new Set(r.snapshot.assets.flatMap((a) => a.findings.filter((f) => f.status === 'open').map((f) => f.id))).size;
   const unmapped = r.snapshot.unmapped.reduce((n, u) => n + u.findingIds.length, 0);
