@@ -6,7 +6,7 @@ import { FindingStore } from './collectors/store.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
 import { renderAttributionMarkdown, renderChangesTooLarge } from './history/attribution-render.js';
-import { findPreviousRun, loadRun, type PreviousRun } from './history/load.js';
+import { findPreviousRun, loadStoredRun, type PreviousRun } from './history/load.js';
 import { snapshotOfRun, type SnapshotV1 } from './history/schema.js';
 import { loadInventory } from './inventory/load.js';
 import { loadKev } from './inventory/kev.js';
@@ -17,10 +17,13 @@ import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
-import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
+import { runFolderName, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
 import type { ScoreResult } from './scoring/types.js';
+import { openRunStore } from './store/index.js';
+import type { RunStore, RunWriter, StateStore } from './store/types.js';
 import { createIncrementalCollector } from './sync/incremental.js';
+import { PendingStates } from './sync/pending.js';
 
 /**
  * All I/O happens here, then one pure call to score(), then the renderers and the one writer.
@@ -40,10 +43,11 @@ export interface CollectOptions {
   collectors?: Collector[];
   saveRaw?: boolean;
   /**
-   * Incremental sync of the live sources (`score`): state files in `dir` (`syncStateDir(out)`);
-   * `full` forces a full pull. Absent: every live source is pulled in full and nothing is stored.
+   * Incremental sync of the live sources (`score`): state in `store`, new states collected in
+   * `pending` (published once the run is written); `full` forces a full pull. Absent: every live
+   * source is pulled in full and nothing is stored.
    */
-  sync?: { dir: string; full?: boolean };
+  sync?: { store: StateStore; pending?: PendingStates; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
 }
@@ -77,7 +81,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const sync = opts.sync;
   const collectors = collectorsFor(inventory, {
     ...opts,
-    ...(sync ? { live: (f) => createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}) }) } : {}),
+    ...(sync ? { live: (f) => createIncrementalCollector(f, { store: sync.store, ...(sync.pending ? { pending: sync.pending } : {}), ...(sync.full ? { full: true } : {}) }) } : {}),
   });
 
   const store = new FindingStore();
@@ -143,9 +147,9 @@ const ATTRIBUTION_MAX_FINDINGS = 200_000;
 const ATTRIBUTION_MAX_PREVIOUS_CHARS = 256 * 1024 * 1024;
 
 /** "What changed since the previous run" against this run's snapshot, or '' when it cannot be attributed. */
-async function changesSince(previous: PreviousRun, now: SnapshotV1, result: ScoreResult, log: Logger): Promise<string> {
+async function changesSince(store: RunStore, previous: PreviousRun, now: SnapshotV1, result: ScoreResult, log: Logger): Promise<string> {
   try {
-    const prev = await loadRun(previous.dir, log);
+    const prev = await loadStoredRun(store, previous.name, log);
     const ids = new Set(result.assets.map((a) => a.asset.id));
     const before = now.scope?.asset ? { ...prev.snapshot, assets: prev.snapshot.assets.filter((a) => ids.has(a.id)) } : prev.snapshot;
     return renderAttributionMarkdown(before, now, undefined, { labelA: previous.name });
@@ -155,21 +159,31 @@ async function changesSince(previous: PreviousRun, now: SnapshotV1, result: Scor
   }
 }
 
-export interface ScoreOptions extends CollectOptions {
+export interface ScoreOptions extends Omit<CollectOptions, 'sync'> {
+  /** A folder, or s3://bucket/prefix: run folders and the sync state. */
   out: string;
+  /** Live sources: pull everything, ignoring the sync state (`--full`). */
+  full?: boolean;
+  /** SSE-KMS key for what is written to S3. */
+  sseKmsKeyId?: string;
 }
 
 export interface ScoreOutcome {
   runDir: string;
   result: ScoreResult;
+  /** Sources whose sync state another run replaced while this one ran: not saved (the run folder was). */
+  stateConflicts: Source[];
 }
 
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
-  const previous = await findPreviousRun(opts.out, runFolderName(opts.asOf), opts.log);
-  // With --save-raw the run folder is opened first and the raw records stream into it while
-  // collecting; it is renamed into place only when every report is written (or removed on failure).
-  const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
-  const rawSinks = new Map<Source, ReturnType<RunFolder['lineSink']>>();
+  const store = await openRunStore(opts.out, { env: opts.env, ...(opts.sseKmsKeyId ? { sseKmsKeyId: opts.sseKmsKeyId } : {}) });
+  const base = runFolderName(opts.asOf);
+  const previous = await findPreviousRun(store, base, opts.log);
+  // With --save-raw the run is opened first and the raw records stream into it while collecting;
+  // it is published only when every report is written (or removed on failure).
+  const folder = opts.saveRaw ? await store.createRun(base) : undefined;
+  const rawSinks = new Map<Source, ReturnType<RunWriter['lineSink']>>();
+  const pending = new PendingStates();
   try {
     const hooks: CollectHooks = folder
       ? {
@@ -180,7 +194,8 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
           },
         }
       : {};
-    const { result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    const sync = { store: store.state, pending, ...(opts.full ? { full: true } : {}) };
+    const { result, raw } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
       toolVersion: toolVersion(),
@@ -194,7 +209,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     const attribute = previous !== undefined && result.totalFindings <= ATTRIBUTION_MAX_FINDINGS && previous.bytes <= ATTRIBUTION_MAX_PREVIOUS_CHARS;
     const snapshot = attribute ? buildSnapshot(result, meta) : streamedSnapshot(result, meta);
     let changes: string | undefined;
-    if (previous) changes = attribute ? await changesSince(previous, snapshotOfRun(snapshot as Snapshot), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
+    if (previous) changes = attribute ? await changesSince(store, previous, snapshotOfRun(snapshot as Snapshot), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
     // findings.csv and snapshot.json grow with the findings: they are written as they are rendered.
     const files: Record<string, FileContent> = {
       'assets.csv': renderAssetsCsv(result),
@@ -206,11 +221,15 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
-    const runDir = folder ? await folder.commit(files) : await writeRun(opts.out, opts.asOf, files);
-    return { runDir, result };
+    const runDir = await (folder ?? (await store.createRun(base))).commit(files);
+    // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
+    const stateConflicts = await pending.publish(opts.log);
+    await store.tidy(opts.log);
+    return { runDir, result, stateConflicts };
   } catch (e) {
     for (const sink of rawSinks.values()) sink.close();
     await folder?.abort();
+    await pending.discard();
     throw e;
   }
 }

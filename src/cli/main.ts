@@ -17,7 +17,8 @@ import { registerValidate } from './validate.js';
 
 function registerScore(program: Command, io: Io, setExit: (n: number) => void): void {
   const cmd = addCollectOptions(program.command('score').description('collect findings, score every asset, write a report folder'))
-    .option('-o, --out <dir>', 'parent folder for run folders', 'reports')
+    .option('-o, --out <dir>', 'parent folder for run folders, or s3://bucket/prefix', 'reports')
+    .option('--s3-sse-kms-key-id <key>', 'with --out s3://…: encrypt every object with this KMS key (SSE-KMS); default $SECSLI_S3_SSE_KMS_KEY_ID')
     .option('--asset <id>', 'score and report only this asset')
     .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
@@ -26,25 +27,33 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
   $ secsli score --config assets.yaml --fail-on breached --log-format json     # scheduled job, live APIs
+  $ secsli score --out s3://acme-secsli/history --s3-sse-kms-key-id alias/secsli   # history and sync state in S3
 
 Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
 2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; s3SseKmsKeyId?: string }) => {
     const log = loggerFor(flags, io);
     // Commands register without loading what they run: the pipeline is imported when `score` runs.
-    const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
-    const { runDir, result } = await runScore({
+    const { runScore } = await import('../pipeline.js');
+    const kms = flags.s3SseKmsKeyId ?? io.env.SECSLI_S3_SSE_KMS_KEY_ID;
+    const { runDir, result, stateConflicts } = await runScore({
       ...collectOptions(flags, io, log),
       out: flags.out,
       ...(flags.asset ? { asset: flags.asset } : {}),
       ...(flags.saveRaw ? { saveRaw: true } : {}),
-      sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
+      ...(flags.full ? { full: true } : {}),
+      ...(kms ? { sseKmsKeyId: kms } : {}),
     });
     const n = (s: string) => result.assets.filter((a) => a.status === s).length;
     log.info(
       `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
     );
     io.stdout.write(runDir + '\n');
+    if (stateConflicts.length) {
+      log.error(`another run updated the sync state; this run's results are kept, state not saved (${stateConflicts.join(', ')}: the next run starts from the other run's state)`);
+      setExit(EXIT.SOURCE);
+      return;
+    }
     setExit(exitCodeFor(result, flags.failOn));
   });
 }

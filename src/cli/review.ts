@@ -49,7 +49,7 @@ interface ReviewFlags extends LogFlags {
 
 export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('review').description('write the quarterly security review pack (review.md, CSVs, SVG charts) from run history'))
-    .option('--reports <dir>', 'folder of run folders (what `secsli score --out` writes)', 'reports')
+    .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
     .option('-o, --out <dir>', 'parent folder for review folders', 'reviews')
     .option('--from <date>', 'first day of the window, UTC (default: the last full calendar quarter before the latest run)')
     .option('--to <date>', 'last day of the window, inclusive, UTC')
@@ -65,7 +65,7 @@ Unreadable run folders are skipped with a warning and listed in review.md. Defin
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
       // The implementation (and vega, through charts.js) is loaded only when the command runs.
-      const [{ renderCharts }, { loadHistory }, { renderReviewCsvs }, { renderReviewMarkdown }, { buildReview }, { resolveWindow }, { writeReview }] = await Promise.all([
+      const [{ renderCharts }, { loadHistory }, { renderReviewCsvs }, { renderReviewMarkdown }, { buildReview }, { resolveWindow }, { writeReview }, { openRunStore }] = await Promise.all([
         import('../history/charts.js'),
         import('../history/load.js'),
         import('../history/review-csv.js'),
@@ -73,8 +73,9 @@ Unreadable run folders are skipped with a warning and listed in review.md. Defin
         import('../history/review.js'),
         import('../history/window.js'),
         import('../history/write-review.js'),
+        import('../store/index.js'),
       ]);
-      const history = await loadHistory(flags.reports, log);
+      const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log);
       const window = resolveWindow(history.runs, flags.from, flags.to);
       const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
       if (review.runs.length === 0) {

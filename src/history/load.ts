@@ -1,13 +1,21 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { SecsliError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { fsRunStore, openFile } from '../store/fs.js';
+import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
+import { compareRunNames, splitRunName } from '../store/names.js';
+import type { RunStore } from '../store/types.js';
 import { parseSnapshot, type ParseResult, type SnapshotV1 } from './schema.js';
 
+export { compareRunNames, RUN_FOLDER } from '../store/names.js';
+
 /**
- * History is a folder of run folders, each holding the snapshot.json its `secsli score` run wrote.
- * Reading never fails on one bad run: missing, corrupt, unsupported or invalid snapshots are
- * skipped with a warning that names the folder.
+ * History is a set of runs in a RunStore (a folder of run folders, or an S3 prefix), each holding
+ * the snapshot.json its `secsli score` run wrote. Reading never fails on one bad run: missing,
+ * corrupt, unsupported or invalid snapshots, and S3 uploads without a manifest, are skipped with a
+ * warning that names the run.
  */
 
 export interface Run {
@@ -28,38 +36,21 @@ export interface History {
   skipped: Skipped[];
 }
 
-/** Folder names `writeRun` produces; temp folders (".…tmp-…") and anything else are not runs. */
-export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
-
-/**
- * The one order of run folder names: by as-of, then by the number `writeRun` appends to a second
- * run with the same as-of ("…Z" < "…Z-2" < "…Z-9" < "…Z-10").
- */
-export function compareRunNames(a: string, b: string): number {
-  const [baseA, nA] = splitRunName(a);
-  const [baseB, nB] = splitRunName(b);
-  return baseA < baseB ? -1 : baseA > baseB ? 1 : nA - nB || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function splitRunName(name: string): [string, number] {
-  const m = /^(.*Z)(?:-(\d+))?$/.exec(name);
-  return m ? [m[1]!, m[2] === undefined ? 1 : Number(m[2])] : [name, 0];
-}
-
 export const compareRuns = (a: Run, b: Run): number =>
   a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
-export async function loadHistory(dir: string, log: Logger): Promise<History> {
-  let names: string[];
-  try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_FOLDER.test(d.name)).map((d) => d.name);
-  } catch (e) {
-    throw new UsageError(`cannot read reports folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Point --reports at the folder `secsli score --out` writes run folders into.', { cause: e });
-  }
+export async function loadHistory(at: RunStore | string, log: Logger): Promise<History> {
+  const store = typeof at === 'string' ? fsRunStore(at) : at;
+  const listing = await store.listRuns();
+  if (listing.missing) throw new UsageError(`cannot read reports folder ${store.location}: ${listing.missing}`, 'Point --reports at the folder `secsli score --out` writes run folders into.');
   const runs: Run[] = [];
   const skipped: Skipped[] = [];
-  for (const name of names.sort(compareRunNames)) {
-    const r = await readSnapshotFile(join(dir, name, 'snapshot.json'));
+  for (const s of listing.skipped) {
+    log.warn(`skipping run ${s.name}: ${s.reason}`);
+    skipped.push(s);
+  }
+  for (const name of listing.runs.sort(compareRunNames)) {
+    const r = await readSnapshot(store, name);
     if (r.ok && r.snapshot.scope?.asset) {
       // A --asset run scored one asset: as history it would read as every other asset removed.
       log.info(`skipping run ${name}: narrowed to asset ${r.snapshot.scope.asset}`);
@@ -73,7 +64,7 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
     }
   }
   runs.sort(compareRuns);
-  return { dir, runs, skipped };
+  return { dir: store.location, runs, skipped };
 }
 
 /**
@@ -83,6 +74,7 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
  */
 export interface PreviousRun {
   name: string;
+  /** Where it is (folder or s3:// URL), for messages. */
   dir: string;
   risk: ReadonlyMap<string, number>;
   policyHash?: string;
@@ -95,18 +87,15 @@ export interface PreviousRun {
  * will get), or undefined. Runs narrowed with --asset say nothing about the other assets and are
  * passed over; an unreadable or invalid snapshot is skipped with a warning naming the run.
  */
-export async function findPreviousRun(outDir: string, current: string, log: Logger): Promise<PreviousRun | undefined> {
-  let names: string[];
-  try {
-    names = await readdir(outDir);
-  } catch {
-    return undefined;
-  }
+export async function findPreviousRun(at: RunStore | string, current: string, log: Logger): Promise<PreviousRun | undefined> {
+  const store = typeof at === 'string' ? fsRunStore(at) : at;
+  const listing = await store.listRuns();
   const [currentBase] = splitRunName(current);
-  const earlier = names.filter((n) => RUN_FOLDER.test(n) && splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
+  for (const s of listing.skipped) if (splitRunName(s.name)[0] < currentBase) log.warn(`skipping earlier run ${s.name}: ${s.reason}`);
+  const earlier = listing.runs.filter((n) => splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
   for (const name of earlier) {
-    const dir = join(outDir, name);
-    const r = await readSnapshotFile(join(dir, 'snapshot.json'));
+    const dir = store.runLocation(name);
+    const r = await readSnapshot(store, name);
     if (!r.ok) {
       log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
       continue;
@@ -120,19 +109,57 @@ export async function findPreviousRun(outDir: string, current: string, log: Logg
   return undefined;
 }
 
-async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
+async function readText(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A run's snapshot.json, parsed; a storage error that is the user's to fix (S3 access) is thrown. */
+async function readSnapshot(store: RunStore, run: string): Promise<ParseResult & { bytes: number }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const stream = await store.openRunFile(run, 'snapshot.json');
+    if (!stream) return { ok: false, reason: 'no snapshot.json', bytes: 0 };
+    text = await readText(stream);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})`, bytes: 0 };
+    if (e instanceof SecsliError) throw e;
+    return { ok: false, reason: `cannot read snapshot.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, bytes: 0 };
   }
   return { ...parseSnapshot(text), bytes: text.length };
 }
 
-/** One run for `diff`: a run folder or a snapshot.json path. Unlike history, a bad one is a usage error. */
-export async function loadRun(path: string, log: Logger): Promise<Run> {
+async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
+  try {
+    const stream = await openFile(path);
+    if (!stream) return { ok: false, reason: 'no snapshot.json', bytes: 0 };
+    const text = await readText(stream);
+    return { ...parseSnapshot(text), bytes: text.length };
+  } catch (e) {
+    return { ok: false, reason: `cannot read snapshot.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, bytes: 0 };
+  }
+}
+
+/** One run of a store (the previous run, when `score` attributes its change). */
+export async function loadStoredRun(store: RunStore, name: string, log: Logger): Promise<Run> {
+  const r = await readSnapshot(store, name);
+  const where = store.runLocation(name);
+  if (!r.ok) throw new UsageError(`${where}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run written by `secsli score`.');
+  for (const n of r.notes) log.warn(`${where}: ${n}`);
+  return { name, snapshot: r.snapshot };
+}
+
+/**
+ * One run for `diff`: a run folder or a snapshot.json path, or the same as an s3:// URL
+ * (`s3://bucket/prefix/2026-11-27T000000Z`). Unlike history, a bad one is a usage error.
+ */
+export async function loadRun(path: string, log: Logger, env: StoreEnv = { env: {} }): Promise<Run> {
+  if (isS3Location(path)) {
+    const url = path.replace(/\/+$/, '').replace(/\/snapshot\.json$/, '');
+    const cut = url.lastIndexOf('/');
+    if (cut <= 'S3://'.length) throw new UsageError(`${path}: not a run`, 'Give a run: s3://bucket/prefix/2026-11-27T000000Z.');
+    return loadStoredRun(await openRunStore(url.slice(0, cut), env), url.slice(cut + 1), log);
+  }
   let file = path;
   try {
     if ((await stat(path)).isDirectory()) file = join(path, 'snapshot.json');
