@@ -55,6 +55,7 @@ const versionOf = async (file: string) => {
  * compare-and-swap, but the window is a few microseconds instead of a whole run.
  */
 export function fsStateStore(dir: string): StateStore {
+  let staged = 0;
   return {
     where: (source) => stateFile(dir, source),
     async open(source) {
@@ -68,7 +69,7 @@ export function fsStateStore(dir: string): StateStore {
     },
     async staging(source) {
       await mkdir(dir, { recursive: true });
-      return `${stateFile(dir, source)}.tmp-${process.pid}-${Date.now()}`;
+      return `${stateFile(dir, source)}.tmp-${process.pid}-${Date.now()}-${++staged}`;
     },
     async replace(source, staged, expected) {
       const file = stateFile(dir, source);

@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { EXIT, SecsliError } from '../errors.js';
 import type { S3Location, StoreEnv } from './index.js';
@@ -33,8 +35,19 @@ export function createS3Client(o: StoreEnv): { client: S3Client; endpoint?: stri
     ...(keyId && secret ? { credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // Without a logger the SDK prints some warnings on the console; secsli reports the errors itself.
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
   return { client, region, ...(endpoint ? { endpoint } : {}) };
+}
+
+/** Up to this size an object is uploaded from memory, so the SDK can retry it; larger ones stream (one attempt). */
+const IN_MEMORY_UPLOAD = 32 << 20;
+
+/** A local file as a PutObject body with its length. */
+export async function fileBody(path: string): Promise<{ Body: Buffer | ReturnType<typeof createReadStream>; ContentLength: number }> {
+  const { size } = await stat(path);
+  return { Body: size <= IN_MEMORY_UPLOAD ? await readFile(path) : createReadStream(path), ContentLength: size };
 }
 
 export const statusOf = (e: unknown) => (e as S3ServiceException).$metadata?.httpStatusCode;

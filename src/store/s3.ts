@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -13,7 +13,7 @@ import { RunFolder } from '../report/write.js';
 import { STATE_FOLDER } from '../sync/state.js';
 import type { S3Location, StoreEnv } from './index.js';
 import { nthRunName, RUN_FOLDER } from './names.js';
-import { createS3Client, isNotFound, isPreconditionFailed, storeError } from './s3-client.js';
+import { createS3Client, fileBody, isNotFound, isPreconditionFailed, storeError } from './s3-client.js';
 import { StateConflictError, type RunListing, type RunStore, type RunWriter, type StateStore } from './types.js';
 
 /**
@@ -139,10 +139,10 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
           const manifest: Manifest = { secsliRun: 1, run, tool: toolVersion(), files: [] };
           for (const name of names) {
             const path = join(dir, name);
-            const { size } = await stat(path);
-            manifest.files.push({ name, bytes: size, sha256: await sha256(path) });
+            const { Body, ContentLength } = await fileBody(path);
+            manifest.files.push({ name, bytes: ContentLength, sha256: await sha256(path) });
             uploaded.push(prefix + `${run}/${name}`);
-            await put(`${run}/${name}`, createReadStream(path), { ContentLength: size, ContentType: contentType(name) }).catch(fail(`PutObject ${run}/${name}`));
+            await put(`${run}/${name}`, Body, { ContentLength, ContentType: contentType(name) }).catch(fail(`PutObject ${run}/${name}`));
           }
           await put(`${run}/${MANIFEST}`, JSON.stringify(manifest, null, 2) + '\n', { ContentType: 'application/json', IfNoneMatch: '*' }).catch(fail(`PutObject ${run}/${MANIFEST}`));
           await rm(local, { recursive: true, force: true });
@@ -200,9 +200,9 @@ function s3StateStore(s3: { put: (key: string, body: PutObjectCommandInput['Body
     },
     staging: async (source) => join(await localDir(), `${source}.new-${++n}.ndjson`),
     async replace(source, staged, expected) {
-      const { size } = await stat(staged);
       try {
-        await s3.put(key(source), createReadStream(staged), { ContentLength: size, ContentType: 'application/x-ndjson', ...(expected ? { IfMatch: expected } : { IfNoneMatch: '*' }) });
+        const { Body, ContentLength } = await fileBody(staged);
+        await s3.put(key(source), Body, { ContentLength, ContentType: 'application/x-ndjson', ...(expected ? { IfMatch: expected } : { IfNoneMatch: '*' }) });
       } catch (e) {
         if (isPreconditionFailed(e)) throw new StateConflictError(`${s3.url(key(source))} was replaced by another run`);
         throw e;
