@@ -9,7 +9,7 @@ import { compareRunNames, splitRunName } from '../store/names.js';
 import type { RunStore } from '../store/types.js';
 import { parseSnapshot, type ParseResult, type SnapshotV1 } from './schema.js';
 
-export { compareRunNames, RUN_FOLDER } from '../store/names.js';
+export { compareRunNames } from '../store/names.js';
 
 /**
  * History is a set of runs in a RunStore (a folder of run folders, or an S3 prefix), each holding

@@ -1,34 +1,22 @@
 import { UsageError } from '../errors.js';
 import { fsRunStore } from './fs.js';
-import type { RunStore } from './types.js';
+import type { RunStore, S3Location, StoreEnv } from './types.js';
+
+export type { StoreEnv } from './types.js';
 
 /** `--out` / `--reports`: a folder, or `s3://bucket/prefix` (the S3 client is loaded only then). */
 
-export interface StoreEnv {
-  /** Region, endpoint and credentials come from here (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, …). */
-  env: NodeJS.ProcessEnv;
-  /** SSE-KMS key for every object written (`--s3-sse-kms-key-id`). */
-  sseKmsKeyId?: string;
-  /** Wall clock, for the age of abandoned uploads. Default: `new Date()`. */
-  now?: () => Date;
-}
-
 export const isS3Location = (location: string) => /^s3:\/\//i.test(location);
 
-export interface S3Location {
-  bucket: string;
-  /** '' or ending in '/'. */
-  prefix: string;
-}
-
-export function parseS3Location(location: string): S3Location {
+function parseS3Location(location: string): S3Location {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(location);
   const bucket = m?.[1] ?? '';
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
     throw new UsageError(`${location}: "${bucket}" is not an S3 bucket name`, 'Example: --out s3://acme-secsli/history');
   }
   const prefix = m![2]!.replace(/\/+$/, '');
-  if (prefix && prefix.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+  const parts = prefix === '' ? [] : prefix.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) {
     throw new UsageError(`${location}: the prefix has an empty, "." or ".." part`, 'Example: --out s3://acme-secsli/history');
   }
   return { bucket, prefix: prefix ? `${prefix}/` : '' };

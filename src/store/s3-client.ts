@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { EXIT, SecsliError } from '../errors.js';
-import type { S3Location, StoreEnv } from './index.js';
+import type { S3Location, StoreEnv } from './types.js';
 
 /** The S3 client of a store, and what its errors mean to the user. */
 
@@ -13,7 +13,7 @@ export class StoreError extends SecsliError {
   }
 }
 
-export const IAM_HINT =
+const IAM_HINT =
   'The role needs s3:ListBucket on the bucket (for the prefix) and s3:GetObject, s3:PutObject, s3:DeleteObject on prefix/*; with SSE-KMS also kms:GenerateDataKey and kms:Decrypt on the key (docs/github-actions.md#iam).';
 
 /**
@@ -50,7 +50,7 @@ export async function fileBody(path: string): Promise<{ Body: Buffer | ReturnTyp
   return { Body: size <= IN_MEMORY_UPLOAD ? await readFile(path) : createReadStream(path), ContentLength: size };
 }
 
-export const statusOf = (e: unknown) => (e as S3ServiceException).$metadata?.httpStatusCode;
+const statusOf = (e: unknown) => (e as S3ServiceException).$metadata?.httpStatusCode;
 export const isNotFound = (e: unknown) => (e as Error).name === 'NoSuchKey' || (e as Error).name === 'NotFound' || (statusOf(e) === 404 && (e as Error).name !== 'NoSuchBucket');
 /** A conditional write lost: 412, or 409 when another conditional write to the key was in flight. */
 export const isPreconditionFailed = (e: unknown) => statusOf(e) === 412 || (e as Error).name === 'PreconditionFailed' || (e as Error).name === 'ConditionalRequestConflict';

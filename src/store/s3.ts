@@ -11,7 +11,7 @@ import type { Source } from '../model/finding.js';
 import { toolVersion } from '../package-root.js';
 import { RunFolder } from '../report/write.js';
 import { STATE_FOLDER } from '../sync/state.js';
-import type { S3Location, StoreEnv } from './index.js';
+import type { S3Location, StoreEnv } from './types.js';
 import { nthRunName, RUN_FOLDER } from './names.js';
 import { createS3Client, fileBody, isNotFound, isPreconditionFailed, storeError } from './s3-client.js';
 import { StateConflictError, type RunListing, type RunStore, type RunWriter, type StateStore } from './types.js';
@@ -29,10 +29,10 @@ import { StateConflictError, type RunListing, type RunStore, type RunWriter, typ
  * If-Match on the ETag this run read (If-None-Match: * when there was none).
  */
 
-export const MANIFEST = 'manifest.json';
+const MANIFEST = 'manifest.json';
 const CLAIM = '.claim';
 /** An upload without a manifest this old is abandoned (a run that died, or was stopped): removed by the next run. */
-export const ABANDONED_AFTER_MS = 24 * 3_600_000;
+const ABANDONED_AFTER_MS = 24 * 3_600_000;
 
 interface Manifest {
   secsliRun: 1;
@@ -75,7 +75,10 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
   const manifests = new Map<string, Promise<Manifest | undefined>>();
   const manifestOf = (run: string) => {
     let m = manifests.get(run);
-    if (!m) manifests.set(run, (m = get(`${run}/${MANIFEST}`).then(async (r) => (r ? (JSON.parse(await r.Body!.transformToString()) as Manifest) : undefined))));
+    if (!m) {
+      m = get(`${run}/${MANIFEST}`).then(async (r) => (r ? (JSON.parse(await r.Body!.transformToString()) as Manifest) : undefined));
+      manifests.set(run, m);
+    }
     return m;
   };
 
@@ -89,8 +92,8 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
         const cut = rel.indexOf('/');
         const name = rel.slice(0, cut);
         if (cut < 0 || !RUN_FOLDER.test(name)) continue;
-        let r = runs.get(name);
-        if (!r) runs.set(name, (r = { complete: false, keys: [], newest: 0 }));
+        const r = runs.get(name) ?? { complete: false, keys: [], newest: 0 };
+        runs.set(name, r);
         r.keys.push(obj.Key!);
         r.newest = Math.max(r.newest, obj.LastModified?.getTime() ?? 0);
         if (rel === `${name}/${MANIFEST}`) r.complete = true;

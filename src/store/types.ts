@@ -43,6 +43,22 @@ export interface RunStore {
   tidy(log: Logger): Promise<void>;
 }
 
+/** What opening a store needs besides its location. */
+export interface StoreEnv {
+  /** Region, endpoint and credentials come from here (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, …). */
+  env: NodeJS.ProcessEnv;
+  /** SSE-KMS key for every object written (`--s3-sse-kms-key-id`). */
+  sseKmsKeyId?: string;
+  /** Wall clock, for the age of abandoned uploads. Default: `new Date()`. */
+  now?: () => Date;
+}
+
+export interface S3Location {
+  bucket: string;
+  /** '' or ending in '/'. */
+  prefix: string;
+}
+
 /** A version of a stored state file, as read at the start of a run ('' for "there was none"). */
 export type StateVersion = string;
 
