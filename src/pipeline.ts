@@ -12,13 +12,14 @@ import { loadInventory } from './inventory/load.js';
 import { loadKev } from './inventory/kev.js';
 import { compileInventory } from './inventory/match.js';
 import type { Logger } from './log.js';
-import type { Rejected, Source } from './model/finding.js';
+import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
 import { runFolderName, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
+import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
 import type { ScoreResult } from './scoring/types.js';
 import { openRunStore } from './store/index.js';
 import type { RunStore, RunWriter, StateStore } from './store/types.js';
@@ -50,6 +51,8 @@ export interface CollectOptions {
   sync?: { store: StateStore; pending?: PendingStates; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
+  discovery?: boolean;
 }
 
 export interface Collected {
@@ -62,6 +65,8 @@ export interface Collected {
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
 export interface CollectHooks {
   rawLine?: (source: Source, line: string) => void;
+  /** Every normalized finding with its raw record (inventory truth's exposure evidence). */
+  finding?: (finding: Finding, raw: unknown) => void;
 }
 
 /**
@@ -112,6 +117,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
             return;
           }
           good++;
+          hooks.finding?.(r.finding, value);
           store.add(r.finding);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);
         },
@@ -185,17 +191,22 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const rawSinks = new Map<Source, ReturnType<RunWriter['lineSink']>>();
   const pending = new PendingStates();
   try {
+    const evidence = createEvidenceCollector();
     const hooks: CollectHooks = folder
       ? {
+          finding: evidence.record,
           rawLine(source, line) {
             let sink = rawSinks.get(source);
             if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
             sink.line(line);
           },
         }
-      : {};
+      : { finding: evidence.record };
     const sync = { store: store.state, pending, ...(opts.full ? { full: true } : {}) };
-    const { result, raw } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
+    const { inventory, result, raw } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
+    // Inventory truth in every live run (not for --from, not for one --asset).
+    const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
+    const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
       toolVersion: toolVersion(),
@@ -203,6 +214,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
       ...(previous ? { previousRun: previous.name } : {}),
       ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
+      ...(truth ? { inventoryTruth: truth.snapshot } : {}),
     };
     // One snapshot: attributed against the previous run and written. Held whole only when it is
     // attributed; otherwise each asset's findings are produced while it is written.
@@ -215,8 +227,9 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
+      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       'snapshot.json': snapshotFileChunks(snapshot),
+      ...(truth ? { 'inventory.csv': truth.csv } : {}),
     };
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');

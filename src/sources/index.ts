@@ -1,7 +1,7 @@
 /**
  * The registry of source formats: every adapter, and the two questions the rest of secsli asks of
  * them (normalize this record, what does sync need to know of it). Adding a format means adding
- * its file and one line here (docs/architecture-sources.md).
+ * its file and one line here (docs/architecture.md, "Source adapters").
  */
 import type { Source } from '../model/finding.js';
 import { asff } from './asff.js';

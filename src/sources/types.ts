@@ -21,7 +21,7 @@ export interface RecordFacts {
 }
 
 /**
- * One source format (docs/architecture-sources.md). `R` is the typed record the mapping reads: what
+ * One source format (docs/architecture.md, "Source adapters"). `R` is the typed record the mapping reads: what
  * `read` returns for a well-formed record and what `schema` parses out of any record it accepts —
  * the two must agree (the contract suite, test/sources/contract.ts, checks it on every adapter).
  */
