@@ -63,6 +63,21 @@ describe('secsli with --out s3://', () => {
     for (const r of [first, second, trend, diff, review]) noSecrets(r);
   });
 
+  it('--s3-sse-kms-key-id (or SECSLI_S3_SSE_KMS_KEY_ID) encrypts every object; a malformed location is a usage error', async () => {
+    const { s3, env } = await bucket();
+    expect((await cli([...scoreArgs(OUT), '--s3-sse-kms-key-id', 'alias/secsli'], env)).code).toBe(0);
+    expect((await cli([...scoreArgs(OUT), '--as-of', LATER], { ...env, SECSLI_S3_SSE_KMS_KEY_ID: 'alias/other' })).code).toBe(0);
+    const objects = [...s3.objects.get('acme-secsli')!.entries()];
+    expect(objects.length).toBe(14);
+    for (const [k, o] of objects) {
+      expect(o.headers['x-amz-server-side-encryption'], k).toBe('aws:kms');
+      expect(o.headers['x-amz-server-side-encryption-aws-kms-key-id'], k).toBe(k.includes('2026-11-27') ? 'alias/secsli' : 'alias/other');
+    }
+    const bad = await cli(scoreArgs('s3://Not_A_Bucket/x'), env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/s3:\/\/Not_A_Bucket\/x: "Not_A_Bucket" is not an S3 bucket name/);
+  });
+
   it('a missing bucket: exit 2 with a clear message, before anything is collected', async () => {
     const { env } = await bucket();
     const r = await cli(scoreArgs('s3://no-such-bucket/history'), env);
