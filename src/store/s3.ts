@@ -45,6 +45,8 @@ interface Orphan {
   name: string;
   keys: string[];
   newest: number;
+  /** Begun by secsli (it has a .claim); anything else (a folder copied in by hand) is never deleted. */
+  claimed: boolean;
 }
 
 export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
@@ -83,7 +85,7 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
   };
 
   const listRuns = async (): Promise<RunListing> => {
-    const runs = new Map<string, { complete: boolean; keys: string[]; newest: number }>();
+    const runs = new Map<string, { complete: boolean; claimed: boolean; keys: string[]; newest: number }>();
     let token: string | undefined;
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })).catch(fail('ListObjectsV2'));
@@ -92,20 +94,20 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
         const cut = rel.indexOf('/');
         const name = rel.slice(0, cut);
         if (cut < 0 || !RUN_FOLDER.test(name)) continue;
-        const r = runs.get(name) ?? { complete: false, keys: [], newest: 0 };
+        const r = runs.get(name) ?? { complete: false, claimed: false, keys: [], newest: 0 };
         runs.set(name, r);
         r.keys.push(obj.Key!);
         r.newest = Math.max(r.newest, obj.LastModified?.getTime() ?? 0);
         if (rel === `${name}/${MANIFEST}`) r.complete = true;
+        if (rel === `${name}/${CLAIM}`) r.claimed = true;
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     const all = [...runs.entries()];
-    orphans = all.filter(([, r]) => !r.complete).map(([name, r]) => ({ name, keys: r.keys, newest: r.newest }));
-    return {
-      runs: all.filter(([, r]) => r.complete).map(([name]) => name),
-      skipped: orphans.map((r) => ({ name: r.name, reason: `incomplete upload: no ${MANIFEST} (last written ${new Date(r.newest).toISOString()})` })),
-    };
+    orphans = all.filter(([, r]) => !r.complete).map(([name, r]) => ({ name, keys: r.keys, newest: r.newest, claimed: r.claimed }));
+    const why = (r: Orphan) =>
+      r.claimed ? `incomplete upload: no ${MANIFEST} (last written ${new Date(r.newest).toISOString()})` : `no ${MANIFEST} and not begun by secsli score (copied in by hand?); left alone`;
+    return { runs: all.filter(([, r]) => r.complete).map(([name]) => name), skipped: orphans.map((r) => ({ name: r.name, reason: why(r) })) };
   };
 
   const openRunFile = async (run: string, name: string): Promise<Readable | undefined> => {
@@ -173,7 +175,7 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
 
   const tidy = async (log: Logger) => {
     const cutoff = (o.now ?? (() => new Date()))().getTime() - ABANDONED_AFTER_MS;
-    for (const r of orphans.filter((x) => x.newest < cutoff)) {
+    for (const r of orphans.filter((x) => x.claimed && x.newest < cutoff)) {
       try {
         await remove(r.keys);
         log.info(`removed abandoned upload ${url(r.name)} (${r.keys.length} object(s) without a ${MANIFEST}, last written ${new Date(r.newest).toISOString()})`);

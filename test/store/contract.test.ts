@@ -109,15 +109,19 @@ describe('s3 store', () => {
     const old = new Date('2026-11-20T00:00:00Z');
     for (const f of ['.claim', 'assets.csv']) objects.set(`orphans/${BASE}/${f}`, { body: Buffer.from('x'), etag: '"e"', lastModified: old, headers: {} });
     objects.set('orphans/2026-11-30T000000Z/assets.csv', { body: Buffer.from('x'), etag: '"e"', lastModified: new Date(), headers: {} });
+    objects.set('orphans/2026-11-01T000000Z/assets.csv', { body: Buffer.from('x'), etag: '"e"', lastModified: old, headers: {} }); // copied in by hand
     const store = await openRunStore('s3://hist/orphans', { env: env(), now: () => new Date('2026-11-22T00:00:00Z') });
     const listing = await store.listRuns();
     expect(listing.runs).toEqual([]);
-    expect(listing.skipped.map((s) => s.name).sort()).toEqual([BASE, '2026-11-30T000000Z']);
-    expect(listing.skipped[0]!.reason).toMatch(/incomplete upload: no manifest.json \(last written 2026-11-20T00:00:00.000Z\)/);
+    const skipped = new Map(listing.skipped.map((s) => [s.name, s.reason]));
+    expect([...skipped.keys()].sort()).toEqual(['2026-11-01T000000Z', BASE, '2026-11-30T000000Z']);
+    expect(skipped.get(BASE)).toMatch(/^incomplete upload: no manifest.json \(last written 2026-11-20T00:00:00.000Z\)$/);
+    expect(skipped.get('2026-11-01T000000Z')).toMatch(/not begun by secsli score \(copied in by hand\?\); left alone/);
     const log = memoryLogger();
     await store.tidy(log);
     expect(log.lines.join('\n')).toMatch(/removed abandoned upload s3:\/\/hist\/orphans\/2026-11-27T000000Z \(2 object\(s\) without a manifest.json/);
-    expect([...objects.keys()].filter((k) => k.startsWith('orphans/'))).toEqual(['orphans/2026-11-30T000000Z/assets.csv']); // younger than a day: maybe still uploading
+    // Younger than a day (maybe still uploading), or not secsli's: kept.
+    expect([...objects.keys()].filter((k) => k.startsWith('orphans/')).sort()).toEqual(['orphans/2026-11-01T000000Z/assets.csv', 'orphans/2026-11-30T000000Z/assets.csv']);
   });
 
   it('writes every object with SSE-KMS when a key is given', async () => {
