@@ -4,11 +4,11 @@ import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { toolVersion } from '../package-root.js';
 import { recordFacts, updatedMs, type RecordFacts } from './records.js';
-import { SecsliError } from '../errors.js';
 import { fsStateStore } from '../store/fs.js';
 import type { StateStore, StateVersion } from '../store/types.js';
 import { publishState, type PendingStates } from './pending.js';
-import { readStateEntries, readStateIndex, StateWriter, STATE_VERSION, type StateHeader } from './state.js';
+import { readStateEntries, StateWriter, STATE_VERSION, type StateHeader } from './state.js';
+import { loadStoredState, scopeKey, type Loaded } from './stored.js';
 
 /**
  * Incremental sync around a live collector (issue "Scale").
@@ -55,22 +55,6 @@ const HOUR = 3_600_000;
  */
 export const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
 export const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
-/** A stored lastSync this far in the future means a broken clock: do not trust it. */
-const FUTURE_SLACK_MS = 10 * 60_000;
-
-interface Loaded {
-  /** The stored copy: its local file and version. */
-  file: string;
-  version: StateVersion;
-  header: StateHeader;
-  /** Stored records: id → [update ms, scope key]. */
-  index: Map<string, { ms: number; key: string }>;
-  /** Stored records per scope key (`account|region`). */
-  counts: Map<string, number>;
-}
-
-const scopeKey = (f: { account?: string; region?: string }) => `${f.account ?? ''}|${f.region ?? ''}`;
-
 export function createIncrementalCollector(factory: LiveCollectorFactory, opts: IncrementalOptions): Collector {
   const source = factory.source;
   const base = factory.create();
@@ -82,41 +66,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
   const fullEveryMs = opts.fullEveryMs ?? DEFAULT_FULL_EVERY_MS;
   const label = base.describe;
 
-  type Unused = { why: string; warn: boolean; version?: StateVersion };
-  /** The usable stored state, or why there is none (`warn`: it exists but cannot be used) and the version seen. */
-  const load = async (startedAt: Date): Promise<Loaded | Unused> => {
-    let opened: Awaited<ReturnType<StateStore['open']>>;
-    try {
-      opened = await store.open(source);
-    } catch (err) {
-      if (err instanceof SecsliError) throw err; // the store itself is unusable (S3: no bucket, access denied)
-      return { why: `sync state ${where} is unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, warn: true };
-    }
-    if (!opened) return { why: opts.full ? '--full' : 'no sync state yet', warn: false };
-    const { file, version } = opened;
-    const unused = (why: string, warn: boolean): Unused => ({ why, warn, version });
-    if (opts.full) return unused('--full', false);
-    const index: Loaded['index'] = new Map();
-    const counts: Loaded['counts'] = new Map();
-    let header: StateHeader;
-    try {
-      header = await readStateIndex(file, (e) => {
-        const key = scopeKey(e);
-        index.set(e.id, { ms: updatedMs(e.updatedAt), key });
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return unused('no sync state yet', false);
-      return unused(`sync state ${where} is unusable (${(err as Error).message})`, true);
-    }
-    if (header.source !== source) return unused(`sync state ${where} belongs to ${String(header.source)}`, true);
-    if (header.scope !== factory.scope) return unused('the source configuration changed since the last sync', false);
-    const last = Date.parse(header.lastSync);
-    if (last > startedAt.getTime() + FUTURE_SLACK_MS) return unused(`the last sync (${header.lastSync}) is in the future: is the clock right?`, true);
-    const lastFull = Date.parse(header.lastFull);
-    if (!(startedAt.getTime() - lastFull < fullEveryMs)) return unused(`the last full pull (${header.lastFull}) is older than ${Math.round(fullEveryMs / (24 * HOUR))} day(s)`, false);
-    return { file, version, header, index, counts };
-  };
+  const load = (startedAt: Date) => loadStoredState(store, factory, { full: Boolean(opts.full), fullEveryMs, startedAt });
 
   const header = (startedAt: Date, lastFull: string): StateHeader => ({
     secsliSyncState: STATE_VERSION,
