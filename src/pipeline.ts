@@ -244,6 +244,8 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     await folder?.abort();
     await pending.discard();
     throw e;
+  } finally {
+    await store.state.close();
   }
 }
 

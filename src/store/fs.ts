@@ -84,5 +84,6 @@ export function fsStateStore(dir: string): StateStore {
       await rename(staged, file);
     },
     discard: (staged) => rm(staged, { force: true }),
+    close: async () => {},
   };
 }

@@ -216,6 +216,10 @@ function s3StateStore(s3: { put: (key: string, body: PutObjectCommandInput['Body
       }
     },
     discard: (staged) => rm(staged, { force: true }),
+    async close() {
+      if (local) await rm(await local, { recursive: true, force: true });
+      local = undefined;
+    },
   };
 }
 

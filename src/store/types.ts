@@ -81,6 +81,8 @@ export interface StateStore {
   replace(source: Source, staged: string, expected: StateVersion | undefined): Promise<void>;
   /** Drops a staged file that will not be used. */
   discard(staged: string): Promise<void>;
+  /** Removes local copies (S3: the downloaded state holds raw findings; it must not stay in the temp folder). */
+  close(): Promise<void>;
 }
 
 /** Another run replaced the sync state after this one read it. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ const text = async (s: Readable | undefined) => {
 };
 const BASE = '2026-11-27T000000Z';
 
-describe.each(stores)('%s store', (_kind, make) => {
+describe.each(stores)('%s store', (kind, make) => {
   it('publishes a run whole, never over an earlier one, and reads its files back as streams', async () => {
     const store = await make();
     expect((await store.listRuns()).runs).toEqual([]);
@@ -85,8 +86,12 @@ describe.each(stores)('%s store', (_kind, make) => {
     const d = await st.staging('securityhub');
     await writeFile(d, 'fourth\n');
     await expect(st.replace('securityhub', d, undefined)).rejects.toBeInstanceOf(StateConflictError);
-    expect(await readFile((await st.open('securityhub'))!.file, 'utf8')).toBe('second\n');
+    const last = (await st.open('securityhub'))!;
+    expect(await readFile(last.file, 'utf8')).toBe('second\n');
     expect(await st.open('dependabot')).toBeUndefined();
+    await st.close();
+    // A local copy (S3) holds raw findings: gone once the store is closed. The folder store's file is the state itself.
+    expect(existsSync(last.file)).toBe(kind === 'folder');
   });
 });
 
