@@ -1,9 +1,10 @@
-import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { readRegularFile } from '../io/read-regular.js';
 import { basename, dirname, join } from 'node:path';
 import { SecsliError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { fsRunStore, openFile } from '../store/fs.js';
+import { fsRunStore } from '../store/fs.js';
 import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
 import { compareRunNames, splitRunName } from '../store/names.js';
 import type { RunStore } from '../store/types.js';
@@ -124,20 +125,24 @@ async function readSnapshot(store: RunStore, run: string): Promise<ParseResult &
     text = await readText(stream);
   } catch (e) {
     if (e instanceof SecsliError) throw e;
-    return { ok: false, reason: `cannot read snapshot.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, bytes: 0 };
+    return { ok: false, reason: cannotRead(e), bytes: 0 };
   }
   return { ...parseSnapshot(text), bytes: text.length };
 }
 
+const cannotRead = (e: unknown) => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code === 'ENOTREG' ? 'not a regular file' : (code ?? (e as Error).message)})`;
+};
+
 async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
+  let text: string;
   try {
-    const stream = await openFile(path);
-    if (!stream) return { ok: false, reason: 'no snapshot.json', bytes: 0 };
-    const text = await readText(stream);
-    return { ...parseSnapshot(text), bytes: text.length };
+    text = await readRegularFile(path);
   } catch (e) {
-    return { ok: false, reason: `cannot read snapshot.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, bytes: 0 };
+    return { ok: false, reason: cannotRead(e), bytes: 0 };
   }
+  return { ...parseSnapshot(text), bytes: text.length };
 }
 
 /** One run of a store (the previous run, when `score` attributes its change). */

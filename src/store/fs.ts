@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../errors.js';
@@ -28,19 +28,31 @@ export function fsRunStore(dir: string): RunStore {
     },
     openRunFile: (run, name) => openFile(join(dir, run, name)),
     runLocation: (run) => join(dir, run),
-    createRun: (base) => RunFolder.named(dir, base),
+    createRun: (base, guard) => RunFolder.named(dir, base, guard),
     state: fsStateStore(syncStateDir(dir)),
     tidy: async () => {},
   };
 }
 
-/** A file as a stream once it is known to be open, or undefined when it does not exist. */
-export function openFile(path: string): Promise<Readable | undefined> {
-  return new Promise((resolve, reject) => {
-    const s = createReadStream(path);
-    s.once('open', () => resolve(s));
-    s.once('error', (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? resolve(undefined) : reject(e)));
-  });
+/**
+ * A file as a stream, or undefined when it does not exist. Opened without blocking and checked on
+ * the same descriptor (as readRegularFile does): a FIFO or device under a run's file name is
+ * refused (ENOTREG), never read forever.
+ */
+export async function openFile(path: string): Promise<Readable | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  if (!(await fh.stat()).isFile()) {
+    await fh.close();
+    throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+  }
+  return fh.createReadStream();
 }
 
 /** inode, size and modification time: changes whenever the file is replaced. */

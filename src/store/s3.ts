@@ -9,6 +9,7 @@ import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObject
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { toolVersion } from '../package-root.js';
+import type { GuardOptions } from '../report/file-guard.js';
 import { RunFolder } from '../report/write.js';
 import { STATE_FOLDER } from '../sync/state.js';
 import type { S3Location, StoreEnv } from './types.js';
@@ -118,9 +119,9 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     return (r.Body as Readable).pipe(verified(entry, url(`${run}/${name}`)));
   };
 
-  const createRun = async (base: string): Promise<RunWriter> => {
+  const createRun = async (base: string, guard?: GuardOptions): Promise<RunWriter> => {
     const local = await mkdtemp(join(tmpdir(), 'secsli-s3-run-'));
-    const folder = await RunFolder.named(local, base);
+    const folder = await RunFolder.named(local, base, guard);
     const uploaded: string[] = [];
     const undo = async () => {
       await remove(uploaded).catch(() => {}); // what is left has no manifest: readers skip it, a later run removes it

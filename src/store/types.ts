@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
+import type { GuardOptions } from '../report/file-guard.js';
 import type { FileContent } from '../report/write.js';
 
 /**
@@ -36,8 +37,8 @@ export interface RunStore {
   openRunFile(run: string, name: string): Promise<Readable | undefined>;
   /** Where a run is: a folder path, or an s3:// URL. */
   runLocation(run: string): string;
-  /** A new run called `base` (or `base-2`, … when taken). */
-  createRun(base: string): Promise<RunWriter>;
+  /** A new run called `base` (or `base-2`, … when taken); every text file goes through `guard` (secrets redacted). */
+  createRun(base: string, guard?: GuardOptions): Promise<RunWriter>;
   readonly state: StateStore;
   /** Housekeeping after a run was written (S3: removes uploads that never got a manifest). */
   tidy(log: Logger): Promise<void>;

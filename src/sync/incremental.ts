@@ -1,3 +1,4 @@
+import { parseUtc } from '../model/time.js';
 import type { IncrementalQuery, LiveCollectorFactory } from '../collectors/live.js';
 import type { Collector, RecordOrigin, RecordSink, SourceStatus } from '../collectors/types.js';
 import type { Logger } from '../log.js';
@@ -131,7 +132,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
   };
 
   const incremental = async (sink: RecordSink, log: Logger, startedAt: Date, state: Loaded): Promise<SourceStatus> => {
-    const since = new Date(Date.parse(state.header.lastSync) - overlapMs).toISOString();
+    const since = new Date(parseUtc(state.header.lastSync) - overlapMs).toISOString();
     const changes = new Map<string, RecordFacts & { id: string; raw: unknown }>();
     const anonymous: Array<{ raw: unknown; where: RecordOrigin }> = [];
     /** Merged-set size per scope key, minus the stored count: replaced stored copies out, kept changes in. */

@@ -1,5 +1,6 @@
 import type { LiveCollectorFactory } from '../collectors/live.js';
 import { SecsliError } from '../errors.js';
+import { parseUtc } from '../model/time.js';
 import type { StateStore, StateVersion } from '../store/types.js';
 import { updatedMs } from './records.js';
 import { readStateIndex, type StateHeader } from './state.js';
@@ -59,9 +60,9 @@ export async function loadStoredState(store: StateStore, factory: LiveCollectorF
   }
   if (header.source !== source) return unused(`sync state ${where} belongs to ${String(header.source)}`, true);
   if (header.scope !== factory.scope) return unused('the source configuration changed since the last sync', false);
-  const last = Date.parse(header.lastSync);
+  const last = parseUtc(header.lastSync);
   if (last > o.startedAt.getTime() + FUTURE_SLACK_MS) return unused(`the last sync (${header.lastSync}) is in the future: is the clock right?`, true);
-  const lastFull = Date.parse(header.lastFull);
+  const lastFull = parseUtc(header.lastFull);
   if (!(o.startedAt.getTime() - lastFull < o.fullEveryMs)) return unused(`the last full pull (${header.lastFull}) is older than ${Math.round(o.fullEveryMs / 86_400_000)} day(s)`, false);
   return { file, version, header, index, counts };
 }
