@@ -39,7 +39,7 @@ export function fsRunStore(dir: string): RunStore {
  * the same descriptor (as readRegularFile does): a FIFO or device under a run's file name is
  * refused (ENOTREG), never read forever.
  */
-export async function openFile(path: string): Promise<Readable | undefined> {
+async function openFile(path: string): Promise<Readable | undefined> {
   let fh: FileHandle;
   try {
     fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
