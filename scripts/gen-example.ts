@@ -149,7 +149,7 @@ function push(f: Asff, asset: string | null, role?: string): void {
 function imageAgeDays(res: AwsResource): number {
   const d = res.details?.AwsEcrContainerImage as { ImagePublishedAt?: string } | undefined;
   const at = d?.ImagePublishedAt;
-  if (at && at.startsWith('@')) return Number(at.slice(1));
+  if (at?.startsWith('@')) return Number(at.slice(1));
   return 200;
 }
 
@@ -662,7 +662,7 @@ function genDependabot(root: Rng): AlertSpec[] {
     }
     // GitHub numbers alerts per repository in the order they were opened.
     specs.sort((a, b) => a.createdMs - b.createdMs || a.vuln.ghsa.localeCompare(b.vuln.ghsa));
-    specs.forEach((s, i) => all.push({ ...s, number: i + 1 }));
+    for (const [i, s] of specs.entries()) all.push({ ...s, number: i + 1 });
   }
   // The org endpoint's default order: created, newest first.
   all.sort((a, b) => b.createdMs - a.createdMs || a.repo.name.localeCompare(b.repo.name) || a.number - b.number);

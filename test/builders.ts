@@ -59,7 +59,7 @@ export function makeInventory(assets: Asset[], exceptions: RiskException[] = [])
 }
 
 /** Maps a finding to every asset whose account list or repo list names it exactly. */
-export function simpleMatcher(inv: Inventory): Matcher {
+function simpleMatcher(inv: Inventory): Matcher {
   const forRepo = (repo: string) => inv.assets.filter((a) => a.github?.repos.includes(repo)).map((a) => a.id);
   return {
     match(f) {
@@ -82,7 +82,7 @@ export function covered(...sources: ('securityhub' | 'dependabot')[]): ScoreInpu
   }));
 }
 
-export const NOW = new Date('2026-11-27T00:00:00Z');
+const NOW = new Date('2026-11-27T00:00:00Z');
 
 /** score() with sensible defaults: default policy, empty KEV, both sources covered. */
 export function scoreWith(findings: Finding[], assets: Asset[], over: Partial<ScoreInput> = {}) {

@@ -16,13 +16,13 @@ export const ACCOUNTS = {
 } as const;
 
 export const APNE1 = 'ap-northeast-1';
-export const USE1 = 'us-east-1';
+const USE1 = 'us-east-1';
 
 export type Platform = 'al2' | 'al2023' | 'debian12' | 'ubuntu2204' | 'alpine318';
 /** Inspector's PackageManager for the language packages found in this resource. */
 export type LangManager = 'JAR' | 'NPM' | 'NODEPKG' | 'PYTHONPKG' | 'GOBINARY';
 
-export interface InspectorProfile {
+interface InspectorProfile {
   platform?: Platform;
   /** OS CVEs that may be found. */
   os: string[];

@@ -63,8 +63,8 @@ export const policySchema = z.strictObject({
 });
 export type PolicyInput = z.infer<typeof policySchema>;
 
-export type SeverityMap = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
-export type CriticalityMap = Record<'critical' | 'high' | 'medium' | 'low', number>;
+type SeverityMap = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
+type CriticalityMap = Record<'critical' | 'high' | 'medium' | 'low', number>;
 
 // A type rather than an interface: a snapshot holding it must read as history's record-typed `policy`.
 export type Policy = {

@@ -24,9 +24,9 @@ import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type Finding
 
 export const ATTRIBUTION_PARTS = ['newFindings', 'fixed', 'exceptions', 'inventory', 'policy', 'rescored'] as const;
 export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
-export type AttributionParts = Record<AttributionPart, number>;
+type AttributionParts = Record<AttributionPart, number>;
 
-export interface Driver {
+interface Driver {
   findingId: string;
   title: string;
   severity: string;
@@ -77,7 +77,7 @@ export function policyWeightsChanged(a: SnapshotV1, b: SnapshotV1): boolean {
   return a.policyHash !== b.policyHash;
 }
 
-export function inventoryNotes(x: AssetV1, y: AssetV1): string[] {
+function inventoryNotes(x: AssetV1, y: AssetV1): string[] {
   const notes: string[] = [];
   if (x.owner !== y.owner) notes.push(`owner ${x.owner} → ${y.owner}`);
   if (x.criticality !== y.criticality) notes.push(`criticality ${x.criticality} → ${y.criticality} (budget ${x.budget ?? '?'} → ${y.budget ?? '?'})`);

@@ -30,7 +30,7 @@ export interface History {
 }
 
 /** Folder names `writeRun` produces; temp folders (".…tmp-…") and anything else are not runs. */
-export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
+const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
 
 /**
  * The one order of run folder names: by as-of, then by the number `writeRun` appends to a second
@@ -47,7 +47,7 @@ function splitRunName(name: string): [string, number] {
   return m ? [m[1]!, m[2] === undefined ? 1 : Number(m[2])] : [name, 0];
 }
 
-export const compareRuns = (a: Run, b: Run): number =>
+const compareRuns = (a: Run, b: Run): number =>
   a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
 export async function loadHistory(dir: string, log: Logger): Promise<History> {

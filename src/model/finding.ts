@@ -113,5 +113,3 @@ export interface Rejected {
   nativeId?: string;
   reason: string;
 }
-
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };

@@ -15,13 +15,13 @@ function toCsv(headers: readonly string[], rows: Cell[][]): string {
   return out;
 }
 
-export const ASSET_COLUMNS = [
+const ASSET_COLUMNS = [
   'asset_id', 'owner', 'criticality', 'exposure', 'status', 'risk', 'budget', 'budget_used_pct',
   'remediation_sli_pct', 'remediation_target_pct', 'coverage', 'open_critical', 'open_high', 'open_medium',
   'open_low', 'open_info', 'overdue', 'open_threats', 'risk_change', 'status_reasons',
 ] as const;
 
-export function coverageText(a: AssetResult): string {
+function coverageText(a: AssetResult): string {
   if (a.coverage.length === 0) return 'none expected';
   return a.coverage.map((c) => `${c.source}:${c.status}${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''}`).join(' ');
 }
@@ -42,7 +42,7 @@ export function renderAssetsCsv(r: ScoreResult): string {
   );
 }
 
-export const FINDING_COLUMNS = [
+const FINDING_COLUMNS = [
   'asset_id', 'finding_id', 'source', 'product', 'kind', 'severity', 'title', 'status', 'counted', 'excluded_reason',
   'cvss', 'epss_percentile', 'known_exploited', 'exploit_available', 'fix_available',
   'severity_points', 'severity_basis', 'likelihood', 'likelihood_basis', 'context', 'context_basis',
@@ -100,7 +100,7 @@ export function renderFindingsCsv(r: ScoreResult): string {
   return [...findingsCsvChunks(r)].join('');
 }
 
-export const UNMAPPED_COLUMNS = [
+const UNMAPPED_COLUMNS = [
   'source', 'account_or_repo', 'open_findings', 'critical', 'high', 'medium', 'low', 'info', 'resource_types',
   'example_resource', 'example_finding_id',
 ] as const;

@@ -13,7 +13,7 @@ import { jsonChunks, LazyArray } from './json-chunks.js';
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
-export function assetDefinitionHash(a: Asset): string {
+function assetDefinitionHash(a: Asset): string {
   const { id, owner, criticality, exposure, aws, github } = a;
   return createHash('sha256').update(canonicalJson({ id, owner, criticality, exposure, aws, github })).digest('hex').slice(0, 12);
 }

@@ -45,8 +45,8 @@ const HOUR = 3_600_000;
  * Security Hub's `UpdatedAt` is set by the finding provider and can trail the moment the finding
  * reached Security Hub; GitHub sets `updated_at` itself (the overlap only covers clock skew).
  */
-export const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
-export const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
+const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
+const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
 /** A stored lastSync this far in the future means a broken clock: do not trust it. */
 const FUTURE_SLACK_MS = 10 * 60_000;
 

@@ -11,7 +11,7 @@ import { handleAdminRoute, type SecurityHubAdminOptions } from './securityhub-ad
 
 type Obj = Record<string, any>;
 
-export type ShFault =
+type ShFault =
   | 'not-subscribed'
   | 'access-denied'
   | 'internal'
@@ -19,7 +19,7 @@ export type ShFault =
   | 'limit-exceeded'
   | { status: number; type: string; body: Obj };
 
-export interface ShRequest {
+interface ShRequest {
   seq: number;
   path: string;
   region: string;
@@ -71,7 +71,7 @@ const ASFF_FIELDS: Record<string, (f: Obj) => unknown> = {
 const values = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.flat(Infinity) : [v]);
 
 /** OCSF path → every leaf value, arrays flattened ("resources.uid" → each resource's uid). */
-export function ocsfPath(obj: unknown, path: string): unknown[] {
+function ocsfPath(obj: unknown, path: string): unknown[] {
   let cur: unknown[] = [obj];
   for (const key of path.split('.')) {
     cur = cur.flatMap((o) => (Array.isArray(o) ? o : [o])).flatMap((o) => (o && typeof o === 'object' ? values((o as Obj)[key]) : []));
