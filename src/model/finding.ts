@@ -80,6 +80,8 @@ export interface Finding {
   closeReason?: string;
   /** Security Hub control result; PASSED is evidence of coverage, not risk. */
   compliance?: 'passed' | 'failed' | 'warning' | 'not_available';
+  /** Open, but the source's workflow left NEW (Security Hub NOTIFIED): for an incident, the response. Absent otherwise. */
+  acknowledged?: boolean;
   firstSeen: string;
   updatedAt: string;
   closedAt?: string;

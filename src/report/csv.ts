@@ -55,6 +55,7 @@ export function exclusionText(e: ExclusionReason | undefined): string {
   if (!e) return '';
   switch (e.kind) {
     case 'closed': return `closed (${e.status})`;
+    case 'incident': return 'incident (response time, not risk)';
     case 'passed-control': return 'control passed';
     case 'excepted': return `exception ${e.exceptionId}`;
     case 'duplicate': return `duplicate of ${e.of}`;

@@ -8,6 +8,11 @@ import { exposureWeight, factors, isKnownExploited } from './factors.js';
 import { CompactFinding } from '../collectors/read/compact.js';
 import type { KevCatalog } from './kev.js';
 import { policyHash, type Policy } from './policy.js';
+import { aggregate } from './aggregate.js';
+import { deadlineTable, type Deadline, type DeadlineRule, type DeadlineTable } from './deadlines.js';
+import { planFixes } from './fixes.js';
+import { isIncident, summarizeIncidents } from './incidents.js';
+import { remediationSli, remediationState, type RemediationEvent } from './remediation.js';
 import { assetStatus, compareAssets } from './status.js';
 import type { AssetResult, ExceptionState, ExclusionReason, Factors, ScoredFinding, ScoreResult, SourceSummary } from './types.js';
 
@@ -104,6 +109,7 @@ export function score(input: ScoreInput): ScoreResult {
     policyHash: policyHash(policy, kev.version),
     kev: { version: kev.version, count: kev.cves.size, origin: kev.origin },
     totalFindings: findings.length,
+    fixes: planFixes(assets, policy, now.getTime()),
   };
 }
 
@@ -124,7 +130,7 @@ class AssetContext {
   constructor(
     readonly assetId: string,
     readonly exposure: number,
-    readonly slaDays: Readonly<Record<Severity, number>>,
+    readonly deadlines: DeadlineTable,
     readonly nowMs: number,
   ) {}
 }
@@ -135,7 +141,7 @@ interface FactorEntry {
   readonly exploited: boolean;
 }
 
-const F_AMBIGUOUS = 1, F_COUNTED = 2, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
+const F_AMBIGUOUS = 1, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
 
 /**
  * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
@@ -145,6 +151,9 @@ const F_AMBIGUOUS = 1, F_COUNTED = 2, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 1
  */
 class Scored implements ScoredFinding {
   excluded: ExclusionReason | undefined = undefined;
+  /** Set by finishAsset once the asset's aggregate is known (0 when not counted). */
+  contribution = 0;
+  ifFixed = 0;
   private flags: number;
   /** The row of another source whose earlier sighting sets this row's age (see inheritAge). */
   private ageRow: Scored | undefined = undefined;
@@ -175,8 +184,18 @@ class Scored implements ScoredFinding {
   get ambiguous(): boolean {
     return (this.flags & F_AMBIGUOUS) !== 0;
   }
+  private deadline(): Deadline {
+    return this.ctx.deadlines[this.finding.severity][this.entry.exploited ? 1 : 0];
+  }
   get slaDays(): number {
-    return this.ctx.slaDays[this.finding.severity];
+    return this.deadline().days;
+  }
+  get dueRule(): DeadlineRule {
+    return this.deadline().rule;
+  }
+  /** Epoch ms of the due date (from the earliest sighting by any source). */
+  dueMs(): number {
+    return firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY;
   }
   /** Days this row's own finding has been open (to now, or to when it closed). */
   private ownAgeDays(): number {
@@ -196,11 +215,7 @@ class Scored implements ScoredFinding {
     this.ageRow = from;
   }
   get dueAt(): string {
-    return new Date(firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY).toISOString();
-  }
-  /** exposure × factors.risk once finishAsset found it counted, else 0. */
-  get contribution(): number {
-    return this.flags & F_COUNTED ? this.ctx.exposure * this.entry.fx.risk : 0;
+    return new Date(this.dueMs()).toISOString();
   }
   get overdue(): boolean {
     return (this.flags & F_OVERDUE) !== 0;
@@ -208,9 +223,9 @@ class Scored implements ScoredFinding {
   get remediation(): { weight: number; withinSla: boolean } | undefined {
     return this.flags & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.flags & F_REM_WITHIN) !== 0 } : undefined;
   }
-  /** finishAsset's verdict: counted (and overdue), and whether it counts toward the remediation SLI. */
-  finish(counted: boolean, overdue: boolean, rem: boolean, withinSla: boolean): void {
-    this.flags = (this.flags & F_AMBIGUOUS) | (counted ? F_COUNTED : 0) | (overdue ? F_OVERDUE : 0) | (rem ? F_REM : 0) | (withinSla ? F_REM_WITHIN : 0);
+  /** finishAsset's verdict: overdue, and whether it is a remediation event in the window (and a good one). */
+  finish(overdue: boolean, event: RemediationEvent | undefined): void {
+    this.flags = (this.flags & F_AMBIGUOUS) | (overdue ? F_OVERDUE : 0) | (event ? F_REM : 0) | (event?.good ? F_REM_WITHIN : 0);
   }
 }
 
@@ -246,7 +261,11 @@ class ScoringContext {
   /** The shared context of an asset's rows. */
   assetContext(asset: Asset): AssetContext {
     let c = this.assets.get(asset.id);
-    if (!c) this.assets.set(asset.id, (c = new AssetContext(asset.id, exposureWeight(asset.exposure, this.input.policy), this.input.policy.slaDays, this.nowMs)));
+    if (!c) {
+      const { policy } = this.input;
+      c = new AssetContext(asset.id, exposureWeight(asset.exposure, policy), deadlineTable(asset.exposure, policy), this.nowMs);
+      this.assets.set(asset.id, c);
+    }
     return c;
   }
 
@@ -318,56 +337,81 @@ function pairUp(rows: Scored[], inherit: boolean): void {
   }
 }
 
+const INCIDENT: ExclusionReason = { kind: 'incident' };
+
 function finishAsset(asset: Asset, scored: ScoredFinding[], statuses: SourceStatus[], input: ScoreInput): AssetResult {
   const { policy, now, matcher } = input;
-  const windowStart = now.getTime() - policy.remediationWindowDays * DAY;
+  const nowMs = now.getTime();
+  const windowStart = nowMs - policy.remediationWindowDays * DAY;
   const openBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const counted: Scored[] = [];
+  const threats: Scored[] = [];
   let overdue = 0;
-  let openThreats = 0;
-  let sum = 0;
+  let kevPastDue = 0;
+  let kevOpen = 0;
   let good = 0;
   let valid = 0;
+  let events = 0;
+  let backlog = 0;
 
   for (const s of scored as Scored[]) {
     const f = s.finding;
-    const counted = s.excluded === undefined;
-    const risk = s.factors.risk;
-    let ageDays = -1;
-    let slaDays = 0;
+    if (isIncident(f)) {
+      // Detections are incidents: tracked by response time, never added to R or the remediation SLI.
+      if (s.excluded === undefined) s.excluded = INCIDENT;
+      if (s.excluded.kind === 'incident' || s.excluded.kind === 'closed') threats.push(s);
+      s.finish(false, undefined);
+      continue;
+    }
+    const isCounted = s.excluded === undefined;
     let overdueRow = false;
-    if (counted) {
-      sum += risk;
+    if (isCounted) {
+      counted.push(s);
       openBySeverity[f.severity]++;
-      if (f.kind === 'threat') openThreats++;
-      ageDays = s.ageDays;
-      slaDays = s.slaDays;
-      overdueRow = ageDays > slaDays;
+      overdueRow = s.dueMs() < nowMs;
       if (overdueRow) overdue++;
-    }
-    // Remediation SLI: open findings now, and findings closed inside the window; not excepted,
-    // not duplicates, not passed controls, not false positives.
-    const ex = s.excluded?.kind;
-    const closedInWindow = ex === 'closed' && closedMs(f) >= windowStart && f.closeReason !== 'inaccurate';
-    let withinSla = false;
-    if (counted || closedInWindow) {
-      if (ageDays < 0) {
-        ageDays = s.ageDays;
-        slaDays = s.slaDays;
+      if (s.knownExploited) {
+        kevOpen++;
+        if (overdueRow) kevPastDue++;
       }
-      withinSla = ageDays <= slaDays;
-      valid += risk;
-      if (withinSla) good += risk;
     }
-    s.finish(counted, overdueRow, counted || closedInWindow, withinSla);
+    // Remediation events: open weaknesses, and weaknesses closed (not as false positives); not
+    // excepted, not duplicates, not passed controls.
+    const closedOk = s.excluded?.kind === 'closed' && f.closeReason !== 'inaccurate';
+    const state = isCounted || closedOk ? remediationState(isCounted, s.dueMs(), closedMs(f), nowMs, windowStart) : undefined;
+    if (state === 'backlog') backlog++;
+    const event = state === 'backlog' ? undefined : state;
+    if (event) {
+      events++;
+      valid += s.factors.risk;
+      if (event.good) good += s.factors.risk;
+    }
+    s.finish(overdueRow, event);
   }
+
+  // Rank order (risk descending, ties by id): the damped aggregate weighs the k-th by 1/k.
+  const exposure = exposureWeight(asset.exposure, policy);
+  counted.sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
+  const agg = aggregate(counted.map((s) => s.factors.risk), exposure, policy.aggregation);
+  counted.forEach((s, i) => {
+    s.contribution = agg.contributions[i]!;
+    s.ifFixed = agg.reductions[i]!;
+  });
   scored.sort((a, b) => b.contribution - a.contribution || b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
 
-  const exposure = exposureWeight(asset.exposure, policy);
-  const risk = exposure * sum;
+  const risk = agg.total;
   const budget = policy.riskBudget[asset.criticality];
-  const remediation = { good, valid, sli: valid > 0 ? good / valid : null, target: policy.remediationTarget[asset.criticality] };
+  const target = policy.remediationTarget[asset.criticality];
+  const remediation = { good, valid, sli: remediationSli(good, valid, events, policy.remediationMinEvents), target, events, backlog };
+  const incidents = summarizeIncidents(threats, policy, nowMs, windowStart);
   const coverage = assetCoverage(asset, statuses, (repo, id) => matcher.assetsForRepo(repo).includes(id));
-  const { status, reasons } = assetStatus({ risk, budget, remediation, coverage }, policy);
+  const { status, rule, reasons } = assetStatus(
+    {
+      risk, budget, remediation, coverage, kevPastDue, kevOpenInternet: asset.exposure === 'internet' ? kevOpen : 0,
+      incidentsPastTarget: incidents.pastTarget, incidentsOpenHighCritical: incidents.openHighCritical,
+    },
+    policy,
+  );
   const prev = input.previousRisk?.get(asset.id);
   return {
     asset,
@@ -376,12 +420,14 @@ function finishAsset(asset: Asset, scored: ScoredFinding[], statuses: SourceStat
     budget,
     budgetUsed: risk / budget,
     remediation,
+    incidents,
     coverage,
     status,
+    statusReason: rule,
     statusReasons: reasons,
     openBySeverity,
     overdue,
-    openThreats,
+    openThreats: incidents.open.length,
     findings: scored,
     ...(prev !== undefined ? { previousRisk: prev } : {}),
   };

@@ -8,7 +8,7 @@ import type { AwsResource, Finding, Kind } from '../../model/finding.js';
 import { GIVE_UP, isObj, objectList, optNum, optStr, optStringMap, optStrings } from '../read/fast-read.js';
 import { isoTime, type NormalizeResult } from '../read/normalize-result.js';
 import {
-  complianceOf, consoleUrl, controlFromGenerator, fromAsff, severityOf, statusOf, THREAT_NAMESPACES, type Asff, type Vulnerability,
+  acknowledged, complianceOf, consoleUrl, controlFromGenerator, fromAsff, isControlCheck, severityOf, statusOf, THREAT_NAMESPACES, type Asff, type Vulnerability,
 } from './normalize.js';
 import { bestCvss } from './cvss.js';
 
@@ -177,6 +177,7 @@ export function fromAsffFast(f: Asff): NormalizeResult {
   finding.packages = unique(names);
   finding.status = status;
   if (compliance) finding.compliance = compliance;
+  if (acknowledged(f, status)) finding.acknowledged = true;
   finding.firstSeen = firstSeen;
   finding.updatedAt = updatedAt;
   if (status !== 'open') finding.closedAt = updatedAt;
@@ -218,8 +219,9 @@ function arnField(arn: string | undefined, index: number): string | undefined {
 }
 
 function kindOf(f: Asff, hasVulns: boolean, product: string): Kind {
-  const threat = THREAT_NAMESPACES;
   if (product.toLowerCase() === 'guardduty' || /[:/]product\/aws\/guardduty$/i.test(f.ProductArn ?? '')) return 'threat';
+  const control = isControlCheck(f);
+  let threat = false;
   let vulnType = false;
   let configNs = false;
   for (const types of [f.Types, f.FindingProviderFields?.Types]) {
@@ -228,13 +230,14 @@ function kindOf(f: Asff, hasVulns: boolean, product: string): Kind {
       const t = types[i]!;
       const slash = t.indexOf('/');
       const ns = (slash < 0 ? t : t.slice(0, slash)).trim();
-      if (threat.has(ns)) return 'threat';
+      if (!control && THREAT_NAMESPACES.has(ns)) threat = true;
       if (ns === 'Software and Configuration Checks') configNs = true;
       if (t.startsWith(VULN_TYPE_PREFIX)) vulnType = true;
     }
   }
+  if (threat) return 'threat';
   if (hasVulns || vulnType) return 'vulnerability';
-  if (f.Compliance || configNs) return 'misconfiguration';
+  if (control || configNs) return 'misconfiguration';
   return 'other';
 }
 

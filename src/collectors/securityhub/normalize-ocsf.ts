@@ -117,8 +117,10 @@ export function normalizeOcsf(raw: unknown): OcsfResult {
 
   const types = arr(info.types).map(str).filter((t): t is string => !!t);
   const classUid = num(raw.class_uid);
+  // A compliance check is a misconfiguration whatever its types (see isControlCheck in normalize.ts).
+  const control = classUid === 2003 || isObj(raw.compliance);
   const kind: Kind =
-    classUid === 2004 || types.some((t) => THREAT_TYPE.test(t)) ? 'threat'
+    classUid === 2004 || (!control && types.some((t) => THREAT_TYPE.test(t))) ? 'threat'
       : classUid === 2002 || vulns.length > 0 ? 'vulnerability'
         : classUid === 2003 || isObj(raw.compliance) ? 'misconfiguration'
           : 'other';
@@ -141,6 +143,7 @@ export function normalizeOcsf(raw: unknown): OcsfResult {
     packages: [...packages].sort(),
     status,
     ...(complianceStatus ? { compliance: complianceStatus } : {}),
+    ...(!closed && (num(raw.status_id) === 2 || str(raw.status)?.toLowerCase() === 'in progress') ? { acknowledged: true } : {}),
     firstSeen,
     updatedAt,
     ...(closed ? { closedAt: updatedAt } : {}),

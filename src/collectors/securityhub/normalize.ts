@@ -124,6 +124,7 @@ export function fromAsff(f: Asff): NormalizeResult {
       packages: sortedUnique(vulns.flatMap((v) => v.VulnerablePackages ?? []).flatMap((p) => (p.Name ? [p.Name.toLowerCase()] : []))),
       status,
       ...(compliance ? { compliance } : {}),
+      ...(acknowledged(f, status) ? { acknowledged: true } : {}),
       firstSeen,
       updatedAt,
       ...(status === 'open' ? {} : { closedAt: updatedAt }),
@@ -157,6 +158,9 @@ export function complianceOf(status: string | undefined) {
   return map[(status?.toUpperCase() ?? '') as keyof typeof map];
 }
 
+/** Open, but the workflow left NEW (NOTIFIED): someone was told — an incident's response. */
+export const acknowledged = (f: Asff, status: FindingStatus): boolean => status === 'open' && f.Workflow?.Status?.toUpperCase() === 'NOTIFIED';
+
 /** Open only while ACTIVE and NEW/NOTIFIED (DESIGN.md); a PASSED control is coverage, not risk. */
 export function statusOf(f: Asff, compliance: string | undefined): FindingStatus {
   if (f.RecordState?.toUpperCase() === 'ARCHIVED') return 'resolved';
@@ -180,13 +184,21 @@ export function statusOf(f: Asff, compliance: string | undefined): FindingStatus
 
 export const THREAT_NAMESPACES = new Set(['TTPs', 'Effects', 'Unusual Behaviors']);
 
+/**
+ * A control check (a Compliance block or a Security Hub control GeneratorId) is a misconfiguration
+ * whatever its Types: FSBP's S3.2 "S3 buckets should prohibit public read access" carries
+ * `Effects/Data Exposure/…`, and is a public bucket, not a detection.
+ */
+export const isControlCheck = (f: Asff): boolean => f.Compliance !== undefined || controlFromGenerator(f) !== undefined;
+
 function kindOf(f: Asff, vulns: Vulnerability[], product: string): Kind {
   const types = [...(f.Types ?? []), ...(f.FindingProviderFields?.Types ?? [])];
   const namespaces = types.map((t) => t.split('/')[0]?.trim() ?? '');
   const guardDuty = product.toLowerCase() === 'guardduty' || /[:/]product\/aws\/guardduty$/i.test(f.ProductArn ?? '');
-  if (guardDuty || namespaces.some((n) => THREAT_NAMESPACES.has(n))) return 'threat';
+  const control = isControlCheck(f);
+  if (guardDuty || (!control && namespaces.some((n) => THREAT_NAMESPACES.has(n)))) return 'threat';
   if (vulns.length > 0 || types.some((t) => t.startsWith('Software and Configuration Checks/Vulnerabilities'))) return 'vulnerability';
-  if (f.Compliance || namespaces.includes('Software and Configuration Checks')) return 'misconfiguration';
+  if (control || namespaces.includes('Software and Configuration Checks')) return 'misconfiguration';
   return 'other';
 }
 

@@ -1,0 +1,123 @@
+import type { Finding } from '../model/finding.js';
+import { GroupRemoval } from './aggregate.js';
+import { incidentOf, type Incident } from './incidents.js';
+import type { Policy } from './policy.js';
+import type { AssetResult, ScoredFinding } from './types.js';
+
+/**
+ * "Fix this first" (DESIGN.md "Scoring", Fixes): the findings one change removes are one fix —
+ * a package upgrade in one repository manifest (Dependabot), a package upgrade on one resource or
+ * image (Inspector), one control across its resources (CSPM), one incident to respond to. Risk
+ * removed is exact: each asset re-scored without the fix's findings. Most urgent first: incidents
+ * past their response time, known-exploited past due, other open incidents, overdue, the rest; then
+ * risk removed, then id.
+ */
+
+export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
+
+export const URGENCY = ['incident past response time', 'known exploited past due', 'open incident', 'overdue', 'when due'] as const;
+export type Urgency = (typeof URGENCY)[number];
+
+export interface Fix {
+  /** Stable key: kind and what it changes. */
+  id: string;
+  kind: FixKind;
+  /** What to do, in words (contains outside text: renderers escape it). */
+  action: string;
+  assetIds: string[];
+  /** Findings it closes (counted weaknesses, or the incident's detection). */
+  findingIds: string[];
+  riskRemoved: number;
+  urgency: Urgency;
+  /** Why now: "incident 30 h > 4 h", "known exploited", "overdue", "internet-facing"… */
+  why: string[];
+  url?: string;
+}
+
+interface Group {
+  id: string;
+  kind: FixKind;
+  first: Finding;
+  rows: { asset: AssetResult; row: ScoredFinding; rank: number }[];
+  incident?: Incident;
+  resources: Set<string>;
+}
+
+const cmpId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const rankOrder = (a: ScoredFinding, b: ScoredFinding) => b.factors.risk - a.factors.risk || cmpId(a.finding.id, b.finding.id);
+
+function keyOf(f: Finding): { id: string; kind: FixKind } {
+  if (f.kind === 'threat') return { id: `incident:${f.id}`, kind: 'incident' };
+  if (f.github && f.packages.length > 0) return { id: `dependency:${f.github.repo}:${f.github.manifestPath ?? ''}:${f.packages.join(',')}`, kind: 'dependency upgrade' };
+  const resource = f.aws?.resources[0]?.id;
+  if (f.packages.length > 0 && resource) return { id: `package:${f.packages.join(',')}:${resource}`, kind: 'package upgrade' };
+  if (f.controlId) return { id: `control:${f.controlId}`, kind: 'control' };
+  return { id: `finding:${f.id}`, kind: 'finding' };
+}
+
+function actionOf(g: Group): string {
+  const f = g.first;
+  switch (g.kind) {
+    case 'incident': return `respond to incident: ${f.title}`;
+    case 'dependency upgrade': return `upgrade ${f.packages.join(', ')} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
+    case 'package upgrade': return `upgrade ${f.packages.join(', ')} on ${f.aws!.resources[0]!.id}`;
+    case 'control': return `fix control ${f.controlId} on ${g.resources.size} resource(s): ${f.title}`;
+    case 'finding': return `remediate: ${f.title}`;
+  }
+}
+
+export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs: number): Fix[] {
+  const groups = new Map<string, Group>();
+  const add = (asset: AssetResult, row: ScoredFinding, rank: number) => {
+    const k = keyOf(row.finding);
+    let g = groups.get(k.id);
+    if (!g) groups.set(k.id, (g = { ...k, first: row.finding, rows: [], resources: new Set() }));
+    if (cmpId(row.finding.id, g.first.id) < 0) g.first = row.finding;
+    g.rows.push({ asset, row, rank });
+    for (const r of row.finding.aws?.resources ?? []) g.resources.add(r.id);
+    if (k.kind === 'incident') g.incident ??= incidentOf(row, policy, nowMs);
+  };
+  const removal = new Map<AssetResult, GroupRemoval>();
+  for (const a of assets) {
+    const counted = a.findings.filter((s) => s.excluded === undefined).sort(rankOrder);
+    removal.set(a, new GroupRemoval(counted.map((s) => s.factors.risk), a.exposure, policy.aggregation, a.risk));
+    counted.forEach((s, i) => add(a, s, i));
+    for (const s of a.findings) if (s.excluded?.kind === 'incident') add(a, s, -1);
+  }
+  const fixes: Fix[] = [];
+  for (const g of groups.values()) fixes.push(finish(g, removal));
+  return fixes.sort((a, b) => URGENCY.indexOf(a.urgency) - URGENCY.indexOf(b.urgency) || b.riskRemoved - a.riskRemoved || cmpId(a.id, b.id));
+}
+
+function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
+  const byAsset = new Map<AssetResult, number[]>();
+  for (const r of g.rows) if (r.rank >= 0) byAsset.set(r.asset, [...(byAsset.get(r.asset) ?? []), r.rank]);
+  let riskRemoved = 0;
+  for (const [a, ranks] of byAsset) riskRemoved += removal.get(a)!.removed(ranks.sort((x, y) => x - y));
+  const rows = g.rows.map((r) => r.row);
+  const kev = rows.some((r) => r.knownExploited);
+  const overdue = rows.some((r) => r.overdue);
+  const why: string[] = [];
+  let urgency: Urgency = overdue ? 'overdue' : 'when due';
+  const i = g.incident;
+  if (i) {
+    urgency = i.pastTarget ? 'incident past response time' : 'open incident';
+    why.push(`incident open ${Math.floor(i.ageHours)} h ${i.pastTarget ? '>' : '/'} ${i.targetHours} h to respond`);
+  }
+  if (kev) why.push(overdue ? 'known exploited, past due' : 'known exploited');
+  if (kev && overdue) urgency = 'known exploited past due';
+  else if (overdue) why.push('overdue');
+  if (g.rows.some((r) => r.asset.asset.exposure === 'internet')) why.push('internet-facing');
+  const url = g.first.url;
+  return {
+    id: g.id,
+    kind: g.kind,
+    action: actionOf(g),
+    assetIds: [...new Set(g.rows.map((r) => r.asset.asset.id))].sort(cmpId),
+    findingIds: [...new Set(rows.map((r) => r.finding.id))].sort(cmpId),
+    riskRemoved,
+    urgency,
+    why,
+    ...(url ? { url } : {}),
+  };
+}
