@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import type { Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
+import { renderFixesCsv } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderSnapshot, snapshotChunks } from './report/snapshot.js';
 import { renderAttributionMarkdown } from './history/attribution-render.js';
@@ -279,6 +280,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
+      'fixes.csv': renderFixesCsv(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
       'snapshot.json': snapshotChunks(result, meta),
     };
@@ -300,6 +302,7 @@ function narrowTo(result: ScoreResult, assetId: string): void {
   result.ambiguous = result.ambiguous.filter((a) => a.assetIds.includes(assetId));
   result.exceptions = result.exceptions.filter((e) => e.exception.asset === assetId);
   result.unmapped = [];
+  result.fixes = result.fixes.filter((f) => f.assetIds.includes(assetId));
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {

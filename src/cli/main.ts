@@ -5,6 +5,7 @@ import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
 import { syncStateDir } from '../sync/state.js';
 import { registerExplain } from './explain.js';
+import { registerFixes } from './fixes.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
@@ -62,6 +63,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerScore(program, io, setExit);
   registerExplain(program, io, setExit);
+  registerFixes(program, io, setExit);
   registerValidate(program, io, setExit);
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);

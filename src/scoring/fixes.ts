@@ -1,4 +1,4 @@
-import type { Finding } from '../model/finding.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.js';
 import { GroupRemoval } from './aggregate.js';
 import { incidentOf, type Incident } from './incidents.js';
 import type { Policy } from './policy.js';
@@ -29,6 +29,10 @@ export interface Fix {
   findingIds: string[];
   riskRemoved: number;
   urgency: Urgency;
+  /** The highest severity among what it closes. */
+  severity: Severity;
+  /** Incidents: hours since first seen. */
+  ageHours?: number;
   /** Why now: "incident 30 h > 4 h", "known exploited", "overdue", "internet-facing"… */
   why: string[];
   url?: string;
@@ -86,7 +90,11 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   }
   const fixes: Fix[] = [];
   for (const g of groups.values()) fixes.push(finish(g, removal));
-  return fixes.sort((a, b) => URGENCY.indexOf(a.urgency) - URGENCY.indexOf(b.urgency) || b.riskRemoved - a.riskRemoved || cmpId(a.id, b.id));
+  return fixes.sort(
+    (a, b) =>
+      URGENCY.indexOf(a.urgency) - URGENCY.indexOf(b.urgency) || b.riskRemoved - a.riskRemoved ||
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (b.ageHours ?? 0) - (a.ageHours ?? 0) || cmpId(a.id, b.id),
+  );
 }
 
 function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
@@ -109,6 +117,7 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
   else if (overdue) why.push('overdue');
   if (g.rows.some((r) => r.asset.asset.exposure === 'internet')) why.push('internet-facing');
   const url = g.first.url;
+  const severity = rows.reduce<Severity>((m, r) => (SEVERITY_RANK[r.finding.severity] > SEVERITY_RANK[m] ? r.finding.severity : m), 'info');
   return {
     id: g.id,
     kind: g.kind,
@@ -117,6 +126,8 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
     findingIds: [...new Set(rows.map((r) => r.finding.id))].sort(cmpId),
     riskRemoved,
     urgency,
+    severity,
+    ...(i ? { ageHours: i.ageHours } : {}),
     why,
     ...(url ? { url } : {}),
   };
