@@ -4,6 +4,7 @@ import { redact } from '../log.js';
 import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
 import { syncStateDir } from '../sync/state.js';
+import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
 import { registerFixes } from './fixes.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
@@ -64,6 +65,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerScore(program, io, setExit);
   registerExplain(program, io, setExit);
   registerFixes(program, io, setExit);
+  registerBaseline(program, io, setExit);
   registerValidate(program, io, setExit);
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
