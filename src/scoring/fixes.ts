@@ -9,8 +9,8 @@ import type { AssetResult, ScoredFinding } from './types.js';
  * a package upgrade in one repository manifest (Dependabot), a package upgrade on one resource or
  * image (Inspector), one control across its resources (CSPM), one incident to respond to. Risk
  * removed is exact: each asset re-scored without the fix's findings. Most urgent first: incidents
- * past their response time, known-exploited past due, other open incidents, overdue, the rest; then
- * risk removed, then id.
+ * past their response time, known-exploited past due, other open incidents (unanswered, or high and
+ * critical), overdue, the rest; then risk removed, severity, age, id.
  */
 
 export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
@@ -109,8 +109,14 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
   let urgency: Urgency = overdue ? 'overdue' : 'when due';
   const i = g.incident;
   if (i) {
-    urgency = i.pastTarget ? 'incident past response time' : 'open incident';
-    why.push(`incident open ${Math.floor(i.ageHours)} h ${i.pastTarget ? '>' : '/'} ${i.targetHours} h to respond`);
+    // A low/medium detection someone already answered is being handled: it waits behind the weaknesses.
+    const pressing = i.responseHours === null || SEVERITY_RANK[i.row.finding.severity] >= SEVERITY_RANK.high;
+    urgency = i.pastTarget ? 'incident past response time' : pressing ? 'open incident' : 'when due';
+    why.push(
+      i.responseHours === null
+        ? `incident open ${Math.floor(i.ageHours)} h ${i.pastTarget ? '>' : '/'} ${i.targetHours} h to respond`
+        : `incident open ${Math.floor(i.ageHours)} h, answered in ${Math.floor(i.responseHours)} h`,
+    );
   }
   if (kev) why.push(overdue ? 'known exploited, past due' : 'known exploited');
   if (kev && overdue) urgency = 'known exploited past due';
