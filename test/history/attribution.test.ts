@@ -6,15 +6,15 @@ import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
 import type { Asset, RiskException } from '../../src/inventory/schema.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { renderSnapshot } from '../../src/report/snapshot.js';
-import { resolvePolicy, type Policy } from '../../src/scoring/policy.js';
-import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
+import type { Policy } from '../../src/scoring/policy.js';
+import { linearPolicy, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 import { RUN_DATES, snapshotText } from './scenario.js';
 
 const A = new Date('2026-11-20T00:00:00Z');
 const B = new Date('2026-11-27T00:00:00Z');
 
 function snap(now: Date, findings: Finding[], assets: Asset[], o: { exceptions?: RiskException[]; policy?: Policy } = {}): SnapshotV1 {
-  const result = scoreWith(findings, assets, { inventory: makeInventory(assets, o.exceptions ?? []), now, ...(o.policy ? { policy: o.policy } : {}) });
+  const result = scoreWith(findings, assets, { inventory: makeInventory(assets, o.exceptions ?? []), now, policy: o.policy ?? linearPolicy() });
   const r = parseSnapshot(renderSnapshot(result, { toolVersion: 'test', inventoryFile: 'assets.yaml' }));
   if (!r.ok) throw new Error(r.reason);
   return r.snapshot;
@@ -55,7 +55,7 @@ describe('attributeChange', () => {
 
   it('puts re-weighting under policy when the policy weights changed', () => {
     const a = snap(A, [f('F1', 'high')], [app()]);
-    const b = snap(B, [f('F1', 'high')], [app()], { policy: resolvePolicy({ exposure: { internal: 3 }, severityPoints: { high: 6 } }) });
+    const b = snap(B, [f('F1', 'high')], [app()], { policy: linearPolicy({ exposure: { internal: 3 }, severityPoints: { high: 6 } }) });
     const [r] = attributeChange(a, b);
     expect(parts(r!)).toMatchObject({ policy: 18 - 5, rescored: 0, inventory: 0 });
     expect(renderAttributionText(a, b)).toMatch(/^Policy changed: [0-9a-f]{12} → [0-9a-f]{12} \(weights changed\)\.$/m);
@@ -112,7 +112,7 @@ describe('attribution parts add up to the change (property)', () => {
       }));
       if (s.state === 'excepted') for (const asset of ['a', 'b']) exceptions.push({ id: `RA-${i}-${asset}`, asset, match: { findingId: `dependabot:${id}` }, reason: 'x', expires: '2027-12-31' });
     });
-    return snap(now, findings, assets, { exceptions, policy: resolvePolicy({ exposure: { internal: r.internalWeight } }) });
+    return snap(now, findings, assets, { exceptions, policy: linearPolicy({ exposure: { internal: r.internalWeight } }) });
   }
 
   it('for every asset, Σ parts = risk B − risk A (up to float rounding)', () => {
