@@ -6,7 +6,7 @@ import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
 import type { Asset, RiskException } from '../../src/inventory/schema.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { renderSnapshot } from '../../src/report/snapshot.js';
-import type { Policy } from '../../src/scoring/policy.js';
+import { DEFAULT_POLICY, type Policy } from '../../src/scoring/policy.js';
 import { linearPolicy, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 import { RUN_DATES, snapshotText } from './scenario.js';
 
@@ -51,6 +51,21 @@ describe('attributeChange', () => {
     expect(r!.delta).toBe(36.5);
     expect(r!.notes).toEqual(['exposure internal → internet']);
     expect(r!.drivers[0]).toMatchObject({ findingId: 'dependabot:acme/app#F4', part: 'exceptions', amount: 20, note: 'exception RA-4 no longer applies' });
+  });
+
+  it('damped: a new heavier finding that pushes others down a rank is all "new"; fixing it moves them back under "fixed"', () => {
+    const damped = DEFAULT_POLICY;
+    const base = [f('F1', 'high'), f('F2', 'medium')];
+    const a = snap(A, base, [app()], { policy: damped });
+    const b = snap(B, [...base, f('F0', 'critical')], [app()], { policy: damped });
+    const [up] = attributeChange(a, b);
+    // A: 5/1 + 2/2 = 6. B: 10/1 + 5/2 + 2/3 = 13.1667: the newcomer's net effect is all of it.
+    expect(up!.delta).toBeCloseTo(13 + 1 / 6 - 6, 12);
+    expect(up!.parts.newFindings).toBeCloseTo(up!.delta, 12);
+    expect(up!.parts.rescored).toBe(0);
+    const [down] = attributeChange(b, a);
+    expect(down!.parts.fixed).toBeCloseTo(down!.delta, 12);
+    expect(down!.parts.rescored).toBe(0);
   });
 
   it('puts re-weighting under policy when the policy weights changed', () => {
