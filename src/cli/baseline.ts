@@ -4,9 +4,9 @@ import { EXIT } from '../errors.js';
 import { loadHistory } from '../history/load.js';
 import { collectAndScore } from '../pipeline.js';
 import { propose, statusCounts, type BaselineSample, type Proposal } from '../scoring/baseline.js';
-import { DEFAULT_POLICY, type CriticalityMap, type Policy } from '../scoring/policy.js';
+import { DEFAULT_POLICY, type CriticalityMap, type Policy } from '../config/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
-import { CRITICALITIES } from '../inventory/schema.js';
+import { CRITICALITIES } from '../config/schema.js';
 import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type CollectFlags, type Io } from './options.js';
 
 /**
@@ -20,7 +20,7 @@ const counts = (r: ScoreResult, budgets: CriticalityMap, targets: CriticalityMap
   return `${c.BREACHED} BREACHED, ${c.UNKNOWN} UNKNOWN, ${c['AT RISK']} AT RISK, ${c.OK} OK`;
 };
 
-export function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
+function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
   const pol = r.policy;
   const pct = (x: number) => `${Math.round(x * 100)} %`;
   const L: string[] = [
@@ -59,7 +59,7 @@ Examples:
       if (flags.reports) {
         const history = await loadHistory(flags.reports, log);
         // Only runs scored the same way: a linear-sum risk says nothing about a damped budget.
-        const same = history.runs.filter((run) => !run.snapshot.scope && (run.snapshot.policy?.['aggregation'] ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf);
+        const same = history.runs.filter((run) => !run.snapshot.scope && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf);
         for (const run of same) {
           for (const a of run.snapshot.assets) {
             if (!CRITICALITIES.includes(a.criticality as never)) continue;

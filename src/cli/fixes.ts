@@ -3,7 +3,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { textTable } from '../history/text-table.js';
 import { collectAndScore } from '../pipeline.js';
 import { fixed } from '../report/format.js';
-import type { Fix } from '../scoring/fixes.js';
+import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type CollectFlags, type Io } from './options.js';
 
@@ -11,7 +11,7 @@ import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type Collect
 
 const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
-export function renderFixesText(r: ScoreResult, fixes: readonly Fix[], limit: number): string {
+function renderFixesText(r: ScoreResult, fixes: readonly Fix[], limit: number): string {
   if (fixes.length === 0) return 'No fixes: nothing open counts against the selected assets.\n';
   const shown = fixes.slice(0, limit);
   const rows = shown.map((f, i) => [

@@ -2,8 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
 import { toolVersion } from '../package-root.js';
-import { runScore } from '../pipeline.js';
-import { syncStateDir } from '../sync/state.js';
 import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
 import { registerFixes } from './fixes.js';
@@ -35,6 +33,8 @@ Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on l
 2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
   cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
     const log = loggerFor(flags, io);
+    // Commands register without loading what they run: the pipeline is imported when `score` runs.
+    const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
     const { runDir, result } = await runScore({
       ...collectOptions(flags, io, log),
       out: flags.out,
@@ -70,7 +70,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
-  program.commands.forEach((c) => c.exitOverride());
+  for (const c of program.commands) c.exitOverride();
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -9,7 +9,7 @@ import { round } from './format.js';
  * finding_ids (space-separated), url, fix_id (stable key), severity (highest of what it closes),
  * age_hours (incidents: since first seen).
  */
-export const FIX_COLUMNS = ['rank', 'urgency', 'kind', 'action', 'assets', 'findings', 'risk_removed', 'why', 'finding_ids', 'url', 'fix_id', 'severity', 'age_hours'] as const;
+const FIX_COLUMNS = ['rank', 'urgency', 'kind', 'action', 'assets', 'findings', 'risk_removed', 'why', 'finding_ids', 'url', 'fix_id', 'severity', 'age_hours'] as const;
 
 export function renderFixesCsv(r: ScoreResult): string {
   let out = csvRow(FIX_COLUMNS);

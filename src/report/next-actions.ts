@@ -1,4 +1,4 @@
-import type { Fix } from '../scoring/fixes.js';
+import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
 
@@ -7,12 +7,12 @@ import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
  * their age in hours. Pure renderers: outside text (titles, packages, repos) is escaped.
  */
 
-export const NEXT_ACTIONS = 10;
+const NEXT_ACTIONS = 10;
 
 const assetList = (ids: readonly string[], max = 3) =>
   ids.slice(0, max).map((x) => mdCell(x)).join(', ') + (ids.length > max ? ` +${ids.length - max}` : '');
 
-export function fixRow(f: Fix, i: number): string[] {
+function fixRow(f: Fix, i: number): string[] {
   return [
     String(i + 1), mdLink(f.action, f.url), assetList(f.assetIds), String(f.findingIds.length),
     f.kind === 'incident' ? '— (incident)' : `−${fixed(f.riskRemoved)}`, mdCell(f.why.join(', ') || 'largest risk removed'),

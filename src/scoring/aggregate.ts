@@ -1,4 +1,4 @@
-import type { Aggregation } from './policy.js';
+import type { Aggregation } from '../config/policy.js';
 
 /**
  * How an asset's finding risks add up to its risk R (DESIGN.md "Scoring").

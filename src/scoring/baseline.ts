@@ -1,5 +1,5 @@
-import { CRITICALITIES, type Criticality } from '../inventory/schema.js';
-import type { CriticalityMap, Policy } from './policy.js';
+import { CRITICALITIES, type Criticality } from '../config/schema.js';
+import type { CriticalityMap, Policy } from '../config/policy.js';
 import { assetStatus } from './status.js';
 import { ASSET_STATUSES, type AssetResult, type AssetStatus } from './types.js';
 
@@ -28,7 +28,7 @@ export interface Proposal {
 }
 
 /** Linear-interpolated percentile (p in 0–1) of a non-empty list. */
-export function percentile(values: readonly number[], p: number): number {
+function percentile(values: readonly number[], p: number): number {
   const v = [...values].sort((a, b) => a - b);
   const at = (v.length - 1) * p;
   const lo = Math.floor(at);
@@ -51,7 +51,7 @@ export function propose(samples: readonly BaselineSample[], policy: Policy): Pro
 }
 
 /** An asset's status had the policy had these budgets and targets (everything else as scored). */
-export function statusUnder(a: AssetResult, budgets: CriticalityMap, targets: CriticalityMap, policy: Policy): AssetStatus {
+function statusUnder(a: AssetResult, budgets: CriticalityMap, targets: CriticalityMap, policy: Policy): AssetStatus {
   const counted = a.findings.filter((s) => s.excluded === undefined && s.knownExploited);
   return assetStatus(
     {

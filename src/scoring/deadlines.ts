@@ -1,6 +1,6 @@
-import type { Exposure } from '../inventory/schema.js';
+import type { Exposure } from '../config/schema.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
-import type { Policy } from './policy.js';
+import type { Policy } from '../config/policy.js';
 
 /**
  * Deadlines that follow the evidence (DESIGN.md "Scoring"): a weakness is due at first seen plus
@@ -19,7 +19,7 @@ export interface Deadline {
 /** One asset's deadlines: by severity, for a weakness that is not / is known exploited. */
 export type DeadlineTable = Readonly<Record<Severity, readonly [Deadline, Deadline]>>;
 
-export function deadlineFor(severity: Severity, knownExploited: boolean, exposure: Exposure, policy: Policy): Deadline {
+function deadlineFor(severity: Severity, knownExploited: boolean, exposure: Exposure, policy: Policy): Deadline {
   let best: Deadline = { days: policy.slaDays[severity], rule: 'severity SLA' };
   const byExposure = policy.slaDays[exposure]?.[severity];
   if (byExposure !== undefined && byExposure < best.days) best = { days: byExposure, rule: 'exposure SLA' };

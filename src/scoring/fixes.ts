@@ -1,8 +1,8 @@
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.js';
 import { GroupRemoval } from './aggregate.js';
-import { incidentOf, type Incident } from './incidents.js';
-import type { Policy } from './policy.js';
-import type { AssetResult, ScoredFinding } from './types.js';
+import { incidentOf } from './incidents.js';
+import type { Policy } from '../config/policy.js';
+import type { AssetResult, Fix, FixKind, Incident, ScoredFinding, Urgency } from './types.js';
 
 /**
  * "Fix this first" (DESIGN.md "Scoring", Fixes): the findings one change removes are one fix —
@@ -13,30 +13,7 @@ import type { AssetResult, ScoredFinding } from './types.js';
  * critical), overdue, the rest; then risk removed, severity, age, id.
  */
 
-export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
-
-export const URGENCY = ['incident past response time', 'known exploited past due', 'open incident', 'overdue', 'when due'] as const;
-export type Urgency = (typeof URGENCY)[number];
-
-export interface Fix {
-  /** Stable key: kind and what it changes. */
-  id: string;
-  kind: FixKind;
-  /** What to do, in words (contains outside text: renderers escape it). */
-  action: string;
-  assetIds: string[];
-  /** Findings it closes (counted weaknesses, or the incident's detection). */
-  findingIds: string[];
-  riskRemoved: number;
-  urgency: Urgency;
-  /** The highest severity among what it closes. */
-  severity: Severity;
-  /** Incidents: hours since first seen. */
-  ageHours?: number;
-  /** Why now: "incident 30 h > 4 h", "known exploited", "overdue", "internet-facing"… */
-  why: string[];
-  url?: string;
-}
+const URGENCY: readonly Urgency[] = ['incident past response time', 'known exploited past due', 'open incident', 'overdue', 'when due'];
 
 interface Group {
   id: string;
@@ -75,7 +52,10 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   const add = (asset: AssetResult, row: ScoredFinding, rank: number) => {
     const k = keyOf(row.finding);
     let g = groups.get(k.id);
-    if (!g) groups.set(k.id, (g = { ...k, first: row.finding, rows: [], resources: new Set() }));
+    if (!g) {
+      g = { ...k, first: row.finding, rows: [], resources: new Set() };
+      groups.set(k.id, g);
+    }
     if (cmpId(row.finding.id, g.first.id) < 0) g.first = row.finding;
     g.rows.push({ asset, row, rank });
     for (const r of row.finding.aws?.resources ?? []) g.resources.add(r.id);
@@ -85,7 +65,7 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   for (const a of assets) {
     const counted = a.findings.filter((s) => s.excluded === undefined).sort(rankOrder);
     removal.set(a, new GroupRemoval(counted.map((s) => s.factors.risk), a.exposure, policy.aggregation, a.risk));
-    counted.forEach((s, i) => add(a, s, i));
+    for (let i = 0; i < counted.length; i++) add(a, counted[i]!, i);
     for (const s of a.findings) if (s.excluded?.kind === 'incident') add(a, s, -1);
   }
   const fixes: Fix[] = [];

@@ -1,6 +1,6 @@
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
-import type { Policy } from './policy.js';
-import type { ScoredFinding } from './types.js';
+import type { Policy } from '../config/policy.js';
+import type { Incident, IncidentSummary, ScoredFinding } from './types.js';
 
 /**
  * Threat detections are incidents, not weaknesses (DESIGN.md "Scoring"): something is happening,
@@ -10,31 +10,6 @@ import type { ScoredFinding } from './types.js';
  */
 
 const HOUR = 3_600_000;
-
-export interface Incident {
-  row: ScoredFinding;
-  targetHours: number;
-  /** Hours from first seen to now. */
-  ageHours: number;
-  /** Hours to the response, or null while nobody has responded (workflow still NEW). */
-  responseHours: number | null;
-  /** Not closed (NEW or NOTIFIED). */
-  open: boolean;
-  /** Nobody responded and the target has passed: the asset is BREACHED. */
-  pastTarget: boolean;
-}
-
-export interface IncidentSummary {
-  /** Open detections, past their response time first, then severity, then age. */
-  open: Incident[];
-  /** Open and past the response target without a response. */
-  pastTarget: number;
-  /** Open high or critical detections (AT RISK at least). */
-  openHighCritical: number;
-  /** Responses (or overdue silences) inside the window: all, and those within target. */
-  events: number;
-  withinTarget: number;
-}
 
 export const isIncident = (f: Finding): boolean => f.kind === 'threat';
 
@@ -52,7 +27,7 @@ export function incidentOf(row: ScoredFinding, policy: Policy, nowMs: number): I
 }
 
 /** Most urgent first: past target, then severity, then the oldest, then id. */
-export function compareIncidents(a: Incident, b: Incident): number {
+function compareIncidents(a: Incident, b: Incident): number {
   return (
     Number(b.pastTarget) - Number(a.pastTarget) ||
     SEVERITY_RANK[b.row.finding.severity] - SEVERITY_RANK[a.row.finding.severity] ||

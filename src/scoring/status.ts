@@ -1,16 +1,9 @@
-import type { Policy } from './policy.js';
-import { ASSET_STATUSES, type AssetResult, type AssetStatus, type CoverageStatus } from './types.js';
+import type { Policy } from '../config/policy.js';
+import { ASSET_STATUSES, type AssetResult, type AssetStatus, type CoverageStatus, type StatusRule } from './types.js';
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)} %`;
 /** "1.4×", "43×": how far over budget, as people read it at a glance. */
 export const times = (x: number) => (x >= 10 ? `${Math.round(x)}×` : `${(Math.round(x * 10) / 10).toFixed(1)}×`);
-
-/** The rule that set an asset's status (assets.csv `status_reason`), worst first. */
-export const STATUS_RULES = [
-  'incident response', 'known exploited past due', 'risk budget', 'remediation SLO', 'coverage',
-  'open incident', 'known exploited on internet-facing', 'risk budget nearly used', 'remediation SLO at risk', 'within targets',
-] as const;
-export type StatusRule = (typeof STATUS_RULES)[number];
 
 export interface StatusInput {
   risk: number;

@@ -1,10 +1,7 @@
-import type { Asset, RiskException } from '../inventory/schema.js';
+import type { Asset, RiskException } from '../config/schema.js';
 import type { Finding, Rejected, Severity, Source } from '../model/finding.js';
+import type { Policy } from '../config/policy.js';
 import type { DeadlineRule } from './deadlines.js';
-import type { Fix } from './fixes.js';
-import type { IncidentSummary } from './incidents.js';
-import type { Policy } from './policy.js';
-import type { StatusRule } from './status.js';
 
 export const ASSET_STATUSES = ['BREACHED', 'UNKNOWN', 'AT RISK', 'OK'] as const;
 /** Worst first: the order reports sort by. */
@@ -62,11 +59,12 @@ export interface ScoredFinding {
   remediation?: { weight: number; withinSla: boolean };
 }
 
-export interface CoverageStatus {
+// A type rather than an interface, so a built snapshot type-checks against history's reader schema.
+export type CoverageStatus = {
   source: Source;
   status: 'covered' | 'gap';
   reasons: string[];
-}
+};
 
 export interface AssetResult {
   asset: Asset;
@@ -135,3 +133,62 @@ export interface ScoreResult {
   /** Every fix (fixes.ts), most urgent first. */
   fixes: Fix[];
 }
+
+/** The rule that set an asset's status (assets.csv `status_reason`); status.ts decides, worst first. */
+export type StatusRule =
+  | 'incident response' | 'known exploited past due' | 'risk budget' | 'remediation SLO' | 'coverage'
+  | 'open incident' | 'known exploited on internet-facing' | 'risk budget nearly used' | 'remediation SLO at risk' | 'within targets';
+
+/** Threat detections (incidents.ts): response time, never risk. */
+export interface Incident {
+  row: ScoredFinding;
+  targetHours: number;
+  /** Hours from first seen to now. */
+  ageHours: number;
+  /** Hours to the response, or null while nobody has responded (workflow still NEW). */
+  responseHours: number | null;
+  /** Not closed (NEW or NOTIFIED). */
+  open: boolean;
+  /** Nobody responded and the target has passed: the asset is BREACHED. */
+  pastTarget: boolean;
+}
+
+export interface IncidentSummary {
+  /** Open detections, past their response time first, then severity, then age. */
+  open: Incident[];
+  /** Open and past the response target without a response. */
+  pastTarget: number;
+  /** Open high or critical detections (AT RISK at least). */
+  openHighCritical: number;
+  /** Responses (or overdue silences) inside the window: all, and those within target. */
+  events: number;
+  withinTarget: number;
+}
+
+
+/** "Fix this first" (fixes.ts). */
+export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
+
+/** Most urgent first (fixes.ts orders by it). */
+export type Urgency = 'incident past response time' | 'known exploited past due' | 'open incident' | 'overdue' | 'when due';
+
+export interface Fix {
+  /** Stable key: kind and what it changes. */
+  id: string;
+  kind: FixKind;
+  /** What to do, in words (contains outside text: renderers escape it). */
+  action: string;
+  assetIds: string[];
+  /** Findings it closes (counted weaknesses, or the incident's detection). */
+  findingIds: string[];
+  riskRemoved: number;
+  urgency: Urgency;
+  /** The highest severity among what it closes. */
+  severity: Severity;
+  /** Incidents: hours since first seen. */
+  ageHours?: number;
+  /** Why now: "incident 30 h > 4 h", "known exploited", "overdue", "internet-facing"… */
+  why: string[];
+  url?: string;
+}
+

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeRecord } from '../../src/collectors/normalize.js';
+import { normalizeRecord } from '../../src/sources/index.js';
 
 /**
  * Threat or weakness (issue 10 item 3): a control check is a misconfiguration whatever its Types;

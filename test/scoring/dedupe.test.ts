@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/scoring/policy.js';
+import { DEFAULT_POLICY } from '../../src/config/policy.js';
 import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 
 /** The same vulnerability from Inspector and Dependabot on one asset is one vulnerability. */

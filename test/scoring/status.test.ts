@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceStatus } from '../../src/collectors/types.js';
 import type { Finding } from '../../src/model/finding.js';
-import { DEFAULT_POLICY } from '../../src/scoring/policy.js';
+import { DEFAULT_POLICY } from '../../src/config/policy.js';
 import { covered, kevWith, makeAsset, makeFinding, scoreWith } from '../builders.js';
 
 const asset = makeAsset({ criticality: 'high', exposure: 'internal' }); // budget 60, target 85 %

@@ -1,12 +1,10 @@
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import { redact, type Logger } from '../../log.js';
 
 /**
  * The GitHub client: @octokit/rest with plugin-throttling (primary and secondary rate limits:
  * waits for `retry-after` / `x-ratelimit-reset`) and plugin-retry (5xx). Built here, passed to the
- * collector: nothing deeper creates clients.
+ * collector: nothing deeper creates clients. Octokit is imported on the first request, so a
+ * command that never talks to GitHub does not pay for loading it.
  */
 
 export interface GithubResponse {
@@ -38,8 +36,6 @@ export interface GithubClientOptions {
   userAgent?: string;
 }
 
-const GithubClient = Octokit.plugin(throttling, retry);
-
 export function createGithubClient(o: GithubClientOptions): GithubRequester {
   const secrets = [o.token, ...(o.secrets ?? [])];
   let log = o.log;
@@ -55,7 +51,7 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
     log.warn(`GitHub ${kind} rate limit on ${what}: waiting ${retryAfter}s before retry ${retryCount + 1}/${retries}`);
     return true;
   };
-  const octokit = new GithubClient({
+  const options = {
     auth: o.token,
     baseUrl: (o.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: o.userAgent ?? 'secsli',
@@ -66,12 +62,19 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       retryAfterBaseValue: o.retryAfterBaseValue ?? 1000,
     },
     retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
-  });
+  };
+  const load = async () => {
+    const [{ retry }, { throttling }, { Octokit }] = await Promise.all([import('@octokit/plugin-retry'), import('@octokit/plugin-throttling'), import('@octokit/rest')]);
+    return new (Octokit.plugin(throttling, retry))(options);
+  };
+  let client: ReturnType<typeof load> | undefined;
   return {
     logTo(next) {
       log = next;
     },
     async request(route, params) {
+      client ??= load();
+      const octokit = await client;
       // Next-page URLs are requested verbatim, the way octokit.paginate does it.
       const res = /^https?:\/\//.test(route)
         ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /')
