@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { EXIT } from '../errors.js';
-import { loadHistory } from '../history/load.js';
-import { collectAndScore } from '../pipeline.js';
 import { propose, statusCounts, type BaselineSample, type Proposal } from '../scoring/baseline.js';
 import { DEFAULT_POLICY, type CriticalityMap, type Policy } from '../config/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
@@ -53,6 +51,7 @@ Examples:
   $ secsli baseline --reports reports        # this run plus the history under reports/`)
     .action(async (flags: CollectFlags & { reports?: string }) => {
       const log = loggerFor(flags, io);
+      const [{ collectAndScore }, { loadHistory }] = await Promise.all([import('../pipeline.js'), import('../history/load.js')]);
       const { result } = await collectAndScore(collectOptions(flags, io, log));
       const samples: BaselineSample[] = result.assets.map((a) => ({ criticality: a.asset.criticality, risk: a.risk, sli: a.remediation.sli }));
       let runs = 0;

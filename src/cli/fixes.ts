@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { textTable } from '../history/text-table.js';
-import { collectAndScore } from '../pipeline.js';
 import { fixed } from '../report/format.js';
 import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
@@ -36,6 +35,7 @@ A fix is what one change removes: a package upgrade in one manifest or on one re
 control across its resources, one incident to respond to. Writes nothing; exit code as for score.`)
     .action(async (flags: CollectFlags & { asset?: string; owner?: string; limit: number }) => {
       const log = loggerFor(flags, io);
+      const { collectAndScore } = await import('../pipeline.js');
       const { inventory, result } = await collectAndScore({ ...collectOptions(flags, io, log), ...(flags.asset ? { asset: flags.asset } : {}) });
       let keep: Set<string> | undefined;
       if (flags.owner !== undefined) {
