@@ -761,6 +761,25 @@ npx secsli score --config assets.yaml \\
 Always pass \`--as-of ${REFERENCE_DATE}\`: the data is dated relative to that instant (findings
 first seen up to ~200 days before it), so SLA ages and exception expiry only make sense then.
 
+## The story it tells
+
+A reasonably run company: most teams keep up, so most assets are OK. Scored as of
+${REFERENCE_DATE} with the default policy:
+
+| Asset | Status | Why (the rule that set it) |
+|---|---|---|
+| payments-api | BREACHED | known exploited past due: log4j-core (CVE-2021-44228, CVE-2021-45046) open for 48 days on an internet-facing service, past the 14-day KEV deadline |
+| data-warehouse | BREACHED | remediation SLO: the one team with the old long tail — an overdue backlog, most findings months past due |
+| ci-runners | BREACHED | incident response: GuardDuty C2 and Bitcoin DNS detections on a runner, still NEW three days later (high: respond within 24 h) |
+| identity-service | AT RISK | known exploited on internet-facing: HTTP/2 Rapid Reset (CVE-2023-44487) in grpc, five days old, inside its deadline |
+| ledger-service | AT RISK | risk budget nearly used: Spring4Shell (KEV, a week old, internal) and a few criticals |
+| sandbox | AT RISK | open incident: "S3 Public Anonymous Access was granted" on a bucket of an *isolated* asset, answered (NOTIFIED) but still open |
+| the other 7 | OK | within targets |
+
+The other GuardDuty detections were answered within hours (NOTIFIED, RESOLVED or archived); the
+other KEV findings on declared assets are young (inside 14 days). The model was not tuned to
+this: the defaults come from their sources (README, "Scoring model").
+
 ## How it was generated
 
 \`scripts/gen-example.ts\` (helpers in \`scripts/lib/\`) writes every file in this folder, this
