@@ -68,6 +68,8 @@ export interface Finding {
   knownExploited: boolean;
   exploitAvailable: boolean;
   fixAvailable?: boolean;
+  /** The version that fixes it, when the source says (Dependabot first_patched_version, Inspector FixedInVersion). */
+  fixedIn?: string;
   /** Upper-case CVE ids, sorted, unique. */
   cves: string[];
   ghsa?: string;

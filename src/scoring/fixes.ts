@@ -36,12 +36,40 @@ function keyOf(f: Finding): { id: string; kind: FixKind } {
   return { id: `finding:${f.id}`, kind: 'finding' };
 }
 
+/** Dotted numeric parts compared as numbers ("2.17.1" > "2.9.0"), the rest as text: enough to pick the version that fixes every finding of a group. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.\-+]/);
+  const pb = b.split(/[.\-+]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = /^\d+$/.test(x) ? Number(x) : Number.NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : Number.NaN;
+    const d = !Number.isNaN(nx) && !Number.isNaN(ny) ? nx - ny : cmpId(x, y);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** " to 2.17.1": the highest fixed-in version among the group's findings, when the sources give one. */
+function toVersion(g: Group): string {
+  let best: string | undefined;
+  for (const r of g.rows) {
+    const v = r.row.finding.fixedIn;
+    if (v && (best === undefined || compareVersions(v, best) > 0)) best = v;
+  }
+  return best ? ` to ${best}` : '';
+}
+
+/** Security Hub's remediation page for a control (the Url its findings' Remediation.Recommendation carries). */
+const controlRemediationUrl = (controlId: string) => `https://docs.aws.amazon.com/console/securityhub/${encodeURIComponent(controlId)}/remediation`;
+
 function actionOf(g: Group): string {
   const f = g.first;
   switch (g.kind) {
     case 'incident': return `respond to incident: ${f.title}`;
-    case 'dependency upgrade': return `upgrade ${f.packages.join(', ')} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
-    case 'package upgrade': return `upgrade ${f.packages.join(', ')} on ${f.aws!.resources[0]!.id}`;
+    case 'dependency upgrade': return `upgrade ${f.packages.join(', ')}${toVersion(g)} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
+    case 'package upgrade': return `upgrade ${f.packages.join(', ')}${toVersion(g)} on ${f.aws!.resources[0]!.id}`;
     case 'control': return `fix control ${f.controlId} on ${g.resources.size} resource(s): ${f.title}`;
     case 'finding': return `remediate: ${f.title}`;
   }
@@ -102,7 +130,7 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
   if (kev && overdue) urgency = 'known exploited past due';
   else if (overdue) why.push('overdue');
   if (g.rows.some((r) => r.asset.asset.exposure === 'internet')) why.push('internet-facing');
-  const url = g.first.url;
+  const url = g.kind === 'control' ? controlRemediationUrl(g.first.controlId!) : g.first.url;
   const severity = rows.reduce<Severity>((m, r) => (SEVERITY_RANK[r.finding.severity] > SEVERITY_RANK[m] ? r.finding.severity : m), 'info');
   return {
     id: g.id,

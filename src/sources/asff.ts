@@ -49,13 +49,17 @@ function toFinding(f: Asff): NormalizeResult {
   // FixAvailable YES/PARTIAL on any vulnerability → true, else NO → false; else a FixedInVersion counts.
   let fixAvailable: boolean | undefined = fixYes ? true : fixNo ? false : undefined;
   const names: string[] = [];
+  let fixedIn: string | undefined;
   for (let i = 0; i < vulns.length; i++) {
     const pkgs = vulns[i]!.VulnerablePackages;
     if (!pkgs) continue;
     for (let j = 0; j < pkgs.length; j++) {
       const p = pkgs[j]!;
       if (p.Name) names.push(p.Name.toLowerCase());
-      if (fixAvailable === undefined && p.FixedInVersion && p.FixedInVersion !== 'NotAvailable') fixAvailable = true;
+      if (p.FixedInVersion && p.FixedInVersion !== 'NotAvailable') {
+        if (fixAvailable === undefined) fixAvailable = true;
+        fixedIn ??= p.FixedInVersion;
+      }
     }
   }
 
@@ -81,6 +85,7 @@ function toFinding(f: Asff): NormalizeResult {
   finding.knownExploited = knownExploited;
   finding.exploitAvailable = knownExploited || exploitYes;
   if (fixAvailable !== undefined) finding.fixAvailable = fixAvailable;
+  if (fixedIn !== undefined) finding.fixedIn = fixedIn;
   finding.cves = cves;
   if (ghsa) finding.ghsa = ghsa;
   if (controlId) finding.controlId = controlId;

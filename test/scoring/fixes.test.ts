@@ -22,6 +22,14 @@ describe('fixes', () => {
     expect(log4j.why).toContain('internet-facing');
   });
 
+  it('names the version that fixes every finding of the group (the highest, compared by number)', () => {
+    const a1 = dep({ packages: ['log4j-core'], fixedIn: '2.9.0' });
+    const a2 = dep({ packages: ['log4j-core'], fixedIn: '2.10.0' });
+    const a3 = dep({ packages: ['log4j-core'] });
+    const r = scoreWith([a1, a2, a3], [asset]);
+    expect(r.fixes.map((f) => f.action)).toEqual(['upgrade log4j-core to 2.10.0 in acme/app/pom.xml']);
+  });
+
   it('orders an incident past its response time above everything else, then KEV past due, then risk removed', () => {
     const kevLate = makeFinding({ severity: 'critical', cvss: { score: 10, version: '3.1' }, cves: ['CVE-2021-44228'], packages: ['log4j-core'], firstSeen: '2026-10-01T00:00:00Z' });
     const big = makeFinding({ severity: 'critical', cvss: { score: 10, version: '3.1' }, exploitAvailable: true, firstSeen: '2026-11-26T00:00:00Z' });
@@ -41,6 +49,9 @@ describe('fixes', () => {
       makeFinding({ kind: 'misconfiguration', severity: 'high', controlId: 'S3.2', product: 'Security Hub', aws: { accountId: account, resources: [{ id: `arn:aws:s3:::${bucket}`, type: 'AwsS3Bucket', tags: {} }] } });
     const r = scoreWith([s3('111122223333', 'a'), s3('111122223333', 'b'), s3('444455556666', 'c')], [asset, other]);
     expect(r.fixes).toHaveLength(1);
-    expect(r.fixes[0]).toMatchObject({ kind: 'control', assetIds: ['app', 'other'], action: expect.stringContaining('fix control S3.2 on 3 resource(s)') });
+    expect(r.fixes[0]).toMatchObject({
+      kind: 'control', assetIds: ['app', 'other'], action: expect.stringContaining('fix control S3.2 on 3 resource(s)'),
+      url: 'https://docs.aws.amazon.com/console/securityhub/S3.2/remediation',
+    });
   });
 });

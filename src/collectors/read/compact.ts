@@ -60,6 +60,7 @@ export class CompactFinding implements Finding {
   readonly aws: AwsLocation | undefined;
   readonly github: GithubLocation | undefined;
   readonly closeReason: string | undefined;
+  readonly fixedIn: string | undefined;
   /** Seconds since 2000 (see packTime), or the original text when it is not canonical ISO. */
   private readonly first: number | string;
   private readonly updated: number | string;
@@ -82,6 +83,7 @@ export class CompactFinding implements Finding {
     this.aws = f.aws && pool.aws(f.aws);
     this.github = f.github && pool.github(f.github);
     this.closeReason = f.closeReason === undefined ? undefined : pool.str(f.closeReason);
+    this.fixedIn = f.fixedIn === undefined ? undefined : pool.str(f.fixedIn);
     const first = packTime(f.firstSeen);
     const updated = packTime(f.updatedAt);
     const closed = f.closedAt === undefined ? undefined : packTime(f.closedAt);
