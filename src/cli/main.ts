@@ -5,6 +5,7 @@ import { toolVersion } from '../package-root.js';
 import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
 import { registerFixes } from './fixes.js';
+import { registerInit } from './init.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
@@ -24,6 +25,7 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
+    .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
@@ -31,7 +33,7 @@ Examples:
 
 Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
 2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; discovery?: boolean }) => {
     const log = loggerFor(flags, io);
     // Commands register without loading what they run: the pipeline is imported when `score` runs.
     const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
@@ -40,6 +42,7 @@ Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on l
       out: flags.out,
       ...(flags.asset ? { asset: flags.asset } : {}),
       ...(flags.saveRaw ? { saveRaw: true } : {}),
+      ...(flags.discovery === false ? { discovery: false } : {}),
       sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
     });
     const n = (s: string) => result.assets.filter((a) => a.status === s).length;
@@ -70,6 +73,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
+  registerInit(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
 
   try {

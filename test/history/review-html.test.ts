@@ -13,12 +13,11 @@ import { resolveWindow } from '../../src/history/window.js';
 import { silentLogger } from '../../src/log.js';
 import { linearPolicy } from '../builders.js';
 import { RUN_DATES, snapshotText, writeRunFolder, writeScenario } from './scenario.js';
-import { parseSnapshot } from '../../src/history/schema.js';
+import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
 
-/** A snapshot read back from its text (parseSnapshot, throwing on a bad one). */
-function snapshotFromText(text: string) {
+function snapshotFromText(text: string): SnapshotV1 {
   const r = parseSnapshot(text);
-  if (!r.ok) throw new Error(r.reason);
+  if (!r.ok) throw new Error(`snapshot does not read back: ${r.reason}`);
   return r.snapshot;
 }
 
