@@ -38,7 +38,7 @@ export const policySchema = z.strictObject({
     .strictObject({
       /** Known exploited (CISA KEV, Inspector LastKnownExploitAt). Default 3. */
       knownExploited: nonNegative.optional(),
-      /** Open threat detections (GuardDuty, TTPs…). Default 3. */
+      /** Shown as the likelihood of threat detections; they are incidents (response time) and add nothing to risk. Default 3. */
       threat: nonNegative.optional(),
       /** EPSS: `epssBase + percentile`. Default 0.5 (so 0.5 … 1.5). */
       epssBase: nonNegative.optional(),

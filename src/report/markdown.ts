@@ -57,6 +57,7 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
     '## Summary',
     '',
     `- **${r.assets.length} assets**: ${count('BREACHED')} BREACHED, ${count('UNKNOWN')} UNKNOWN, ${count('AT RISK')} AT RISK, ${count('OK')} OK.`,
+    ...notOk(r),
     `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected.`,
     `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
     meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
@@ -66,6 +67,14 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
     ...(meta.inventory ? [meta.inventory.summary] : []),
     ...(meta.scope ? [`- This report covers **one asset** (\`--asset ${mdCell(meta.scope.asset)}\`); unmapped findings and other assets are left out.`] : []),
   ];
+}
+
+/** "- Why: payments-api BREACHED (known exploited past due), …": the rule behind every status that is not OK. */
+function notOk(r: ScoreResult): string[] {
+  const list = r.assets.filter((a) => a.status !== 'OK');
+  if (list.length === 0) return [];
+  const shown = list.slice(0, LIST_LIMIT).map((a) => `${mdCell(a.asset.id)} ${a.status} (${a.statusReason})`);
+  return [`- Why: ${shown.join(', ')}${list.length > LIST_LIMIT ? `, …and ${list.length - LIST_LIMIT} more` : ''}.`];
 }
 
 const gapCount = (r: ScoreResult) => r.assets.filter((a) => a.coverage.some((c) => c.status === 'gap')).length;
@@ -111,7 +120,7 @@ function topRisks(r: ScoreResult): string[] {
     '## Top risks',
     '',
     mdTable(
-      ['#', 'Asset', 'Finding', 'Severity', 'Why it weighs', 'Points', 'If fixed', 'Age / due in'],
+      ['#', 'Asset', 'Finding', 'Severity', 'Why it weighs', 'Points', 'If fixed', 'Age / deadline (rule)'],
       all.slice(0, TOP_RISKS).map((s, i) => [
         String(i + 1), mdCell(s.assetId), mdLink(s.finding.title, s.finding.url), s.finding.severity,
         mdCell(`${s.factors.severityBasis} × ${s.factors.likelihoodBasis} × ${s.factors.contextBasis} × exposure ${s.exposure}`),
