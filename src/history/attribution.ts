@@ -140,6 +140,8 @@ export function attributeChange(a: SnapshotV1, b: SnapshotV1): AssetAttribution[
           if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
           else if (q?.excluded?.kind === 'duplicate') add(p, 'newFindings', -ca, `now a duplicate of ${q.excluded.of ?? 'another report'}`);
           else if (!q && inB.has(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
+          // A detection an older model weighed as risk: now an incident (response time, never risk).
+          else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
           else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
         }
       }

@@ -68,6 +68,19 @@ describe('attributeChange', () => {
     expect(down!.parts.rescored).toBe(0);
   });
 
+  it('a detection an older snapshot counted as risk leaves under policy: it is an incident now', () => {
+    const threat = f('T1', 'high', { source: 'securityhub', kind: 'threat', product: 'GuardDuty', nativeId: 'gd-1', aws: { accountId: '111122223333', resources: [] }, github: undefined });
+    const b = snap(B, [threat], [app({ aws: { accounts: ['111122223333'] } })]);
+    expect(b.assets[0]!.findings[0]!.excluded).toMatchObject({ kind: 'incident' });
+    // The same run as a pre-issue-10 snapshot had it: counted, 15 points (5 × threat 3).
+    const old = structuredClone(b);
+    Object.assign(old.assets[0]!.findings[0]!, { counted: true, excluded: null, contribution: 15, risk: 15 });
+    old.assets[0]!.risk = 15;
+    const [r] = attributeChange(old, b);
+    expect(parts(r!)).toMatchObject({ policy: -15, fixed: 0, newFindings: 0 });
+    expect(r!.drivers[0]!.note).toContain('now an incident');
+  });
+
   it('puts re-weighting under policy when the policy weights changed', () => {
     const a = snap(A, [f('F1', 'high')], [app()]);
     const b = snap(B, [f('F1', 'high')], [app()], { policy: linearPolicy({ exposure: { internal: 3 }, severityPoints: { high: 6 } }) });
