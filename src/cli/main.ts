@@ -1,12 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
+import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
 import { toolVersion } from '../package-root.js';
 import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
 import { registerFixes } from './fixes.js';
 import { registerInit } from './init.js';
-import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
@@ -50,11 +51,28 @@ Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on l
       `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
     );
     io.stdout.write(runDir + '\n');
-    setExit(exitCodeFor(result, flags.failOn));
+    const code = exitCodeFor(result, flags.failOn);
+    if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+    setExit(code);
   });
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** stdout with every secret the environment holds redacted: results quote outside text too. */
+function redactingStdout(io: Io): Io {
+  const secrets = secretsFrom(io.env);
+  if (secrets.length === 0) return io;
+  const stdout = new Proxy(io.stdout, {
+    get(target, key) {
+      if (key === 'write') return (chunk: unknown, ...rest: never[]) => target.write(typeof chunk === 'string' ? redact(chunk, secrets) : (chunk as string), ...rest);
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { ...io, stdout };
+}
+
+export async function main(argv: string[], given: Io): Promise<number> {
+  const io = redactingStdout(given);
   let exit: number = EXIT.OK;
   const setExit = (n: number) => {
     exit = n;
@@ -87,8 +105,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function reportError(e: unknown, io: Io, json: boolean): number {
   const secrets = secretsFrom(io.env);
+  // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.
   const say = (s: string, fields: Record<string, unknown> = {}) =>
-    io.stderr.write(redact(json ? JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields }) : s, secrets) + '\n');
+    io.stderr.write(
+      redact(json ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields })) : s.split('\n').map((l) => sanitizeLine(l)).join('\n'), secrets) + '\n',
+    );
   if (e instanceof CommanderError) {
     // help and version "errors" are successes; commander already printed its message.
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

@@ -6,8 +6,13 @@ import { z } from 'zod';
  * any subset; the resolved policy is printed in every report with a hash so two runs can be compared.
  */
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
+// Bounded so that no value the schema allows can break scoring: a due date stays a real date
+// (times are years 0000–9999, src/time.ts), a risk stays a finite number.
+const MAX_DAYS = 36_500;
+const MAX_WEIGHT = 1e6;
+const days = z.number().positive().max(MAX_DAYS, `at most ${MAX_DAYS} days (100 years)`);
+const positive = z.number().positive().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`);
+const nonNegative = z.number().nonnegative().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`);
 const fraction = z.number().min(0).max(1);
 const bySeverity = <T extends z.ZodType>(t: T) =>
   z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional(), info: t.optional() });
@@ -19,11 +24,11 @@ export const policySchema = z.strictObject({
    * Days to remediate, by severity (default critical 7, high 30, medium 90, low 180, info 365), and
    * optionally by exposure over that table (`internet: { critical: 15, high: 30 }`, after CISA BOD 19-02).
    */
-  slaDays: bySeverity(positive)
-    .extend({ internet: bySeverity(positive).optional(), internal: bySeverity(positive).optional(), isolated: bySeverity(positive).optional() })
+  slaDays: bySeverity(days)
+    .extend({ internet: bySeverity(days).optional(), internal: bySeverity(days).optional(), isolated: bySeverity(days).optional() })
     .optional(),
   /** Days to remediate a known-exploited weakness (CISA BOD 22-01: 14 days). Default 14. */
-  kevSlaDays: positive.optional(),
+  kevSlaDays: days.optional(),
   /** `damped` (default): the k-th heaviest finding weighs 1/k; `sum`: the plain linear sum. */
   aggregation: z.enum(['damped', 'sum']).optional(),
   /** Hours to respond to a threat detection (leave NEW), by severity. Default critical 4, high 24, medium 72, low 168, info 336. */
@@ -33,7 +38,7 @@ export const policySchema = z.strictObject({
   /** Points when no CVSS score is known. Default critical 10, high 5, medium 2, low 0.5, info 0. */
   severityPoints: bySeverity(nonNegative).optional(),
   /** Points from CVSS: `scale × (cvss/10)^exponent`. Default scale 10, exponent 2. */
-  cvss: z.strictObject({ scale: positive.optional(), exponent: positive.optional() }).optional(),
+  cvss: z.strictObject({ scale: positive.optional(), exponent: z.number().positive().max(10, 'at most 10').optional() }).optional(),
   likelihood: z
     .strictObject({
       /** Known exploited (CISA KEV, Inspector LastKnownExploitAt). Default 3. */
@@ -59,13 +64,13 @@ export const policySchema = z.strictObject({
   /** Remediation SLO target by criticality, 0–1. Default critical 0.9, high 0.85, medium 0.8, low 0.7. */
   remediationTarget: byCriticality(fraction).optional(),
   /** Remediation events (a due date, or an earlier close) count when inside this many days. Default 90. */
-  remediationWindowDays: positive.optional(),
+  remediationWindowDays: days.optional(),
   /** AT RISK when budget used exceeds this share. Default 0.8. */
   atRiskBudgetUsed: positive.optional(),
   /** AT RISK when the remediation SLI is within this many points (0–1) of its target. Default 0.01. */
   atRiskSlaMargin: fraction.optional(),
   /** Exceptions expiring within this many days are listed as "expiring soon". Default 30. */
-  exceptionWarnDays: positive.optional(),
+  exceptionWarnDays: days.optional(),
   /** Path to a CISA KEV catalog JSON; default: the bundled snapshot. */
   kev: z.string().min(1).optional(),
 });
