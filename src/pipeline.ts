@@ -18,6 +18,7 @@ import type { Logger } from './log.js';
 import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
+import { renderFixesCsv } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
@@ -237,6 +238,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
+      'fixes.csv': renderFixesCsv(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       'snapshot.json': snapshotFileChunks(snapshot),
       ...(truth ? { 'inventory.csv': truth.csv } : {}),

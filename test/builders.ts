@@ -3,7 +3,7 @@ import type { Asset, RiskException } from '../src/config/schema.js';
 import type { Inventory, Matcher } from '../src/config/inventory.js';
 import type { Finding } from '../src/model/finding.js';
 import type { KevCatalog } from '../src/model/kev.js';
-import { DEFAULT_POLICY } from '../src/config/policy.js';
+import { DEFAULT_POLICY, resolvePolicy, type PolicyInput } from '../src/config/policy.js';
 import { score, type ScoreInput } from '../src/scoring/score.js';
 
 /** Test builders: one per domain type, defaults that make a plain open finding. */
@@ -99,3 +99,17 @@ export function scoreWith(findings: Finding[], assets: Asset[], over: Partial<Sc
     ...over,
   });
 }
+
+/**
+ * The linear model from before issue 10 (plain sum, budgets 10/25/50/100, targets 99/95/90/80 %,
+ * no separate KEV deadline, an SLI from a single event). The history tests check their arithmetic
+ * (attribution, SLO attainment, trends) in it: what they test is history, not the weights.
+ */
+export const LINEAR: PolicyInput = {
+  aggregation: 'sum',
+  riskBudget: { critical: 10, high: 25, medium: 50, low: 100 },
+  remediationTarget: { critical: 0.99, high: 0.95, medium: 0.9, low: 0.8 },
+  kevSlaDays: 10_000,
+  remediationMinEvents: 1,
+};
+export const linearPolicy = (over: PolicyInput = {}) => resolvePolicy({ ...LINEAR, ...over });

@@ -3,7 +3,9 @@ import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
 import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
 import { toolVersion } from '../package-root.js';
+import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
+import { registerFixes } from './fixes.js';
 import { registerInit } from './init.js';
 import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
@@ -83,6 +85,8 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerScore(program, io, setExit);
   registerExplain(program, io, setExit);
+  registerFixes(program, io, setExit);
+  registerBaseline(program, io, setExit);
   registerValidate(program, io, setExit);
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);

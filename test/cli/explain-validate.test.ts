@@ -16,7 +16,10 @@ describe('secsli explain', () => {
     const total = Number(/^\s+(\d+\.\d{4}) {2}total = R$/m.exec(out)![1]);
     expect(contributions.length).toBe(4);
     expect(contributions.reduce((a, b) => a + b, 0)).toBeCloseTo(total, 3);
-    expect(total).toBeCloseTo(68.25, 4);
+    // Damped: exposure 2 × (30/1 + 2.5/2 + 1.125/3 + 0.5/4) = 63.5 (the linear sum was 68.25).
+    expect(total).toBeCloseTo(63.5, 4);
+    expect(out).toContain('status rule: known exploited past due');
+    expect(out).toMatch(/if fixed −57\.0417/);
     expect(out).toMatch(/duplicate of/);
   });
 

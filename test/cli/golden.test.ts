@@ -12,7 +12,7 @@ import { cli, tmp } from './run.js';
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN = join(ROOT, 'test/golden/example');
-const FILES = ['assets.csv', 'findings.csv', 'unmapped.csv', 'report.md', 'snapshot.json'];
+const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'unmapped.csv', 'report.md', 'snapshot.json'];
 
 describe('golden reports for the bundled example', () => {
   it('match test/golden/example byte for byte', async () => {

@@ -6,7 +6,7 @@ import type { Finding, FindingStatus, Severity } from '../../src/model/finding.j
 import { renderSnapshot } from '../../src/report/snapshot.js';
 import { runFolderName } from '../../src/report/write.js';
 import type { ScoreInput } from '../../src/scoring/score.js';
-import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
+import { linearPolicy, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 
 /**
  * A quarter of weekly history with hand-computable numbers (expected values in history.test.ts).
@@ -101,6 +101,7 @@ export function snapshotText(asOf: Date, o: RunOptions = {}): string {
   const result = scoreWith(findingsAt(asOf, o.specs), assets, {
     inventory: makeInventory(assets, o.exceptions ?? EXCEPTIONS),
     now: asOf,
+    policy: linearPolicy(),
     sources: sources(o.gapRepos ?? (GAP_RUNS.includes(asOf.toISOString().slice(0, 10)) ? ['acme/batch'] : [])),
     ...o.over,
   });
