@@ -105,7 +105,7 @@ export function scoreWith(findings: Finding[], assets: Asset[], over: Partial<Sc
  * no separate KEV deadline, an SLI from a single event). The history tests check their arithmetic
  * (attribution, SLO attainment, trends) in it: what they test is history, not the weights.
  */
-export const LINEAR: PolicyInput = {
+const LINEAR: PolicyInput = {
   aggregation: 'sum',
   riskBudget: { critical: 10, high: 25, medium: 50, low: 100 },
   remediationTarget: { critical: 0.99, high: 0.95, medium: 0.9, low: 0.8 },

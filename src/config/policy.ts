@@ -77,7 +77,7 @@ export const policySchema = z.strictObject({
 export type PolicyInput = z.infer<typeof policySchema>;
 
 type SeverityMap = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
-type CriticalityMap = Record<'critical' | 'high' | 'medium' | 'low', number>;
+export type CriticalityMap = Record<'critical' | 'high' | 'medium' | 'low', number>;
 
 export type Aggregation = 'damped' | 'sum';
 

@@ -117,3 +117,6 @@ export interface Rejected {
   nativeId?: string;
   reason: string;
 }
+
+/** Severities as numbers, worst highest, for ordering. */
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };

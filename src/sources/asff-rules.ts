@@ -58,7 +58,7 @@ const VULN_TYPE_PREFIX = 'Software and Configuration Checks/Vulnerabilities';
  * whatever its Types: FSBP's S3.2 "S3 buckets should prohibit public read access" carries
  * `Effects/Data Exposure/…`, and is a public bucket, not a detection.
  */
-export const isControlCheck = (f: Asff): boolean => f.Compliance !== undefined || controlFromGenerator(f) !== undefined;
+const isControlCheck = (f: Asff): boolean => f.Compliance !== undefined || controlFromGenerator(f) !== undefined;
 
 /**
  * GuardDuty, or a threat namespace in Types on a finding that is not a control check → threat;

@@ -94,7 +94,7 @@ describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
 
   it('opens on the executive summary: every headline figure in the text, all of it within 1280×800', async () => {
     const { page } = await open('review.html');
-    const body = text(await page.locator('#summary').textContent());
+    const body = text(await page.locator('#summary').innerText());
     const heads = headlines(review);
     expect(heads.length).toBeGreaterThanOrEqual(4);
     for (const h of heads) {
@@ -136,7 +136,7 @@ describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
     for (const name of Object.keys(files).filter((n) => n.startsWith('owners/') && n.endsWith('.html'))) {
       const { page, problems, requests } = await open(name);
       expect([...problems, ...requests], name).toEqual([]);
-      expect(await page.locator('h1').textContent()).not.toBe('');
+      expect(await page.locator('h1').innerText()).not.toBe('');
       await page.close();
     }
   });
