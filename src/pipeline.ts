@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createFileCollector } from './collectors/file.js';
 import { liveCollectorFactories } from './collectors/live.js';
 import { normalizeRecord } from './collectors/normalize.js';
+import { collectUntil, stopOf } from './collectors/stop.js';
 import { CompactFinding, Interner } from './collectors/read/compact.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
@@ -18,6 +19,7 @@ import { renderSnapshot, snapshotChunks } from './report/snapshot.js';
 import { renderAttributionMarkdown } from './history/attribution-render.js';
 import { loadRun } from './history/load.js';
 import { snapshotFromText } from './history/schema.js';
+import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { loadKev } from './scoring/kev.js';
 import { resolvePolicy } from './scoring/policy.js';
@@ -52,6 +54,8 @@ export interface CollectOptions {
   sync?: { dir: string; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /** Aborted with a RunStopped: `--timeout` cuts collection short, SIGTERM abandons the run (src/collectors/stop.ts). */
+  stop?: AbortSignal;
 }
 
 export interface Collected {
@@ -59,6 +63,8 @@ export interface Collected {
   result: ScoreResult;
   /** NDJSON of what each source returned, for --save-raw (replayable with --from). */
   raw?: Map<Source, string[]>;
+  /** The --timeout deadline cut collection short. */
+  timedOut?: boolean;
 }
 
 function resolveFrom(configPath: string, file: string): string {
@@ -87,7 +93,7 @@ function collectorsFor(inv: Inventory, opts: CollectOptions): Collector[] {
     },
   );
   const sync = opts.sync;
-  out.push(...factories.map((f) => (sync ? createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}) }) : f.create())));
+  out.push(...factories.map((f) => (sync ? createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}), ...(opts.stop ? { signal: opts.stop } : {}) }) : f.create())));
   if (out.length === 0) {
     throw new UsageError(
       `${inv.file}: no sources to collect from`,
@@ -130,7 +136,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     let n = 0;
     let good = 0;
     let bad = 0;
-    const status = await c.collect(
+    const status = await collectUntil(
+      c,
       {
         record(value, where) {
           n++;
@@ -158,12 +165,14 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
         },
       },
       opts.log,
+      opts.stop,
     );
     sources.push({ status, describe: c.describe, findings: good, rejected: bad });
     const level = status.complete ? 'info' : 'warn';
     opts.log[level](`${c.describe}: ${status.records} records${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
   }
 
+  const timedOut = opts.stop?.aborted === true && stopOf(opts.stop).kind === 'timeout';
   const findings = [...byId.values()];
   byId.clear(); // its hash table is as large as the findings array: not kept while scoring
   const result = score({
@@ -177,7 +186,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     rejected,
     ...(previousRisk ? { previousRisk } : {}),
   });
-  return { inventory, result, ...(raw ? { raw } : {}) };
+  return { inventory, result, ...(raw ? { raw } : {}), ...(timedOut ? { timedOut } : {}) };
 }
 
 /** The latest earlier run under `outDir` (as-of strictly before `asOf`), or undefined. */
@@ -185,6 +194,8 @@ export interface PreviousRun {
   name: string;
   dir: string;
   risk: Map<string, number>;
+  /** Each asset's status in that run (`--fail-on worse`, summary.json's changes). */
+  status: Map<string, string>;
   policyHash?: string;
   /** snapshot.json's size, to decide whether attributing the change is affordable. */
   bytes: number;
@@ -207,10 +218,11 @@ export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): 
     const dir = join(outDir, name);
     try {
       const text = await readFile(join(dir, 'snapshot.json'), 'utf8');
-      const snap = JSON.parse(text) as { assets?: { id: string; risk: number }[]; policyHash?: string; scope?: { asset?: string } | null };
+      const snap = JSON.parse(text) as { assets?: { id: string; risk: number; status: string }[]; policyHash?: string; scope?: { asset?: string } | null };
       if (!Array.isArray(snap.assets)) throw new Error('no assets array');
       if (snap.scope?.asset) continue;
-      return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: text.length, ...(snap.policyHash ? { policyHash: snap.policyHash } : {}) };
+      const status = new Map(snap.assets.map((a) => [a.id, a.status]));
+      return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, bytes: text.length, ...(snap.policyHash ? { policyHash: snap.policyHash } : {}) };
     } catch (e) {
       log.warn(`skipping earlier run ${name}: unreadable snapshot.json (${(e as Error).message})`);
     }
@@ -240,11 +252,14 @@ async function changesSince(previous: PreviousRun, result: ScoreResult, snapshot
 
 export interface ScoreOptions extends CollectOptions {
   out: string;
+  failOn?: FailOn;
 }
 
 export interface ScoreOutcome {
   runDir: string;
   result: ScoreResult;
+  /** What summary.json holds (exit code and reason included). */
+  summary: Summary;
 }
 
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
@@ -263,7 +278,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
           },
         }
       : {};
-    const { result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    const { inventory, result, raw, timedOut } = await collectAndScore(opts, previous?.risk, hooks);
     for (const sink of rawSinks.values()) sink.close();
     if (opts.asset) narrowTo(result, opts.asset);
     const meta = {
@@ -285,8 +300,14 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
-    const runDir = folder ? await folder.commit(files) : await writeRun(opts.out, opts.asOf, files);
-    return { runDir, result };
+    if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    let summary: Summary | undefined;
+    const named = (name: string) => {
+      summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: join(opts.out, name) }, timedOut });
+      return { 'summary.json': renderSummary(summary) };
+    };
+    const runDir = folder ? await folder.commit(files, named) : await writeRun(opts.out, opts.asOf, files, named);
+    return { runDir, result, summary: summary! };
   } catch (e) {
     for (const sink of rawSinks.values()) sink.close();
     await folder?.abort();

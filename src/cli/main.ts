@@ -5,7 +5,9 @@ import { toolVersion } from '../package-root.js';
 import { runScore } from '../pipeline.js';
 import { syncStateDir } from '../sync/state.js';
 import { registerExplain } from './explain.js';
-import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { RunStopped } from '../collectors/stop.js';
+import { DEFAULT_TIMEOUT, parseDuration, startRunStop } from './deadline.js';
+import { addCollectOptions, collectOptions, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
@@ -21,31 +23,48 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
   const cmd = addCollectOptions(program.command('score').description('collect findings, score every asset, write a report folder'))
     .option('-o, --out <dir>', 'parent folder for run folders', 'reports')
     .option('--asset <id>', 'score and report only this asset')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse; "worse": only when an asset\'s status got worse since the previous run (or a new asset starts BREACHED)').choices([...FAIL_ON]))
+    .option('--timeout <duration>', 'whole-run deadline: collection ends there, what was read is scored, the report is PARTIAL (exit 3); 0 = none', DEFAULT_TIMEOUT)
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
-  $ secsli score --config assets.yaml --fail-on breached --log-format json     # scheduled job, live APIs
+  $ secsli score --config assets.yaml --fail-on worse --log-format json     # scheduled job, live APIs
 
-Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
-2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean }) => {
+Prints the run folder on stdout; the folder's summary.json (and, with --log-format json, the last
+log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the --fail-on level
+(worse: a status got worse), 2 usage or configuration error, 3 could not measure everything or
+--timeout reached (report written and marked PARTIAL), 70 internal error, 143/130 stopped by
+SIGTERM/SIGINT (nothing written).`);
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string }) => {
     const log = loggerFor(flags, io);
-    const { runDir, result } = await runScore({
-      ...collectOptions(flags, io, log),
-      out: flags.out,
-      ...(flags.asset ? { asset: flags.asset } : {}),
-      ...(flags.saveRaw ? { saveRaw: true } : {}),
-      sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
-    });
-    const n = (s: string) => result.assets.filter((a) => a.status === s).length;
-    log.info(
-      `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
-    );
-    io.stdout.write(runDir + '\n');
-    setExit(exitCodeFor(result, flags.failOn));
+    const json = flags.logFormat === 'json';
+    const stop = startRunStop({ timeoutMs: parseDuration('--timeout', flags.timeout), timeoutText: flags.timeout, ...(io.signals ? { signals: io.signals } : {}), log, tempDirs: [flags.out, syncStateDir(flags.out)] });
+    try {
+      const { runDir, summary: s } = await runScore({
+        ...collectOptions(flags, io, log),
+        out: flags.out,
+        ...(flags.asset ? { asset: flags.asset } : {}),
+        ...(flags.saveRaw ? { saveRaw: true } : {}),
+        ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
+        stop: stop.signal,
+      });
+      const b = s.byStatus;
+      const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
+      // The last line a scheduler reads: the same facts as summary.json.
+      log.info(line, json ? { event: 'summary', ...s } : undefined);
+      io.stdout.write(runDir + '\n');
+      setExit(s.exitCode);
+    } catch (e) {
+      if (!(e instanceof RunStopped) || e.kind !== 'cancelled') throw e;
+      const exitCode = stop.cancelExitCode();
+      log.error(`${e.message}: no report written, sync state untouched; exit ${exitCode}`, json ? { event: 'summary', exitCode, exitReason: 'cancelled' } : undefined);
+      setExit(exitCode);
+    } finally {
+      stop.end();
+    }
   });
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
 
 const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
-const FILES = ['assets.csv', 'findings.csv', 'report.md', 'snapshot.json', 'unmapped.csv'];
+const FILES = ['assets.csv', 'findings.csv', 'report.md', 'snapshot.json', 'summary.json', 'unmapped.csv'];
 
 describe('secsli score (end to end)', () => {
   it('scores the fixtures, prints the run folder, writes every report', async () => {
