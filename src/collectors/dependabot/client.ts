@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { redact, type Logger } from '../../log.js';
+import { networkFaults } from './network.js';
 
 /**
  * The GitHub client: @octokit/rest with plugin-throttling (primary and secondary rate limits:
@@ -38,7 +39,8 @@ export interface GithubClientOptions {
   userAgent?: string;
 }
 
-const GithubClient = Octokit.plugin(throttling, retry);
+// networkFaults first: innermost, so network faults never reach plugin-retry's long backoff.
+const GithubClient = Octokit.plugin(networkFaults, throttling, retry);
 
 export function createGithubClient(o: GithubClientOptions): GithubRequester {
   const secrets = [o.token, ...(o.secrets ?? [])];
