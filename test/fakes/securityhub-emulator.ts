@@ -38,6 +38,8 @@ export interface SecurityHubEmulatorOptions {
   aggregationHome?: string;
   /** Return a fault to answer a request with an error instead. */
   fault?: (req: ShRequest) => ShFault | undefined;
+  /** Never answer this request (the connection stays open until close()): a hung API, for deadlines and signals. */
+  stall?: (req: ShRequest) => boolean;
   /** From this page on (1-based), hand back the NextToken the client sent: a paging loop. */
   repeatTokenFromPage?: number;
   /** "Now" for DateRange filters. */
@@ -167,6 +169,7 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
       stats.throttled++;
       return error(FAULTS.throttle!);
     }
+    if (opts.stall?.(request)) return;
     const fault = opts.fault?.(request);
     if (fault) {
       stats.faults++;
