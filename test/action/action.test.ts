@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ async function step(inputs: Record<string, string>) {
   await writeFile(files.summary, '');
   await writeFile(files.output, '');
   const env = {
-    PATH: process.env.PATH,
+    // The Node running this test runs the action's scripts too (.ci/run repeats it under 22 and 24).
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
     GITHUB_ACTION_PATH: ROOT,
     GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_OUTPUT: files.output,
