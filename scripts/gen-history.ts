@@ -15,12 +15,12 @@ import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SourceStatus } from '../src/collectors/types.js';
-import type { Asset, RiskException } from '../src/inventory/schema.js';
-import type { Inventory, Matcher } from '../src/inventory/types.js';
+import type { Asset, RiskException } from '../src/config/schema.js';
+import type { Inventory, Matcher } from '../src/config/inventory.js';
 import type { Finding, Severity } from '../src/model/finding.js';
 import { renderSnapshot } from '../src/report/snapshot.js';
 import { writeRun } from '../src/report/write.js';
-import { DEFAULT_POLICY, resolvePolicy } from '../src/scoring/policy.js';
+import { DEFAULT_POLICY, resolvePolicy } from '../src/config/policy.js';
 import { score } from '../src/scoring/score.js';
 import { Rng } from './lib/prng.js';
 

@@ -1,3 +1,7 @@
+import type { ConfigProblem } from './config/problem.js';
+
+export type { ConfigProblem };
+
 /**
  * One error type per thing the user can fix, each with an exit code and a hint.
  * Only src/cli turns these into process exit codes.
@@ -31,16 +35,6 @@ export class UsageError extends SecsliError {
 }
 
 /** One problem in assets.yaml, located as `file:line:col path: message`. */
-export interface ConfigProblem {
-  file: string;
-  line?: number;
-  col?: number;
-  /** Dotted path to the bad value: "assets[2].aws.resources[0]". */
-  path: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
-
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
   const sev = p.severity === 'warning' ? 'warning: ' : '';

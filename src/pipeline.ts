@@ -1,40 +1,35 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createFileCollector } from './collectors/file.js';
-import { liveCollectorFactories } from './collectors/live.js';
-import { normalizeRecord } from './collectors/normalize.js';
+import { join } from 'node:path';
+import type { Inventory } from './config/inventory.js';
+import { resolvePolicy } from './config/policy.js';
+import { normalizeRecord } from './sources/index.js';
+import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
 import { collectUntil, stopOf } from './collectors/stop.js';
-import { CompactFinding, Interner } from './collectors/read/compact.js';
+import { FindingStore } from './collectors/store.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
+import { renderAttributionMarkdown, renderChangesTooLarge } from './history/attribution-render.js';
+import { findPreviousRun, loadRun, type PreviousRun } from './history/load.js';
+import { snapshotOfRun, type SnapshotV1 } from './history/schema.js';
 import { loadInventory } from './inventory/load.js';
+import { loadKev } from './inventory/kev.js';
 import { compileInventory } from './inventory/match.js';
-import type { Inventory } from './inventory/types.js';
 import type { Logger } from './log.js';
 import type { Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
-import { renderSnapshot, snapshotChunks } from './report/snapshot.js';
-import { renderAttributionMarkdown } from './history/attribution-render.js';
-import { loadRun } from './history/load.js';
-import { snapshotFromText } from './history/schema.js';
+import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
 import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
-import { loadKev } from './scoring/kev.js';
-import { resolvePolicy } from './scoring/policy.js';
 import { score } from './scoring/score.js';
-import { createIncrementalCollector } from './sync/incremental.js';
 import type { ScoreResult } from './scoring/types.js';
+import { createIncrementalCollector } from './sync/incremental.js';
 
 /**
  * All I/O happens here, then one pure call to score(), then the renderers and the one writer.
+ * The rules live elsewhere: which collectors run (collectors/select.ts), one finding per id
+ * (collectors/store.ts), which earlier run to compare with (history/load.ts), what the report says.
  */
-
-export interface FromFile {
-  source: Source;
-  file: string;
-}
 
 export interface CollectOptions {
   configPath: string;
@@ -67,52 +62,16 @@ export interface Collected {
   timedOut?: boolean;
 }
 
-function resolveFrom(configPath: string, file: string): string {
-  return isAbsolute(file) ? file : resolve(dirname(configPath), file);
-}
-
-function collectorsFor(inv: Inventory, opts: CollectOptions): Collector[] {
-  if (opts.collectors) return opts.collectors;
-  if (opts.from?.length) return opts.from.map((f) => createFileCollector(f.source, f.file));
-  const out: Collector[] = [];
-  const s = inv.sources;
-  for (const source of ['securityhub', 'dependabot'] as const) {
-    const file = s[source]?.file;
-    for (const f of file === undefined ? [] : Array.isArray(file) ? file : [file]) out.push(createFileCollector(source, resolveFrom(opts.configPath, f)));
-  }
-  const factories = liveCollectorFactories(
-    {
-      ...(s.securityhub && !s.securityhub.file ? { securityhub: s.securityhub } : {}),
-      ...(s.dependabot && !s.dependabot.file ? { dependabot: s.dependabot } : {}),
-    },
-    {
-      env: opts.env,
-      claimedRepos: inv.assets.flatMap((a) => a.github?.repos ?? []),
-      accountsFromInventory: [...new Set(inv.assets.flatMap((a) => a.aws?.accounts ?? []))].sort(),
-      log: opts.log,
-    },
-  );
-  const sync = opts.sync;
-  out.push(...factories.map((f) => (sync ? createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}), ...(opts.stop ? { signal: opts.stop } : {}) }) : f.create())));
-  if (out.length === 0) {
-    throw new UsageError(
-      `${inv.file}: no sources to collect from`,
-      'Pass exported files with --from securityhub=FILE / --from dependabot=FILE, or configure `sources:` in assets.yaml.',
-    );
-  }
-  return out;
-}
-
-/** Collect every source, normalize, de-duplicate by id (the most recently updated copy wins), score. */
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
 export interface CollectHooks {
   rawLine?: (source: Source, line: string) => void;
 }
 
 /**
- * Streams every record through normalize into a compact store (see CompactFinding): only the
- * de-duplicated, interned findings are held, never the raw records (`--save-raw` streams them out
- * through `hooks.rawLine`; without it, the raw lines are kept in `Collected.raw`).
+ * Collect every source, normalize, keep one finding per id, score. Streams every record through
+ * normalize into the finding store: only the de-duplicated, interned findings are held, never the
+ * raw records (`--save-raw` streams them out through `hooks.rawLine`; without it, the raw lines are
+ * kept in `Collected.raw`).
  */
 export async function collectAndScore(opts: CollectOptions, previousRisk?: ReadonlyMap<string, number>, hooks: CollectHooks = {}): Promise<Collected> {
   const inventory = await loadInventory(opts.configPath, { now: opts.asOf });
@@ -122,10 +81,13 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const policy = resolvePolicy(inventory.policy);
   const kevPath = opts.kevPath ?? (inventory.policy?.kev ? resolveFrom(opts.configPath, inventory.policy.kev) : undefined);
   const kev = loadKev(kevPath);
-  const collectors = collectorsFor(inventory, opts);
+  const sync = opts.sync;
+  const collectors = collectorsFor(inventory, {
+    ...opts,
+    ...(sync ? { live: (f) => createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}), ...(opts.stop ? { signal: opts.stop } : {}) }) } : {}),
+  });
 
-  const byId = new Map<string, CompactFinding>();
-  const pool = new Interner();
+  const store = new FindingStore();
   const rejected: Rejected[] = [];
   const raw = opts.saveRaw && !hooks.rawLine ? new Map<Source, string[]>() : undefined;
   const rawLine = opts.saveRaw ? hooks.rawLine : undefined;
@@ -154,9 +116,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
             return;
           }
           good++;
-          const f = new CompactFinding(r.finding, pool);
-          const prev = byId.get(f.id);
-          if (!prev || f.newerThan(prev)) byId.set(f.id, f);
+          store.add(r.finding);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);
         },
         reject(r) {
@@ -173,10 +133,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   }
 
   const timedOut = opts.stop?.aborted === true && stopOf(opts.stop).kind === 'timeout';
-  const findings = [...byId.values()];
-  byId.clear(); // its hash table is as large as the findings array: not kept while scoring
   const result = score({
-    findings,
+    findings: store.drain(),
     inventory,
     matcher: compileInventory(inventory),
     policy,
@@ -185,62 +143,19 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     sources,
     rejected,
     ...(previousRisk ? { previousRisk } : {}),
+    ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
   });
   return { inventory, result, ...(raw ? { raw } : {}), ...(timedOut ? { timedOut } : {}) };
 }
 
-/** The latest earlier run under `outDir` (as-of strictly before `asOf`), or undefined. */
-export interface PreviousRun {
-  name: string;
-  dir: string;
-  risk: Map<string, number>;
-  /** Each asset's status in that run (`--fail-on worse`, summary.json's changes). */
-  status: Map<string, string>;
-  policyHash?: string;
-  /** snapshot.json's size, to decide whether attributing the change is affordable. */
-  bytes: number;
-}
-
-/**
- * The latest earlier complete-inventory run under `outDir` (as-of strictly before `asOf`), or
- * undefined. Runs narrowed with --asset are skipped: they say nothing about the other assets.
- */
-export async function findPreviousRun(outDir: string, asOf: Date, log: Logger): Promise<PreviousRun | undefined> {
-  let names: string[];
-  try {
-    names = await readdir(outDir);
-  } catch {
-    return undefined;
-  }
-  const current = runFolderName(asOf);
-  const candidates = names.filter((n) => /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/.test(n) && n.replace(/-\d+$/, '') < current).sort().reverse();
-  for (const name of candidates) {
-    const dir = join(outDir, name);
-    try {
-      const text = await readFile(join(dir, 'snapshot.json'), 'utf8');
-      const snap = JSON.parse(text) as { assets?: { id: string; risk: number; status: string }[]; policyHash?: string; scope?: { asset?: string } | null };
-      if (!Array.isArray(snap.assets)) throw new Error('no assets array');
-      if (snap.scope?.asset) continue;
-      const status = new Map(snap.assets.map((a) => [a.id, a.status]));
-      return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, bytes: text.length, ...(snap.policyHash ? { policyHash: snap.policyHash } : {}) };
-    } catch (e) {
-      log.warn(`skipping earlier run ${name}: unreadable snapshot.json (${(e as Error).message})`);
-    }
-  }
-  return undefined;
-}
-
 /** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
 const ATTRIBUTION_MAX_FINDINGS = 200_000;
+const ATTRIBUTION_MAX_PREVIOUS_CHARS = 256 * 1024 * 1024;
 
-/** "What changed since the previous run", or a note saying why it is not there. */
-async function changesSince(previous: PreviousRun, result: ScoreResult, snapshot: () => string, log: Logger): Promise<string> {
-  if (result.totalFindings > ATTRIBUTION_MAX_FINDINGS || previous.bytes > 256 * 1024 * 1024) {
-    return `## What changed since ${previous.name}\n\nToo many findings to attribute here; run \`secsli diff ${previous.dir} <this run>\`.\n`;
-  }
+/** "What changed since the previous run" against this run's snapshot, or '' when it cannot be attributed. */
+async function changesSince(previous: PreviousRun, now: SnapshotV1, result: ScoreResult, log: Logger): Promise<string> {
   try {
     const prev = await loadRun(previous.dir, log);
-    const now = snapshotFromText(snapshot());
     const ids = new Set(result.assets.map((a) => a.asset.id));
     const before = now.scope?.asset ? { ...prev.snapshot, assets: prev.snapshot.assets.filter((a) => ids.has(a.id)) } : prev.snapshot;
     return renderAttributionMarkdown(before, now, undefined, { labelA: previous.name });
@@ -263,7 +178,7 @@ export interface ScoreOutcome {
 }
 
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
-  const previous = await findPreviousRun(opts.out, opts.asOf, opts.log);
+  const previous = await findPreviousRun(opts.out, runFolderName(opts.asOf), opts.log);
   // With --save-raw the run folder is opened first and the raw records stream into it while
   // collecting; it is renamed into place only when every report is written (or removed on failure).
   const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
@@ -280,7 +195,6 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       : {};
     const { inventory, result, raw, timedOut } = await collectAndScore(opts, previous?.risk, hooks);
     for (const sink of rawSinks.values()) sink.close();
-    if (opts.asset) narrowTo(result, opts.asset);
     const meta = {
       toolVersion: toolVersion(),
       inventoryFile: opts.configPath,
@@ -288,19 +202,25 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       ...(previous ? { previousRun: previous.name } : {}),
       ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
     };
-    const changes = previous ? await changesSince(previous, result, () => renderSnapshot(result, meta), opts.log) : undefined;
+    // One snapshot: attributed against the previous run and written. Held whole only when it is
+    // attributed; otherwise each asset's findings are produced while it is written.
+    const attribute = previous !== undefined && result.totalFindings <= ATTRIBUTION_MAX_FINDINGS && previous.bytes <= ATTRIBUTION_MAX_PREVIOUS_CHARS;
+    const snapshot = attribute ? buildSnapshot(result, meta) : streamedSnapshot(result, meta);
+    let changes: string | undefined;
+    if (previous) changes = attribute ? await changesSince(previous, snapshotOfRun(snapshot as Snapshot), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
     // findings.csv and snapshot.json grow with the findings: they are written as they are rendered.
     const files: Record<string, FileContent> = {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
-      'snapshot.json': snapshotChunks(result, meta),
+      'snapshot.json': snapshotFileChunks(snapshot),
     };
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
     if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    // summary.json names the run's final folder: written just before the rename that claims it.
     let summary: Summary | undefined;
     const named = (name: string) => {
       summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: join(opts.out, name) }, timedOut });
@@ -313,14 +233,6 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     await folder?.abort();
     throw e;
   }
-}
-
-/** A report about one asset: the other assets, and findings and exceptions that concern only them, are left out. */
-function narrowTo(result: ScoreResult, assetId: string): void {
-  result.assets = result.assets.filter((a) => a.asset.id === assetId);
-  result.ambiguous = result.ambiguous.filter((a) => a.assetIds.includes(assetId));
-  result.exceptions = result.exceptions.filter((e) => e.exception.asset === assetId);
-  result.unmapped = [];
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {

@@ -1,9 +1,9 @@
 import type { SourceStatus } from '../src/collectors/types.js';
-import type { Asset, RiskException } from '../src/inventory/schema.js';
-import type { Inventory, Matcher } from '../src/inventory/types.js';
+import type { Asset, RiskException } from '../src/config/schema.js';
+import type { Inventory, Matcher } from '../src/config/inventory.js';
 import type { Finding } from '../src/model/finding.js';
-import type { KevCatalog } from '../src/scoring/kev.js';
-import { DEFAULT_POLICY } from '../src/scoring/policy.js';
+import type { KevCatalog } from '../src/model/kev.js';
+import { DEFAULT_POLICY } from '../src/config/policy.js';
 import { score, type ScoreInput } from '../src/scoring/score.js';
 
 /** Test builders: one per domain type, defaults that make a plain open finding. */

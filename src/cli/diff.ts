@@ -1,8 +1,5 @@
 import { Option, type Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { renderAttributionMarkdown, renderAttributionText } from '../history/attribution-render.js';
-import { attributeChange } from '../history/attribution.js';
-import { loadRun } from '../history/load.js';
 import type { Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
 
@@ -23,6 +20,11 @@ Example:
 Each row's parts add up to its change in risk points. Rules: docs/review.md ("Attribution").`)
     .action(async (pathA: string, pathB: string, flags: LogFlags & { format: 'text' | 'markdown'; drivers: number }) => {
       const log = historyLogger(flags, io);
+      const [{ renderAttributionMarkdown, renderAttributionText }, { attributeChange }, { loadRun }] = await Promise.all([
+        import('../history/attribution-render.js'),
+        import('../history/attribution.js'),
+        import('../history/load.js'),
+      ]);
       const a = await loadRun(pathA, log);
       const b = await loadRun(pathB, log);
       if (a.snapshot.asOf > b.snapshot.asOf) log.warn(`${a.name} (${a.snapshot.asOf}) is later than ${b.name}; showing the change from the first to the second as given`);

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { collectAndScore, unknownAsset } from '../pipeline.js';
-import { renderExplain } from '../report/explain.js';
 import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type CollectFlags, type Io } from './options.js';
 
 export function registerExplain(program: Command, io: Io, setExit: (n: number) => void): void {
@@ -15,6 +13,7 @@ Every counted finding is listed with severity × likelihood × context × exposu
 contributions add up to the asset's risk. Writes nothing; exit code as for score (3 when PARTIAL).`)
     .action(async (assetId: string, flags: CollectFlags & { limit: number }) => {
       const log = loggerFor(flags, io);
+      const [{ collectAndScore, unknownAsset }, { renderExplain }] = await Promise.all([import('../pipeline.js'), import('../report/explain.js')]);
       const { inventory, result } = await collectAndScore({ ...collectOptions(flags, io, log), asset: assetId });
       const asset = result.assets.find((a) => a.asset.id === assetId);
       if (!asset) throw unknownAsset(assetId, inventory);

@@ -2,8 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
 import { toolVersion } from '../package-root.js';
-import { runScore } from '../pipeline.js';
-import { syncStateDir } from '../sync/state.js';
 import { registerExplain } from './explain.js';
 import { RunStopped } from '../collectors/stop.js';
 import { DEFAULT_TIMEOUT, parseDuration, startRunStop } from './deadline.js';
@@ -40,6 +38,8 @@ SIGTERM/SIGINT (nothing written).`);
   cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string }) => {
     const log = loggerFor(flags, io);
     const json = flags.logFormat === 'json';
+    // Commands register without loading what they run: the pipeline is imported when `score` runs.
+    const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
     const stop = startRunStop({ timeoutMs: parseDuration('--timeout', flags.timeout), timeoutText: flags.timeout, ...(io.signals ? { signals: io.signals } : {}), log, tempDirs: [flags.out, syncStateDir(flags.out)] });
     try {
       const { runDir, summary: s } = await runScore({
@@ -85,7 +85,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
-  program.commands.forEach((c) => c.exitOverride());
+  for (const c of program.commands) c.exitOverride();
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,13 +1,13 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { decideOutcome, type FailOn } from '../report/summary.js';
 import type { SignalSource } from './deadline.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
-import { liveSecrets } from '../collectors/live.js';
-import type { FromFile } from '../pipeline.js';
+import { liveSecrets } from '../collectors/secrets.js';
+import type { FromFile } from '../collectors/select.js';
 import type { ScoreResult } from '../scoring/types.js';
-import { parseUtc } from '../time.js';
+import { parseUtc } from '../model/time.js';
 
 /** What every command shares: I/O handles, collect flags, and the exit-code rules. */
 
@@ -40,7 +40,7 @@ export function parseAsOf(value: string | undefined, now: () => Date): Date {
   return new Date(t);
 }
 
-export function parseFrom(values: string[] | undefined): FromFile[] {
+function parseFrom(values: string[] | undefined): FromFile[] {
   return (values ?? []).map((v) => {
     const eq = v.indexOf('=');
     const source = v.slice(0, eq) as Source;

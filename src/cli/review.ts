@@ -1,13 +1,6 @@
 import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { renderCharts } from '../history/charts.js';
-import { loadHistory } from '../history/load.js';
-import { renderReviewCsvs } from '../history/review-csv.js';
-import { renderReviewMarkdown } from '../history/review-md.js';
-import { buildReview } from '../history/review.js';
-import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo.js';
-import { resolveWindow } from '../history/window.js';
-import { writeReview } from '../history/write-review.js';
+import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo-defaults.js';
 import { createLogger, type Logger } from '../log.js';
 import { secretsFrom, type Io } from './options.js';
 
@@ -71,6 +64,16 @@ Writes <out>/<2026-Q3 or FROM_TO>/ (never overwrites: a second one gets "-2") an
 Unreadable run folders are skipped with a warning and listed in review.md. Definitions: docs/review.md.`)
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
+      // The implementation (and vega, through charts.js) is loaded only when the command runs.
+      const [{ renderCharts }, { loadHistory }, { renderReviewCsvs }, { renderReviewMarkdown }, { buildReview }, { resolveWindow }, { writeReview }] = await Promise.all([
+        import('../history/charts.js'),
+        import('../history/load.js'),
+        import('../history/review-csv.js'),
+        import('../history/review-md.js'),
+        import('../history/review.js'),
+        import('../history/window.js'),
+        import('../history/write-review.js'),
+      ]);
       const history = await loadHistory(flags.reports, log);
       const window = resolveWindow(history.runs, flags.from, flags.to);
       const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });

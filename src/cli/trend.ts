@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { loadHistory } from '../history/load.js';
-import { renderTrend, trendRows } from '../history/trend.js';
 import type { Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
 
@@ -14,6 +12,7 @@ Example:
   $ secsli trend payments-api --reports reports --last 13`)
     .action(async (assetId: string, flags: LogFlags & { reports: string; last?: number }) => {
       const log = historyLogger(flags, io);
+      const [{ loadHistory }, { renderTrend, trendRows }] = await Promise.all([import('../history/load.js'), import('../history/trend.js')]);
       const history = await loadHistory(flags.reports, log);
       const rows = trendRows(history.runs, assetId);
       if (rows.length === 0) {

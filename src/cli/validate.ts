@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT, formatProblem } from '../errors.js';
-import { parseInventory } from '../inventory/load.js';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { parseAsOf, type Io } from './options.js';
@@ -24,6 +23,7 @@ Prints every problem as FILE:LINE:COL path: message. Exit 0 when clean (warnings
       } catch (e) {
         throw new UsageError(`cannot read ${flags.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass the inventory with --config FILE.');
       }
+      const { parseInventory } = await import('../inventory/load.js');
       const { inventory, problems } = parseInventory(text, flags.config, { now });
       for (const p of problems) io.stdout.write(formatProblem(p) + '\n');
       const errors = problems.filter((p) => p.severity === 'error').length;

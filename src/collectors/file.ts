@@ -2,7 +2,7 @@
  * Offline collector: one exported file (`aws securityhub get-findings` output, `gh api --paginate`
  * output, JSON arrays, NDJSON) streamed record by record into the sink.
  */
-import { repoOf } from './dependabot/normalize.js';
+import { repoOf } from '../sources/dependabot.js';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';

@@ -1,14 +1,13 @@
 import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { SourcesConfig } from '../inventory/schema.js';
+import type { SourcesConfig } from '../config/schema.js';
 import { createGithubClient, type GithubRequester } from './dependabot/client.js';
 import { createDependabotLiveCollector } from './dependabot/live.js';
-import { createSecurityHubClient } from './securityhub/client.js';
 import type { Clock } from './securityhub/limiter.js';
 import { createSecurityHubLiveCollector, type FindingsClient } from './securityhub/live.js';
 import type { Source } from '../model/finding.js';
+import { liveSecrets } from './secrets.js';
 import type { Collector } from './types.js';
 
 /**
@@ -19,6 +18,9 @@ import type { Collector } from './types.js';
  * GITHUB_TOKEN or GH_TOKEN and handed only to Octokit's auth. Every message a collector returns
  * or logs is passed through `redact` with `liveSecrets(env)`; give the same list to
  * `createLogger({ secrets })` so nothing printed can carry them either.
+ *
+ * The AWS SDK is imported when the first Security Hub client is built, and Octokit on the first
+ * GitHub request (dependabot/client.ts): commands that never collect live do not load them.
  */
 
 export interface LiveCollectorOptions {
@@ -49,12 +51,6 @@ export interface LiveCollectorOptions {
   };
 }
 
-/** Values from the environment that must never be printed. */
-export function liveSecrets(env: NodeJS.ProcessEnv): string[] {
-  const names = ['GITHUB_TOKEN', 'GH_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_WEB_IDENTITY_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-  return names.map((n) => env[n]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
-}
-
 /**
  * Static credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN) of the
  * given environment, else undefined (the SDK's default chain). The SDK's chain tries the same
@@ -63,7 +59,7 @@ export function liveSecrets(env: NodeJS.ProcessEnv): string[] {
  * fall through to ~/.aws or the instance metadata service. Handed to the SDK only; never printed
  * (they are in liveSecrets).
  */
-export function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return undefined;
@@ -117,31 +113,32 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
     }
     const endpoint = securityHubEndpoint(opts.env);
     const baseCredentials = o.credentials ?? envCredentials(opts.env);
-    const clients = new Map<string, FindingsClient>();
+    const clients = new Map<string, Promise<FindingsClient>>();
+    const build = async (region: string, account?: string): Promise<FindingsClient> => {
+      const [{ fromTemporaryCredentials }, { createSecurityHubClient }] = await Promise.all([import('@aws-sdk/credential-providers'), import('./securityhub/client.js')]);
+      const roleArn = sh.assumeRole?.replaceAll('{account}', account ?? '');
+      const credentials = roleArn
+        ? fromTemporaryCredentials({
+                params: { RoleArn: roleArn, RoleSessionName: 'secsli', DurationSeconds: 900 },
+            clientConfig: { region },
+            ...(baseCredentials ? { masterCredentials: baseCredentials as never } : {}),
+          })
+        : baseCredentials;
+      return createSecurityHubClient({
+        region,
+        ...(endpoint ? { endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+        ...(o.limit ? { limit: o.limit } : {}),
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(o.sdk ? { sdk: o.sdk } : {}),
+      }).client;
+    };
     const clientFor =
       o.clientFor ??
       ((region: string, account?: string) => {
         const key = `${account ?? ''}|${region}`;
-        let c = clients.get(key);
-        if (!c) {
-          const roleArn = sh.assumeRole?.replaceAll('{account}', account ?? '');
-          const credentials = roleArn
-            ? fromTemporaryCredentials({
-                params: { RoleArn: roleArn, RoleSessionName: 'secsli', DurationSeconds: 900 },
-                clientConfig: { region },
-                ...(baseCredentials ? { masterCredentials: baseCredentials as never } : {}),
-              })
-            : baseCredentials;
-          c = createSecurityHubClient({
-            region,
-            ...(endpoint ? { endpoint } : {}),
-            ...(credentials ? { credentials } : {}),
-            ...(o.limit ? { limit: o.limit } : {}),
-            ...(o.clock ? { clock: o.clock } : {}),
-            ...(o.sdk ? { sdk: o.sdk } : {}),
-          }).client;
-          clients.set(key, c);
-        }
+        const c = clients.get(key) ?? build(region, account);
+        clients.set(key, c);
         return c;
       });
     const api = sh.api ?? 'asff';

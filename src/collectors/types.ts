@@ -1,4 +1,8 @@
 import type { Rejected, Source } from '../model/finding.js';
+import type { SourceStatus } from '../model/source-status.js';
+
+// Part of the collector contract; defined in the model because scoring reads them too.
+export type { CoverageEntry, SourceStatus } from '../model/source-status.js';
 import type { Logger } from '../log.js';
 
 /** Where one raw record came from, for error messages and `--save-raw`. */
@@ -19,32 +23,6 @@ export interface RecordSink {
   record(raw: unknown, where: RecordOrigin): void;
   /** A record (or part of a file) that could not even be read as a record. */
   reject(rejected: Omit<Rejected, 'source'>): void;
-}
-
-/**
- * Did a source answer for a scope? Live collectors emit one entry per account/region or repository
- * they tried; file readers emit one `{}`-scoped entry per file they could read.
- */
-export interface CoverageEntry {
-  source: Source;
-  /** Empty scope = the whole source. */
-  scope: { account?: string; region?: string; repo?: string };
-  status: 'covered' | 'gap';
-  /** Why it is a gap ("Dependabot alerts are disabled for this repository.", "401 not subscribed", …). */
-  reason?: string;
-}
-
-export interface SourceStatus {
-  source: Source;
-  /** Files read, or API scopes asked ("securityhub ap-northeast-1"). */
-  origins: string[];
-  /** False when the source failed or was cut short: the run is PARTIAL. */
-  complete: boolean;
-  /** Human-readable reasons the source is incomplete (never containing secrets). */
-  problems: string[];
-  coverage: CoverageEntry[];
-  /** Number of raw records pushed to the sink. */
-  records: number;
 }
 
 export interface Collector {

@@ -92,3 +92,8 @@ export function renderAttributionText(a: SnapshotV1, b: SnapshotV1, rows: AssetA
   if (same > 0) out.push('', `${same} other asset(s) unchanged.`);
   return out.join('\n') + '\n';
 }
+
+/** report.md's change section when the runs are too large to attribute there: where to look instead. */
+export function renderChangesTooLarge(previousName: string, previousDir: string): string {
+  return `## What changed since ${previousName}\n\nToo many findings to attribute here; run \`secsli diff ${previousDir} <this run>\`.\n`;
+}

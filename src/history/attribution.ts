@@ -1,4 +1,4 @@
-import { canonicalJson } from '../scoring/policy.js';
+import { canonicalJson } from '../config/policy.js';
 import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type FindingV1, type SnapshotV1 } from './schema.js';
 
 /**

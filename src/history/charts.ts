@@ -1,11 +1,11 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Review } from './review.js';
 
 /**
  * The review's charts as vega-lite specs, rendered headless to SVG. Times use UTC time units and
  * scales (the output must not depend on the machine's TZ); values are rounded so float noise
  * cannot change bytes. Every chart also has a table form in review.md and a CSV.
+ * vega and vega-lite (~250 ms to import) are loaded only when a chart is drawn, not at start-up.
  */
 
 const WORST = 5;
@@ -22,7 +22,7 @@ export function worstAssets(review: Review, n = WORST): string[] {
     .map((a) => a.id);
 }
 
-export function budgetSpec(review: Review): TopLevelSpec {
+function budgetSpec(review: Review): TopLevelSpec {
   const ids = worstAssets(review);
   const values = review.attainment
     .filter((a) => ids.includes(a.assetId))
@@ -45,7 +45,7 @@ export function budgetSpec(review: Review): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-export function flowSpec(review: Review): TopLevelSpec {
+function flowSpec(review: Review): TopLevelSpec {
   const values = review.flow.byMonth.flatMap((m) => [
     { month: m.month, kind: 'new', count: m.opened },
     { month: m.month, kind: 'closed', count: m.closed },
@@ -64,7 +64,7 @@ export function flowSpec(review: Review): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-export function ownerSpec(review: Review): TopLevelSpec {
+function ownerSpec(review: Review): TopLevelSpec {
   const slos = ['risk SLO', 'remediation SLO', 'both'];
   const values = review.owners.flatMap((o) =>
     [o.risk, o.remediation, o.both].flatMap((s, i) => (s.share === null ? [] : [{ owner: o.owner, slo: slos[i]!, attainment: r4(s.share) }])),
@@ -88,7 +88,8 @@ export function ownerSpec(review: Review): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return (await view.toSVG()) + '\n';
@@ -97,7 +98,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-export const CHARTS = {
+const CHARTS = {
   'budget-used.svg': budgetSpec,
   'flow-by-month.svg': flowSpec,
   'attainment-by-owner.svg': ownerSpec,

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { parseSnapshot, type SnapshotV1 } from './schema.js';
+import { parseSnapshot, type ParseResult, type SnapshotV1 } from './schema.js';
 
 /**
  * History is a folder of run folders, each holding the snapshot.json its `secsli score` run wrote.
@@ -31,8 +31,23 @@ export interface History {
 /** Folder names `writeRun` produces; temp folders (".…tmp-…") and anything else are not runs. */
 export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
 
+/**
+ * The one order of run folder names: by as-of, then by the number `writeRun` appends to a second
+ * run with the same as-of ("…Z" < "…Z-2" < "…Z-9" < "…Z-10").
+ */
+export function compareRunNames(a: string, b: string): number {
+  const [baseA, nA] = splitRunName(a);
+  const [baseB, nB] = splitRunName(b);
+  return baseA < baseB ? -1 : baseA > baseB ? 1 : nA - nB || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function splitRunName(name: string): [string, number] {
+  const m = /^(.*Z)(?:-(\d+))?$/.exec(name);
+  return m ? [m[1]!, m[2] === undefined ? 1 : Number(m[2])] : [name, 0];
+}
+
 export const compareRuns = (a: Run, b: Run): number =>
-  a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
 export async function loadHistory(dir: string, log: Logger): Promise<History> {
   let names: string[];
@@ -43,7 +58,7 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   }
   const runs: Run[] = [];
   const skipped: Skipped[] = [];
-  for (const name of names.sort()) {
+  for (const name of names.sort(compareRunNames)) {
     const r = await readSnapshotFile(join(dir, name, 'snapshot.json'));
     if (r.ok && r.snapshot.scope?.asset) {
       // A --asset run scored one asset: as history it would read as every other asset removed.
@@ -61,15 +76,62 @@ export async function loadHistory(dir: string, log: Logger): Promise<History> {
   return { dir, runs, skipped };
 }
 
-async function readSnapshotFile(path: string): Promise<ReturnType<typeof parseSnapshot>> {
+/**
+ * What `score` keeps of the run it compares with: risk per asset, the policy hash, and where the
+ * snapshot is (re-read for change attribution only when its size says that is affordable, so a
+ * large earlier snapshot is not held while collecting).
+ */
+export interface PreviousRun {
+  name: string;
+  dir: string;
+  risk: ReadonlyMap<string, number>;
+  /** Each asset's status in that run (`--fail-on worse`, summary.json's changes). */
+  status: ReadonlyMap<string, string>;
+  policyHash?: string;
+  /** snapshot.json's length in characters. */
+  bytes: number;
+}
+
+/**
+ * The latest run under `outDir` whose folder is older than `current` (the folder name this run
+ * will get), or undefined. Runs narrowed with --asset say nothing about the other assets and are
+ * passed over; an unreadable or invalid snapshot is skipped with a warning naming the run.
+ */
+export async function findPreviousRun(outDir: string, current: string, log: Logger): Promise<PreviousRun | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch {
+    return undefined;
+  }
+  const [currentBase] = splitRunName(current);
+  const earlier = names.filter((n) => RUN_FOLDER.test(n) && splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
+  for (const name of earlier) {
+    const dir = join(outDir, name);
+    const r = await readSnapshotFile(join(dir, 'snapshot.json'));
+    if (!r.ok) {
+      log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
+      continue;
+    }
+    const snap = r.snapshot;
+    if (snap.scope?.asset) continue;
+    // 'unknown' is the reader's default for a snapshot written without a policy hash.
+    const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
+    const status = new Map(snap.assets.map((a) => [a.id, a.status]));
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
+  }
+  return undefined;
+}
+
+async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})` };
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})`, bytes: 0 };
   }
-  return parseSnapshot(text);
+  return { ...parseSnapshot(text), bytes: text.length };
 }
 
 /** One run for `diff`: a run folder or a snapshot.json path. Unlike history, a bad one is a usage error. */

@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
-import { neutraliseCsv, round } from '../report/format.js';
+import { csvRow, type Cell } from '../report/csv-encode.js';
+import { round } from '../report/format.js';
 import { ATTRIBUTION_PARTS } from './attribution.js';
 import type { Review } from './review.js';
 
@@ -8,15 +8,12 @@ import type { Review } from './review.js';
  * what a reader needs. Column order is part of the contract (docs/review.md); add columns at the end.
  */
 
-type Cell = string | number | boolean | null;
 const pctOf = (x: number | null, d = 2): Cell => (x === null ? '' : round(x * 100, d));
 const num = (x: number | null, d = 4): Cell => (x === null ? '' : round(x, d));
 
+/** The one CSV encoder (report/csv-encode.ts): strings neutralised against formula injection. */
 function toCsv(headers: readonly string[], rows: Cell[][]): string {
-  return stringify([headers as string[], ...rows], {
-    cast: { string: (v) => neutraliseCsv(v), number: (v) => String(v), boolean: (v) => (v ? 'true' : 'false') },
-    record_delimiter: '\n',
-  });
+  return csvRow(headers) + rows.map(csvRow).join('');
 }
 
 export const ATTAINMENT_COLUMNS = [

@@ -1,6 +1,7 @@
 import { budgetUsedOf } from './attribution.js';
 import type { Run } from './load.js';
 import { isCovered, type AssetV1 } from './schema.js';
+import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from './slo-defaults.js';
 import type { Window } from './window.js';
 
 /**
@@ -13,10 +14,7 @@ import type { Window } from './window.js';
  */
 
 export const DAY = 86_400_000;
-/** Default attainment objective: 90 % of runs meet both SLOs. */
-export const DEFAULT_OBJECTIVE = 0.9;
-/** Default "recent" period for the burn rate, in days before the window's end. */
-export const DEFAULT_RECENT_DAYS = 28;
+export { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS };
 
 export interface Observation {
   asOf: string;

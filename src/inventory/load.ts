@@ -13,8 +13,8 @@ import {
   type Asset,
   type InventoryFile,
   type RiskException,
-} from './schema.js';
-import type { Inventory } from './types.js';
+} from '../config/schema.js';
+import type { Inventory } from '../config/inventory.js';
 import { validateInventory } from './validate.js';
 import { createErrorMap, issuesToProblems } from './zod-problems.js';
 

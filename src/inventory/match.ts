@@ -37,9 +37,9 @@
  * `arn:aws:*:*:*:…`) are tried against every finding.
  */
 import type { Finding } from '../model/finding.js';
-import { compileGlob, type Glob } from './glob.js';
+import { compileGlob, type Glob } from '../config/glob.js';
 import { PrefixTrie, push, trieFor } from './prefix-trie.js';
-import type { Inventory, MatchResult, Matcher } from './types.js';
+import type { Inventory, MatchResult, Matcher } from '../config/inventory.js';
 
 const rank = (cls: number, sub: number) => cls * 1_000_000 + Math.min(Math.max(sub, 0), 999_999);
 const CLASS = { exact: 5, glob: 4, tags: 3, resourceType: 2, account: 1 } as const;

@@ -1,9 +1,9 @@
-import { parseUtc } from '../time.js';
+import { exceptionExpiresAt } from '../config/expiry.js';
 import type { ConfigProblem } from '../errors.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
-import { globProblems, hasGlobSyntax, type GlobKind } from './glob.js';
+import { globProblems, hasGlobSyntax, type GlobKind } from '../config/glob.js';
 import { formatPath, type Locator, type PathKey } from './positions.js';
-import type { Asset, InventoryFile } from './schema.js';
+import type { Asset, InventoryFile } from '../config/schema.js';
 
 export interface ValidateOptions {
   /** The path as the user gave it, used in every message. */
@@ -18,16 +18,6 @@ export interface ValidateOptions {
    * `assetsRead: false` when the asset list itself could not be read (so every id is unknown).
    */
   partial?: { assetsRead: boolean };
-}
-
-/**
- * When an exception stops applying. A date-only `expires: 2027-01-31` covers that whole day (UTC),
- * so the exception ends at 2027-02-01T00:00:00Z; a full timestamp ends at that instant.
- * Scoring should use this too, so `validate` and `score` agree on what has expired.
- */
-export function exceptionExpiresAt(expires: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) return new Date(Date.parse(`${expires}T00:00:00Z`) + 86_400_000);
-  return new Date(parseUtc(expires));
 }
 
 /** True when the asset has at least one selector that can claim a finding. */

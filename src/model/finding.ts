@@ -88,7 +88,18 @@ export interface Finding {
   aws?: AwsLocation;
   github?: GithubLocation;
   url?: string;
+  /**
+   * Epoch ms of `firstSeen`, and of `closedAt ?? updatedAt`, when the holder keeps times as numbers
+   * (the finding store does); read them through firstSeenMs()/endMs(), which parse the text otherwise.
+   */
+  readonly firstSeenMs?: number;
+  readonly endMs?: number;
 }
+
+/** Epoch ms of a finding's first sighting. */
+export const firstSeenMs = (f: Finding): number => f.firstSeenMs ?? Date.parse(f.firstSeen);
+/** Epoch ms at which a finding's clock stopped: `closedAt`, else `updatedAt`. */
+export const endMs = (f: Finding): number => f.endMs ?? Date.parse(f.closedAt ?? f.updatedAt);
 
 /** A record a reader or normalizer could not turn into a Finding. It is counted and shown, never fatal. */
 export interface Rejected {

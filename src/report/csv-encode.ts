@@ -5,14 +5,15 @@ import { neutraliseCsv } from './format.js';
  * neutralised against formula injection, numbers `String(n)`, booleans `true`/`false`; `,`
  * delimiter, `"` quote and escape, `\n` after every record), and fast enough for millions of rows.
  * A cell is quoted when it contains `,` `"` or `\n` (with an explicit `record_delimiter`, csv-stringify
- * does not quote a lone `\r`); `"` is doubled; null/undefined/"" are empty.
+ * does not quote a lone `\r`); `"` is doubled; null/undefined/"" are empty. The only CSV encoder
+ * in src (reports and review packs); csv-stringify stays a dev dependency, as the test oracle.
  */
 export type Cell = string | number | boolean | undefined | null;
 
 const NEEDS_QUOTES = /[",\n]/;
 const QUOTES = /"/g;
 
-export function csvCell(v: Cell): string {
+function csvCell(v: Cell): string {
   if (v === undefined || v === null) return '';
   let s: string;
   if (typeof v === 'string') s = neutraliseCsv(v);

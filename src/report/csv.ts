@@ -117,8 +117,8 @@ export function groupUnmapped(unmapped: readonly Finding[]): UnmappedGroup[] {
   for (const f of unmapped) {
     const key = f.aws?.accountId ?? f.github?.repo ?? '(unknown)';
     const id = `${f.source}\u0000${key}`;
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { source: f.source, key, findings: [] }));
+    const g = groups.get(id) ?? { source: f.source, key, findings: [] };
+    groups.set(id, g);
     g.findings.push(f);
   }
   return [...groups.values()].sort((a, b) => b.findings.length - a.findings.length || (a.source + a.key < b.source + b.key ? -1 : 1));

@@ -1,5 +1,5 @@
 import type { AssetResult, ScoreResult } from '../scoring/types.js';
-import { canonicalJson } from '../scoring/policy.js';
+import { canonicalJson } from '../config/policy.js';
 import { groupUnmapped } from './csv.js';
 import { bar, day, fixed, mdCell, mdLink, mdTable, pct } from './format.js';
 

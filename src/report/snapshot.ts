@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Asset } from '../inventory/schema.js';
-import { canonicalJson } from '../scoring/policy.js';
+import type { Asset } from '../config/schema.js';
+import { canonicalJson } from '../config/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
 import type { AssetResult, ScoredFinding } from '../scoring/types.js';
 import { exclusionText, groupUnmapped } from './csv.js';
@@ -57,7 +57,7 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
   const byId = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
   return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION as typeof SNAPSHOT_SCHEMA_VERSION,
     tool: { name: 'secsli', version: meta.toolVersion },
     asOf: r.asOf,
     partial: r.partial,
@@ -103,9 +103,14 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
 }
 export type Snapshot = ReturnType<typeof buildSnapshot>;
 
-/** snapshot.json as chunks: each asset's findings are serialized as they are written, never all held as one string. */
-export function* snapshotChunks(r: ScoreResult, meta: Meta): Generator<string> {
-  yield* jsonChunks(snapshotShape(r, meta, (a) => new LazyArray(() => byFindingIdEntries(a))));
+/** The snapshot with each asset's findings produced while it is written (never all held at once). */
+export function streamedSnapshot(r: ScoreResult, meta: Meta) {
+  return snapshotShape(r, meta, (a) => new LazyArray(() => byFindingIdEntries(a)));
+}
+
+/** snapshot.json's text, as chunks, of a snapshot built by buildSnapshot or streamedSnapshot. */
+export function* snapshotFileChunks(snapshot: Snapshot | ReturnType<typeof streamedSnapshot>): Generator<string> {
+  yield* jsonChunks(snapshot);
   yield '\n';
 }
 
@@ -114,5 +119,5 @@ function* byFindingIdEntries(a: AssetResult) {
 }
 
 export function renderSnapshot(r: ScoreResult, meta: Meta): string {
-  return [...snapshotChunks(r, meta)].join('');
+  return [...snapshotFileChunks(streamedSnapshot(r, meta))].join('');
 }

@@ -1,5 +1,5 @@
 import { EXIT } from '../errors.js';
-import type { Inventory } from '../inventory/types.js';
+import type { Inventory } from '../config/inventory.js';
 import type { AssetResult, AssetStatus, ScoreResult } from '../scoring/types.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { CoverageEntry, SourceStatus } from '../collectors/types.js';
-import type { Asset } from '../inventory/schema.js';
+import type { CoverageEntry, SourceStatus } from '../model/source-status.js';
+import type { Asset } from '../config/schema.js';
 import type { Source } from '../model/finding.js';
 import type { CoverageStatus } from './types.js';
 

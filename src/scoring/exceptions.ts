@@ -1,6 +1,6 @@
-import { compileGlob, type Glob, type GlobKind } from '../inventory/glob.js';
-import type { RiskException } from '../inventory/schema.js';
-import { exceptionExpiresAt } from '../inventory/validate.js';
+import { compileGlob, type Glob, type GlobKind } from '../config/glob.js';
+import type { RiskException } from '../config/schema.js';
+import { exceptionExpiresAt } from '../config/expiry.js';
 import type { Finding } from '../model/finding.js';
 
 /**

@@ -1,54 +1,92 @@
-import type { Exposure } from '../inventory/schema.js';
+import type { Exposure } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
-import type { KevCatalog } from './kev.js';
-import type { Policy } from './policy.js';
+import type { KevCatalog } from '../model/kev.js';
+import type { Policy } from '../config/policy.js';
 import type { Factors } from './types.js';
 
 /**
  * The weighting rules of DESIGN.md "Scoring", one function per factor. Pure; full precision
  * (rounding happens only when rendering).
+ *
+ * The rules read a finding only through FactorInputs, and the cache key (factorKey) is built from
+ * every field of that same object: a new input has to be added to factorInputs() to be read at all,
+ * and is then part of the key, so it can never hit a stale cache entry.
  */
 
-const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
+/** Everything the factors of one finding depend on (with a given policy), and nothing else. */
+export function factorInputs(f: Finding, kev: KevCatalog) {
+  return {
+    cvssScore: f.cvss?.score,
+    cvssVersion: f.cvss?.version,
+    severity: f.severity,
+    /** The first of its CVEs listed in the KEV catalog. */
+    kevCve: f.cves.find((c) => kev.cves.has(c)),
+    knownExploited: f.knownExploited,
+    /** Named in the basis only when the source says it was exploited. */
+    product: f.knownExploited ? f.product : undefined,
+    kind: f.kind,
+    epssPercentile: f.epss?.percentile,
+    exploitAvailable: f.exploitAvailable,
+    dependency: f.github ? (f.github.scope === 'development' ? 'development' : 'runtime') : undefined,
+  } as const;
+}
+export type FactorInputs = ReturnType<typeof factorInputs>;
 
-export function severityPoints(f: Finding, policy: Policy): { points: number; basis: string } {
-  if (f.cvss && f.cvss.score > 0) {
-    const { scale, exponent } = policy.cvss;
-    return {
-      points: scale * Math.pow(f.cvss.score / 10, exponent),
-      basis: `CVSS ${fmt(f.cvss.score)} (v${f.cvss.version})`,
-    };
+/** One key per distinct FactorInputs: every field, in declaration order, length-prefixed (free text cannot collide). */
+export function factorKey(inputs: FactorInputs): string {
+  let key = '';
+  for (const v of Object.values(inputs)) {
+    const s = v === undefined ? '' : String(v);
+    key += `${s.length}:${s}|`;
   }
-  return { points: policy.severityPoints[f.severity], basis: `label ${f.severity}` };
+  return key;
 }
 
-export function isKnownExploited(f: Finding, kev: KevCatalog): { yes: boolean; basis?: string } {
-  const inKev = f.cves.find((c) => kev.cves.has(c));
-  if (inKev) return { yes: true, basis: `CISA KEV (${inKev})` };
-  if (f.knownExploited) return { yes: true, basis: `known exploited (${f.product})` };
+const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
+const NO_KEV: KevCatalog = { version: '', origin: '', cves: new Set() };
+
+function severityOf(i: FactorInputs, policy: Policy): { points: number; basis: string } {
+  if (i.cvssScore !== undefined && i.cvssScore > 0) {
+    const { scale, exponent } = policy.cvss;
+    return {
+      points: scale * Math.pow(i.cvssScore / 10, exponent),
+      basis: `CVSS ${fmt(i.cvssScore)} (v${i.cvssVersion})`,
+    };
+  }
+  return { points: policy.severityPoints[i.severity], basis: `label ${i.severity}` };
+}
+
+function exploitedOf(i: FactorInputs): { yes: boolean; basis?: string } {
+  if (i.kevCve) return { yes: true, basis: `CISA KEV (${i.kevCve})` };
+  if (i.knownExploited) return { yes: true, basis: `known exploited (${i.product})` };
   return { yes: false };
 }
 
-export function likelihood(f: Finding, policy: Policy, kev: KevCatalog): { value: number; basis: string } {
+function likelihoodOf(i: FactorInputs, policy: Policy): { value: number; basis: string } {
   const l = policy.likelihood;
-  const exploited = isKnownExploited(f, kev);
+  const exploited = exploitedOf(i);
   if (exploited.yes) return { value: l.knownExploited, basis: exploited.basis! };
-  if (f.kind === 'threat') return { value: l.threat, basis: 'threat detection' };
-  if (f.epss) return { value: l.epssBase + f.epss.percentile, basis: `EPSS percentile ${fmt(f.epss.percentile)}` };
-  if (f.exploitAvailable) return { value: l.publicExploit, basis: 'public exploit available' };
+  if (i.kind === 'threat') return { value: l.threat, basis: 'threat detection' };
+  if (i.epssPercentile !== undefined) return { value: l.epssBase + i.epssPercentile, basis: `EPSS percentile ${fmt(i.epssPercentile)}` };
+  if (i.exploitAvailable) return { value: l.publicExploit, basis: 'public exploit available' };
   return { value: l.default, basis: 'nothing known' };
 }
 
-export function context(f: Finding, policy: Policy): { value: number; basis: string } {
-  if (f.github?.scope === 'development') return { value: policy.context.development, basis: 'development dependency' };
-  return { value: policy.context.runtime, basis: f.github ? 'runtime dependency' : 'runtime' };
+function contextOf(i: FactorInputs, policy: Policy): { value: number; basis: string } {
+  if (i.dependency === 'development') return { value: policy.context.development, basis: 'development dependency' };
+  return { value: policy.context.runtime, basis: i.dependency ? 'runtime dependency' : 'runtime' };
 }
 
-export function factors(f: Finding, policy: Policy, kev: KevCatalog): Factors {
-  const s = severityPoints(f, policy);
-  const l = likelihood(f, policy, kev);
-  const c = context(f, policy);
-  return {
+export const severityPoints = (f: Finding, policy: Policy) => severityOf(factorInputs(f, NO_KEV), policy);
+export const likelihood = (f: Finding, policy: Policy, kev: KevCatalog) => likelihoodOf(factorInputs(f, kev), policy);
+export const context = (f: Finding, policy: Policy) => contextOf(factorInputs(f, NO_KEV), policy);
+
+/** The factors of a finding and whether it is known exploited, from its inputs alone. */
+export function factorsFrom(i: FactorInputs, policy: Policy): { fx: Factors; exploited: boolean } {
+  const s = severityOf(i, policy);
+  const l = likelihoodOf(i, policy);
+  const c = contextOf(i, policy);
+  const fx: Factors = {
     severityPoints: s.points,
     severityBasis: s.basis,
     likelihood: l.value,
@@ -57,6 +95,7 @@ export function factors(f: Finding, policy: Policy, kev: KevCatalog): Factors {
     contextBasis: c.basis,
     risk: s.points * l.value * c.value,
   };
+  return { fx, exploited: exploitedOf(i).yes };
 }
 
 export function exposureWeight(exposure: Exposure, policy: Policy): number {

@@ -1,18 +1,24 @@
-import type { SourceStatus } from '../collectors/types.js';
-import type { Inventory, Matcher } from '../inventory/types.js';
-import type { Asset } from '../inventory/schema.js';
-import { SEVERITIES, type Finding, type Rejected, type Severity } from '../model/finding.js';
-import { assetCoverage } from './coverage.js';
+import type { Inventory, Matcher } from '../config/inventory.js';
+import type { Policy } from '../config/policy.js';
+import { policyHash } from '../config/policy.js';
+import type { Finding, Rejected } from '../model/finding.js';
+import type { KevCatalog } from '../model/kev.js';
+import type { SourceStatus } from '../model/source-status.js';
+import { dedupeAcrossSources } from './dedupe.js';
 import { exceptionMatches, exceptionState, expiryInstant } from './exceptions.js';
-import { exposureWeight, factors, isKnownExploited } from './factors.js';
-import { CompactFinding } from '../collectors/read/compact.js';
-import type { KevCatalog } from './kev.js';
-import { policyHash, type Policy } from './policy.js';
-import { assetStatus, compareAssets } from './status.js';
-import type { AssetResult, ExceptionState, ExclusionReason, Factors, ScoredFinding, ScoreResult, SourceSummary } from './types.js';
+import { byId, RowFactory, type Scored } from './rows.js';
+import { compareAssets } from './status.js';
+import { finishAsset } from './totals.js';
+import type { AssetResult, ExceptionState, ScoreResult, SourceSummary } from './types.js';
+
+/**
+ * score(): match every finding to its assets, build the (finding, asset) rows (rows.ts), apply
+ * exceptions, count a vulnerability reported by two sources once (dedupe.ts), and total each asset
+ * (totals.ts).
+ */
 
 export interface ScoreInput {
-  /** Unique by id (the pipeline keeps the most recently updated copy). */
+  /** Unique by id (the finding store keeps the most recently updated copy). */
   findings: readonly Finding[];
   inventory: Inventory;
   matcher: Matcher;
@@ -24,39 +30,44 @@ export interface ScoreInput {
   rejected: readonly Rejected[];
   /** Risk per asset id in the previous run, for "change since previous run". */
   previousRisk?: ReadonlyMap<string, number>;
+  /**
+   * Score one asset (`--asset`): the result holds only it, the ambiguous findings and exceptions that
+   * concern it, and no unmapped findings. Sources and totals still describe the whole collection.
+   */
+  scope?: { asset: string };
 }
-
-const DAY = 86_400_000;
-const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The whole model: pure and deterministic. Same input → same result, field for field. */
 export function score(input: ScoreInput): ScoreResult {
   const { inventory, matcher, policy, kev, now } = input;
   // Input order does not matter: every list in the result (and every sum) follows finding ids.
   const findings = input.findings;
-  const ctx = new ScoringContext(input);
+  const only = input.scope?.asset;
+  const rows = new RowFactory(policy, kev, now);
+  const scoredAssets = only === undefined ? inventory.assets : inventory.assets.filter((a) => a.id === only);
 
-  const perAsset = new Map<string, ScoredFinding[]>(inventory.assets.map((a) => [a.id, []]));
-  const assetsById = new Map(inventory.assets.map((a) => [a.id, a]));
+  const perAsset = new Map<string, Scored[]>(scoredAssets.map((a) => [a.id, []]));
+  const assetsById = new Map(scoredAssets.map((a) => [a.id, a]));
   const unmapped: Finding[] = [];
   const ambiguous: ScoreResult['ambiguous'] = [];
-  const exStates = inventory.exceptions.map((ex) => ({ ex, state: exceptionState(ex, now, policy.exceptionWarnDays), matched: 0 }));
+  const inScope = only === undefined ? inventory.exceptions : inventory.exceptions.filter((ex) => ex.asset === only);
+  const exStates = inScope.map((ex) => ({ ex, state: exceptionState(ex, now, policy.exceptionWarnDays), matched: 0 }));
 
   for (const f of findings) {
     const m = matcher.match(f);
     if (m.assetIds.length === 0) {
-      if (f.status === 'open' && f.compliance !== 'passed') unmapped.push(f);
+      if (only === undefined && f.status === 'open' && f.compliance !== 'passed') unmapped.push(f);
       continue;
     }
-    if (m.ambiguous) ambiguous.push({ finding: f, assetIds: m.assetIds });
+    if (m.ambiguous && (only === undefined || m.assetIds.includes(only))) ambiguous.push({ finding: f, assetIds: m.assetIds });
     for (const assetId of m.assetIds) {
       const asset = assetsById.get(assetId);
       if (!asset) continue;
-      const sf = ctx.scoreFinding(f, ctx.assetContext(asset), m.matchedBy, m.ambiguous);
+      const sf = rows.row(f, rows.assetContext(asset), m.matchedBy, m.ambiguous);
       if (sf.excluded === undefined && exStates.length > 0) {
         const ex = exStates.find((e) => e.state !== 'expired' && e.ex.asset === assetId && exceptionMatches(e.ex, f));
         if (ex) {
-          sf.excluded = ctx.excepted(ex.ex.id);
+          sf.excluded = rows.excepted(ex.ex.id);
           ex.matched++;
         }
       }
@@ -66,12 +77,12 @@ export function score(input: ScoreInput): ScoreResult {
 
   unmapped.sort(byId);
   ambiguous.sort((a, b) => byId(a.finding, b.finding));
-  const allStatuses = input.sources.map((s) => s.status);
-  const assets: AssetResult[] = inventory.assets.map((asset) => {
+  const totals = { policy, now, matcher, statuses: input.sources.map((s) => s.status), previousRisk: input.previousRisk };
+  const assets: AssetResult[] = scoredAssets.map((asset) => {
     // Id order, so sums add up in the same order whatever the input order (floating point).
     const scored = perAsset.get(asset.id)!.sort((a, b) => byId(a.finding, b.finding));
     dedupeAcrossSources(scored);
-    return finishAsset(asset, scored, allStatuses, input);
+    return finishAsset(asset, scored, totals);
   });
   assets.sort(compareAssets);
 
@@ -111,278 +122,4 @@ function countBySource(findings: readonly Finding[], source: Finding['source']):
   let n = 0;
   for (const f of findings) if (f.source === source) n++;
   return n;
-}
-
-/** Epoch ms of a finding's first sighting (without re-parsing when the finding keeps it as a number). */
-const firstSeenMs = (f: Finding): number => (f instanceof CompactFinding ? f.firstSeenMs : Date.parse(f.firstSeen));
-/** Epoch ms of closedAt (else updatedAt), as `Date.parse(f.closedAt ?? f.updatedAt)`. */
-const closedMs = (f: Finding): number => endMs(f);
-const endMs = (f: Finding): number => (f instanceof CompactFinding ? f.endMs : Date.parse(f.closedAt ?? f.updatedAt));
-
-/** What every row of one asset shares: kept once per asset instead of once per row. */
-class AssetContext {
-  constructor(
-    readonly assetId: string,
-    readonly exposure: number,
-    readonly slaDays: Readonly<Record<Severity, number>>,
-    readonly nowMs: number,
-  ) {}
-}
-
-/** Factors of a finding and whether it is known exploited: shared between rows with equal inputs. */
-interface FactorEntry {
-  readonly fx: Factors;
-  readonly exploited: boolean;
-}
-
-const F_AMBIGUOUS = 1, F_COUNTED = 2, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
-
-/**
- * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
- * what the asset's rows share (asset id, exposure, SLA table, now) is one AssetContext; factors and
- * match results are shared objects; flags are one small integer; `ageDays`, `slaDays`, `dueAt`,
- * `contribution` and `remediation` are derived on read.
- */
-class Scored implements ScoredFinding {
-  excluded: ExclusionReason | undefined = undefined;
-  private flags: number;
-  /** The row of another source whose earlier sighting sets this row's age (see inheritAge). */
-  private ageRow: Scored | undefined = undefined;
-  constructor(
-    readonly finding: Finding,
-    private readonly ctx: AssetContext,
-    private readonly entry: FactorEntry,
-    private readonly by: string | undefined,
-    ambiguous: boolean,
-  ) {
-    this.flags = ambiguous ? F_AMBIGUOUS : 0;
-  }
-  get assetId(): string {
-    return this.ctx.assetId;
-  }
-  get factors(): Factors {
-    return this.entry.fx;
-  }
-  get knownExploited(): boolean {
-    return this.entry.exploited;
-  }
-  get exposure(): number {
-    return this.ctx.exposure;
-  }
-  get matchedBy(): string | undefined {
-    return this.by;
-  }
-  get ambiguous(): boolean {
-    return (this.flags & F_AMBIGUOUS) !== 0;
-  }
-  get slaDays(): number {
-    return this.ctx.slaDays[this.finding.severity];
-  }
-  /** Days this row's own finding has been open (to now, or to when it closed). */
-  private ownAgeDays(): number {
-    const f = this.finding;
-    const end = f.status === 'open' ? this.ctx.nowMs : endMs(f);
-    return Math.max(0, (end - firstSeenMs(f)) / DAY);
-  }
-  get ageDays(): number {
-    return (this.ageRow ?? this).ownAgeDays();
-  }
-  get ageFrom(): string | undefined {
-    return this.ageRow?.finding.id;
-  }
-  /** The same vulnerability was seen earlier by another source: its clock is the one that runs. */
-  inheritAge(from: Scored): void {
-    if (from.ageDays <= this.ageDays) return;
-    this.ageRow = from;
-  }
-  get dueAt(): string {
-    return new Date(firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY).toISOString();
-  }
-  /** exposure × factors.risk once finishAsset found it counted, else 0. */
-  get contribution(): number {
-    return this.flags & F_COUNTED ? this.ctx.exposure * this.entry.fx.risk : 0;
-  }
-  get overdue(): boolean {
-    return (this.flags & F_OVERDUE) !== 0;
-  }
-  get remediation(): { weight: number; withinSla: boolean } | undefined {
-    return this.flags & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.flags & F_REM_WITHIN) !== 0 } : undefined;
-  }
-  /** finishAsset's verdict: counted (and overdue), and whether it counts toward the remediation SLI. */
-  finish(counted: boolean, overdue: boolean, rem: boolean, withinSla: boolean): void {
-    this.flags = (this.flags & F_AMBIGUOUS) | (counted ? F_COUNTED : 0) | (overdue ? F_OVERDUE : 0) | (rem ? F_REM : 0) | (withinSla ? F_REM_WITHIN : 0);
-  }
-}
-
-const PASSED: ExclusionReason = { kind: 'passed-control' };
-
-/** Per-run caches: equal factors and exclusion reasons are shared between rows (never mutated). */
-class ScoringContext {
-  private readonly factorCache = new Map<string, FactorEntry>();
-  private readonly closed = new Map<string, ExclusionReason>();
-  private readonly exceptions = new Map<string, ExclusionReason>();
-  private readonly assets = new Map<string, AssetContext>();
-  private readonly nowMs: number;
-  constructor(private readonly input: ScoreInput) {
-    this.nowMs = input.now.getTime();
-  }
-
-  private factorsOf(f: Finding): FactorEntry {
-    const { policy, kev } = this.input;
-    let kevCve = '';
-    for (const c of f.cves) if (kev.cves.has(c)) { kevCve = c; break; }
-    // Every input of factors(); free text is length-prefixed so no two different inputs share a key.
-    const v = f.cvss?.version ?? '';
-    const p = f.knownExploited ? f.product : '';
-    const key = `${f.cvss?.score ?? ''}|${f.severity}|${kevCve}|${f.knownExploited}|${f.kind}|${f.epss?.percentile ?? ''}|${f.exploitAvailable}|${f.github ? `g${f.github.scope === 'development'}` : ''}|${v.length}:${v}|${p.length}:${p}`;
-    let hit = this.factorCache.get(key);
-    if (!hit) {
-      hit = { fx: factors(f, policy, kev), exploited: isKnownExploited(f, kev).yes };
-      if (this.factorCache.size < 100_000) this.factorCache.set(key, hit);
-    }
-    return hit;
-  }
-
-  /** The shared context of an asset's rows. */
-  assetContext(asset: Asset): AssetContext {
-    let c = this.assets.get(asset.id);
-    if (!c) this.assets.set(asset.id, (c = new AssetContext(asset.id, exposureWeight(asset.exposure, this.input.policy), this.input.policy.slaDays, this.nowMs)));
-    return c;
-  }
-
-  scoreFinding(f: Finding, asset: AssetContext, matchedBy: string | undefined, ambiguous: boolean): ScoredFinding {
-    const sf = new Scored(f, asset, this.factorsOf(f), matchedBy, ambiguous);
-    if (f.compliance === 'passed') sf.excluded = PASSED;
-    else if (f.status !== 'open') {
-      let ex = this.closed.get(f.status);
-      if (!ex) this.closed.set(f.status, (ex = { kind: 'closed', status: f.status }));
-      sf.excluded = ex;
-    }
-    return sf;
-  }
-
-  excepted(id: string): ExclusionReason {
-    let ex = this.exceptions.get(id);
-    if (!ex) this.exceptions.set(id, (ex = { kind: 'excepted', exceptionId: id }));
-    return ex;
-  }
-}
-
-/** One key per (vulnerability id, package): CVE or GHSA, so GHSA-only advisories pair up too. */
-function vulnKeys(f: Finding): string[] {
-  const ids = f.ghsa ? [...f.cves, f.ghsa.toUpperCase()] : f.cves;
-  if (ids.length === 0 || f.packages.length === 0) return [];
-  return ids.flatMap((c) => f.packages.map((p) => `${c}\u0000${p}`));
-}
-
-/**
- * The same vulnerability (CVE or GHSA + package) reported by two sources for one asset is one
- * vulnerability:
- * - an exception that accepts one report accepts the other source's report too;
- * - it counts once: the heavier report is kept, the other is marked as its duplicate;
- * - the kept report's SLA clock starts at the earliest sighting by either source, so a months-old
- *   Dependabot alert does not look new because Inspector found it last week.
- * Closed reports are paired the same way among themselves, so one fix is not counted twice.
- */
-function dedupeAcrossSources(scored: ScoredFinding[]): void {
-  const open: Scored[] = [];
-  const closed: Scored[] = [];
-  const acceptedBy = new Map<string, { source: string; reason: ExclusionReason }>();
-  for (const s of scored as Scored[]) {
-    const kind = s.excluded?.kind;
-    if (kind === undefined) open.push(s);
-    else if (kind === 'closed') closed.push(s);
-    else if (kind === 'excepted') for (const k of vulnKeys(s.finding)) acceptedBy.set(k, { source: s.finding.source, reason: s.excluded! });
-  }
-  const stillOpen = acceptedBy.size === 0 ? open : open.filter((s) => {
-    const hit = vulnKeys(s.finding).map((k) => acceptedBy.get(k)).find((h) => h && h.source !== s.finding.source);
-    if (hit) s.excluded = hit.reason;
-    return !hit;
-  });
-  pairUp(stillOpen, true);
-  pairUp(closed, false);
-}
-
-function pairUp(rows: Scored[], inherit: boolean): void {
-  const candidates = rows.filter((s) => vulnKeys(s.finding).length > 0).sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
-  const holder = new Map<string, Scored>();
-  for (const s of candidates) {
-    const keys = vulnKeys(s.finding);
-    const other = keys.map((k) => holder.get(k)).find((h) => h && h.finding.source !== s.finding.source);
-    if (other) {
-      s.excluded = { kind: 'duplicate', of: other.finding.id };
-      if (inherit) other.inheritAge(s);
-      continue;
-    }
-    for (const k of keys) if (!holder.has(k)) holder.set(k, s);
-  }
-}
-
-function finishAsset(asset: Asset, scored: ScoredFinding[], statuses: SourceStatus[], input: ScoreInput): AssetResult {
-  const { policy, now, matcher } = input;
-  const windowStart = now.getTime() - policy.remediationWindowDays * DAY;
-  const openBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  let overdue = 0;
-  let openThreats = 0;
-  let sum = 0;
-  let good = 0;
-  let valid = 0;
-
-  for (const s of scored as Scored[]) {
-    const f = s.finding;
-    const counted = s.excluded === undefined;
-    const risk = s.factors.risk;
-    let ageDays = -1;
-    let slaDays = 0;
-    let overdueRow = false;
-    if (counted) {
-      sum += risk;
-      openBySeverity[f.severity]++;
-      if (f.kind === 'threat') openThreats++;
-      ageDays = s.ageDays;
-      slaDays = s.slaDays;
-      overdueRow = ageDays > slaDays;
-      if (overdueRow) overdue++;
-    }
-    // Remediation SLI: open findings now, and findings closed inside the window; not excepted,
-    // not duplicates, not passed controls, not false positives.
-    const ex = s.excluded?.kind;
-    const closedInWindow = ex === 'closed' && closedMs(f) >= windowStart && f.closeReason !== 'inaccurate';
-    let withinSla = false;
-    if (counted || closedInWindow) {
-      if (ageDays < 0) {
-        ageDays = s.ageDays;
-        slaDays = s.slaDays;
-      }
-      withinSla = ageDays <= slaDays;
-      valid += risk;
-      if (withinSla) good += risk;
-    }
-    s.finish(counted, overdueRow, counted || closedInWindow, withinSla);
-  }
-  scored.sort((a, b) => b.contribution - a.contribution || b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
-
-  const exposure = exposureWeight(asset.exposure, policy);
-  const risk = exposure * sum;
-  const budget = policy.riskBudget[asset.criticality];
-  const remediation = { good, valid, sli: valid > 0 ? good / valid : null, target: policy.remediationTarget[asset.criticality] };
-  const coverage = assetCoverage(asset, statuses, (repo, id) => matcher.assetsForRepo(repo).includes(id));
-  const { status, reasons } = assetStatus({ risk, budget, remediation, coverage }, policy);
-  const prev = input.previousRisk?.get(asset.id);
-  return {
-    asset,
-    exposure,
-    risk,
-    budget,
-    budgetUsed: risk / budget,
-    remediation,
-    coverage,
-    status,
-    statusReasons: reasons,
-    openBySeverity,
-    overdue,
-    openThreats,
-    findings: scored,
-    ...(prev !== undefined ? { previousRisk: prev } : {}),
-  };
 }

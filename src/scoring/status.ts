@@ -1,4 +1,4 @@
-import type { Policy } from './policy.js';
+import type { Policy } from '../config/policy.js';
 import { ASSET_STATUSES, type AssetResult, type AssetStatus, type CoverageStatus } from './types.js';
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)} %`;

@@ -1,6 +1,6 @@
-import type { Asset, RiskException } from '../inventory/schema.js';
+import type { Asset, RiskException } from '../config/schema.js';
 import type { Finding, Rejected, Severity, Source } from '../model/finding.js';
-import type { Policy } from './policy.js';
+import type { Policy } from '../config/policy.js';
 
 export const ASSET_STATUSES = ['BREACHED', 'UNKNOWN', 'AT RISK', 'OK'] as const;
 /** Worst first: the order reports sort by. */
@@ -52,11 +52,12 @@ export interface ScoredFinding {
   remediation?: { weight: number; withinSla: boolean };
 }
 
-export interface CoverageStatus {
+// A type rather than an interface, so a built snapshot type-checks against history's reader schema.
+export type CoverageStatus = {
   source: Source;
   status: 'covered' | 'gap';
   reasons: string[];
-}
+};
 
 export interface AssetResult {
   asset: Asset;

@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../golden-file.js';
 import { cli, tmp } from './run.js';
 
 /**
  * Golden reports for the bundled example (the same run as `npm start`). When a change is meant
  * to alter them, regenerate deliberately: `UPDATE_GOLDEN=1 npx vitest run test/cli/golden.test.ts`
- * and review the diff.
+ * and review the diff. A missing golden file fails.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN = join(ROOT, 'test/golden/example');
@@ -30,13 +30,7 @@ describe('golden reports for the bundled example', () => {
       // The snapshot names the config path it was given; make it independent of the checkout's location.
       // summary.json says where the run is: the temporary --out becomes <out>.
       const actual = (await readFile(join(runDir, f), 'utf8')).split(ROOT).join('').split(out).join('<out>');
-      const golden = join(GOLDEN, f);
-      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
-        if (!process.env.UPDATE_GOLDEN && process.env.CI) throw new Error(`missing golden file ${f}`);
-        await mkdir(GOLDEN, { recursive: true });
-        await writeFile(golden, actual);
-      }
-      expect(actual, f).toBe(await readFile(golden, 'utf8'));
+      await expectGolden(join(GOLDEN, f), actual, f);
     }
   });
 });

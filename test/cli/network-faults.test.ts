@@ -64,7 +64,7 @@ describe('network faults are "network unreachable", retried briefly, and make th
   });
 
   it('TLS that fails (https:// to a plain HTTP server)', async () => {
-    const plain = await listen((_req, res) => res.end('plain http'));
+    const plain = await listen((_req, res) => void res.end('plain http'));
     servers.push(plain);
     const url = plain.url.replace('http://', 'https://');
     const r = await scoreAgainst(url, url);

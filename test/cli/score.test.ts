@@ -252,7 +252,7 @@ describe('time zones', () => {
   });
 
   it('reads an exception expiry without a zone as UTC', async () => {
-    const { exceptionExpiresAt } = await import('../../src/inventory/validate.js');
+    const { exceptionExpiresAt } = await import('../../src/config/expiry.js');
     expect(exceptionExpiresAt('2027-01-31T10:00:00').toISOString()).toBe('2027-01-31T10:00:00.000Z');
     expect(exceptionExpiresAt('2027-01-31').toISOString()).toBe('2027-02-01T00:00:00.000Z');
   });

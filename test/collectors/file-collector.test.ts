@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFileCollector, InputFileError } from '../../src/collectors/file.js';
-import { normalizeAsff } from '../../src/collectors/securityhub/normalize.js';
-import { normalizeDependabotAlert } from '../../src/collectors/dependabot/normalize.js';
+import { normalizeRecord } from '../../src/sources/index.js';
 import { EXIT } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { fixturePath, loadFixture, memorySink, tempFiles, variant } from './helpers.js';
@@ -93,7 +92,7 @@ describe('createFileCollector', () => {
     const path = files.write('mixed.json', JSON.stringify({ Findings: [control, bad, { Id: 'x', SchemaVersion: '2018-10-08' }] }));
     const { sink, records } = memorySink();
     await createFileCollector('securityhub', path).collect(sink, recordingLogger().log);
-    const results = records.map((r) => normalizeAsff(r.raw));
+    const results = records.map((r) => normalizeRecord('securityhub', r.raw));
     expect(results.map((r) => (r.ok ? r.finding.controlId : r.reason))).toEqual([
       'CloudTrail.2',
       'Resources must be a non-empty array',
@@ -102,7 +101,7 @@ describe('createFileCollector', () => {
     const dependabot = await (async () => {
       const m = memorySink();
       await createFileCollector('dependabot', fixturePath('dependabot/example-dependabot-alerts-for-organization.json')).collect(m.sink, recordingLogger().log);
-      return m.records.map((r) => normalizeDependabotAlert(r.raw));
+      return m.records.map((r) => normalizeRecord('dependabot', r.raw));
     })();
     expect(dependabot.every((r) => r.ok)).toBe(true);
   });

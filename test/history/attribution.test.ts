@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { renderAttributionMarkdown, renderAttributionText } from '../../src/history/attribution-render.js';
 import { ATTRIBUTION_PARTS, attributeChange, type AssetAttribution } from '../../src/history/attribution.js';
 import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
-import type { Asset, RiskException } from '../../src/inventory/schema.js';
+import type { Asset, RiskException } from '../../src/config/schema.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { renderSnapshot } from '../../src/report/snapshot.js';
-import { resolvePolicy, type Policy } from '../../src/scoring/policy.js';
+import { resolvePolicy, type Policy } from '../../src/config/policy.js';
 import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 import { RUN_DATES, snapshotText } from './scenario.js';
 

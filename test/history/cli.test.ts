@@ -1,14 +1,16 @@
 import { Command, CommanderError } from 'commander';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDiff } from '../../src/cli/diff.js';
 import type { Io } from '../../src/cli/options.js';
 import { registerReview } from '../../src/cli/review.js';
 import { registerTrend } from '../../src/cli/trend.js';
 import { EXIT, SecsliError } from '../../src/errors.js';
+import { expectGolden } from '../golden-file.js';
 import { writeRunFolder, writeScenario } from './scenario.js';
 
 /**
@@ -27,7 +29,7 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   let code: number = EXIT.OK;
   const program = new Command('secsli').exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
   for (const register of [registerReview, registerDiff, registerTrend]) register(program, io, (n) => (code = n));
-  program.commands.forEach((c) => c.exitOverride());
+  for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -53,7 +55,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const GOLDEN = new URL('../fixtures/history/review.md', import.meta.url);
+const GOLDEN = fileURLToPath(new URL('../fixtures/history/review.md', import.meta.url));
 
 describe('secsli review', () => {
   it('writes the review folder (Markdown, CSVs, SVG charts) and prints its path', async () => {
@@ -77,8 +79,7 @@ describe('secsli review', () => {
     expect(budget).toContain('2026-09-25');
     const attainment = await readFile(join(dir, 'reviews', '2026-Q3', 'attainment.csv'), 'utf8');
     expect(attainment.split('\n')[2]).toBe('pay,team-pay,critical,13,13,0,4,9,13,69.23,13,13,100,69.23,90,1.3,-207.69,3.0769,7.5,4,BREACHED,110');
-    if (process.env.UPDATE_GOLDEN) await writeFile(GOLDEN, md);
-    expect(md).toBe(await readFile(GOLDEN, 'utf8'));
+    await expectGolden(GOLDEN, md, 'review.md');
   });
 
   it('is deterministic and TZ-independent, and never overwrites an earlier review', async () => {

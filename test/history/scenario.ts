@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceStatus } from '../../src/collectors/types.js';
-import type { Asset, RiskException } from '../../src/inventory/schema.js';
+import type { Asset, RiskException } from '../../src/config/schema.js';
 import type { Finding, FindingStatus, Severity } from '../../src/model/finding.js';
 import { renderSnapshot } from '../../src/report/snapshot.js';
 import { runFolderName } from '../../src/report/write.js';

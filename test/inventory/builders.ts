@@ -1,6 +1,6 @@
 import type { AwsResource, Finding } from '../../src/model/finding.js';
-import type { Asset } from '../../src/inventory/schema.js';
-import type { Inventory } from '../../src/inventory/types.js';
+import type { Asset } from '../../src/config/schema.js';
+import type { Inventory } from '../../src/config/inventory.js';
 
 let seq = 0;
 

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatProblem } from '../../src/errors.js';
 import { loadInventory, parseInventory } from '../../src/inventory/load.js';
-import { exceptionExpiresAt, validateInventory } from '../../src/inventory/validate.js';
+import { exceptionExpiresAt } from '../../src/config/expiry.js';
+import { validateInventory } from '../../src/inventory/validate.js';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/inventory/${name}`, import.meta.url));

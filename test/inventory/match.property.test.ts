@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGlob } from '../../src/inventory/glob.js';
+import { compileGlob } from '../../src/config/glob.js';
 import { compileInventory } from '../../src/inventory/match.js';
-import type { Asset } from '../../src/inventory/schema.js';
+import type { Asset } from '../../src/config/schema.js';
 import type { Finding } from '../../src/model/finding.js';
 import { makeAsset, makeAwsFinding, makeInventory, makeRepoFinding, makeResource } from './builders.js';
 

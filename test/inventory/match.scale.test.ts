@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileInventory } from '../../src/inventory/match.js';
-import type { Asset } from '../../src/inventory/schema.js';
+import type { Asset } from '../../src/config/schema.js';
 import type { Finding } from '../../src/model/finding.js';
 import { makeAsset, makeAwsFinding, makeInventory, makeRepoFinding, makeResource } from './builders.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileInventory } from '../../src/inventory/match.js';
-import type { Asset } from '../../src/inventory/schema.js';
-import type { MatchResult } from '../../src/inventory/types.js';
+import type { Asset } from '../../src/config/schema.js';
+import type { MatchResult } from '../../src/config/inventory.js';
 import type { Finding } from '../../src/model/finding.js';
 import { makeAsset, makeAwsFinding, makeFinding, makeInventory, makeRepoFinding, makeResource } from './builders.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLiveCollectors, liveSecrets, securityHubEndpoint } from '../../src/collectors/live.js';
+import { createLiveCollectors, securityHubEndpoint } from '../../src/collectors/live.js';
+import { liveSecrets } from '../../src/collectors/secrets.js';
 import { UsageError } from '../../src/errors.js';
 import { memoryLogger } from '../fakes/sink.js';
 import { FAKE } from './world.js';

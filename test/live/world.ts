@@ -1,5 +1,5 @@
 import { createLiveCollectors, type LiveCollectorOptions } from '../../src/collectors/live.js';
-import type { SourcesConfig } from '../../src/inventory/schema.js';
+import type { SourcesConfig } from '../../src/config/schema.js';
 import type { Collector } from '../../src/collectors/types.js';
 import { silentLogger } from '../../src/log.js';
 import { startGithubEmulator, type GithubEmulatorOptions } from '../fakes/github-emulator.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { context, likelihood, severityPoints } from '../../src/scoring/factors.js';
-import { DEFAULT_POLICY } from '../../src/scoring/policy.js';
+import { DEFAULT_POLICY } from '../../src/config/policy.js';
 import { emptyKev, kevWith, makeFinding } from '../builders.js';
 
 describe('severity points', () => {

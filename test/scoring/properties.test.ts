@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../../src/scoring/policy.js';
+import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../../src/config/policy.js';
 import type { Finding } from '../../src/model/finding.js';
 import { kevWith, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 

@@ -1,13 +1,11 @@
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import { redact, type Logger } from '../../log.js';
 import { networkFaults } from './network.js';
 
 /**
  * The GitHub client: @octokit/rest with plugin-throttling (primary and secondary rate limits:
  * waits for `retry-after` / `x-ratelimit-reset`) and plugin-retry (5xx). Built here, passed to the
- * collector: nothing deeper creates clients.
+ * collector: nothing deeper creates clients. Octokit is imported on the first request, so a
+ * command that never talks to GitHub does not pay for loading it.
  */
 
 export interface GithubResponse {
@@ -39,9 +37,6 @@ export interface GithubClientOptions {
   userAgent?: string;
 }
 
-// networkFaults first: innermost, so network faults never reach plugin-retry's long backoff.
-const GithubClient = Octokit.plugin(networkFaults, throttling, retry);
-
 export function createGithubClient(o: GithubClientOptions): GithubRequester {
   const secrets = [o.token, ...(o.secrets ?? [])];
   let log = o.log;
@@ -57,7 +52,7 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
     log.warn(`GitHub ${kind} rate limit on ${what}: waiting ${retryAfter}s before retry ${retryCount + 1}/${retries}`);
     return true;
   };
-  const octokit = new GithubClient({
+  const options = {
     auth: o.token,
     baseUrl: (o.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: o.userAgent ?? 'secsli',
@@ -68,12 +63,20 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       retryAfterBaseValue: o.retryAfterBaseValue ?? 1000,
     },
     retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
-  });
+  };
+  const load = async () => {
+    const [{ retry }, { throttling }, { Octokit }] = await Promise.all([import('@octokit/plugin-retry'), import('@octokit/plugin-throttling'), import('@octokit/rest')]);
+    // networkFaults first: innermost, so network faults never reach plugin-retry's long backoff.
+    return new (Octokit.plugin(networkFaults, throttling, retry))(options);
+  };
+  let client: ReturnType<typeof load> | undefined;
   return {
     logTo(next) {
       log = next;
     },
     async request(route, params) {
+      client ??= load();
+      const octokit = await client;
       // Next-page URLs are requested verbatim, the way octokit.paginate does it.
       const res = /^https?:\/\//.test(route)
         ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /')

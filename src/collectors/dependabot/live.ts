@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import type { Collector, CoverageEntry, RecordSink, SourceStatus } from '../types.js';
+import { runLimited } from '../limit.js';
 import { classifyGithubError } from './classify.js';
 import type { GithubRequester, GithubResponse } from './client.js';
 import { listOwnerRepos, nextLink, ownersOf, resolvePatterns, type OwnerListing, type RepoInfo } from './repos.js';
@@ -232,12 +233,4 @@ function repoOf(raw: unknown): string | undefined {
   if (r?.repository?.full_name) return r.repository.full_name.toLowerCase();
   const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/security\/dependabot\//.exec(r?.html_url ?? '');
   return m?.[1]?.toLowerCase();
-}
-
-async function runLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const worker = async () => {
-    while (i < items.length) await fn(items[i++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

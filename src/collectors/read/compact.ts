@@ -1,5 +1,5 @@
 import { KINDS, SEVERITIES, SOURCES, STATUSES, type AwsLocation, type AwsResource, type Cvss, type Epss, type Finding, type GithubLocation } from '../../model/finding.js';
-import { consoleUrl } from '../securityhub/normalize.js';
+import { consoleUrl } from '../../sources/asff-rules.js';
 
 /**
  * Compact storage for normalized findings, so a million of them fit in a few hundred MB.

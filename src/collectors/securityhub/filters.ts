@@ -15,8 +15,9 @@ import type { AwsSecurityFindingFilters, GetFindingsRequest, GetFindingsV2Reques
  *
  * Incremental sync (`since`, see src/sync): the changes query drops the RecordState and compliance
  * filters and asks for `UpdatedAt >= since` instead, because what left the full query's result
- * since the last sync (archived, passed) must be learned too; `keptByFullQuery` applies the full
- * query's filters on our side when the changes are merged into the stored records.
+ * since the last sync (archived, passed) must be learned too; the source adapters' `facts(raw).keep`
+ * (src/sources/asff.ts, ocsf.ts) applies the full query's filters on our side when the changes are
+ * merged into the stored records.
  */
 
 export const PAGE_SIZE = 100;
@@ -28,7 +29,7 @@ export interface QueryOptions {
   accounts?: string[];
   /**
    * Incremental sync: every finding updated at or after this ISO time, whatever its RecordState or
-   * compliance status (those filters are applied client-side by `keptByFullQuery`).
+   * compliance status (those filters are applied client-side by the adapters' `facts(raw).keep`).
    */
   since?: string;
 }
@@ -107,17 +108,6 @@ export function ocsfEvidenceRequest(account?: string): GetFindingsV2Request {
     },
     MaxResults: 1,
   };
-}
-
-/**
- * Would the full query (`asffRequest`/`ocsfRequest` without `since`) return this record? The same
- * filters, evaluated the way Security Hub evaluates them (EQUALS needs the value; NOT_EQUALS keeps
- * records without it). Accounts are not checked: the changes query filters them server-side too.
- */
-export function keptByFullQuery(raw: unknown): boolean {
-  const r = (raw ?? {}) as { RecordState?: unknown; Compliance?: { Status?: unknown }; finding_info?: unknown; status?: unknown; compliance?: { status?: unknown } };
-  if (r.finding_info !== undefined) return r.status !== 'Archived' && r.status !== 'Deleted' && r.compliance?.status !== 'Pass';
-  return r.RecordState === 'ACTIVE' && r.Compliance?.Status !== 'PASSED';
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -1,6 +1,7 @@
-import { GetFindingsCommand, GetFindingsV2Command, type GetFindingsRequest, type GetFindingsV2Request } from '@aws-sdk/client-securityhub';
+import type { GetFindingsCommand, GetFindingsRequest, GetFindingsV2Command, GetFindingsV2Request } from '@aws-sdk/client-securityhub';
 import type { Logger } from '../../log.js';
 import type { Collector, CoverageEntry, RecordSink, SourceStatus } from '../types.js';
+import { runLimited } from '../limit.js';
 import { NETWORK_RETRY_DELAYS_MS } from '../net-errors.js';
 import { classifyAwsError, describeAwsError } from './classify.js';
 import { asffEvidenceRequest, asffRequest, chunk, MAX_FILTER_VALUES, ocsfEvidenceRequest, ocsfRequest } from './filters.js';
@@ -22,7 +23,7 @@ export interface SecurityHubLiveOptions {
   /** When true, one scope per (account, Region) with `clientFor(region, account)` assuming into that account. */
   assumeRole?: boolean;
   /** Built by the caller (src/collectors/live.ts); cached per (Region, account) there. */
-  clientFor(region: string, account?: string): FindingsClient;
+  clientFor(region: string, account?: string): FindingsClient | Promise<FindingsClient>;
   /** Strings that must never appear in what the collector returns or logs. */
   secrets?: string[];
   clock?: Clock;
@@ -77,6 +78,8 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
       const status: SourceStatus = { source: 'securityhub', origins: [], complete: true, problems: [], coverage: [], records: 0 };
       const seen = new Set<string>();
       let duplicates = 0;
+      // The SDK (~200 ms to import) is loaded when a live collection starts, not at start-up.
+      const { GetFindingsCommand, GetFindingsV2Command } = await import('@aws-sdk/client-securityhub');
 
       const send = async (client: FindingsClient, input: GetFindingsRequest | GetFindingsV2Request) => {
         for (let attempt = 0; ; attempt++) {
@@ -115,7 +118,7 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
         const run = async (): Promise<Outcome> => {
           let client: FindingsClient;
           try {
-            client = o.clientFor(scope.region, scope.assumed);
+            client = await o.clientFor(scope.region, scope.assumed);
           } catch (err) {
             return { ok: false, kind: 'failed', reason: describeAwsError(err, secrets) };
           }
@@ -219,11 +222,3 @@ function accountOf(raw: unknown): string | undefined {
 }
 
 const coverageKey = (c: CoverageEntry) => `${c.scope.account ?? ''}|${c.scope.region ?? ''}|${c.status}|${c.reason ?? ''}`;
-
-async function runLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const worker = async () => {
-    while (i < items.length) await fn(items[i++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}

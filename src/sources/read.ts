@@ -5,21 +5,16 @@
  * The optional readers mirror `schema.optional().catch(undefined)`: a value of the wrong type reads
  * as undefined. The fast paths give up (return undefined) as soon as a record needs anything else —
  * a required field missing or of the wrong type, an object zod would judge differently — and the
- * caller then runs the zod schema, which produces the rejection reason. Differential tests
- * (test/collectors/fast-normalize.test.ts) check that both paths agree.
+ * caller then runs the zod schema, which produces the rejection reason. The contract suite
+ * (test/sources/contract.ts) checks that both paths agree, for every adapter.
  */
-
-/** zod's `util.isObject`: what `z.object()` / `z.looseObject()` accept. */
-export function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObj } from './rules.js';
 
 /** `z.string().optional().catch(undefined)`. */
 export function optStr(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** `z.string().nullable().optional().catch(undefined)`. */
 /**
  * `z.array(z.looseObject(...))` by hand: every element mapped; an element that is not an object
  * (or that `map` refuses with undefined) drops the whole list, as the schema's array does.
@@ -36,6 +31,7 @@ export function objectList<T>(v: unknown, map: (e: Record<string, unknown>) => T
   return out;
 }
 
+/** `z.string().nullable().optional().catch(undefined)`. */
 export function optStrOrNull(v: unknown): string | null | undefined {
   return typeof v === 'string' || v === null ? v : undefined;
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeOcsf } from '../../src/collectors/securityhub/normalize-ocsf.js';
+import { normalizeWith } from '../../src/sources/index.js';
+import { ocsf } from '../../src/sources/ocsf.js';
+
+const normalizeOcsf = (raw: unknown) => normalizeWith(ocsf, raw);
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/ocsf/${name}`, import.meta.url), 'utf8'));
 const ok = (raw: unknown) => {
@@ -65,5 +68,32 @@ describe('normalizeOcsf severity Unknown/Other', () => {
   it.each([0, 99])('keeps severity_id %s as info instead of losing the finding', (id) => {
     const r = normalizeOcsf({ finding_info: { uid: 'x-3', title: 't', modified_time_dt: '2026-01-01T00:00:00Z' }, severity_id: id, cloud: { account: { uid: '111122223333' } } });
     expect(r.ok && r.finding.severity).toBe('info');
+  });
+});
+
+describe('OCSF rules shared with the other formats, and reasons that stay put', () => {
+  const base = { finding_info: { uid: 'x-5', title: 't', modified_time_dt: '2026-01-01T00:00:00Z' }, severity_id: 2, cloud: { account: { uid: '111122223333' } } };
+  const with_ = (change: (r: any) => void) => {
+    const r = structuredClone(base) as any;
+    change(r);
+    return r;
+  };
+
+  it.each([
+    ['an unparseable modified_time_dt', (r: any) => (r.finding_info.modified_time_dt = 'yesterday')],
+    ['a blank one', (r: any) => (r.finding_info.modified_time_dt = ' ')],
+    ['epoch milliseconds beyond any date', (r: any) => { delete r.finding_info.modified_time_dt; r.time = 1e20; }],
+  ])('names the missing update time for %s (one reason, never a throw)', (_what, change) => {
+    expect(normalizeOcsf(with_(change))).toEqual({ ok: false, reason: 'missing finding_info.modified_time_dt (and time_dt)', nativeId: 'x-5' });
+  });
+
+  it('reads CVE ids by the one rule (four or more digits, anywhere, upper-cased)', () => {
+    const r = with_((r) => (r.vulnerabilities = [{ cve: { uid: 'cve-2023-44487' }, related_vulnerabilities: ['CVE-2020-123', 'see CVE-2019-99999'] }]));
+    expect(ok(r).cves).toEqual(['CVE-2019-99999', 'CVE-2023-44487']);
+  });
+
+  it('ignores a CVSS score outside 0–10, as the other formats do', () => {
+    const r = with_((r) => (r.vulnerabilities = [{ cve: { cvss: [{ version: '3.1', base_score: 40, vector_string: 'CVSS:3.1/AV:N' }] } }]));
+    expect(ok(r).cvss).toBeUndefined();
   });
 });

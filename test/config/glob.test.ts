@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { didYouMean, editDistance } from '../../src/inventory/did-you-mean.js';
-import { compileGlob, globProblems, type GlobKind } from '../../src/inventory/glob.js';
+import { compileGlob, globProblems, type GlobKind } from '../../src/config/glob.js';
 
 const ECS = 'arn:aws:ecs:ap-northeast-1:111122223333:service/payments/api';
 

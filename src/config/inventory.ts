@@ -1,7 +1,7 @@
-import type { ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from './problem.js';
 import type { Finding } from '../model/finding.js';
-import type { PolicyInput } from '../scoring/policy.js';
-import type { Asset, RiskException, SourcesConfig } from './schema.js';
+import type { PolicyInput } from '../config/policy.js';
+import type { Asset, RiskException, SourcesConfig } from '../config/schema.js';
 
 /** assets.yaml after schema validation and cross-checks. */
 export interface Inventory {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeDependabotAlert } from '../../src/collectors/dependabot/normalize.js';
 import type { Finding } from '../../src/model/finding.js';
-import { loadFixture, variant } from './helpers.js';
+import { dependabot } from '../../src/sources/dependabot.js';
+import { normalizeWith } from '../../src/sources/index.js';
+import { loadFixture, variant } from '../collectors/helpers.js';
+
+const normalizeDependabotAlert = (raw: unknown) => normalizeWith(dependabot, raw);
 
 type Raw = Record<string, any>;
 const [dismissed, open] = loadFixture<Raw[]>('dependabot/example-dependabot-alerts-for-repository.json') as [Raw, Raw];

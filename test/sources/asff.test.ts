@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { consoleUrl, normalizeAsff } from '../../src/collectors/securityhub/normalize.js';
 import type { Finding } from '../../src/model/finding.js';
-import { loadFixture, variant } from './helpers.js';
+import { asff } from '../../src/sources/asff.js';
+import { consoleUrl } from '../../src/sources/asff-rules.js';
+import { normalizeWith } from '../../src/sources/index.js';
+import { loadFixture, variant } from '../collectors/helpers.js';
+
+const normalizeAsff = (raw: unknown) => normalizeWith(asff, raw);
 
 type Raw = Record<string, any>;
 const fsbp = loadFixture<Raw>('securityhub/asff-sample-control-finding-fsbp.aws-docs.json');

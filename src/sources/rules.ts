@@ -1,9 +1,19 @@
-import { parseUtc } from '../../time.js';
+/**
+ * Rules every source format shares, written once: what an object is, timestamps, CVE ids, ARN
+ * fields, severity bands, CVSS scores, and how zod issues read as a rejection reason.
+ */
 import type { z } from 'zod';
-import type { Finding, Severity } from '../../model/finding.js';
+import type { Severity } from '../model/finding.js';
+import { parseUtc } from '../model/time.js';
+import type { NormalizeResult } from './types.js';
 
-/** What a normalizer returns: a Finding, or why the record was rejected (with its native id when one could be read). */
-export type NormalizeResult = { ok: true; finding: Finding } | { ok: false; reason: string; nativeId?: string };
+/** zod's `util.isObject`: what `z.object()` / `z.looseObject()` accept. */
+export function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string that is not empty, as given (keys, ids); anything else is undefined. */
+export const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export const reject = (reason: string, nativeId?: string): NormalizeResult =>
   nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId };
@@ -64,17 +74,43 @@ function isCanonicalIso(s: string): boolean {
   return d(11) * 10 + d(12) <= 23 && d(14) <= 5 && d(17) <= 5;
 }
 
-export const CVE_RE = /CVE-\d{4}-\d{4,}/gi;
+/** The one CVE rule: `CVE-YYYY-NNNN…` (four or more digits) anywhere in a string, any case; kept upper-cased. */
+const CVE_RE = /CVE-\d{4}-\d{4,}/gi;
 
-export function sortedUnique(values: Iterable<string>): string[] {
+/** Upper-cased CVE ids in `s`, appended to `out`. */
+export function addCves(out: string[], s: string): void {
+  const found = s.match(CVE_RE);
+  if (found) for (let i = 0; i < found.length; i++) out.push(found[i]!.toUpperCase());
+}
+
+/** Upper-cased CVE ids found in the strings, sorted and unique. */
+export function cvesIn(values: Iterable<string | null | undefined>): string[] {
+  const out: string[] = [];
+  for (const v of values) if (v) addCves(out, v);
+  return sortedUnique(out);
+}
+
+/** Sorted (code-unit order), duplicates removed. */
+export function sortedUnique(values: string[]): string[] {
+  if (values.length === 0) return [];
+  if (values.length === 1) return [values[0]!];
   return [...new Set(values)].sort();
 }
 
-/** Upper-cased CVE ids found in the strings. */
-export function cvesIn(values: Iterable<string | null | undefined>): string[] {
-  const out: string[] = [];
-  for (const v of values) if (v) for (const m of v.matchAll(CVE_RE)) out.push(m[0].toUpperCase());
-  return sortedUnique(out);
+/** A GHSA id (`GHSA-…`, any case), as given. */
+export const isGhsa = (id: string | null | undefined): id is string => id?.toUpperCase().startsWith('GHSA-') === true;
+
+/** Field `index` of an ARN split on ':' (1 partition, 3 Region, 4 account); undefined when empty or not an ARN. */
+export function arnField(arn: string | undefined, index: number): string | undefined {
+  if (!arn?.startsWith('arn:')) return undefined;
+  let start = 0;
+  for (let i = 0; i < index; i++) {
+    const colon = arn.indexOf(':', start);
+    if (colon < 0) return undefined;
+    start = colon + 1;
+  }
+  const end = arn.indexOf(':', start);
+  return arn.slice(start, end < 0 ? arn.length : end) || undefined;
 }
 
 /** 0–100 → label, by Security Hub's bands (0 info, 1–39 low, 40–69 medium, 70–89 high, 90–100 critical). */
@@ -94,6 +130,15 @@ export function toNumber(v: unknown): number | undefined {
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
+}
+
+/**
+ * The CVSS base score that counts, or undefined: a number 0–10 (numeric strings too); a score of 0
+ * without a vector is "not scored" (GitHub, Inspector) and never counts.
+ */
+export function cvssScore(score: unknown, vector: string | undefined): number | undefined {
+  const n = toNumber(score);
+  return n === undefined || n < 0 || n > 10 || (n === 0 && !vector) ? undefined : n;
 }
 
 /** CVSS version from a vector ("CVSS:3.1/…" → "3.1"; a v2 vector has no prefix). */

@@ -61,7 +61,8 @@ export type PolicyInput = z.infer<typeof policySchema>;
 export type SeverityMap = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
 export type CriticalityMap = Record<'critical' | 'high' | 'medium' | 'low', number>;
 
-export interface Policy {
+// A type rather than an interface: a snapshot holding it must read as history's record-typed `policy`.
+export type Policy = {
   slaDays: SeverityMap;
   severityPoints: SeverityMap;
   cvss: { scale: number; exponent: number };
@@ -74,7 +75,7 @@ export interface Policy {
   atRiskBudgetUsed: number;
   atRiskSlaMargin: number;
   exceptionWarnDays: number;
-}
+};
 
 export const DEFAULT_POLICY: Policy = {
   slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 },

@@ -1,17 +1,64 @@
 /**
- * The fast path of `normalizeDependabotAlert`: reads a plainly well-formed alert into exactly what
- * `alertSchema.safeParse(raw).data` holds for the fields the normalizer reads, with typeof checks
- * instead of zod. Returns undefined when the schema would reject the alert (or when this reader
- * cannot be sure): the caller then runs the schema, so rejection reasons come from zod, unchanged.
+ * The Dependabot alert (repository, organization or enterprise listing) as the mapping reads it: the
+ * zod schema, and the fast reader that gives exactly what `alertSchema.safeParse(raw).data` holds
+ * for the fields the mapping reads, with typeof checks instead of zod. The reader returns undefined
+ * when the schema would reject the alert (or when it cannot be sure): the schema then runs, so
+ * rejection reasons come from zod.
+ *
+ * Old alerts lack `epss`, `cvss_severities`, `relationship` and `classification`; GitHub sends
+ * numbers as strings at times ("0.16001e0") and "not scored" as CVSS 0 with no vector.
  */
-import { isObj, objectList, optStrOrNull as str } from '../read/fast-read.js';
-import type { Alert } from './normalize.js';
+import { z } from 'zod';
+import { objectList, optStrOrNull as str } from './read.js';
+import { isObj } from './rules.js';
+
+const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+const zStr = opt(z.string().nullable());
+const cvssSchema = opt(z.looseObject({ score: z.unknown(), vector_string: zStr }).nullable());
+const packageSchema = opt(z.looseObject({ ecosystem: zStr, name: zStr }));
+
+export const alertSchema = z.looseObject(
+  {
+    number: z.number().int().positive(),
+    state: z.string(),
+    html_url: zStr,
+    url: zStr,
+    created_at: z.string(),
+    updated_at: z.string(),
+    repository: opt(z.looseObject({ full_name: zStr }).nullable()),
+    dependency: opt(z.looseObject({ package: packageSchema, manifest_path: zStr, scope: zStr })),
+    security_advisory: z.looseObject({
+      ghsa_id: zStr,
+      cve_id: zStr,
+      summary: zStr,
+      severity: zStr,
+      classification: zStr,
+      cvss: cvssSchema,
+      cvss_severities: opt(z.looseObject({ cvss_v3: cvssSchema, cvss_v4: cvssSchema }).nullable()),
+      epss: opt(z.looseObject({ percentage: z.unknown(), percentile: z.unknown() }).nullable()),
+      identifiers: opt(z.array(z.looseObject({ type: zStr, value: zStr }))),
+    }),
+    security_vulnerability: opt(
+      z.looseObject({
+        package: packageSchema,
+        severity: zStr,
+        first_patched_version: opt(z.looseObject({ identifier: zStr }).nullable()),
+      }).nullable(),
+    ),
+    fixed_at: zStr,
+    dismissed_at: zStr,
+    auto_dismissed_at: zStr,
+    dismissed_reason: zStr,
+  },
+  { error: 'record is not an object' },
+);
+export type Alert = z.infer<typeof alertSchema>;
 
 type Advisory = Alert['security_advisory'];
 type Package = NonNullable<NonNullable<Alert['dependency']>['package']>;
 type AdvisoryCvss = Advisory['cvss'];
 
-export function readAlertFast(raw: unknown): Alert | undefined {
+export function readAlert(raw: unknown): Alert | undefined {
   if (!isObj(raw)) return undefined;
   const a = raw;
   const number = a.number;

@@ -1,77 +1,17 @@
 /**
- * Dependabot alert (repository, organization or enterprise listing) → Finding. Pure: no I/O, no clock.
- *
- * Old alerts lack `epss`, `cvss_severities`, `relationship` and `classification`; GitHub sends
- * numbers as strings at times ("0.16001e0") and "not scored" as CVSS 0 with no vector.
+ * Dependabot alert (repository, organization or enterprise listing) → Finding. Pure: no I/O, no
+ * clock. The record (schema and fast reader) is in dependabot-record.ts.
  */
-import { z } from 'zod';
-import type { Cvss, DependencyScope, Epss, FindingStatus, Severity } from '../../model/finding.js';
-import { readAlertFast } from './fast-alert.js';
-import { cvesIn, cvssVersionOf, isoTime, reject, toNumber, zodReason, type NormalizeResult } from '../read/normalize-result.js';
-
-const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
-const optStr = opt(z.string().nullable());
-const cvssSchema = opt(z.looseObject({ score: z.unknown(), vector_string: optStr }).nullable());
-const packageSchema = opt(z.looseObject({ ecosystem: optStr, name: optStr }));
-
-const alertSchema = z.looseObject({
-  number: z.number().int().positive(),
-  state: z.string(),
-  html_url: optStr,
-  url: optStr,
-  created_at: z.string(),
-  updated_at: z.string(),
-  repository: opt(z.looseObject({ full_name: optStr }).nullable()),
-  dependency: opt(z.looseObject({ package: packageSchema, manifest_path: optStr, scope: optStr })),
-  security_advisory: z.looseObject({
-    ghsa_id: optStr,
-    cve_id: optStr,
-    summary: optStr,
-    severity: optStr,
-    classification: optStr,
-    cvss: cvssSchema,
-    cvss_severities: opt(z.looseObject({ cvss_v3: cvssSchema, cvss_v4: cvssSchema }).nullable()),
-    epss: opt(z.looseObject({ percentage: z.unknown(), percentile: z.unknown() }).nullable()),
-    identifiers: opt(z.array(z.looseObject({ type: optStr, value: optStr }))),
-  }),
-  security_vulnerability: opt(
-    z.looseObject({
-      package: packageSchema,
-      severity: optStr,
-      first_patched_version: opt(z.looseObject({ identifier: optStr }).nullable()),
-    }).nullable(),
-  ),
-  fixed_at: optStr,
-  dismissed_at: optStr,
-  auto_dismissed_at: optStr,
-  dismissed_reason: optStr,
-});
-export type Alert = z.infer<typeof alertSchema>;
+import type { Cvss, DependencyScope, Epss, FindingStatus, Severity } from '../model/finding.js';
+import { alertSchema, readAlert, type Alert } from './dependabot-record.js';
+import { cvesIn, cvssScore, cvssVersionOf, isObj, isoTime, nonEmpty, reject, toNumber } from './rules.js';
+import type { NormalizeResult, SourceAdapter } from './types.js';
 
 const STATES: Record<string, FindingStatus> = { open: 'open', fixed: 'fixed', dismissed: 'dismissed', auto_dismissed: 'dismissed' };
 const SEVERITIES: Record<string, Severity> = { critical: 'critical', high: 'high', medium: 'medium', moderate: 'medium', low: 'low' };
 
-/**
- * Plainly well-formed alerts are read by a hand-written fast path (`readAlertFast`), the rest by
- * the zod schema; both give the same Finding or rejection (test/collectors/fast-normalize.test.ts).
- */
-export function normalizeDependabotAlert(raw: unknown): NormalizeResult {
-  const fast = readAlertFast(raw);
-  return fast ? fromAlert(fast) : normalizeDependabotAlertWithSchema(raw);
-}
-
-/** The reference path: every alert through the zod schema. */
-export function normalizeDependabotAlertWithSchema(raw: unknown): NormalizeResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return reject('record is not an object');
-  const parsed = alertSchema.safeParse(raw);
-  const guessRepo = repoOf(raw as Partial<Alert>);
-  const rawNumber = (raw as { number?: unknown }).number;
-  const nativeGuess = guessRepo && typeof rawNumber === 'number' ? `${guessRepo}#${rawNumber}` : undefined;
-  if (!parsed.success) return reject(zodReason(parsed.error), nativeGuess);
-  return fromAlert(parsed.data);
-}
-
-function fromAlert(a: Alert): NormalizeResult {
+/** The one mapping. */
+function toFinding(a: Alert): NormalizeResult {
   const repo = repoOf(a);
   if (!repo) return reject('cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N');
   const nativeId = `${repo}#${a.number}`;
@@ -128,7 +68,7 @@ function fromAlert(a: Alert): NormalizeResult {
         ...(pkg?.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
         scope,
       },
-      ...(a.html_url ? { url: a.html_url } : {}),
+      ...(a.html_url ? { url: a.html_url } : {}), // the link back (`link`)
     },
   };
 }
@@ -164,9 +104,9 @@ function bestCvss(adv: Alert['security_advisory']): Cvss | undefined {
     [adv.cvss, 'unknown'],
   ];
   for (const [c, fallbackVersion] of candidates) {
-    const score = toNumber(c?.score);
     const vector = c?.vector_string || undefined;
-    if (score === undefined || score < 0 || score > 10 || (score === 0 && !vector)) continue;
+    const score = cvssScore(c?.score, vector);
+    if (score === undefined) continue;
     return { score, version: cvssVersionOf(vector) ?? fallbackVersion, ...(vector ? { vector } : {}) };
   }
   return undefined;
@@ -199,3 +139,24 @@ function closedAtOf(a: Alert, updatedAt: string): string | undefined {
       return undefined;
   }
 }
+
+export const dependabot: SourceAdapter<Alert> = {
+  id: 'dependabot',
+  format: 'GitHub Dependabot alert (REST)',
+  source: 'dependabot',
+  recognise: (raw) => isObj(raw) && 'number' in raw && 'security_advisory' in raw,
+  read: readAlert,
+  schema: alertSchema,
+  idOf(raw) {
+    if (!isObj(raw)) return undefined;
+    const repo = repoOf(raw as Partial<Alert>);
+    return repo && typeof raw.number === 'number' ? `${repo}#${raw.number}` : undefined;
+  },
+  toFinding,
+  link: (a) => a.html_url || undefined,
+  facts(raw) {
+    const r = (isObj(raw) ? raw : {}) as { html_url?: unknown; url?: unknown; updated_at?: unknown };
+    // Every alert is kept whatever its state: closed alerts still count (their dates give MTTR).
+    return { id: nonEmpty(r.html_url) ?? nonEmpty(r.url), updatedAt: String(r.updated_at ?? ''), keep: true };
+  },
+};

@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import type { KevCatalog } from '../model/kev.js';
 import { packageRoot } from '../package-root.js';
 
-/** The CISA Known Exploited Vulnerabilities catalog, reduced to what scoring needs. */
-export interface KevCatalog {
-  version: string;
-  /** Where it was read from (shown in reports). */
-  origin: string;
-  cves: ReadonlySet<string>;
-}
+/** Reading the CISA KEV catalog from disk (bundled snapshot or `--kev FILE`); scoring gets the parsed KevCatalog. */
 
 const kevFileSchema = z.looseObject({
   catalogVersion: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { policySchema } from '../scoring/policy.js';
+import { policySchema } from './policy.js';
 
 /**
  * assets.yaml (DESIGN.md "assets.yaml"). Every object is strict: unknown keys are errors
@@ -18,7 +18,7 @@ const accountId = z.union([z.string(), z.number().int().nonnegative()]).transfor
 export const awsSelectorSchema = z.strictObject({
   /** 12-digit AWS account ids. Alone, an account claims every finding in it (least specific). */
   accounts: z.array(accountId).optional(),
-  /** ARN globs: `*` stays within one `:` field or `/` segment, `**` crosses `/` (see src/inventory/glob.ts). */
+  /** ARN globs: `*` stays within one `:` field or `/` segment, `**` crosses `/` (see src/config/glob.ts). */
   resources: z.array(nonEmpty).optional(),
   /** ASFF resource types, e.g. AwsEcsService (globs allowed). */
   resourceTypes: z.array(nonEmpty).optional(),

@@ -1,0 +1,25 @@
+import type { Finding } from '../model/finding.js';
+import { CompactFinding, Interner } from './read/compact.js';
+
+/**
+ * The findings of one run, one per id: the most recently updated copy wins (DESIGN.md, "The same
+ * record can arrive twice"). Findings are kept compact and interned (see CompactFinding), so a
+ * million of them fit in a few hundred MB; they keep their times as numbers (`firstSeenMs`, `endMs`).
+ */
+export class FindingStore {
+  private readonly byId = new Map<string, CompactFinding>();
+  private readonly pool = new Interner();
+
+  add(finding: Finding): void {
+    const f = new CompactFinding(finding, this.pool);
+    const prev = this.byId.get(f.id);
+    if (!prev || f.newerThan(prev)) this.byId.set(f.id, f);
+  }
+
+  /** Every finding, in the order first seen; empties the store (its hash table is as large as the list). */
+  drain(): Finding[] {
+    const findings = [...this.byId.values()];
+    this.byId.clear();
+    return findings;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Source } from './finding.js';
+
+/** What each collector reports about its own answer: scoring's coverage SLI is computed from these. */
+
+/**
+ * Did a source answer for a scope? Live collectors emit one entry per account/region or repository
+ * they tried; file readers emit one `{}`-scoped entry per file they could read.
+ */
+export interface CoverageEntry {
+  source: Source;
+  /** Empty scope = the whole source. */
+  scope: { account?: string; region?: string; repo?: string };
+  status: 'covered' | 'gap';
+  /** Why it is a gap ("Dependabot alerts are disabled for this repository.", "401 not subscribed", …). */
+  reason?: string;
+}
+
+export interface SourceStatus {
+  source: Source;
+  /** Files read, or API scopes asked ("securityhub ap-northeast-1"). */
+  origins: string[];
+  /** False when the source failed or was cut short: the run is PARTIAL. */
+  complete: boolean;
+  /** Human-readable reasons the source is incomplete (never containing secrets). */
+  problems: string[];
+  coverage: CoverageEntry[];
+  /** Number of raw records pushed to the sink. */
+  records: number;
+}

@@ -1,0 +1,160 @@
+import type { Asset } from '../config/schema.js';
+import type { Policy } from '../config/policy.js';
+import { endMs, firstSeenMs, type Finding, type Severity } from '../model/finding.js';
+import type { KevCatalog } from '../model/kev.js';
+import { exposureWeight, factorInputs, factorKey, factorsFrom } from './factors.js';
+import type { ExclusionReason, Factors, ScoredFinding } from './types.js';
+
+/** The (finding, asset) rows score() builds, and the per-run caches they share. */
+
+const DAY = 86_400_000;
+/** The total order every list in a result follows (and every sum adds up in). */
+export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** What every row of one asset shares: kept once per asset instead of once per row. */
+class AssetContext {
+  constructor(
+    readonly assetId: string,
+    readonly exposure: number,
+    readonly slaDays: Readonly<Record<Severity, number>>,
+    readonly nowMs: number,
+  ) {}
+}
+
+/** Factors of a finding and whether it is known exploited: shared between rows with equal inputs. */
+interface FactorEntry {
+  readonly fx: Factors;
+  readonly exploited: boolean;
+}
+
+const F_AMBIGUOUS = 1, F_COUNTED = 2, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
+
+/**
+ * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
+ * what the asset's rows share (asset id, exposure, SLA table, now) is one AssetContext; factors and
+ * match results are shared objects; flags are one small integer; `ageDays`, `slaDays`, `dueAt`,
+ * `contribution` and `remediation` are derived on read.
+ */
+export class Scored implements ScoredFinding {
+  excluded: ExclusionReason | undefined = undefined;
+  private flags: number;
+  /** The row of another source whose earlier sighting sets this row's age (see inheritAge). */
+  private ageRow: Scored | undefined = undefined;
+  constructor(
+    readonly finding: Finding,
+    private readonly ctx: AssetContext,
+    private readonly entry: FactorEntry,
+    private readonly by: string | undefined,
+    ambiguous: boolean,
+  ) {
+    this.flags = ambiguous ? F_AMBIGUOUS : 0;
+  }
+  get assetId(): string {
+    return this.ctx.assetId;
+  }
+  get factors(): Factors {
+    return this.entry.fx;
+  }
+  get knownExploited(): boolean {
+    return this.entry.exploited;
+  }
+  get exposure(): number {
+    return this.ctx.exposure;
+  }
+  get matchedBy(): string | undefined {
+    return this.by;
+  }
+  get ambiguous(): boolean {
+    return (this.flags & F_AMBIGUOUS) !== 0;
+  }
+  get slaDays(): number {
+    return this.ctx.slaDays[this.finding.severity];
+  }
+  /** Days this row's own finding has been open (to now, or to when it closed). */
+  private ownAgeDays(): number {
+    const f = this.finding;
+    const end = f.status === 'open' ? this.ctx.nowMs : endMs(f);
+    return Math.max(0, (end - firstSeenMs(f)) / DAY);
+  }
+  get ageDays(): number {
+    return (this.ageRow ?? this).ownAgeDays();
+  }
+  get ageFrom(): string | undefined {
+    return this.ageRow?.finding.id;
+  }
+  /** The same vulnerability was seen earlier by another source: its clock is the one that runs. */
+  inheritAge(from: Scored): void {
+    if (from.ageDays <= this.ageDays) return;
+    this.ageRow = from;
+  }
+  get dueAt(): string {
+    return new Date(firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY).toISOString();
+  }
+  /** exposure × factors.risk once finishAsset found it counted, else 0. */
+  get contribution(): number {
+    return this.flags & F_COUNTED ? this.ctx.exposure * this.entry.fx.risk : 0;
+  }
+  get overdue(): boolean {
+    return (this.flags & F_OVERDUE) !== 0;
+  }
+  get remediation(): { weight: number; withinSla: boolean } | undefined {
+    return this.flags & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.flags & F_REM_WITHIN) !== 0 } : undefined;
+  }
+  /** finishAsset's verdict: counted (and overdue), and whether it counts toward the remediation SLI. */
+  finish(counted: boolean, overdue: boolean, rem: boolean, withinSla: boolean): void {
+    this.flags = (this.flags & F_AMBIGUOUS) | (counted ? F_COUNTED : 0) | (overdue ? F_OVERDUE : 0) | (rem ? F_REM : 0) | (withinSla ? F_REM_WITHIN : 0);
+  }
+}
+
+const PASSED: ExclusionReason = { kind: 'passed-control' };
+
+/** Builds the rows of one run. Per-run caches: equal factors and exclusion reasons are shared between rows (never mutated). */
+export class RowFactory {
+  private readonly factorCache = new Map<string, FactorEntry>();
+  private readonly closed = new Map<string, ExclusionReason>();
+  private readonly exceptions = new Map<string, ExclusionReason>();
+  private readonly assets = new Map<string, AssetContext>();
+  private readonly nowMs: number;
+  constructor(
+    private readonly policy: Policy,
+    private readonly kev: KevCatalog,
+    now: Date,
+  ) {
+    this.nowMs = now.getTime();
+  }
+
+  private factorsOf(f: Finding): FactorEntry {
+    const inputs = factorInputs(f, this.kev);
+    const key = factorKey(inputs);
+    let hit = this.factorCache.get(key);
+    if (!hit) {
+      hit = factorsFrom(inputs, this.policy);
+      if (this.factorCache.size < 100_000) this.factorCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The shared context of an asset's rows. */
+  assetContext(asset: Asset): AssetContext {
+    let c = this.assets.get(asset.id);
+    if (!c) this.assets.set(asset.id, (c = new AssetContext(asset.id, exposureWeight(asset.exposure, this.policy), this.policy.slaDays, this.nowMs)));
+    return c;
+  }
+
+  row(f: Finding, asset: AssetContext, matchedBy: string | undefined, ambiguous: boolean): Scored {
+    const sf = new Scored(f, asset, this.factorsOf(f), matchedBy, ambiguous);
+    if (f.compliance === 'passed') sf.excluded = PASSED;
+    else if (f.status !== 'open') {
+      let ex = this.closed.get(f.status);
+      if (!ex) this.closed.set(f.status, (ex = { kind: 'closed', status: f.status }));
+      sf.excluded = ex;
+    }
+    return sf;
+  }
+
+  excepted(id: string): ExclusionReason {
+    let ex = this.exceptions.get(id);
+    if (!ex) this.exceptions.set(id, (ex = { kind: 'excepted', exceptionId: id }));
+    return ex;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The registry of source formats: every adapter, and the two questions the rest of secsli asks of
+ * them (normalize this record, what does sync need to know of it). Adding a format means adding
+ * its file and one line here (docs/architecture.md, "Source adapters").
+ */
+import type { Source } from '../model/finding.js';
+import { asff } from './asff.js';
+import { dependabot } from './dependabot.js';
+import { ocsf } from './ocsf.js';
+import { reject, zodReason } from './rules.js';
+import type { NormalizeResult, RecordFacts, SourceAdapter } from './types.js';
+
+export type { NormalizeResult, RecordFacts, SourceAdapter } from './types.js';
+
+/**
+ * Per source, its formats in the order they are tried: the first whose `recognise` accepts the record
+ * reads it; a record none recognises goes to the last (the source's main format), whose schema then
+ * says what is wrong with it.
+ */
+export const ADAPTERS = {
+  securityhub: [ocsf, asff],
+  dependabot: [dependabot],
+} as const satisfies Record<Source, readonly SourceAdapter<any>[]>;
+
+export function adapterFor(source: Source, raw: unknown): SourceAdapter<unknown> {
+  const candidates: readonly SourceAdapter<any>[] = ADAPTERS[source];
+  for (let i = 0; i < candidates.length - 1; i++) if (candidates[i]!.recognise(raw)) return candidates[i]!;
+  return candidates[candidates.length - 1]!;
+}
+
+/** Raw record → Finding through one adapter: the fast reader when it can, else the schema (which explains a rejection). */
+export function normalizeWith<R>(adapter: SourceAdapter<R>, raw: unknown): NormalizeResult {
+  const record = adapter.read(raw);
+  if (record !== undefined) return adapter.toFinding(record);
+  const parsed = adapter.schema.safeParse(raw);
+  return parsed.success ? adapter.toFinding(parsed.data) : reject(zodReason(parsed.error), adapter.idOf(raw));
+}
+
+/** Raw record → Finding, by source; pure. */
+export function normalizeRecord(source: Source, raw: unknown): NormalizeResult {
+  return normalizeWith(adapterFor(source, raw), raw);
+}
+
+/** What incremental sync needs of a raw record (src/sync). */
+export function recordFacts(source: Source, raw: unknown): RecordFacts {
+  return adapterFor(source, raw).facts(raw);
+}

@@ -1,0 +1,69 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compareRunNames, findPreviousRun } from '../../src/history/load.js';
+import { memoryLogger } from '../fakes/sink.js';
+
+/** The run `score` compares with: one folder-name order, one snapshot schema (src/history). */
+
+const snap = (asOf: string, risk: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ schemaVersion: 1, asOf, policyHash: 'p1', assets: [{ id: 'api', risk }], ...extra });
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'secsli-previous-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(name: string, text: string | undefined): Promise<void> {
+  await mkdir(join(dir, name), { recursive: true });
+  if (text !== undefined) await writeFile(join(dir, name, 'snapshot.json'), text);
+}
+
+describe('compareRunNames', () => {
+  it('orders by as-of, then by the numeric suffix of a same-as-of run', () => {
+    const names = ['2026-11-27T000000Z-10', '2026-11-28T000000Z', '2026-11-27T000000Z-9', '2026-11-27T000000Z', '2026-11-27T000000Z-2'];
+    expect(names.sort(compareRunNames)).toEqual(['2026-11-27T000000Z', '2026-11-27T000000Z-2', '2026-11-27T000000Z-9', '2026-11-27T000000Z-10', '2026-11-28T000000Z']);
+  });
+});
+
+describe('findPreviousRun', () => {
+  it('takes the latest earlier run: …Z-10 is later than …Z-9', async () => {
+    await run('2026-11-27T000000Z-9', snap('2026-11-27T00:00:00Z', 9));
+    await run('2026-11-27T000000Z-10', snap('2026-11-27T00:00:00Z', 10));
+    const p = await findPreviousRun(dir, '2026-11-28T000000Z', memoryLogger());
+    expect(p?.name).toBe('2026-11-27T000000Z-10');
+    expect(p?.risk.get('api')).toBe(10);
+    expect(p?.policyHash).toBe('p1');
+  });
+
+  it('ignores runs at or after this as-of, and --asset runs', async () => {
+    await run('2026-11-26T000000Z', snap('2026-11-26T00:00:00Z', 1));
+    await run('2026-11-27T000000Z', snap('2026-11-27T00:00:00Z', 2, { scope: { asset: 'api' } }));
+    await run('2026-11-28T000000Z', snap('2026-11-28T00:00:00Z', 3));
+    const p = await findPreviousRun(dir, '2026-11-28T000000Z-2', memoryLogger());
+    expect(p?.name).toBe('2026-11-26T000000Z');
+  });
+
+  it('skips a missing, corrupt or invalid snapshot with a warning naming the run', async () => {
+    await run('2026-11-20T000000Z', snap('2026-11-20T00:00:00Z', 5));
+    await run('2026-11-24T000000Z', undefined);
+    await run('2026-11-25T000000Z', '{ "schemaVersion": 1, ');
+    await run('2026-11-26T000000Z', JSON.stringify({ schemaVersion: 1, asOf: '2026-11-26T00:00:00Z', assets: [{ id: 'api', risk: 'high' }] }));
+    const log = memoryLogger();
+    const p = await findPreviousRun(dir, '2026-11-28T000000Z', log);
+    expect(p?.name).toBe('2026-11-20T000000Z');
+    const warnings = log.lines.filter((l) => l.startsWith('warn'));
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toContain('skipping earlier run 2026-11-26T000000Z: not a valid snapshot: assets.0.risk');
+    expect(warnings[1]).toContain('skipping earlier run 2026-11-25T000000Z: corrupt JSON');
+    expect(warnings[2]).toContain('skipping earlier run 2026-11-24T000000Z: no snapshot.json');
+  });
+
+  it('is undefined when the folder does not exist yet', async () => {
+    expect(await findPreviousRun(join(dir, 'nope'), '2026-11-28T000000Z', memoryLogger())).toBeUndefined();
+  });
+});
