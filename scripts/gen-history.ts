@@ -2,14 +2,16 @@
  * Generates a quarter of weekly `secsli score` history from a seed, for the README example of
  * `secsli review`, `secsli trend` and `secsli diff`:
  *
- *   npm run build && node dist/scripts/gen-history.js --out examples/history [--seed 7] [--start 2026-07-03] [--weeks 14]
+ *   npm run build && node dist/scripts/gen-history.js --out examples/history [--seed 7] [--start 2026-04-03] [--weeks 27]
  *   node dist/src/cli/index.js review --reports examples/history --out examples/reviews
  *
  * Each run folder holds only snapshot.json (all that history reads), produced by the real score()
- * and renderSnapshot(). Weekly runs from --start (default 2026-07-03, a Friday) for --weeks
- * (default 14), so the default review window is 2026-Q3. Same seed → byte-identical files.
- * Along the way: a coverage gap, a KEV catalog update, an exposure change, an expiring exception
- * and a policy change, so every part of the review has something to show.
+ * and renderSnapshot(). Weekly runs from --start (default 2026-04-03, a Friday) for --weeks
+ * (default 27), so the default review window is 2026-Q3 and 2026-Q2 is there to compare with.
+ * Same seed → byte-identical files. Along the way (on fixed dates, whatever --start): a coverage
+ * gap, a KEV catalog update, an exposure change, an expiring exception, a policy change, a
+ * repository no asset claims and one run narrowed with --asset, so every part of the review has
+ * something to show.
  */
 import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -34,15 +36,21 @@ const ASSETS: Asset[] = [
   asset('payments-api', 'team-payments', 'critical', 'internet'),
   asset('reporting', 'team-data', 'medium', 'internal'),
 ];
-/** Week indexes at which things happen. */
-const GAP_WEEKS = [3, 4]; // Dependabot disabled on acme/reporting
-const KEV_UPDATE_WEEK = 5;
-const EXPOSURE_CHANGE_WEEK = 8; // reporting becomes internet-facing
-const POLICY_CHANGE_WEEK = 10; // internal exposure weight 1 → 1.2
+/** When things happen (UTC days; a run on or after the day sees the change). */
+const at = (d: string) => Date.parse(`${d}T00:00:00Z`);
+const GAP_RUNS = [at('2026-07-24'), at('2026-07-31')]; // Dependabot disabled on acme/reporting
+const KEV_UPDATE = at('2026-08-07');
+const EXPOSURE_CHANGE = at('2026-08-28'); // reporting becomes internet-facing
+const POLICY_CHANGE = at('2026-09-11'); // internal exposure weight 1 → 1.2
+/** acme/legacy-tool has findings but no asset claims it (unclaimed inventory) from this day on. */
+const UNCLAIMED_FROM = at('2026-08-14');
+const UNCLAIMED = asset('legacy-tool', 'nobody', 'low', 'internal');
+/** One run narrowed with --asset (history skips it, saying so), the day after a weekly run. */
+const NARROWED = { at: at('2026-09-19'), asset: 'payments-api' };
 const CVES = ['CVE-2026-1001', 'CVE-2026-1002', 'CVE-2026-1003', 'CVE-2026-1004', 'CVE-2026-1005', 'CVE-2026-1006'];
 const EXCEPTIONS: RiskException[] = [
-  { id: 'RA-7', asset: 'checkout-web', match: { cve: 'CVE-2026-1003' }, reason: 'vulnerable endpoint disabled', approvedBy: 'security-lead', expires: '2026-08-31' },
-  { id: 'RA-9', asset: 'identity', match: { cve: 'CVE-2026-1005' }, reason: 'mitigated by network policy', approvedBy: 'security-lead', expires: '2026-11-30' },
+  { id: 'RA-7', asset: 'checkout-web', match: { cve: 'CVE-2026-1005' }, reason: 'vulnerable endpoint disabled', approvedBy: 'security-lead', expires: '2026-08-31' },
+  { id: 'RA-9', asset: 'identity', match: { cve: 'CVE-2026-1004' }, reason: 'mitigated by network policy', approvedBy: 'security-lead', expires: '2026-11-30' },
 ];
 
 interface Planned {
@@ -60,18 +68,19 @@ const CVSS: Record<Severity, [number, number]> = { critical: [9, 10], high: [7, 
 function plan(rng: Rng, start: number, weeks: number): Planned[] {
   const out: Planned[] = [];
   let n = 0;
-  for (const a of ASSETS) {
+  for (const a of [...ASSETS, UNCLAIMED]) {
     const r = rng.fork(a.id);
     // Critical assets get fewer new findings: teams keep them tidier.
     const rate = a.criticality === 'critical' ? 0.6 : 1;
     const arrivals = [...Array.from({ length: r.int(1, 4) }, () => start - r.int(1, 60) * DAY)];
     for (let w = 0; w < weeks; w++) for (let k = r.weighted([[0, 5 / rate], [1, 3], [2, 1]] as const); k > 0; k--) arrivals.push(start + (w * 7 - r.int(0, 6)) * DAY);
-    for (const firstSeen of arrivals.sort((x, y) => x - y)) {
+    if (a === UNCLAIMED) arrivals.push(UNCLAIMED_FROM);
+    for (const firstSeen of arrivals.sort((x, y) => x - y).filter((t) => a !== UNCLAIMED || t >= UNCLAIMED_FROM)) {
       const severity = r.weighted(SEVERITY);
       const [lo, hi] = CVSS[severity];
       // Most are fixed within their SLA; some run over it.
       const sla = DEFAULT_POLICY.slaDays[severity];
-      const life = r.chance(0.85) ? r.int(1, sla) : r.int(sla + 1, sla * 2);
+      const life = r.chance(0.95) ? r.int(1, sla) : r.int(sla + 1, sla * 2);
       const id = ++n;
       const repo = a.github!.repos[0]!;
       const cve = r.chance(0.35) ? r.pick(CVES) : `CVE-2025-${String(10000 + id)}`;
@@ -84,7 +93,8 @@ function plan(rng: Rng, start: number, weeks: number): Planned[] {
         firstSeen: new Date(firstSeen).toISOString(), updatedAt: new Date(firstSeen).toISOString(), product: 'Dependabot',
         github: { repo, scope: r.chance(0.2) ? 'development' : 'runtime' }, url: `https://github.com/${repo}/security/dependabot/${id}`,
       };
-      const fixed = r.chance(0.9);
+      // Nobody owns the unclaimed repository, so nobody fixes its findings.
+      const fixed = r.chance(0.9) && a !== UNCLAIMED;
       out.push({ f, firstSeen, ...(fixed ? { closeAt: firstSeen + life * DAY } : {}), dismissed: fixed && r.chance(0.12), vanishes: fixed && r.chance(0.1) });
     }
   }
@@ -109,42 +119,47 @@ export interface GenOptions {
   /** Folder to write run folders into; must be empty or absent. */
   out: string;
   seed?: number;
-  /** First run's as-of, YYYY-MM-DD (UTC midnight). Default 2026-07-03. */
+  /** First run's as-of, YYYY-MM-DD (UTC midnight). Default 2026-04-03. */
   start?: string;
   weeks?: number;
 }
 
-/** Writes the runs; returns their folders, oldest first. Throws if `out` is not empty. */
+/** Writes the runs; returns their folders, oldest first (the narrowed run among them). Throws if `out` is not empty. */
 export async function generateHistory(opts: GenOptions): Promise<string[]> {
   const out = opts.out;
-  const start = Date.parse(`${opts.start ?? '2026-07-03'}T00:00:00Z`);
-  const weeks = opts.weeks ?? 14;
+  const start = Date.parse(`${opts.start ?? '2026-04-03'}T00:00:00Z`);
+  const weeks = opts.weeks ?? 27;
   const existing = await readdir(out).catch(() => []);
   if (existing.length > 0) throw new Error(`${out} is not empty; choose another --out (runs are never overwritten)`);
   const planned = plan(new Rng(opts.seed ?? 7), start, weeks);
   const dirs: string[] = [];
   let previous: { name: string; risk: Map<string, number> } | undefined;
-  for (let w = 0; w < weeks; w++) {
-    const now = start + w * 7 * DAY;
-    const assets = ASSETS.map((a) => (a.id === 'reporting' && w >= EXPOSURE_CHANGE_WEEK ? { ...a, exposure: 'internet' as const } : a));
-    const inventory: Inventory = { file: 'assets.yaml', assets, owners: {}, exceptions: EXCEPTIONS, sources: {}, warnings: [] };
-    const kevCves = w >= KEV_UPDATE_WEEK ? CVES.slice(0, 2) : CVES.slice(0, 1);
+  const runAt = async (now: number, only?: string) => {
+    const assets = ASSETS.map((a) => (a.id === 'reporting' && now >= EXPOSURE_CHANGE ? { ...a, exposure: 'internet' as const } : a)).filter((a) => !only || a.id === only);
+    const inventory: Inventory = { file: 'assets.yaml', assets, owners: {}, exceptions: EXCEPTIONS.filter((x) => !only || x.asset === only), sources: {}, warnings: [] };
+    const kevCves = now >= KEV_UPDATE ? CVES.slice(0, 2) : CVES.slice(0, 1);
     const status: SourceStatus = {
       source: 'dependabot', origins: ['gen-history'], complete: true, problems: [], records: 0,
-      coverage: [{ source: 'dependabot', scope: {}, status: 'covered' }, ...(GAP_WEEKS.includes(w) ? [{ source: 'dependabot' as const, scope: { repo: 'acme/reporting' }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' }] : [])],
+      coverage: [{ source: 'dependabot', scope: {}, status: 'covered' }, ...(GAP_RUNS.includes(now) ? [{ source: 'dependabot' as const, scope: { repo: 'acme/reporting' }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' }] : [])],
     };
-    const findings = planned.map((p) => visible(p, now)).filter((f): f is Finding => f !== undefined);
+    const matcher = matcherFor(inventory);
+    const findings = planned.map((p) => visible(p, now)).filter((f): f is Finding => f !== undefined).filter((f) => !only || matcher.match(f).assetIds.length > 0);
     const result = score({
-      findings, inventory, matcher: matcherFor(inventory),
-      policy: w >= POLICY_CHANGE_WEEK ? resolvePolicy({ exposure: { internal: 1.2 } }) : DEFAULT_POLICY,
-      kev: { version: w >= KEV_UPDATE_WEEK ? '2026.08.01' : '2026.07.01', origin: 'gen-history', cves: new Set(kevCves) },
+      findings, inventory, matcher,
+      policy: now >= POLICY_CHANGE ? resolvePolicy({ exposure: { internal: 1.2 } }) : DEFAULT_POLICY,
+      kev: { version: now >= KEV_UPDATE ? '2026.08.01' : '2026.07.01', origin: 'gen-history', cves: new Set(kevCves) },
       now: new Date(now), sources: [{ status: { ...status, records: findings.length }, describe: 'generated Dependabot alerts' }], rejected: [],
       ...(previous ? { previousRisk: previous.risk } : {}),
     });
-    const meta = { toolVersion: 'gen-history', inventoryFile: 'assets.yaml', ...(previous ? { previousRun: previous.name } : {}) };
+    const meta = { toolVersion: 'gen-history', inventoryFile: 'assets.yaml', ...(previous ? { previousRun: previous.name } : {}), ...(only ? { scope: { asset: only } } : {}) };
     const dir = await writeRun(out, new Date(now), { 'snapshot.json': renderSnapshot(result, meta) });
-    previous = { name: basename(dir), risk: new Map(result.assets.map((a) => [a.asset.id, a.risk])) };
+    if (!only) previous = { name: basename(dir), risk: new Map(result.assets.map((a) => [a.asset.id, a.risk])) };
     dirs.push(dir);
+  };
+  for (let w = 0; w < weeks; w++) {
+    const now = start + w * 7 * DAY;
+    await runAt(now);
+    if (now < NARROWED.at && now + 7 * DAY > NARROWED.at && w + 1 < weeks) await runAt(NARROWED.at, NARROWED.asset);
   }
   return dirs;
 }
@@ -154,7 +169,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
   };
-  generateHistory({ out: arg('out', 'examples/history'), seed: Number(arg('seed', '7')), start: arg('start', '2026-07-03'), weeks: Number(arg('weeks', '14')) }).then(
+  generateHistory({ out: arg('out', 'examples/history'), seed: Number(arg('seed', '7')), start: arg('start', '2026-04-03'), weeks: Number(arg('weeks', '27')) }).then(
     (dirs) => process.stdout.write(dirs.map((d) => d + '\n').join('')),
     (e: unknown) => {
       process.stderr.write(`gen-history: ${(e as Error).message}\n`);

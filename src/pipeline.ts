@@ -14,7 +14,7 @@ import { loadInventory } from './inventory/load.js';
 import { loadKev } from './inventory/kev.js';
 import { compileInventory } from './inventory/match.js';
 import type { Logger } from './log.js';
-import type { Rejected, Source } from './model/finding.js';
+import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -22,6 +22,7 @@ import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } fr
 import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
+import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
 import type { ScoreResult } from './scoring/types.js';
 import { createIncrementalCollector } from './sync/incremental.js';
 
@@ -51,6 +52,8 @@ export interface CollectOptions {
   asset?: string;
   /** Aborted with a RunStopped: `--timeout` cuts collection short, SIGTERM abandons the run (src/collectors/stop.ts). */
   stop?: AbortSignal;
+  /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
+  discovery?: boolean;
 }
 
 export interface Collected {
@@ -65,6 +68,8 @@ export interface Collected {
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
 export interface CollectHooks {
   rawLine?: (source: Source, line: string) => void;
+  /** Every normalized finding with its raw record (inventory truth's exposure evidence). */
+  finding?: (finding: Finding, raw: unknown) => void;
 }
 
 /**
@@ -116,6 +121,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
             return;
           }
           good++;
+          hooks.finding?.(r.finding, value);
           store.add(r.finding);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);
         },
@@ -184,16 +190,21 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
   const rawSinks = new Map<Source, ReturnType<RunFolder['lineSink']>>();
   try {
+    const evidence = createEvidenceCollector();
     const hooks: CollectHooks = folder
       ? {
+          finding: evidence.record,
           rawLine(source, line) {
             let sink = rawSinks.get(source);
             if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
             sink.line(line);
           },
         }
-      : {};
+      : { finding: evidence.record };
     const { inventory, result, raw, timedOut } = await collectAndScore(opts, previous?.risk, hooks);
+    // Inventory truth in every live run (not for --from, not for one --asset).
+    const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
+    const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
       toolVersion: toolVersion(),
@@ -201,6 +212,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
       ...(previous ? { previousRun: previous.name } : {}),
       ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
+      ...(truth ? { inventoryTruth: truth.snapshot } : {}),
     };
     // One snapshot: attributed against the previous run and written. Held whole only when it is
     // attributed; otherwise each asset's findings are produced while it is written.
@@ -213,8 +225,9 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}) }),
+      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       'snapshot.json': snapshotFileChunks(snapshot),
+      ...(truth ? { 'inventory.csv': truth.csv } : {}),
     };
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');

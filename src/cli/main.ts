@@ -5,6 +5,7 @@ import { toolVersion } from '../package-root.js';
 import { registerExplain } from './explain.js';
 import { RunStopped } from '../collectors/stop.js';
 import { DEFAULT_TIMEOUT, parseDuration, startRunStop } from './deadline.js';
+import { registerInit } from './init.js';
 import { addCollectOptions, collectOptions, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
@@ -25,6 +26,7 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .option('--timeout <duration>', 'whole-run deadline: collection ends there, what was read is scored, the report is PARTIAL (exit 3); 0 = none', DEFAULT_TIMEOUT)
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
+    .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
@@ -35,7 +37,7 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
 (worse: a status got worse), 2 usage or configuration error, 3 could not measure everything or
 --timeout reached (report written and marked PARTIAL), 70 internal error, 143/130 stopped by
 SIGTERM/SIGINT (nothing written).`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string }) => {
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string; discovery?: boolean }) => {
     const log = loggerFor(flags, io);
     const json = flags.logFormat === 'json';
     // Commands register without loading what they run: the pipeline is imported when `score` runs.
@@ -48,6 +50,7 @@ SIGTERM/SIGINT (nothing written).`);
         ...(flags.asset ? { asset: flags.asset } : {}),
         ...(flags.saveRaw ? { saveRaw: true } : {}),
         ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        ...(flags.discovery === false ? { discovery: false } : {}),
         sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
         stop: stop.signal,
       });
@@ -85,6 +88,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
+  registerInit(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
 
   try {

@@ -40,7 +40,7 @@ export function parseAsOf(value: string | undefined, now: () => Date): Date {
   return new Date(t);
 }
 
-function parseFrom(values: string[] | undefined): FromFile[] {
+export function parseFrom(values: string[] | undefined): FromFile[] {
   return (values ?? []).map((v) => {
     const eq = v.indexOf('=');
     const source = v.slice(0, eq) as Source;

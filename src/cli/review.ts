@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
+import type { Paper } from '../history/pdf.js';
 import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo-defaults.js';
 import { createLogger, type Logger } from '../log.js';
 import { secretsFrom, type Io } from './options.js';
@@ -45,31 +46,38 @@ interface ReviewFlags extends LogFlags {
   to?: string;
   objective: number;
   recentDays: number;
+  pdf?: boolean;
+  paper: Paper;
 }
 
+
 export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
-  addLogOptions(program.command('review').description('write the quarterly security review pack (review.md, CSVs, SVG charts) from run history'))
+  addLogOptions(program.command('review').description('write the quarterly security review pack (review.html, review.md, per-owner files, CSVs, SVG charts) from run history'))
     .option('--reports <dir>', 'folder of run folders (what `secsli score --out` writes)', 'reports')
     .option('-o, --out <dir>', 'parent folder for review folders', 'reviews')
     .option('--from <date>', 'first day of the window, UTC (default: the last full calendar quarter before the latest run)')
     .option('--to <date>', 'last day of the window, inclusive, UTC')
     .option('--objective <fraction>', 'share of runs each asset should meet both SLOs in', fraction('--objective'), DEFAULT_OBJECTIVE)
     .option('--recent-days <n>', 'days before the window end for the recent burn rate', positiveInt('--recent-days'), DEFAULT_RECENT_DAYS)
+    .option('--pdf', 'also write review.pdf, printed by headless Chromium (Debian: apt-get install chromium; or SECSLI_CHROMIUM=path)')
+    .addOption(new Option('--paper <size>', 'paper size for --pdf').choices(['a4', 'letter'] satisfies Paper[]).default('a4'))
     .addHelpText('after', `
 Examples:
   $ secsli review                                   # last full quarter, from ./reports into ./reviews
   $ secsli review --from 2026-07-01 --to 2026-09-30 --reports /data/secsli/reports
+  $ secsli review --pdf --paper letter              # also review.pdf (needs Debian chromium)
 
 Writes <out>/<2026-Q3 or FROM_TO>/ (never overwrites: a second one gets "-2") and prints its path.
-Unreadable run folders are skipped with a warning and listed in review.md. Definitions: docs/review.md.`)
+Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped with a warning and listed with the reason. Definitions: docs/review.md.`)
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
-      // The implementation (and vega, through charts.js) is loaded only when the command runs.
-      const [{ renderCharts }, { loadHistory }, { renderReviewCsvs }, { renderReviewMarkdown }, { buildReview }, { resolveWindow }, { writeReview }] = await Promise.all([
-        import('../history/charts.js'),
+      // Before any work: a missing Chromium is the user's to fix, and says how.
+      const pdf = flags.pdf ? await import('../history/pdf.js') : null;
+      const chromium = pdf ? await pdf.requireChromium(io.env) : null;
+      // The implementation is loaded only when the command runs.
+      const [{ loadHistory }, { reviewFiles }, { buildReview }, { resolveWindow }, { writeReview }] = await Promise.all([
         import('../history/load.js'),
-        import('../history/review-csv.js'),
-        import('../history/review-md.js'),
+        import('../history/review-files.js'),
         import('../history/review.js'),
         import('../history/window.js'),
         import('../history/write-review.js'),
@@ -82,7 +90,11 @@ Unreadable run folders are skipped with a warning and listed in review.md. Defin
         throw new UsageError(`no runs in ${flags.reports} between ${window.from} and ${window.to} (${span})`, 'Choose --from/--to around existing runs.');
       }
       log.info(`review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`);
-      const files = { 'review.md': renderReviewMarkdown(review), ...renderReviewCsvs(review), ...(await renderCharts(review)) };
+      const files: Record<string, string | Buffer> = reviewFiles(review);
+      if (pdf && chromium) {
+        log.info(`printing review.pdf (${flags.paper}) with ${chromium}`);
+        files['review.pdf'] = await pdf.htmlToPdf(files['review.html'] as string, { chromium, paper: flags.paper });
+      }
       const dir = await writeReview(flags.out, window.label, files);
       io.stdout.write(dir + '\n');
       setExit(EXIT.OK);

@@ -59,7 +59,7 @@ export interface LiveCollectorOptions {
  * fall through to ~/.aws or the instance metadata service. Handed to the SDK only; never printed
  * (they are in liveSecrets).
  */
-function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+export function envCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return undefined;
@@ -164,10 +164,11 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
   }
 
   const db = sources.dependabot;
-  if (db && (db.org || db.enterprise || db.repos?.length)) {
+  const orgs = [...new Set([...(db?.org ? [db.org] : []), ...(db?.orgs ?? [])])];
+  if (db && (orgs.length || db.enterprise || db.repos?.length)) {
     const o = opts.dependabot ?? {};
-    const chosen = db.enterprise ? 'enterprise' : db.org ? 'org' : 'repos';
-    const given = (['enterprise', 'org', 'repos'] as const).filter((k) => (k === 'repos' ? db.repos?.length : db[k]));
+    const chosen = db.enterprise ? 'enterprise' : orgs.length ? 'org' : 'repos';
+    const given = (['enterprise', 'org', 'repos'] as const).filter((k) => (k === 'repos' ? db.repos?.length : k === 'org' ? orgs.length : db[k]));
     if (given.length > 1) opts.log.warn(`Dependabot: ${given.join(' and ')} given; collecting by ${chosen}`);
     const baseUrl = db.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com';
     let gh = o.client;
@@ -185,7 +186,8 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
       });
     }
     const client = gh;
-    const target = chosen === 'enterprise' ? { enterprise: db.enterprise! } : chosen === 'org' ? { org: db.org! } : { repos: db.repos! };
+    // One org keeps the `{ org }` spelling, so stored sync state of single-org setups stays valid.
+    const target = chosen === 'enterprise' ? { enterprise: db.enterprise! } : chosen === 'org' ? (orgs.length === 1 ? { org: orgs[0]! } : { orgs }) : { repos: db.repos! };
     out.push({
       source: 'dependabot',
       scope: JSON.stringify({ ...target, claimedRepos: [...new Set(opts.claimedRepos)].sort(), baseUrl }),

@@ -1,6 +1,7 @@
 import type { ConfigProblem } from './problem.js';
 import type { Finding } from '../model/finding.js';
 import type { PolicyInput } from '../config/policy.js';
+import type { DiscoveryConfig } from './discovery-schema.js';
 import type { Asset, RiskException, SourcesConfig } from '../config/schema.js';
 
 /** assets.yaml after schema validation and cross-checks. */
@@ -14,6 +15,8 @@ export interface Inventory {
   exceptions: RiskException[];
   sources: SourcesConfig;
   policy?: PolicyInput;
+  /** The `discovery:` block (attribute mappings, grouping for init). */
+  discovery?: DiscoveryConfig;
   /** Non-fatal problems (expired exception, …), located like errors. */
   warnings: ConfigProblem[];
 }

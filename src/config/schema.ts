@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { discoverySchema } from './discovery-schema.js';
 import { policySchema } from './policy.js';
 
 /**
@@ -86,6 +87,8 @@ export const securityhubSourceSchema = z.strictObject({
 });
 export const dependabotSourceSchema = z.strictObject({
   org: nonEmpty.optional(),
+  /** Several organizations (alerts and discovery of each); `org` is the one-org spelling. */
+  orgs: z.array(nonEmpty).min(1, 'list at least one organization').optional(),
   enterprise: nonEmpty.optional(),
   repos: z.array(nonEmpty).optional(),
   apiUrl: z.url().optional(),
@@ -109,5 +112,7 @@ export const inventorySchema = z.strictObject({
   owners: z.record(z.string(), ownerSchema.nullable().transform((v) => v ?? {})).optional(),
   assets: z.array(assetSchema).min(1, 'declare at least one asset'),
   exceptions: z.array(exceptionSchema).optional(),
+  /** Inventory truth: attribute mappings for drift and `init` (src/config/discovery-schema.ts). */
+  discovery: discoverySchema.optional(),
 });
 export type InventoryFile = z.infer<typeof inventorySchema>;

@@ -20,6 +20,8 @@ export interface FindingLife {
   id: string;
   title: string;
   severity: string;
+  /** Days from first seen to its deadline (latest run's value); null when the run had none. */
+  slaDays: number | null;
   firstSeen: string;
   closedAt: string | null;
   closedBy: 'source' | 'vanished' | null;
@@ -60,10 +62,10 @@ export function findingLives(runs: readonly Run[]): FindingLife[] {
     for (const [id, s] of seen) {
       const f = s.f;
       const life = lives.get(id) ?? {
-        id, title: f.title, severity: f.severity, firstSeen: f.firstSeen ?? run.snapshot.asOf,
+        id, title: f.title, severity: f.severity, slaDays: f.slaDays, firstSeen: f.firstSeen ?? run.snapshot.asOf,
         closedAt: null, closedBy: null, closeReason: null, assets: [], owners: [], open: true, real: false,
       };
-      Object.assign(life, { title: f.title, severity: f.severity });
+      Object.assign(life, { title: f.title, severity: f.severity, slaDays: f.slaDays });
       life.real ||= !ignorable(f);
       life.assets = [...new Set([...life.assets, ...s.assetIds])].sort();
       life.owners = [...new Set([...life.owners, ...s.owners])].sort();

@@ -1,7 +1,9 @@
 import { day, fixed, mdCell, mdTable, pct } from '../report/format.js';
 import { PART_TITLES, policyLine } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
-import { worstAssets } from './charts.js';
+import { headlines } from './headline.js';
+import { summarySentences } from './narrative.js';
+import { worstAssets } from './review-charts.js';
 import { renderOwnerSections } from './review-owners.js';
 import type { Review } from './review.js';
 import type { Attainment } from './slo.js';
@@ -20,6 +22,7 @@ export function renderReviewMarkdown(r: Review): string {
   out.push(...summary(r), '');
   out.push(...attainmentSection(r), '');
   out.push(...budgetSection(r), '');
+  out.push(...trendsSection(r), '');
   out.push(...moversSection(r), '');
   out.push(...flowSection(r), '');
   out.push(...coverageSection(r), '');
@@ -35,15 +38,38 @@ export function renderReviewMarkdown(r: Review): string {
 
 function summary(r: Review): string[] {
   const bad = r.attainment.filter((a) => a.badRuns > 0).length;
-  const burning = r.attainment.filter((a) => (a.burnRecent ?? 0) > 1).length;
+  const skipped = r.skipped.map((s) => `\`${mdCell(s.name)}\` (${mdCell(s.reason, 120)})`);
   return [
-    '## Summary',
+    '## Executive summary',
     '',
-    `- **${r.runs.length} runs** in the window (${day(r.runs[0]?.snapshot.asOf)} … ${day(r.runs.at(-1)?.snapshot.asOf)}), **${r.attainment.length} assets**.`,
-    `- ${bad} asset(s) missed an SLO in at least one run; ${burning} burned error budget faster than 1× in the last ${r.recentDays} days.`,
+    mdTable(['Figure', r.window.label, 'Previous quarter', 'What it counts'], headlines(r).map((h) => [`**${mdCell(h.label)}**`, mdCell(h.value), mdCell(h.change), mdCell(h.detail, 300)])),
+    '',
+    ...summarySentences(r).map((s, i) => `${i + 1}. ${mdCell(s, 600)}`),
+    '',
+    `- **${r.runs.length} runs** in the window (${day(r.runs[0]?.snapshot.asOf)} … ${day(r.runs.at(-1)?.snapshot.asOf)}), **${r.attainment.length} assets**; ${bad} asset(s) missed a target in at least one run.`,
     `- Findings: ${r.flow.bySeverity.reduce((n, f) => n + f.opened, 0)} new, ${r.flow.bySeverity.reduce((n, f) => n + f.closed, 0)} closed.`,
-    `- Policy: ${r.policies.map((p) => `\`${mdCell(p)}\``).join(', ') || 'n/a'}${r.policyChanges.length ? ` — **changed ${r.policyChanges.length} time(s)**, see "Runs and policy"` : ' (unchanged)'}.`,
-    ...(r.skipped.length ? [`- **${r.skipped.length} run folder(s) skipped** (unreadable snapshot): ${r.skipped.map((s) => `\`${mdCell(s.name)}\``).join(', ')}.`] : []),
+    `- Policy: ${r.policies.map((p) => `\`${mdCell(p)}\``).join(', ') || 'n/a'}${r.policyChanges.length ? ` — **changed ${r.policyChanges.length} time(s)**: ${r.policyChanges.map((c) => `${day(c.asOf)} ${mdCell(c.what)}`).join('; ')}` : ' (unchanged)'}.`,
+    ...(r.skipped.length ? [`- **${r.skipped.length} run folder(s) not used**: ${skipped.join(', ')}.`] : []),
+  ];
+}
+
+function trendsSection(r: Review): string[] {
+  const rows = r.trends.map((t) => [day(t.asOf), String(t.backlog), String(t.overdue), String(t.accepted), String(t.exceptions), String(t.unclaimed), String(t.breached), String(t.atRisk)]);
+  return [
+    '## Trends',
+    '',
+    '![Open findings and how many are past their deadline, per run](backlog.svg)',
+    '',
+    '![Risk accepted by exceptions, per run](accepted-risk.svg)',
+    '',
+    ...(r.trends.some((t) => t.unclaimed > 0) ? ['![Repositories and accounts with findings no asset claims, per run](unclaimed.svg)', ''] : ['Unclaimed inventory: none in these runs.', '']),
+    mdTable(['Run', 'Open', 'Past deadline', 'Accepted findings', 'Exceptions', 'Unclaimed', 'BREACHED', 'AT RISK'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    '',
+    '**Recurring CVEs** (fix once, close it on several assets)',
+    '',
+    r.recurring.length
+      ? mdTable(['CVE', 'Open on', 'Assets', 'Owners'], r.recurring.map((c) => [mdCell(c.cve), String(c.assets.length), mdCell(c.assets.join(', ')), mdCell(c.owners.join(', '))]), ['l', 'r', 'l', 'l'])
+      : 'No CVE is open on more than one asset at the last run.',
   ];
 }
 
@@ -156,10 +182,10 @@ function runsSection(r: Review): string[] {
   const out = ['## Runs and policy', '', mdTable(['Run', 'As-of', 'Policy', 'Partial'], r.runs.map((x) => [mdCell(x.name), x.snapshot.asOf, `\`${mdCell(x.snapshot.policyHash)}\``, x.snapshot.partial ? '**yes**' : 'no']))];
   if (r.policyChanges.length) {
     out.push('', '**Policy changes** (numbers before and after are not directly comparable; attribution puts the effect under "policy"):', '');
-    out.push(...r.policyChanges.map((c) => `- ${day(c.asOf)} (${mdCell(c.run)}): \`${mdCell(c.from)}\` → \`${mdCell(c.to)}\``));
+    out.push(...r.policyChanges.map((c, i) => `- P${i + 1} ${day(c.asOf)} (${mdCell(c.run)}): ${mdCell(c.what)} — \`${mdCell(c.from)}\` → \`${mdCell(c.to)}\``));
   }
   if (r.skipped.length) {
-    out.push('', '**Skipped run folders:**', '', ...r.skipped.map((s) => `- \`${mdCell(s.name)}\`: ${mdCell(s.reason, 300)}`));
+    out.push('', '**Run folders not used:**', '', ...r.skipped.map((s) => `- \`${mdCell(s.name)}\`: ${mdCell(s.reason, 300)}`));
   }
   return out;
 }

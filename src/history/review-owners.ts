@@ -18,43 +18,58 @@ function breaches(list: Attainment[]): string[] {
 
 export function renderOwnerSections(r: Review): string[] {
   const owners = [...new Set(r.attainment.map((a) => a.owner))].sort();
-  const out = ['## By owner'];
-  for (const owner of owners) {
-    const list = r.attainment.filter((a) => a.owner === owner);
-    const overdue = r.overdue.filter((o) => o.owner === owner);
-    const expiring = r.expiring.filter((e) => e.owner === owner);
-    out.push('', `### ${mdCell(owner)}`, '');
+  return ['## By owner', ...owners.flatMap((o) => renderOwnerSection(r, o, '###'))];
+}
+
+/** owners/<owner>.md: that owner's section as a document of its own. */
+export function renderOwnerMarkdown(r: Review, owner: string): string {
+  const head = [`# ${mdCell(owner)} — security review ${r.window.label} (${r.window.from} … ${r.window.to})`, '', `Part of the quarterly review (review.html / review.md); ${r.runs.length} runs.`];
+  return [...head, ...renderOwnerSection(r, owner, '##').slice(2)].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function renderOwnerSection(r: Review, owner: string, h: string): string[] {
+  const out: string[] = [];
+  const list = r.attainment.filter((a) => a.owner === owner);
+  const overdue = r.overdue.filter((o) => o.owner === owner);
+  const expiring = r.expiring.filter((e) => e.owner === owner);
+  const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, 5);
+  out.push('', `${h} ${mdCell(owner)}`, '');
+  out.push(
+    mdTable(
+      ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Both SLOs met', 'Error budget left', 'Open overdue (last run)'],
+      list.map((a) => {
+        const last = a.observations.at(-1)!;
+        return [mdCell(a.assetId), mdCell(a.criticality), last.status, pct(last.budgetUsed, 0), pct(a.both.share), a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0), String(overdue.filter((o) => o.assetId === a.assetId).length)];
+      }),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    '**Next actions** (open findings, past-deadline first, then by the risk they add)',
+    '',
+    actions.length
+      ? mdTable(['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'], actions.map((a) => [mdCell(a.assetId), mdLink(a.title || a.findingId, a.url ?? undefined), a.severity, a.overdue ? '**yes**' : 'no', fixed(a.contribution)]), ['l', 'l', 'l', 'l', 'r'])
+      : 'Nothing open.',
+    '',
+    '**Breached**',
+    '',
+    ...breaches(list),
+    '',
+    '**Overdue at the last run**',
+    '',
+  );
+  if (overdue.length === 0) out.push('Nothing overdue.');
+  else {
     out.push(
       mdTable(
-        ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Both SLOs met', 'Error budget left', 'Open overdue (last run)'],
-        list.map((a) => {
-          const last = a.observations.at(-1)!;
-          return [mdCell(a.assetId), mdCell(a.criticality), last.status, pct(last.budgetUsed, 0), pct(a.both.share), a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0), String(overdue.filter((o) => o.assetId === a.assetId).length)];
-        }),
-        ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
+        ['Asset', 'Finding', 'Severity', 'Days past SLA'],
+        overdue.slice(0, LIST_LIMIT).map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
+        ['l', 'l', 'l', 'r'],
       ),
-      '',
-      '**Breached**',
-      '',
-      ...breaches(list),
-      '',
-      '**Overdue at the last run**',
-      '',
     );
-    if (overdue.length === 0) out.push('Nothing overdue.');
-    else {
-      out.push(
-        mdTable(
-          ['Asset', 'Finding', 'Severity', 'Days past SLA'],
-          overdue.slice(0, LIST_LIMIT).map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
-          ['l', 'l', 'l', 'r'],
-        ),
-      );
-      if (overdue.length > LIST_LIMIT) out.push('', `…and ${overdue.length - LIST_LIMIT} more (snapshot.json of the last run has them all).`);
-    }
-    out.push('', `**Exceptions expiring next quarter** (${r.nextQuarter.from} … ${r.nextQuarter.to})`, '');
-    if (expiring.length === 0) out.push('None.');
-    else out.push(mdTable(['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'], expiring.map((e) => [mdCell(e.id), mdCell(e.assetId), mdCell(e.expires), String(e.matched), mdCell(e.reason)]), ['l', 'l', 'l', 'r', 'l']));
+    if (overdue.length > LIST_LIMIT) out.push('', `…and ${overdue.length - LIST_LIMIT} more (snapshot.json of the last run has them all).`);
   }
+  out.push('', `**Exceptions expiring next quarter** (${r.nextQuarter.from} … ${r.nextQuarter.to})`, '');
+  if (expiring.length === 0) out.push('None.');
+  else out.push(mdTable(['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'], expiring.map((e) => [mdCell(e.id), mdCell(e.assetId), mdCell(e.expires), String(e.matched), mdCell(e.reason)]), ['l', 'l', 'l', 'r', 'l']));
   return out;
 }

@@ -2,7 +2,11 @@ import { attributeChange, type AssetAttribution } from './attribution.js';
 import { coverageOverTime, type CoverageRow } from './coverage.js';
 import { findingLives, flow, type Flow } from './flow.js';
 import type { History, Run, Skipped } from './load.js';
+import { describePolicyChange } from './policy-diff.js';
+import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
+import { contributionOf, isCounted } from './schema.js';
 import { attainment, DAY, DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS, ownerAttainment, type Attainment, type OwnerAttainment } from './slo.js';
+import { recurringCves, runTrend, type RecurringCve, type RunTrend } from './trends.js';
 import { runsIn, type Window } from './window.js';
 
 /** Everything review.md and its CSVs show, computed from history in one pure call. */
@@ -21,6 +25,20 @@ export interface PolicyChange {
   asOf: string;
   from: string;
   to: string;
+  /** In words: the settings that changed, or the KEV catalog versions. */
+  what: string;
+}
+
+/** An open finding worth doing next: overdue first, then by the risk it adds to its asset. */
+export interface NextAction {
+  assetId: string;
+  owner: string;
+  findingId: string;
+  title: string;
+  severity: string;
+  url: string | null;
+  overdue: boolean;
+  contribution: number;
 }
 
 export interface OverdueFinding {
@@ -62,6 +80,13 @@ export interface Review {
   /** Exceptions (as of the last run) expiring in the quarter after the window. */
   expiring: ExpiringException[];
   nextQuarter: { from: string; to: string };
+  /** Headline figures of this window and of the one before it (null: no runs there). */
+  figures: QuarterFigures | null;
+  previous: QuarterFigures | null;
+  /** One row per run of the window. */
+  trends: RunTrend[];
+  recurring: RecurringCve[];
+  nextActions: NextAction[];
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -78,7 +103,7 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
   history.runs.forEach((r, i) => {
     const prev = history.runs[i - 1];
     if (prev && runs.includes(r) && prev.snapshot.policyHash !== r.snapshot.policyHash) {
-      policyChanges.push({ run: r.name, asOf: r.snapshot.asOf, from: prev.snapshot.policyHash, to: r.snapshot.policyHash });
+      policyChanges.push({ run: r.name, asOf: r.snapshot.asOf, from: prev.snapshot.policyHash, to: r.snapshot.policyHash, what: describePolicyChange(prev.snapshot, r.snapshot) });
     }
   });
 
@@ -99,14 +124,19 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
   );
   overdue.sort((a, b) => (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
 
-  const e = new Date(w.endMs);
-  const nextEnd = Date.UTC(e.getUTCFullYear(), e.getUTCMonth() + 3, e.getUTCDate());
-  const nextQuarter = { from: new Date(w.endMs).toISOString().slice(0, 10), to: new Date(nextEnd - DAY).toISOString().slice(0, 10) };
+  const { endMs: nextEnd, ...nextQuarter } = nextQuarterOf(w);
   const ownerOf = new Map((last?.snapshot.assets ?? []).map((a) => [a.id, a.owner]));
   const expiring: ExpiringException[] = (last?.snapshot.exceptions ?? [])
     .filter((x) => x.expires !== null && Date.parse(x.expires) >= w.endMs && Date.parse(x.expires) < nextEnd)
     .map((x) => ({ id: x.id, assetId: x.asset, owner: ownerOf.get(x.asset) ?? '(unknown asset)', expires: x.expires!, matched: x.matched, reason: x.reason }))
     .sort((a, b) => cmp(a.expires, b.expires) || cmp(a.id, b.id));
+
+  const nextActions: NextAction[] = (last?.snapshot.assets ?? []).flatMap((a) =>
+    a.findings
+      .filter((f) => f.status === 'open' && isCounted(f) && f.kind !== 'threat')
+      .map((f) => ({ assetId: a.id, owner: a.owner, findingId: f.id, title: f.title, severity: f.severity, url: f.url, overdue: f.overdue, contribution: contributionOf(last!.snapshot, a, f) })),
+  );
+  nextActions.sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.contribution - a.contribution || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
 
   const lives = findingLives(history.runs.filter((r) => Date.parse(r.snapshot.asOf) < w.endMs));
   return {
@@ -126,5 +156,10 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
     overdue,
     expiring,
     nextQuarter,
+    figures: quarterFigures(history, w, lives),
+    previous: quarterFigures(history, previousWindow(w)),
+    trends: runs.map(runTrend),
+    recurring: recurringCves(runs),
+    nextActions,
   };
 }

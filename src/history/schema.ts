@@ -74,6 +74,23 @@ const exceptionV1 = z.looseObject({
   reason: str.default(''),
 });
 
+const countPair = z.looseObject({ repos: num.nullable().default(null), accounts: num.nullable().default(null) });
+/**
+ * `inventory`: the assets.yaml path, and in live runs the inventory truth (src/drift/render.ts
+ * driftSnapshot): `discovered` and `claimed` counts — the inventory coverage SLI is claimed ÷
+ * discovered — plus the `unclaimed` and `dangling` lists, `attributeDrift`, `exposureContradicted`
+ * and discovery `notes`. Optional: offline runs and earlier snapshots have no drift fields.
+ */
+const inventoryV1 = z
+  .looseObject({
+    file: str.optional(),
+    discovered: countPair.optional(),
+    claimed: countPair.optional(),
+    unclaimed: z.array(z.looseObject({ kind: str, key: str, covered: z.boolean().nullable().default(null), open: num.default(0) })).optional(),
+    dangling: z.array(z.looseObject({ kind: str, asset: str, claim: str, state: str })).optional(),
+  })
+  .optional();
+
 export const snapshotV1Schema = z.looseObject({
   schemaVersion: z.literal(1).default(1),
   tool: z.looseObject({ name: str.optional(), version: str.optional() }).default({}),
@@ -90,6 +107,7 @@ export const snapshotV1Schema = z.looseObject({
   unmapped: z.array(z.looseObject({ findingIds: z.array(str).default([]) })).default([]),
   ambiguous: z.array(z.looseObject({ findingId: str })).default([]),
   exceptions: z.array(exceptionV1).default([]),
+  inventory: inventoryV1,
 });
 
 export type SnapshotV1 = z.infer<typeof snapshotV1Schema>;

@@ -158,6 +158,7 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
     exceptions: inv.exceptions ?? [],
     sources: inv.sources ?? {},
     ...(inv.policy ? { policy: inv.policy } : {}),
+    ...(inv.discovery ? { discovery: inv.discovery } : {}),
     warnings: unique.filter((p) => p.severity === 'warning'),
   };
   return { inventory, problems: unique };

@@ -15,6 +15,8 @@ export interface MarkdownMeta {
   /** "What changed since the previous run" (history/attribution-render), placed after the budget chart. */
   changes?: string;
   scope?: { asset: string };
+  /** Inventory truth of a live run (src/drift/render.ts): a summary line and the section. */
+  inventory?: { summary: string; section: string };
 }
 
 export function renderMarkdown(r: ScoreResult, meta: MarkdownMeta): string {
@@ -37,6 +39,7 @@ export function renderMarkdown(r: ScoreResult, meta: MarkdownMeta): string {
   out.push(...coverageGaps(r), '');
   out.push(...exceptions(r), '');
   out.push(...inventoryGaps(r), '');
+  if (meta.inventory) out.push(meta.inventory.section.trim(), '');
   out.push(...rejected(r), '');
   out.push(...sources(r), '');
   out.push(...policy(r, meta), '');
@@ -57,6 +60,7 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
     ...(meta.previousRun && meta.previousPolicyHash && meta.previousPolicyHash !== r.policyHash
       ? [`- **The policy changed since that run** (\`${mdCell(meta.previousPolicyHash)}\` → \`${r.policyHash}\`): part of every Δ risk comes from the new weights — see "What changed".`]
       : []),
+    ...(meta.inventory ? [meta.inventory.summary] : []),
     ...(meta.scope ? [`- This report covers **one asset** (\`--asset ${mdCell(meta.scope.asset)}\`); unmapped findings and other assets are left out.`] : []),
   ];
 }

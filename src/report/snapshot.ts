@@ -19,7 +19,7 @@ export function assetDefinitionHash(a: Asset): string {
 }
 
 /** `scope.asset`: the run was narrowed with --asset; history and deltas skip such runs. */
-type Meta = { toolVersion: string; inventoryFile: string; previousRun?: string; scope?: { asset: string } };
+type Meta = { toolVersion: string; inventoryFile: string; previousRun?: string; scope?: { asset: string }; inventoryTruth?: object };
 
 /** One finding of one asset as the snapshot lists it. */
 function findingEntry(s: ScoredFinding) {
@@ -66,7 +66,8 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
     policyHash: r.policyHash,
     policy: r.policy,
     kev: r.kev,
-    inventory: { file: meta.inventoryFile },
+    // Live runs add the inventory-truth fields (src/drift/render.ts driftSnapshot; src/history/schema.ts).
+    inventory: { file: meta.inventoryFile, ...meta.inventoryTruth },
     sources: r.sources,
     summary: {
       assets: r.assets.length,

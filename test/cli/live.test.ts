@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGithubEmulator, type GithubEmulator, type GithubEmulatorOptions } from '../fakes/github-emulator.js';
+import { startOrganizationsEmulator, type OrganizationsEmulator } from '../fakes/organizations-emulator.js';
 import { startSecurityHubEmulator, type SecurityHubEmulator, type SecurityHubEmulatorOptions } from '../fakes/securityhub-emulator.js';
 import { makeAlert, makeAsff, type AsffSeed } from '../fakes/seed.js';
 import { FAKE } from '../live/world.js';
@@ -21,7 +22,7 @@ const A = '111122223333'; // payments-api
 const B = '444455556666'; // data-lake
 const REGION = 'ap-northeast-1';
 const GH_TOKEN = 'ghp_FAKEtoken0123456789SECRET';
-const REPORTS = ['assets.csv', 'findings.csv', 'report.md', 'snapshot.json', 'summary.json', 'unmapped.csv'];
+const REPORTS = ['assets.csv', 'findings.csv', 'inventory.csv', 'report.md', 'snapshot.json', 'summary.json', 'unmapped.csv'];
 
 type Obj = Record<string, any>;
 /** `days` before AS_OF: every finding is young, so nothing is overdue unless a test wants it. */
@@ -61,6 +62,8 @@ interface WorldOptions {
 interface World {
   sh: SecurityHubEmulator;
   gh: GithubEmulator;
+  /** Discovery's account list (inventory truth runs in every live run; see test/drift). */
+  org: OrganizationsEmulator;
   /** The emulators read these on every request: tests flip faults between runs. */
   shOpts: SecurityHubEmulatorOptions;
   ghOpts: GithubEmulatorOptions;
@@ -69,7 +72,7 @@ interface World {
 
 const open: World[] = [];
 afterEach(async () => {
-  await Promise.all(open.splice(0).flatMap((w) => [w.sh.close(), w.gh.close()]));
+  await Promise.all(open.splice(0).flatMap((w) => [w.sh.close(), w.gh.close(), w.org.close()]));
 });
 
 /**
@@ -102,15 +105,17 @@ async function world(o: WorldOptions = {}): Promise<World> {
   };
   const sh = await startSecurityHubEmulator(shOpts);
   const gh = await startGithubEmulator(ghOpts);
+  const org = await startOrganizationsEmulator({ accounts: [{ id: A, name: 'payments' }, { id: B, name: 'data' }] });
   const env: NodeJS.ProcessEnv = {
     AWS_ENDPOINT_URL_SECURITYHUB: sh.url,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: org.url,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
     AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
     GITHUB_API_URL: gh.url,
     GITHUB_TOKEN: GH_TOKEN,
   };
-  const w = { sh, gh, shOpts, ghOpts, env };
+  const w = { sh, gh, org, shOpts, ghOpts, env };
   open.push(w);
   return w;
 }

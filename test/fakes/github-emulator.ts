@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { handleDiscoveryRoute } from './github-discovery.js';
 import { json, listen } from './http.js';
 
 /**
@@ -21,6 +22,12 @@ export interface GhRepo {
   alertsDisabled?: boolean;
   /** How the token sees the repo. Default 'ok'. */
   access?: 'ok' | 'integration-403' | 'pat-403' | 'hidden-404';
+  topics?: string[];
+  visibility?: 'public' | 'private' | 'internal';
+  /** Custom property values (GET /orgs/{org}/properties/values). */
+  properties?: Record<string, string | string[]>;
+  /** Names it had before a rename: GET /repos/{old} answers 301 to /repositories/{id}. */
+  formerNames?: string[];
 }
 
 export interface GhRequest {
@@ -36,7 +43,7 @@ export interface GithubEmulatorOptions {
   /** Repo-shaped alerts (no `repository` key) by "owner/name". */
   alerts?: Record<string, Obj[]>;
   /** Orgs that exist but may have no repos; and whether the token may use the org endpoint. */
-  orgs?: Record<string, { alertsAccess?: 'ok' | 'forbidden' }>;
+  orgs?: Record<string, { alertsAccess?: 'ok' | 'forbidden'; propertiesAccess?: 'ok' | 'forbidden' }>;
   /** Enterprise slug → its orgs. */
   enterprises?: Record<string, string[]>;
   /** Request numbers (1-based) answered with a primary rate limit (403, remaining 0, reset in 1 s). */
@@ -105,6 +112,7 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
     if (fault) return send(fault.status, fault.body);
 
     const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (handleDiscoveryRoute({ parts, u, base: url, repos, ...(opts.orgs ? { orgs: opts.orgs } : {}), send, notFound, repoJson })) return;
     // GET /orgs/{org}/repos and /users/{user}/repos: classic page-based listing.
     if ((parts[0] === 'orgs' || parts[0] === 'users') && parts[2] === 'repos' && parts.length === 3) {
       if (!orgNames.has(parts[1]!)) return notFound();
@@ -210,7 +218,9 @@ function repoJson(r: GhRepo & { id: number }): Obj {
     name: r.name,
     full_name: `${r.owner}/${r.name}`,
     owner: { login: r.owner, id: 1, type: 'Organization' },
-    private: r.private ?? true,
+    private: r.private ?? r.visibility !== 'public',
+    visibility: r.visibility ?? (r.private === false ? 'public' : 'private'),
+    topics: r.topics ?? [],
     archived: r.archived ?? false,
     disabled: false,
     html_url: `https://github.com/${r.owner}/${r.name}`,

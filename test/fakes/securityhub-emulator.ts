@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { json, listen, serverBucket } from './http.js';
+import { handleAdminRoute, type SecurityHubAdminOptions } from './securityhub-admin.js';
 
 /**
  * Security Hub emulator: `POST /findings` (GetFindings, ASFF) and `POST /findingsv2`
@@ -27,7 +28,7 @@ export interface ShRequest {
   authorization: string;
 }
 
-export interface SecurityHubEmulatorOptions {
+export interface SecurityHubEmulatorOptions extends SecurityHubAdminOptions {
   /** ASFF findings (GetFindings). A finding is served to its `Region` (or its aggregation home). */
   findings?: Obj[];
   /** OCSF findings (GetFindingsV2); Region from `cloud.region`. */
@@ -155,6 +156,8 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
     const error = (spec: { status: number; type: string; body: Obj }) =>
       json(res, spec.status, spec.body, { 'x-amzn-ErrorType': spec.type, 'x-amzn-requestid': randomUUID() });
     const path = (req.url ?? '').split('?')[0]!;
+    const signedRegion = /Credential=[^/]+\/\d{8}\/([^/]+)\/securityhub\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (signedRegion && handleAdminRoute(opts, req, res, signedRegion)) return;
     if (req.method !== 'POST' || (path !== '/findings' && path !== '/findingsv2')) {
       return error({ status: 404, type: 'UnknownOperationException', body: { message: `no route ${req.method} ${path}` } });
     }

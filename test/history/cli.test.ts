@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +19,14 @@ import { writeRunFolder, writeScenario } from './scenario.js';
  * bare program the way src/cli/main.ts registers them (same error → exit code mapping).
  */
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
   let stderr = '';
   out.on('data', (d) => (stdout += d));
   err.on('data', (d) => (stderr += d));
-  const io: Io = { stdout: out, stderr: err, env: {}, now: () => new Date('2026-10-05T00:00:00Z') };
+  const io: Io = { stdout: out, stderr: err, env, now: () => new Date('2026-10-05T00:00:00Z') };
   let code: number = EXIT.OK;
   const program = new Command('secsli').exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
   for (const register of [registerReview, registerDiff, registerTrend]) register(program, io, (n) => (code = n));
@@ -57,26 +58,42 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/history/review.md', import.meta.url));
 
+/** Every file under `root`, as sorted relative paths. */
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
+}
+
 describe('secsli review', () => {
-  it('writes the review folder (Markdown, CSVs, SVG charts) and prints its path', async () => {
+  it('writes the review folder (HTML, Markdown, per-owner files, CSVs, SVG charts) and prints its path', async () => {
     const r = await cli(at('review', ...R));
     expect(r).toMatchObject({ code: 0, stdout: 'reviews/2026-Q3\n' });
     expect(r.stderr).toMatch(/skipping run 2026-08-18T000000Z: corrupt JSON/);
-    const files = (await readdir(join(dir, 'reviews', '2026-Q3'))).sort();
+    const files = await listFiles(join(dir, 'reviews', '2026-Q3'));
     expect(files).toEqual([
-      'attainment-by-owner.svg', 'attainment.csv', 'budget-history.csv', 'budget-used.svg', 'coverage.csv', 'exceptions-expiring.csv',
-      'flow-by-month.svg', 'flow.csv', 'lifecycle.csv', 'movers.csv', 'review.md',
+      'accepted-risk.svg', 'attainment-by-owner.svg', 'attainment.csv', 'backlog.svg', 'budget-history.csv', 'budget-used.svg', 'coverage.csv', 'exceptions-expiring.csv',
+      'flow-by-month.svg', 'flow.csv', 'lifecycle.csv', 'movers.csv',
+      'owners/team-pay.html', 'owners/team-pay.md', 'owners/team-web.html', 'owners/team-web.md', 'review.html', 'review.md',
     ]);
     const md = await readFile(join(dir, 'reviews', '2026-Q3', 'review.md'), 'utf8');
-    for (const svg of ['budget-used.svg', 'flow-by-month.svg', 'attainment-by-owner.svg']) {
+    for (const svg of ['budget-used.svg', 'flow-by-month.svg', 'attainment-by-owner.svg', 'backlog.svg', 'accepted-risk.svg']) {
       expect(md).toContain(`](${svg})`);
       const text = await readFile(join(dir, 'reviews', '2026-Q3', svg), 'utf8');
       expect(text.startsWith('<svg')).toBe(true);
     }
     expect(md).toContain('`2026-08-18T000000Z`: corrupt JSON');
     const budget = await readFile(join(dir, 'reviews', '2026-Q3', 'budget-used.svg'), 'utf8');
-    expect(budget).toContain('Risk budget used (% of budget)');
-    expect(budget).toContain('2026-09-25');
+    expect(budget).toContain('Share of risk budget used');
+    expect(budget).toContain('>budget (100 %)</text>');
+    // A tick on every run date of the window, each once.
+    for (const d of ['Jul 3', 'Jul 10', 'Aug 14', 'Sep 25']) expect(budget.split(`>${d}</text>`)).toHaveLength(2);
+    const html = await readFile(join(dir, 'reviews', '2026-Q3', 'review.html'), 'utf8');
+    expect(html).toContain('<h2>Executive summary</h2>');
+    expect(html).toContain('<td>2026-08-18T000000Z</td><td>corrupt JSON</td>');
+    expect(html).not.toMatch(/<script|<link|src="http|href="\/\//);
+    const owner = await readFile(join(dir, 'reviews', '2026-Q3', 'owners', 'team-pay.md'), 'utf8');
+    expect(owner.split('\n')[0]).toBe('# team-pay — security review 2026-Q3 (2026-07-01 … 2026-09-30)');
+    expect(owner).toContain('**Next actions**');
     const attainment = await readFile(join(dir, 'reviews', '2026-Q3', 'attainment.csv'), 'utf8');
     expect(attainment.split('\n')[2]).toBe('pay,team-pay,critical,13,13,0,4,9,13,69.23,13,13,100,69.23,90,1.3,-207.69,3.0769,7.5,4,BREACHED,110');
     await expectGolden(GOLDEN, md, 'review.md');
@@ -93,10 +110,24 @@ describe('secsli review', () => {
       else process.env.TZ = tz;
     }
     const first = join(dir, 'reviews', '2026-Q3');
-    for (const name of await readdir(first)) {
+    for (const name of await listFiles(first)) {
       expect(await readFile(join(dir, 'reviews', '2026-Q3-2', name), 'utf8'), name).toBe(await readFile(join(first, name), 'utf8'));
     }
   });
+
+  it('--pdf: a clear usage error without Chromium; review.pdf printed where it is installed', async () => {
+    const missing = await cli(at('review', ...R, '--pdf'), { SECSLI_CHROMIUM: join(dir, 'no-chromium') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--pdf needs headless Chromium, and none was found/);
+    expect(missing.stderr).toMatch(/apt-get install chromium/);
+    if (!existsSync('/usr/bin/chromium')) return console.warn('secsli review --pdf: printing not tested, no /usr/bin/chromium');
+    const r = await cli(at('review', ...R, '--from', '2026-09-01', '--to', '2026-09-30', '--pdf', '--paper', 'letter'), { SECSLI_CHROMIUM: '/usr/bin/chromium' });
+    expect(r).toMatchObject({ code: 0, stdout: 'reviews/2026-09-01_2026-09-30\n' });
+    const pdf = await readFile(join(dir, 'reviews', '2026-09-01_2026-09-30', 'review.pdf'));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // Letter is 612 × 792 points.
+    expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 612 792\]/);
+  }, 60_000);
 
   it('names a custom window by its dates; rejects bad dates and empty windows with exit 2', async () => {
     expect((await cli(at('review', ...R, '--from', '2026-08-01', '--to', '2026-08-31'))).stdout).toBe('reviews/2026-08-01_2026-08-31\n');

@@ -42,7 +42,8 @@ describe('secsli score with incremental sync', () => {
     const t0 = Math.floor(Date.now() / 1000) * 1000;
     const asOf1 = new Date(t0).toISOString();
     const asOf2 = new Date(t0 + 3_600_000).toISOString();
-    const score = (out: string, asOf: string, ...extra: string[]) => cli(['score', '--config', CONFIG, '--out', out, '--as-of', asOf, '--save-raw', ...extra], env);
+    // --no-discovery: the request counts below are the collectors' own (inventory truth is tested in test/drift).
+    const score = (out: string, asOf: string, ...extra: string[]) => cli(['score', '--config', CONFIG, '--out', out, '--as-of', asOf, '--save-raw', '--no-discovery', ...extra], env);
 
     const outA = await tmp();
     const first = await score(outA, asOf1);

@@ -18,8 +18,10 @@ import { listOwnerRepos, nextLink, ownersOf, resolvePatterns, type OwnerListing,
 
 export interface DependabotLiveOptions {
   gh: GithubRequester;
-  /** Exactly one of org / enterprise / repos (patterns, globs allowed). */
+  /** Exactly one of org(s) / enterprise / repos (patterns, globs allowed). */
   org?: string;
+  /** Several organizations: each org's alert list is paged in turn. */
+  orgs?: string[];
   enterprise?: string;
   repos?: string[];
   /** "owner/name" patterns the inventory's assets claim: coverage is reported for each. */
@@ -40,7 +42,8 @@ class AuthFailure extends Error {}
 
 export function createDependabotLiveCollector(o: DependabotLiveOptions): Collector {
   const secrets = o.secrets ?? [];
-  const mode = o.enterprise ? { kind: 'enterprise' as const, name: o.enterprise } : o.org ? { kind: 'org' as const, name: o.org } : { kind: 'repos' as const, name: '' };
+  const orgs = [...new Set([...(o.org ? [o.org] : []), ...(o.orgs ?? [])])];
+  const mode = o.enterprise ? { kind: 'enterprise' as const, name: o.enterprise } : orgs.length ? { kind: 'org' as const, name: orgs.join(', ') } : { kind: 'repos' as const, name: '' };
   const describe = mode.kind === 'repos' ? `Dependabot API (${o.repos?.length ?? 0} repository pattern(s))` : `Dependabot API (${mode.kind} ${mode.name})`;
 
   return {
@@ -144,20 +147,23 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
           for (const u of wanted.unmatched) log.warn(`Dependabot: sources.dependabot.repos ${u.pattern}: ${u.reason}`);
           targets = [...wanted.repos.keys()].sort();
         } else {
-          const route = mode.kind === 'org' ? 'GET /orgs/{org}/dependabot/alerts' : 'GET /enterprises/{enterprise}/dependabot/alerts';
-          const r = await pageThrough(`${mode.kind} ${mode.name}`, route, mode.kind === 'org' ? { org: mode.name } : { enterprise: mode.name });
-          if (r.loop) {
-            fail(`${mode.kind} ${mode.name}: ${r.loop}`);
-            status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: r.loop });
-          } else if (r.error) {
-            const c = classifyGithubError(r.error, secrets);
-            if (c.kind === 'gap') {
-              // Not an org owner / security manager: per-repository listing still covers every claimed repo.
-              log.warn(`Dependabot: the ${mode.kind} endpoint for ${mode.name} is not readable (${c.reason}); listing claimed repositories one by one`);
-              targets = [...claimed.repos.keys()].sort();
-            } else {
-              fail(`${mode.kind} ${mode.name}: ${c.reason}`);
-              status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: c.reason });
+          for (const name of mode.kind === 'org' ? orgs : [mode.name]) {
+            const route = mode.kind === 'org' ? 'GET /orgs/{org}/dependabot/alerts' : 'GET /enterprises/{enterprise}/dependabot/alerts';
+            const r = await pageThrough(`${mode.kind} ${name}`, route, mode.kind === 'org' ? { org: name } : { enterprise: name });
+            if (r.loop) {
+              fail(`${mode.kind} ${name}: ${r.loop}`);
+              status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: r.loop });
+            } else if (r.error) {
+              const c = classifyGithubError(r.error, secrets);
+              if (c.kind === 'gap') {
+                // Not an org owner / security manager: per-repository listing still covers every claimed repo.
+                log.warn(`Dependabot: the ${mode.kind} endpoint for ${name} is not readable (${c.reason}); listing claimed repositories one by one`);
+                const own = (repo: string) => mode.kind !== 'org' || repo.split('/')[0] === name.toLowerCase();
+                targets = [...new Set([...targets, ...[...claimed.repos.keys()].filter(own)])].sort();
+              } else {
+                fail(`${mode.kind} ${name}: ${c.reason}`);
+                status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: c.reason });
+              }
             }
           }
         }
@@ -180,7 +186,7 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         for (const repo of [...claimed.repos.keys()].sort()) {
           const info = listed(repo);
           if (mode.kind === 'repos' && !targetSet.has(repo)) cover(repo, 'not collected: not listed in sources.dependabot.repos');
-          else if (mode.kind === 'org' && repo.split('/')[0] !== mode.name.toLowerCase()) cover(repo, `not collected: outside organization ${mode.name} (sources.dependabot.org)`);
+          else if (mode.kind === 'org' && !orgs.some((g) => g.toLowerCase() === repo.split('/')[0])) cover(repo, `not collected: outside organization ${mode.name} (sources.dependabot.org${orgs.length > 1 ? 's' : ''})`);
           else if (info?.archived) cover(repo, 'repository is archived: Dependabot no longer updates its alerts');
           else if (!info && ownerListed(repo)) cover(repo, `repository not found in ${repo.split('/')[0]}'s repository list (missing, renamed, or not visible to this token)`);
           else if (!targetSet.has(repo)) toProbe.push(repo);

@@ -1,0 +1,100 @@
+import { access, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { discover } from '../discovery/index.js';
+import type { Discovery } from '../discovery/types.js';
+import { EXIT, formatProblem, SecsliError, UsageError } from '../errors.js';
+import { loadInventory, parseInventory } from '../inventory/load.js';
+import { compileInventory } from '../inventory/match.js';
+import type { Inventory } from '../config/inventory.js';
+import { diffProposal, renderDiff } from '../init/diff.js';
+import { readAccountExports, readFindingExports, readRepoExports } from '../init/offline.js';
+import { propose } from '../init/propose.js';
+import { renderProposal } from '../init/render.js';
+import { parseGroupBy, type InitFlags } from './init-flags.js';
+import { loggerFor, parseAsOf, parseFrom, type Io } from './options.js';
+
+/** `secsli init`'s implementation (registered in init.ts): discovery or exports → proposal → file, stdout or diff. */
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function runInit(flags: InitFlags, io: Io): Promise<number> {
+  const log = loggerFor({ ...flags }, io);
+  const asOf = parseAsOf(flags.asOf, io.now);
+  const current = (await exists(flags.config)) ? await loadInventory(flags.config, { now: asOf }) : undefined;
+  if (flags.diff && !current) throw new UsageError(`--diff: ${flags.config} does not exist`, 'Pass the current inventory with --config FILE.');
+  const groupBy = parseGroupBy(flags.groupBy) ?? current?.discovery?.groupBy;
+  const config = { ...current?.discovery, ...(groupBy ? { groupBy } : {}) };
+  const offline = !!(flags.repos?.length || flags.properties?.length || flags.accounts?.length);
+  const { findings, evidence } = await readFindingExports(parseFrom(flags.from), log);
+  let discovery: Discovery;
+  let from: string;
+  if (offline) {
+    discovery = {
+      ...(flags.repos?.length ? { github: await readRepoExports(flags.repos, flags.properties ?? []) } : {}),
+      ...(flags.accounts?.length ? { aws: await readAccountExports(flags.accounts) } : {}),
+    };
+    from = 'exported files';
+  } else {
+    const inventory = liveInventory(current, flags);
+    discovery = await discover({ inventory, env: io.env, log, probeAll: true, seen: { repos: [], accounts: [] } });
+    from = 'discovery';
+  }
+  const proposal = propose({ discovery, findings, evidence, config });
+  const sources = offline ? undefined : current?.sources ?? liveInventory(current, flags).sources;
+  const text = renderProposal(proposal, { asOf: asOf.toISOString(), from, ...(sources ? { sources } : {}), ...(Object.keys(config).length ? { discovery: config } : {}) });
+  const target = flags.output ?? join(dirname(flags.config), 'assets.proposed.yaml');
+  const parsed = parseInventory(text, target, { now: asOf });
+  if (!parsed.inventory) throw new Error(`the proposal does not validate:\n${parsed.problems.map(formatProblem).join('\n')}`);
+  if (!proposal.assets.length) log.warn('nothing discovered (an empty organization, or nothing the token can see): the proposal is a minimal file with one placeholder asset');
+  log.info(`proposal: ${proposal.assets.length} assets; ${mapped(parsed.inventory, findings)}`);
+
+  if (flags.diff) {
+    io.stdout.write(renderDiff(diffProposal(proposal, current!.assets), { current: flags.config, proposal: flags.stdout ? '(proposal)' : target }));
+  } else if (flags.stdout) {
+    io.stdout.write(text);
+  } else {
+    try {
+      await writeFile(target, text, { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${target} exists: secsli init never overwrites`, 'Remove or rename it, or pass --output FILE or --stdout.');
+      throw new SecsliError(`cannot write ${target}: ${(e as Error).message}`, EXIT.USAGE, 'Check that the folder is writable.');
+    }
+    io.stdout.write(target + '\n');
+  }
+  return EXIT.OK;
+}
+
+/** Open findings the proposal maps, as a sentence for the log. */
+function mapped(inv: Inventory, findings: readonly { status: string }[]): string {
+  const matcher = compileInventory(inv);
+  const open = findings.filter((f) => f.status === 'open') as Parameters<typeof matcher.match>[0][];
+  const hit = open.filter((f) => matcher.match(f).assetIds.length > 0).length;
+  return open.length ? `${hit} of ${open.length} open findings map to an asset` : 'no findings given (--from) to check the mapping against';
+}
+
+/** The sources discovery reads: assets.yaml's, with --org / --region added. */
+function liveInventory(current: Inventory | undefined, flags: InitFlags): Inventory {
+  const s = current?.sources ?? {};
+  const orgs = [...new Set([...(s.dependabot?.org ? [s.dependabot.org] : []), ...(s.dependabot?.orgs ?? []), ...(flags.org ?? [])])];
+  const regions = [...new Set([...(s.securityhub?.regions ?? []), ...(s.securityhub?.aggregationRegion ? [s.securityhub.aggregationRegion] : []), ...(flags.region ?? [])])];
+  if (!orgs.length && !regions.length) {
+    throw new UsageError('init: nothing to discover from', 'Give --org and/or --region, an assets.yaml with sources:, or exported files (--repos, --accounts).');
+  }
+  const { org: _org, orgs: _orgs, ...dbRest } = s.dependabot ?? {};
+  return {
+    file: current?.file ?? '(init)',
+    assets: current?.assets ?? [],
+    owners: current?.owners ?? {},
+    exceptions: [],
+    warnings: [],
+    sources: {
+      ...(regions.length ? { securityhub: { ...s.securityhub, regions } } : {}),
+      ...(orgs.length ? { dependabot: { ...dbRest, orgs } } : {}),
+    },
+  };
+}

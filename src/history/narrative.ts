@@ -1,0 +1,73 @@
+import { fixed, pct } from '../report/format.js';
+import { PART_TITLES } from './attribution-render.js';
+import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
+import type { QuarterFigures } from './quarter.js';
+import type { Review } from './review.js';
+
+/**
+ * The executive summary's sentences, generated from the figures and the attribution: how the
+ * quarter ended against the one before, what got worse and why, what improved and why, what the
+ * policy changes did, and who should act first. Plain text (renderers escape it); 3–5 sentences.
+ */
+
+const pts = (n: number) => `${n >= 0 ? '+' : '−'}${fixed(Math.abs(n), 1)} risk points`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function mainPart(m: AssetAttribution): string {
+  const p = [...ATTRIBUTION_PARTS].sort((a, b) => Math.abs(m.parts[b]) - Math.abs(m.parts[a]))[0]!;
+  return `${PART_TITLES[p].toLowerCase()} (${pts(m.parts[p])})`;
+}
+
+function moverSentence(m: AssetAttribution, verb: string): string {
+  const d = m.drivers[0];
+  const driver = d ? `; the largest single change: ${d.title || d.findingId} (${d.note}, ${pts(d.amount)})` : '';
+  return `${m.assetId} (${m.owner}) ${verb}: budget used ${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}, mostly ${mainPart(m)}${driver}.`;
+}
+
+function standing(f: QuarterFigures, prev: QuarterFigures | null): string {
+  const was = prev ? ` (${prev.window.label}: ${prev.breached} BREACHED, ${prev.atRisk} AT RISK)` : ' (no earlier data to compare with)';
+  return `At the end of ${f.window.label}, ${f.breached} of ${plural(f.assets, 'asset')} ${f.breached === 1 ? 'was' : 'were'} BREACHED and ${f.atRisk} AT RISK${was}.`;
+}
+
+function policySentence(r: Review): string | null {
+  if (r.policyChanges.length === 0) return null;
+  const policyPts = [...r.moversUp, ...r.moversDown].reduce((n, m) => n + m.parts.policy, 0);
+  const changes = r.policyChanges.map((c) => `${c.asOf.slice(0, 10)}: ${c.what}`).join('; ');
+  const effect = Math.abs(policyPts) >= 0.05 ? `; on the assets that moved most it accounts for ${pts(policyPts)}` : '';
+  return `The policy changed ${r.policyChanges.length === 1 ? 'once' : `${r.policyChanges.length} times`} (${changes})${effect}, so numbers either side of a change are not directly comparable.`;
+}
+
+/** Owner with the most to do: breached assets, then overdue findings, then exceptions expiring. */
+function actSentence(r: Review): string | null {
+  const owners = [...new Set(r.attainment.map((a) => a.owner))].sort();
+  const score = owners.map((o) => {
+    const breached = r.attainment.filter((a) => a.owner === o && a.observations.at(-1)?.status === 'BREACHED').map((a) => a.assetId);
+    return { o, breached, overdue: r.overdue.filter((x) => x.owner === o).length, expiring: r.expiring.filter((x) => x.owner === o) };
+  });
+  score.sort((a, b) => b.breached.length - a.breached.length || b.overdue - a.overdue || b.expiring.length - a.expiring.length || (a.o < b.o ? -1 : 1));
+  const top = score[0];
+  if (!top || (top.breached.length === 0 && top.overdue === 0 && top.expiring.length === 0)) return null;
+  const what = [
+    top.breached.length ? `${top.breached.join(', ')} BREACHED` : '',
+    top.overdue ? `${plural(top.overdue, 'finding')} past deadline` : '',
+    top.expiring.length ? `exception ${top.expiring.map((e) => `${e.id} expires ${e.expires}`).join(', ')}` : '',
+  ].filter(Boolean);
+  return `${top.o} should act first: ${what.join('; ')}.`;
+}
+
+export function summarySentences(r: Review): string[] {
+  const out: string[] = [];
+  if (r.figures) out.push(standing(r.figures, r.previous));
+  const up = r.moversUp[0];
+  const down = r.moversDown[0];
+  if (up) out.push(moverSentence(up, 'got worse'));
+  if (down) out.push(moverSentence(down, 'improved'));
+  if (!up && !down) out.push('No asset’s budget use moved between the first and the last run of the window.');
+  const policy = policySentence(r);
+  if (policy) out.push(policy);
+  const act = actSentence(r);
+  if (act) out.push(act);
+  const cve = r.recurring[0];
+  if (out.length < 5 && cve) out.push(`${cve.cve} is open on ${plural(cve.assets.length, 'asset')} (${cve.assets.join(', ')}): fix it once, close it on all of them.`);
+  return out.slice(0, 5);
+}

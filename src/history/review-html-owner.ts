@@ -1,0 +1,64 @@
+import { fixed, pct } from '../report/format.js';
+import { esc, link, statusBadge, table } from './html.js';
+import type { Review } from './review.js';
+
+/** One owner's page in review.html (and the body of owners/<owner>.html): assets, next actions, overdue items, expiring exceptions. */
+
+const LIST_LIMIT = 20;
+const ACTIONS = 5;
+
+export const ownersOf = (r: Review): string[] => [...new Set(r.attainment.map((a) => a.owner))].sort();
+
+/** A file name for an owner: lower-case letters, digits, `.`, `_`, `-`; unique within the review. */
+export function ownerFileNames(r: Review): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const o of ownersOf(r)) {
+    const base = o.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'owner';
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+    used.add(name);
+    out.set(o, name);
+  }
+  return out;
+}
+
+export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): string {
+  const list = r.attainment.filter((a) => a.owner === owner);
+  const overdue = r.overdue.filter((o) => o.owner === owner);
+  const expiring = r.expiring.filter((e) => e.owner === owner);
+  const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, ACTIONS);
+  const sub = heading === 'h2' ? 'h3' : 'h4';
+  const out = [`<section class="break owner"><${heading}>${esc(owner)}</${heading}>`];
+  out.push(
+    `<p class="sub">${list.length} asset(s); ${overdue.length} finding(s) past deadline and ${expiring.length} exception(s) expiring next quarter (${esc(r.nextQuarter.from)} … ${esc(r.nextQuarter.to)}).</p>`,
+    table(
+      ['Asset', 'Criticality', 'Status (last run)', 'Why', 'Budget used', 'Runs within budget', 'Runs on target', 'Past deadline'],
+      list.map((a) => {
+        const last = a.observations.at(-1)!;
+        const reasons = r.runs.at(-1)?.snapshot.assets.find((x) => x.id === a.assetId)?.statusReasons ?? [];
+        return [
+          `<b>${esc(a.assetId)}</b>`, esc(a.criticality), statusBadge(last.status), esc(reasons.join('; ') || '—'), esc(pct(last.budgetUsed, 0)),
+          esc(`${a.risk.met} of ${a.risk.valid}`), esc(`${a.both.met} of ${a.both.valid}`), String(overdue.filter((o) => o.assetId === a.assetId).length),
+        ];
+      }),
+      [4, 5, 6, 7],
+    ),
+    `<${sub}>Next actions</${sub}>`,
+    actions.length
+      ? `<p class="note">Open findings, past-deadline first, then by the risk they add to their asset (risk points) at the last run.</p>` +
+          table(['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'], actions.map((a) => [esc(a.assetId), link(a.title || a.findingId, a.url), esc(a.severity), a.overdue ? '<b>yes</b>' : 'no', fixed(a.contribution)]), [4])
+      : '<p>Nothing open.</p>',
+    `<${sub}>Past deadline at the last run</${sub}>`,
+    overdue.length
+      ? table(['Asset', 'Finding', 'Severity', 'Days past deadline'], overdue.slice(0, LIST_LIMIT).map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]), [3]) +
+          (overdue.length > LIST_LIMIT ? `<p class="note">…and ${overdue.length - LIST_LIMIT} more (the last run’s snapshot.json lists them all).</p>` : '')
+      : '<p>Nothing past its deadline.</p>',
+    `<${sub}>Exceptions expiring next quarter</${sub}>`,
+    expiring.length
+      ? table(['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'], expiring.map((e) => [esc(e.id), esc(e.assetId), esc(e.expires), String(e.matched), esc(e.reason)]), [3])
+      : '<p>None.</p>',
+    '</section>',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,125 @@
+import { esc, frame, HALO, linearScale, logScale, marker, n2, PALETTE, SHAPES, yAxis } from './common.js';
+
+/**
+ * A line chart over runs: one tick per run date (UTC day), a dashed rule and a numbered label at
+ * every policy change (what changed is written under the plot), an optional reference line (the
+ * budget) that a log scale keeps in view, a marker shape per series and its name at the line's end.
+ */
+
+export interface TimeSeries {
+  name: string;
+  /** One value per run (same order as `runs`); null: not measured in that run. */
+  values: (number | null)[];
+}
+
+export interface TimeChart {
+  title: string;
+  yTitle: string;
+  /** Run as-of times (ISO), oldest first. */
+  runs: string[];
+  series: TimeSeries[];
+  format: (v: number) => string;
+  reference?: { value: number; label: string };
+  markers?: { asOf: string; label: string }[];
+  /** 'auto': log when the largest value is over 4× the reference. */
+  scale?: 'linear' | 'auto';
+  /** Counts: whole-number ticks. */
+  integer?: boolean;
+}
+
+const W = 680;
+const H = 300;
+const M = { left: 62, right: 150, top: 44, bottom: 62 };
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const dayLabel = (iso: string) => `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${Number(iso.slice(8, 10))}`;
+
+/** Spread label positions at least `gap` px apart, keeping their order (by y). */
+function spread(ys: number[], gap: number, min: number, max: number): number[] {
+  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y || a.i - b.i);
+  for (let k = 1; k < order.length; k++) order[k]!.y = Math.max(order[k]!.y, order[k - 1]!.y + gap);
+  const over = (order.at(-1)?.y ?? 0) - max;
+  if (over > 0) for (const o of order) o.y -= over;
+  for (let k = 0; k < order.length; k++) order[k]!.y = Math.max(order[k]!.y, k === 0 ? min : order[k - 1]!.y + gap);
+  const out = new Array<number>(ys.length);
+  for (const o of order) out[o.i] = o.y;
+  return out;
+}
+
+export function renderTimeChart(c: TimeChart): string {
+  const x0 = M.left;
+  const x1 = W - M.right;
+  const bottom = H - M.bottom;
+  const times = c.runs.map((r) => Date.parse(r));
+  const t0 = times[0] ?? 0;
+  const span = (times.at(-1) ?? 0) - t0 || 1;
+  const pad = 12;
+  const x = (t: number) => (times.length < 2 ? (x0 + x1) / 2 : x0 + pad + ((t - t0) / span) * (x1 - x0 - 2 * pad));
+  const all = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
+  const max = Math.max(0, ...all, c.reference ? c.reference.value * 1.15 : 0);
+  const ref = c.reference?.value ?? 0;
+  const positive = all.filter((v) => v > 0);
+  const useLog = c.scale === 'auto' && ref > 0 && max > 4 * ref && positive.length > 0;
+  const y = useLog ? logScale(Math.min(ref / 10, ...positive), max, bottom, M.top, c.format) : linearScale(max, bottom, M.top, c.format, c.integer);
+
+  const parts: string[] = [yAxis(y, x0, x1, c.yTitle + (useLog ? ' — log scale' : ''))];
+  // x axis: a tick per run day (two runs on one day share one label).
+  const days = [...new Set(c.runs.map((r) => r.slice(0, 10)))];
+  const rotate = days.length > 7;
+  parts.push(`<line x1="${x0}" x2="${x1}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`);
+  for (const d of days) {
+    const px = n2(x(Date.parse(c.runs.find((r) => r.startsWith(d))!)));
+    parts.push(`<line x1="${px}" x2="${px}" y1="${bottom}" y2="${bottom + 5}" stroke="#888"/>`);
+    parts.push(
+      rotate
+        ? `<text transform="translate(${px} ${bottom + 16}) rotate(-40)" text-anchor="end" font-size="10.5" fill="#444">${esc(dayLabel(d))}</text>`
+        : `<text x="${px}" y="${bottom + 18}" text-anchor="middle" font-size="10.5" fill="#444">${esc(dayLabel(d))}</text>`,
+    );
+  }
+  const year = c.runs[0]?.slice(0, 4);
+  parts.push(`<text x="${n2((x0 + x1) / 2)}" y="${H - 6}" text-anchor="middle" font-size="11" fill="#333">Run date (UTC)${year ? `, ${esc(year)}` : ''}</text>`);
+
+  const notes: string[] = [];
+  (c.markers ?? []).forEach((m, i) => {
+    const px = n2(x(Date.parse(m.asOf)));
+    const tag = `P${i + 1}`;
+    parts.push(`<line x1="${px}" x2="${px}" y1="${M.top - 8}" y2="${bottom}" stroke="#555" stroke-dasharray="3 3"/>`);
+    parts.push(`<text x="${px}" y="${M.top - 11}" text-anchor="middle" font-size="10.5" font-weight="600" fill="#333" ${HALO}>${tag}</text>`);
+    notes.push(`${tag} ${m.asOf.slice(0, 10)} policy change: ${m.label}`);
+  });
+  if (c.reference) {
+    const ry = n2(y(c.reference.value));
+    parts.push(`<line x1="${x0}" x2="${x1}" y1="${ry}" y2="${ry}" stroke="#111" stroke-width="1.5" stroke-dasharray="7 4"/>`);
+    parts.push(`<text x="${x0 + 4}" y="${n2(y(c.reference.value) - 5)}" font-size="11" font-weight="600" fill="#111" ${HALO}>${esc(c.reference.label)}</text>`);
+  }
+
+  const ends: { y: number; name: string; color: string; i: number }[] = [];
+  c.series.forEach((s, i) => {
+    const color = PALETTE[i % PALETTE.length]!;
+    const shape = SHAPES[i % SHAPES.length]!;
+    let d = '';
+    let pen = false;
+    s.values.forEach((v, k) => {
+      if (v === null) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${n2(x(times[k]!))},${n2(y(v))}`;
+      pen = true;
+    });
+    if (d) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    s.values.forEach((v, k) => {
+      if (v !== null) parts.push(marker(shape, x(times[k]!), y(v), color));
+    });
+    const lastK = s.values.findLastIndex((v) => v !== null);
+    if (lastK >= 0) ends.push({ y: y(s.values[lastK]!), name: s.name, color, i });
+  });
+  const ly = spread(ends.map((e) => e.y + 4), 13, M.top, bottom + 4);
+  ends.forEach((e, k) => {
+    const lx = x1 + 10;
+    parts.push(marker(SHAPES[e.i % SHAPES.length]!, lx + 4, ly[k]! - 4, e.color, 3.5));
+    const label = e.name.length > 20 ? `${e.name.slice(0, 19)}…` : e.name;
+    parts.push(`<text x="${lx + 12}" y="${n2(ly[k]!)}" font-size="11" fill="#222">${esc(label)}</text>`);
+  });
+  const alt = `${c.title}. ${c.series.map((s) => `${s.name}: ${s.values.map((v) => (v === null ? 'n/a' : c.format(v))).join(', ')}`).join('; ')}`;
+  return frame(W, H, c.title, parts.join(''), notes, alt);
+}

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { createFileCollector } from '../collectors/file.js';
+import { normalizeRecord } from '../sources/index.js';
+import { UsageError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Finding, Source } from '../model/finding.js';
+import type { AwsDiscovery, DiscoveredAccount, DiscoveredRepo, GithubDiscovery } from '../discovery/types.js';
+import { createEvidenceCollector } from '../drift/live.js';
+
+/**
+ * `secsli init` from exported files instead of the APIs:
+ * - `--repos FILE`: `gh api --paginate /orgs/X/repos` (several JSON arrays back to back, or one);
+ * - `--properties FILE`: `gh api --paginate /orgs/X/properties/values`;
+ * - `--accounts FILE`: `aws organizations list-accounts` (`{"Accounts":[…]}`, pages back to back);
+ * - `--from SOURCE=FILE`: findings exports, as for `score`.
+ */
+
+/** Every top-level JSON value of a text that may hold several back to back (what `gh api --paginate` prints). */
+function jsonValues(text: string, file: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === ']' || c === '}') {
+      if (--depth === 0) {
+        try {
+          out.push(JSON.parse(text.slice(start, i + 1)));
+        } catch (e) {
+          throw new UsageError(`${file}: not JSON near offset ${start}: ${(e as Error).message}`, 'Pass the output of the documented export command unchanged.');
+        }
+      }
+      if (depth < 0) throw new UsageError(`${file}: unbalanced JSON at offset ${i}`, 'Pass the output of the documented export command unchanged.');
+    } else if (depth === 0 && !/\s/.test(c)) throw new UsageError(`${file}: unexpected "${c}" at offset ${i} outside any JSON value`, 'Pass the output of the documented export command unchanged.');
+  }
+  if (depth !== 0) throw new UsageError(`${file}: the JSON is cut off`, 'Export again; the file ends inside a value.');
+  return out;
+}
+
+async function read(file: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Check the path.');
+  }
+  return jsonValues(text, file);
+}
+
+type Obj = Record<string, unknown>;
+const objects = (values: unknown[]): Obj[] => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v));
+
+export async function readRepoExports(repoFiles: string[], propertyFiles: string[]): Promise<GithubDiscovery> {
+  const byKey = new Map<string, DiscoveredRepo>();
+  for (const file of repoFiles) {
+    for (const [i, r] of objects(await read(file)).entries()) {
+      if (typeof r.full_name !== 'string') throw new UsageError(`${file}: record ${i + 1} has no full_name: is this \`gh api --paginate /orgs/X/repos\` output?`, 'Export with: gh api --paginate /orgs/ORG/repos > repos.json');
+      byKey.set(r.full_name.toLowerCase(), {
+        ...(typeof r.id === 'number' ? { id: r.id } : {}),
+        fullName: r.full_name,
+        aliases: [],
+        archived: r.archived === true,
+        ...(typeof r.visibility === 'string' ? { visibility: r.visibility } : {}),
+        topics: Array.isArray(r.topics) ? r.topics.filter((t): t is string => typeof t === 'string').sort() : [],
+        properties: {},
+      });
+    }
+  }
+  for (const file of propertyFiles) {
+    for (const p of objects(await read(file))) {
+      const repo = byKey.get(String(p.repository_full_name ?? '').toLowerCase());
+      for (const v of repo && Array.isArray(p.properties) ? (p.properties as Obj[]) : []) {
+        const value = Array.isArray(v.value) ? v.value.join(',') : v.value;
+        if (typeof v.property_name === 'string' && typeof value === 'string') repo!.properties[v.property_name] = value;
+      }
+    }
+  }
+  const repos = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  return { orgs: [...new Set(repos.map((r) => r.fullName.split('/')[0]!))].sort(), repos, lookups: [], complete: true, propertiesReadable: propertyFiles.length > 0, notes: [] };
+}
+
+export async function readAccountExports(files: string[]): Promise<AwsDiscovery> {
+  const byId = new Map<string, DiscoveredAccount>();
+  for (const file of files) {
+    const values = objects(await read(file));
+    const list = values.flatMap((v) => (Array.isArray(v.Accounts) ? objects(v.Accounts) : 'Id' in v ? [v] : []));
+    for (const a of list) {
+      if (typeof a.Id !== 'string') continue;
+      byId.set(a.Id, { id: a.Id, ...(typeof a.Name === 'string' ? { name: a.Name } : {}), state: String(a.State ?? a.Status ?? 'UNKNOWN'), tags: {} });
+    }
+  }
+  return { from: 'organizations', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs: [], membersRead: false, notes: [] };
+}
+
+/** Findings from exports, de-duplicated by id (newest copy wins), with their exposure evidence. */
+export async function readFindingExports(from: Array<{ source: Source; file: string }>, log: Logger) {
+  const byId = new Map<string, Finding>();
+  const ev = createEvidenceCollector();
+  for (const f of from) {
+    const c = createFileCollector(f.source, f.file);
+    const status = await c.collect(
+      {
+        record(raw) {
+          const r = normalizeRecord(f.source, raw);
+          if (!r.ok) return;
+          const prev = byId.get(r.finding.id);
+          if (!prev || r.finding.updatedAt >= prev.updatedAt) {
+            byId.set(r.finding.id, r.finding);
+            ev.record(r.finding, raw);
+          }
+        },
+        reject() {},
+      },
+      log,
+    );
+    if (!status.complete) log.warn(`${f.file}: ${status.problems.join('; ')}`);
+  }
+  return { findings: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), evidence: ev.evidence };
+}

@@ -1,0 +1,169 @@
+import type { DiscoveryConfig, GroupBy } from '../config/discovery-schema.js';
+import { CRITICALITIES, EXPOSURES, type Criticality, type Exposure } from '../config/schema.js';
+import type { Finding } from '../model/finding.js';
+import type { DiscoveredAccount, DiscoveredRepo, Discovery } from '../discovery/types.js';
+import type { ExposurePattern } from '../drift/exposure.js';
+
+/**
+ * `secsli init`'s proposal, pure: discovered repositories and accounts (plus the findings, when
+ * given) → one asset per group. Heuristics, in order (documented in README "secsli init"):
+ * - repositories: grouped by `discovery.groupBy` (a custom property, a topic prefix, or the name
+ *   prefix); without one, by the name prefix before the first "-" when two or more repositories
+ *   share it (a prefix group is claimed by the glob `owner/prefix-*`), else one asset per repository;
+ * - accounts: grouped by `discovery.groupBy.tag` when given, else one asset per account, named after it;
+ * - repositories and accounts that only findings name are proposed too, so the findings map;
+ * - archived repositories and suspended or closed accounts are left out (listed in the header);
+ * - criticality, exposure and owner come from the mapped properties and tags (the value most
+ *   members agree on); otherwise a default with a `TODO: confirm` naming the evidence.
+ */
+
+export interface ProposedAsset {
+  id: string;
+  owner: string;
+  criticality: Criticality;
+  exposure: Exposure;
+  repos: string[];
+  accounts: Array<{ id: string; name?: string }>;
+  /** Comments to render above the asset: why each value was chosen, and what to confirm. */
+  todo: string[];
+  why: string;
+}
+
+export interface Proposal {
+  assets: ProposedAsset[];
+  owners: string[];
+  orgs: string[];
+  regions: string[];
+  leftOut: string[];
+  notes: string[];
+}
+
+export interface ProposeInput {
+  discovery: Discovery;
+  findings: readonly Finding[];
+  evidence: ReadonlyMap<string, ExposurePattern>;
+  config?: DiscoveryConfig;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '') || 'asset';
+
+interface Member {
+  repo?: DiscoveredRepo;
+  account?: DiscoveredAccount;
+}
+
+function repoGroup(r: DiscoveredRepo, g: GroupBy | undefined, prefixCount: Map<string, number>): { key: string; glob?: string } {
+  const [owner, name] = r.fullName.split('/') as [string, string];
+  if (g?.property && r.properties[g.property]) return { key: r.properties[g.property]! };
+  if (g?.topicPrefix) {
+    const t = r.topics.find((x) => x.startsWith(g.topicPrefix!));
+    if (t) return { key: t.slice(g.topicPrefix.length) || t };
+  }
+  const prefix = name.split('-')[0]!;
+  if ((g === undefined || g.namePrefix) && name.includes('-') && (prefixCount.get(`${owner}/${prefix}`.toLowerCase()) ?? 0) >= 2) return { key: prefix, glob: `${owner}/${prefix}-*` };
+  return { key: name };
+}
+
+/** The value most members agree on (ties: alphabetical), with how many agree. */
+function consensus(values: Array<string | undefined>): { value: string; agree: number; of: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const best = [...counts.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))[0];
+  return best ? { value: best[0], agree: best[1], of: values.length } : undefined;
+}
+
+export function propose(input: ProposeInput): Proposal {
+  const cfg = input.config ?? {};
+  const gh = input.discovery.github;
+  const aws = input.discovery.aws;
+  const leftOut: string[] = [];
+  const repos = new Map<string, DiscoveredRepo>();
+  for (const r of gh?.repos ?? []) (r.archived ? leftOut.push(`${r.fullName} (archived)`) : repos.set(r.fullName.toLowerCase(), r));
+  const accounts = new Map<string, DiscoveredAccount>();
+  for (const a of aws?.accounts ?? []) (['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(a.state) ? leftOut.push(`${a.id} (${a.state.toLowerCase()})`) : accounts.set(a.id, a));
+  const aliases = new Set([...repos.values()].flatMap((r) => r.aliases));
+  for (const f of input.findings) {
+    if (f.status !== 'open') continue;
+    if (f.github?.repo && !repos.has(f.github.repo) && !aliases.has(f.github.repo)) repos.set(f.github.repo, { fullName: f.github.repo, aliases: [], archived: false, topics: [], properties: {} });
+    if (f.aws?.accountId && !accounts.has(f.aws.accountId)) accounts.set(f.aws.accountId, { id: f.aws.accountId, state: 'UNKNOWN', tags: {} });
+  }
+
+  const groups = new Map<string, { members: Member[]; glob?: string; why: string }>();
+  const add = (key: string, m: Member, why: string, glob?: string) => {
+    const k = slug(key);
+    const g = groups.get(k);
+    if (!g) groups.set(k, { members: [m], why, ...(glob ? { glob } : {}) });
+    else {
+      if (g.glob !== glob) delete g.glob;
+      g.members.push(m);
+    }
+  };
+  const prefixCount = new Map<string, number>();
+  for (const r of repos.values()) {
+    const [owner, name] = r.fullName.split('/') as [string, string];
+    if (name.includes('-')) prefixCount.set(`${owner}/${name.split('-')[0]}`.toLowerCase(), (prefixCount.get(`${owner}/${name.split('-')[0]}`.toLowerCase()) ?? 0) + 1);
+  }
+  for (const r of [...repos.values()].sort((a, b) => cmp(a.fullName.toLowerCase(), b.fullName.toLowerCase()))) {
+    const g = repoGroup(r, cfg.groupBy, prefixCount);
+    add(g.key, { repo: r }, g.glob ? `repositories named ${g.glob}` : cfg.groupBy?.property && r.properties[cfg.groupBy.property] ? `repositories with ${cfg.groupBy.property}=${g.key}` : cfg.groupBy?.topicPrefix ? `repositories with topic ${cfg.groupBy.topicPrefix}${g.key}` : `repository ${r.fullName}`, g.glob);
+  }
+  for (const a of [...accounts.values()].sort((x, y) => cmp(x.id, y.id))) {
+    const tag = cfg.groupBy?.tag ? a.tags[cfg.groupBy.tag] : undefined;
+    add(tag ?? a.name ?? `account-${a.id}`, { account: a }, tag ? `accounts tagged ${cfg.groupBy!.tag}=${tag}` : `account ${a.id}${a.name ? ` (${a.name})` : ''}`);
+  }
+
+  const evidenceByAccount = new Map<string, string[]>();
+  const openByKey = new Map<string, Finding[]>();
+  for (const f of input.findings) {
+    if (f.status !== 'open') continue;
+    const key = f.github?.repo ?? f.aws?.accountId;
+    if (key) openByKey.set(key, [...(openByKey.get(key) ?? []), f]);
+    const p = input.evidence.get(f.id);
+    if (p && f.aws) evidenceByAccount.set(f.aws.accountId, [...(evidenceByAccount.get(f.aws.accountId) ?? []), `${p.id} (${p.what})`]);
+  }
+
+  const assets: ProposedAsset[] = [];
+  for (const [id, g] of [...groups.entries()].sort(([a], [b]) => cmp(a, b))) {
+    const todo: string[] = [];
+    const mappedValue = (attr: 'criticality' | 'exposure' | 'owner', m: Member) => {
+      const map = cfg[attr];
+      const raw = m.repo && map?.property ? m.repo.properties[map.property] : m.account && map?.tag ? m.account.tags[map.tag] : undefined;
+      return raw === undefined || raw === '' ? undefined : (map?.values?.[raw] ?? raw);
+    };
+    const pick = <T extends string>(attr: 'criticality' | 'exposure' | 'owner', allowed: readonly T[] | undefined, fallback: T, evidence: string): T => {
+      const c = consensus(g.members.map((m) => mappedValue(attr, m)).filter((v) => v === undefined || !allowed || allowed.includes(v as T)));
+      if (c && c.agree === g.members.length) return c.value as T;
+      if (c) {
+        todo.push(`TODO: confirm ${attr}: ${c.agree} of ${c.of} members say ${c.value}`);
+        return c.value as T;
+      }
+      todo.push(`TODO: confirm ${attr}: ${evidence}`);
+      return fallback;
+    };
+    const open = g.members.flatMap((m) => openByKey.get(m.repo?.fullName.toLowerCase() ?? m.account?.id ?? '') ?? []);
+    const worst = CRITICALITIES.find((c) => open.some((f) => f.severity === c));
+    const owner = pick('owner', undefined, 'unassigned', cfg.owner ? 'no mapped owner value on any member' : 'no owner mapping under discovery: (CODEOWNERS is not read)');
+    const criticality = pick('criticality', CRITICALITIES, 'medium', `no mapped criticality; ${open.length} open finding(s)${worst ? `, worst ${worst}` : ''}`);
+    const exposureEvidence = g.members.flatMap((m) => (m.account ? (evidenceByAccount.get(m.account.id) ?? []) : []));
+    const publicRepos = g.members.filter((m) => m.repo?.visibility === 'public').length;
+    if (exposureEvidence.length) todo.push(`TODO: confirm exposure: evidence says internet — ${[...new Set(exposureEvidence)].sort().slice(0, 3).join(', ')}`);
+    const exposure = exposureEvidence.length
+      ? ('internet' as const)
+      : pick('exposure', EXPOSURES, 'internal', `no evidence either way${publicRepos ? ` (${publicRepos} public repositor${publicRepos > 1 ? 'ies' : 'y'}: the code is public, the service may not be)` : ''}`);
+    const members = g.members;
+    assets.push({
+      id,
+      owner,
+      criticality,
+      exposure,
+      repos: g.glob ? [g.glob] : members.filter((m) => m.repo).map((m) => m.repo!.fullName).sort(cmp),
+      accounts: members.filter((m) => m.account).map((m) => ({ id: m.account!.id, ...(m.account!.name ? { name: m.account!.name } : {}) })),
+      todo,
+      why: g.why,
+    });
+  }
+  const regions = [...new Set([...(aws?.hubs ?? []).map((h) => h.region), ...input.findings.map((f) => f.aws?.region).filter((r): r is string => !!r)])].sort(cmp);
+  const orgs = [...new Set([...(gh?.orgs ?? []), ...[...repos.values()].map((r) => r.fullName.split('/')[0]!)])].sort(cmp);
+  return { assets, owners: [...new Set(assets.map((a) => a.owner))].sort(cmp), orgs, regions, leftOut: leftOut.sort(cmp), notes: [...(gh?.notes ?? []), ...(aws?.notes ?? [])] };
+}

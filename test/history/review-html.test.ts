@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewFiles } from '../../src/history/review-files.js';
+import { summarySentences } from '../../src/history/narrative.js';
+import { loadHistory, type History } from '../../src/history/load.js';
+import { describePolicyChange } from '../../src/history/policy-diff.js';
+import { previousWindow } from '../../src/history/quarter.js';
+import { budgetChart } from '../../src/history/review-charts.js';
+import { buildReview } from '../../src/history/review.js';
+import { resolveWindow } from '../../src/history/window.js';
+import { silentLogger } from '../../src/log.js';
+import { resolvePolicy } from '../../src/config/policy.js';
+import { RUN_DATES, snapshotText, writeRunFolder, writeScenario } from './scenario.js';
+import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
+
+function snapshotFromText(text: string): SnapshotV1 {
+  const r = parseSnapshot(text);
+  if (!r.ok) throw new Error(`snapshot does not read back: ${r.reason}`);
+  return r.snapshot;
+}
+
+/** The review's executive summary, quarter over quarter, escaping and charts, on the hand-computable scenario. */
+
+let dir: string;
+let history: History;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'secsli-review-html-'));
+  await writeScenario(dir);
+  // A run narrowed with --asset: not used, and said so (not "unreadable").
+  const narrowed = JSON.parse(snapshotText(new Date('2026-08-15T00:00:00Z')));
+  await writeRunFolder(dir, '2026-08-15T000000Z', JSON.stringify({ ...narrowed, scope: { asset: 'pay' } }));
+  history = await loadHistory(dir, silentLogger);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const fresh = async () => loadHistory(dir, silentLogger);
+
+describe('executive summary figures', () => {
+  it('match the hand-computed scenario; no earlier quarter means "no earlier data"', () => {
+    const r = buildReview(history, resolveWindow(history.runs));
+    const f = r.figures!;
+    expect([f.runs, f.assets, f.breached, f.atRisk]).toEqual([13, 3, 2, 0]);
+    expect(f.withinBudget).toMatchObject({ met: 35, valid: 39 });
+    // critical P2 (6 d) and W3 (4 d) in time; W2 medium in time; B2 low due 08-28, still open; W1 is a false positive.
+    expect(f.deadlines.map((d) => [d.severity, d.inTime, d.events])).toEqual([['critical', 2, 2], ['high', 0, 0], ['medium', 1, 1], ['low', 1, 2]]);
+    expect(f.mttr.find((m) => m.severity === 'critical')).toEqual({ severity: 'critical', days: 5, closed: 2, open: 0 });
+    // P3 high, first seen 09-08, still open at the window's end (10-01): at least 23 days.
+    expect(f.mttr.find((m) => m.severity === 'high')).toEqual({ severity: 'high', days: 23, closed: 0, open: 1 });
+    expect(f.inventoryCoverage).toBeNull();
+    expect(f.accepted).toEqual({ exceptions: 2, findings: 0, expiringNext: 1 });
+    expect(r.previous).toBeNull();
+    const html = reviewFiles(r)['review.html']!;
+    expect(html).toContain('not measured in these runs');
+    expect(html).toContain('no earlier data');
+    expect(summarySentences(r).length).toBeGreaterThanOrEqual(3);
+    expect(summarySentences(r).length).toBeLessThanOrEqual(5);
+    expect(summarySentences(r)[1]).toMatch(/^pay \(team-pay\) got worse: budget used 10 % → 110 %, mostly new \(\+10\.0 risk points\)/);
+    expect(summarySentences(r).at(-1)).toMatch(/^team-web should act first: batch BREACHED; 1 finding past deadline; exception RA-1 expires 2026-11-15\.$/);
+  });
+
+  it('compare with the window before: the previous quarter, or the same number of days', async () => {
+    expect(previousWindow(resolveWindow(history.runs))).toMatchObject({ from: '2026-04-01', to: '2026-06-30', label: '2026-Q2' });
+    const r = buildReview(history, resolveWindow(history.runs, '2026-08-01', '2026-08-31'));
+    expect(r.previous?.window).toMatchObject({ from: '2026-07-01', to: '2026-07-31' });
+    expect(r.previous?.runs).toBe(5);
+    expect(summarySentences(r)[0]).toMatch(/\(2026-07-01_2026-07-31: \d BREACHED, \d AT RISK\)\.$/);
+  });
+
+  it('says why each run folder was not used: a narrowed run is "narrowed", not unreadable', () => {
+    const r = buildReview(history, resolveWindow(history.runs));
+    expect(r.skipped).toEqual([{ name: '2026-08-15T000000Z', reason: 'narrowed to asset pay' }]);
+    const files = reviewFiles(r);
+    expect(files['review.html']).toContain('<td>2026-08-15T000000Z</td><td>narrowed to asset pay</td>');
+    expect(files['review.md']).toContain('`2026-08-15T000000Z` (narrowed to asset pay)');
+    expect(files['review.md']).not.toMatch(/unreadable/);
+  });
+});
+
+describe('escaping', () => {
+  it('attacker-controlled owners, titles, CVEs and reasons are text in every HTML file and chart', async () => {
+    const h = await fresh();
+    const evil = '<img src=x onerror=alert(1)>"\'&\u0007\u001b[31m';
+    for (const run of h.runs) {
+      for (const a of run.snapshot.assets) {
+        if (a.id === 'pay') a.owner = `team-${evil}`;
+        for (const f of a.findings) {
+          f.title = `<script>alert(1)</script>${evil}`;
+          f.cves = [`CVE-${evil}`];
+          f.url = 'javascript:alert(1)';
+        }
+      }
+      for (const e of run.snapshot.exceptions) e.reason = evil;
+    }
+    const files = reviewFiles(buildReview(h, resolveWindow(h.runs)));
+    const names = Object.keys(files).filter((n) => /\.(html|svg)$/.test(n));
+    expect(names.filter((n) => n.startsWith('owners/'))).toEqual(['owners/team-img-src-x-onerror-alert-1-31m.html', 'owners/team-web.html']);
+    for (const name of names) {
+      const text = files[name]!;
+      expect(text, name).not.toMatch(/<script|<img|href="javascript/i);
+      expect(text, name).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+    }
+    expect(files['review.html']).toContain('team-&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;[31m');
+  });
+});
+
+describe('charts', () => {
+  it('mark policy changes with what changed, and switch to a log scale when a line is far over budget', async () => {
+    const h = await fresh();
+    const a = snapshotFromText(snapshotText(new Date('2026-09-11T00:00:00Z')));
+    const b = snapshotFromText(snapshotText(new Date('2026-09-18T00:00:00Z'), { over: { policy: resolvePolicy({ exposure: { internal: 1.2 } }) } }));
+    expect(describePolicyChange(a, b)).toBe('exposure.internal 1 → 1.2');
+    h.runs = h.runs.map((r) => (r.snapshot.asOf >= '2026-09-18' ? { ...r, snapshot: snapshotFromText(snapshotText(new Date(r.snapshot.asOf), { over: { policy: resolvePolicy({ exposure: { internal: 1.2 } }) } })) } : r));
+    const r = buildReview(h, resolveWindow(h.runs));
+    expect(r.policyChanges.map((c) => [c.asOf.slice(0, 10), c.what])).toEqual([['2026-09-18', 'exposure.internal 1 → 1.2']]);
+    for (const [name, svg] of Object.entries(reviewFiles(r)).filter(([n]) => n.endsWith('.svg') && n !== 'attainment-by-owner.svg')) {
+      expect(svg, name).toContain('P1 2026-09-18 policy change: exposure.internal 1 → 1.2');
+    }
+    expect(budgetChart(r)).not.toContain('log scale');
+    // pay at 40× its budget: the budget line must stay readable.
+    for (const run of r.runs) for (const x of run.snapshot.assets) if (x.id === 'pay') x.budgetUsed = 40;
+    const far = buildReview({ ...h, runs: r.runs.concat(h.runs.filter((x) => !r.runs.includes(x))).sort((p, q) => (p.snapshot.asOf < q.snapshot.asOf ? -1 : 1)) }, r.window);
+    const svg = budgetChart(far);
+    expect(svg).toContain('Share of risk budget used — log scale');
+    for (const tick of ['>100 %<', '>1,000 %<', '>10,000 %<']) expect(svg).toContain(tick);
+    expect(svg).not.toMatch(/ id="/);
+    expect(budgetChart(far)).toBe(svg);
+  });
+
+  it('has a tick for every run date, once each', () => {
+    const svg = budgetChart(buildReview(history, resolveWindow(history.runs)));
+    const days = RUN_DATES.filter((d) => d.getUTCMonth() >= 6 && d.getUTCMonth() <= 8);
+    expect(days).toHaveLength(13);
+    const months = ['Jul', 'Aug', 'Sep'];
+    for (const d of days) expect(svg.split(`>${months[d.getUTCMonth() - 6]} ${d.getUTCDate()}</text>`), d.toISOString()).toHaveLength(2);
+  });
+});
