@@ -84,7 +84,7 @@ export function startRunStop(o: { timeoutMs: number; timeoutText: string; signal
  * Removes what this process left half-written in `dir`: run folders (`.<name>.tmp-<pid>-…`) and
  * sync-state files (`<source>.ndjson.tmp-<pid>-…`) of a collector that was still running.
  */
-export function removeOwnTemps(dir: string, pid = process.pid): void {
+function removeOwnTemps(dir: string, pid = process.pid): void {
   let names: string[];
   try {
     names = readdirSync(dir);

@@ -10,7 +10,7 @@ import type { AssetResult, AssetStatus, ScoreResult } from '../scoring/types.js'
  * The exit decision for `score` lives here (not in src/cli) because summary.json must carry it and
  * is written before the CLI exits; src/cli/options.ts `exitCodeFor` is this function's code.
  */
-export const SUMMARY_SCHEMA_VERSION = 1;
+const SUMMARY_SCHEMA_VERSION = 1;
 
 export const FAIL_ON = ['breached', 'at-risk', 'unknown', 'worse'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -29,7 +29,7 @@ const FAILING: Record<Exclude<FailOn, 'worse'>, readonly AssetStatus[]> = {
  */
 const RANK: Partial<Record<AssetStatus, number>> = { OK: 0, 'AT RISK': 1, BREACHED: 2 };
 
-export type ExitReason = 'ok' | 'fail-on' | 'worse' | 'incomplete' | 'timeout' | 'cancelled';
+type ExitReason = 'ok' | 'fail-on' | 'worse' | 'incomplete' | 'timeout' | 'cancelled';
 
 export interface Outcome {
   exitCode: number;
