@@ -6,6 +6,8 @@ export type { ConfigProblem };
  * One error type per thing the user can fix, each with an exit code and a hint.
  * Only src/cli turns these into process exit codes.
  */
+import { sanitizeLine } from './text/sanitize.js';
+
 export const EXIT = {
   OK: 0,
   FAIL_ON: 1,
@@ -38,7 +40,8 @@ export class UsageError extends SecsliError {
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
   const sev = p.severity === 'warning' ? 'warning: ' : '';
-  return `${where} ${p.path || '(root)'}: ${sev}${p.message}`;
+  // Paths and messages quote the file's own keys and values: outside text, sanitised.
+  return sanitizeLine(`${where} ${p.path || '(root)'}: ${sev}${p.message}`);
 }
 
 /** assets.yaml is invalid: carries every problem found, not just the first. */

@@ -2,6 +2,8 @@
  * Logs go to stderr; stdout carries results only. Three formats: a live progress line on a TTY,
  * plain lines otherwise, JSON lines for schedulers (`--log-format json`).
  */
+import { jsonSafe, sanitizeLine } from './text/sanitize.js';
+
 export type LogFormat = 'text' | 'json';
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -49,15 +51,17 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const emit = (level: Level | 'progress', msg: string, fields?: Record<string, unknown>) => {
     if (level === 'debug' && !opts.verbose) return;
     if (opts.quiet && (level === 'info' || level === 'progress' || level === 'debug')) return;
+    // Messages carry outside text (file excerpts, ids, YAML keys): one line each, escapes made
+    // visible (src/text/sanitize.ts), secrets redacted.
     if (format === 'json') {
-      const line = JSON.stringify({ time: now().toISOString(), level, msg, ...fields });
+      const line = jsonSafe(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }));
       stream.write(redact(line, secrets) + '\n');
       return;
     }
     const extra = fields && Object.keys(fields).length
       ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
       : '';
-    const text = redact(msg + extra, secrets);
+    const text = redact(sanitizeLine(msg + extra), secrets);
     if (level === 'progress') {
       if (tty) {
         stream.write('\r\x1b[K' + text.slice(0, 200));

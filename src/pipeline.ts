@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Inventory } from './config/inventory.js';
 import { resolvePolicy } from './config/policy.js';
 import { normalizeRecord } from './sources/index.js';
+import { guardRecord } from './collectors/read/record-guard.js';
+import { liveSecrets } from './collectors/secrets.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
 import { collectUntil, stopOf } from './collectors/stop.js';
 import { FindingStore } from './collectors/store.js';
@@ -10,6 +12,7 @@ import { UsageError } from './errors.js';
 import { renderAttributionMarkdown, renderChangesTooLarge } from './history/attribution-render.js';
 import { findPreviousRun, loadRun, type PreviousRun } from './history/load.js';
 import { snapshotOfRun, type SnapshotV1 } from './history/schema.js';
+import { unknownIdHint } from './inventory/did-you-mean.js';
 import { loadInventory } from './inventory/load.js';
 import { loadKev } from './inventory/kev.js';
 import { compileInventory } from './inventory/match.js';
@@ -30,6 +33,7 @@ import { createIncrementalCollector } from './sync/incremental.js';
  * All I/O happens here, then one pure call to score(), then the renderers and the one writer.
  * The rules live elsewhere: which collectors run (collectors/select.ts), one finding per id
  * (collectors/store.ts), which earlier run to compare with (history/load.ts), what the report says.
+ * (A little over 250 lines: the record guard and the raw-write fault handling sit where records flow.)
  */
 
 export interface CollectOptions {
@@ -108,21 +112,31 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
       {
         record(value, where) {
           n++;
-          if (rawLine) rawLine(c.source, JSON.stringify(value));
-          else if (raw) {
+          // The record guard: anything this one record makes fail (serialising it, normalizing,
+          // interning) becomes its rejection reason; the run goes on.
+          const g = guardRecord(value, () => {
+            const line = rawLine || raw ? JSON.stringify(value) : undefined;
+            const r = normalizeRecord(c.source, value);
+            if (r.ok) {
+              hooks.finding?.(r.finding, value);
+              store.add(r.finding);
+            }
+            return { line, r };
+          });
+          const line = g.ok ? g.value.line : undefined;
+          if (line !== undefined && rawLine) rawLine(c.source, line);
+          else if (line !== undefined && raw) {
             let lines = raw.get(c.source);
             if (!lines) raw.set(c.source, (lines = []));
-            lines.push(JSON.stringify(value));
+            lines.push(line);
           }
-          const r = normalizeRecord(c.source, value);
+          const r = g.ok ? g.value.r : { ok: false as const, reason: g.reason };
           if (!r.ok) {
             bad++;
             rejected.push({ source: c.source, ...where, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
             return;
           }
           good++;
-          hooks.finding?.(r.finding, value);
-          store.add(r.finding);
           if (n % 10_000 === 0) opts.log.progress(`${c.describe}: ${n} records`);
         },
         reject(r) {
@@ -187,21 +201,32 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const previous = await findPreviousRun(opts.out, runFolderName(opts.asOf), opts.log);
   // With --save-raw the run folder is opened first and the raw records stream into it while
   // collecting; it is renamed into place only when every report is written (or removed on failure).
-  const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf) : undefined;
+  // Every file the writer writes is redacted of the secrets this environment holds.
+  const guard = { secrets: liveSecrets(opts.env) };
+  const folder = opts.saveRaw ? await RunFolder.create(opts.out, opts.asOf, guard) : undefined;
   const rawSinks = new Map<Source, ReturnType<RunFolder['lineSink']>>();
   try {
+    // A write that fails (a full disk) stops the run with its own error after collecting: a
+    // collector must not mistake it for its source failing.
+    let writeFailure: unknown;
     const evidence = createEvidenceCollector();
     const hooks: CollectHooks = folder
       ? {
           finding: evidence.record,
           rawLine(source, line) {
-            let sink = rawSinks.get(source);
-            if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
-            sink.line(line);
+            if (writeFailure !== undefined) return;
+            try {
+              let sink = rawSinks.get(source);
+              if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
+              sink.line(line);
+            } catch (e) {
+              writeFailure = e;
+            }
           },
         }
       : { finding: evidence.record };
     const { inventory, result, raw, timedOut } = await collectAndScore(opts, previous?.risk, hooks);
+    if (writeFailure !== undefined) throw writeFailure;
     // Inventory truth in every live run (not for --from, not for one --asset).
     const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
     const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
@@ -239,16 +264,15 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: join(opts.out, name) }, timedOut });
       return { 'summary.json': renderSummary(summary) };
     };
-    const runDir = folder ? await folder.commit(files, named) : await writeRun(opts.out, opts.asOf, files, named);
+    const runDir = folder ? await folder.commit(files, named) : await writeRun(opts.out, opts.asOf, files, guard, named);
     return { runDir, result, summary: summary! };
   } catch (e) {
-    for (const sink of rawSinks.values()) sink.close();
+    // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
     await folder?.abort();
     throw e;
   }
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {
-  const ids = inv.assets.map((a) => a.id);
-  return new UsageError(`unknown asset "${id}" in ${inv.file}`, `Known assets: ${ids.join(', ')}`);
+  return new UsageError(`unknown asset "${id}" in ${inv.file}`, unknownIdHint(id, inv.assets.map((a) => a.id), 'assets', inv.file));
 }

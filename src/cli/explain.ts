@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type CollectFlags, type Io } from './options.js';
+import { addCollectOptions, collectOptions, countFlag, exitCodeFor, loggerFor, unmeasuredReasons, type CollectFlags, type Io } from './options.js';
 
 export function registerExplain(program: Command, io: Io, setExit: (n: number) => void): void {
   addCollectOptions(program.command('explain').argument('<asset>', 'asset id from assets.yaml').description('show why one asset scores what it scores'))
-    .option('--limit <n>', 'findings to list one by one', (v) => Number.parseInt(v, 10), 50)
+    .option('--limit <n>', 'findings to list one by one', countFlag('--limit'), 50)
     .addHelpText('after', `
 Example:
   $ secsli explain payments-api --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
@@ -18,6 +18,9 @@ contributions add up to the asset's risk. Writes nothing; exit code as for score
       const asset = result.assets.find((a) => a.asset.id === assetId);
       if (!asset) throw unknownAsset(assetId, inventory);
       io.stdout.write(renderExplain(result, asset, { limit: flags.limit }));
-      setExit(result.partial ? exitCodeFor(result) : EXIT.OK);
+      // Exactly as for score: 3 whenever something the asset expects was not measured.
+      const code = exitCodeFor(result);
+      if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+      setExit(code);
     });
 }

@@ -1,12 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
+import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
 import { toolVersion } from '../package-root.js';
 import { registerExplain } from './explain.js';
 import { RunStopped } from '../collectors/stop.js';
 import { DEFAULT_TIMEOUT, parseDuration, startRunStop } from './deadline.js';
 import { registerInit } from './init.js';
-import { addCollectOptions, collectOptions, FAIL_ON, loggerFor, secretsFrom, type CollectFlags, type FailOn, type Io } from './options.js';
+import { addCollectOptions, collectOptions, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
@@ -44,7 +45,7 @@ SIGTERM/SIGINT (nothing written).`);
     const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
     const stop = startRunStop({ timeoutMs: parseDuration('--timeout', flags.timeout), timeoutText: flags.timeout, ...(io.signals ? { signals: io.signals } : {}), log, tempDirs: [flags.out, syncStateDir(flags.out)] });
     try {
-      const { runDir, summary: s } = await runScore({
+      const { runDir, result, summary: s } = await runScore({
         ...collectOptions(flags, io, log),
         out: flags.out,
         ...(flags.asset ? { asset: flags.asset } : {}),
@@ -54,6 +55,7 @@ SIGTERM/SIGINT (nothing written).`);
         sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
         stop: stop.signal,
       });
+      if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
       const b = s.byStatus;
       const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
       // The last line a scheduler reads: the same facts as summary.json.
@@ -71,7 +73,22 @@ SIGTERM/SIGINT (nothing written).`);
   });
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** stdout with every secret the environment holds redacted: results quote outside text too. */
+function redactingStdout(io: Io): Io {
+  const secrets = secretsFrom(io.env);
+  if (secrets.length === 0) return io;
+  const stdout = new Proxy(io.stdout, {
+    get(target, key) {
+      if (key === 'write') return (chunk: unknown, ...rest: never[]) => target.write(typeof chunk === 'string' ? redact(chunk, secrets) : (chunk as string), ...rest);
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { ...io, stdout };
+}
+
+export async function main(argv: string[], given: Io): Promise<number> {
+  const io = redactingStdout(given);
   let exit: number = EXIT.OK;
   const setExit = (n: number) => {
     exit = n;
@@ -102,8 +119,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function reportError(e: unknown, io: Io, json: boolean): number {
   const secrets = secretsFrom(io.env);
+  // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.
   const say = (s: string, fields: Record<string, unknown> = {}) =>
-    io.stderr.write(redact(json ? JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields }) : s, secrets) + '\n');
+    io.stderr.write(
+      redact(json ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields })) : s.split('\n').map((l) => sanitizeLine(l)).join('\n'), secrets) + '\n',
+    );
   if (e instanceof CommanderError) {
     // help and version "errors" are successes; commander already printed its message.
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

@@ -7,6 +7,7 @@ import { SOURCES, type Source } from '../model/finding.js';
 import { liveSecrets } from '../collectors/secrets.js';
 import type { FromFile } from '../collectors/select.js';
 import type { ScoreResult } from '../scoring/types.js';
+import { didYouMean } from '../inventory/did-you-mean.js';
 import { parseUtc } from '../model/time.js';
 
 /** What every command shares: I/O handles, collect flags, and the exit-code rules. */
@@ -27,6 +28,27 @@ export { FAIL_ON, type FailOn } from '../report/summary.js';
  * 3 whenever the measurement is incomplete — a source failed, or an asset's expected source did
  * not answer for it — so 0 and 1 always describe a complete measurement (src/report/summary.ts).
  */
+/**
+ * Why a run exits 3, in a few lines for stderr (report.md says it at length): a scheduler's log
+ * and an engineer at a terminal must not have to open the report to learn that.
+ */
+export function unmeasuredReasons(result: ScoreResult, max = 10): string[] {
+  const out: string[] = [];
+  for (const s of result.sources) if (!s.complete) out.push(`${s.describe}: incomplete — ${s.problems.join('; ') || 'no reason given'}`);
+  for (const a of result.assets) {
+    for (const c of a.coverage) if (c.status === 'gap') out.push(`${a.asset.id}: ${c.source} did not answer for it${c.reasons.length ? ` — ${c.reasons.join('; ')}` : ''}`);
+  }
+  return out.length > max ? [...out.slice(0, max), `…and ${out.length - max} more (see report.md, "Coverage gaps")`] : out;
+}
+
+/** A whole number ≥ 0 for a count flag; anything else is a usage error, not a silent NaN or negative. */
+export function countFlag(flag: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag}: "${v}" is not a whole number ≥ 0`, `Example: ${flag} 20`);
+    return Number(v);
+  };
+}
+
 export function exitCodeFor(result: ScoreResult, failOn?: Exclude<FailOn, 'worse'>): number {
   return decideOutcome(result, { failOn }).exitCode;
 }
@@ -35,7 +57,7 @@ export function parseAsOf(value: string | undefined, now: () => Date): Date {
   if (value === undefined) return now();
   const t = parseUtc(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
-    throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time`, 'Example: --as-of 2026-11-27T00:00:00Z');
+    throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time that exists`, 'Example: --as-of 2026-11-27T00:00:00Z (no zone means UTC)');
   }
   return new Date(t);
 }
@@ -45,7 +67,11 @@ export function parseFrom(values: string[] | undefined): FromFile[] {
     const eq = v.indexOf('=');
     const source = v.slice(0, eq) as Source;
     if (eq < 1 || !SOURCES.includes(source) || eq === v.length - 1) {
-      throw new UsageError(`--from "${v}": expected SOURCE=FILE with SOURCE one of ${SOURCES.join(', ')}`, 'Example: --from securityhub=exports/findings.json');
+      const guess = eq > 0 ? didYouMean(v.slice(0, eq), SOURCES) : undefined;
+      throw new UsageError(
+        `--from "${v}": expected SOURCE=FILE with SOURCE one of ${SOURCES.join(', ')}${guess ? `; did you mean ${guess}?` : ''}`,
+        `Example: --from ${guess ?? 'securityhub'}=${eq > 0 && eq < v.length - 1 ? v.slice(eq + 1) : 'exports/findings.json'}`,
+      );
     }
     return { source, file: v.slice(eq + 1) };
   });

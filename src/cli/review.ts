@@ -95,7 +95,7 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
         log.info(`printing review.pdf (${flags.paper}) with ${chromium}`);
         files['review.pdf'] = await pdf.htmlToPdf(files['review.html'] as string, { chromium, paper: flags.paper });
       }
-      const dir = await writeReview(flags.out, window.label, files);
+      const dir = await writeReview(flags.out, window.label, files, { secrets: secretsFrom(io.env) });
       io.stdout.write(dir + '\n');
       setExit(EXIT.OK);
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
+import { unknownIdHint } from '../inventory/did-you-mean.js';
 import type { Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
 
@@ -19,7 +20,7 @@ Example:
         const known = [...new Set(history.runs.flatMap((r) => r.snapshot.assets.map((a) => a.id)))].sort();
         throw new UsageError(
           history.runs.length ? `asset "${assetId}" is in no run under ${flags.reports}` : `no readable runs under ${flags.reports}`,
-          known.length ? `Assets in the history: ${known.join(', ')}` : 'Run `secsli score` first, or point --reports at its --out folder.',
+          known.length ? unknownIdHint(assetId, known, 'assets', flags.reports) : 'Run `secsli score` first, or point --reports at its --out folder.',
         );
       }
       io.stdout.write(renderTrend(assetId, rows, flags.last ? { limit: flags.last } : {}));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, formatProblem } from '../errors.js';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../io/read-regular.js';
 import { UsageError } from '../errors.js';
 import { parseAsOf, type Io } from './options.js';
 
@@ -19,7 +19,7 @@ Prints every problem as FILE:LINE:COL path: message. Exit 0 when clean (warnings
       const now = parseAsOf(flags.asOf, io.now);
       let text: string;
       try {
-        text = await readFile(flags.config, 'utf8');
+        text = await readRegularFile(flags.config);
       } catch (e) {
         throw new UsageError(`cannot read ${flags.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass the inventory with --config FILE.');
       }

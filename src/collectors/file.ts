@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { FILE_EXPECTATIONS } from './read/expect.js';
+import { guardRecord } from './read/record-guard.js';
 import { readJsonRecords, type ReadOptions } from './read/records.js';
 import type { Collector, RecordSink, SourceStatus } from './types.js';
 
@@ -51,7 +52,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
           switch (ev.kind) {
             case 'record':
               records++;
-              if (source === 'dependabot') noteRepo(ev.value);
+              if (source === 'dependabot') guardRecord(ev.value, () => noteRepo(ev.value)); // a bad record is the normalizer's to reject
               sink.record(ev.value, { origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}) });
               if (records % PROGRESS_EVERY === 0) log.progress(`${path}: ${records} records read`);
               break;
@@ -69,6 +70,10 @@ export function createFileCollector(source: Source, path: string, readOptions: O
             case 'note':
               log.warn(ev.message);
               break;
+            case 'incomplete':
+              problems.push(ev.message);
+              log.warn(ev.message);
+              break;
             case 'end':
               log.debug(`${path}: ${ev.records} record(s), ${ev.shape}`);
               break;
@@ -76,6 +81,11 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         }
       } catch (err) {
         throw toInputFileError(path, err);
+      }
+      // Zero alerts cannot say which repositories were looked at: `[]` vouches for none of them.
+      if (source === 'dependabot' && problems.length === 0 && records === 0) {
+        problems.push(`${path} holds no alerts: it does not show that any repository was looked at`);
+        log.warn(problems[0]!);
       }
       const complete = problems.length === 0;
       // A repository-level export (alerts without `repository`) answers only for the repositories

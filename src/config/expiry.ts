@@ -6,6 +6,6 @@ import { parseUtc } from '../model/time.js';
  * Scoring should use this too, so `validate` and `score` agree on what has expired.
  */
 export function exceptionExpiresAt(expires: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) return new Date(Date.parse(`${expires}T00:00:00Z`) + 86_400_000);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) return new Date(parseUtc(expires) + 86_400_000);
   return new Date(parseUtc(expires));
 }

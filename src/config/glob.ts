@@ -186,6 +186,12 @@ export function compileGlob(pattern: string, kind: GlobKind): Glob {
   return { source: pattern, kind, literal, literalPrefix, literalChars, test: (v) => re.test(v) };
 }
 
+/** A repository pattern as a predicate on "owner/name": the one meaning of a repo glob everywhere. */
+export function repoMatcher(pattern: string): (fullName: string) => boolean {
+  const glob = compileGlob(pattern, 'repo');
+  return (fullName) => glob.test(fullName);
+}
+
 /** Characters that make a string a glob rather than a literal. */
 export function hasGlobSyntax(s: string): boolean {
   return /[*?[\]{}\\]/.test(s);

@@ -6,8 +6,13 @@ import { z } from 'zod';
  * any subset; the resolved policy is printed in every report with a hash so two runs can be compared.
  */
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
+// Bounded so that no value the schema allows can break scoring: a due date stays a real date
+// (times are years 0000–9999, src/time.ts), a risk stays a finite number.
+const MAX_DAYS = 36_500;
+const MAX_WEIGHT = 1e6;
+const days = z.number().positive().max(MAX_DAYS, `at most ${MAX_DAYS} days (100 years)`);
+const positive = z.number().positive().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`);
+const nonNegative = z.number().nonnegative().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`);
 const fraction = z.number().min(0).max(1);
 const bySeverity = <T extends z.ZodType>(t: T) =>
   z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional(), info: t.optional() });
@@ -16,11 +21,11 @@ const byCriticality = <T extends z.ZodType>(t: T) =>
 
 export const policySchema = z.strictObject({
   /** Days to remediate, by severity. Default critical 7, high 30, medium 90, low 180, info 365. */
-  slaDays: bySeverity(positive).optional(),
+  slaDays: bySeverity(days).optional(),
   /** Points when no CVSS score is known. Default critical 10, high 5, medium 2, low 0.5, info 0. */
   severityPoints: bySeverity(nonNegative).optional(),
   /** Points from CVSS: `scale × (cvss/10)^exponent`. Default scale 10, exponent 2. */
-  cvss: z.strictObject({ scale: positive.optional(), exponent: positive.optional() }).optional(),
+  cvss: z.strictObject({ scale: positive.optional(), exponent: z.number().positive().max(10, 'at most 10').optional() }).optional(),
   likelihood: z
     .strictObject({
       /** Known exploited (CISA KEV, Inspector LastKnownExploitAt). Default 3. */
@@ -46,13 +51,13 @@ export const policySchema = z.strictObject({
   /** Remediation SLO target by criticality, 0–1. Default critical 0.99, high 0.95, medium 0.9, low 0.8. */
   remediationTarget: byCriticality(fraction).optional(),
   /** Closed findings count toward the remediation SLI when closed within this many days. Default 90. */
-  remediationWindowDays: positive.optional(),
+  remediationWindowDays: days.optional(),
   /** AT RISK when budget used exceeds this share. Default 0.8. */
   atRiskBudgetUsed: positive.optional(),
   /** AT RISK when the remediation SLI is within this many points (0–1) of its target. Default 0.01. */
   atRiskSlaMargin: fraction.optional(),
   /** Exceptions expiring within this many days are listed as "expiring soon". Default 30. */
-  exceptionWarnDays: positive.optional(),
+  exceptionWarnDays: days.optional(),
   /** Path to a CISA KEV catalog JSON; default: the bundled snapshot. */
   kev: z.string().min(1).optional(),
 });

@@ -1,3 +1,4 @@
+import { parseUtc } from '../model/time.js';
 import { z } from 'zod';
 import { discoverySchema } from './discovery-schema.js';
 import { policySchema } from './policy.js';
@@ -65,7 +66,7 @@ export type ExceptionMatch = z.infer<typeof exceptionMatchSchema>;
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'expected a date like 2027-01-31');
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(parseUtc(v)), 'expected a date that exists, like 2027-01-31');
 
 export const exceptionSchema = z.strictObject({
   id: nonEmpty,

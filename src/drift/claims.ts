@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { hasGlobSyntax, repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
 
 /**
@@ -17,11 +17,10 @@ export interface Claims {
   accounts: Array<{ id: string; assets: string[] }>;
 }
 
-const isGlob = (p: string) => /[*?[\]{}!]/.test(p);
 
 export function compileClaims(assets: readonly Asset[]): Claims {
   const repoPatterns = assets
-    .flatMap((a) => (a.github?.repos ?? []).map((pattern) => ({ pattern, asset: a.id, glob: isGlob(pattern), match: picomatch(pattern, { nocase: true }) })))
+    .flatMap((a) => (a.github?.repos ?? []).map((pattern) => ({ pattern, asset: a.id, glob: hasGlobSyntax(pattern), match: repoMatcher(pattern) })))
     .sort((x, y) => (x.pattern < y.pattern ? -1 : x.pattern > y.pattern ? 1 : x.asset < y.asset ? -1 : 1));
   const byAccount = new Map<string, Set<string>>();
   const claim = (id: string, asset: string) => {

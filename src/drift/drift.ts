@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { repoMatcher } from '../config/glob.js';
 import { MAPPED_ATTRIBUTES, type AttributeMapping } from '../config/discovery-schema.js';
 import type { Inventory } from '../config/inventory.js';
 import type { Finding } from '../model/finding.js';
@@ -148,7 +148,7 @@ export function computeDrift(input: DriftInput): Drift {
     for (const p of claims.repoPatterns) {
       if (!orgs.has(p.pattern.split('/')[0]!.toLowerCase())) continue;
       if (p.glob) {
-        const match = picomatch(p.pattern, { nocase: true });
+        const match = repoMatcher(p.pattern);
         if (!gh.repos.some((r) => match(r.fullName)) && gh.complete) dangling.push({ kind: 'repo', asset: p.asset, claim: p.pattern, state: 'unmatched', detail: 'matches no repository' });
         continue;
       }

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile } from '../io/read-regular.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -126,10 +127,10 @@ export async function findPreviousRun(outDir: string, current: string, log: Logg
 async function readSnapshotFile(path: string): Promise<ParseResult & { bytes: number }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code ?? (e as Error).message})`, bytes: 0 };
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot.json' : `cannot read snapshot.json (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})`, bytes: 0 };
   }
   return { ...parseSnapshot(text), bytes: text.length };
 }

@@ -1,10 +1,11 @@
 /** Plain aligned tables and number formats for the terminal (trend, diff). Pure. */
+import { sanitizeLine } from '../text/sanitize.js';
 
 /** Display width: counts code points, which is right for the ASCII, arrows and block characters used here. */
 const width = (s: string) => [...s].length;
 
-/** Titles and ids come from outside: control characters (terminal escapes) become spaces. */
-export const termSafe = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+/** Titles and ids come from outside: one line, escapes made visible (src/text/sanitize.ts). */
+export const termSafe = (s: string): string => sanitizeLine(s);
 
 export function textTable(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
   rows = rows.map((r) => r.map(termSafe));

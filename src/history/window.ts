@@ -1,3 +1,4 @@
+import { parseUtc } from '../model/time.js';
 import { UsageError } from '../errors.js';
 import type { Run } from './load.js';
 
@@ -22,8 +23,8 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function parseDay(value: string, flag: string): number {
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms) || iso(ms) !== value) {
+  const ms = parseUtc(value);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms)) {
     throw new UsageError(`${flag}: "${value}" is not a date like 2026-07-01`, `Example: ${flag} 2026-07-01`);
   }
   return ms;

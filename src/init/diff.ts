@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
 import type { Proposal, ProposedAsset } from './propose.js';
 
@@ -19,10 +19,10 @@ export interface InitDiff {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function diffProposal(p: Proposal, current: readonly Asset[]): InitDiff {
-  const repoClaims = current.flatMap((a) => (a.github?.repos ?? []).map((r) => ({ asset: a.id, pattern: r, match: picomatch(r, { nocase: true }) })));
+  const repoClaims = current.flatMap((a) => (a.github?.repos ?? []).map((r) => ({ asset: a.id, pattern: r, match: repoMatcher(r) })));
   const accountClaims = new Map<string, string[]>();
   for (const a of current) for (const id of a.aws?.accounts ?? []) accountClaims.set(String(id), [...(accountClaims.get(String(id)) ?? []), a.id]);
-  const proposedRepos = p.assets.flatMap((a) => a.repos.map((r) => ({ asset: a.id, pattern: r, match: picomatch(r, { nocase: true }) })));
+  const proposedRepos = p.assets.flatMap((a) => a.repos.map((r) => ({ asset: a.id, pattern: r, match: repoMatcher(r) })));
   const proposedAccounts = new Set(p.assets.flatMap((a) => a.accounts.map((x) => x.id)));
 
   const added: string[] = [];

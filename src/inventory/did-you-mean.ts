@@ -42,3 +42,14 @@ export function didYouMeanSuffix(word: string, candidates: Iterable<string>): st
   const guess = didYouMean(word, candidates);
   return guess === undefined ? '' : `; did you mean \`${guess}\`?`;
 }
+
+/**
+ * The hint for an id that is not in a list (an asset id, a source name): a "did you mean" when one
+ * is close, the whole list when it is short, else only how many there are (2,000 ids help nobody).
+ */
+export function unknownIdHint(word: string, ids: readonly string[], what: string, where: string): string {
+  const guess = didYouMean(word, ids);
+  if (guess !== undefined) return `Did you mean "${guess}"?`;
+  if (ids.length <= 10) return `Known ${what}: ${[...ids].sort().join(', ')}`;
+  return `None of the ${ids.length} ${what} in ${where} is close; \`secsli validate\` checks the file.`;
+}

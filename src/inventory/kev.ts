@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../io/read-regular.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -42,7 +42,7 @@ export function loadKev(path?: string): KevCatalog {
   const file = path ?? bundledKevPath();
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read KEV catalog ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { readRegularFile } from '../io/read-regular.js';
+import { isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
 import type { z } from 'zod';
 import {
@@ -31,23 +31,43 @@ export interface ParseResult {
 }
 
 /**
- * YAML reads `012345678901` and `0042` as numbers and drops the leading zero. Account ids and tag
- * values are identifiers, not numbers: keep the characters as written.
+ * YAML turns plain scalars into other types: `012345678901` into a number (the leading zero lost),
+ * `True` into the boolean true, `~` or `Null` into null. Outside `policy` (numbers) and `version`,
+ * every scalar in assets.yaml is used as a string — ids, account ids, tag values, patterns,
+ * reasons — so each keeps the characters as written: a tag `Critical: True` matches the resource
+ * tag "True", not "true". An empty value (`aws:`) stays absent.
  */
-function keepDigitsAsWritten(doc: Document): void {
-  const asWritten = (node: unknown) => {
-    if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
-  };
-  const assets = doc.get('assets', true);
-  const lists: unknown[] = [doc.getIn(['sources', 'securityhub', 'accounts'], true)];
-  if (isSeq(assets)) {
-    assets.items.forEach((_, i) => {
-      lists.push(doc.getIn(['assets', i, 'aws', 'accounts'], true));
-      const tags = doc.getIn(['assets', i, 'aws', 'tags'], true);
-      if (isMap(tags)) tags.items.forEach((pair) => asWritten(pair.value));
-    });
-  }
-  for (const list of lists) if (isSeq(list)) list.items.forEach(asWritten);
+function keepScalarsAsWritten(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, node, path) {
+      if (typeof node.value === 'string' || node.tag || typeof node.source !== 'string' || node.source === '') return;
+      if (node.type !== 'PLAIN' || !(typeof node.value === 'number' || typeof node.value === 'boolean' || node.value === null)) return;
+      const keys = path.filter(isPair).map((p) => (isScalar(p.key) ? p.key.value : undefined));
+      // The value of a key, not the key itself; numbers stay numbers where numbers are meant.
+      const pair = path[path.length - 1];
+      if (isPair(pair) && pair.key === node) return;
+      if (keys[0] === 'policy' || keys[0] === 'version' || (keys[0] === 'owners' && keys.length === 2 && isPair(pair))) return;
+      node.value = node.source;
+    },
+  });
+}
+
+/** A DUPLICATE_KEY error (as `uniqueKeys` would report it) for every key repeated in its mapping. */
+function duplicateKeys(doc: Document): { code: 'DUPLICATE_KEY'; pos: [number, number]; message: string }[] {
+  const out: { code: 'DUPLICATE_KEY'; pos: [number, number]; message: string }[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k) || !k.range) continue;
+        const id = `${typeof k.value}:${String(k.value)}`;
+        if (seen.has(id)) out.push({ code: 'DUPLICATE_KEY', pos: [k.range[0], k.range[1]], message: 'Map keys must be unique' });
+        else seen.add(id);
+      }
+    },
+  });
+  return out;
 }
 
 function byPosition(a: ConfigProblem, b: ConfigProblem): number {
@@ -106,10 +126,14 @@ function salvage(data: unknown): InventoryFile {
 /** Parses and validates assets.yaml text. Pure: no I/O, no clock. */
 export function parseInventory(text: string, file: string, opts: LoadOptions): ParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by duplicateKeys (one Set per mapping): the yaml library's own
+  // `uniqueKeys` compares each key with every earlier one, quadratic in a mapping's size (a large
+  // `owners:` took minutes).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: ConfigProblem[] = [];
   const at = (offset: number) => lineCounter.linePos(offset);
-  for (const [severity, list] of [['error', doc.errors], ['warning', doc.warnings]] as const) {
+  const errors = [...doc.errors, ...duplicateKeys(doc)];
+  for (const [severity, list] of [['error', errors], ['warning', doc.warnings]] as const) {
     for (const e of list) {
       const path = pathAtOffset(doc, e.pos[0]);
       const message =
@@ -122,9 +146,9 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
     }
   }
   // Past a syntax error the tree is a guess; duplicate keys alone leave a usable tree.
-  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { problems: problems.sort(byPosition) };
+  if (errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { problems: problems.sort(byPosition) };
 
-  keepDigitsAsWritten(doc);
+  keepScalarsAsWritten(doc);
   let data: unknown;
   try {
     // Throws on an alias to an anchor that does not exist, or on too many aliases (a YAML bomb).
@@ -176,10 +200,12 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 export async function loadInventory(path: string, opts: LoadOptions): Promise<Inventory> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new ConfigError([{ file: path, path: '', message: `cannot read the inventory: ${reason}`, severity: 'error' }]);
+    // Not "fix the lines above": there are no lines. The file itself is the problem.
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'ENOTREG' ? 'not a regular file' : code === 'EISDIR' ? 'a folder, not a file' : code ?? (err as Error).message;
+    throw new UsageError(`cannot read the inventory ${path}: ${reason}`, 'Pass the inventory with --config FILE (default: assets.yaml in the current folder).', { cause: err });
   }
   const { inventory, problems } = parseInventory(text, path, opts);
   if (!inventory) throw new ConfigError(problems);

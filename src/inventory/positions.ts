@@ -67,6 +67,22 @@ export function createLocator(doc: Document, lineCounter: LineCounter): Locator 
   };
 }
 
+/** The last item starting at or before `offset`, or -1. */
+function itemAt(items: readonly unknown[], offset: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const start = (items[mid] as Node | null)?.range?.[0] ?? -1; // an empty item (`- `): the caller checks the range
+    if (start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
 /** The deepest path whose key or value contains `offset`, to name the place of a YAML error. */
 export function pathAtOffset(doc: Document, offset: number): PathKey[] {
   const path: PathKey[] = [];
@@ -89,8 +105,9 @@ export function pathAtOffset(doc: Document, offset: number): PathKey[] {
         }
       }
     } else if (isSeq(node)) {
-      const i = node.items.findIndex(within);
-      if (i >= 0) {
+      // Items are in source order: a binary search keeps naming many problems in a long list linear.
+      const i = itemAt(node.items, offset);
+      if (i >= 0 && within(node.items[i])) {
         path.push(i);
         next = node.items[i];
       }

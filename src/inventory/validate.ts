@@ -54,14 +54,15 @@ export function validateInventory(data: InventoryFile, opts: ValidateOptions): C
       error(path, `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`);
   };
 
-  const owners = data.owners ? Object.keys(data.owners) : undefined;
+  // A Set: `includes` on the owner list made a large inventory O(assets × owners) to validate.
+  const owners = data.owners ? new Set(Object.keys(data.owners)) : undefined;
   const assetIds = new Map<string, number>();
   data.assets.forEach((asset, i) => {
     const at = (...rest: PathKey[]): PathKey[] => ['assets', i, ...rest];
     const first = assetIds.get(asset.id);
     if (first === undefined) assetIds.set(asset.id, i);
     else error(at('id'), `duplicate asset id \`${asset.id}\`${lineOf(['assets', first, 'id'])}`);
-    if (owners && asset.owner !== undefined && !owners.includes(asset.owner))
+    if (owners && asset.owner !== undefined && !owners.has(asset.owner))
       error(at('owner'), `owner \`${asset.owner}\` is not declared under owners${didYouMeanSuffix(asset.owner, owners)}`);
     asset.aws?.accounts?.forEach((a, j) => checkAccount(at('aws', 'accounts', j), a));
     asset.aws?.resources?.forEach((r, j) => checkGlob(at('aws', 'resources', j), r, 'arn'));

@@ -14,8 +14,11 @@ function describe(value: unknown): string {
     case 'string':
       return `"${value.length > 40 ? value.slice(0, 37) + '...' : value}"`;
     case 'number':
+      // YAML's .inf and .nan are numbers to JavaScript, but no setting can use them.
+      if (!Number.isFinite(value)) return Number.isNaN(value) ? '.nan (not a number)' : `${value > 0 ? '' : '-'}.inf (infinity)`;
+      return `number ${String(value)}`;
     case 'boolean':
-      return `${typeof value} ${String(value)}`;
+      return `boolean ${String(value)}`;
     default:
       return typeof value;
   }

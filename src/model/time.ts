@@ -1,11 +1,89 @@
 /**
- * Time in secsli is UTC. A date-time written without a zone ("2027-01-31T10:00:00") means UTC,
- * never the machine's local time, so the same inputs score the same on every machine.
+ * The one time parser: every time secsli reads (record timestamps, --as-of, `expires`, KEV dates,
+ * snapshots, sync state) goes through `parseUtc`, so the same text means the same instant on every
+ * machine, in every TZ and locale.
+ *
+ * - ISO 8601 `YYYY-MM-DD`, `YYYY-MM-DDTHH:mm[:ss[.fff]][zone]` (a space may stand for the `T`);
+ *   RFC 2822 `[Tue, ]1 Dec 2026 10:00[:00] [zone]` (what mail, HTTP and some exporters write).
+ * - No zone means UTC, never the machine's local time.
+ * - Only instants that exist: month 01–12, a day the month has, hour 00–23, minute and second
+ *   00–59, a weekday (RFC 2822) that is that date's, years 0000–9999. `Date.parse` rolls
+ *   2026-02-30 over to March and reads zone-less text in local time; both are refused here.
+ * Four-digit years also keep every date + any allowed policy span inside JavaScript's Date range.
  */
-const NO_ZONE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
-/** Milliseconds since the epoch, or NaN; zone-less date-times are UTC. */
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const RFC2822 =
+  /^(?:([A-Za-z]{3}),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?(?:\s+([A-Za-z]{1,3}|[+-]\d{4}))?$/;
+/** RFC 2822's obsolete zone names (section 4.3), in minutes east of UTC. */
+const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+
+/** Years 0000–9999, as epoch milliseconds: [YEAR_0, YEAR_10000). */
+const startOfYear = (y: number): number => {
+  const d = new Date(0);
+  d.setUTCFullYear(y, 0, 1);
+  return d.getTime();
+};
+const YEAR_0 = startOfYear(0);
+const YEAR_10000 = startOfYear(10000);
+
+/** True for an epoch-milliseconds value inside the years secsli accepts. */
+export function isTimeInRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= YEAR_0 && ms < YEAR_10000;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const daysIn = (year: number, month: number): number => (month === 2 && leap(year) ? 29 : DAYS[month - 1]!);
+
+/** Epoch ms of a calendar date-time in UTC, or NaN when a field is out of its range. */
+function utc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || h > 23 || m > 59 || s > 59) return NaN;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as written
+  d.setUTCHours(h, m, s, ms);
+  return d.getTime();
+}
+
+function isoZoneMinutes(zone: string | undefined): number {
+  if (!zone || /^(Z|z|UTC|GMT)$/.test(zone)) return 0;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const h = Number(digits.slice(0, 2));
+  const m = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  return h > 23 || m > 59 ? NaN : sign * (h * 60 + m);
+}
+
+/** Milliseconds since the epoch, or NaN when the text is not a time that exists (see above). */
 export function parseUtc(value: string): number {
   const v = value.trim();
-  return Date.parse(NO_ZONE.test(v) ? `${v}Z` : v);
+  const iso = ISO.exec(v);
+  if (iso) {
+    const [, y, mo, d, h, mi, s, frac, zone] = iso;
+    const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+    const local = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), ms);
+    return inRange(local - isoZoneMinutes(zone) * 60_000);
+  }
+  const rfc = RFC2822.exec(v);
+  if (rfc) {
+    const [, wd, d, mon, y, h, mi, s, zone] = rfc;
+    const month = MONTHS.indexOf(mon!.toLowerCase()) + 1;
+    const local = utc(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0), 0);
+    if (wd !== undefined && new Date(local).getUTCDay() !== WEEKDAYS.indexOf(wd.toLowerCase())) return NaN;
+    const offset = zone === undefined ? 0 : /^[+-]/.test(zone) ? isoZoneMinutes(zone) : ZONES[zone.toUpperCase()];
+    return offset === undefined ? NaN : inRange(local - offset * 60_000);
+  }
+  return NaN;
 }
+
+const inRange = (ms: number): number => (isTimeInRange(ms) ? ms : NaN);
+
+/** `parseUtc` as canonical ISO text (`…T…Z`), or undefined. */
+export function isoUtc(value: string): string | undefined {
+  const ms = parseUtc(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+

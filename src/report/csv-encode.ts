@@ -1,3 +1,4 @@
+import { sanitizeText } from '../text/sanitize.js';
 import { neutraliseCsv } from './format.js';
 
 /**
@@ -16,7 +17,7 @@ const QUOTES = /"/g;
 function csvCell(v: Cell): string {
   if (v === undefined || v === null) return '';
   let s: string;
-  if (typeof v === 'string') s = neutraliseCsv(v);
+  if (typeof v === 'string') s = neutraliseCsv(sanitizeText(v));
   else if (typeof v === 'number') s = String(v);
   else s = v ? 'true' : 'false';
   return NEEDS_QUOTES.test(s) ? `"${s.replace(QUOTES, '""')}"` : s;

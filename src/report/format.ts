@@ -2,6 +2,7 @@
  * Rendering helpers shared by every renderer. Numbers keep full precision until here.
  * Titles, package names, tags and repo names come from outside: every renderer escapes them.
  */
+import { safeUrl, sanitizeLine } from '../text/sanitize.js';
 
 export const round = (n: number, digits = 2): number => {
   const f = 10 ** digits;
@@ -22,14 +23,9 @@ export function neutraliseCsv(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** C0 and C1 control characters and DEL: what a terminal would interpret as escapes. */
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** Outside text made safe for a terminal: control characters shown as spaces, long text cut. */
+/** Outside text made safe for a terminal (src/text/sanitize.ts): one line, escapes made visible, long text cut. */
 export function termSafe(value: string | undefined, max = 200): string {
-  if (!value) return '';
-  const t = value.replace(CONTROL, ' ');
-  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+  return value ? sanitizeLine(value, max) : '';
 }
 
 const MD_SPECIAL = /[\\`*_[\]{}<>|#!~]/g;
@@ -40,20 +36,18 @@ const MD_SPECIAL = /[\\`*_[\]{}<>|#!~]/g;
  */
 export function mdCell(value: string | number | undefined | null, max = 160): string {
   if (value === undefined || value === null) return '';
-  // Control characters (terminal escapes included) never reach the file; line breaks become spaces.
-  let s = String(value).replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(CONTROL, '');
-  if (s.length > max) s = s.slice(0, max - 1) + '…';
-  return s
+  // Control, bidi and zero-width characters never reach the file raw; line breaks become spaces.
+  return sanitizeLine(String(value), max)
     .replace(/&/g, '&amp;')
     .replace(/"/g, '&quot;')
     .replace(MD_SPECIAL, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '|' ? '\\|' : `\\${c}`));
 }
 
-/** A link only when the URL is plain http(s); anything else is shown as escaped text. */
+/** A link only when the URL is http(s), its target percent-encoded where Markdown or a terminal would act on it. */
 export function mdLink(text: string, url: string | undefined): string {
   const label = mdCell(text);
-  if (!url || !/^https?:\/\/[^\s<>()]+$/.test(url)) return label;
-  return `[${label}](${url})`;
+  const target = safeUrl(url);
+  return target ? `[${label}](${target})` : label;
 }
 
 export function mdTable(headers: string[], rows: string[][], align?: ('l' | 'r')[]): string {

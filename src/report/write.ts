@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
+import { createFileGuard, type GuardOptions } from './file-guard.js';
 
 /**
  * The one place reports touch the file system. A run folder is assembled under a temporary
@@ -20,22 +21,29 @@ export function runFolderName(asOf: Date): string {
 
 const FLUSH_AT = 1 << 20;
 
-async function writeContent(path: string, content: FileContent): Promise<void> {
-  if (typeof content === 'string' || Buffer.isBuffer(content)) {
-    await writeFile(path, content);
-    return;
-  }
+/** Every text file goes through the guard (secrets redacted, unsafe characters escaped) on its way out. */
+async function writeContent(path: string, content: FileContent, guard: GuardOptions): Promise<void> {
   const fh = await open(path, 'w');
   try {
+    if (Buffer.isBuffer(content)) {
+      await fh.write(content);
+      return;
+    }
+    const g = createFileGuard(path, guard);
+    if (typeof content === 'string') {
+      await fh.write(g.take(content) + g.end());
+      return;
+    }
     let buf = '';
     for await (const chunk of content) {
       buf += chunk;
       if (buf.length >= FLUSH_AT) {
-        await fh.write(buf);
+        await fh.write(g.take(buf));
         buf = '';
       }
     }
-    if (buf) await fh.write(buf);
+    const rest = g.take(buf) + g.end();
+    if (rest) await fh.write(rest);
   } finally {
     await fh.close();
   }
@@ -49,54 +57,85 @@ const outputError = (outDir: string, e: unknown) =>
  * before `commit` writes the reports and renames it into place. `abort` removes it.
  */
 export class RunFolder {
+  private readonly fds = new Set<number>();
+
   private constructor(
     readonly outDir: string,
     readonly base: string,
     /** The temporary folder (".<name>.tmp-…" under outDir). */
     readonly tmp: string,
+    private readonly guard: GuardOptions,
   ) {}
 
-  static create(outDir: string, asOf: Date): Promise<RunFolder> {
-    return RunFolder.named(outDir, runFolderName(asOf));
+  static create(outDir: string, asOf: Date, guard: GuardOptions = {}): Promise<RunFolder> {
+    return RunFolder.named(outDir, runFolderName(asOf), guard);
   }
 
-  /** A folder called `base` (or `base-2`, … when taken) under `outDir`: runs, and review packs. */
-  static async named(outDir: string, base: string): Promise<RunFolder> {
+  /**
+   * A folder called `base` (or `base-2`, … when taken) under `outDir`: runs, and review packs.
+   * Temp folders that killed runs left behind (their process is gone) are removed first.
+   */
+  static async named(outDir: string, base: string, guard: GuardOptions = {}): Promise<RunFolder> {
     const tmp = join(outDir, `.${base}.tmp-${process.pid}-${Date.now()}`);
     try {
       await mkdir(outDir, { recursive: true });
+      await removeStaleTempFolders(outDir);
       await mkdir(tmp);
     } catch (e) {
       throw outputError(outDir, e);
     }
-    return new RunFolder(outDir, base, tmp);
+    return new RunFolder(outDir, base, tmp, guard);
   }
 
   /** An append-only line sink for a file inside the folder, written synchronously in 1 MiB batches (bounded memory). */
   lineSink(name: string): { line(text: string): void; close(): void } {
     const path = join(this.tmp, name);
+    const guard = createFileGuard(path, this.guard);
     let fd: number | undefined;
     let buf = '';
     const flush = () => {
       if (!buf) return;
-      fd ??= (mkdirSync(dirname(path), { recursive: true }), openSync(path, 'w'));
-      writeSync(fd, buf);
-      buf = '';
+      try {
+        if (fd === undefined) {
+          mkdirSync(dirname(path), { recursive: true });
+          fd = openSync(path, 'w');
+          this.fds.add(fd);
+        }
+        writeSync(fd, buf);
+      } catch (e) {
+        // A full disk or a vanished folder is the output's fault, never the record's.
+        throw outputError(this.outDir, e);
+      } finally {
+        buf = '';
+      }
     };
     return {
       line: (text) => {
-        buf += text + '\n';
+        buf += guard.take(text + '\n');
         if (buf.length >= FLUSH_AT) flush();
       },
       close: () => {
+        buf += guard.end();
         flush();
-        if (fd !== undefined) closeSync(fd);
+        if (fd !== undefined) {
+          this.fds.delete(fd);
+          closeSync(fd);
+        }
         fd = undefined;
       },
     };
   }
 
+  /** Removes the temporary folder. Never throws: it runs on the way out of a failure whose error matters more. */
   async abort(): Promise<void> {
+    for (const fd of this.fds) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed, or the write that failed left it unusable: either way it is going away
+      }
+    }
+    this.fds.clear();
     await rm(this.tmp, { recursive: true, force: true }).catch(() => {});
   }
 
@@ -111,7 +150,7 @@ export class RunFolder {
       for (const name of Object.keys(files).sort()) {
         const path = join(tmp, name);
         await mkdir(dirname(path), { recursive: true });
-        await writeContent(path, files[name]!);
+        await writeContent(path, files[name]!, this.guard);
       }
     } catch (e) {
       await this.abort();
@@ -123,7 +162,7 @@ export class RunFolder {
       const name = n === 1 ? base : `${base}-${n}`;
       const final = join(outDir, name);
       try {
-        for (const [file, text] of Object.entries(named?.(name) ?? {})) await writeFile(join(tmp, file), text);
+        for (const [file, text] of Object.entries(named?.(name) ?? {})) await writeContent(join(tmp, file), text, this.guard);
         // rename(2) refuses to replace a non-empty directory, which is exactly "never overwrite".
         await mkdir(final);
         await rename(tmp, final);
@@ -140,7 +179,57 @@ export class RunFolder {
   }
 }
 
-export async function writeRun(outDir: string, asOf: Date, files: Record<string, FileContent>, named?: (name: string) => Record<string, string>): Promise<string> {
-  const folder = await RunFolder.create(outDir, asOf);
+export async function writeRun(
+  outDir: string,
+  asOf: Date,
+  files: Record<string, FileContent>,
+  guard: GuardOptions = {},
+  named?: (name: string) => Record<string, string>,
+): Promise<string> {
+  const folder = await RunFolder.create(outDir, asOf, guard);
   return folder.commit(files, named);
+}
+
+/** ".<name>.tmp-<pid>-<ms>": what `RunFolder.named` creates. */
+const TEMP_FOLDER = /^\..+\.tmp-(\d+)-(\d+)$/;
+/** A temp folder older than this is stale even if its PID is alive again (a restored cache, PID reuse). */
+const STALE_AFTER_MS = 24 * 3600 * 1000;
+
+function processGone(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: alive, another user's
+  }
+}
+
+/**
+ * Removes the temp folders of runs that were killed (SIGKILL, a crash, a cancelled CI job) before
+ * they could clean up: their process no longer exists, or they are older than a day. Best effort.
+ */
+export async function removeStaleTempFolders(outDir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TEMP_FOLDER.exec(name);
+    if (!m) continue;
+    const path = join(outDir, name);
+    const old = now - Number(m[2]) > STALE_AFTER_MS;
+    if (!old && !processGone(Number(m[1]))) continue;
+    try {
+      if (!(await stat(path)).isDirectory()) continue;
+      await rm(path, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // another run is removing it too, or it is not ours to remove: leave it
+    }
+  }
+  return removed.sort();
 }

@@ -89,9 +89,20 @@ export function repoOf(a: Partial<Alert>): string | undefined {
       continue;
     }
     const m = re.exec(path);
-    if (m) return `${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`.toLowerCase();
+    const owner = m && safeDecode(m[1] ?? '');
+    const name = m && safeDecode(m[2] ?? '');
+    if (owner && name) return `${owner}/${name}`.toLowerCase();
   }
   return undefined;
+}
+
+/** A path segment's text; undefined for a malformed %-escape (no repository can be named that). */
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 type AdvisoryCvss = { score?: unknown; vector_string?: string | null | undefined } | null | undefined;

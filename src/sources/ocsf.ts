@@ -6,6 +6,7 @@
  * so only what a Finding cannot do without is required (an id, a title, an update time, an account)
  * and every other field errs towards keeping the record and saying less.
  */
+import { isoUtc, isTimeInRange } from '../model/time.js';
 import { z } from 'zod';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../model/finding.js';
 import { addCves, cvssScore, isObj, nonEmpty, sortedUnique, toNumber } from './rules.js';
@@ -17,15 +18,16 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** OCSF text: trimmed, blank reads as absent. */
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
-/** The range of a JavaScript Date (±100,000,000 days): beyond it there is no instant to give. */
-const MAX_MS = 8.64e15;
-
-/** An OCSF time: the ISO text (`*_dt`), else epoch milliseconds (a number or numeric text). */
+/**
+ * An OCSF time: the ISO text (`*_dt`, read by the one time parser), else epoch milliseconds (a
+ * number or numeric text) within the years secsli accepts (0000–9999).
+ */
 function isoTime(dt: unknown, epochMs: unknown): string | undefined {
   const s = str(dt);
-  if (s && !Number.isNaN(Date.parse(s))) return new Date(Date.parse(s)).toISOString();
+  const fromText = s === undefined ? undefined : isoUtc(s);
+  if (fromText) return fromText;
   const n = toNumber(epochMs);
-  return n !== undefined && Math.abs(n) <= MAX_MS ? new Date(n).toISOString() : undefined;
+  return n !== undefined && isTimeInRange(n) ? new Date(n).toISOString() : undefined;
 }
 
 // What a record must have; `read` checks these by hand, `ocsfSchema` says which one is missing.
@@ -43,8 +45,8 @@ function readOcsf(raw: unknown): Ocsf | undefined {
 
 // Every check aborts: a union reports its own `error` only when no option got past its checks.
 const text = z.string().trim().min(1, { abort: true });
-const dateText = text.refine((s) => !Number.isNaN(Date.parse(s)), { abort: true });
-const epochMs = z.union([z.number(), text.pipe(z.coerce.number())]).refine((n) => Math.abs(n) <= MAX_MS, { abort: true });
+const dateText = text.refine((s) => isoUtc(s) !== undefined, { abort: true });
+const epochMs = z.union([z.number(), text.pipe(z.coerce.number())]).refine((n) => isTimeInRange(n), { abort: true });
 const at = (key: string, schema: z.ZodType) => z.looseObject({ [key]: schema });
 /**
  * An object that one of `options` accepts; else one issue, `error`. zod reports a union's own issue
@@ -187,7 +189,7 @@ function toFinding(raw: Ocsf): NormalizeResult {
 const link = (r: Ocsf): string | undefined => str(obj(r.finding_info).src_url);
 
 /** OCSF times come as ISO strings (`*_dt`) or epoch milliseconds. */
-const syncTime = (v: unknown): string => (typeof v === 'number' && Math.abs(v) <= MAX_MS ? new Date(v).toISOString() : String(v ?? ''));
+const syncTime = (v: unknown): string => (typeof v === 'number' && isTimeInRange(v) ? new Date(v).toISOString() : String(v ?? ''));
 
 export const ocsf: SourceAdapter<Ocsf> = {
   id: 'ocsf',

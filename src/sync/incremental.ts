@@ -1,3 +1,4 @@
+import { parseUtc } from '../model/time.js';
 import type { IncrementalQuery, LiveCollectorFactory } from '../collectors/live.js';
 import type { Collector, RecordOrigin, RecordSink, SourceStatus } from '../collectors/types.js';
 import type { Logger } from '../log.js';
@@ -88,9 +89,9 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
     }
     if (header.source !== source) return { why: `sync state ${file} belongs to ${String(header.source)}`, warn: true };
     if (header.scope !== factory.scope) return { why: 'the source configuration changed since the last sync', warn: false };
-    const last = Date.parse(header.lastSync);
+    const last = parseUtc(header.lastSync);
     if (last > startedAt.getTime() + FUTURE_SLACK_MS) return { why: `the last sync (${header.lastSync}) is in the future: is the clock right?`, warn: true };
-    const lastFull = Date.parse(header.lastFull);
+    const lastFull = parseUtc(header.lastFull);
     if (!(startedAt.getTime() - lastFull < fullEveryMs)) return { why: `the last full pull (${header.lastFull}) is older than ${Math.round(fullEveryMs / (24 * HOUR))} day(s)`, warn: false };
     return { header, index, counts };
   };
@@ -154,7 +155,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
   };
 
   const incremental = async (sink: RecordSink, log: Logger, startedAt: Date, state: Loaded): Promise<SourceStatus> => {
-    const since = new Date(Date.parse(state.header.lastSync) - overlapMs).toISOString();
+    const since = new Date(parseUtc(state.header.lastSync) - overlapMs).toISOString();
     const changes = new Map<string, RecordFacts & { id: string; raw: unknown }>();
     const anonymous: Array<{ raw: unknown; where: RecordOrigin }> = [];
     /** Merged-set size per scope key, minus the stored count: replaced stored copies out, kept changes in. */

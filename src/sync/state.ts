@@ -1,3 +1,4 @@
+import { parseUtc } from '../model/time.js';
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -83,7 +84,7 @@ export async function readStateIndex(file: string, onEntry: (keys: EntryKeys) =>
     if (n === 1) {
       header = JSON.parse(line) as StateHeader;
       if (header?.secsliSyncState !== STATE_VERSION) throw new StateError(`not a version ${STATE_VERSION} sync state file`);
-      if (typeof header.lastSync !== 'string' || Number.isNaN(Date.parse(header.lastSync))) throw new StateError('no valid lastSync in the header');
+      if (typeof header.lastSync !== 'string' || Number.isNaN(parseUtc(header.lastSync))) throw new StateError('no valid lastSync in the header');
       continue;
     }
     if (line.startsWith('{"end":')) {

@@ -69,12 +69,27 @@ describe('createFileCollector', () => {
     expect(status.problems[0]).toContain(reason);
   });
 
-  it('warns about an empty file but counts it as read', async () => {
-    const path = files.write('empty.json', '');
+  // Zero records because nobody looked is not zero risk: none of these may read as covered.
+  it.each([
+    ['securityhub', 'a zero-byte file', '', 'is empty'],
+    ['securityhub', 'whitespace only', '  \n\n ', 'is empty'],
+    ['dependabot', 'a zero-byte file', '', 'is empty'],
+    ['securityhub', 'a page with a NextToken', '{"Findings":[],"NextToken":"eyJ9"}', 'more pages exist'],
+    ['dependabot', 'an empty array', '[]', 'holds no alerts'],
+    ['dependabot', 'empty pages back to back', '[]\n[]\n', 'holds no alerts'],
+  ] as const)('%s: %s is a coverage gap, not full coverage', async (source, _name, text, reason) => {
+    const path = files.write('export.json', text);
     const { log, lines } = recordingLogger();
-    const status = await createFileCollector('securityhub', path).collect(memorySink().sink, log);
+    const status = await createFileCollector(source, path).collect(memorySink().sink, log);
+    expect(status).toMatchObject({ complete: false, records: 0, coverage: [{ status: 'gap' }] });
+    expect(status.problems.join('; ')).toContain(reason);
+    expect(lines.join('\n')).toContain(reason);
+  });
+
+  it('keeps an empty Security Hub answer ({"Findings":[]}) as covered: the API said "none"', async () => {
+    const path = files.write('none.json', '{"Findings":[]}');
+    const status = await createFileCollector('securityhub', path).collect(memorySink().sink, recordingLogger().log);
     expect(status).toMatchObject({ complete: true, records: 0, coverage: [{ status: 'covered' }] });
-    expect(lines).toEqual([`warn ${path} is empty: no records read`]);
   });
 
   it.each([

@@ -81,14 +81,28 @@ describe('readJsonRecords: empty files', () => {
     ['a zero-byte file', ''],
     ['whitespace only', ' \n\t\r\n'],
     ['a BOM only', '\uFEFF'],
-  ])('%s → zero records and a note, not an error', async (_name, text) => {
+  ])('%s → zero records, and the file is incomplete: nothing was measured', async (_name, text) => {
     const path = files.write('empty.json', text);
     const evs = await readAll(path, SH);
     expect(errorsOf(evs)).toEqual([]);
     expect(evs).toEqual([
-      { kind: 'note', message: `${path} is empty: no records read` },
+      { kind: 'incomplete', message: `${path} is empty (no JSON at all): nothing was measured; a failed export leaves such a file` },
       { kind: 'end', shape: 'empty', records: 0 },
     ]);
+  });
+
+  it.each([
+    ['a token after the findings', '{"Findings":[{"Id":"a"}],\n"NextToken":"eyJ0b2tlbiI6IDF9"}', true],
+    ['a token before the findings', '{"NextToken": "abc", "Findings":[{"Id":"a"}]}', true],
+    ['placebo data wrapper', '{"data":{"Findings":[{"Id":"a"}],"NextToken":"x"}}', true],
+    ['a null token', '{"Findings":[{"Id":"a"}],"NextToken":null}', false],
+    ['an empty token', '{"Findings":[{"Id":"a"}],"NextToken":""}', false],
+    ['no token', '{"Findings":[{"Id":"a"}]}', false],
+  ])('NextToken: %s → incomplete %s, every record still read', async (_name, text, incomplete) => {
+    const path = files.write('page.json', text);
+    const evs = await readAll(path, SH);
+    expect(evs.filter((e) => e.kind === 'record')).toHaveLength(1);
+    expect(evs.some((e) => e.kind === 'incomplete' && e.message.includes('NextToken'))).toBe(incomplete);
   });
 });
 

@@ -168,6 +168,6 @@ describe('secsli trend', () => {
   });
 
   it('an unknown asset is a usage error listing the known ones', async () => {
-    expect(await cli(at('trend', 'x-unknown', '--reports', 'reports'))).toMatchObject({ code: 2, stderr: expect.stringContaining('Assets in the history: batch, pay, web') });
+    expect(await cli(at('trend', 'x-unknown', '--reports', 'reports'))).toMatchObject({ code: 2, stderr: expect.stringContaining('Known assets: batch, pay, web') });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatProblem } from '../../src/errors.js';
+import { ConfigError, formatProblem, UsageError } from '../../src/errors.js';
 import { loadInventory, parseInventory } from '../../src/inventory/load.js';
 import { exceptionExpiresAt } from '../../src/config/expiry.js';
 import { validateInventory } from '../../src/inventory/validate.js';
@@ -35,10 +35,11 @@ describe('loadInventory', () => {
     expect((err as ConfigError).exitCode).toBe(2);
   });
 
-  it('reports a missing file as a ConfigError', async () => {
+  it('reports a missing file as a usage error, without "fix the lines above"', async () => {
     const err = await loadInventory(fixture('nope.yaml'), { now: NOW }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).problems[0]?.message).toBe('cannot read the inventory: no such file');
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toBe(`cannot read the inventory ${fixture('nope.yaml')}: no such file`);
+    expect((err as UsageError).hint).toContain('--config FILE');
   });
 
   it('returns warnings without throwing', async () => {
@@ -53,7 +54,7 @@ describe('loadInventory', () => {
 describe('parseInventory: each broken fixture, exactly as printed (FILE:LINE:COL path: message)', () => {
   it.each([
     ['malformed.yaml', ['malformed.yaml:6:5 assets[0].exposure: Flow sequence in block collection must be sufficiently indented and end with a ]']],
-    ['wrong-type.yaml', ['wrong-type.yaml:5:18 assets[0].criticality: expected one of critical, high, medium, low, got number 3']],
+    ['wrong-type.yaml', ['wrong-type.yaml:5:18 assets[0].criticality: expected one of critical, high, medium, low, got "3"']],
     ['assets-mapping.yaml', ['assets-mapping.yaml:2:9 assets: expected a list, got a mapping']],
     [
       'unknown-key.yaml',
@@ -163,10 +164,10 @@ describe('parseInventory: details', () => {
   });
 
   it('suggests enum values and explains union types', () => {
-    const r = parse(asset().replace('high', 'hgh').replace('github: { repos: [acme/a] }', 'aws: { accounts: [true] }'));
+    const r = parse(asset().replace('high', 'hgh').replace('github: { repos: [acme/a] }', 'aws: { accounts: [{ id: 1 }] }'));
     expect(r.problems.map(formatProblem)).toEqual([
       'assets.yaml:5:18 assets[0].criticality: expected one of critical, high, medium, low, got "hgh"; did you mean `high`?',
-      'assets.yaml:7:23 assets[0].aws.accounts[0]: expected a string or a number, got boolean true',
+      'assets.yaml:7:23 assets[0].aws.accounts[0]: expected a string or a number, got a mapping',
     ]);
   });
 

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { csvRow, type Cell } from '../../src/report/csv-encode.js';
 import { neutraliseCsv } from '../../src/report/format.js';
 import { jsonChunks, LazyArray } from '../../src/report/json-chunks.js';
+import { sanitizeText } from '../../src/text/sanitize.js';
 
+// csv-stringify with the reports' options; outside text is sanitised first (issue 8: CSV cells
+// never hold a raw control character), exactly as csvRow does.
 const reference = (rows: Cell[][]) =>
   stringify(rows as unknown[][], {
-    cast: { string: (v) => neutraliseCsv(v), number: (v) => String(v), boolean: (v) => (v ? 'true' : 'false') },
+    cast: { string: (v) => neutraliseCsv(sanitizeText(v)), number: (v) => String(v), boolean: (v) => (v ? 'true' : 'false') },
     record_delimiter: '\n',
   });
 

@@ -1,3 +1,4 @@
+import { parseUtc } from '../../model/time.js';
 import type { Logger } from '../../log.js';
 import type { Collector, CoverageEntry, RecordSink, SourceStatus } from '../types.js';
 import { runLimited } from '../limit.js';
@@ -84,8 +85,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
       const since = o.since;
       /** Newest first by update time: in incremental mode every list and probe is asked this way. */
       const byUpdate = since ? { sort: 'updated', direction: 'desc' } : {};
-      const sinceMs = since === undefined ? undefined : Date.parse(since);
-      const olderThanSince = (raw: unknown) => sinceMs !== undefined && Date.parse(String((raw as { updated_at?: unknown } | null)?.updated_at)) < sinceMs;
+      const sinceMs = since === undefined ? undefined : parseUtc(since);
+      const olderThanSince = (raw: unknown) => sinceMs !== undefined && parseUtc(String((raw as { updated_at?: unknown } | null)?.updated_at)) < sinceMs;
 
       /** Pages through a list; pushes every alert once. Returns an error reason, or undefined when complete. */
       const pageThrough = async (label: string, route: string, params: Record<string, unknown>): Promise<{ error?: unknown; loop?: string }> => {
@@ -101,7 +102,7 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
               if (olderThanSince(raw)) reachedOld = true;
               const repo = repoOf(raw);
               if (repo) perRepo.set(repo, (perRepo.get(repo) ?? 0) + 1);
-              const key = (raw as { html_url?: string; url?: string }).html_url ?? (raw as { url?: string }).url;
+              const key = (raw as { html_url?: string; url?: string } | null)?.html_url ?? (raw as { url?: string } | null)?.url;
               if (key && seen.has(key)) continue;
               if (key) seen.add(key);
               status.records++;
@@ -235,8 +236,9 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
 
 /** "owner/name" (lower-cased) of an alert: `repository.full_name` on org lists, else from `html_url`. */
 function repoOf(raw: unknown): string | undefined {
-  const r = raw as { repository?: { full_name?: string }; html_url?: string } | null;
-  if (r?.repository?.full_name) return r.repository.full_name.toLowerCase();
-  const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/security\/dependabot\//.exec(r?.html_url ?? '');
+  const r = raw as { repository?: { full_name?: unknown }; html_url?: unknown } | null;
+  // Any value of any type may arrive here: only strings are read (the normalizer rejects the rest).
+  if (typeof r?.repository?.full_name === 'string' && r.repository.full_name) return r.repository.full_name.toLowerCase();
+  const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/security\/dependabot\//.exec(typeof r?.html_url === 'string' ? r.html_url : '');
   return m?.[1]?.toLowerCase();
 }

@@ -1,8 +1,9 @@
-import picomatch from 'picomatch';
+import { compileGlob, hasGlobSyntax } from '../../config/glob.js';
 import type { GithubRequester } from './client.js';
 
 /**
- * Which repositories a list of "owner/name" patterns names. Globs expand through the owner's
+ * Which repositories a list of "owner/name" patterns names (in the glob dialect of assets.yaml,
+ * src/inventory/glob.ts). Globs expand through the owner's
  * repository list (`GET /orgs/{owner}/repos`, falling back to `/users/{owner}/repos`), which also
  * says which repositories are archived and which do not exist (or are invisible to the token).
  */
@@ -15,7 +16,6 @@ export interface RepoInfo {
 
 export type OwnerListing = { ok: true; repos: RepoInfo[]; requests: number } | { ok: false; error: unknown; requests: number };
 
-const isGlob = (p: string) => /[*?[\]{}!]/.test(p);
 const ownerOf = (p: string) => p.split('/')[0]!.toLowerCase();
 
 export async function listOwnerRepos(gh: GithubRequester, owner: string): Promise<OwnerListing> {
@@ -65,13 +65,14 @@ export function resolvePatterns(patterns: readonly string[], listings: ReadonlyM
     const known = listing?.ok ? listing.repos : undefined;
     if (!pattern.includes('/')) {
       unmatched.push({ pattern, reason: 'not an "owner/name" repository' });
-    } else if (isGlob(pattern)) {
+    } else if (hasGlobSyntax(pattern)) {
       if (!known) {
         unmatched.push({ pattern, reason: `cannot expand: the repository list of ${ownerOf(pattern)} is not readable` });
         continue;
       }
-      const match = picomatch(pattern, { nocase: true });
-      const hits = known.filter((r) => match(r.fullName));
+      // The inventory's own glob engine: a repository is collected exactly when the same pattern claims its findings.
+      const glob = compileGlob(pattern, 'repo');
+      const hits = known.filter((r) => glob.test(r.fullName));
       if (!hits.length) unmatched.push({ pattern, reason: `no repository of ${ownerOf(pattern)} matches` });
       for (const r of hits) repos.set(r.fullName.toLowerCase(), r);
     } else {

@@ -12,6 +12,7 @@ import { consoleUrl } from '../../sources/asff-rules.js';
  * - `nativeId` is derived from `id`, and a console / Dependabot URL that the normalizer derived from
  *   the finding's own fields is rebuilt when read instead of stored.
  * Absent optional fields read as undefined, as on a Finding.
+ * (Over 250 lines on purpose: the packing and every accessor of it belong in one reading.)
  */
 
 /** Seconds from the epoch to 2000-01-01: times are stored relative to it so they fit a V8 small integer. */
@@ -154,12 +155,29 @@ export class CompactFinding implements Finding {
     const url = (this.bits >> S_URL) & 3;
     return url === URL_DERIVED ? this.derivedUrl() : url === URL_STORED ? this.storedUrl : undefined;
   }
-  /** Newer than `other` by updatedAt (the copy that wins de-duplication). */
+  /**
+   * Newer than `other` by updatedAt (the copy that wins de-duplication). Copies updated at the same
+   * instant are ordered by their content (`tieKey`), so the winner never depends on which file
+   * came first on the command line; the copy that counts (open, more severe) wins.
+   */
   newerThan(other: CompactFinding): boolean {
     const a = this.updated;
     const b = other.updated;
-    if (typeof a !== 'number' || typeof b !== 'number') return this.updatedAt > other.updatedAt;
-    return a > b || (a === b && ((this.millis >> 10) & 1023) > ((other.millis >> 10) & 1023));
+    if (typeof a !== 'number' || typeof b !== 'number') {
+      return this.updatedAt > other.updatedAt || (this.updatedAt === other.updatedAt && this.tieKey() < other.tieKey());
+    }
+    const ma = (this.millis >> 10) & 1023;
+    const mb = (other.millis >> 10) & 1023;
+    return a > b || (a === b && (ma > mb || (ma === mb && this.tieKey() < other.tieKey())));
+  }
+  /** Every field, status and severity first (in model order: open and critical sort first). */
+  private tieKey(): string {
+    const b = this.bits;
+    return JSON.stringify([
+      (b >> S_STATUS) & 7, (b >> S_SEV) & 7, b & B_KEV ? 0 : 1, b & B_EXPL ? 0 : 1, b, this.firstSeen, this.closedAt ?? '',
+      this.title, this.cvss ?? null, this.epss ?? null, this.cves, this.packages, this.aws ?? null, this.github ?? null,
+      this.closeReason ?? '', this.controlId ?? '', this.ghsa ?? '', this.product, this.url ?? '',
+    ]);
   }
   /** Security Hub: the console URL; Dependabot: the alert's page (`owner/repo#N`); undefined when not derivable. */
   private derivedUrl(): string | undefined {

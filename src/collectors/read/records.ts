@@ -1,7 +1,11 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { describeFound, looksLike, objectWithKeys, WRAPPER_KEYS, type RecordExpectation } from './expect.js';
+import { Utf8Check } from './utf8.js';
 import { JsonScanner, type Container, type ScanEvent, type ScanStats } from './scanner.js';
+
+// Over 250 lines on purpose: the reader and its one interpreter of scanner events (coverage rules
+// for empty files, page tokens, shape decisions) read as one piece.
 
 /**
  * How the records were laid out: one array, several arrays back to back (`gh api --paginate`),
@@ -15,11 +19,15 @@ export type JsonShape = 'empty' | 'array' | 'arrays' | 'pages' | 'wrapper' | 'ob
  * - `error`: part of the file could not be read. With `record`, a record slot was lost (its text was
  *   not valid JSON, or it was cut off). `fatal` means the file as a whole is unreadable or incomplete
  *   (not JSON, wrong shape, truncated, I/O error): nothing more is read after it.
- * - `note`: worth a warning, not an error (an empty file).
+ * - `incomplete`: every record was read, but the file says it is not all there (a `NextToken`), or
+ *   holds nothing at all (an empty file: what a failed `… > export.json` leaves). Coverage must not
+ *   count it as an answer.
+ * - `note`: worth a warning, not an error (invalid UTF-8, read as U+FFFD).
  */
 export type ReadEvent =
   | { kind: 'record'; value: unknown; record: number; line: number }
   | { kind: 'error'; message: string; record?: number; line?: number; fatal: boolean }
+  | { kind: 'incomplete'; message: string }
   | { kind: 'note'; message: string }
   | { kind: 'end'; shape: JsonShape; records: number };
 
@@ -39,8 +47,16 @@ export interface ReadOptions {
 
 const DEFAULT_CHUNK = 64 * 1024;
 
-/** Records held back until one looks like the expected source (or this many did not). */
-const SNIFF_LIMIT = 10;
+/** `aws securityhub get-findings` (and the API) name the next page's token so. */
+const PAGE_TOKEN_KEYS = ['NextToken'];
+
+/**
+ * Records held back until one looks like the expected source. A file none of whose records do is
+ * refused whole ("expected Dependabot alerts; found …"). Past this many, the held records are let
+ * through (memory stays bounded) and the decision waits for the end of the file: records that do
+ * not look right are then rejected one by one, and valid ones after them are still read.
+ */
+const SNIFF_LIMIT = 1000;
 
 /**
  * Streams the records of a JSON export one at a time; memory is bounded by the largest record.
@@ -52,16 +68,30 @@ export async function* readJsonRecords(path: string, opts: ReadOptions = {}): As
     wrapperKeys: WRAPPER_KEYS,
     maxRecordChars: opts.maxRecordChars ?? 64 * 1024 * 1024,
     lines: opts.ndjson ?? (ext === '.ndjson' || ext === '.jsonl'),
+    pageTokenKeys: PAGE_TOKEN_KEYS,
   });
   const interp = new Interpreter(path, opts.expect, scanner.stats);
   const handle = await open(path, 'r');
-  const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: opts.chunkSize ?? DEFAULT_CHUNK });
+  const stream = handle.createReadStream({ highWaterMark: opts.chunkSize ?? DEFAULT_CHUNK });
+  // Bytes, not text: invalid UTF-8 is found (and warned about) before the decoder replaces it.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const utf8 = new Utf8Check();
   try {
     for await (const chunk of stream) {
-      yield* interp.take(scanner.push(chunk as string));
+      utf8.push(chunk as Buffer);
+      yield* interp.take(scanner.push(decoder.decode(chunk as Buffer, { stream: true })));
       if (interp.stopped) break;
     }
-    if (!interp.stopped) yield* interp.take(scanner.end());
+    if (!interp.stopped) {
+      utf8.end();
+      const rest = decoder.decode();
+      if (rest) yield* interp.take(scanner.push(rest));
+      yield* interp.take(scanner.end());
+    }
+    if (utf8.first !== undefined) {
+      const more = utf8.count > 1 ? ` (${utf8.count} invalid bytes in all)` : '';
+      yield { kind: 'note', message: `${path}: invalid UTF-8 at byte ${utf8.first}${more}; read as U+FFFD (\ufffd), so ids and titles there may differ from the source` };
+    }
     yield* interp.finish(scanner.sawNothing);
     yield { kind: 'end', shape: shapeOf(scanner.stats), records: interp.yielded };
   } catch (err) {
@@ -84,6 +114,8 @@ class Interpreter {
   private first: { value: unknown; container: Container } | undefined;
   private refusedWrapperKeys: string[] | undefined;
   private fatalSeen = false;
+  /** Some record looked like the expected source. */
+  private matched = false;
 
   constructor(
     private readonly path: string,
@@ -104,8 +136,12 @@ class Interpreter {
     if (!this.stopped && this.held) {
       if (this.first) yield this.refuseFirst();
       else yield* this.release();
+    } else if (!this.stopped && this.expect && !this.matched && this.first) {
+      yield this.refuseFirst(); // past SNIFF_LIMIT, and still not one record of this source
     }
-    if (empty && !this.fatalSeen) yield { kind: 'note', message: `${this.path} is empty: no records read` };
+    if (empty && !this.fatalSeen) {
+      yield { kind: 'incomplete', message: `${this.path} is empty (no JSON at all): nothing was measured; a failed export leaves such a file` };
+    }
   }
 
   private *one(ev: ScanEvent): Generator<ReadEvent> {
@@ -120,6 +156,10 @@ class Interpreter {
         return;
       case 'wrapper':
         if (this.expect && !this.expect.acceptsWrapper) this.refusedWrapperKeys = ev.keys;
+        return;
+      case 'more-pages':
+        if (this.refusedWrapperKeys) return;
+        yield { kind: 'incomplete', message: `${p}: line ${ev.line} has a non-null ${ev.key}: more pages exist that this export does not hold (export without --max-items, or fetch every page)` };
         return;
       case 'wrapper-end':
         if (this.refusedWrapperKeys) yield this.refuse(objectWithKeys(ev.keys));
@@ -176,7 +216,9 @@ class Interpreter {
       this.records++;
       this.first ??= { value: v, container };
       const ev: ReadEvent = { kind: 'record', value: v, record: this.records, line };
-      if (this.held && this.expect && looksLike(v, this.expect)) {
+      const looksRight = this.expect !== undefined && looksLike(v, this.expect);
+      if (looksRight) this.matched = true;
+      if (this.held && looksRight) {
         yield* this.release();
         yield this.count(ev);
       } else {
@@ -193,7 +235,7 @@ class Interpreter {
       return;
     }
     this.held.push(ev);
-    if (ev.kind === 'record' && ++this.heldValues >= SNIFF_LIMIT) yield this.refuseFirst();
+    if (ev.kind === 'record' && ++this.heldValues >= SNIFF_LIMIT) yield* this.release();
   }
 
   private *release(): Generator<ReadEvent> {

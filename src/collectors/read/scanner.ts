@@ -25,7 +25,9 @@ export type ScanEvent =
   | { t: 'wrapper'; line: number; keys: string[] }
   | { t: 'wrapper-end'; line: number; keys: string[] }
   | { t: 'garbage'; line: number; snippet: string; first: boolean }
-  | { t: 'truncated'; line: number; openLine: number; recordLine?: number };
+  | { t: 'truncated'; line: number; openLine: number; recordLine?: number }
+  /** A wrapper says more pages exist (`"NextToken": "…"`, what `--max-items` leaves): the file is one page. */
+  | { t: 'more-pages'; line: number; key: string };
 
 export interface ScanStats {
   arrays: number;
@@ -42,6 +44,8 @@ export interface ScannerOptions {
   maxRecordChars: number;
   /** Treat the input as NDJSON from the first line (e.g. a `.ndjson` file). */
   lines?: boolean;
+  /** Keys of a wrapper whose non-null, non-empty value means the export is not the last page. */
+  pageTokenKeys?: readonly string[];
 }
 
 interface Frame {
@@ -220,6 +224,11 @@ export class JsonScanner {
   /** A value inside a (candidate or confirmed) wrapper object. */
   private value(s: string, i: number, c: number, top: Frame): boolean {
     top.st = 'after';
+    if (this.opts.pageTokenKeys?.includes(top.key) && top.role !== 'findings' && top.type === 'obj') {
+      // null or "" means "no more pages"; anything else is a token for the next one.
+      const empty = c === 110 /* n */ || (c === QUOTE && s.charCodeAt(i + 1) === QUOTE);
+      if (!empty) this.out.push({ t: 'more-pages', line: this.line, key: top.key });
+    }
     if (c === LBRACKET && this.wrapperKeys.has(top.key)) {
       this.becomeWrapper();
       this.stack.push(frame('arr', 'findings', this.line));
