@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { Inventory } from './config/inventory.js';
 import { resolvePolicy } from './config/policy.js';
 import { normalizeRecord } from './sources/index.js';
 import { guardRecord } from './collectors/read/record-guard.js';
 import { liveSecrets } from './collectors/secrets.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
+import { collectUntil, stopOf } from './collectors/stop.js';
 import { FindingStore } from './collectors/store.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
@@ -21,6 +23,7 @@ import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/
 import { renderFixesCsv } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
+import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { RunFolder, runFolderName, writeRun, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
 import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
@@ -52,6 +55,8 @@ export interface CollectOptions {
   sync?: { dir: string; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /** Aborted with a RunStopped: `--timeout` cuts collection short, SIGTERM abandons the run (src/collectors/stop.ts). */
+  stop?: AbortSignal;
   /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
   discovery?: boolean;
 }
@@ -61,6 +66,8 @@ export interface Collected {
   result: ScoreResult;
   /** NDJSON of what each source returned, for --save-raw (replayable with --from). */
   raw?: Map<Source, string[]>;
+  /** The --timeout deadline cut collection short. */
+  timedOut?: boolean;
 }
 
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
@@ -87,7 +94,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const sync = opts.sync;
   const collectors = collectorsFor(inventory, {
     ...opts,
-    ...(sync ? { live: (f) => createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}) }) } : {}),
+    ...(sync ? { live: (f) => createIncrementalCollector(f, { dir: sync.dir, ...(sync.full ? { full: true } : {}), ...(opts.stop ? { signal: opts.stop } : {}) }) } : {}),
   });
 
   const store = new FindingStore();
@@ -101,7 +108,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     let n = 0;
     let good = 0;
     let bad = 0;
-    const status = await c.collect(
+    const status = await collectUntil(
+      c,
       {
         record(value, where) {
           n++;
@@ -138,12 +146,14 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
         },
       },
       opts.log,
+      opts.stop,
     );
     sources.push({ status, describe: c.describe, findings: good, rejected: bad });
     const level = status.complete ? 'info' : 'warn';
     opts.log[level](`${c.describe}: ${status.records} records${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
   }
 
+  const timedOut = opts.stop?.aborted === true && stopOf(opts.stop).kind === 'timeout';
   const result = score({
     findings: store.drain(),
     inventory,
@@ -156,7 +166,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     ...(previousRisk ? { previousRisk } : {}),
     ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
   });
-  return { inventory, result, ...(raw ? { raw } : {}) };
+  return { inventory, result, ...(raw ? { raw } : {}), ...(timedOut ? { timedOut } : {}) };
 }
 
 /** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
@@ -178,11 +188,14 @@ async function changesSince(previous: PreviousRun, now: SnapshotV1, result: Scor
 
 export interface ScoreOptions extends CollectOptions {
   out: string;
+  failOn?: FailOn;
 }
 
 export interface ScoreOutcome {
   runDir: string;
   result: ScoreResult;
+  /** What summary.json holds (exit code and reason included). */
+  summary: Summary;
 }
 
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
@@ -213,7 +226,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
           },
         }
       : { finding: evidence.record };
-    const { inventory, result, raw } = await collectAndScore(opts, previous?.risk, hooks);
+    const { inventory, result, raw, timedOut } = await collectAndScore(opts, previous?.risk, hooks);
     if (writeFailure !== undefined) throw writeFailure;
     // Inventory truth in every live run (not for --from, not for one --asset).
     const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
@@ -246,8 +259,15 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
-    const runDir = folder ? await folder.commit(files) : await writeRun(opts.out, opts.asOf, files, guard);
-    return { runDir, result };
+    if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    // summary.json names the run's final folder: written just before the rename that claims it.
+    let summary: Summary | undefined;
+    const named = (name: string) => {
+      summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: join(opts.out, name) }, timedOut });
+      return { 'summary.json': renderSummary(summary) };
+    };
+    const runDir = folder ? await folder.commit(files, named) : await writeRun(opts.out, opts.asOf, files, guard, named);
+    return { runDir, result, summary: summary! };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
     await folder?.abort();

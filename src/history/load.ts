@@ -86,6 +86,8 @@ export interface PreviousRun {
   name: string;
   dir: string;
   risk: ReadonlyMap<string, number>;
+  /** Each asset's status in that run (`--fail-on worse`, summary.json's changes). */
+  status: ReadonlyMap<string, string>;
   policyHash?: string;
   /** snapshot.json's length in characters. */
   bytes: number;
@@ -116,7 +118,8 @@ export async function findPreviousRun(outDir: string, current: string, log: Logg
     if (snap.scope?.asset) continue;
     // 'unknown' is the reader's default for a snapshot written without a policy hash.
     const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
-    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
+    const status = new Map(snap.assets.map((a) => [a.id, a.status]));
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
   }
   return undefined;
 }

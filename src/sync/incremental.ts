@@ -38,6 +38,8 @@ export interface IncrementalOptions {
   fullEveryMs?: number;
   /** Wall clock (not --as-of: update times come from the APIs' clocks). Default: `new Date()`. */
   now?: () => Date;
+  /** Once aborted (--timeout, SIGTERM), no new state is saved: the run did not read everything. */
+  signal?: AbortSignal;
 }
 
 const HOUR = 3_600_000;
@@ -115,7 +117,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
 
   const finish = (writer: StateWriter | undefined, status: SourceStatus, log: Logger) => {
     if (!writer) return;
-    if (!status.complete) {
+    if (!status.complete || opts.signal?.aborted) {
       writer.abort();
       log.warn(`${label}: incomplete, so the sync state is not updated; the next run asks again from the last complete sync`);
       return;

@@ -19,7 +19,7 @@ type ShFault =
   | 'limit-exceeded'
   | { status: number; type: string; body: Obj };
 
-interface ShRequest {
+export interface ShRequest {
   seq: number;
   path: string;
   region: string;
@@ -39,6 +39,8 @@ export interface SecurityHubEmulatorOptions extends SecurityHubAdminOptions {
   aggregationHome?: string;
   /** Return a fault to answer a request with an error instead. */
   fault?: (req: ShRequest) => ShFault | undefined;
+  /** Never answer this request (the connection stays open until close()): a hung API, for deadlines and signals. */
+  stall?: (req: ShRequest) => boolean;
   /** From this page on (1-based), hand back the NextToken the client sent: a paging loop. */
   repeatTokenFromPage?: number;
   /** "Now" for DateRange filters. */
@@ -170,6 +172,7 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
       stats.throttled++;
       return error(FAULTS.throttle!);
     }
+    if (opts.stall?.(request)) return;
     const fault = opts.fault?.(request);
     if (fault) {
       stats.faults++;
