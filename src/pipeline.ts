@@ -4,6 +4,7 @@ import { normalizeRecord } from './sources/index.js';
 import { guardRecord } from './collectors/read/record-guard.js';
 import { liveSecrets } from './collectors/secrets.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
+import { collectUntil, stopOf } from './collectors/stop.js';
 import { FindingStore } from './collectors/store.js';
 import type { Collector, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
@@ -18,8 +19,10 @@ import type { Logger } from './log.js';
 import type { Finding, Rejected, Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
+import { renderFixesCsv } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFileChunks, streamedSnapshot, type Snapshot } from './report/snapshot.js';
+import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { runFolderName, type FileContent } from './report/write.js';
 import { score } from './scoring/score.js';
 import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
@@ -55,6 +58,8 @@ export interface CollectOptions {
   sync?: { store: StateStore; pending?: PendingStates; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /** Aborted with a RunStopped: `--timeout` cuts collection short, SIGTERM abandons the run (src/collectors/stop.ts). */
+  stop?: AbortSignal;
   /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
   discovery?: boolean;
 }
@@ -64,6 +69,8 @@ export interface Collected {
   result: ScoreResult;
   /** NDJSON of what each source returned, for --save-raw (replayable with --from). */
   raw?: Map<Source, string[]>;
+  /** The --timeout deadline cut collection short. */
+  timedOut?: boolean;
 }
 
 /** Where `--save-raw` lines go while collecting (one NDJSON line per raw record, without the newline). */
@@ -90,7 +97,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const sync = opts.sync;
   const collectors = collectorsFor(inventory, {
     ...opts,
-    ...(sync ? { live: (f) => createIncrementalCollector(f, { store: sync.store, ...(sync.pending ? { pending: sync.pending } : {}), ...(sync.full ? { full: true } : {}) }) } : {}),
+    ...(sync ? { live: (f) => createIncrementalCollector(f, { store: sync.store, ...(sync.pending ? { pending: sync.pending } : {}), ...(sync.full ? { full: true } : {}), ...(opts.stop ? { signal: opts.stop } : {}) }) } : {}),
   });
 
   const store = new FindingStore();
@@ -104,7 +111,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     let n = 0;
     let good = 0;
     let bad = 0;
-    const status = await c.collect(
+    const status = await collectUntil(
+      c,
       {
         record(value, where) {
           n++;
@@ -141,12 +149,14 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
         },
       },
       opts.log,
+      opts.stop,
     );
     sources.push({ status, describe: c.describe, findings: good, rejected: bad });
     const level = status.complete ? 'info' : 'warn';
     opts.log[level](`${c.describe}: ${status.records} records${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
   }
 
+  const timedOut = opts.stop?.aborted === true && stopOf(opts.stop).kind === 'timeout';
   const result = score({
     findings: store.drain(),
     inventory,
@@ -159,7 +169,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     ...(previousRisk ? { previousRisk } : {}),
     ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
   });
-  return { inventory, result, ...(raw ? { raw } : {}) };
+  return { inventory, result, ...(raw ? { raw } : {}), ...(timedOut ? { timedOut } : {}) };
 }
 
 /** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
@@ -186,11 +196,14 @@ export interface ScoreOptions extends Omit<CollectOptions, 'sync'> {
   full?: boolean;
   /** SSE-KMS key for what is written to S3. */
   sseKmsKeyId?: string;
+  failOn?: FailOn;
 }
 
 export interface ScoreOutcome {
   runDir: string;
   result: ScoreResult;
+  /** What summary.json holds (exit code and reason included). */
+  summary: Summary;
   /** Sources whose sync state another run replaced while this one ran: not saved (the run folder was). */
   stateConflicts: Source[];
 }
@@ -227,7 +240,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
         }
       : { finding: evidence.record };
     const sync = { store: store.state, pending, ...(opts.full ? { full: true } : {}) };
-    const { inventory, result, raw } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
+    const { inventory, result, raw, timedOut } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
     if (writeFailure !== undefined) throw writeFailure;
     // Inventory truth in every live run (not for --from, not for one --asset).
     const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
@@ -252,6 +265,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
+      'fixes.csv': renderFixesCsv(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       'snapshot.json': snapshotFileChunks(snapshot),
       ...(truth ? { 'inventory.csv': truth.csv } : {}),
@@ -259,11 +273,18 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
-    const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files);
+    if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    // summary.json names the run's final location: written just before the step that claims it.
+    let summary: Summary | undefined;
+    const named = (name: string) => {
+      summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: store.runLocation(name) }, timedOut });
+      return { 'summary.json': renderSummary(summary) };
+    };
+    const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files, named);
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);
-    return { runDir, result, stateConflicts };
+    return { runDir, result, summary: summary!, stateConflicts };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
     await folder?.abort();

@@ -37,7 +37,7 @@ export interface History {
   skipped: Skipped[];
 }
 
-export const compareRuns = (a: Run, b: Run): number =>
+const compareRuns = (a: Run, b: Run): number =>
   a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
 export async function loadHistory(at: RunStore | string, log: Logger): Promise<History> {
@@ -78,6 +78,8 @@ export interface PreviousRun {
   /** Where it is (folder or s3:// URL), for messages. */
   dir: string;
   risk: ReadonlyMap<string, number>;
+  /** Each asset's status in that run (`--fail-on worse`, summary.json's changes). */
+  status: ReadonlyMap<string, string>;
   policyHash?: string;
   /** snapshot.json's length in characters. */
   bytes: number;
@@ -105,7 +107,8 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     if (snap.scope?.asset) continue;
     // 'unknown' is the reader's default for a snapshot written without a policy hash.
     const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
-    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
+    const status = new Map(snap.assets.map((a) => [a.id, a.status]));
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, bytes: r.bytes, ...(policyHash ? { policyHash } : {}) };
   }
   return undefined;
 }

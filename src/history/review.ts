@@ -20,7 +20,7 @@ export interface ReviewOptions {
   movers?: number;
 }
 
-export interface PolicyChange {
+interface PolicyChange {
   run: string;
   asOf: string;
   from: string;
@@ -30,7 +30,7 @@ export interface PolicyChange {
 }
 
 /** An open finding worth doing next: overdue first, then by the risk it adds to its asset. */
-export interface NextAction {
+interface NextAction {
   assetId: string;
   owner: string;
   findingId: string;
@@ -41,7 +41,7 @@ export interface NextAction {
   contribution: number;
 }
 
-export interface OverdueFinding {
+interface OverdueFinding {
   assetId: string;
   owner: string;
   findingId: string;
@@ -52,7 +52,7 @@ export interface OverdueFinding {
   daysOverdue: number | null;
 }
 
-export interface ExpiringException {
+interface ExpiringException {
   id: string;
   assetId: string;
   owner: string;

@@ -16,7 +16,7 @@ import type { Window } from './window.js';
 export const DAY = 86_400_000;
 export { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS };
 
-export interface Observation {
+interface Observation {
   asOf: string;
   run: string;
   status: string;
@@ -30,7 +30,7 @@ export interface Observation {
   verdict: 'good' | 'bad' | 'unknown';
 }
 
-export function observe(run: Run, a: AssetV1): Observation {
+function observe(run: Run, a: AssetV1): Observation {
   const covered = isCovered(a);
   const used = budgetUsedOf(a);
   const rem = a.remediation;

@@ -21,7 +21,7 @@ export interface ValidateOptions {
 }
 
 /** True when the asset has at least one selector that can claim a finding. */
-export function hasSelectors(asset: Asset): boolean {
+function hasSelectors(asset: Asset): boolean {
   const aws = asset.aws;
   const awsAny =
     !!aws &&

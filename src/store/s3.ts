@@ -133,15 +133,13 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
         await folder.abort();
         await rm(local, { recursive: true, force: true });
       },
-      async commit(files) {
-        const dir = await folder.commit(files).catch(async (e: unknown) => {
-          await rm(local, { recursive: true, force: true });
-          throw e;
-        });
+      async commit(files, named) {
         try {
-          const names = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name)).split('\\').join('/')).sort();
+          // The name first (the claim), so files that say where the run is can say it.
           const run = await claim(base);
           uploaded.push(prefix + `${run}/${CLAIM}`);
+          const dir = await folder.commit(files, () => named?.(run) ?? {});
+          const names = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name)).split('\\').join('/')).sort();
           const manifest: Manifest = { secsliRun: 1, run, tool: toolVersion(), files: [] };
           for (const name of names) {
             const path = join(dir, name);

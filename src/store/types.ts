@@ -23,8 +23,11 @@ export interface RunListing {
 export interface RunWriter {
   /** An append-only line sink for one file of the run (synchronous: records arrive through a synchronous sink). */
   lineSink(name: string): { line(text: string): void; close(): void };
-  /** Writes `files` and makes the run visible, complete or not at all; returns where it is. */
-  commit(files: Record<string, FileContent>): Promise<string>;
+  /**
+   * Writes `files` and makes the run visible, complete or not at all; returns where it is.
+   * `named` files depend on the run's final name (summary.json says where the run is).
+   */
+  commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>): Promise<string>;
   /** Drops everything written so far. */
   abort(): Promise<void>;
 }

@@ -47,6 +47,8 @@ export interface IncrementalOptions {
   fullEveryMs?: number;
   /** Wall clock (not --as-of: update times come from the APIs' clocks). Default: `new Date()`. */
   now?: () => Date;
+  /** Once aborted (--timeout, SIGTERM), no new state is saved: the run did not read everything. */
+  signal?: AbortSignal;
 }
 
 const HOUR = 3_600_000;
@@ -54,8 +56,9 @@ const HOUR = 3_600_000;
  * Security Hub's `UpdatedAt` is set by the finding provider and can trail the moment the finding
  * reached Security Hub; GitHub sets `updated_at` itself (the overlap only covers clock skew).
  */
-export const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
-export const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
+const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
+const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
+
 export function createIncrementalCollector(factory: LiveCollectorFactory, opts: IncrementalOptions): Collector {
   const source = factory.source;
   const base = factory.create();
@@ -91,7 +94,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
 
   const finish = async (writer: StateWriter | undefined, status: SourceStatus, log: Logger, expected: StateVersion | undefined) => {
     if (!writer) return;
-    if (!status.complete) {
+    if (!status.complete || opts.signal?.aborted) {
       writer.abort();
       log.warn(`${label}: incomplete, so the sync state is not updated; the next run asks again from the last complete sync`);
       return;

@@ -52,7 +52,7 @@ export interface StateEntry {
 /** Entry without the record: what the index pass keeps in memory. */
 export type EntryKeys = Omit<StateEntry, 'raw'>;
 
-export class StateError extends Error {}
+class StateError extends Error {}
 
 const RAW_KEY = ',"raw":';
 
@@ -96,7 +96,7 @@ export async function readStateIndex(file: string, onEntry: (keys: EntryKeys) =>
     count++;
   }
   if (!header) throw new StateError('empty file');
-  if (!trailer || trailer.end !== true) throw new StateError('cut off (no end marker)');
+  if (trailer?.end !== true) throw new StateError('cut off (no end marker)');
   if (trailer.records !== count) throw new StateError(`end marker says ${String(trailer.records)} records, found ${count}`);
   return header;
 }

@@ -79,7 +79,7 @@ export function samplePaths(samples: readonly unknown[]): string[][] {
     if (p.length > 0) add(p);
     if (p.length >= 8) return;
     if (Array.isArray(v)) {
-      v.slice(0, 2).forEach((e, i) => walk(e, [...p, String(i)]));
+      for (const [i, e] of v.slice(0, 2).entries()) walk(e, [...p, String(i)]);
       add([...p, String(Math.min(v.length, 2))]);
     } else if (v && typeof v === 'object') {
       for (const [k, e] of Object.entries(v)) walk(e, [...p, k]);

@@ -39,16 +39,19 @@ describe('secsli with --out s3://', () => {
     const second = await cli([...scoreArgs(OUT), '--as-of', LATER], env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(`${OUT}/2026-12-04T000000Z\n`);
-    expect(keys('history/2026-12-04T000000Z/')).toEqual(['.claim', 'assets.csv', 'findings.csv', 'manifest.json', 'report.md', 'snapshot.json', 'unmapped.csv'].map((f) => `history/2026-12-04T000000Z/${f}`));
+    expect(keys('history/2026-12-04T000000Z/')).toEqual(['.claim', 'assets.csv', 'findings.csv', 'fixes.csv', 'manifest.json', 'report.md', 'snapshot.json', 'summary.json', 'unmapped.csv'].map((f) => `history/2026-12-04T000000Z/${f}`));
 
     // The same report as a local run with the same history, byte for byte.
     const local = await mkdtemp(join(tmpdir(), 'secsli-s3-local-'));
     await cli(scoreArgs(local), {});
     const localSecond = (await cli([...scoreArgs(local), '--as-of', LATER], {})).stdout.trim();
-    for (const f of ['assets.csv', 'findings.csv', 'report.md', 'snapshot.json']) {
+    for (const f of ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot.json']) {
       expect(s3.objects.get('acme-secsli')!.get(`history/2026-12-04T000000Z/${f}`)!.body.toString('utf8'), f).toBe(await readFile(join(localSecond, f), 'utf8'));
     }
     expect(s3.objects.get('acme-secsli')!.get('history/2026-12-04T000000Z/report.md')!.body.toString('utf8')).toContain('Changes are against the previous run `2026-11-27T000000Z`');
+    // summary.json says where the run is: its s3:// location.
+    const summary = JSON.parse(s3.objects.get('acme-secsli')!.get('history/2026-12-04T000000Z/summary.json')!.body.toString('utf8'));
+    expect(summary.run).toMatchObject({ name: '2026-12-04T000000Z', location: `${OUT}/2026-12-04T000000Z` });
 
     const trend = await cli(['trend', 'payments-api', '--reports', OUT], env);
     expect(trend.code, trend.stderr).toBe(0);
@@ -68,7 +71,7 @@ describe('secsli with --out s3://', () => {
     expect((await cli([...scoreArgs(OUT), '--s3-sse-kms-key-id', 'alias/secsli'], env)).code).toBe(0);
     expect((await cli([...scoreArgs(OUT), '--as-of', LATER], { ...env, SECSLI_S3_SSE_KMS_KEY_ID: 'alias/other' })).code).toBe(0);
     const objects = [...s3.objects.get('acme-secsli')!.entries()];
-    expect(objects.length).toBe(14);
+    expect(objects.length).toBe(18);
     for (const [k, o] of objects) {
       expect(o.headers['x-amz-server-side-encryption'], k).toBe('aws:kms');
       expect(o.headers['x-amz-server-side-encryption-aws-kms-key-id'], k).toBe(k.includes('2026-11-27') ? 'alias/secsli' : 'alias/other');
