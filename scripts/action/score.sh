@@ -7,12 +7,6 @@ set -uo pipefail
 root="${GITHUB_ACTION_PATH:?}"
 tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 history="${INPUT_HISTORY:-reports}"
-case "$history" in
-  s3://*)
-    echo "secsli: error: history in S3 ($history) is not supported yet; keep a folder with actions/cache (docs/github-actions.md)" >&2
-    node "$root/dist/scripts/action/step-outputs.js" 2 "" ""
-    exit 2 ;;
-esac
 args=(score --config "${INPUT_CONFIG:-assets.yaml}" --out "$history" --log-format json)
 if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
 # Extra arguments are split on whitespace (no quoting): flags and paths without spaces.

@@ -35,9 +35,29 @@ function lastError(log: string): string | undefined {
   return msg;
 }
 
+/**
+ * The run's summary: its summary.json, or — for a run in S3 (`history: s3://…`), which has no local
+ * folder — the last `event: "summary"` line of the JSON log, which carries the same facts.
+ */
+function summaryOf(runDir: string, log: string): Summary | undefined {
+  const file = runDir && !runDir.startsWith('s3://') ? join(runDir, 'summary.json') : '';
+  if (file) return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary) : undefined;
+  if (!runDir) return undefined;
+  let found: Summary | undefined;
+  for (const line of log.split('\n')) {
+    try {
+      const o = JSON.parse(line) as Partial<Summary> & { event?: string };
+      if (o.event === 'summary' && o.run && o.byStatus) found = o as Summary;
+    } catch {
+      // not a JSON line: skipped
+    }
+  }
+  return found;
+}
+
 export function stepResult(exitCode: number, runDir: string, log: string): StepResult {
-  const file = runDir ? join(runDir, 'summary.json') : '';
-  if (!file || !existsSync(file)) {
+  const summary = summaryOf(runDir, log);
+  if (!summary) {
     const reason = REASON_WITHOUT_RUN[exitCode] ?? 'failed';
     const why = lastError(log);
     return {
@@ -45,7 +65,7 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       outputs: { 'exit-code': String(exitCode), 'exit-reason': reason, 'run-folder': '', 'run-name': '', partial: 'false' },
     };
   }
-  const s = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+  const s = summary;
   const b = s.byStatus;
   const out: string[] = [
     `## secsli: ${s.exitReason} (exit ${s.exitCode})${s.partial ? ' — PARTIAL' : ''}`,
@@ -72,7 +92,12 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
   }
   const incomplete = s.sources.filter((x) => !x.complete);
   for (const x of incomplete) out.push(`- ${mdCell(x.describe)} incomplete: ${mdCell(x.problems.join('; '), 500)}`);
-  out.push(`Run folder \`${mdCell(basename(s.run.location))}\`: report.md, CSVs and snapshot.json are in the uploaded artifact.`, '');
+  out.push(
+    s.run.location.startsWith('s3://')
+      ? `Run \`${mdCell(s.run.location)}\`: report.md, CSVs and snapshot.json are there (\`secsli trend\`, \`review\` and \`diff\` read it).`
+      : `Run folder \`${mdCell(basename(s.run.location))}\`: report.md, CSVs and snapshot.json are in the uploaded artifact.`,
+    '',
+  );
   return {
     markdown: out.join('\n'),
     outputs: {

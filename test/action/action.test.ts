@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tmp } from '../cli/run.js';
+import { startS3Emulator } from '../fakes/s3-emulator.js';
+import { FAKE } from '../live/world.js';
 
 /**
  * The composite action's steps run locally as the runner runs them: scripts/action/score.sh with
@@ -67,7 +69,7 @@ describe('action.yml', () => {
       'actions/upload-artifact@v4',
     ]);
     const upload = steps[3]!;
-    expect(upload.if).toBe("always() && steps.score.outputs.run-folder != ''");
+    expect(upload.if).toBe("always() && steps.score.outputs.run-folder != '' && !startsWith(steps.score.outputs.run-folder, 's3://')");
     expect(upload.with['include-hidden-files']).toBe(true);
     // Inputs reach the script as environment variables, never pasted into the script text.
     expect(JSON.stringify(steps.map((s) => s.run ?? ''))).not.toContain('${{');
@@ -114,11 +116,22 @@ describe('the action steps, run locally', () => {
     expect(r.markdown).toMatch(/## secsli: no report \(exit 2, usage\)\n\n.*unknown-key\.yaml/);
   });
 
-  it('history in S3 is refused clearly until it exists', async () => {
-    const r = await step({ INPUT_CONFIG: join(ROOT, 'assets.yaml'), INPUT_HISTORY: 's3://bucket/secsli' });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('history in S3 (s3://bucket/secsli) is not supported yet');
-    expect(r.outputs['exit-reason']).toBe('usage');
+  it('history in S3: the run and its summary come from s3://, nothing to upload', async () => {
+    const s3 = await startS3Emulator({ buckets: ['acme-secsli'] });
+    try {
+      const aws = { AWS_ENDPOINT_URL_S3: s3.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret };
+      const inputs = { ...aws, INPUT_CONFIG: join(ROOT, 'assets.yaml'), INPUT_FAIL_ON: 'worse', INPUT_HISTORY: 's3://acme-secsli/secsli' };
+      const first = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-27T00:00:00Z') });
+      expect(first.outputs['run-folder']).toBe('s3://acme-secsli/secsli/2026-11-27T000000Z');
+      expect(first.markdown).toContain('Run `s3://acme-secsli/secsli/2026-11-27T000000Z`');
+      const second = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-28T00:00:00Z') });
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.outputs).toMatchObject({ 'exit-reason': 'ok', worse: '0', 'run-name': '2026-11-28T000000Z' });
+      expect(s3.objects.get('acme-secsli')!.has('secsli/2026-11-28T000000Z/manifest.json')).toBe(true);
+      for (const s of [FAKE.awsSecret, FAKE.awsKeyId]) expect(second.stderr + second.markdown).not.toContain(s);
+    } finally {
+      await s3.close();
+    }
   });
 });
 
