@@ -44,19 +44,19 @@ function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
 
 export function registerBaseline(program: Command, io: Io, setExit: (n: number) => void): void {
   addCollectOptions(program.command('baseline').description('propose budgets and remediation targets from what is achieved today (prints YAML; never edits assets.yaml)'))
-    .option('--reports <dir>', 'also learn from the history: every complete run under this folder (what `secsli score --out` writes)')
+    .option('--reports <dir>', 'also learn from the history: every complete run under this folder or s3://bucket/prefix (what `secsli score --out` writes)')
     .addHelpText('after', `
 Examples:
   $ secsli baseline --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
   $ secsli baseline --reports reports        # this run plus the history under reports/`)
     .action(async (flags: CollectFlags & { reports?: string }) => {
       const log = loggerFor(flags, io);
-      const [{ collectAndScore }, { loadHistory }] = await Promise.all([import('../pipeline.js'), import('../history/load.js')]);
+      const [{ collectAndScore }, { loadHistory }, { openRunStore }] = await Promise.all([import('../pipeline.js'), import('../history/load.js'), import('../store/index.js')]);
       const { result } = await collectAndScore(collectOptions(flags, io, log));
       const samples: BaselineSample[] = result.assets.map((a) => ({ criticality: a.asset.criticality, risk: a.risk, sli: a.remediation.sli }));
       let runs = 0;
       if (flags.reports) {
-        const history = await loadHistory(flags.reports, log);
+        const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log);
         // Only runs scored the same way: a linear-sum risk says nothing about a damped budget.
         const same = history.runs.filter((run) => !run.snapshot.scope && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf);
         for (const run of same) {
