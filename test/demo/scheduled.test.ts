@@ -8,7 +8,8 @@ it('the scheduled-job demo: two runs into S3, the second incremental with Δ ris
   const { ok, runs } = await runDemo((l) => lines.push(l));
   const text = lines.join('\n');
   expect(ok, text).toBe(true);
-  expect(runs.map((r) => r.code)).toEqual([0, 0]);
+  expect(runs[0]!.outputs['exit-reason']).toBe('worse'); // --fail-on worse: the first run's BREACHED assets are news
+  expect(runs[1]!.outputs['run-folder']).toMatch(/^s3:\/\/secsli-demo\/history\//);
   expect(text).toMatch(/run 2 .*\n.*incremental sync since/);
   expect(text).toMatch(/payments-api +BREACHED +risk +[\d.]+ +Δ \d/);
   expect(text).toContain('history/.secsli-state/securityhub.ndjson');
