@@ -30,24 +30,21 @@ interface PolicyChange {
 }
 
 /** An open finding worth doing next: overdue first, then by the risk it adds to its asset. */
-interface NextAction {
+interface FindingRef {
   assetId: string;
   owner: string;
   findingId: string;
   title: string;
   severity: string;
   url: string | null;
+}
+
+interface NextAction extends FindingRef {
   overdue: boolean;
   contribution: number;
 }
 
-interface OverdueFinding {
-  assetId: string;
-  owner: string;
-  findingId: string;
-  title: string;
-  severity: string;
-  url: string | null;
+interface OverdueFinding extends FindingRef {
   /** Days past its SLA at the last run's as-of. */
   daysOverdue: number | null;
 }

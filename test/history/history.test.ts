@@ -11,6 +11,7 @@ import { writeRunFolder, writeScenario } from './scenario.js';
 
 /** A quarter of weekly runs (test/history/scenario.ts) read back from disk, checked against hand-computed numbers. */
 
+// biome-ignore lint/suspicious/noExportsInTest: other history tests reuse this logger; moving it would churn their imports for nothing
 export function capture(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
   return { warnings, debug() {}, info() {}, progress() {}, error() {}, warn: (m: string) => void warnings.push(m) };

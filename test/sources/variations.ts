@@ -38,7 +38,7 @@ export function mutate(base: Raw, edits: [string[], unknown][]): Raw {
 
 /** Also through a JSON round trip: what a file gives (own `__proto__` keys, no undefined, no NaN). */
 export function viaJson(o: Raw): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? 1e400 : v)).replace(/1e\+400/g, '1e400'));
+  return JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? Number.POSITIVE_INFINITY : v)).replace(/1e\+400/g, '1e400'));
 }
 
 export const oddString = fc.constantFrom(
