@@ -12,16 +12,16 @@ import type { AddressInfo } from 'node:net';
  * responses); shapes checked against @aws-sdk/client-s3's deserializers by the tests.
  */
 
-export interface S3Object {
+interface S3Object {
   body: Buffer;
   etag: string;
   lastModified: Date;
   headers: Record<string, string>;
 }
 
-export type S3Op = 'PutObject' | 'GetObject' | 'HeadObject' | 'ListObjectsV2' | 'DeleteObject' | 'DeleteObjects';
+type S3Op = 'PutObject' | 'GetObject' | 'HeadObject' | 'ListObjectsV2' | 'DeleteObject' | 'DeleteObjects';
 
-export interface S3Request {
+interface S3Request {
   op: S3Op;
   bucket: string;
   key: string;
