@@ -7,7 +7,8 @@ import { main } from './main.js';
 const json = process.argv.some((a, i, all) => a === '--log-format=json' || (a === '--log-format' && all[i + 1] === 'json'));
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
-  const msg = `${w.name}: ${w.message.split('\n')[0]}`;
+  // The whole message on one line: its first line alone was cut mid-sentence ("…for JavaScript (v3)").
+  const msg = `${w.name}: ${w.message.replace(/\s*\n\s*/g, ' ').trim()}`;
   process.stderr.write(json ? JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg }) + '\n' : `secsli: warn: ${msg}\n`);
 });
 
