@@ -31,12 +31,16 @@ import { addDays, clampPast, daysAgo, isoMillis, REFERENCE_DATE, REFERENCE_MS } 
 const SEED = 20261127;
 
 /**
- * Assets whose teams keep up: few open findings, all young, closed ones closed fast. They give the
- * example assets that are OK or AT RISK next to the BREACHED ones. Everything else gets the usual
- * long tail of old findings.
+ * A reasonably run company (issue 10 item 9): most teams keep up — few open findings, young,
+ * closed ones closed fast. The data warehouse team does not (the usual long tail of old findings:
+ * an overdue backlog), and neither does the undeclared legacy account. The other stories are
+ * scripted below: a KEV on an internet-facing service past its deadline (payments-api), an
+ * incident nobody answered (ci-runners), and three AT RISK assets (identity-service: a fresh KEV on
+ * an internet-facing service; logging-platform: heavy young findings; sandbox: an open public-bucket
+ * detection). The model is not tuned to this data: these are what such exports hold.
  */
-const HEALTHY = new Set(['marketing-site', 'logging-platform', 'sandbox']);
-const healthy = (asset: string | null): boolean => asset !== null && HEALTHY.has(asset);
+const BACKLOG = new Set(['data-warehouse']);
+const healthy = (asset: string | null): boolean => asset !== null && !BACKLOG.has(asset);
 
 /** CVEs in the bundled CISA KEV catalog (set in main). Random fill avoids them: KEV placements are scripted. */
 let KEV = new Set<string>();
@@ -104,6 +108,16 @@ function closedLife(r: Rng, createdDays: number, openDays: number, archived = tr
   return { createdMs, lastObservedMs: c, updatedMs: c, workflow: 'RESOLVED', record: archived ? 'ARCHIVED' : 'ACTIVE' };
 }
 
+/** An open detection: NEW (no response), or NOTIFIED `respondHours` after it was first seen. */
+function detectionLife(r: Rng, createdDays: number, respondHours: number | undefined): Lifecycle {
+  const life = openLife(r, createdDays);
+  if (respondHours === undefined) return { ...life, workflow: 'NEW' };
+  const at = Math.min(life.createdMs + respondHours * 3_600_000, life.lastObservedMs);
+  // The detection stopped once answered: last observed and updated at the response.
+  const u = Math.max(at, life.createdMs);
+  return { ...life, workflow: 'NOTIFIED', updatedMs: u, lastObservedMs: u };
+}
+
 function suppressedLife(r: Rng, createdDays: number, text: string): Lifecycle {
   const createdMs = clampPast(jitteredDaysAgo(createdDays, r));
   const updatedMs = clampPast(Math.min(addDays(createdMs, r.int(2, 20)), daysAgo(1)));
@@ -149,7 +163,7 @@ function push(f: Asff, asset: string | null, role?: string): void {
 function imageAgeDays(res: AwsResource): number {
   const d = res.details?.AwsEcrContainerImage as { ImagePublishedAt?: string } | undefined;
   const at = d?.ImagePublishedAt;
-  if (at && at.startsWith('@')) return Number(at.slice(1));
+  if (at?.startsWith('@')) return Number(at.slice(1));
   return 200;
 }
 
@@ -165,11 +179,11 @@ const FORCED_AGE: Record<string, number> = {
   'payments-img|CVE-2022-1471': 19,
   'payments-img|CVE-2020-36518': 18,
   'checkout-img|CVE-2024-45296': 11,
-  'ledger-img|CVE-2022-22965': 29,
-  'identity-img|CVE-2023-44487': 24,
+  'ledger-img|CVE-2022-22965': 6,
+  'identity-img|CVE-2023-44487': 4,
   'mobile-api|CVE-2023-32681': 41,
-  'recon-img|CVE-2023-46604': 78,
-  'admin-1|CVE-2021-21315': 152,
+  'recon-img|CVE-2023-46604': 9,
+  'admin-1|CVE-2021-21315': 8,
 };
 
 function genInspector(root: Rng): void {
@@ -181,7 +195,8 @@ function genInspector(root: Rng): void {
     const all: Candidate[] = [...prof.os.map((cve): Candidate => ({ kind: 'os', cve })), ...prof.lang.map(([pkg, cve]): Candidate => ({ kind: 'lang', pkg, cve }))];
     const forced: Candidate[] = (prof.force ?? []).map(([pkg, cve]) => ({ kind: 'lang', pkg, cve }));
     const forcedKeys = new Set(forced.map(candidateKey));
-    const pool = all.filter((c) => !forcedKeys.has(candidateKey(c)) && !(healthy(res.asset) && inKev([c.cve])));
+    // KEV placements on declared assets are scripted; the undeclared legacy account gets them at random.
+    const pool = all.filter((c) => !forcedKeys.has(candidateKey(c)) && !(res.asset !== null && inKev([c.cve])));
     const rest = r.sample(pool, Math.max(0, prof.count - forced.length));
     for (const c of [...forced, ...rest]) {
       const iv: InspectorVuln =
@@ -201,7 +216,7 @@ function genInspector(root: Rng): void {
       let life: Lifecycle;
       const created = r.int(Math.max(2, Math.floor(age * 0.3)), Math.max(3, age));
       if (healthy(res.asset)) {
-        life = r.chance(0.3) ? openLife(r, r.int(1, 12)) : closedLife(r, created, r.int(1, 6));
+        life = r.chance(0.2) ? openLife(r, r.int(1, 12)) : closedLife(r, created, r.int(1, 6));
       } else if (prof.stale) {
         life = r.chance(0.85) ? closedLife(r, created, r.int(7, Math.max(8, created - 3))) : openLife(r, created);
       } else {
@@ -329,7 +344,9 @@ interface ThreatPlan {
   type: string;
   target: string;
   createdDays: number;
-  how: 'open' | 'archived' | 'resolved' | 'suppressed';
+  /** open: workflow NEW (nobody responded); notified: responded within `respondHours`, still open. */
+  how: 'open' | 'notified' | 'archived' | 'resolved' | 'suppressed';
+  respondHours?: number;
   count: number;
   legacyWorkflow?: boolean;
   noSeverityLabel?: boolean;
@@ -338,19 +355,19 @@ interface ThreatPlan {
 const THREAT_PLAN: ThreatPlan[] = [
   { type: 'CryptoCurrency:EC2/BitcoinTool.B!DNS', target: 'ci-runner-2', createdDays: 3, how: 'open', count: 214 },
   { type: 'Backdoor:EC2/C&CActivity.B!DNS', target: 'ci-runner-2', createdDays: 3, how: 'open', count: 37 },
-  { type: 'UnauthorizedAccess:EC2/SSHBruteForce', target: 'sandbox-1', createdDays: 26, how: 'open', count: 1290 },
+  { type: 'UnauthorizedAccess:EC2/SSHBruteForce', target: 'sandbox-1', createdDays: 26, how: 'notified', respondHours: 20, count: 1290 },
   { type: 'Recon:EC2/PortProbeUnprotectedPort', target: 'sandbox-1', createdDays: 90, how: 'archived', count: 12 },
   { type: 'UnauthorizedAccess:EC2/SSHBruteForce', target: 'sandbox-2', createdDays: 61, how: 'resolved', count: 88 },
-  { type: 'Recon:EC2/PortProbeUnprotectedPort', target: 'admin-1', createdDays: 12, how: 'open', count: 6 },
+  { type: 'Recon:EC2/PortProbeUnprotectedPort', target: 'admin-1', createdDays: 12, how: 'notified', respondHours: 30, count: 6 },
   { type: 'Behavior:EC2/NetworkPortUnusual', target: 'admin-2', createdDays: 33, how: 'suppressed', count: 2 },
-  { type: 'Behavior:EC2/NetworkPortUnusual', target: 'dw-airflow-1', createdDays: 8, how: 'open', count: 4, noSeverityLabel: true },
+  { type: 'Behavior:EC2/NetworkPortUnusual', target: 'dw-airflow-1', createdDays: 8, how: 'notified', respondHours: 50, count: 4, noSeverityLabel: true },
   { type: 'Backdoor:EC2/C&CActivity.B!DNS', target: 'legacy-1', createdDays: 15, how: 'open', count: 51 },
   { type: 'UnauthorizedAccess:EC2/SSHBruteForce', target: 'legacy-2', createdDays: 140, how: 'open', count: 4033, legacyWorkflow: true },
-  { type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', target: 'key:prod:admin-console-role', createdDays: 5, how: 'open', count: 3 },
+  { type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', target: 'key:prod:admin-console-role', createdDays: 5, how: 'resolved', count: 3 },
   { type: 'Discovery:IAMUser/AnomalousBehavior', target: 'key:prod:legacy-deployer', createdDays: 47, how: 'resolved', count: 1 },
   { type: 'Discovery:IAMUser/AnomalousBehavior', target: 'key:shared:terraform-ci', createdDays: 19, how: 'archived', count: 1, legacyWorkflow: true },
   { type: 'Policy:S3/BucketAnonymousAccessGranted', target: 'marketing-www', createdDays: 175, how: 'archived', count: 1 },
-  { type: 'Policy:S3/BucketAnonymousAccessGranted', target: 'sandbox-scratch', createdDays: 9, how: 'open', count: 1 },
+  { type: 'Policy:S3/BucketAnonymousAccessGranted', target: 'sandbox-scratch', createdDays: 9, how: 'notified', respondHours: 3, count: 1 },
 ];
 
 function genGuardDuty(root: Rng): void {
@@ -377,8 +394,9 @@ function genGuardDuty(root: Rng): void {
       how: r.weighted([
         ['archived', 45],
         ['resolved', 25],
-        ['open', 30],
+        ['notified', 30],
       ] as const),
+      respondHours: r.int(1, 20),
       count: r.int(1, 400),
     });
   }
@@ -417,8 +435,8 @@ function genGuardDuty(root: Rng): void {
       asset = res.asset;
     }
     const life: Lifecycle =
-      p.how === 'open'
-        ? openLife(r, p.createdDays)
+      p.how === 'open' || p.how === 'notified'
+        ? detectionLife(r, p.createdDays, p.how === 'notified' ? (p.respondHours ?? 4) : undefined)
         : p.how === 'suppressed'
           ? suppressedLife(r, p.createdDays, 'Expected: remote debugging session approved in CHG-4471.')
           : closedLife(r, p.createdDays, r.int(1, Math.max(2, Math.min(30, p.createdDays - 1))), p.how === 'archived');
@@ -510,19 +528,19 @@ const SCRIPTED_ALERTS: ScriptedAlert[] = [
   { repo: 'payments-api', pkg: 'com.fasterxml.jackson.core:jackson-databind', cve: 'CVE-2020-36518', manifest: 'pom.xml', state: 'fixed', createdDays: 64, closeAfterDays: 34, relationship: 'transitive' },
   { repo: 'payments-api', pkg: 'org.bouncycastle:bcprov-jdk18on', cve: 'CVE-2024-29857', manifest: 'pom.xml', state: 'open', createdDays: 37, relationship: 'transitive', role: 'not-scored' },
   { repo: 'payments-sdk-java', pkg: 'org.yaml:snakeyaml', cve: 'CVE-2022-1471', manifest: 'pom.xml', state: 'open', createdDays: 131, relationship: 'direct', role: 'exception-expired' },
-  { repo: 'checkout-web', pkg: 'path-to-regexp', cve: 'CVE-2024-45296', manifest: 'package-lock.json', state: 'open', createdDays: 70, relationship: 'transitive', role: 'cross-source' },
+  { repo: 'checkout-web', pkg: 'path-to-regexp', cve: 'CVE-2024-45296', manifest: 'package-lock.json', state: 'open', createdDays: 20, relationship: 'transitive', role: 'cross-source' },
   { repo: 'checkout-web', pkg: 'micromatch', cve: 'CVE-2024-4067', manifest: 'package-lock.json', state: 'open', createdDays: 95, relationship: 'transitive', role: 'exception-active' },
   { repo: 'checkout-web', pkg: 'next', cve: 'CVE-2025-29927', manifest: 'package-lock.json', state: 'fixed', createdDays: 160, closeAfterDays: 2, relationship: 'direct' },
   { repo: 'checkout-web', pkg: 'cookie', cve: 'CVE-2024-47764', manifest: 'package-lock.json', state: 'open', createdDays: 52, relationship: 'transitive', role: 'not-scored' },
-  { repo: 'ledger-service', pkg: 'org.springframework:spring-beans', cve: 'CVE-2022-22965', manifest: 'pom.xml', state: 'open', createdDays: 35, relationship: 'transitive', role: 'cross-source' },
-  { repo: 'identity-service', pkg: 'google.golang.org/grpc', cve: 'CVE-2023-44487', manifest: 'go.mod', state: 'open', createdDays: 60, relationship: 'direct', role: 'cross-source' },
-  { repo: 'identity-service', pkg: 'golang.org/x/net', cve: 'CVE-2023-39325', manifest: 'go.mod', state: 'open', createdDays: 60, relationship: 'transitive' },
+  { repo: 'ledger-service', pkg: 'org.springframework:spring-beans', cve: 'CVE-2022-22965', manifest: 'pom.xml', state: 'open', createdDays: 7, relationship: 'transitive', role: 'cross-source' },
+  { repo: 'identity-service', pkg: 'google.golang.org/grpc', cve: 'CVE-2023-44487', manifest: 'go.mod', state: 'open', createdDays: 5, relationship: 'direct', role: 'cross-source' },
+  { repo: 'identity-service', pkg: 'golang.org/x/net', cve: 'CVE-2023-39325', manifest: 'go.mod', state: 'fixed', createdDays: 5, closeAfterDays: 2, relationship: 'transitive' },
   { repo: 'identity-service', pkg: 'golang.org/x/crypto', cve: 'CVE-2024-45337', manifest: 'go.mod', state: 'dismissed', createdDays: 110, closeAfterDays: 6, reason: 'tolerable_risk', comment: 'We never set ServerConfig.PublicKeyCallback (no SSH server in this service).', relationship: 'direct' },
   { repo: 'mobile-bff', pkg: 'requests', cve: 'CVE-2023-32681', manifest: 'poetry.lock', state: 'open', createdDays: 40, relationship: 'direct', role: 'cross-source' },
   { repo: 'mobile-bff', pkg: 'urllib3', cve: 'CVE-2023-43804', manifest: 'poetry.lock', state: 'dismissed', createdDays: 90, closeAfterDays: 12, reason: 'inaccurate', comment: 'We do not follow redirects with cookies set; see SEC-2310.', relationship: 'transitive' },
-  { repo: 'reconciliation-jobs', pkg: 'org.apache.activemq:activemq-client', cve: 'CVE-2023-46604', manifest: 'jobs/settlement/pom.xml', state: 'open', createdDays: 80, relationship: 'direct', role: 'cross-source' },
-  { repo: 'internal-admin', pkg: 'systeminformation', cve: 'CVE-2021-21315', manifest: 'web/package-lock.json', state: 'open', createdDays: 150, relationship: 'direct', legacy: true, role: 'cross-source' },
-  { repo: 'internal-admin', pkg: 'django', cve: 'CVE-2024-42005', manifest: 'api/requirements.txt', state: 'open', createdDays: 99, relationship: 'direct' },
+  { repo: 'reconciliation-jobs', pkg: 'org.apache.activemq:activemq-client', cve: 'CVE-2023-46604', manifest: 'jobs/settlement/pom.xml', state: 'open', createdDays: 10, relationship: 'direct', role: 'cross-source' },
+  { repo: 'internal-admin', pkg: 'systeminformation', cve: 'CVE-2021-21315', manifest: 'web/package-lock.json', state: 'open', createdDays: 9, relationship: 'direct', legacy: true, role: 'cross-source' },
+  { repo: 'internal-admin', pkg: 'django', cve: 'CVE-2024-42005', manifest: 'api/requirements.txt', state: 'open', createdDays: 5, relationship: 'direct' },
   // Young, within SLA, but heavy: they push logging-platform's budget towards AT RISK.
   { repo: 'logging-pipeline', pkg: 'github.com/docker/docker', cve: 'CVE-2024-41110', manifest: 'go.mod', state: 'open', createdDays: 6, relationship: 'transitive', role: 'at-risk' },
   { repo: 'logging-pipeline', pkg: 'golang.org/x/crypto', cve: 'CVE-2024-45337', manifest: 'go.mod', state: 'open', createdDays: 4, relationship: 'direct', role: 'at-risk' },
@@ -651,18 +669,18 @@ function genDependabot(root: Rng): AlertSpec[] {
               ['dismissed', 10],
               ['auto_dismissed', 35],
             ] as const)
-          : fill.weighted([
-              ['open', 52],
-              ['fixed', 33],
-              ['dismissed', 15],
-            ] as const);
+          : fill.weighted(
+              healthy(repo.asset)
+                ? ([['open', 25], ['fixed', 60], ['dismissed', 15]] as const)
+                : ([['open', 52], ['fixed', 33], ['dismissed', 15]] as const),
+            );
       if (healthy(repo.asset)) {
         specs.push(build(fill, v, m, state === 'open' ? { state, createdDays: fill.int(1, 15) } : { state, createdDays: fill.int(2, 200), closeAfterDays: fill.int(1, 7) }));
       } else specs.push(build(fill, v, m, { state, createdDays: fill.int(1, 200) }));
     }
     // GitHub numbers alerts per repository in the order they were opened.
     specs.sort((a, b) => a.createdMs - b.createdMs || a.vuln.ghsa.localeCompare(b.vuln.ghsa));
-    specs.forEach((s, i) => all.push({ ...s, number: i + 1 }));
+    for (const [i, s] of specs.entries()) all.push({ ...s, number: i + 1 });
   }
   // The org endpoint's default order: created, newest first.
   all.sort((a, b) => b.createdMs - a.createdMs || a.repo.name.localeCompare(b.repo.name) || a.number - b.number);
@@ -742,6 +760,25 @@ npx secsli score --config assets.yaml \\
 
 Always pass \`--as-of ${REFERENCE_DATE}\`: the data is dated relative to that instant (findings
 first seen up to ~200 days before it), so SLA ages and exception expiry only make sense then.
+
+## The story it tells
+
+A reasonably run company: most teams keep up, so most assets are OK. Scored as of
+${REFERENCE_DATE} with the default policy:
+
+| Asset | Status | Why (the rule that set it) |
+|---|---|---|
+| payments-api | BREACHED | known exploited past due: log4j-core (CVE-2021-44228, CVE-2021-45046) open for 48 days on an internet-facing service, past the 14-day KEV deadline |
+| data-warehouse | BREACHED | remediation SLO: the one team with the old long tail — an overdue backlog, most findings months past due |
+| ci-runners | BREACHED | incident response: GuardDuty C2 and Bitcoin DNS detections on a runner, still NEW three days later (high: respond within 24 h) |
+| identity-service | AT RISK | known exploited on internet-facing: HTTP/2 Rapid Reset (CVE-2023-44487) in grpc, five days old, inside its deadline |
+| ledger-service | AT RISK | risk budget nearly used: Spring4Shell (KEV, a week old, internal) and a few criticals |
+| sandbox | AT RISK | open incident: "S3 Public Anonymous Access was granted" on a bucket of an *isolated* asset, answered (NOTIFIED) but still open |
+| the other 7 | OK | within targets |
+
+The other GuardDuty detections were answered within hours (NOTIFIED, RESOLVED or archived); the
+other KEV findings on declared assets are young (inside 14 days). The model was not tuned to
+this: the defaults come from their sources (README, "Scoring model").
 
 ## How it was generated
 
@@ -865,7 +902,7 @@ function main(): void {
 
   const pagedRepo = 'identity-service';
   const repoAlerts = alerts.filter((a) => a.repo.name === pagedRepo);
-  const perPage = 6;
+  const perPage = 2;
   const pages: Json[][] = [];
   for (let i = 0; i < repoAlerts.length; i += perPage) pages.push(repoAlerts.slice(i, i + perPage).map((a) => dependabotAlert(a, false)));
   // gh api --paginate (without --slurp) prints each page's array as it arrives, back to back.

@@ -4,8 +4,8 @@
  */
 import { jsonSafe, sanitizeLine } from './text/sanitize.js';
 
-export type LogFormat = 'text' | 'json';
-export type Level = 'debug' | 'info' | 'warn' | 'error';
+type LogFormat = 'text' | 'json';
+type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;

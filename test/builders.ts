@@ -3,7 +3,7 @@ import type { Asset, RiskException } from '../src/config/schema.js';
 import type { Inventory, Matcher } from '../src/config/inventory.js';
 import type { Finding } from '../src/model/finding.js';
 import type { KevCatalog } from '../src/model/kev.js';
-import { DEFAULT_POLICY } from '../src/config/policy.js';
+import { DEFAULT_POLICY, resolvePolicy, type PolicyInput } from '../src/config/policy.js';
 import { score, type ScoreInput } from '../src/scoring/score.js';
 
 /** Test builders: one per domain type, defaults that make a plain open finding. */
@@ -59,7 +59,7 @@ export function makeInventory(assets: Asset[], exceptions: RiskException[] = [])
 }
 
 /** Maps a finding to every asset whose account list or repo list names it exactly. */
-export function simpleMatcher(inv: Inventory): Matcher {
+function simpleMatcher(inv: Inventory): Matcher {
   const forRepo = (repo: string) => inv.assets.filter((a) => a.github?.repos.includes(repo)).map((a) => a.id);
   return {
     match(f) {
@@ -82,7 +82,7 @@ export function covered(...sources: ('securityhub' | 'dependabot')[]): ScoreInpu
   }));
 }
 
-export const NOW = new Date('2026-11-27T00:00:00Z');
+const NOW = new Date('2026-11-27T00:00:00Z');
 
 /** score() with sensible defaults: default policy, empty KEV, both sources covered. */
 export function scoreWith(findings: Finding[], assets: Asset[], over: Partial<ScoreInput> = {}) {
@@ -99,3 +99,17 @@ export function scoreWith(findings: Finding[], assets: Asset[], over: Partial<Sc
     ...over,
   });
 }
+
+/**
+ * The linear model from before issue 10 (plain sum, budgets 10/25/50/100, targets 99/95/90/80 %,
+ * no separate KEV deadline, an SLI from a single event). The history tests check their arithmetic
+ * (attribution, SLO attainment, trends) in it: what they test is history, not the weights.
+ */
+const LINEAR: PolicyInput = {
+  aggregation: 'sum',
+  riskBudget: { critical: 10, high: 25, medium: 50, low: 100 },
+  remediationTarget: { critical: 0.99, high: 0.95, medium: 0.9, low: 0.8 },
+  kevSlaDays: 10_000,
+  remediationMinEvents: 1,
+};
+export const linearPolicy = (over: PolicyInput = {}) => resolvePolicy({ ...LINEAR, ...over });

@@ -16,13 +16,13 @@ export const ACCOUNTS = {
 } as const;
 
 export const APNE1 = 'ap-northeast-1';
-export const USE1 = 'us-east-1';
+const USE1 = 'us-east-1';
 
 export type Platform = 'al2' | 'al2023' | 'debian12' | 'ubuntu2204' | 'alpine318';
 /** Inspector's PackageManager for the language packages found in this resource. */
 export type LangManager = 'JAR' | 'NPM' | 'NODEPKG' | 'PYTHONPKG' | 'GOBINARY';
 
-export interface InspectorProfile {
+interface InspectorProfile {
   platform?: Platform;
   /** OS CVEs that may be found. */
   os: string[];
@@ -516,8 +516,8 @@ export const REPOS: readonly RepoDef[] = [
   { name: 'payments-sdk-java', asset: 'payments-api', private: false, description: 'Java client for the Acme payments API', count: 11, manifests: [{ path: 'pom.xml', ecosystem: 'maven', scope: 'runtime' }] },
   { name: 'checkout-web', asset: 'checkout-web', private: true, description: 'Checkout front end (Next.js)', count: 24, manifests: [{ path: 'package-lock.json', ecosystem: 'npm', scope: 'runtime' }] },
   { name: 'ledger-service', asset: 'ledger-service', private: true, description: 'Double-entry ledger', count: 19, manifests: [{ path: 'pom.xml', ecosystem: 'maven', scope: 'runtime' }, { path: 'ledger-core/pom.xml', ecosystem: 'maven', scope: 'runtime' }] },
-  { name: 'identity-service', asset: 'identity-service', private: true, description: 'OIDC provider and session service', count: 13, manifests: [{ path: 'go.mod', ecosystem: 'go', scope: 'runtime' }] },
-  { name: 'auth-sdk-js', asset: 'identity-service', private: false, description: 'Browser SDK for Acme sign-in', count: 11, manifests: [{ path: 'package-lock.json', ecosystem: 'npm', scope: 'runtime' }] },
+  { name: 'identity-service', asset: 'identity-service', private: true, description: 'OIDC provider and session service', count: 1, manifests: [{ path: 'go.mod', ecosystem: 'go', scope: 'runtime' }] },
+  { name: 'auth-sdk-js', asset: 'identity-service', private: false, description: 'Browser SDK for Acme sign-in', count: 3, manifests: [{ path: 'package-lock.json', ecosystem: 'npm', scope: 'runtime' }] },
   { name: 'dw-airflow', asset: 'data-warehouse', private: true, description: 'Airflow DAGs for the warehouse', count: 17, manifests: [{ path: 'requirements.txt', ecosystem: 'pip', scope: 'runtime' }, { path: 'requirements-dev.txt', ecosystem: 'pip', scope: 'development' }] },
   { name: 'dw-dbt-models', asset: 'data-warehouse', private: true, description: 'dbt models', count: 9, manifests: [{ path: 'requirements.txt', ecosystem: 'pip', scope: 'runtime' }] },
   { name: 'reconciliation-jobs', asset: 'batch-reconciliation', private: true, description: 'Nightly settlement and FX reconciliation', count: 14, manifests: [{ path: 'lambdas/requirements.txt', ecosystem: 'pip', scope: 'runtime' }, { path: 'jobs/settlement/pom.xml', ecosystem: 'maven', scope: 'runtime' }] },

@@ -10,16 +10,16 @@ import { daysAgo, isoMillis } from './time.js';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Asff = { [key: string]: Json };
 
-export const NORMALIZED: Record<AsffLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 };
+const NORMALIZED: Record<AsffLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 };
 
-export function labelFromScore(score: number): AsffLabel {
+function labelFromScore(score: number): AsffLabel {
   if (score >= 9) return 'CRITICAL';
   if (score >= 7) return 'HIGH';
   if (score >= 4) return 'MEDIUM';
   if (score > 0) return 'LOW';
   return 'INFORMATIONAL';
 }
-export function labelFromSev(sev: Sev): AsffLabel {
+function labelFromSev(sev: Sev): AsffLabel {
   return sev.toUpperCase() as AsffLabel;
 }
 

@@ -7,7 +7,7 @@
  * intelligence: do not act on it.
  */
 
-export type Ecosystem = 'npm' | 'pip' | 'maven' | 'go';
+type Ecosystem = 'npm' | 'pip' | 'maven' | 'go';
 export type Sev = 'low' | 'medium' | 'high' | 'critical';
 
 export interface LangVuln {
@@ -134,7 +134,7 @@ export const LANG_VULNS: readonly LangVuln[] = [
   { ecosystem: 'go', pkg: 'github.com/docker/docker', cve: 'CVE-2024-41110', ghsa: 'GHSA-v23v-6jw2-98fq', severity: 'critical', score: 10, vector: N_SC, range: '>= 19.03.0, < 23.0.15', vulnerable: '20.10.24+incompatible', patched: '23.0.15', summary: 'Authz zero length regression', cwe: ['CWE-187', 'Partial String Comparison'], epss: [0.00279, 0.68134], published: '2024-07-30T20:21:02Z' },
 ];
 
-export const OS_VULNS: readonly OsVuln[] = [
+const OS_VULNS: readonly OsVuln[] = [
   { cve: 'CVE-2021-3156', pkg: 'sudo', base: '1.8.23', fixed: '1.8.23', severity: 'high', score: 7.8, vector: L_PRIV, summary: 'Sudo before 1.9.5p2 contains an off-by-one error that can result in a heap-based buffer overflow, which allows privilege escalation to root via "sudoedit -s" and a command-line argument that ends with a single backslash character.', epss: [0.9383, 0.99845], published: '2021-01-26T21:15:00Z', exploit: true, lastKnownExploitAt: '2026-08-04T00:00:00Z' },
   { cve: 'CVE-2021-4034', pkg: 'polkit', base: '0.112', fixed: '0.112', severity: 'high', score: 7.8, vector: L_PRIV, summary: "A local privilege escalation vulnerability was found on polkit's pkexec utility. The pkexec application is a setuid tool designed to allow unprivileged users to run commands as privileged users according predefined policies.", epss: [0.93752, 0.99838], published: '2022-01-28T20:15:00Z', exploit: true, lastKnownExploitAt: '2026-07-21T00:00:00Z' },
   { cve: 'CVE-2022-0847', pkg: 'kernel', base: '5.10.96', fixed: '5.10.102', severity: 'high', score: 7.8, vector: L_PRIV, summary: 'A flaw was found in the way the "flags" member of the new pipe buffer structure was lacking proper initialization in copy_page_to_iter_pipe and push_pipe functions in the Linux kernel and could thus contain stale values ("Dirty Pipe").', epss: [0.93591, 0.99822], published: '2022-03-10T17:44:00Z', exploit: true },
@@ -191,7 +191,7 @@ export interface Control {
   requirements?: string[];
 }
 
-export const CONTROLS: readonly Control[] = [
+const CONTROLS: readonly Control[] = [
   { id: 'S3.8', title: 'S3 general purpose buckets should block public access', severity: 'HIGH', resourceType: 'AwsS3Bucket', configRule: 'securityhub-s3-bucket-level-public-access-prohibited', description: 'This control checks whether an Amazon S3 general purpose bucket blocks public access at the bucket level.' },
   { id: 'S3.5', title: 'S3 general purpose buckets should require requests to use SSL', severity: 'MEDIUM', resourceType: 'AwsS3Bucket', configRule: 'securityhub-s3-bucket-ssl-requests-only', description: 'This control checks whether an Amazon S3 general purpose bucket has a policy that requires requests to use SSL.', requirements: ['PCI DSS v3.2.1/4.1', 'CIS AWS Foundations Benchmark v1.4.0/2.1.2'] },
   { id: 'S3.9', title: 'S3 general purpose buckets should have server access logging enabled', severity: 'MEDIUM', resourceType: 'AwsS3Bucket', configRule: 'securityhub-s3-bucket-logging-enabled', description: 'This control checks whether server access logging is enabled for an Amazon S3 general purpose bucket.' },
@@ -243,7 +243,7 @@ export interface ThreatType {
   actionType: 'NETWORK_CONNECTION' | 'AWS_API_CALL' | 'DNS_REQUEST' | 'PORT_PROBE';
 }
 
-export const THREATS: readonly ThreatType[] = [
+const THREATS: readonly ThreatType[] = [
   { gdType: 'UnauthorizedAccess:EC2/SSHBruteForce', asffType: 'TTPs/Initial Access/UnauthorizedAccess:EC2-SSHBruteForce', gdSeverity: 2, resourceKind: 'ec2', actionType: 'NETWORK_CONNECTION', title: (r) => `198.51.100.23 is performing SSH brute force attacks against ${r}.`, description: (r) => `198.51.100.23 is performing SSH brute force attacks against ${r}. Brute force attacks are used to gain unauthorized access to your instance by guessing the SSH password.` },
   { gdType: 'CryptoCurrency:EC2/BitcoinTool.B!DNS', asffType: 'TTPs/Command and Control/CryptoCurrency:EC2-BitcoinTool.B!DNS', gdSeverity: 8, resourceKind: 'ec2', actionType: 'DNS_REQUEST', title: (r) => `EC2 instance ${r} is querying a domain name that is associated with Bitcoin-related activity.`, description: (r) => `EC2 instance ${r} is querying a domain name associated with Bitcoin-related activity (pool.minexmr.com). This might indicate unauthorized cryptocurrency mining.` },
   { gdType: 'Backdoor:EC2/C&CActivity.B!DNS', asffType: 'TTPs/Command and Control/Backdoor:EC2-C&CActivity.B!DNS', gdSeverity: 8, resourceKind: 'ec2', actionType: 'DNS_REQUEST', title: (r) => `Command and Control server domain name queried by EC2 instance ${r}.`, description: (r) => `EC2 instance ${r} is querying a domain name associated with a known Command & Control server.` },

@@ -20,7 +20,7 @@ function nodeId(prefix: string, id: number): string {
   return Buffer.from(`${prefix}${id}`).toString('base64');
 }
 
-export function simpleUser(u: GhUser): Json {
+function simpleUser(u: GhUser): Json {
   const api = `${API}/users/${u.login}`;
   return {
     login: u.login,
@@ -44,7 +44,7 @@ export function simpleUser(u: GhUser): Json {
   };
 }
 
-export const ORG_USER: GhUser = { login: ORG, id: 81_234_567, type: 'Organization' };
+const ORG_USER: GhUser = { login: ORG, id: 81_234_567, type: 'Organization' };
 
 export const PEOPLE: readonly GhUser[] = [
   { login: 'mika-tanaka', id: 5_811_001, type: 'User' },
@@ -54,7 +54,7 @@ export const PEOPLE: readonly GhUser[] = [
   { login: 'sofia-almeida', id: 9_120_334, type: 'User' },
 ];
 
-export function simpleRepository(repo: RepoDef): Json {
+function simpleRepository(repo: RepoDef): Json {
   const full = `${ORG}/${repo.name}`;
   const api = `${API}/repos/${full}`;
   const id = repoId(repo.name);

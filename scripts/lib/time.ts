@@ -27,7 +27,3 @@ export function isoMillis(ms: number): string {
 export function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
-
-export function dateOnly(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}

@@ -7,8 +7,8 @@ export function registerDiff(program: Command, io: Io, setExit: (n: number) => v
   addLogOptions(
     program
       .command('diff')
-      .argument('<runA>', 'earlier run folder (or its snapshot.json)')
-      .argument('<runB>', 'later run folder (or its snapshot.json)')
+      .argument('<runA>', 'earlier run folder (or its snapshot.json), or s3://bucket/prefix/<run>')
+      .argument('<runB>', 'later run folder (or its snapshot.json), or s3://bucket/prefix/<run>')
       .description('attribute each asset\'s change in risk between two runs: new, fixed, exceptions, inventory, policy, re-scored'),
   )
     .addOption(new Option('--format <format>', 'output format on stdout').choices(['text', 'markdown']).default('text'))
@@ -25,8 +25,8 @@ Each row's parts add up to its change in risk points. Rules: docs/review.md ("At
         import('../history/attribution.js'),
         import('../history/load.js'),
       ]);
-      const a = await loadRun(pathA, log);
-      const b = await loadRun(pathB, log);
+      const a = await loadRun(pathA, log, { env: io.env });
+      const b = await loadRun(pathB, log, { env: io.env });
       if (a.snapshot.asOf > b.snapshot.asOf) log.warn(`${a.name} (${a.snapshot.asOf}) is later than ${b.name}; showing the change from the first to the second as given`);
       const rows = attributeChange(a.snapshot, b.snapshot);
       const opts = { labelA: a.name, labelB: b.name };

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { mustExitNow } from './deadline.js';
 import { main } from './main.js';
 
 // Node prints process warnings (e.g. the AWS SDK's Node-version notice) as multi-line text on
@@ -6,13 +7,22 @@ import { main } from './main.js';
 const json = process.argv.some((a, i, all) => a === '--log-format=json' || (a === '--log-format' && all[i + 1] === 'json'));
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
-  const msg = `${w.name}: ${w.message.split('\n')[0]}`;
+  // The whole message on one line: its first line alone was cut mid-sentence ("…for JavaScript (v3)").
+  const msg = `${w.name}: ${w.message.replace(/\s*\n\s*/g, ' ').trim()}`;
   process.stderr.write(json ? JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg }) + '\n' : `secsli: warn: ${msg}\n`);
 });
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() }).then(
+// `secsli explain … | head`: the reader went away; that is not an error, and nothing is left to say.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date(), signals: process }).then(
   (code) => {
     process.exitCode = code;
+    // After --timeout or a signal, collectors may still hold sockets in the background: do not wait for them.
+    if (mustExitNow()) process.exit(code);
   },
   (e: unknown) => {
     process.stderr.write(`secsli: internal error: ${String(e)}\n`);

@@ -3,9 +3,13 @@ import { EXIT, SecsliError } from '../errors.js';
 import { redact } from '../log.js';
 import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
 import { toolVersion } from '../package-root.js';
+import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
+import { registerFixes } from './fixes.js';
+import { RunStopped } from '../collectors/stop.js';
+import { DEFAULT_TIMEOUT, parseDuration, startRunStop } from './deadline.js';
 import { registerInit } from './init.js';
-import { addCollectOptions, collectOptions, exitCodeFor, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
+import { addCollectOptions, collectOptions, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
@@ -17,41 +21,68 @@ import { registerValidate } from './validate.js';
  * was incomplete (report written, marked PARTIAL); 70 internal error.
  */
 
+const STATE_CONFLICT = "another run updated the sync state; this run's results are kept, state not saved";
+
 function registerScore(program: Command, io: Io, setExit: (n: number) => void): void {
   const cmd = addCollectOptions(program.command('score').description('collect findings, score every asset, write a report folder'))
-    .option('-o, --out <dir>', 'parent folder for run folders', 'reports')
+    .option('-o, --out <dir>', 'parent folder for run folders, or s3://bucket/prefix', 'reports')
+    .option('--s3-sse-kms-key-id <key>', 'with --out s3://…: encrypt every object with this KMS key (SSE-KMS); default $SECSLI_S3_SSE_KMS_KEY_ID')
     .option('--asset <id>', 'score and report only this asset')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse').choices([...FAIL_ON]))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse; "worse": only when an asset\'s status got worse since the previous run (or a new asset starts BREACHED)').choices([...FAIL_ON]))
+    .option('--timeout <duration>', 'whole-run deadline: collection ends there, what was read is scored, the report is PARTIAL (exit 3); 0 = none', DEFAULT_TIMEOUT)
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
     .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
     .addHelpText('after', `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
-  $ secsli score --config assets.yaml --fail-on breached --log-format json     # scheduled job, live APIs
+  $ secsli score --config assets.yaml --fail-on worse --log-format json     # scheduled job, live APIs
+  $ secsli score --out s3://acme-secsli/history --s3-sse-kms-key-id alias/secsli   # history and sync state in S3
 
-Prints the run folder on stdout. Exit codes: 0 ok, 1 an asset at the --fail-on level,
-2 usage or configuration error, 3 a source failed (report written and marked PARTIAL), 70 internal error.`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; discovery?: boolean }) => {
+Prints the run folder on stdout; the folder's summary.json (and, with --log-format json, the last
+log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the --fail-on level
+(worse: a status got worse), 2 usage or configuration error, 3 could not measure everything,
+--timeout reached (report written and marked PARTIAL) or another run replaced the sync state,
+70 internal error, 143/130 stopped by SIGTERM/SIGINT (nothing written).`);
+  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string; discovery?: boolean; s3SseKmsKeyId?: string }) => {
     const log = loggerFor(flags, io);
+    const json = flags.logFormat === 'json';
     // Commands register without loading what they run: the pipeline is imported when `score` runs.
-    const [{ runScore }, { syncStateDir }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js')]);
-    const { runDir, result } = await runScore({
-      ...collectOptions(flags, io, log),
-      out: flags.out,
-      ...(flags.asset ? { asset: flags.asset } : {}),
-      ...(flags.saveRaw ? { saveRaw: true } : {}),
-      ...(flags.discovery === false ? { discovery: false } : {}),
-      sync: { dir: syncStateDir(flags.out), ...(flags.full ? { full: true } : {}) },
-    });
-    const n = (s: string) => result.assets.filter((a) => a.status === s).length;
-    log.info(
-      `${result.partial ? 'PARTIAL run' : 'run complete'}: ${result.assets.length} assets — ${n('BREACHED')} breached, ${n('UNKNOWN')} unknown, ${n('AT RISK')} at risk, ${n('OK')} ok`,
-    );
-    io.stdout.write(runDir + '\n');
-    const code = exitCodeFor(result, flags.failOn);
-    if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
-    setExit(code);
+    const [{ runScore }, { syncStateDir }, { isS3Location }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js'), import('../store/index.js')]);
+    const kms = flags.s3SseKmsKeyId ?? io.env.SECSLI_S3_SSE_KMS_KEY_ID;
+    // Local temp folders to remove on a signal (an S3 run stages under the OS temp folder and removes it itself).
+    const tempDirs = isS3Location(flags.out) ? [] : [flags.out, syncStateDir(flags.out)];
+    const stop = startRunStop({ timeoutMs: parseDuration('--timeout', flags.timeout), timeoutText: flags.timeout, ...(io.signals ? { signals: io.signals } : {}), log, tempDirs });
+    try {
+      const { runDir, result, summary, stateConflicts } = await runScore({
+        ...collectOptions(flags, io, log),
+        out: flags.out,
+        ...(flags.asset ? { asset: flags.asset } : {}),
+        ...(flags.saveRaw ? { saveRaw: true } : {}),
+        ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        ...(flags.discovery === false ? { discovery: false } : {}),
+        ...(flags.full ? { full: true } : {}),
+        ...(kms ? { sseKmsKeyId: kms } : {}),
+        stop: stop.signal,
+      });
+      // The run folder says what it measured; losing the race for the sync state is said here (and exits 3).
+      const s = stateConflicts.length ? { ...summary, exitCode: EXIT.SOURCE, exitReason: 'incomplete' as const, message: `${STATE_CONFLICT} (${stateConflicts.join(', ')})` } : summary;
+      if (stateConflicts.length) log.error(`${STATE_CONFLICT} (${stateConflicts.join(', ')}: the next run starts from the other run's state)`);
+      if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+      const b = s.byStatus;
+      const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
+      // The last line a scheduler reads: the same facts as summary.json.
+      log.info(line, json ? { event: 'summary', ...s } : undefined);
+      io.stdout.write(runDir + '\n');
+      setExit(s.exitCode);
+    } catch (e) {
+      if (!(e instanceof RunStopped) || e.kind !== 'cancelled') throw e;
+      const exitCode = stop.cancelExitCode();
+      log.error(`${e.message}: no report written, sync state untouched; exit ${exitCode}`, json ? { event: 'summary', exitCode, exitReason: 'cancelled' } : undefined);
+      setExit(exitCode);
+    } finally {
+      stop.end();
+    }
   });
 }
 
@@ -83,6 +114,8 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerScore(program, io, setExit);
   registerExplain(program, io, setExit);
+  registerFixes(program, io, setExit);
+  registerBaseline(program, io, setExit);
   registerValidate(program, io, setExit);
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);

@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { decideOutcome, type FailOn } from '../report/summary.js';
+import type { SignalSource } from './deadline.js';
 import { createLogger, type Logger } from '../log.js';
 import { SOURCES, type Source } from '../model/finding.js';
 import { liveSecrets } from '../collectors/secrets.js';
@@ -16,21 +18,15 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** The wall clock, read only when --as-of is not given. */
   now: () => Date;
+  /** SIGTERM/SIGINT end a `score` run cleanly (the bin passes `process`; in-process tests leave it out). */
+  signals?: SignalSource;
 }
 
-export const FAIL_ON = ['breached', 'at-risk', 'unknown'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
-
-/** Which statuses trip each --fail-on level. */
-const FAILING: Record<FailOn, readonly string[]> = {
-  breached: ['BREACHED'],
-  'at-risk': ['BREACHED', 'AT RISK'],
-  unknown: ['BREACHED', 'AT RISK', 'UNKNOWN'],
-};
+export { FAIL_ON, type FailOn } from '../report/summary.js';
 
 /**
  * 3 whenever the measurement is incomplete — a source failed, or an asset's expected source did
- * not answer for it — so 0 and 1 always describe a complete measurement.
+ * not answer for it — so 0 and 1 always describe a complete measurement (src/report/summary.ts).
  */
 /**
  * Why a run exits 3, in a few lines for stderr (report.md says it at length): a scheduler's log
@@ -53,11 +49,8 @@ export function countFlag(flag: string) {
   };
 }
 
-export function exitCodeFor(result: ScoreResult, failOn?: FailOn): number {
-  const unmeasured = result.assets.some((a) => a.coverage.some((c) => c.status === 'gap'));
-  if (result.partial || unmeasured) return EXIT.SOURCE;
-  if (failOn && result.assets.some((a) => FAILING[failOn].includes(a.status))) return EXIT.FAIL_ON;
-  return EXIT.OK;
+export function exitCodeFor(result: ScoreResult, failOn?: Exclude<FailOn, 'worse'>): number {
+  return decideOutcome(result, { failOn }).exitCode;
 }
 
 export function parseAsOf(value: string | undefined, now: () => Date): Date {

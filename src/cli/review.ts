@@ -53,7 +53,7 @@ interface ReviewFlags extends LogFlags {
 
 export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('review').description('write the quarterly security review pack (review.html, review.md, per-owner files, CSVs, SVG charts) from run history'))
-    .option('--reports <dir>', 'folder of run folders (what `secsli score --out` writes)', 'reports')
+    .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
     .option('-o, --out <dir>', 'parent folder for review folders', 'reviews')
     .option('--from <date>', 'first day of the window, UTC (default: the last full calendar quarter before the latest run)')
     .option('--to <date>', 'last day of the window, inclusive, UTC')
@@ -75,14 +75,15 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
       const pdf = flags.pdf ? await import('../history/pdf.js') : null;
       const chromium = pdf ? await pdf.requireChromium(io.env) : null;
       // The implementation is loaded only when the command runs.
-      const [{ loadHistory }, { reviewFiles }, { buildReview }, { resolveWindow }, { writeReview }] = await Promise.all([
+      const [{ loadHistory }, { reviewFiles }, { buildReview }, { resolveWindow }, { writeReview }, { openRunStore }] = await Promise.all([
         import('../history/load.js'),
         import('../history/review-files.js'),
         import('../history/review.js'),
         import('../history/window.js'),
         import('../history/write-review.js'),
+        import('../store/index.js'),
       ]);
-      const history = await loadHistory(flags.reports, log, { findings: true });
+      const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log, { findings: true });
       const window = resolveWindow(history.runs, flags.from, flags.to);
       const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
       if (review.runs.length === 0) {

@@ -106,6 +106,7 @@ function toRegExp(tokens: Token[], kind: GlobKind): string {
   let colons = 0; // literal `:` seen so far: fewer than 5 means we are inside the ARN header
   const emit = (list: Token[]): string =>
     list
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch is exhaustive over Token (the compiler checks it), so every path returns
       .map((tok) => {
         const inHeader = kind === 'arn' && colons < 5;
         const notIn = inHeader ? '[^:/]' : paths ? '[^/]' : '[\\s\\S]';

@@ -20,8 +20,21 @@ const byCriticality = <T extends z.ZodType>(t: T) =>
   z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional() });
 
 export const policySchema = z.strictObject({
-  /** Days to remediate, by severity. Default critical 7, high 30, medium 90, low 180, info 365. */
-  slaDays: bySeverity(days).optional(),
+  /**
+   * Days to remediate, by severity (default critical 7, high 30, medium 90, low 180, info 365), and
+   * optionally by exposure over that table (`internet: { critical: 15, high: 30 }`, after CISA BOD 19-02).
+   */
+  slaDays: bySeverity(days)
+    .extend({ internet: bySeverity(days).optional(), internal: bySeverity(days).optional(), isolated: bySeverity(days).optional() })
+    .optional(),
+  /** Days to remediate a known-exploited weakness (CISA BOD 22-01: 14 days). Default 14. */
+  kevSlaDays: days.optional(),
+  /** `damped` (default): the k-th heaviest finding weighs 1/k; `sum`: the plain linear sum. */
+  aggregation: z.enum(['damped', 'sum']).optional(),
+  /** Hours to respond to a threat detection (leave NEW), by severity. Default critical 4, high 24, medium 72, low 168, info 336. */
+  incidentResponseHours: bySeverity(positive).optional(),
+  /** Below this many remediation events in the window the SLI reads "not enough events". Default 5. */
+  remediationMinEvents: z.number().int().nonnegative().optional(),
   /** Points when no CVSS score is known. Default critical 10, high 5, medium 2, low 0.5, info 0. */
   severityPoints: bySeverity(nonNegative).optional(),
   /** Points from CVSS: `scale × (cvss/10)^exponent`. Default scale 10, exponent 2. */
@@ -30,7 +43,7 @@ export const policySchema = z.strictObject({
     .strictObject({
       /** Known exploited (CISA KEV, Inspector LastKnownExploitAt). Default 3. */
       knownExploited: nonNegative.optional(),
-      /** Open threat detections (GuardDuty, TTPs…). Default 3. */
+      /** Shown as the likelihood of threat detections; they are incidents (response time) and add nothing to risk. Default 3. */
       threat: nonNegative.optional(),
       /** EPSS: `epssBase + percentile`. Default 0.5 (so 0.5 … 1.5). */
       epssBase: nonNegative.optional(),
@@ -46,11 +59,11 @@ export const policySchema = z.strictObject({
   exposure: z
     .strictObject({ internet: nonNegative.optional(), internal: nonNegative.optional(), isolated: nonNegative.optional() })
     .optional(),
-  /** Risk budget by asset criticality. Default critical 10, high 25, medium 50, low 100. */
+  /** Risk budget by asset criticality. Default critical 40, high 60, medium 90, low 135. */
   riskBudget: byCriticality(positive).optional(),
-  /** Remediation SLO target by criticality, 0–1. Default critical 0.99, high 0.95, medium 0.9, low 0.8. */
+  /** Remediation SLO target by criticality, 0–1. Default critical 0.9, high 0.85, medium 0.8, low 0.7. */
   remediationTarget: byCriticality(fraction).optional(),
-  /** Closed findings count toward the remediation SLI when closed within this many days. Default 90. */
+  /** Remediation events (a due date, or an earlier close) count when inside this many days. Default 90. */
   remediationWindowDays: days.optional(),
   /** AT RISK when budget used exceeds this share. Default 0.8. */
   atRiskBudgetUsed: positive.optional(),
@@ -63,12 +76,18 @@ export const policySchema = z.strictObject({
 });
 export type PolicyInput = z.infer<typeof policySchema>;
 
-export type SeverityMap = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
+type SeverityMap = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
 export type CriticalityMap = Record<'critical' | 'high' | 'medium' | 'low', number>;
+
+export type Aggregation = 'damped' | 'sum';
 
 // A type rather than an interface: a snapshot holding it must read as history's record-typed `policy`.
 export type Policy = {
-  slaDays: SeverityMap;
+  slaDays: SeverityMap & { internet?: Partial<SeverityMap>; internal?: Partial<SeverityMap>; isolated?: Partial<SeverityMap> };
+  kevSlaDays: number;
+  aggregation: Aggregation;
+  incidentResponseHours: SeverityMap;
+  remediationMinEvents: number;
   severityPoints: SeverityMap;
   cvss: { scale: number; exponent: number };
   likelihood: { knownExploited: number; threat: number; epssBase: number; publicExploit: number; default: number };
@@ -84,13 +103,17 @@ export type Policy = {
 
 export const DEFAULT_POLICY: Policy = {
   slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 },
+  kevSlaDays: 14,
+  aggregation: 'damped',
+  incidentResponseHours: { critical: 4, high: 24, medium: 72, low: 168, info: 336 },
+  remediationMinEvents: 5,
   severityPoints: { critical: 10, high: 5, medium: 2, low: 0.5, info: 0 },
   cvss: { scale: 10, exponent: 2 },
   likelihood: { knownExploited: 3, threat: 3, epssBase: 0.5, publicExploit: 1.5, default: 1 },
   context: { development: 0.2, runtime: 1 },
   exposure: { internet: 2, internal: 1, isolated: 0.5 },
-  riskBudget: { critical: 10, high: 25, medium: 50, low: 100 },
-  remediationTarget: { critical: 0.99, high: 0.95, medium: 0.9, low: 0.8 },
+  riskBudget: { critical: 40, high: 60, medium: 90, low: 135 },
+  remediationTarget: { critical: 0.9, high: 0.85, medium: 0.8, low: 0.7 },
   remediationWindowDays: 90,
   atRiskBudgetUsed: 0.8,
   atRiskSlaMargin: 0.01,

@@ -27,13 +27,11 @@ export const awsSelectorSchema = z.strictObject({
   /** Every listed tag must be present on the resource with that value (value globs allowed). */
   tags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
 });
-export type AwsSelector = z.infer<typeof awsSelectorSchema>;
 
-export const githubSelectorSchema = z.strictObject({
+const githubSelectorSchema = z.strictObject({
   /** "owner/name" globs, e.g. "acme/payments-*". */
   repos: z.array(nonEmpty).min(1, 'list at least one repository'),
 });
-export type GithubSelector = z.infer<typeof githubSelectorSchema>;
 
 export const assetSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'use letters, digits, ".", "_" or "-" (no spaces)'),
@@ -60,7 +58,6 @@ export const exceptionMatchSchema = z
     repo: nonEmpty.optional(),
   })
   .refine((m) => Object.values(m).some((v) => v !== undefined), 'give at least one of cve, ghsa, controlId, findingId, package, resource, repo');
-export type ExceptionMatch = z.infer<typeof exceptionMatchSchema>;
 
 /** YAML reads 2027-01-31 as a string with the default schema; a Date if someone uses !!timestamp. */
 const isoDate = z
@@ -78,7 +75,7 @@ export const exceptionSchema = z.strictObject({
 });
 export type RiskException = z.infer<typeof exceptionSchema>;
 
-export const securityhubSourceSchema = z.strictObject({
+const securityhubSourceSchema = z.strictObject({
   regions: z.array(nonEmpty).optional(),
   aggregationRegion: nonEmpty.optional(),
   api: z.enum(['asff', 'ocsf']).optional(),
@@ -86,7 +83,7 @@ export const securityhubSourceSchema = z.strictObject({
   accounts: z.array(accountId).optional(),
   file: z.union([nonEmpty, z.array(nonEmpty)]).optional(),
 });
-export const dependabotSourceSchema = z.strictObject({
+const dependabotSourceSchema = z.strictObject({
   org: nonEmpty.optional(),
   /** Several organizations (alerts and discovery of each); `org` is the one-org spelling. */
   orgs: z.array(nonEmpty).min(1, 'list at least one organization').optional(),
@@ -101,7 +98,7 @@ export const sourcesSchema = z.strictObject({
 });
 export type SourcesConfig = z.infer<typeof sourcesSchema>;
 
-export const ownerSchema = z.strictObject({
+const ownerSchema = z.strictObject({
   contact: z.string().optional(),
   name: z.string().optional(),
 });

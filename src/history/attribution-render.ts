@@ -15,11 +15,11 @@ export const PART_TITLES: Record<AttributionPart, string> = {
 };
 
 const EPS = 0.005;
-export const isChanged = (r: AssetAttribution): boolean =>
+const isChanged = (r: AssetAttribution): boolean =>
   Math.abs(r.delta) >= EPS || r.notes.length > 0 || ATTRIBUTION_PARTS.some((p) => Math.abs(r.parts[p]) >= EPS);
 
 /** Largest change first, then asset id. */
-export const byImpact = (x: AssetAttribution, y: AssetAttribution): number =>
+const byImpact = (x: AssetAttribution, y: AssetAttribution): number =>
   Math.abs(y.delta) - Math.abs(x.delta) || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0);
 
 function mainDriver(r: AssetAttribution): string {

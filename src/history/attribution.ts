@@ -16,17 +16,19 @@ import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type Finding
  * - rescored: the same finding counted in both runs weighs differently with the same policy weights
  *   (severity, CVSS, EPSS, KEV listing or scope changed at the source, or a new KEV catalog).
  *
- * A finding counted in both runs splits as c_B − c_A = (e_B − e_A)·r_A + (e_B·r_B − e_A·r_A − (e_B − e_A)·r_A):
- * the exposure part goes to inventory (label changed) or policy (weights changed); the rest to
- * policy when the weights changed, else rescored. Snapshots do not carry the raw finding, so a
+ * A finding counted in both runs splits as c_B − c_A = (e_B − e_A)·t_A + (c_B − c_A − (e_B − e_A)·t_A),
+ * t_A = c_A / e_A its exposure-free term (r_A, or r_A / rank when damped): the exposure part goes to
+ * inventory (label changed) or policy (weights changed); the rest to policy when the weights
+ * changed; else, with its risk unchanged, it was re-ranked by damping — to newFindings when it moved
+ * down (heavier findings arrived), to fixed when it moved up (heavier ones left); else rescored. Snapshots do not carry the raw finding, so a
  * finding that changed at the source in the same run as a policy change is all policy.
  */
 
 export const ATTRIBUTION_PARTS = ['newFindings', 'fixed', 'exceptions', 'inventory', 'policy', 'rescored'] as const;
 export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
-export type AttributionParts = Record<AttributionPart, number>;
+type AttributionParts = Record<AttributionPart, number>;
 
-export interface Driver {
+interface Driver {
   findingId: string;
   title: string;
   severity: string;
@@ -77,7 +79,7 @@ export function policyWeightsChanged(a: SnapshotV1, b: SnapshotV1): boolean {
   return a.policyHash !== b.policyHash;
 }
 
-export function inventoryNotes(x: AssetV1, y: AssetV1): string[] {
+function inventoryNotes(x: AssetV1, y: AssetV1): string[] {
   const notes: string[] = [];
   if (x.owner !== y.owner) notes.push(`owner ${x.owner} → ${y.owner}`);
   if (x.criticality !== y.criticality) notes.push(`criticality ${x.criticality} → ${y.criticality} (budget ${x.budget ?? '?'} → ${y.budget ?? '?'})`);
@@ -121,9 +123,14 @@ export function attributeChange(a: SnapshotV1, b: SnapshotV1): AssetAttribution[
         const ca = p ? contributionOf(a, x, p) : 0;
         const cb = q ? contributionOf(b, y, q) : 0;
         if (p && q && isCounted(p) && isCounted(q)) {
-          const byExposure = (eB - eA) * p.risk;
+          // ca / eA is the finding's exposure-free term (risk, or risk / rank when damped).
+          const byExposure = (eB - eA) * (eA > 0 ? ca / eA : p.risk);
           add(q, exposurePart, byExposure, exposurePart === 'inventory' ? 'exposure changed' : 'exposure weights changed');
-          add(q, weightsChanged ? 'policy' : 'rescored', cb - ca - byExposure, weightsChanged ? 'policy weights changed' : `re-scored (risk ${p.risk} → ${q.risk})`);
+          const rest = cb - ca - byExposure;
+          if (weightsChanged) add(q, 'policy', rest, 'policy weights changed');
+          // Same risk, other term: damping re-ranked it — heavier findings arrived (it moved down) or left (up).
+          else if (p.risk === q.risk) add(q, rest < 0 ? 'newFindings' : 'fixed', rest, rest < 0 ? 'ranked lower: heavier findings arrived' : 'ranked higher: heavier findings left');
+          else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
         } else if (q && isCounted(q)) {
           if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);
           else if (p?.excluded?.kind === 'duplicate') add(q, 'fixed', cb, `counts again: ${p.excluded.of ?? 'the other report'} closed`);
@@ -133,6 +140,8 @@ export function attributeChange(a: SnapshotV1, b: SnapshotV1): AssetAttribution[
           if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
           else if (q?.excluded?.kind === 'duplicate') add(p, 'newFindings', -ca, `now a duplicate of ${q.excluded.of ?? 'another report'}`);
           else if (!q && inB.has(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
+          // A detection an older model weighed as risk: now an incident (response time, never risk).
+          else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
           else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
         }
       }

@@ -13,7 +13,7 @@ import { inWindow, type Window } from './window.js';
  * findings. False positives (dismissed as inaccurate) count as closed, never in MTTR.
  */
 
-export const FALSE_POSITIVE_REASONS = ['inaccurate', 'false_positive', 'false-positive', 'false positive'];
+const FALSE_POSITIVE_REASONS = ['inaccurate', 'false_positive', 'false-positive', 'false positive'];
 export const isFalsePositive = (reason: string | null): boolean => reason !== null && FALSE_POSITIVE_REASONS.includes(reason.toLowerCase());
 
 export interface FindingLife {
@@ -93,7 +93,7 @@ export function findingLives(runs: readonly Run[]): FindingLife[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export interface FlowRow {
+interface FlowRow {
   key: string;
   opened: number;
   closed: number;

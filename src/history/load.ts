@@ -1,15 +1,22 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { fsRunStore } from '../store/fs.js';
+import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
+import { compareRunNames, splitRunName } from '../store/names.js';
+import type { RunStore } from '../store/types.js';
 import type { SnapshotV1 } from './schema.js';
-import { localRunFiles, readSnapshot } from './snapshot-stream.js';
+import { localRunFiles, readSnapshot as readSnapshotFiles, type RunFiles, type SnapshotRead } from './snapshot-stream.js';
+
+export { compareRunNames } from '../store/names.js';
 
 /**
- * History is a folder of run folders, each holding the snapshot its `secsli score` run wrote
- * (snapshot.json, and since schemaVersion 2 the findings file it names; history/snapshot-stream.ts).
- * Reading never fails on one bad run: missing, corrupt, unsupported or invalid snapshots are
- * skipped with a warning that names the folder.
+ * History is a set of runs in a RunStore (a folder of run folders, or an S3 prefix), each holding
+ * the snapshot its `secsli score` run wrote (snapshot.json, and since schemaVersion 2 the findings
+ * file it names; read as streams by history/snapshot-stream.ts). Reading never fails on one bad run: missing,
+ * corrupt, unsupported or invalid snapshots, and S3 uploads without a manifest, are skipped with a
+ * warning that names the run.
  */
 
 export interface Run {
@@ -30,39 +37,22 @@ export interface History {
   skipped: Skipped[];
 }
 
-/** Folder names `writeRun` produces; temp folders (".…tmp-…") and anything else are not runs. */
-export const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
-
-/**
- * The one order of run folder names: by as-of, then by the number `writeRun` appends to a second
- * run with the same as-of ("…Z" < "…Z-2" < "…Z-9" < "…Z-10").
- */
-export function compareRunNames(a: string, b: string): number {
-  const [baseA, nA] = splitRunName(a);
-  const [baseB, nB] = splitRunName(b);
-  return baseA < baseB ? -1 : baseA > baseB ? 1 : nA - nB || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function splitRunName(name: string): [string, number] {
-  const m = /^(.*Z)(?:-(\d+))?$/.exec(name);
-  return m ? [m[1]!, m[2] === undefined ? 1 : Number(m[2])] : [name, 0];
-}
-
-export const compareRuns = (a: Run, b: Run): number =>
+const compareRuns = (a: Run, b: Run): number =>
   a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
 
 /** `findings`: read every run's findings too (review); trend reads only the per-asset numbers. */
-export async function loadHistory(dir: string, log: Logger, opts: { findings: boolean }): Promise<History> {
-  let names: string[];
-  try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_FOLDER.test(d.name)).map((d) => d.name);
-  } catch (e) {
-    throw new UsageError(`cannot read reports folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Point --reports at the folder `secsli score --out` writes run folders into.', { cause: e });
-  }
+export async function loadHistory(at: RunStore | string, log: Logger, opts: { findings: boolean } = { findings: true }): Promise<History> {
+  const store = typeof at === 'string' ? fsRunStore(at) : at;
+  const listing = await store.listRuns();
+  if (listing.missing) throw new UsageError(`cannot read reports folder ${store.location}: ${listing.missing}`, 'Point --reports at the folder `secsli score --out` writes run folders into.');
   const runs: Run[] = [];
   const skipped: Skipped[] = [];
-  for (const name of names.sort(compareRunNames)) {
-    const r = await readSnapshot(localRunFiles(join(dir, name)), opts);
+  for (const s of listing.skipped) {
+    log.warn(`skipping run ${s.name}: ${s.reason}`);
+    skipped.push(s);
+  }
+  for (const name of listing.runs.sort(compareRunNames)) {
+    const r = await readSnapshot(store, name, opts.findings);
     if (r.ok && r.snapshot.scope?.asset) {
       // A --asset run scored one asset: as history it would read as every other asset removed.
       log.info(`skipping run ${name}: narrowed to asset ${r.snapshot.scope.asset}`);
@@ -76,7 +66,7 @@ export async function loadHistory(dir: string, log: Logger, opts: { findings: bo
     }
   }
   runs.sort(compareRuns);
-  return { dir, runs, skipped };
+  return { dir: store.location, runs, skipped };
 }
 
 /**
@@ -86,8 +76,11 @@ export async function loadHistory(dir: string, log: Logger, opts: { findings: bo
  */
 export interface PreviousRun {
   name: string;
+  /** Where it is (folder or s3:// URL), for messages. */
   dir: string;
   risk: ReadonlyMap<string, number>;
+  /** Each asset's status in that run (`--fail-on worse`, summary.json's changes). */
+  status: ReadonlyMap<string, string>;
   policyHash?: string;
   /** How many (asset, finding) entries its snapshot holds. */
   findings: number;
@@ -98,18 +91,15 @@ export interface PreviousRun {
  * will get), or undefined. Runs narrowed with --asset say nothing about the other assets and are
  * passed over; an unreadable or invalid snapshot is skipped with a warning naming the run.
  */
-export async function findPreviousRun(outDir: string, current: string, log: Logger): Promise<PreviousRun | undefined> {
-  let names: string[];
-  try {
-    names = await readdir(outDir);
-  } catch {
-    return undefined;
-  }
+export async function findPreviousRun(at: RunStore | string, current: string, log: Logger): Promise<PreviousRun | undefined> {
+  const store = typeof at === 'string' ? fsRunStore(at) : at;
+  const listing = await store.listRuns();
   const [currentBase] = splitRunName(current);
-  const earlier = names.filter((n) => RUN_FOLDER.test(n) && splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
+  for (const s of listing.skipped) if (splitRunName(s.name)[0] < currentBase) log.warn(`skipping earlier run ${s.name}: ${s.reason}`);
+  const earlier = listing.runs.filter((n) => splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
   for (const name of earlier) {
-    const dir = join(outDir, name);
-    const r = await readSnapshot(localRunFiles(dir), { findings: false });
+    const dir = store.runLocation(name);
+    const r = await readSnapshot(store, name, false);
     if (!r.ok) {
       log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
       continue;
@@ -118,20 +108,54 @@ export async function findPreviousRun(outDir: string, current: string, log: Logg
     if (snap.scope?.asset) continue;
     // 'unknown' is the reader's default for a snapshot written without a policy hash.
     const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
-    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), findings: r.findings, ...(policyHash ? { policyHash } : {}) };
+    const status = new Map(snap.assets.map((a) => [a.id, a.status]));
+    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, findings: r.findings, ...(policyHash ? { policyHash } : {}) };
   }
   return undefined;
 }
 
-/** One run for `diff`: a run folder or a snapshot.json path. Unlike history, a bad one is a usage error. */
-export async function loadRun(path: string, log: Logger): Promise<Run> {
+/** A run of a store as the stream reader sees it: a missing file is ENOENT. */
+function storeRunFiles(store: RunStore, run: string): RunFiles {
+  return {
+    where: store.runLocation(run),
+    open: async (name) => {
+      const stream = await store.openRunFile(run, name);
+      if (!stream) throw Object.assign(new Error(`no ${name}`), { code: 'ENOENT' });
+      return stream;
+    },
+  };
+}
+
+/** A run's snapshot, parsed; a storage error that is the user's to fix (S3 access) is thrown. */
+const readSnapshot = (store: RunStore, run: string, findings: boolean): Promise<SnapshotRead> => readSnapshotFiles(storeRunFiles(store, run), { findings });
+
+/** One run of a store (the previous run, when `score` attributes its change). */
+export async function loadStoredRun(store: RunStore, name: string, log: Logger): Promise<Run> {
+  const r = await readSnapshot(store, name, true);
+  const where = store.runLocation(name);
+  if (!r.ok) throw new UsageError(`${where}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run written by `secsli score`.');
+  for (const n of r.notes) log.warn(`${where}: ${n}`);
+  return { name, snapshot: r.snapshot };
+}
+
+/**
+ * One run for `diff`: a run folder or a snapshot.json path, or the same as an s3:// URL
+ * (`s3://bucket/prefix/2026-11-27T000000Z`). Unlike history, a bad one is a usage error.
+ */
+export async function loadRun(path: string, log: Logger, env: StoreEnv = { env: {} }): Promise<Run> {
+  if (isS3Location(path)) {
+    const url = path.replace(/\/+$/, '').replace(/\/snapshot\.json$/, '');
+    const cut = url.lastIndexOf('/');
+    if (cut <= 'S3://'.length) throw new UsageError(`${path}: not a run`, 'Give a run: s3://bucket/prefix/2026-11-27T000000Z.');
+    return loadStoredRun(await openRunStore(url.slice(0, cut), env), url.slice(cut + 1), log);
+  }
   let file = path;
   try {
     if ((await stat(path)).isDirectory()) file = join(path, 'snapshot.json');
   } catch {
     throw new UsageError(`${path}: no such run folder or snapshot file`, 'Give a run folder (reports/2026-11-27T000000Z) or its snapshot.json.');
   }
-  const r = await readSnapshot(localRunFiles(dirname(file)), { findings: true, file: basename(file) });
+  const r = await readSnapshotFiles(localRunFiles(dirname(file)), { findings: true, file: basename(file) });
   if (!r.ok) throw new UsageError(`${file}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
   for (const n of r.notes) log.warn(`${file}: ${n}`);
   const name = basename(file === path ? dirname(path) : path);

@@ -11,7 +11,7 @@ import { makeWindow, runsIn, type Window } from './window.js';
  * quarter and the one before it (docs/review.md "Executive summary"). Pure.
  */
 
-export interface DeadlineRow {
+interface DeadlineRow {
   severity: string;
   /** Findings whose deadline event fell in the window (due, or closed earlier). */
   events: number;

@@ -47,46 +47,29 @@ export function budgetChart(r: Review): string {
   });
 }
 
+/** A chart of whole-number counts over the runs, with the policy-change markers. */
+function countChart(r: Review, title: string, yTitle: string, series: { name: string; values: number[] }[]): string {
+  return renderTimeChart({ title, yTitle, runs: runTimes(r), series, format: count, integer: true, markers: markers(r) });
+}
+
 function backlogChart(r: Review): string {
-  return renderTimeChart({
-    title: 'Open findings, and how many are past their deadline',
-    yTitle: 'Findings',
-    runs: runTimes(r),
-    series: [
-      { name: 'open', values: r.trends.map((t) => t.backlog) },
-      { name: 'past deadline', values: r.trends.map((t) => t.overdue) },
-    ],
-    format: count,
-    integer: true,
-    markers: markers(r),
-  });
+  return countChart(r, 'Open findings, and how many are past their deadline', 'Findings', [
+    { name: 'open', values: r.trends.map((t) => t.backlog) },
+    { name: 'past deadline', values: r.trends.map((t) => t.overdue) },
+  ]);
 }
 
 function acceptedChart(r: Review): string {
-  return renderTimeChart({
-    title: 'Risk accepted by exceptions',
-    yTitle: 'Count',
-    runs: runTimes(r),
-    series: [
-      { name: 'findings accepted', values: r.trends.map((t) => t.accepted) },
-      { name: 'exceptions in force', values: r.trends.map((t) => t.exceptions) },
-    ],
-    format: count,
-    integer: true,
-    markers: markers(r),
-  });
+  return countChart(r, 'Risk accepted by exceptions', 'Count', [
+    { name: 'findings accepted', values: r.trends.map((t) => t.accepted) },
+    { name: 'exceptions in force', values: r.trends.map((t) => t.exceptions) },
+  ]);
 }
 
 function unclaimedChart(r: Review): string {
-  return renderTimeChart({
-    title: 'Repositories and accounts with findings that no asset claims',
-    yTitle: 'Unclaimed (count)',
-    runs: runTimes(r),
-    series: [{ name: 'unclaimed', values: r.trends.map((t) => t.unclaimed) }],
-    format: count,
-    integer: true,
-    markers: markers(r),
-  });
+  return countChart(r, 'Repositories and accounts with findings that no asset claims', 'Unclaimed (count)', [
+    { name: 'unclaimed', values: r.trends.map((t) => t.unclaimed) },
+  ]);
 }
 
 function flowChart(r: Review): string {

@@ -16,7 +16,7 @@ function toCsv(headers: readonly string[], rows: Cell[][]): string {
   return csvRow(headers) + rows.map(csvRow).join('');
 }
 
-export const ATTAINMENT_COLUMNS = [
+const ATTAINMENT_COLUMNS = [
   'asset_id', 'owner', 'criticality', 'runs', 'valid_runs', 'unknown_runs', 'bad_runs',
   'risk_slo_met_runs', 'risk_slo_valid_runs', 'risk_attainment_pct',
   'remediation_slo_met_runs', 'remediation_slo_valid_runs', 'remediation_attainment_pct',
@@ -24,12 +24,12 @@ export const ATTAINMENT_COLUMNS = [
   'burn_rate_window', 'burn_rate_recent', 'recent_runs', 'last_status', 'last_budget_used_pct',
 ] as const;
 
-export const HISTORY_COLUMNS = ['as_of', 'run', 'asset_id', 'owner', 'status', 'risk', 'budget_used_pct', 'remediation_sli_pct', 'covered', 'verdict'] as const;
-export const FLOW_COLUMNS = ['dimension', 'key', 'opened', 'closed', 'false_positives', 'mttr_days', 'mttr_n'] as const;
-export const LIFECYCLE_COLUMNS = ['finding_id', 'severity', 'title', 'owners', 'assets', 'first_seen', 'closed_at', 'closed_by', 'close_reason', 'days_to_close'] as const;
-export const MOVER_COLUMNS = ['direction', 'asset_id', 'owner', 'budget_used_pct_first', 'budget_used_pct_last', 'risk_first', 'risk_last', 'risk_change', ...ATTRIBUTION_PARTS.map((p) => `part_${p}`), 'notes'] as const;
-export const COVERAGE_COLUMNS = ['asset_id', 'owner', 'runs', 'gap_runs', 'gap_days', 'longest_streak_runs', 'first_gap', 'last_gap', 'ongoing', 'reasons'] as const;
-export const EXCEPTION_COLUMNS = ['exception_id', 'asset_id', 'owner', 'expires', 'findings_accepted', 'reason'] as const;
+const HISTORY_COLUMNS = ['as_of', 'run', 'asset_id', 'owner', 'status', 'risk', 'budget_used_pct', 'remediation_sli_pct', 'covered', 'verdict'] as const;
+const FLOW_COLUMNS = ['dimension', 'key', 'opened', 'closed', 'false_positives', 'mttr_days', 'mttr_n'] as const;
+const LIFECYCLE_COLUMNS = ['finding_id', 'severity', 'title', 'owners', 'assets', 'first_seen', 'closed_at', 'closed_by', 'close_reason', 'days_to_close'] as const;
+const MOVER_COLUMNS = ['direction', 'asset_id', 'owner', 'budget_used_pct_first', 'budget_used_pct_last', 'risk_first', 'risk_last', 'risk_change', ...ATTRIBUTION_PARTS.map((p) => `part_${p}`), 'notes'] as const;
+const COVERAGE_COLUMNS = ['asset_id', 'owner', 'runs', 'gap_runs', 'gap_days', 'longest_streak_runs', 'first_gap', 'last_gap', 'ongoing', 'reasons'] as const;
+const EXCEPTION_COLUMNS = ['exception_id', 'asset_id', 'owner', 'expires', 'findings_accepted', 'reason'] as const;
 
 export function renderReviewCsvs(r: Review): Record<string, string> {
   const inWindow = (t: string | null) => t !== null && Date.parse(t) >= r.window.startMs && Date.parse(t) < r.window.endMs;

@@ -12,7 +12,7 @@ import { signed, sparkline } from './text-table.js';
 /** review.md: a pure renderer; same review → same bytes. Charts are embedded beside their table form. */
 
 const burnText = (x: number | null) => (x === null ? 'n/a' : `${fixed(x)}×`);
-export const budgetLeftText = (a: Attainment) => (a.budgetLeft === null ? 'n/a' : a.budgetLeft < 0 ? `**${pct(a.budgetLeft, 0)}** (overspent)` : pct(a.budgetLeft, 0));
+const budgetLeftText = (a: Attainment) => (a.budgetLeft === null ? 'n/a' : a.budgetLeft < 0 ? `**${pct(a.budgetLeft, 0)}** (overspent)` : pct(a.budgetLeft, 0));
 const trendWord = (a: Attainment) =>
   a.burnRecent === null || a.burnWindow === null ? '' : a.burnRecent > a.burnWindow + 1e-9 ? '↑ faster' : a.burnRecent < a.burnWindow - 1e-9 ? '↓ slower' : '= same';
 

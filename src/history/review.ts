@@ -20,7 +20,7 @@ export interface ReviewOptions {
   movers?: number;
 }
 
-export interface PolicyChange {
+interface PolicyChange {
   run: string;
   asOf: string;
   from: string;
@@ -30,29 +30,26 @@ export interface PolicyChange {
 }
 
 /** An open finding worth doing next: overdue first, then by the risk it adds to its asset. */
-export interface NextAction {
+interface FindingRef {
   assetId: string;
   owner: string;
   findingId: string;
   title: string;
   severity: string;
   url: string | null;
+}
+
+interface NextAction extends FindingRef {
   overdue: boolean;
   contribution: number;
 }
 
-export interface OverdueFinding {
-  assetId: string;
-  owner: string;
-  findingId: string;
-  title: string;
-  severity: string;
-  url: string | null;
+interface OverdueFinding extends FindingRef {
   /** Days past its SLA at the last run's as-of. */
   daysOverdue: number | null;
 }
 
-export interface ExpiringException {
+interface ExpiringException {
   id: string;
   assetId: string;
   owner: string;

@@ -91,7 +91,7 @@ const inventoryV1 = z
   })
   .optional();
 
-export const snapshotV1Schema = z.looseObject({
+const snapshotV1Schema = z.looseObject({
   schemaVersion: z.union([z.literal(1), z.literal(2)]).default(1),
   tool: z.looseObject({ name: str.optional(), version: str.optional() }).default({}),
   asOf: z.iso.datetime({ offset: true }),
@@ -115,7 +115,6 @@ export const snapshotV1Schema = z.looseObject({
 export type SnapshotV1 = z.infer<typeof snapshotV1Schema>;
 export type AssetV1 = SnapshotV1['assets'][number];
 export type FindingV1 = AssetV1['findings'][number];
-export type ExceptionV1 = SnapshotV1['exceptions'][number];
 
 /** `reason` is stable text (it goes into review.md); `detail` varies with the Node version (logs only). */
 export type ParseResult = { ok: true; snapshot: SnapshotV1; notes: string[] } | { ok: false; reason: string; detail?: string };

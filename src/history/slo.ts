@@ -16,13 +16,17 @@ import type { Window } from './window.js';
 export const DAY = 86_400_000;
 export { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS };
 
-export interface Observation {
+/** One asset in one run, as history tables and SLOs read it. */
+export interface RunMetrics {
   asOf: string;
   run: string;
   status: string;
   risk: number;
   budgetUsed: number | null;
   remediationSli: number | null;
+}
+
+interface Observation extends RunMetrics {
   covered: boolean;
   /** null: not measurable in this run (coverage gap and no breach). */
   riskMet: boolean | null;
@@ -30,7 +34,7 @@ export interface Observation {
   verdict: 'good' | 'bad' | 'unknown';
 }
 
-export function observe(run: Run, a: AssetV1): Observation {
+function observe(run: Run, a: AssetV1): Observation {
   const covered = isCovered(a);
   const used = budgetUsedOf(a);
   const rem = a.remediation;

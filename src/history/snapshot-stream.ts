@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { SecsliError } from '../errors.js';
 import { findingV1, parseSnapshot, type FindingV1, type ParseResult } from './schema.js';
 import { SnapshotScanError, scanSnapshot } from './snapshot-scan.js';
 
@@ -51,6 +52,8 @@ export type SnapshotRead = ParseResult & { findings: number };
 const fail = (reason: string, detail?: string): SnapshotRead => ({ ok: false, reason, ...(detail ? { detail } : {}), findings: 0 });
 
 function openError(e: unknown, name: string): SnapshotRead {
+  // A storage error that is the user's to fix (S3 access denied) stops the command, as before.
+  if (e instanceof SecsliError) throw e;
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})`);
 }

@@ -1,17 +1,12 @@
 import { fixed, pct } from '../report/format.js';
 import { budgetUsedOf } from './attribution.js';
 import type { Run } from './load.js';
+import type { RunMetrics } from './slo.js';
 import { signed, sparkline, termSafe, textTable } from './text-table.js';
 
 /** `secsli trend <asset>`: one asset's history as a compact terminal table and a sparkline. Pure. */
 
-export interface TrendRow {
-  asOf: string;
-  run: string;
-  status: string;
-  risk: number;
-  budgetUsed: number | null;
-  remediationSli: number | null;
+export interface TrendRow extends RunMetrics {
   open: { critical: number; high: number; medium: number; low: number };
   policyHash: string;
 }

@@ -22,7 +22,7 @@ export interface Window {
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function parseDay(value: string, flag: string): number {
+function parseDay(value: string, flag: string): number {
   const ms = parseUtc(value);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms)) {
     throw new UsageError(`${flag}: "${value}" is not a date like 2026-07-01`, `Example: ${flag} 2026-07-01`);

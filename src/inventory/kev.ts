@@ -12,7 +12,7 @@ const kevFileSchema = z.looseObject({
   vulnerabilities: z.array(z.looseObject({ cveID: z.string() })),
 });
 
-export function parseKev(text: string, origin: string): KevCatalog {
+function parseKev(text: string, origin: string): KevCatalog {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -34,7 +34,7 @@ export function parseKev(text: string, origin: string): KevCatalog {
 }
 
 /** The snapshot shipped in data/kev/. */
-export function bundledKevPath(): string {
+function bundledKevPath(): string {
   return join(packageRoot(), 'data', 'kev', 'known_exploited_vulnerabilities.json');
 }
 

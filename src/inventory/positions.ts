@@ -3,7 +3,7 @@ import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type N
 /** A path into assets.yaml: keys and list indexes, as zod reports them. */
 export type PathKey = string | number;
 
-export interface Position {
+interface Position {
   line: number;
   col: number;
 }

@@ -21,7 +21,7 @@ export interface ValidateOptions {
 }
 
 /** True when the asset has at least one selector that can claim a finding. */
-export function hasSelectors(asset: Asset): boolean {
+function hasSelectors(asset: Asset): boolean {
   const aws = asset.aws;
   const awsAny =
     !!aws &&
@@ -64,16 +64,16 @@ export function validateInventory(data: InventoryFile, opts: ValidateOptions): C
     else error(at('id'), `duplicate asset id \`${asset.id}\`${lineOf(['assets', first, 'id'])}`);
     if (owners && asset.owner !== undefined && !owners.has(asset.owner))
       error(at('owner'), `owner \`${asset.owner}\` is not declared under owners${didYouMeanSuffix(asset.owner, owners)}`);
-    asset.aws?.accounts?.forEach((a, j) => checkAccount(at('aws', 'accounts', j), a));
-    asset.aws?.resources?.forEach((r, j) => checkGlob(at('aws', 'resources', j), r, 'arn'));
-    asset.aws?.resourceTypes?.forEach((t, j) => checkGlob(at('aws', 'resourceTypes', j), t, 'type'));
+    for (const [j, a] of (asset.aws?.accounts ?? []).entries()) checkAccount(at('aws', 'accounts', j), a);
+    for (const [j, r] of (asset.aws?.resources ?? []).entries()) checkGlob(at('aws', 'resources', j), r, 'arn');
+    for (const [j, t] of (asset.aws?.resourceTypes ?? []).entries()) checkGlob(at('aws', 'resourceTypes', j), t, 'type');
     for (const [key, value] of Object.entries(asset.aws?.tags ?? {}))
       if (hasGlobSyntax(value)) checkGlob(at('aws', 'tags', key), value, 'tag');
-    asset.github?.repos.forEach((r, j) => checkGlob(at('github', 'repos', j), r, 'repo'));
+    for (const [j, r] of (asset.github?.repos ?? []).entries()) checkGlob(at('github', 'repos', j), r, 'repo');
     if (!opts.partial && !hasSelectors(asset))
       report('warning', at(), `asset \`${asset.id}\` claims no findings: give it aws (accounts, resources, tags, resourceTypes) or github.repos selectors`);
   });
-  data.sources?.securityhub?.accounts?.forEach((a, j) => checkAccount(['sources', 'securityhub', 'accounts', j], a));
+  for (const [j, a] of (data.sources?.securityhub?.accounts ?? []).entries()) checkAccount(['sources', 'securityhub', 'accounts', j], a);
 
   const exceptionIds = new Map<string, number>();
   (data.exceptions ?? []).forEach((ex, i) => {

@@ -123,7 +123,6 @@ export function issuesToProblems(
         add([...path, key], `unknown key \`${key}\`${hint}${list}`, 'key');
       }
     } else if (issue.code === 'custom' && withUnknownKeys.has(formatPath(path))) {
-      continue;
     } else if (!(misspelt.has(formatPath(path)) && valueAt(ctx.data, path) === undefined)) {
       add(path, issue.message);
     }

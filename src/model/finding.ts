@@ -68,6 +68,8 @@ export interface Finding {
   knownExploited: boolean;
   exploitAvailable: boolean;
   fixAvailable?: boolean;
+  /** The version that fixes it, when the source says (Dependabot first_patched_version, Inspector FixedInVersion). */
+  fixedIn?: string;
   /** Upper-case CVE ids, sorted, unique. */
   cves: string[];
   ghsa?: string;
@@ -80,6 +82,8 @@ export interface Finding {
   closeReason?: string;
   /** Security Hub control result; PASSED is evidence of coverage, not risk. */
   compliance?: 'passed' | 'failed' | 'warning' | 'not_available';
+  /** Open, but the source's workflow left NEW (Security Hub NOTIFIED): for an incident, the response. Absent otherwise. */
+  acknowledged?: boolean;
   firstSeen: string;
   updatedAt: string;
   closedAt?: string;
@@ -114,4 +118,5 @@ export interface Rejected {
   reason: string;
 }
 
+/** Severities as numbers, worst highest, for ordering. */
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };

@@ -15,13 +15,14 @@ function toCsv(headers: readonly string[], rows: Cell[][]): string {
   return out;
 }
 
-export const ASSET_COLUMNS = [
+const ASSET_COLUMNS = [
   'asset_id', 'owner', 'criticality', 'exposure', 'status', 'risk', 'budget', 'budget_used_pct',
   'remediation_sli_pct', 'remediation_target_pct', 'coverage', 'open_critical', 'open_high', 'open_medium',
   'open_low', 'open_info', 'overdue', 'open_threats', 'risk_change', 'status_reasons',
+  'status_reason', 'budget_multiple', 'remediation_events', 'backlog', 'incidents_past_response',
 ] as const;
 
-export function coverageText(a: AssetResult): string {
+function coverageText(a: AssetResult): string {
   if (a.coverage.length === 0) return 'none expected';
   return a.coverage.map((c) => `${c.source}:${c.status}${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''}`).join(' ');
 }
@@ -38,23 +39,25 @@ export function renderAssetsCsv(r: ScoreResult): string {
       a.overdue, a.openThreats,
       a.previousRisk === undefined ? '' : round(a.risk - a.previousRisk),
       a.statusReasons.join('; '),
+      a.statusReason, round(a.budgetUsed, 2), a.remediation.events, a.remediation.backlog, a.incidents.pastTarget,
     ]),
   );
 }
 
-export const FINDING_COLUMNS = [
+const FINDING_COLUMNS = [
   'asset_id', 'finding_id', 'source', 'product', 'kind', 'severity', 'title', 'status', 'counted', 'excluded_reason',
   'cvss', 'epss_percentile', 'known_exploited', 'exploit_available', 'fix_available',
   'severity_points', 'severity_basis', 'likelihood', 'likelihood_basis', 'context', 'context_basis',
   'finding_risk', 'exposure', 'contribution', 'first_seen', 'closed_at', 'age_days', 'sla_days', 'due', 'overdue',
   'cves', 'ghsa', 'control_id', 'packages', 'account', 'region', 'resource', 'repo', 'manifest', 'scope',
-  'matched_by', 'ambiguous', 'url',
+  'matched_by', 'ambiguous', 'url', 'due_rule', 'if_fixed',
 ] as const;
 
 export function exclusionText(e: ExclusionReason | undefined): string {
   if (!e) return '';
   switch (e.kind) {
     case 'closed': return `closed (${e.status})`;
+    case 'incident': return 'incident (response time, not risk)';
     case 'passed-control': return 'control passed';
     case 'excepted': return `exception ${e.exceptionId}`;
     case 'duplicate': return `duplicate of ${e.of}`;
@@ -74,7 +77,7 @@ function findingRow(a: AssetResult, s: ScoredFinding): string {
     f.cves.join(' '), f.ghsa, f.controlId, f.packages.join(' '),
     f.aws?.accountId, f.aws?.region, f.aws ? resourceIds(f.aws.resources) : undefined,
     f.github?.repo, f.github?.manifestPath, f.github?.scope,
-    s.matchedBy, s.ambiguous, f.url,
+    s.matchedBy, s.ambiguous, f.url, s.dueRule, round(s.ifFixed, 4),
   ]);
 }
 
@@ -100,7 +103,7 @@ export function renderFindingsCsv(r: ScoreResult): string {
   return [...findingsCsvChunks(r)].join('');
 }
 
-export const UNMAPPED_COLUMNS = [
+const UNMAPPED_COLUMNS = [
   'source', 'account_or_repo', 'open_findings', 'critical', 'high', 'medium', 'low', 'info', 'resource_types',
   'example_resource', 'example_finding_id',
 ] as const;

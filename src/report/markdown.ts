@@ -1,7 +1,9 @@
 import type { AssetResult, ScoreResult } from '../scoring/types.js';
 import { canonicalJson } from '../config/policy.js';
 import { groupUnmapped } from './csv.js';
-import { bar, day, fixed, mdCell, mdLink, mdTable, pct } from './format.js';
+import { budgetChart, budgetUsedText } from './budget-chart.js';
+import { fixed, mdCell, mdLink, mdTable, pct } from './format.js';
+import { incidents, nextActions } from './next-actions.js';
 
 /** report.md: a pure renderer. Same result → same bytes. */
 
@@ -29,12 +31,13 @@ export function renderMarkdown(r: ScoreResult, meta: MarkdownMeta): string {
       '',
     );
   }
+  out.push(...nextActions(r), '');
+  out.push(...incidents(r), '');
   out.push(...summary(r, meta), '');
   out.push('## Assets (worst first)', '', assetTable(r.assets), '');
   out.push('### Risk budget used', '', budgetChart(r.assets), '');
   if (meta.changes) out.push(meta.changes.trim(), '');
   out.push(...topRisks(r), '');
-  out.push(...threats(r), '');
   out.push(...owners(r), '');
   out.push(...coverageGaps(r), '');
   out.push(...exceptions(r), '');
@@ -54,6 +57,7 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
     '## Summary',
     '',
     `- **${r.assets.length} assets**: ${count('BREACHED')} BREACHED, ${count('UNKNOWN')} UNKNOWN, ${count('AT RISK')} AT RISK, ${count('OK')} OK.`,
+    ...notOk(r),
     `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected.`,
     `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
     meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
@@ -65,12 +69,23 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
   ];
 }
 
+/** "- Why: payments-api BREACHED (known exploited past due), …": the rule behind every status that is not OK. */
+function notOk(r: ScoreResult): string[] {
+  const list = r.assets.filter((a) => a.status !== 'OK');
+  if (list.length === 0) return [];
+  const shown = list.slice(0, LIST_LIMIT).map((a) => `${mdCell(a.asset.id)} ${a.status} (${a.statusReason})`);
+  return [`- Why: ${shown.join(', ')}${list.length > LIST_LIMIT ? `, …and ${list.length - LIST_LIMIT} more` : ''}.`];
+}
+
 const gapCount = (r: ScoreResult) => r.assets.filter((a) => a.coverage.some((c) => c.status === 'gap')).length;
 
 function sevCounts(a: AssetResult): string {
   const o = a.openBySeverity;
   return `${o.critical}/${o.high}/${o.medium}/${o.low}`;
 }
+
+/** "62.0 %", or "not enough events (3)" below the policy's minimum. */
+const slaText = (a: AssetResult) => (a.remediation.sli === null ? `not enough events (${a.remediation.events})` : pct(a.remediation.sli));
 
 function delta(a: AssetResult): string {
   if (a.previousRisk === undefined) return 'new';
@@ -80,36 +95,17 @@ function delta(a: AssetResult): string {
 
 function assetTable(assets: AssetResult[]): string {
   return mdTable(
-    ['Asset', 'Owner', 'Criticality', 'Exposure', 'Status', 'Risk / budget', 'Budget used', 'Remediation SLI (target)', 'Coverage', 'Open C/H/M/L', 'Overdue', 'Δ risk'],
+    ['Asset', 'Owner', 'Criticality', 'Exposure', 'Status', 'Why', 'Risk / budget', 'Budget used', 'Remediation SLI (target)', 'Incidents', 'Coverage', 'Open C/H/M/L', 'Overdue', 'Δ risk'],
     assets.map((a) => [
       `**${mdCell(a.asset.id)}**`, mdCell(a.asset.owner), a.asset.criticality, a.asset.exposure, `**${a.status}**`,
-      `${fixed(a.risk)} / ${a.budget}`, pct(a.budgetUsed), `${pct(a.remediation.sli)} (${pct(a.remediation.target)})`,
+      mdCell(a.statusReasons[0] ?? a.statusReason, 200),
+      `${fixed(a.risk)} / ${a.budget}`, budgetUsedText(a.budgetUsed), `${slaText(a)} (${pct(a.remediation.target)})`,
+      a.incidents.open.length ? `${a.incidents.open.length} open${a.incidents.pastTarget ? `, **${a.incidents.pastTarget} past response time**` : ''}` : '—',
       a.coverage.length === 0 ? 'n/a' : a.coverage.map((c) => `${c.source} ${c.status === 'covered' ? '✓' : '✗'}`).join(', '),
       sevCounts(a), String(a.overdue), delta(a),
     ]),
-    ['l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
+    ['l', 'l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'l', 'r', 'r', 'r'],
   );
-}
-
-/**
- * A text bar chart: it reads faster than the table, renders anywhere, and stays deterministic.
- * The axis runs to 300 % at most, so one runaway asset does not flatten every other bar; longer
- * bars are clipped with ▶ and keep their number.
- */
-function budgetChart(assets: AssetResult[]): string {
-  const WIDTH = 40;
-  const rows = [...assets].sort((a, b) => b.budgetUsed - a.budgetUsed || (a.asset.id < b.asset.id ? -1 : 1));
-  const axisMax = Math.min(3, Math.max(1, ...rows.map((a) => a.budgetUsed)));
-  const width = Math.max(...rows.map((a) => a.asset.id.length), 5);
-  const tick = Math.round((1 / axisMax) * WIDTH);
-  const lines = rows.map((a) => {
-    const clipped = a.budgetUsed > axisMax;
-    const b = clipped ? bar(axisMax, axisMax, WIDTH - 1) + '▶' : bar(a.budgetUsed, axisMax, WIDTH);
-    return `${a.asset.id.padEnd(width)} │${b.padEnd(WIDTH)}│ ${pct(a.budgetUsed).padStart(9)}${a.budgetUsed > 1 ? '  over budget' : ''}`;
-  });
-  const axis = `${''.padEnd(width)} └${'─'.repeat(Math.max(0, tick - 1))}┴${'─'.repeat(Math.max(0, WIDTH - tick))}┘`;
-  const labels = `${''.padEnd(width)}  ${'100 %'.padStart(Math.max(5, tick + 2))}${`${Math.round(axisMax * 100)} %`.padStart(Math.max(1, WIDTH - tick - 1))}`;
-  return ['```text', ...lines, axis, labels, '```'].join('\n');
 }
 
 function topRisks(r: ScoreResult): string[] {
@@ -124,13 +120,13 @@ function topRisks(r: ScoreResult): string[] {
     '## Top risks',
     '',
     mdTable(
-      ['#', 'Asset', 'Finding', 'Severity', 'Why it weighs', 'Points', 'Age / SLA'],
+      ['#', 'Asset', 'Finding', 'Severity', 'Why it weighs', 'Points', 'If fixed', 'Age / deadline (rule)'],
       all.slice(0, TOP_RISKS).map((s, i) => [
         String(i + 1), mdCell(s.assetId), mdLink(s.finding.title, s.finding.url), s.finding.severity,
         mdCell(`${s.factors.severityBasis} × ${s.factors.likelihoodBasis} × ${s.factors.contextBasis} × exposure ${s.exposure}`),
-        fixed(s.contribution), `${Math.floor(s.ageDays)} d / ${s.slaDays} d${s.overdue ? ' **overdue**' : ''}`,
+        fixed(s.contribution), `−${fixed(s.ifFixed)}`, `${Math.floor(s.ageDays)} d / ${s.slaDays} d (${s.dueRule})${s.overdue ? ' **overdue**' : ''}`,
       ]),
-      ['r', 'l', 'l', 'l', 'l', 'r', 'r'],
+      ['r', 'l', 'l', 'l', 'l', 'r', 'r', 'r'],
     ),
   ];
 }
@@ -157,18 +153,6 @@ function topK<T>(lists: readonly (readonly T[])[], k: number, keep: (x: T) => bo
     }
   }
   return top;
-}
-
-function threats(r: ScoreResult): string[] {
-  const open = r.assets.flatMap((a) => a.findings.filter((s) => s.excluded === undefined && s.finding.kind === 'threat'));
-  const head = ['## Open threat detections', ''];
-  if (open.length === 0) return [...head, 'None: no open threat detection on a declared asset.'];
-  return [
-    ...head,
-    'Threat detections are evidence that something is happening now, not weaknesses: look at these first.',
-    '',
-    mdTable(['Asset', 'Detection', 'Severity', 'First seen'], open.map((s) => [mdCell(s.assetId), mdLink(s.finding.title, s.finding.url), s.finding.severity, day(s.finding.firstSeen)])),
-  ];
 }
 
 function owners(r: ScoreResult): string[] {
@@ -251,7 +235,9 @@ function policy(r: ScoreResult, meta: { toolVersion: string }): string[] {
     JSON.stringify(JSON.parse(canonicalJson(r.policy)), null, 2),
     '```',
     '',
-    `Scoring: finding risk = severity points × likelihood × context; asset risk = exposure × Σ finding risk. See \`secsli explain <asset>\` for every number.`,
+    r.policy.aggregation === 'sum'
+      ? `Scoring: finding risk = severity points × likelihood × context; asset risk = exposure × Σ finding risk (linear sum). See \`secsli explain <asset>\` for every number.`
+      : `Scoring: finding risk = severity points × likelihood × context; asset risk = exposure × Σₖ risk₍ₖ₎ / k over findings heaviest first (damped: counts are not risk). Threat detections are incidents, measured by response time. See \`secsli explain <asset>\` for every number.`,
   ];
 }
 

@@ -20,7 +20,7 @@ export const SNAPSHOT_SCHEMA_VERSION = 2;
 const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
-export function assetDefinitionHash(a: Asset): string {
+function assetDefinitionHash(a: Asset): string {
   const { id, owner, criticality, exposure, aws, github } = a;
   return createHash('sha256').update(canonicalJson({ id, owner, criticality, exposure, aws, github })).digest('hex').slice(0, 12);
 }
@@ -47,6 +47,9 @@ function findingEntry(s: ScoredFinding) {
     firstSeen: s.finding.firstSeen,
     closedAt: s.finding.closedAt ?? null,
     slaDays: s.slaDays,
+    dueAt: s.dueAt,
+    dueRule: s.dueRule,
+    ifFixed: s.ifFixed,
     overdue: s.overdue,
     cves: s.finding.cves,
     url: s.finding.url ?? null,
@@ -96,6 +99,7 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
       definitionHash: assetDefinitionHash(a.asset),
       status: a.status,
       statusReasons: a.statusReasons,
+      statusReason: a.statusReason,
       risk: a.risk,
       budget: a.budget,
       budgetUsed: a.budgetUsed,
@@ -105,12 +109,17 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
       openBySeverity: a.openBySeverity,
       overdue: a.overdue,
       openThreats: a.openThreats,
+      incidents: {
+        pastTarget: a.incidents.pastTarget, openHighCritical: a.incidents.openHighCritical, events: a.incidents.events, withinTarget: a.incidents.withinTarget,
+        open: a.incidents.open.map((i) => ({ findingId: i.row.finding.id, severity: i.row.finding.severity, ageHours: i.ageHours, targetHours: i.targetHours, responseHours: i.responseHours, pastTarget: i.pastTarget })),
+      },
       findings: findingsOf(a),
     })),
     unmapped: groupUnmapped(r.unmapped).map((g) => ({ source: g.source, key: g.key, open: g.findings.length, findingIds: g.findings.map((f) => f.id) })),
     ambiguous: r.ambiguous.map((a) => ({ findingId: a.finding.id, assetIds: a.assetIds })),
     exceptions: r.exceptions.map((e) => ({ id: e.exception.id, asset: e.exception.asset, match: e.exception.match, state: e.state, expires: e.exception.expires ?? null, matched: e.matched, reason: e.exception.reason })),
     rejected: r.rejected,
+    fixes: r.fixes,
   };
 }
 export type Snapshot = ReturnType<typeof buildSnapshot>;

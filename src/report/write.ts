@@ -139,8 +139,12 @@ export class RunFolder {
     await rm(this.tmp, { recursive: true, force: true }).catch(() => {});
   }
 
-  /** Writes `files` (in name order) and renames the folder into place; returns its final path. */
-  async commit(files: Record<string, FileContent>): Promise<string> {
+  /**
+   * Writes `files` (in name order) and renames the folder into place; returns its final path.
+   * `named` files depend on the final name (summary.json says where the run is): they are written
+   * for each candidate name just before the rename that claims it.
+   */
+  async commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>): Promise<string> {
     const { outDir, base, tmp } = this;
     try {
       for (const name of Object.keys(files).sort()) {
@@ -155,8 +159,10 @@ export class RunFolder {
       throw outputError(outDir, e);
     }
     for (let n = 1; n < 1000; n++) {
-      const final = join(outDir, n === 1 ? base : `${base}-${n}`);
+      const name = n === 1 ? base : `${base}-${n}`;
+      const final = join(outDir, name);
       try {
+        for (const [file, text] of Object.entries(named?.(name) ?? {})) await writeContent(join(tmp, file), text, this.guard);
         // rename(2) refuses to replace a non-empty directory, which is exactly "never overwrite".
         await mkdir(final);
         await rename(tmp, final);
@@ -173,9 +179,15 @@ export class RunFolder {
   }
 }
 
-export async function writeRun(outDir: string, asOf: Date, files: Record<string, FileContent>, guard: GuardOptions = {}): Promise<string> {
+export async function writeRun(
+  outDir: string,
+  asOf: Date,
+  files: Record<string, FileContent>,
+  guard: GuardOptions = {},
+  named?: (name: string) => Record<string, string>,
+): Promise<string> {
   const folder = await RunFolder.create(outDir, asOf, guard);
-  return folder.commit(files);
+  return folder.commit(files, named);
 }
 
 /** ".<name>.tmp-<pid>-<ms>": what `RunFolder.named` creates. */

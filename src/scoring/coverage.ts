@@ -13,7 +13,7 @@ import type { CoverageStatus } from './types.js';
  *   source that failed without saying where).
  */
 
-export function expectedSources(asset: Asset): Source[] {
+function expectedSources(asset: Asset): Source[] {
   const out: Source[] = [];
   if (asset.aws) out.push('securityhub');
   if (asset.github) out.push('dependabot');

@@ -49,7 +49,7 @@ function severityOf(i: FactorInputs, policy: Policy): { points: number; basis: s
   if (i.cvssScore !== undefined && i.cvssScore > 0) {
     const { scale, exponent } = policy.cvss;
     return {
-      points: scale * Math.pow(i.cvssScore / 10, exponent),
+      points: scale * (i.cvssScore / 10) ** exponent,
       basis: `CVSS ${fmt(i.cvssScore)} (v${i.cvssVersion})`,
     };
   }

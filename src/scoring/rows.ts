@@ -1,8 +1,10 @@
 import type { Asset } from '../config/schema.js';
 import type { Policy } from '../config/policy.js';
-import { endMs, firstSeenMs, type Finding, type Severity } from '../model/finding.js';
+import { endMs, firstSeenMs, type Finding } from '../model/finding.js';
 import type { KevCatalog } from '../model/kev.js';
+import { deadlineTable, type Deadline, type DeadlineRule, type DeadlineTable } from './deadlines.js';
 import { exposureWeight, factorInputs, factorKey, factorsFrom } from './factors.js';
+import type { RemediationEvent } from './remediation.js';
 import type { ExclusionReason, Factors, ScoredFinding } from './types.js';
 
 /** The (finding, asset) rows score() builds, and the per-run caches they share. */
@@ -16,7 +18,7 @@ class AssetContext {
   constructor(
     readonly assetId: string,
     readonly exposure: number,
-    readonly slaDays: Readonly<Record<Severity, number>>,
+    readonly deadlines: DeadlineTable,
     readonly nowMs: number,
   ) {}
 }
@@ -27,16 +29,19 @@ interface FactorEntry {
   readonly exploited: boolean;
 }
 
-const F_AMBIGUOUS = 1, F_COUNTED = 2, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
+const F_AMBIGUOUS = 1, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
 
 /**
  * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
- * what the asset's rows share (asset id, exposure, SLA table, now) is one AssetContext; factors and
- * match results are shared objects; flags are one small integer; `ageDays`, `slaDays`, `dueAt`,
- * `contribution` and `remediation` are derived on read.
+ * what the asset's rows share (asset id, exposure, deadline table, now) is one AssetContext; factors
+ * and match results are shared objects; flags are one small integer; `ageDays`, `slaDays`, `dueAt`
+ * and `remediation` are derived on read; `contribution` and `ifFixed` are set by finishAsset.
  */
 export class Scored implements ScoredFinding {
   excluded: ExclusionReason | undefined = undefined;
+  /** Set by finishAsset once the asset's aggregate is known (0 when not counted). */
+  contribution = 0;
+  ifFixed = 0;
   private flags: number;
   /** The row of another source whose earlier sighting sets this row's age (see inheritAge). */
   private ageRow: Scored | undefined = undefined;
@@ -67,8 +72,18 @@ export class Scored implements ScoredFinding {
   get ambiguous(): boolean {
     return (this.flags & F_AMBIGUOUS) !== 0;
   }
+  private deadline(): Deadline {
+    return this.ctx.deadlines[this.finding.severity][this.entry.exploited ? 1 : 0];
+  }
   get slaDays(): number {
-    return this.ctx.slaDays[this.finding.severity];
+    return this.deadline().days;
+  }
+  get dueRule(): DeadlineRule {
+    return this.deadline().rule;
+  }
+  /** Epoch ms of the due date (from the earliest sighting by any source). */
+  dueMs(): number {
+    return firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY;
   }
   /** Days this row's own finding has been open (to now, or to when it closed). */
   private ownAgeDays(): number {
@@ -88,11 +103,7 @@ export class Scored implements ScoredFinding {
     this.ageRow = from;
   }
   get dueAt(): string {
-    return new Date(firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY).toISOString();
-  }
-  /** exposure × factors.risk once finishAsset found it counted, else 0. */
-  get contribution(): number {
-    return this.flags & F_COUNTED ? this.ctx.exposure * this.entry.fx.risk : 0;
+    return new Date(this.dueMs()).toISOString();
   }
   get overdue(): boolean {
     return (this.flags & F_OVERDUE) !== 0;
@@ -100,9 +111,9 @@ export class Scored implements ScoredFinding {
   get remediation(): { weight: number; withinSla: boolean } | undefined {
     return this.flags & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.flags & F_REM_WITHIN) !== 0 } : undefined;
   }
-  /** finishAsset's verdict: counted (and overdue), and whether it counts toward the remediation SLI. */
-  finish(counted: boolean, overdue: boolean, rem: boolean, withinSla: boolean): void {
-    this.flags = (this.flags & F_AMBIGUOUS) | (counted ? F_COUNTED : 0) | (overdue ? F_OVERDUE : 0) | (rem ? F_REM : 0) | (withinSla ? F_REM_WITHIN : 0);
+  /** finishAsset's verdict: overdue, and whether it is a remediation event in the window (and a good one). */
+  finish(overdue: boolean, event: RemediationEvent | undefined): void {
+    this.flags = (this.flags & F_AMBIGUOUS) | (overdue ? F_OVERDUE : 0) | (event ? F_REM : 0) | (event?.good ? F_REM_WITHIN : 0);
   }
 }
 
@@ -137,7 +148,10 @@ export class RowFactory {
   /** The shared context of an asset's rows. */
   assetContext(asset: Asset): AssetContext {
     let c = this.assets.get(asset.id);
-    if (!c) this.assets.set(asset.id, (c = new AssetContext(asset.id, exposureWeight(asset.exposure, this.policy), this.policy.slaDays, this.nowMs)));
+    if (!c) {
+      c = new AssetContext(asset.id, exposureWeight(asset.exposure, this.policy), deadlineTable(asset.exposure, this.policy), this.nowMs);
+      this.assets.set(asset.id, c);
+    }
     return c;
   }
 

@@ -6,6 +6,7 @@ import type { KevCatalog } from '../model/kev.js';
 import type { SourceStatus } from '../model/source-status.js';
 import { dedupeAcrossSources } from './dedupe.js';
 import { exceptionMatches, exceptionState, expiryInstant } from './exceptions.js';
+import { planFixes } from './fixes.js';
 import { byId, RowFactory, type Scored } from './rows.js';
 import { compareAssets } from './status.js';
 import { finishAsset } from './totals.js';
@@ -115,6 +116,7 @@ export function score(input: ScoreInput): ScoreResult {
     policyHash: policyHash(policy, kev.version),
     kev: { version: kev.version, count: kev.cves.size, origin: kev.origin },
     totalFindings: findings.length,
+    fixes: planFixes(assets, policy, now.getTime()),
   };
 }
 

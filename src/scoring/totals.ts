@@ -5,9 +5,12 @@ import { endMs, SEVERITIES, type Severity } from '../model/finding.js';
 import type { SourceStatus } from '../model/source-status.js';
 import { assetCoverage } from './coverage.js';
 import { exposureWeight } from './factors.js';
+import { aggregate } from './aggregate.js';
+import { isIncident, summarizeIncidents } from './incidents.js';
+import { remediationSli, remediationState } from './remediation.js';
 import { byId, type Scored } from './rows.js';
 import { assetStatus } from './status.js';
-import type { AssetResult } from './types.js';
+import type { AssetResult, ExclusionReason } from './types.js';
 
 const DAY = 86_400_000;
 
@@ -19,61 +22,87 @@ interface TotalsInput {
   previousRisk?: ReadonlyMap<string, number> | undefined;
 }
 
+const INCIDENT: ExclusionReason = { kind: 'incident' };
+
 /**
  * One asset's totals from its rows (already in id order and de-duplicated across sources): the risk
- * SLI, open counts, overdue, the remediation SLI, coverage and status. Marks each row counted,
- * overdue and in the remediation SLI, then sorts the rows by contribution.
+ * SLI (aggregate.ts), open counts, overdue, the remediation SLI (remediation.ts), incidents
+ * (incidents.ts), coverage and status. Marks each row's contribution, "if fixed", overdue and
+ * remediation event, then sorts the rows by contribution.
  */
 export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput): AssetResult {
   const { policy, now, matcher } = input;
-  const windowStart = now.getTime() - policy.remediationWindowDays * DAY;
+  const nowMs = now.getTime();
+  const windowStart = nowMs - policy.remediationWindowDays * DAY;
   const openBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const counted: Scored[] = [];
+  const threats: Scored[] = [];
   let overdue = 0;
-  let openThreats = 0;
-  let sum = 0;
+  let kevPastDue = 0;
+  let kevOpen = 0;
   let good = 0;
   let valid = 0;
+  let events = 0;
+  let backlog = 0;
 
   for (const s of scored) {
     const f = s.finding;
-    const counted = s.excluded === undefined;
-    const risk = s.factors.risk;
-    let ageDays = -1;
-    let slaDays = 0;
+    if (isIncident(f)) {
+      // Detections are incidents: tracked by response time, never added to R or the remediation SLI.
+      if (s.excluded === undefined) s.excluded = INCIDENT;
+      if (s.excluded.kind === 'incident' || s.excluded.kind === 'closed') threats.push(s);
+      s.finish(false, undefined);
+      continue;
+    }
+    const isCounted = s.excluded === undefined;
     let overdueRow = false;
-    if (counted) {
-      sum += risk;
+    if (isCounted) {
+      counted.push(s);
       openBySeverity[f.severity]++;
-      if (f.kind === 'threat') openThreats++;
-      ageDays = s.ageDays;
-      slaDays = s.slaDays;
-      overdueRow = ageDays > slaDays;
+      overdueRow = s.dueMs() < nowMs;
       if (overdueRow) overdue++;
-    }
-    // Remediation SLI: open findings now, and findings closed inside the window; not excepted,
-    // not duplicates, not passed controls, not false positives.
-    const ex = s.excluded?.kind;
-    const closedInWindow = ex === 'closed' && endMs(f) >= windowStart && f.closeReason !== 'inaccurate';
-    let withinSla = false;
-    if (counted || closedInWindow) {
-      if (ageDays < 0) {
-        ageDays = s.ageDays;
-        slaDays = s.slaDays;
+      if (s.knownExploited) {
+        kevOpen++;
+        if (overdueRow) kevPastDue++;
       }
-      withinSla = ageDays <= slaDays;
-      valid += risk;
-      if (withinSla) good += risk;
     }
-    s.finish(counted, overdueRow, counted || closedInWindow, withinSla);
+    // Remediation events: open weaknesses, and weaknesses closed (not as false positives); not
+    // excepted, not duplicates, not passed controls.
+    const closedOk = s.excluded?.kind === 'closed' && f.closeReason !== 'inaccurate';
+    const state = isCounted || closedOk ? remediationState(isCounted, s.dueMs(), endMs(f), nowMs, windowStart) : undefined;
+    if (state === 'backlog') backlog++;
+    const event = state === 'backlog' ? undefined : state;
+    if (event) {
+      events++;
+      valid += s.factors.risk;
+      if (event.good) good += s.factors.risk;
+    }
+    s.finish(overdueRow, event);
   }
+
+  // Rank order (risk descending, ties by id): the damped aggregate weighs the k-th by 1/k.
+  const exposure = exposureWeight(asset.exposure, policy);
+  counted.sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
+  const agg = aggregate(counted.map((s) => s.factors.risk), exposure, policy.aggregation);
+  counted.forEach((s, i) => {
+    s.contribution = agg.contributions[i]!;
+    s.ifFixed = agg.reductions[i]!;
+  });
   scored.sort((a, b) => b.contribution - a.contribution || b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
 
-  const exposure = exposureWeight(asset.exposure, policy);
-  const risk = exposure * sum;
+  const risk = agg.total;
   const budget = policy.riskBudget[asset.criticality];
-  const remediation = { good, valid, sli: valid > 0 ? good / valid : null, target: policy.remediationTarget[asset.criticality] };
+  const target = policy.remediationTarget[asset.criticality];
+  const remediation = { good, valid, sli: remediationSli(good, valid, events, policy.remediationMinEvents), target, events, backlog };
+  const incidents = summarizeIncidents(threats, policy, nowMs, windowStart);
   const coverage = assetCoverage(asset, input.statuses, (repo, id) => matcher.assetsForRepo(repo).includes(id));
-  const { status, reasons } = assetStatus({ risk, budget, remediation, coverage }, policy);
+  const { status, rule, reasons } = assetStatus(
+    {
+      risk, budget, remediation, coverage, kevPastDue, kevOpenInternet: asset.exposure === 'internet' ? kevOpen : 0,
+      incidentsPastTarget: incidents.pastTarget, incidentsOpenHighCritical: incidents.openHighCritical,
+    },
+    policy,
+  );
   const prev = input.previousRisk?.get(asset.id);
   return {
     asset,
@@ -82,12 +111,14 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
     budget,
     budgetUsed: risk / budget,
     remediation,
+    incidents,
     coverage,
     status,
+    statusReason: rule,
     statusReasons: reasons,
     openBySeverity,
     overdue,
-    openThreats,
+    openThreats: incidents.open.length,
     findings: scored,
     ...(prev !== undefined ? { previousRisk: prev } : {}),
   };

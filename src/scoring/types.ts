@@ -1,6 +1,7 @@
 import type { Asset, RiskException } from '../config/schema.js';
 import type { Finding, Rejected, Severity, Source } from '../model/finding.js';
 import type { Policy } from '../config/policy.js';
+import type { DeadlineRule } from './deadlines.js';
 
 export const ASSET_STATUSES = ['BREACHED', 'UNKNOWN', 'AT RISK', 'OK'] as const;
 /** Worst first: the order reports sort by. */
@@ -23,6 +24,8 @@ export interface Factors {
 /** Why a finding on an asset adds nothing to its risk. Absent when it counts. */
 export type ExclusionReason =
   | { kind: 'closed'; status: Finding['status'] }
+  /** A threat detection: tracked by response time (AssetResult.incidents), never added to R. */
+  | { kind: 'incident' }
   | { kind: 'passed-control' }
   | { kind: 'excepted'; exceptionId: string }
   | { kind: 'duplicate'; of: string };
@@ -32,14 +35,18 @@ export interface ScoredFinding {
   assetId: string;
   factors: Factors;
   exposure: number;
-  /** exposure × factors.risk when counted, else 0. Sums to the asset's risk. */
+  /** This finding's term of the asset's risk (damped: exposure × risk / rank) when counted, else 0. Sums to R. */
   contribution: number;
+  /** R minus R re-scored without this finding (0 ≤ ifFixed ≤ contribution), when counted, else 0. */
+  ifFixed: number;
   excluded?: ExclusionReason;
   /** Listed in the KEV catalog (by any of its CVEs) or known exploited by the source. */
   knownExploited: boolean;
   matchedBy?: string;
   ambiguous: boolean;
+  /** Days from first seen to due, and the rule that set them (the earliest of severity SLA, known exploited, exposure SLA). */
   slaDays: number;
+  dueRule: DeadlineRule;
   /** Days open (to now, or to closedAt when closed); from the earliest sighting of the same vulnerability by any source. */
   ageDays: number;
   /** Set when another source saw the same vulnerability earlier: that report's id (its first sighting sets the age). */
@@ -48,7 +55,7 @@ export interface ScoredFinding {
   dueAt: string;
   /** Open, counted, and past its SLA. */
   overdue: boolean;
-  /** Whether it counts toward the remediation SLI, and if so whether it was/is within SLA. */
+  /** Its remediation event when inside the window (see remediation.ts): weight and whether it was good. */
   remediation?: { weight: number; withinSla: boolean };
 }
 
@@ -65,10 +72,18 @@ export interface AssetResult {
   risk: number;
   budget: number;
   budgetUsed: number;
-  remediation: { good: number; valid: number; sli: number | null; target: number };
+  /**
+   * Remediation SLI over events in the window: `good`/`valid` risk-weighted, `events` counted;
+   * sli is null below policy.remediationMinEvents ("not enough events"). `backlog`: open, not yet due.
+   */
+  remediation: { good: number; valid: number; sli: number | null; target: number; events: number; backlog: number };
+  /** Threat detections of the asset, their response times and the response SLI. */
+  incidents: IncidentSummary;
   coverage: CoverageStatus[];
   status: AssetStatus;
-  /** Plain-language reasons for the status, e.g. "risk budget used 140 % > 100 %". */
+  /** The rule that set the status (assets.csv `status_reason`). */
+  statusReason: StatusRule;
+  /** Plain-language reasons for the status, the deciding one first, e.g. "risk budget used 1.4× > 1×". */
   statusReasons: string[];
   openBySeverity: Record<Severity, number>;
   overdue: number;
@@ -115,4 +130,65 @@ export interface ScoreResult {
   kev: { version: string; count: number; origin: string };
   /** Findings read after de-duplication by id. */
   totalFindings: number;
+  /** Every fix (fixes.ts), most urgent first. */
+  fixes: Fix[];
 }
+
+/** The rule that set an asset's status (assets.csv `status_reason`); status.ts decides, worst first. */
+export type StatusRule =
+  | 'incident response' | 'known exploited past due' | 'risk budget' | 'remediation SLO' | 'coverage'
+  | 'open incident' | 'known exploited on internet-facing' | 'risk budget nearly used' | 'remediation SLO at risk' | 'within targets';
+
+/** Threat detections (incidents.ts): response time, never risk. */
+export interface Incident {
+  row: ScoredFinding;
+  targetHours: number;
+  /** Hours from first seen to now. */
+  ageHours: number;
+  /** Hours to the response, or null while nobody has responded (workflow still NEW). */
+  responseHours: number | null;
+  /** Not closed (NEW or NOTIFIED). */
+  open: boolean;
+  /** Nobody responded and the target has passed: the asset is BREACHED. */
+  pastTarget: boolean;
+}
+
+export interface IncidentSummary {
+  /** Open detections, past their response time first, then severity, then age. */
+  open: Incident[];
+  /** Open and past the response target without a response. */
+  pastTarget: number;
+  /** Open high or critical detections (AT RISK at least). */
+  openHighCritical: number;
+  /** Responses (or overdue silences) inside the window: all, and those within target. */
+  events: number;
+  withinTarget: number;
+}
+
+
+/** "Fix this first" (fixes.ts). */
+export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
+
+/** Most urgent first (fixes.ts orders by it). */
+export type Urgency = 'incident past response time' | 'known exploited past due' | 'open incident' | 'overdue' | 'when due';
+
+export interface Fix {
+  /** Stable key: kind and what it changes. */
+  id: string;
+  kind: FixKind;
+  /** What to do, in words (contains outside text: renderers escape it). */
+  action: string;
+  assetIds: string[];
+  /** Findings it closes (counted weaknesses, or the incident's detection). */
+  findingIds: string[];
+  riskRemoved: number;
+  urgency: Urgency;
+  /** The highest severity among what it closes. */
+  severity: Severity;
+  /** Incidents: hours since first seen. */
+  ageHours?: number;
+  /** Why now: "incident 30 h > 4 h", "known exploited", "overdue", "internet-facing"… */
+  why: string[];
+  url?: string;
+}
+

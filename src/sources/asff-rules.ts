@@ -26,6 +26,9 @@ export function complianceOf(status: string | undefined) {
   return map[(status?.toUpperCase() ?? '') as keyof typeof map];
 }
 
+/** Open, but the workflow left NEW (NOTIFIED): someone was told — an incident's response. */
+export const acknowledged = (f: Asff, status: FindingStatus): boolean => status === 'open' && f.Workflow?.Status?.toUpperCase() === 'NOTIFIED';
+
 /** Open only while ACTIVE and NEW/NOTIFIED (DESIGN.md); a PASSED control is coverage, not risk. */
 export function statusOf(f: Asff, compliance: string | undefined): FindingStatus {
   if (f.RecordState?.toUpperCase() === 'ARCHIVED') return 'resolved';
@@ -50,9 +53,21 @@ export function statusOf(f: Asff, compliance: string | undefined): FindingStatus
 const THREAT_NAMESPACES = new Set(['TTPs', 'Effects', 'Unusual Behaviors']);
 const VULN_TYPE_PREFIX = 'Software and Configuration Checks/Vulnerabilities';
 
-/** GuardDuty or a threat namespace in Types → threat; vulnerabilities → vulnerability; a control or config check → misconfiguration. */
+/**
+ * A control check (a Compliance block or a Security Hub control GeneratorId) is a misconfiguration
+ * whatever its Types: FSBP's S3.2 "S3 buckets should prohibit public read access" carries
+ * `Effects/Data Exposure/…`, and is a public bucket, not a detection.
+ */
+const isControlCheck = (f: Asff): boolean => f.Compliance !== undefined || controlFromGenerator(f) !== undefined;
+
+/**
+ * GuardDuty, or a threat namespace in Types on a finding that is not a control check → threat;
+ * vulnerabilities → vulnerability; a control or config check → misconfiguration.
+ */
 export function kindOf(f: Asff, hasVulns: boolean, product: string): Kind {
   if (product.toLowerCase() === 'guardduty' || /[:/]product\/aws\/guardduty$/i.test(f.ProductArn ?? '')) return 'threat';
+  const control = isControlCheck(f);
+  let threat = false;
   let vulnType = false;
   let configNs = false;
   for (const types of [f.Types, f.FindingProviderFields?.Types]) {
@@ -61,13 +76,14 @@ export function kindOf(f: Asff, hasVulns: boolean, product: string): Kind {
       const t = types[i]!;
       const slash = t.indexOf('/');
       const ns = (slash < 0 ? t : t.slice(0, slash)).trim();
-      if (THREAT_NAMESPACES.has(ns)) return 'threat';
+      if (!control && THREAT_NAMESPACES.has(ns)) threat = true;
       if (ns === 'Software and Configuration Checks') configNs = true;
       if (t.startsWith(VULN_TYPE_PREFIX)) vulnType = true;
     }
   }
+  if (threat) return 'threat';
   if (hasVulns || vulnType) return 'vulnerability';
-  if (f.Compliance || configNs) return 'misconfiguration';
+  if (control || configNs) return 'misconfiguration';
   return 'other';
 }
 

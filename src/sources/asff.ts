@@ -4,7 +4,7 @@
  */
 import type { AwsResource, Finding } from '../model/finding.js';
 import { asffSchema, readAsff, type Asff } from './asff-record.js';
-import { bestCvss, complianceOf, consoleUrl, controlFromGenerator, kindOf, partitionOf, productOf, regionOf, severityOf, statusOf } from './asff-rules.js';
+import { acknowledged, bestCvss, complianceOf, consoleUrl, controlFromGenerator, kindOf, partitionOf, productOf, regionOf, severityOf, statusOf } from './asff-rules.js';
 import { addCves, isGhsa, isObj, isoTime, nonEmpty as str, reject, sortedUnique } from './rules.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -49,13 +49,17 @@ function toFinding(f: Asff): NormalizeResult {
   // FixAvailable YES/PARTIAL on any vulnerability → true, else NO → false; else a FixedInVersion counts.
   let fixAvailable: boolean | undefined = fixYes ? true : fixNo ? false : undefined;
   const names: string[] = [];
+  let fixedIn: string | undefined;
   for (let i = 0; i < vulns.length; i++) {
     const pkgs = vulns[i]!.VulnerablePackages;
     if (!pkgs) continue;
     for (let j = 0; j < pkgs.length; j++) {
       const p = pkgs[j]!;
       if (p.Name) names.push(p.Name.toLowerCase());
-      if (fixAvailable === undefined && p.FixedInVersion && p.FixedInVersion !== 'NotAvailable') fixAvailable = true;
+      if (p.FixedInVersion && p.FixedInVersion !== 'NotAvailable') {
+        if (fixAvailable === undefined) fixAvailable = true;
+        fixedIn ??= p.FixedInVersion;
+      }
     }
   }
 
@@ -81,12 +85,14 @@ function toFinding(f: Asff): NormalizeResult {
   finding.knownExploited = knownExploited;
   finding.exploitAvailable = knownExploited || exploitYes;
   if (fixAvailable !== undefined) finding.fixAvailable = fixAvailable;
+  if (fixedIn !== undefined) finding.fixedIn = fixedIn;
   finding.cves = cves;
   if (ghsa) finding.ghsa = ghsa;
   if (controlId) finding.controlId = controlId;
   finding.packages = sortedUnique(names);
   finding.status = status;
   if (compliance) finding.compliance = compliance;
+  if (acknowledged(f, status)) finding.acknowledged = true;
   finding.firstSeen = firstSeen;
   finding.updatedAt = updatedAt;
   if (status !== 'open') finding.closedAt = updatedAt;

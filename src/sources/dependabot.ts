@@ -52,6 +52,7 @@ function toFinding(a: Alert): NormalizeResult {
       knownExploited: malware,
       exploitAvailable: malware,
       ...(vuln ? { fixAvailable: Boolean(vuln.first_patched_version?.identifier) } : {}),
+      ...(vuln?.first_patched_version?.identifier ? { fixedIn: vuln.first_patched_version.identifier } : {}),
       cves,
       ...(ghsa ? { ghsa } : {}),
       packages: pkg?.name ? [pkg.name.toLowerCase()] : [],

@@ -20,9 +20,11 @@ export type { NormalizeResult, RecordFacts, SourceAdapter } from './types.js';
 export const ADAPTERS = {
   securityhub: [ocsf, asff],
   dependabot: [dependabot],
+  // biome-ignore lint/suspicious/noExplicitAny: adapters differ in their record type R, which is contravariant in toFinding; the registry only needs "some R"
 } as const satisfies Record<Source, readonly SourceAdapter<any>[]>;
 
 export function adapterFor(source: Source, raw: unknown): SourceAdapter<unknown> {
+  // biome-ignore lint/suspicious/noExplicitAny: as above, an adapter of some record type
   const candidates: readonly SourceAdapter<any>[] = ADAPTERS[source];
   for (let i = 0; i < candidates.length - 1; i++) if (candidates[i]!.recognise(raw)) return candidates[i]!;
   return candidates[candidates.length - 1]!;

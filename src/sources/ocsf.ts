@@ -150,8 +150,10 @@ function toFinding(raw: Ocsf): NormalizeResult {
 
   const types = arr(info.types).map(str).filter((t): t is string => !!t);
   const classUid = toNumber(raw.class_uid);
+  // A compliance check is a misconfiguration whatever its types (see isControlCheck in asff-rules.ts).
+  const control = classUid === 2003 || isObj(raw.compliance);
   const kind: Kind =
-    classUid === 2004 || types.some((t) => THREAT_TYPE.test(t)) ? 'threat'
+    classUid === 2004 || (!control && types.some((t) => THREAT_TYPE.test(t))) ? 'threat'
       : classUid === 2002 || vulns.length > 0 ? 'vulnerability'
         : classUid === 2003 || isObj(raw.compliance) ? 'misconfiguration'
           : 'other';
@@ -175,6 +177,7 @@ function toFinding(raw: Ocsf): NormalizeResult {
     packages: sortedUnique(packages),
     status,
     ...(complianceStatus ? { compliance: complianceStatus } : {}),
+    ...(status === 'open' && (toNumber(raw.status_id) === 2 || str(raw.status)?.toLowerCase() === 'in progress') ? { acknowledged: true } : {}),
     firstSeen,
     updatedAt,
     ...(closed ? { closedAt: updatedAt } : {}),

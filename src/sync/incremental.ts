@@ -5,7 +5,11 @@ import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { toolVersion } from '../package-root.js';
 import { recordFacts, updatedMs, type RecordFacts } from './records.js';
-import { readStateEntries, readStateIndex, stateFile, StateWriter, STATE_VERSION, type StateHeader } from './state.js';
+import { fsStateStore } from '../store/fs.js';
+import type { StateStore, StateVersion } from '../store/types.js';
+import { publishState, type PendingStates } from './pending.js';
+import { readStateEntries, StateWriter, STATE_VERSION, type StateHeader } from './state.js';
+import { loadStoredState, scopeKey, type Loaded } from './stored.js';
 
 /**
  * Incremental sync around a live collector (issue "Scale").
@@ -23,13 +27,18 @@ import { readStateEntries, readStateIndex, stateFile, StateWriter, STATE_VERSION
  * the merged set where a full pull would look at what it received.
  *
  * The new state is saved only when the source completed; otherwise the old one stays and the next
- * run asks again from the same point. A missing, unreadable or foreign state file means a full
+ * run asks again from the same point. It replaces the stored one only if that is still the version
+ * this run read (StateStore.replace), and — with `pending` — only once the run folder is written. A missing, unreadable or foreign state file means a full
  * pull (with a warning when it existed but could not be used).
  */
 
 export interface IncrementalOptions {
-  /** Folder of the state files (`syncStateDir(out)`). */
-  dir: string;
+  /** Where the state files are (`RunStore.state`), or … */
+  store?: StateStore;
+  /** … a folder of state files (`syncStateDir(out)`). */
+  dir?: string;
+  /** Collects the new states, to be published after the run is written. Absent: each is published when its source completes. */
+  pending?: PendingStates;
   /** Force a full pull (`--full`). */
   full?: boolean;
   /** Safety overlap subtracted from the last sync time. Default per source: DEFAULT_OVERLAP_MS. */
@@ -38,6 +47,8 @@ export interface IncrementalOptions {
   fullEveryMs?: number;
   /** Wall clock (not --as-of: update times come from the APIs' clocks). Default: `new Date()`. */
   now?: () => Date;
+  /** Once aborted (--timeout, SIGTERM), no new state is saved: the run did not read everything. */
+  signal?: AbortSignal;
 }
 
 const HOUR = 3_600_000;
@@ -45,54 +56,21 @@ const HOUR = 3_600_000;
  * Security Hub's `UpdatedAt` is set by the finding provider and can trail the moment the finding
  * reached Security Hub; GitHub sets `updated_at` itself (the overlap only covers clock skew).
  */
-export const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
-export const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
-/** A stored lastSync this far in the future means a broken clock: do not trust it. */
-const FUTURE_SLACK_MS = 10 * 60_000;
-
-interface Loaded {
-  header: StateHeader;
-  /** Stored records: id → [update ms, scope key]. */
-  index: Map<string, { ms: number; key: string }>;
-  /** Stored records per scope key (`account|region`). */
-  counts: Map<string, number>;
-}
-
-const scopeKey = (f: { account?: string; region?: string }) => `${f.account ?? ''}|${f.region ?? ''}`;
+const DEFAULT_OVERLAP_MS: Record<Source, number> = { securityhub: 6 * HOUR, dependabot: 1 * HOUR };
+const DEFAULT_FULL_EVERY_MS = 7 * 24 * HOUR;
 
 export function createIncrementalCollector(factory: LiveCollectorFactory, opts: IncrementalOptions): Collector {
   const source = factory.source;
   const base = factory.create();
-  const file = stateFile(opts.dir, source);
+  if (!opts.store && opts.dir === undefined) throw new Error('createIncrementalCollector: no state store');
+  const store = opts.store ?? fsStateStore(opts.dir!);
+  const where = store.where(source);
   const now = opts.now ?? (() => new Date());
   const overlapMs = opts.overlapMs ?? DEFAULT_OVERLAP_MS[source];
   const fullEveryMs = opts.fullEveryMs ?? DEFAULT_FULL_EVERY_MS;
   const label = base.describe;
 
-  /** The usable stored state, or why there is none (`warn`: it exists but cannot be used). */
-  const load = async (startedAt: Date): Promise<Loaded | { why: string; warn: boolean }> => {
-    if (opts.full) return { why: '--full', warn: false };
-    const index: Loaded['index'] = new Map();
-    const counts: Loaded['counts'] = new Map();
-    let header: StateHeader;
-    try {
-      header = await readStateIndex(file, (e) => {
-        const key = scopeKey(e);
-        index.set(e.id, { ms: updatedMs(e.updatedAt), key });
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { why: 'no sync state yet', warn: false };
-      return { why: `sync state ${file} is unusable (${(err as Error).message})`, warn: true };
-    }
-    if (header.source !== source) return { why: `sync state ${file} belongs to ${String(header.source)}`, warn: true };
-    if (header.scope !== factory.scope) return { why: 'the source configuration changed since the last sync', warn: false };
-    const last = parseUtc(header.lastSync);
-    if (last > startedAt.getTime() + FUTURE_SLACK_MS) return { why: `the last sync (${header.lastSync}) is in the future: is the clock right?`, warn: true };
-    const lastFull = parseUtc(header.lastFull);
-    if (!(startedAt.getTime() - lastFull < fullEveryMs)) return { why: `the last full pull (${header.lastFull}) is older than ${Math.round(fullEveryMs / (24 * HOUR))} day(s)`, warn: false };
-    return { header, index, counts };
-  };
+  const load = (startedAt: Date) => loadStoredState(store, factory, { full: Boolean(opts.full), fullEveryMs, startedAt });
 
   const header = (startedAt: Date, lastFull: string): StateHeader => ({
     secsliSyncState: STATE_VERSION,
@@ -103,34 +81,38 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
     tool: toolVersion(),
   });
 
+  const why = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   /** Opens the writer for the new state; a file system that refuses only costs the next run a full pull. */
-  const openWriter = (h: StateHeader, log: Logger): StateWriter | undefined => {
+  const openWriter = async (h: StateHeader, log: Logger): Promise<StateWriter | undefined> => {
     try {
-      return new StateWriter(file, h);
+      return new StateWriter(await store.staging(source), h);
     } catch (err) {
-      log.warn(`${label}: cannot write sync state ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next run pulls in full`);
+      log.warn(`${label}: cannot write sync state ${where} (${why(err)}); the next run pulls in full`);
       return undefined;
     }
   };
 
-  const finish = (writer: StateWriter | undefined, status: SourceStatus, log: Logger) => {
+  const finish = async (writer: StateWriter | undefined, status: SourceStatus, log: Logger, expected: StateVersion | undefined) => {
     if (!writer) return;
-    if (!status.complete) {
+    if (!status.complete || opts.signal?.aborted) {
       writer.abort();
       log.warn(`${label}: incomplete, so the sync state is not updated; the next run asks again from the last complete sync`);
       return;
     }
     try {
       writer.commit();
-      log.debug(`${label}: sync state saved (${writer.records} records) to ${file}`);
     } catch (err) {
       writer.abort();
-      log.warn(`${label}: cannot save sync state ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next run pulls in full`);
+      log.warn(`${label}: cannot save sync state ${where} (${why(err)}); the next run pulls in full`);
+      return;
     }
+    const item = { source, label, store, staged: writer.tmp, expected, records: writer.records };
+    if (opts.pending) opts.pending.add(item);
+    else await publishState(item, log);
   };
 
-  const fullPull = async (sink: RecordSink, log: Logger, startedAt: Date): Promise<SourceStatus> => {
-    const writer = openWriter(header(startedAt, startedAt.toISOString()), log);
+  const fullPull = async (sink: RecordSink, log: Logger, startedAt: Date, expected: StateVersion | undefined): Promise<SourceStatus> => {
+    const writer = await openWriter(header(startedAt, startedAt.toISOString()), log);
     let status: SourceStatus;
     try {
       status = await factory.create().collect(
@@ -148,7 +130,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
       writer?.abort();
       throw err;
     }
-    finish(writer, status, log);
+    await finish(writer, status, log, expected);
     return status;
   };
 
@@ -200,13 +182,13 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
     );
 
     // The merged set, pushed in a stable order: stored records not replaced (file order), then the changes kept (by id).
-    const writer = openWriter(header(startedAt, state.header.lastFull), log);
+    const writer = await openWriter(header(startedAt, state.header.lastFull), log);
     let pushed = 0;
     let kept = 0;
     let dropped = 0;
     try {
       const storedOrigin = `api:${source} (sync state of ${state.header.lastSync})`;
-      for await (const e of readStateEntries(file)) {
+      for await (const e of readStateEntries(state.file)) {
         if (changes.has(e.id)) continue;
         sink.record(e.raw, { origin: storedOrigin, record: ++pushed });
         writer?.add(e);
@@ -234,7 +216,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
       `${label}: incremental sync since ${since} (last sync ${state.header.lastSync} minus ${Math.round(overlapMs / 60_000)} min): ` +
         `${received} changed record(s) received, ${kept} current, ${dropped} no longer returned by a full pull; ${pushed} records in all`,
     );
-    finish(writer, status, log);
+    await finish(writer, status, log, state.version);
     // The report's source list says where the numbers come from: stored records plus changes.
     const origins = [...status.origins, `sync state of ${state.header.lastSync} + changes since ${since}`];
     return { ...status, origins, records: pushed };
@@ -248,7 +230,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
       const state = await load(startedAt);
       if ('why' in state) {
         log[state.warn ? 'warn' : 'info'](`${label}: full pull (${state.why})`);
-        return fullPull(sink, log, startedAt);
+        return fullPull(sink, log, startedAt, state.version);
       }
       return incremental(sink, log, startedAt, state);
     },

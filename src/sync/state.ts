@@ -1,5 +1,5 @@
 import { parseUtc } from '../model/time.js';
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Source } from '../model/finding.js';
@@ -16,8 +16,9 @@ import type { Source } from '../model/finding.js';
  * - `scope`: what the full query covers (LiveCollectorFactory.scope); a different scope is a full pull.
  * - `lastSync`: wall-clock time just before the first request of the last complete sync;
  *   `lastFull`: the same for the last full pull.
- * - The trailer makes a cut-off file detectable. The file is written under a temporary name,
- *   synced and renamed into place, so it is the last complete state or the one before.
+ * - The trailer makes a cut-off file detectable. The file is written under a temporary name and
+ *   synced, then the store (src/store) puts it in place — renamed, or uploaded with a condition —
+ *   so it is the last complete state or the one before.
  * - Entry keys come before `raw`, so the index pass reads them without parsing the record.
  *
  * The raw records are kept exactly as the API returned them: the merged set is pushed through the
@@ -51,7 +52,7 @@ export interface StateEntry {
 /** Entry without the record: what the index pass keeps in memory. */
 export type EntryKeys = Omit<StateEntry, 'raw'>;
 
-export class StateError extends Error {}
+class StateError extends Error {}
 
 const RAW_KEY = ',"raw":';
 
@@ -95,7 +96,7 @@ export async function readStateIndex(file: string, onEntry: (keys: EntryKeys) =>
     count++;
   }
   if (!header) throw new StateError('empty file');
-  if (!trailer || trailer.end !== true) throw new StateError('cut off (no end marker)');
+  if (trailer?.end !== true) throw new StateError('cut off (no end marker)');
   if (trailer.records !== count) throw new StateError(`end marker says ${String(trailer.records)} records, found ${count}`);
   return header;
 }
@@ -110,20 +111,18 @@ export async function* readStateEntries(file: string): AsyncGenerator<StateEntry
 }
 
 /**
- * Writes a new state file next to the old one, synchronously (records arrive through a synchronous
- * sink) in ~1 MB batches. `commit` adds the trailer, syncs and renames into place; `abort` removes it.
+ * Writes a new state file at a staging path (StateStore.staging), synchronously (records arrive
+ * through a synchronous sink) in ~1 MB batches. `commit` adds the trailer and syncs it, ready for
+ * StateStore.replace; `abort` removes it.
  */
 export class StateWriter {
   private fd: number;
-  private readonly tmp: string;
   private buf: string[] = [];
   private size = 0;
   private count = 0;
 
-  constructor(private readonly file: string, header: StateHeader) {
-    mkdirSync(join(file, '..'), { recursive: true });
-    this.tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-    this.fd = openSync(this.tmp, 'w', 0o600);
+  constructor(readonly tmp: string, header: StateHeader) {
+    this.fd = openSync(tmp, 'w', 0o600);
     this.push(JSON.stringify(header));
   }
 
@@ -144,7 +143,6 @@ export class StateWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;
-    renameSync(this.tmp, this.file);
   }
 
   abort(): void {

@@ -12,11 +12,14 @@ describe('secsli explain', () => {
     const out = r.stdout;
     expect(out).toContain('payments-api — BREACHED');
     expect(out).toContain('CISA KEV (CVE-2021-44228)');
-    const contributions = [...out.matchAll(/^\s+(\d+\.\d{4})  (critical|high|medium|low|info) /gm)].map((m) => Number(m[1]));
-    const total = Number(/^\s+(\d+\.\d{4})  total = R$/m.exec(out)![1]);
+    const contributions = [...out.matchAll(/^\s+(\d+\.\d{4}) {2}(critical|high|medium|low|info) /gm)].map((m) => Number(m[1]));
+    const total = Number(/^\s+(\d+\.\d{4}) {2}total = R$/m.exec(out)![1]);
     expect(contributions.length).toBe(4);
     expect(contributions.reduce((a, b) => a + b, 0)).toBeCloseTo(total, 3);
-    expect(total).toBeCloseTo(68.25, 4);
+    // Damped: exposure 2 × (30/1 + 2.5/2 + 1.125/3 + 0.5/4) = 63.5 (the linear sum was 68.25).
+    expect(total).toBeCloseTo(63.5, 4);
+    expect(out).toContain('status rule: known exploited past due');
+    expect(out).toMatch(/if fixed −57\.0417/);
     expect(out).toMatch(/duplicate of/);
   });
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 
-export const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
 export const fixture = (name: string) => join(FIXTURES, name);
 export const AS_OF = '2026-11-27T00:00:00Z';
 

@@ -52,7 +52,7 @@ describe('readJsonRecords: file shapes', () => {
     const evs = await readAll(fixturePath('securityhub/getfindings-response-inspector-ecr.cloud-custodian-placebo.json'), SH);
     expect(errorsOf(evs)).toEqual([]);
     expect(recordsOf(evs)).toHaveLength(1);
-    expect((recordsOf(evs)[0]?.value as { Id: string }).Id).toBe('arn:aws:inspector2:us-east-1:644160558196:finding/3371dd4acbb7041a1feb7a7f82c1d20e');
+    expect((recordsOf(evs)[0]!.value as { Id: string }).Id).toBe('arn:aws:inspector2:us-east-1:644160558196:finding/3371dd4acbb7041a1feb7a7f82c1d20e');
     expect(recordsOf(evs)[0]?.line).toBe(6);
     expect(endOf(evs).shape).toBe('wrapper');
   });

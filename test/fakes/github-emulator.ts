@@ -30,7 +30,7 @@ export interface GhRepo {
   formerNames?: string[];
 }
 
-export interface GhRequest {
+interface GhRequest {
   seq: number;
   path: string;
   query: URLSearchParams;
@@ -157,12 +157,22 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
   url = started.url;
 
   function repoDenied(repo: (typeof repos)[number] | undefined, send: (s: number, b: unknown, h?: Record<string, string>) => void, notFound: () => void): boolean {
-    if (!repo || repo.access === 'hidden-404') return notFound(), true;
-    if (repo.access === 'integration-403') return send(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' }), true;
-    if (repo.access === 'pat-403') {
-      return send(403, { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' }, { 'x-accepted-github-permissions': 'vulnerability_alerts=read' }), true;
+    if (!repo || repo.access === 'hidden-404') {
+      notFound();
+      return true;
     }
-    if (repo.alertsDisabled) return send(403, { message: 'Dependabot alerts are disabled for this repository.', documentation_url: `${DOCS}#list-dependabot-alerts-for-a-repository`, status: '403' }), true;
+    if (repo.access === 'integration-403') {
+      send(403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });
+      return true;
+    }
+    if (repo.access === 'pat-403') {
+      send(403, { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' }, { 'x-accepted-github-permissions': 'vulnerability_alerts=read' });
+      return true;
+    }
+    if (repo.alertsDisabled) {
+      send(403, { message: 'Dependabot alerts are disabled for this repository.', documentation_url: `${DOCS}#list-dependabot-alerts-for-a-repository`, status: '403' });
+      return true;
+    }
     return false;
   }
 

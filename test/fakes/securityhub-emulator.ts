@@ -11,7 +11,7 @@ import { handleAdminRoute, type SecurityHubAdminOptions } from './securityhub-ad
 
 type Obj = Record<string, any>;
 
-export type ShFault =
+type ShFault =
   | 'not-subscribed'
   | 'access-denied'
   | 'internal'
@@ -39,6 +39,8 @@ export interface SecurityHubEmulatorOptions extends SecurityHubAdminOptions {
   aggregationHome?: string;
   /** Return a fault to answer a request with an error instead. */
   fault?: (req: ShRequest) => ShFault | undefined;
+  /** Never answer this request (the connection stays open until close()): a hung API, for deadlines and signals. */
+  stall?: (req: ShRequest) => boolean;
   /** From this page on (1-based), hand back the NextToken the client sent: a paging loop. */
   repeatTokenFromPage?: number;
   /** "Now" for DateRange filters. */
@@ -71,7 +73,7 @@ const ASFF_FIELDS: Record<string, (f: Obj) => unknown> = {
 const values = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.flat(Infinity) : [v]);
 
 /** OCSF path → every leaf value, arrays flattened ("resources.uid" → each resource's uid). */
-export function ocsfPath(obj: unknown, path: string): unknown[] {
+function ocsfPath(obj: unknown, path: string): unknown[] {
   let cur: unknown[] = [obj];
   for (const key of path.split('.')) {
     cur = cur.flatMap((o) => (Array.isArray(o) ? o : [o])).flatMap((o) => (o && typeof o === 'object' ? values((o as Obj)[key]) : []));
@@ -170,6 +172,7 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
       stats.throttled++;
       return error(FAULTS.throttle!);
     }
+    if (opts.stall?.(request)) return;
     const fault = opts.fault?.(request);
     if (fault) {
       stats.faults++;

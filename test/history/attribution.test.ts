@@ -6,15 +6,15 @@ import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
 import type { Asset, RiskException } from '../../src/config/schema.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { renderSnapshot } from '../../src/report/snapshot.js';
-import { resolvePolicy, type Policy } from '../../src/config/policy.js';
-import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
+import { DEFAULT_POLICY, type Policy } from '../../src/config/policy.js';
+import { linearPolicy, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 import { RUN_DATES, snapshotText } from './scenario.js';
 
 const A = new Date('2026-11-20T00:00:00Z');
 const B = new Date('2026-11-27T00:00:00Z');
 
 function snap(now: Date, findings: Finding[], assets: Asset[], o: { exceptions?: RiskException[]; policy?: Policy } = {}): SnapshotV1 {
-  const result = scoreWith(findings, assets, { inventory: makeInventory(assets, o.exceptions ?? []), now, ...(o.policy ? { policy: o.policy } : {}) });
+  const result = scoreWith(findings, assets, { inventory: makeInventory(assets, o.exceptions ?? []), now, policy: o.policy ?? linearPolicy() });
   const r = parseSnapshot(renderSnapshot(result, { toolVersion: 'test', inventoryFile: 'assets.yaml' }));
   if (!r.ok) throw new Error(r.reason);
   return r.snapshot;
@@ -53,9 +53,37 @@ describe('attributeChange', () => {
     expect(r!.drivers[0]).toMatchObject({ findingId: 'dependabot:acme/app#F4', part: 'exceptions', amount: 20, note: 'exception RA-4 no longer applies' });
   });
 
+  it('damped: a new heavier finding that pushes others down a rank is all "new"; fixing it moves them back under "fixed"', () => {
+    const damped = DEFAULT_POLICY;
+    const base = [f('F1', 'high'), f('F2', 'medium')];
+    const a = snap(A, base, [app()], { policy: damped });
+    const b = snap(B, [...base, f('F0', 'critical')], [app()], { policy: damped });
+    const [up] = attributeChange(a, b);
+    // A: 5/1 + 2/2 = 6. B: 10/1 + 5/2 + 2/3 = 13.1667: the newcomer's net effect is all of it.
+    expect(up!.delta).toBeCloseTo(13 + 1 / 6 - 6, 12);
+    expect(up!.parts.newFindings).toBeCloseTo(up!.delta, 12);
+    expect(up!.parts.rescored).toBe(0);
+    const [down] = attributeChange(b, a);
+    expect(down!.parts.fixed).toBeCloseTo(down!.delta, 12);
+    expect(down!.parts.rescored).toBe(0);
+  });
+
+  it('a detection an older snapshot counted as risk leaves under policy: it is an incident now', () => {
+    const threat = f('T1', 'high', { source: 'securityhub', kind: 'threat', product: 'GuardDuty', nativeId: 'gd-1', aws: { accountId: '111122223333', resources: [] }, github: undefined });
+    const b = snap(B, [threat], [app({ aws: { accounts: ['111122223333'] } })]);
+    expect(b.assets[0]!.findings[0]!.excluded).toMatchObject({ kind: 'incident' });
+    // The same run as a pre-issue-10 snapshot had it: counted, 15 points (5 × threat 3).
+    const old = structuredClone(b);
+    Object.assign(old.assets[0]!.findings[0]!, { counted: true, excluded: null, contribution: 15, risk: 15 });
+    old.assets[0]!.risk = 15;
+    const [r] = attributeChange(old, b);
+    expect(parts(r!)).toMatchObject({ policy: -15, fixed: 0, newFindings: 0 });
+    expect(r!.drivers[0]!.note).toContain('now an incident');
+  });
+
   it('puts re-weighting under policy when the policy weights changed', () => {
     const a = snap(A, [f('F1', 'high')], [app()]);
-    const b = snap(B, [f('F1', 'high')], [app()], { policy: resolvePolicy({ exposure: { internal: 3 }, severityPoints: { high: 6 } }) });
+    const b = snap(B, [f('F1', 'high')], [app()], { policy: linearPolicy({ exposure: { internal: 3 }, severityPoints: { high: 6 } }) });
     const [r] = attributeChange(a, b);
     expect(parts(r!)).toMatchObject({ policy: 18 - 5, rescored: 0, inventory: 0 });
     expect(renderAttributionText(a, b)).toMatch(/^Policy changed: [0-9a-f]{12} → [0-9a-f]{12} \(weights changed\)\.$/m);
@@ -112,7 +140,7 @@ describe('attribution parts add up to the change (property)', () => {
       }));
       if (s.state === 'excepted') for (const asset of ['a', 'b']) exceptions.push({ id: `RA-${i}-${asset}`, asset, match: { findingId: `dependabot:${id}` }, reason: 'x', expires: '2027-12-31' });
     });
-    return snap(now, findings, assets, { exceptions, policy: resolvePolicy({ exposure: { internal: r.internalWeight } }) });
+    return snap(now, findings, assets, { exceptions, policy: linearPolicy({ exposure: { internal: r.internalWeight } }) });
   }
 
   it('for every asset, Σ parts = risk B − risk A (up to float rounding)', () => {

@@ -11,6 +11,7 @@ import { writeRunFolder, writeScenario } from './scenario.js';
 
 /** A quarter of weekly runs (test/history/scenario.ts) read back from disk, checked against hand-computed numbers. */
 
+// biome-ignore lint/suspicious/noExportsInTest: other history tests reuse this logger; moving it would churn their imports for nothing
 export function capture(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
   return { warnings, debug() {}, info() {}, progress() {}, error() {}, warn: (m: string) => void warnings.push(m) };
@@ -80,15 +81,17 @@ describe('SLO attainment (share of runs)', () => {
     const batch = row('batch');
     expect(batch.unknownRuns).toBe(2);
     expect(batch.risk).toEqual({ met: 11, valid: 11, share: 1 });
-    expect(batch.remediation).toEqual({ met: 7, valid: 11, share: 7 / 11 });
-    expect(batch.budgetLeft).toBeCloseTo(1 - 4 / 1.1, 12);
+    // Remediation events: the run where B2 is the only event is missed (findings not yet due are
+    // no events, so they no longer dilute an overdue one).
+    expect(batch.remediation).toEqual({ met: 6, valid: 11, share: 6 / 11 });
+    expect(batch.budgetLeft).toBeCloseTo(1 - 5 / 1.1, 12);
     expect(batch.burnRecent).toBeCloseTo(10, 12);
   });
 
   it('web: every run good; owners pool their asset-runs', () => {
     expect(row('web').both).toEqual({ met: 13, valid: 13, share: 1 });
     expect(row('web').budgetLeft).toBe(1);
-    expect(review.owners.map((o) => [o.owner, o.both.met, o.both.valid])).toEqual([['team-pay', 9, 13], ['team-web', 20, 24]]);
+    expect(review.owners.map((o) => [o.owner, o.both.met, o.both.valid])).toEqual([['team-pay', 9, 13], ['team-web', 19, 24]]);
   });
 });
 

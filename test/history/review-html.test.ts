@@ -11,7 +11,7 @@ import { budgetChart } from '../../src/history/review-charts.js';
 import { buildReview } from '../../src/history/review.js';
 import { resolveWindow } from '../../src/history/window.js';
 import { silentLogger } from '../../src/log.js';
-import { resolvePolicy } from '../../src/config/policy.js';
+import { linearPolicy } from '../builders.js';
 import { RUN_DATES, snapshotText, writeRunFolder, writeScenario } from './scenario.js';
 import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
 
@@ -110,9 +110,9 @@ describe('charts', () => {
   it('mark policy changes with what changed, and switch to a log scale when a line is far over budget', async () => {
     const h = await fresh();
     const a = snapshotFromText(snapshotText(new Date('2026-09-11T00:00:00Z')));
-    const b = snapshotFromText(snapshotText(new Date('2026-09-18T00:00:00Z'), { over: { policy: resolvePolicy({ exposure: { internal: 1.2 } }) } }));
+    const b = snapshotFromText(snapshotText(new Date('2026-09-18T00:00:00Z'), { over: { policy: linearPolicy({ exposure: { internal: 1.2 } }) } }));
     expect(describePolicyChange(a, b)).toBe('exposure.internal 1 → 1.2');
-    h.runs = h.runs.map((r) => (r.snapshot.asOf >= '2026-09-18' ? { ...r, snapshot: snapshotFromText(snapshotText(new Date(r.snapshot.asOf), { over: { policy: resolvePolicy({ exposure: { internal: 1.2 } }) } })) } : r));
+    h.runs = h.runs.map((r) => (r.snapshot.asOf >= '2026-09-18' ? { ...r, snapshot: snapshotFromText(snapshotText(new Date(r.snapshot.asOf), { over: { policy: linearPolicy({ exposure: { internal: 1.2 } }) } })) } : r));
     const r = buildReview(h, resolveWindow(h.runs));
     expect(r.policyChanges.map((c) => [c.asOf.slice(0, 10), c.what])).toEqual([['2026-09-18', 'exposure.internal 1 → 1.2']]);
     for (const [name, svg] of Object.entries(reviewFiles(r)).filter(([n]) => n.endsWith('.svg') && n !== 'attainment-by-owner.svg')) {

@@ -6,7 +6,7 @@ import type { Finding, FindingStatus, Severity } from '../../src/model/finding.j
 import { renderSnapshot } from '../../src/report/snapshot.js';
 import { runFolderName } from '../../src/report/write.js';
 import type { ScoreInput } from '../../src/scoring/score.js';
-import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
+import { linearPolicy, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 
 /**
  * A quarter of weekly history with hand-computable numbers (expected values in history.test.ts).
@@ -14,7 +14,7 @@ import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js
  * window is 2026-Q3. Dependabot only; label points (no CVSS), likelihood 1, runtime scope.
  */
 
-export const ASSETS: Asset[] = [
+const ASSETS: Asset[] = [
   makeAsset({ id: 'pay', owner: 'team-pay', criticality: 'critical', exposure: 'internet', aws: undefined, github: { repos: ['acme/pay'] } }),
   makeAsset({ id: 'web', owner: 'team-web', criticality: 'high', exposure: 'internal', aws: undefined, github: { repos: ['acme/web'] } }),
   makeAsset({ id: 'batch', owner: 'team-web', criticality: 'low', exposure: 'isolated', aws: undefined, github: { repos: ['acme/batch'] } }),
@@ -32,7 +32,7 @@ interface Spec {
   vanishAt?: string;
 }
 
-export const SPECS: Spec[] = [
+const SPECS: Spec[] = [
   { n: 'P1', repo: 'acme/pay', severity: 'low', firstSeen: '2026-06-01' },
   { n: 'P2', repo: 'acme/pay', severity: 'critical', firstSeen: '2026-08-06', closedAt: '2026-08-12', closeStatus: 'fixed' },
   { n: 'P3', repo: 'acme/pay', severity: 'high', firstSeen: '2026-09-08' },
@@ -45,20 +45,20 @@ export const SPECS: Spec[] = [
   { n: 'B2', repo: 'acme/batch', severity: 'low', firstSeen: '2026-03-01' },
 ];
 
-export const EXCEPTIONS: RiskException[] = [
+const EXCEPTIONS: RiskException[] = [
   { id: 'RA-1', asset: 'web', match: { findingId: 'dependabot:acme/web#W9' }, reason: 'compensating WAF rule', expires: '2026-11-15' },
   { id: 'RA-2', asset: 'pay', match: { cve: 'CVE-2026-0001' }, reason: 'not reachable', expires: '2027-02-01' },
 ];
 
 /** Dependabot alerts disabled for acme/batch in these runs: batch is UNKNOWN. */
-export const GAP_RUNS = ['2026-08-14', '2026-08-21'];
+const GAP_RUNS = ['2026-08-14', '2026-08-21'];
 
 const DAY = 86_400_000;
 export const RUN_DATES = Array.from({ length: 14 }, (_, k) => new Date(Date.parse('2026-07-03T00:00:00Z') + 7 * k * DAY));
 
 const t = (d: string) => `${d}T00:00:00Z`;
 
-export function findingsAt(asOf: Date, specs: Spec[] = SPECS): Finding[] {
+function findingsAt(asOf: Date, specs: Spec[] = SPECS): Finding[] {
   const now = asOf.getTime();
   return specs
     .filter((s) => Date.parse(t(s.firstSeen)) <= now && !(s.vanishAt && Date.parse(t(s.vanishAt)) <= now))
@@ -101,6 +101,7 @@ export function snapshotText(asOf: Date, o: RunOptions = {}): string {
   const result = scoreWith(findingsAt(asOf, o.specs), assets, {
     inventory: makeInventory(assets, o.exceptions ?? EXCEPTIONS),
     now: asOf,
+    policy: linearPolicy(),
     sources: sources(o.gapRepos ?? (GAP_RUNS.includes(asOf.toISOString().slice(0, 10)) ? ['acme/batch'] : [])),
     ...o.over,
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadHistory, loadRun } from '../../src/history/load.js';
 import type { SnapshotV1 } from '../../src/history/schema.js';
 import { scanSnapshot } from '../../src/history/snapshot-scan.js';
@@ -15,7 +15,20 @@ import { memoryLogger } from '../fakes/sink.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const V1 = join(ROOT, 'test/fixtures/history/v1-example');
-const V2 = join(ROOT, 'test/golden/example');
+const GOLDEN = join(ROOT, 'test/golden/example');
+/** The v1 fixture's run in the version 2 layout, as snapshotFiles lays it out (beforeAll). */
+let V2: string;
+
+beforeAll(async () => {
+  V2 = await mkdtemp(join(tmpdir(), 'secsli-snapshot-v2-'));
+  const v1 = JSON.parse(await readFile(join(V1, 'snapshot.json'), 'utf8'));
+  const lines = v1.assets.flatMap((a: { id: string; findings: object[] }) => a.findings.map((f) => `${JSON.stringify({ asset: a.id, ...f })}\n`));
+  const { schemaVersion: _, assets, ...rest } = v1;
+  const summary = { schemaVersion: 2, ...rest, findingsFile: { name: 'snapshot-findings.ndjson', lines: lines.length }, assets: assets.map(({ findings: _f, ...a }: { findings: unknown }) => a) };
+  await writeFile(join(V2, 'snapshot.json'), JSON.stringify(summary, null, 2));
+  await writeFile(join(V2, 'snapshot-findings.ndjson'), lines.join(''));
+});
+afterAll(() => rm(V2, { recursive: true, force: true }));
 
 /** A run whose files arrive in chunks of `size` characters: every boundary lands somewhere odd. */
 function memoryRun(files: Record<string, string>, size: number): RunFiles {
@@ -65,6 +78,14 @@ describe('reading snapshots as streams', () => {
     // The v1 reader is the whole-document parse of before, only streamed.
     const whole = JSON.parse(await readFile(join(V1, 'snapshot.json'), 'utf8'));
     expect(v1.snapshot.assets.map((a) => a.findings)).toEqual(whole.assets.map((a: { findings: unknown }) => a.findings));
+  });
+
+  it('reads the files this secsli writes (the golden example run)', async () => {
+    const r = await read(localRunFiles(GOLDEN));
+    const { findingsFile } = JSON.parse(await readFile(join(GOLDEN, 'snapshot.json'), 'utf8'));
+    expect(r.snapshot.schemaVersion).toBe(2);
+    expect(r.findings).toBe(findingsFile.lines);
+    expect(r.snapshot.assets.reduce((n, a) => n + a.findings.length, 0)).toBe(findingsFile.lines);
   });
 
   it('gives the same result whatever the chunk boundaries', async () => {

@@ -8,7 +8,7 @@ import { memoryLogger, memorySink } from '../fakes/sink.js';
  * says complete:false with its reasons, and no secret reaches anything it logs or returns.
  */
 
-export interface ContractWorld {
+interface ContractWorld {
   collector: Collector;
   /** Native ids the source holds and the collector should deliver (after server-side filters). */
   expectedIds: string[];

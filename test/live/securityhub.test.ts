@@ -12,7 +12,7 @@ const A = '111122223333';
 const B = '444455556666';
 const creds = { accessKeyId: FAKE.awsKeyId, secretAccessKey: FAKE.awsSecret };
 
-async function collect(w: { collector: { collect: Function } }) {
+async function collect(w: { collector: { collect: (...args: never[]) => unknown } }) {
   const sink = memorySink();
   const log = memoryLogger();
   const status = await (w.collector as import('../../src/collectors/types.js').Collector).collect(sink, log);

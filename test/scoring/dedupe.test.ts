@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/config/policy.js';
 import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 
 /** The same vulnerability from Inspector and Dependabot on one asset is one vulnerability. */
@@ -10,7 +11,7 @@ describe('cross-source duplicates', () => {
   it('keep the SLA clock of the earliest sighting', () => {
     const inspector = makeFinding({ ...log4j, severity: 'critical', firstSeen: '2026-11-22T00:00:00Z' });
     const dependabot = makeFinding({ ...log4j, source: 'dependabot', severity: 'high', firstSeen: '2026-07-30T00:00:00Z', github: { repo: 'acme/app', scope: 'runtime' } });
-    const a = only(scoreWith([inspector, dependabot], [asset]));
+    const a = only(scoreWith([inspector, dependabot], [asset], { policy: { ...DEFAULT_POLICY, remediationMinEvents: 1 } }));
     const kept = a.findings.find((s) => s.excluded === undefined)!;
     expect(kept.finding.id).toBe(inspector.id);
     expect(kept.ageDays).toBe(120);
@@ -45,6 +46,6 @@ describe('cross-source duplicates', () => {
     const closed = { status: 'fixed' as const, firstSeen: '2026-10-01T00:00:00Z', closedAt: '2026-11-20T00:00:00Z', severity: 'high' as const };
     const late = [makeFinding({ ...log4j, ...closed }), makeFinding({ ...log4j, ...closed, source: 'dependabot', github: { repo: 'acme/app', scope: 'runtime' } })];
     const onTime = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-11-01T00:00:00Z', closedAt: '2026-11-05T00:00:00Z' });
-    expect(only(scoreWith([...late, onTime], [asset])).remediation.sli).toBe(0.5);
+    expect(only(scoreWith([...late, onTime], [asset], { policy: { ...DEFAULT_POLICY, remediationMinEvents: 1 } })).remediation.sli).toBe(0.5);
   });
 });

@@ -32,12 +32,18 @@ const arbPolicy: fc.Arbitrary<Policy> = fc
     step2: fc.double({ min: 0.01, max: 5, noNaN: true }),
     budget: fc.double({ min: 1, max: 200, noNaN: true }),
     kev: fc.double({ min: 0.1, max: 10, noNaN: true }),
+    aggregation: fc.constantFrom('damped' as const, 'sum' as const),
+    kevSlaDays: fc.integer({ min: 1, max: 60 }),
+    internetCritical: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
   })
   .map((p) =>
     resolvePolicy({
       exposure: { isolated: p.internal, internal: p.internal + p.step1, internet: p.internal + p.step1 + p.step2 },
       riskBudget: { critical: p.budget, high: p.budget * 2, medium: p.budget * 4, low: p.budget * 8 },
       likelihood: { knownExploited: p.kev },
+      aggregation: p.aggregation,
+      kevSlaDays: p.kevSlaDays,
+      ...(p.internetCritical !== undefined ? { slaDays: { internet: { critical: p.internetCritical } } } : {}),
     }),
   );
 
@@ -174,9 +180,86 @@ describe('scoring properties', () => {
     );
   });
 
+  it('"if fixed" lies between 0 and the contribution, and is exactly R minus R re-scored without it', () => {
+    fc.assert(
+      fc.property(fc.array(arbFinding, { minLength: 1, maxLength: 25 }), arbPolicy, fc.nat(), (fs, policy, pick) => {
+        const asset = makeAsset();
+        const a = riskOf(scoreWith(fs, [asset], { policy }));
+        for (const s of a.findings) {
+          expect(s.ifFixed).toBeGreaterThanOrEqual(0);
+          expect(s.ifFixed).toBeLessThanOrEqual(s.contribution + 1e-12);
+        }
+        const counted = a.findings.filter((s) => s.excluded === undefined);
+        if (counted.length === 0) return;
+        const s = counted[pick % counted.length]!;
+        const without = riskOf(scoreWith(fs.filter((f) => f.id !== s.finding.id), [asset], { policy })).risk;
+        expect(s.ifFixed).toBeCloseTo(a.risk - without, 9);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('every fix removes exactly what re-scoring without its findings takes off', () => {
+    const pkgs = ['lodash', 'openssl', 'log4j-core'];
+    const arbGrouped = fc.record({ f: arbFinding, pkg: fc.integer({ min: 0, max: 2 }) }).map(({ f, pkg }) => ({ ...f, packages: [pkgs[pkg]!] }));
+    fc.assert(
+      fc.property(fc.array(arbGrouped, { minLength: 1, maxLength: 30 }), arbPolicy, (fs, policy) => {
+        const asset = makeAsset();
+        const r = scoreWith(fs, [asset], { policy });
+        const total = riskOf(r).risk;
+        for (const fix of r.fixes) {
+          const without = riskOf(scoreWith(fs.filter((f) => !fix.findingIds.includes(f.id)), [asset], { policy })).risk;
+          expect(fix.riskRemoved).toBeCloseTo(total - without, 8);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('1,000 extra low findings raise R by less than 9 × one low finding (damped)', () => {
+    fc.assert(
+      fc.property(fc.array(arbFinding, { maxLength: 15 }), fc.double({ min: 0.1, max: 3.9, noNaN: true }), (fs, cvss) => {
+        const asset = makeAsset({ exposure: 'internet' });
+        const low = () => makeFinding({ severity: 'low', cvss: { score: cvss, version: '3.1' } });
+        const one = riskOf(scoreWith([low()], [asset])).risk;
+        const base = riskOf(scoreWith(fs, [asset])).risk;
+        const more = riskOf(scoreWith([...fs, ...Array.from({ length: 1000 }, low)], [asset])).risk;
+        expect(more - base).toBeLessThan(9 * one);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it("a known-exploited finding is never due later than kevSlaDays after it was first seen", () => {
+    fc.assert(
+      fc.property(arbFinding, arbPolicy, fc.constantFrom('internet' as const, 'internal' as const, 'isolated' as const), (f, policy, exposure) => {
+        const kev = { ...f, cves: ['CVE-2021-44228'] };
+        const s = riskOf(scoreWith([kev], [makeAsset({ exposure })], { policy, kev: kevWith('CVE-2021-44228') })).findings[0]!;
+        expect(Date.parse(s.dueAt) - Date.parse(kev.firstSeen)).toBeLessThanOrEqual(policy.kevSlaDays * 86_400_000);
+      }),
+    );
+  });
+
+  it('threat detections never add to R', () => {
+    fc.assert(
+      fc.property(fc.array(arbFinding, { maxLength: 15 }), fc.array(arbFinding, { minLength: 1, maxLength: 5 }), arbPolicy, (fs, threats, policy) => {
+        const asset = makeAsset();
+        const detections = threats.map((t) => ({ ...t, kind: 'threat' as const, product: 'GuardDuty' }));
+        const without = riskOf(scoreWith(fs, [asset], { policy })).risk;
+        const withThem = riskOf(scoreWith([...fs, ...detections], [asset], { policy }));
+        expect(withThem.risk).toBe(without);
+        expect(withThem.incidents.open).toHaveLength(detections.length);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('uses the default policy values DESIGN.md documents', () => {
-    expect(DEFAULT_POLICY.riskBudget).toEqual({ critical: 10, high: 25, medium: 50, low: 100 });
+    expect(DEFAULT_POLICY.riskBudget).toEqual({ critical: 40, high: 60, medium: 90, low: 135 });
     expect(DEFAULT_POLICY.exposure).toEqual({ internet: 2, internal: 1, isolated: 0.5 });
-    expect(DEFAULT_POLICY.remediationTarget).toEqual({ critical: 0.99, high: 0.95, medium: 0.9, low: 0.8 });
+    expect(DEFAULT_POLICY.remediationTarget).toEqual({ critical: 0.9, high: 0.85, medium: 0.8, low: 0.7 });
+    expect(DEFAULT_POLICY.kevSlaDays).toBe(14);
+    expect(DEFAULT_POLICY.aggregation).toBe('damped');
+    expect(DEFAULT_POLICY.incidentResponseHours).toMatchObject({ critical: 4, high: 24, medium: 72, low: 168 });
   });
 });

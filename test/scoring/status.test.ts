@@ -1,21 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceStatus } from '../../src/collectors/types.js';
-import { covered, makeAsset, makeFinding, scoreWith } from '../builders.js';
+import type { Finding } from '../../src/model/finding.js';
+import { DEFAULT_POLICY } from '../../src/config/policy.js';
+import { covered, kevWith, makeAsset, makeFinding, scoreWith } from '../builders.js';
 
-const asset = makeAsset({ criticality: 'high', exposure: 'internal' }); // budget 25, target 95 %
+const asset = makeAsset({ criticality: 'high', exposure: 'internal' }); // budget 60, target 85 %
+const internet = makeAsset({ criticality: 'high', exposure: 'internet' });
 const only = (r: ReturnType<typeof scoreWith>) => r.assets[0]!;
 const fresh = { firstSeen: '2026-11-26T00:00:00Z' };
 const old = { firstSeen: '2026-01-01T00:00:00Z' };
+const kevCrit = (over: Partial<Finding> = {}) => makeFinding({ severity: 'critical', cvss: { score: 10, version: '3.1' }, cves: ['CVE-2021-44228'], ...fresh, ...over });
+const threat = (over: Partial<Finding>) => makeFinding({ kind: 'threat', product: 'GuardDuty', ...over });
+const times = (n: number, f: () => Finding) => Array.from({ length: n }, f);
+const goodHigh = () => makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-10-01T00:00:00Z', closedAt: '2026-10-05T00:00:00Z' });
+const lateLow = () => makeFinding({ severity: 'low', status: 'fixed', firstSeen: '2026-05-01T00:00:00Z', closedAt: '2026-11-01T00:00:00Z' });
 
-describe('asset status', () => {
+describe('asset status: every rule and the reason it names', () => {
   it.each([
-    ['no findings, full coverage', [], 'OK'],
-    ['critical label, fresh: 10/25 = 40 %', [makeFinding({ severity: 'critical', ...fresh })], 'OK'],
-    ['21 points: 84 % of budget > 80 %', [makeFinding({ severity: 'critical', ...fresh }), makeFinding({ severity: 'critical', ...fresh }), makeFinding({ severity: 'low', ...fresh }), makeFinding({ severity: 'low', ...fresh })], 'AT RISK'],
-    ['30 points: 120 % of budget', [makeFinding({ severity: 'critical', ...fresh }), makeFinding({ severity: 'critical', ...fresh }), makeFinding({ severity: 'critical', ...fresh })], 'BREACHED'],
-    ['one overdue high among fresh: remediation SLI below 95 %', [makeFinding({ severity: 'high', ...old }), makeFinding({ severity: 'medium', ...fresh })], 'BREACHED'],
-  ])('%s → %s', (_n, findings, status) => {
-    expect(only(scoreWith(findings, [asset])).status).toBe(status);
+    ['no findings, full coverage', asset, [], 'OK', 'within targets'],
+    ['one fresh critical (10 of 60)', asset, [makeFinding({ severity: 'critical', ...fresh })], 'OK', 'within targets'],
+    ['3 fresh KEV criticals: 30 + 15 + 10 = 55 of 60 > 80 %', asset, times(3, () => kevCrit()), 'AT RISK', 'risk budget nearly used'],
+    ['4 fresh KEV criticals: 62.5 of 60', asset, times(4, () => kevCrit()), 'BREACHED', 'risk budget'],
+    ['a KEV critical 20 days old (due after 14)', asset, [kevCrit({ firstSeen: '2026-11-07T00:00:00Z' })], 'BREACHED', 'known exploited past due'],
+    ['a fresh KEV medium on an internet-facing asset (12 of 60)', internet, [kevCrit({ severity: 'medium', cvss: undefined })], 'AT RISK', 'known exploited on internet-facing'],
+    ['a high detection still NEW after 48 h (target 24 h)', asset, [threat({ severity: 'high', firstSeen: '2026-11-25T00:00:00Z' })], 'BREACHED', 'incident response'],
+    ['a high detection NOTIFIED (responded) but open', asset, [threat({ severity: 'high', firstSeen: '2026-11-25T00:00:00Z', acknowledged: true })], 'AT RISK', 'open incident'],
+    ['a low detection 1 h old', asset, [threat({ severity: 'low', firstSeen: '2026-11-26T23:00:00Z' })], 'OK', 'within targets'],
+    ['5 overdue highs: remediation SLI 0 % < 85 %', asset, times(5, () => makeFinding({ severity: 'high', ...old })), 'BREACHED', 'remediation SLO'],
+    ['4 overdue lows: not enough events for an SLI', asset, times(4, () => makeFinding({ severity: 'low', ...old })), 'OK', 'within targets'],
+    ['SLI 30 / 35 = 85.7 %: within a point of 85 %', asset, [...times(6, goodHigh), ...times(10, lateLow)], 'AT RISK', 'remediation SLO at risk'],
+  ])('%s → %s (%s)', (_n, a, findings, status, rule) => {
+    const r = only(scoreWith(findings, [a], { kev: kevWith('CVE-2021-44228') }));
+    expect(r.status).toBe(status);
+    expect(r.statusReason).toBe(rule);
+    expect(r.statusReasons.length > 0).toBe(status !== 'OK');
+  });
+
+  it('names the worst rule first when several hold', () => {
+    const r = only(scoreWith([threat({ severity: 'critical', firstSeen: '2026-11-20T00:00:00Z' }), ...times(4, () => kevCrit())], [asset], { kev: kevWith('CVE-2021-44228') }));
+    expect(r.statusReason).toBe('incident response');
+    expect(r.statusReasons[0]).toContain('past response time');
+    expect(r.statusReasons.join('; ')).toContain('budget');
   });
 
   it('is UNKNOWN, never OK, when a source the asset expects did not answer', () => {
@@ -74,31 +99,47 @@ describe('asset status', () => {
   });
 
   it('a measured risk breach stays BREACHED even with a coverage gap (risk is a lower bound)', () => {
-    const fs = [1, 2, 3].map(() => makeFinding({ severity: 'critical', ...fresh }));
-    expect(only(scoreWith(fs, [asset], { sources: covered('securityhub') })).status).toBe('BREACHED');
+    const r = only(scoreWith(times(4, () => kevCrit()), [asset], { sources: covered('securityhub'), kev: kevWith('CVE-2021-44228') }));
+    expect([r.status, r.statusReason]).toEqual(['BREACHED', 'risk budget']);
+  });
+
+  it('a missed remediation SLO with a coverage gap is UNKNOWN (the missing data could move it either way)', () => {
+    const r = only(scoreWith(times(5, () => makeFinding({ severity: 'high', ...old })), [asset], { sources: covered('securityhub') }));
+    expect([r.status, r.statusReason]).toEqual(['UNKNOWN', 'coverage']);
   });
 });
 
-describe('remediation SLI', () => {
-  it('is the risk-weighted share of findings within SLA', () => {
-    // high (5 points) overdue + critical (10 points) fresh → 10 / 15
-    const r = only(scoreWith([makeFinding({ severity: 'high', ...old }), makeFinding({ severity: 'critical', ...fresh })], [asset]));
-    expect(r.remediation.sli).toBeCloseTo(10 / 15, 10);
+const oneEvent = { ...DEFAULT_POLICY, remediationMinEvents: 1 };
+
+describe('remediation SLI (events at due date or close)', () => {
+  it('counts an overdue weakness as a bad event; one not yet due is backlog, not an event', () => {
+    const r = only(scoreWith([makeFinding({ severity: 'high', ...old }), makeFinding({ severity: 'critical', ...fresh })], [asset], { policy: oneEvent }));
+    expect(r.remediation).toMatchObject({ good: 0, valid: 5, sli: 0, events: 1, backlog: 1 });
     expect(r.overdue).toBe(1);
   });
 
-  it('counts findings closed inside the window, by how long they took', () => {
+  it('counts closes inside the window: good by the due date, bad after it; old ones drop out', () => {
     const closedLate = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-08-01T00:00:00Z', closedAt: '2026-11-01T00:00:00Z' });
     const closedInTime = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-10-01T00:00:00Z', closedAt: '2026-10-05T00:00:00Z' });
     const closedLongAgo = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2025-01-01T00:00:00Z', closedAt: '2025-06-01T00:00:00Z' });
-    const r = only(scoreWith([closedLate, closedInTime, closedLongAgo], [asset]));
+    const r = only(scoreWith([closedLate, closedInTime, closedLongAgo], [asset], { policy: oneEvent }));
     expect(r.risk).toBe(0);
-    expect(r.remediation).toMatchObject({ good: 5, valid: 10, sli: 0.5 });
+    expect(r.remediation).toMatchObject({ good: 5, valid: 10, sli: 0.5, events: 2 });
+  });
+
+  it('a weakness open long past its due date stays a bad event (neglect does not leave the SLI)', () => {
+    const r = only(scoreWith([makeFinding({ severity: 'high', firstSeen: '2025-01-01T00:00:00Z' })], [asset], { policy: oneEvent }));
+    expect(r.remediation).toMatchObject({ sli: 0, events: 1 });
+  });
+
+  it('reads "not enough events" (null) below the minimum, not 0 % or 100 %', () => {
+    const r = only(scoreWith(times(4, () => makeFinding({ severity: 'high', ...old })), [asset]));
+    expect(r.remediation).toMatchObject({ sli: null, events: 4 });
   });
 
   it('leaves false positives (dismissed as inaccurate) out', () => {
     const fp = makeFinding({ source: 'dependabot', severity: 'high', status: 'dismissed', closeReason: 'inaccurate', firstSeen: '2026-01-01T00:00:00Z', closedAt: '2026-11-01T00:00:00Z', github: { repo: 'acme/app' } });
-    expect(only(scoreWith([fp], [asset])).remediation.sli).toBeNull();
+    expect(only(scoreWith([fp], [asset], { policy: oneEvent })).remediation.sli).toBeNull();
   });
 
   it('is n/a (not 0 %) with nothing to measure', () => {

@@ -150,11 +150,13 @@ describe('normalizeAsff: kind, product and control id', () => {
   });
 
   it.each<[string, (r: Raw) => void, Finding['kind']]>([
-    ['Effects namespace', (r) => { r.Types = ['Effects/Data Exfiltration']; delete r.Compliance; }, 'threat'],
-    ['Unusual Behaviors namespace', (r) => { r.Types = ['Unusual Behaviors/User']; delete r.Compliance; }, 'threat'],
+    // Not a control check (no Compliance, no control GeneratorId): the Types decide.
+    ['Effects namespace', (r) => { r.Types = ['Effects/Data Exfiltration']; delete r.Compliance; r.GeneratorId = 'detector-1'; }, 'threat'],
+    ['Unusual Behaviors namespace', (r) => { r.Types = ['Unusual Behaviors/User']; delete r.Compliance; r.GeneratorId = 'detector-1'; }, 'threat'],
+    ['a control check typed Effects stays a misconfiguration', (r) => { r.Types = ['Effects/Data Exposure']; }, 'misconfiguration'],
     ['GuardDuty by ProductArn only', (r) => { delete r.ProductName; r.ProductArn = 'arn:aws:securityhub:us-east-2::product/aws/guardduty'; delete r.ProductFields; }, 'threat'],
     ['Vulnerabilities type', (r) => { r.Types = ['Software and Configuration Checks/Vulnerabilities/CVE']; delete r.Compliance; }, 'vulnerability'],
-    ['Sensitive data (Macie) → other', (r) => { r.Types = ['Sensitive Data Identifications/PII']; delete r.Compliance; r.FindingProviderFields = {}; }, 'other'],
+    ['Sensitive data (Macie) → other', (r) => { r.Types = ['Sensitive Data Identifications/PII']; delete r.Compliance; r.GeneratorId = 'macie-1'; r.FindingProviderFields = {}; }, 'other'],
   ])('%s', (_name, change, kind) => {
     expect(ok(variant(fsbp, change)).kind).toBe(kind);
   });

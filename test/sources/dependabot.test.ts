@@ -41,6 +41,7 @@ describe('normalizeDependabotAlert: the reference samples', () => {
       knownExploited: false,
       exploitAvailable: false,
       fixAvailable: true,
+      fixedIn: '2.0.2',
       cves: ['CVE-2018-6188'],
       ghsa: 'GHSA-rf4j-j272-fj86',
       packages: ['django'],

@@ -38,7 +38,7 @@ export function mutate(base: Raw, edits: [string[], unknown][]): Raw {
 
 /** Also through a JSON round trip: what a file gives (own `__proto__` keys, no undefined, no NaN). */
 export function viaJson(o: Raw): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? 1e400 : v)).replace(/1e\+400/g, '1e400'));
+  return JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? Number.POSITIVE_INFINITY : v)).replace(/1e\+400/g, '1e400'));
 }
 
 export const oddString = fc.constantFrom(
@@ -79,7 +79,7 @@ export function samplePaths(samples: readonly unknown[]): string[][] {
     if (p.length > 0) add(p);
     if (p.length >= 8) return;
     if (Array.isArray(v)) {
-      v.slice(0, 2).forEach((e, i) => walk(e, [...p, String(i)]));
+      for (const [i, e] of v.slice(0, 2).entries()) walk(e, [...p, String(i)]);
       add([...p, String(Math.min(v.length, 2))]);
     } else if (v && typeof v === 'object') {
       for (const [k, e] of Object.entries(v)) walk(e, [...p, k]);

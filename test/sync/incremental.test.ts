@@ -15,7 +15,10 @@ const worlds: SyncWorld[] = [];
 afterEach(async () => {
   await Promise.all(worlds.splice(0).map((w) => w.close()));
 });
-const keep = (w: SyncWorld) => (worlds.push(w), w);
+const keep = (w: SyncWorld) => {
+  worlds.push(w);
+  return w;
+};
 
 const C = '777788889999';
 const repos = [{ owner: 'acme', name: 'payments-api' }, { owner: 'acme', name: 'web' }, { owner: 'acme', name: 'batch' }];

@@ -26,7 +26,7 @@ export const A = '111122223333';
 export const B = '444455556666';
 export const REGION = 'eu-west-1';
 
-export const nowIso = () => new Date().toISOString();
+const nowIso = () => new Date().toISOString();
 export const tmp = (prefix = 'secsli-sync-') => mkdtemp(join(tmpdir(), prefix));
 
 export interface SyncWorld {
@@ -63,7 +63,7 @@ export async function syncWorld(o: {
   return { sh, gh, shOpts, ghOpts, factories, close: async () => void (await Promise.all([sh.close(), gh.close()])) };
 }
 
-export const factoryOf = (w: SyncWorld, source: Source) => w.factories.find((f) => f.source === source)!;
+const factoryOf = (w: SyncWorld, source: Source) => w.factories.find((f) => f.source === source)!;
 
 export interface Pulled {
   status: SourceStatus;
@@ -106,7 +106,10 @@ export const sorted = (m: Map<string, string>) => [...m.entries()].sort(([a], [b
 
 export const asffSeed = (n: number, accounts = [A, B]) => Array.from({ length: n }, (_, i) => makeAsff(i, { account: accounts[i % accounts.length]!, region: REGION, kind: i % 7 === 3 ? 'inspector' : 'control' }));
 
-const touch = (f: Obj) => ((f.UpdatedAt = nowIso()), f);
+const touch = (f: Obj) => {
+  f.UpdatedAt = nowIso();
+  return f;
+};
 
 /** Security Hub changes as providers make them (BatchImportFindings: UpdatedAt moves). */
 export const shChange = {
@@ -118,7 +121,10 @@ export const shChange = {
 };
 
 export const ocsfSeed = (n: number) => Array.from({ length: n }, (_, i) => makeOcsf(i, { account: i % 2 ? A : B, region: REGION, ...(i % 5 === 0 ? { compliance: 'Fail' as const } : {}) }));
-const touchOcsf = (f: Obj) => ((f.finding_info.modified_time_dt = nowIso()), f);
+const touchOcsf = (f: Obj) => {
+  f.finding_info.modified_time_dt = nowIso();
+  return f;
+};
 export const ocsfChange = {
   create: (list: Obj[], i: number) => list.push(touchOcsf(makeOcsf(i, { account: A, region: REGION }))),
   update: (f: Obj) => touchOcsf(Object.assign(f, { severity: 'Critical', severity_id: 5 })),

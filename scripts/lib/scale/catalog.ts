@@ -4,7 +4,7 @@
  */
 import { Rand, mix } from './prng.js';
 
-export type Sev = 'low' | 'medium' | 'high' | 'critical';
+type Sev = 'low' | 'medium' | 'high' | 'critical';
 
 export interface Vuln {
   cve: string;

@@ -25,14 +25,14 @@ export interface GenOptions {
 
 export const FILES = { securityhub: 'securityhub.ndjson', dependabot: 'dependabot.ndjson', assets: 'assets.yaml' } as const;
 
-export function makePools(seed: number, assets: number): Pools {
+function makePools(seed: number, assets: number): Pools {
   const world = buildWorld(seed, assets);
   const v = buildVulns(seed, 4000);
   return { world, ...v, kevLang: v.kev.filter((x) => x.ecosystem), repoAssets: world.assets.filter((a) => a.repos.length > 0) };
 }
 
 /** Writes the lines of `lines` to `path` (via a temp name, renamed when complete). */
-export async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
   const tmp = `${path}.partial`;
   const ws = createWriteStream(tmp);
   let buf = '';

@@ -28,7 +28,9 @@ export async function measure(cmd: string, args: string[], opts: { useTime?: boo
   const t0 = performance.now();
   const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr = (stderr + d).slice(-4000)));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
   let hwm = 0;
   const sample = async () => {
     try {

@@ -5,10 +5,10 @@
  */
 import { Rand, mix } from './prng.js';
 
-export type Criticality = 'critical' | 'high' | 'medium' | 'low';
-export type Exposure = 'internet' | 'internal' | 'isolated';
+type Criticality = 'critical' | 'high' | 'medium' | 'low';
+type Exposure = 'internet' | 'internal' | 'isolated';
 /** How an asset's AWS side is declared: ARN globs, tags, exact ARNs + tags, or an account alone. */
-export type Variant = 'globs' | 'tags' | 'exact' | 'account';
+type Variant = 'globs' | 'tags' | 'exact' | 'account';
 
 export interface Resource {
   type: 'AwsEcrContainerImage' | 'AwsEc2Instance' | 'AwsLambdaFunction' | 'AwsEcsService' | 'AwsS3Bucket' | 'AwsEc2SecurityGroup';
@@ -21,7 +21,7 @@ export interface Resource {
   digest?: string;
 }
 
-export interface WorldAsset {
+interface WorldAsset {
   id: string;
   owner: string;
   criticality: Criticality;
@@ -48,7 +48,7 @@ export interface World {
 export const ORG = 'acme';
 const REGIONS = ['ap-northeast-1', 'us-east-1', 'eu-west-1'] as const;
 
-export const pad = (n: number, w: number) => String(n).padStart(w, '0');
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const accountId = (base: number, i: number) => String(base + i * 7919).padStart(12, '0');
 
 export function buildWorld(seed: number, k: number): World {

@@ -1,11 +1,14 @@
 import { redact } from '../../log.js';
+import { describeNetworkFault, networkFault } from '../net-errors.js';
+import { NetworkUnreachable } from './network.js';
 
 /**
  * What a GitHub error means for coverage (PROTOCOLS.md §2.5):
  * - `gap`: GitHub answered definitively that this repository cannot be read (alerts disabled,
  *   token without access, not found): the repository is not covered, the run is not broken;
  * - `auth`: the token itself is rejected (401): nothing can be read;
- * - `failed`: rate limit still exhausted after waiting, 5xx after retries, network: incomplete.
+ * - `failed`: rate limit still exhausted after waiting, 5xx after retries, network unreachable
+ *   (DNS, refused, TLS: src/collectors/net-errors.ts): incomplete.
  */
 export type GithubErrorKind = { kind: 'gap' | 'auth' | 'failed'; reason: string };
 
@@ -21,6 +24,8 @@ export function classifyGithubError(err: unknown, secrets: readonly string[]): G
   const data = e.response?.data as { message?: unknown } | undefined;
   const message = redact(String(typeof data?.message === 'string' ? data.message : (e.message ?? err)).split('\n')[0]!.slice(0, 300), secrets);
   const headers = e.response?.headers ?? {};
+  const fault = networkFault(err);
+  if (fault || e instanceof NetworkUnreachable) return { kind: 'failed', reason: e instanceof NetworkUnreachable ? e.message : describeNetworkFault(fault!) };
   if (status === 401) return { kind: 'auth', reason: `GitHub rejected the token (401 ${message})` };
   if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message))) {
     const reset = Number(headers['x-ratelimit-reset']);

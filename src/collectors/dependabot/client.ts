@@ -1,4 +1,5 @@
 import { redact, type Logger } from '../../log.js';
+import { networkFaults } from './network.js';
 
 /**
  * The GitHub client: @octokit/rest with plugin-throttling (primary and secondary rate limits:
@@ -65,7 +66,8 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
   };
   const load = async () => {
     const [{ retry }, { throttling }, { Octokit }] = await Promise.all([import('@octokit/plugin-retry'), import('@octokit/plugin-throttling'), import('@octokit/rest')]);
-    return new (Octokit.plugin(throttling, retry))(options);
+    // networkFaults first: innermost, so network faults never reach plugin-retry's long backoff.
+    return new (Octokit.plugin(networkFaults, throttling, retry))(options);
   };
   let client: ReturnType<typeof load> | undefined;
   return {

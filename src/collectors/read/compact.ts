@@ -37,8 +37,8 @@ const unpackTime = (t: number | string, ms: number): string => (typeof t === 'nu
 const arnPart = (arn: string, i: number) => (arn.startsWith('arn:') ? arn.split(':')[i] || undefined : undefined);
 
 const COMPLIANCE = [undefined, 'passed', 'failed', 'warning', 'not_available'] as const;
-// bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2
-const S_SOURCE = 0, S_KIND = 1, S_SEV = 3, S_STATUS = 6, S_COMPL = 9, B_KEV = 1 << 12, B_EXPL = 1 << 13, S_FIX = 14, S_URL = 16;
+// bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2 | acknowledged 1
+const S_SOURCE = 0, S_KIND = 1, S_SEV = 3, S_STATUS = 6, S_COMPL = 9, B_KEV = 1 << 12, B_EXPL = 1 << 13, S_FIX = 14, S_URL = 16, B_ACK = 1 << 18;
 const URL_NONE = 0, URL_STORED = 1, URL_DERIVED = 2;
 const idx = <T>(list: readonly T[], v: T, what: string): number => {
   const i = list.indexOf(v);
@@ -61,6 +61,7 @@ export class CompactFinding implements Finding {
   readonly aws: AwsLocation | undefined;
   readonly github: GithubLocation | undefined;
   readonly closeReason: string | undefined;
+  readonly fixedIn: string | undefined;
   /** Seconds since 2000 (see packTime), or the original text when it is not canonical ISO. */
   private readonly first: number | string;
   private readonly updated: number | string;
@@ -83,6 +84,7 @@ export class CompactFinding implements Finding {
     this.aws = f.aws && pool.aws(f.aws);
     this.github = f.github && pool.github(f.github);
     this.closeReason = f.closeReason === undefined ? undefined : pool.str(f.closeReason);
+    this.fixedIn = f.fixedIn === undefined ? undefined : pool.str(f.fixedIn);
     const first = packTime(f.firstSeen);
     const updated = packTime(f.updatedAt);
     const closed = f.closedAt === undefined ? undefined : packTime(f.closedAt);
@@ -94,7 +96,7 @@ export class CompactFinding implements Finding {
     let bits =
       (idx(SOURCES, f.source, 'source') << S_SOURCE) | (idx(KINDS, f.kind, 'kind') << S_KIND) | (idx(SEVERITIES, f.severity, 'severity') << S_SEV) |
       (idx(STATUSES, f.status, 'status') << S_STATUS) | (idx(COMPLIANCE, f.compliance, 'compliance') << S_COMPL) |
-      (f.knownExploited ? B_KEV : 0) | (f.exploitAvailable ? B_EXPL : 0) | (fix << S_FIX);
+      (f.knownExploited ? B_KEV : 0) | (f.exploitAvailable ? B_EXPL : 0) | (fix << S_FIX) | (f.acknowledged ? B_ACK : 0);
     this.bits = bits;
     let url = URL_NONE;
     if (f.url !== undefined) url = f.url === this.derivedUrl() ? URL_DERIVED : URL_STORED;
@@ -116,6 +118,9 @@ export class CompactFinding implements Finding {
   }
   get compliance(): Finding['compliance'] {
     return COMPLIANCE[(this.bits >> S_COMPL) & 7];
+  }
+  get acknowledged(): true | undefined {
+    return (this.bits & B_ACK) !== 0 ? true : undefined;
   }
   get knownExploited(): boolean {
     return (this.bits & B_KEV) !== 0;

@@ -33,12 +33,12 @@ export function looksLike(value: unknown, exp: RecordExpectation): boolean {
   return isObject(value) && exp.signature.some((k) => k in value);
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
+function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** "an object with keys a, b, c" / "a string" …, for "found …" in errors. */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (isObject(v)) return objectWithKeys(Object.keys(v));

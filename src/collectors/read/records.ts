@@ -277,7 +277,7 @@ function guess(snippet: string): string {
   return 'text ';
 }
 
-export function shapeOf(s: ScanStats): JsonShape {
+function shapeOf(s: ScanStats): JsonShape {
   if (s.lines > 0) return 'ndjson';
   if (s.wrappers > 0) return 'wrapper';
   if (s.pages > 0) return 'pages';

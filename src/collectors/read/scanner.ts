@@ -291,7 +291,7 @@ export class JsonScanner {
     }
   }
 
-  private startOpaque(s: string, i: number, c: number, record: boolean, container: Container): void {
+  private startOpaque(_s: string, i: number, c: number, record: boolean, container: Container): void {
     const op: Opaque = { record, depth: 0, inStr: false, esc: false, primitive: false, line: this.line, container };
     if (c === LBRACE || c === LBRACKET) op.depth = 1;
     else if (c === QUOTE) op.inStr = true;

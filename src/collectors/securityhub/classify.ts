@@ -1,13 +1,15 @@
 import { redact } from '../../log.js';
+import { describeNetworkFault, networkFault } from '../net-errors.js';
 
 /**
  * What an error from the SDK (or the credential provider) means for coverage:
  * - `no-access`: the service answered definitively that this scope cannot be read (401 "not
  *   subscribed", 403): a coverage gap, not zero findings, and not a failure of the run;
  * - `throttle` / `transient`: worth another try after a pause;
+ * - `network`: DNS, refused connection, TLS (src/collectors/net-errors.ts): a brief retry, then the scope is lost;
  * - `fatal`: anything else; the scope is lost and the source is incomplete.
  */
-export type AwsErrorKind = 'no-access' | 'throttle' | 'transient' | 'fatal';
+export type AwsErrorKind = 'no-access' | 'throttle' | 'transient' | 'network' | 'fatal';
 
 const THROTTLE_CODES = new Set([
   'TooManyRequestsException',
@@ -34,6 +36,7 @@ export function classifyAwsError(err: unknown): AwsErrorKind {
   const e = (err ?? {}) as AwsLikeError;
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? '';
+  if (networkFault(err)) return 'network';
   if (THROTTLE_CODES.has(name) || status === 429) return 'throttle';
   if (status === 401 || status === 403 || name === 'InvalidAccessException' || name === 'AccessDeniedException' || name === 'AccessDenied') {
     return 'no-access';
@@ -45,6 +48,8 @@ export function classifyAwsError(err: unknown): AwsErrorKind {
 
 /** "InvalidAccessException (401): Account … is not subscribed to AWS Security Hub", secrets removed. */
 export function describeAwsError(err: unknown, secrets: readonly string[]): string {
+  const fault = networkFault(err);
+  if (fault) return redact(describeNetworkFault(fault), secrets);
   const e = (err ?? {}) as AwsLikeError;
   const status = e.$metadata?.httpStatusCode;
   const name = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');

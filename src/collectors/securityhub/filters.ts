@@ -20,7 +20,7 @@ import type { AwsSecurityFindingFilters, GetFindingsRequest, GetFindingsV2Reques
  * merged into the stored records.
  */
 
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 /** Security Hub accepts up to 20 values per filter field. */
 export const MAX_FILTER_VALUES = 20;
 

@@ -2,6 +2,7 @@ import type { GetFindingsCommand, GetFindingsRequest, GetFindingsV2Command, GetF
 import type { Logger } from '../../log.js';
 import type { Collector, CoverageEntry, RecordSink, SourceStatus } from '../types.js';
 import { runLimited } from '../limit.js';
+import { NETWORK_RETRY_DELAYS_MS } from '../net-errors.js';
 import { classifyAwsError, describeAwsError } from './classify.js';
 import { asffEvidenceRequest, asffRequest, chunk, MAX_FILTER_VALUES, ocsfEvidenceRequest, ocsfRequest } from './filters.js';
 import { realClock, type Clock } from './limiter.js';
@@ -87,6 +88,10 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
             return await client.send(cmd);
           } catch (err) {
             const kind = classifyAwsError(err);
+            if (kind === 'network' && attempt < NETWORK_RETRY_DELAYS_MS.length) {
+              await clock.sleep(NETWORK_RETRY_DELAYS_MS[attempt]!);
+              continue;
+            }
             if ((kind === 'throttle' || kind === 'transient') && attempt < retries) {
               const wait = Math.min(30_000, backoffMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
               log.warn(`Security Hub: ${describeAwsError(err, secrets)}; retrying in ${Math.round(wait)} ms`);

@@ -6,7 +6,7 @@ import { esc, frame, HALO, linearScale, logScale, marker, n2, PALETTE, SHAPES, y
  * budget) that a log scale keeps in view, a marker shape per series and its name at the line's end.
  */
 
-export interface TimeSeries {
+interface TimeSeries {
   name: string;
   /** One value per run (same order as `runs`); null: not measured in that run. */
   values: (number | null)[];

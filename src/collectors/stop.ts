@@ -1,0 +1,68 @@
+import type { Logger } from '../log.js';
+import type { Collector, RecordSink, SourceStatus } from './types.js';
+
+/**
+ * Stopping a collection from outside: the whole-run deadline (`--timeout`) and SIGTERM/SIGINT
+ * (src/cli/deadline.ts aborts an AbortSignal with a RunStopped as its reason).
+ *
+ * - timeout: the collector being read is cut short — what it pushed so far is kept and scored,
+ *   its source is marked incomplete (the report is PARTIAL, exit 3), later collectors are skipped;
+ * - cancelled: the run is abandoned (RunStopped is thrown; nothing is written).
+ *
+ * Collectors are not given the signal: the sink refuses records once it is aborted, so a
+ * collector still running in the background dies at its next record, and the incremental sync
+ * (which only saves state after a complete source) never saves what it read after the stop.
+ */
+export class RunStopped extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'cancelled',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunStopped';
+  }
+}
+
+export function stopOf(signal: AbortSignal): RunStopped {
+  return signal.reason instanceof RunStopped ? signal.reason : new RunStopped('cancelled', 'the run was cancelled');
+}
+
+function stoppedStatus(c: Collector, stop: RunStopped, started: boolean): SourceStatus {
+  const problem = started ? `cut short: ${stop.message}` : `not collected: ${stop.message}`;
+  return { source: c.source, origins: [], complete: false, problems: [problem], coverage: [], records: 0 };
+}
+
+/** `c.collect(sink, log)`, ended early when `signal` aborts (see above). */
+export async function collectUntil(c: Collector, sink: RecordSink, log: Logger, signal?: AbortSignal): Promise<SourceStatus> {
+  if (!signal) return c.collect(sink, log);
+  if (signal.aborted) {
+    const stop = stopOf(signal);
+    if (stop.kind === 'timeout') return stoppedStatus(c, stop, false);
+    throw stop;
+  }
+  const guarded: RecordSink = {
+    record(raw, where) {
+      if (signal.aborted) throw stopOf(signal);
+      sink.record(raw, where);
+    },
+    reject(r) {
+      if (!signal.aborted) sink.reject(r);
+    },
+  };
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(stopOf(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const run = c.collect(guarded, log);
+  // After a stop nothing waits for the collector any more; its end (usually RunStopped from the sink) is of no interest.
+  run.catch(() => {});
+  try {
+    return await Promise.race([run, aborted]);
+  } catch (e) {
+    if (e instanceof RunStopped && e.kind === 'timeout') return stoppedStatus(c, e, true);
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}

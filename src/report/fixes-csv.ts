@@ -1,0 +1,20 @@
+import type { ScoreResult } from '../scoring/types.js';
+import { csvRow } from './csv-encode.js';
+import { round } from './format.js';
+
+/**
+ * fixes.csv: every fix, most urgent first (README "Report columns"; add columns only at the end).
+ * rank, urgency, kind, action (what to do), assets (space-separated ids), findings (how many it
+ * closes), risk_removed (exact: the assets re-scored without them), why (why now, "; "-separated),
+ * finding_ids (space-separated), url, fix_id (stable key), severity (highest of what it closes),
+ * age_hours (incidents: since first seen).
+ */
+const FIX_COLUMNS = ['rank', 'urgency', 'kind', 'action', 'assets', 'findings', 'risk_removed', 'why', 'finding_ids', 'url', 'fix_id', 'severity', 'age_hours'] as const;
+
+export function renderFixesCsv(r: ScoreResult): string {
+  let out = csvRow(FIX_COLUMNS);
+  r.fixes.forEach((f, i) => {
+    out += csvRow([i + 1, f.urgency, f.kind, f.action, f.assetIds.join(' '), f.findingIds.length, round(f.riskRemoved, 4), f.why.join('; '), f.findingIds.join(' '), f.url, f.id, f.severity, f.ageHours === undefined ? '' : round(f.ageHours, 1)]);
+  });
+  return out;
+}

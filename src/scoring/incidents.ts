@@ -1,0 +1,64 @@
+import { SEVERITY_RANK, type Finding } from '../model/finding.js';
+import type { Policy } from '../config/policy.js';
+import type { Incident, IncidentSummary, ScoredFinding } from './types.js';
+
+/**
+ * Threat detections are incidents, not weaknesses (DESIGN.md "Scoring"): something is happening,
+ * so they add nothing to R; what matters is how fast someone responds. Response time runs from
+ * first seen until the workflow leaves NEW (NOTIFIED: `acknowledged`, its time the record's last
+ * update) or the record is closed/archived, against `incidentResponseHours` by severity.
+ */
+
+const HOUR = 3_600_000;
+
+export const isIncident = (f: Finding): boolean => f.kind === 'threat';
+
+const endMs = (f: Finding): number => Date.parse(f.closedAt ?? f.updatedAt);
+
+export function incidentOf(row: ScoredFinding, policy: Policy, nowMs: number): Incident {
+  const f = row.finding;
+  const first = Date.parse(f.firstSeen);
+  const targetHours = policy.incidentResponseHours[f.severity];
+  const open = f.status === 'open';
+  const responded = !open || f.acknowledged === true;
+  const responseHours = responded ? Math.max(0, (endMs(f) - first) / HOUR) : null;
+  const ageHours = Math.max(0, (nowMs - first) / HOUR);
+  return { row, targetHours, ageHours, responseHours, open, pastTarget: open && responseHours === null && ageHours > targetHours };
+}
+
+/** Most urgent first: past target, then severity, then the oldest, then id. */
+function compareIncidents(a: Incident, b: Incident): number {
+  return (
+    Number(b.pastTarget) - Number(a.pastTarget) ||
+    SEVERITY_RANK[b.row.finding.severity] - SEVERITY_RANK[a.row.finding.severity] ||
+    b.ageHours - a.ageHours ||
+    (a.row.finding.id < b.row.finding.id ? -1 : a.row.finding.id > b.row.finding.id ? 1 : 0)
+  );
+}
+
+/**
+ * The asset's incidents. `rows`: its threat detections that are not excepted or duplicates (open
+ * or closed). An event is a response inside the window, or a silence that ran past its target.
+ */
+export function summarizeIncidents(rows: readonly ScoredFinding[], policy: Policy, nowMs: number, windowStartMs: number): IncidentSummary {
+  const open: Incident[] = [];
+  let events = 0;
+  let withinTarget = 0;
+  let pastTarget = 0;
+  let openHighCritical = 0;
+  for (const row of rows) {
+    const i = incidentOf(row, policy, nowMs);
+    if (i.open) {
+      open.push(i);
+      if (i.pastTarget) pastTarget++;
+      if (SEVERITY_RANK[row.finding.severity] >= SEVERITY_RANK.high) openHighCritical++;
+    }
+    const eventMs = i.responseHours === null ? Date.parse(row.finding.firstSeen) + i.targetHours * HOUR : Date.parse(row.finding.firstSeen) + i.responseHours * HOUR;
+    if (i.responseHours === null && !i.pastTarget) continue;
+    if (eventMs < windowStartMs && !i.pastTarget) continue;
+    events++;
+    if (i.responseHours !== null && i.responseHours <= i.targetHours) withinTarget++;
+  }
+  open.sort(compareIncidents);
+  return { open, pastTarget, openHighCritical, events, withinTarget };
+}

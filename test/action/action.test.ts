@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { tmp } from '../cli/run.js';
+import { startS3Emulator } from '../fakes/s3-emulator.js';
+import { FAKE } from '../live/world.js';
+
+/**
+ * The composite action's steps run locally as the runner runs them: scripts/action/score.sh with
+ * the INPUT_* variables action.yml sets, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT pointing at temp
+ * files, GITHUB_ACTION_PATH at this checkout (built: npm test builds first).
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+type Obj = Record<string, any>;
+
+async function step(inputs: Record<string, string>) {
+  const dir = await tmp('secsli-action-');
+  const files = { summary: join(dir, 'step-summary.md'), output: join(dir, 'output') };
+  await writeFile(files.summary, '');
+  await writeFile(files.output, '');
+  const env = {
+    // The Node running this test runs the action's scripts too (.ci/run repeats it under 22 and 24).
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
+    GITHUB_ACTION_PATH: ROOT,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_OUTPUT: files.output,
+    RUNNER_TEMP: dir,
+    ...inputs,
+  };
+  let code = 0;
+  let stderr = '';
+  try {
+    ({ stderr } = await run('bash', [join(ROOT, 'scripts/action/score.sh')], { cwd: ROOT, env }));
+  } catch (e) {
+    code = (e as { code: number }).code;
+    stderr = (e as { stderr: string }).stderr;
+  }
+  const outputs = Object.fromEntries((await readFile(files.output, 'utf8')).trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { code, stderr, outputs, markdown: await readFile(files.summary, 'utf8') };
+}
+
+const exampleArgs = (asOf: string) =>
+  `--from securityhub=${join(ROOT, 'examples/securityhub-findings.json')} --from dependabot=${join(ROOT, 'examples/dependabot-alerts.json')} --as-of ${asOf}`;
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Obj;
+
+  it('declares the inputs and outputs the docs promise, Node 24 by default', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(['args', 'artifact-retention-days', 'config', 'fail-on', 'history', 'node-version']);
+    expect(action.inputs['node-version'].default).toBe('24');
+    expect(action.inputs['fail-on'].default).toBe('worse');
+    expect(Object.keys(action.outputs)).toEqual(expect.arrayContaining(['exit-code', 'exit-reason', 'run-folder', 'breached', 'unknown', 'at-risk', 'ok']));
+    expect(action.runs.using).toBe('composite');
+  });
+
+  it('installs from its own checkout, runs the script this test runs, uploads the run folder with hidden files', () => {
+    const steps = action.runs.steps as Obj[];
+    expect(steps.map((s) => s.run ?? s.uses)).toEqual([
+      'actions/setup-node@v4',
+      'bash "$GITHUB_ACTION_PATH/scripts/action/install.sh"',
+      'bash "$GITHUB_ACTION_PATH/scripts/action/score.sh"',
+      'actions/upload-artifact@v4',
+    ]);
+    const upload = steps[3]!;
+    expect(upload.if).toBe("always() && steps.score.outputs.run-folder != '' && !startsWith(steps.score.outputs.run-folder, 's3://')");
+    expect(upload.with['include-hidden-files']).toBe(true);
+    // Inputs reach the script as environment variables, never pasted into the script text.
+    expect(JSON.stringify(steps.map((s) => s.run ?? ''))).not.toContain('${{');
+    for (const name of Object.keys(action.outputs)) expect(action.outputs[name].value).toBe(`\${{ steps.score.outputs.${name} }}`);
+  });
+});
+
+describe('the action steps, run locally', () => {
+  it('first run: exit 1 on assets that start BREACHED; outputs and step summary say so; second run: no news, exit 0', async () => {
+    const history = await tmp('secsli-history-');
+    const inputs = { INPUT_CONFIG: join(ROOT, 'assets.yaml'), INPUT_FAIL_ON: 'worse', INPUT_HISTORY: history };
+    const first = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-27T00:00:00Z') });
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.outputs).toEqual({
+      'exit-code': '1',
+      'exit-reason': 'worse',
+      'run-folder': join(history, '2026-11-27T000000Z'),
+      'run-name': '2026-11-27T000000Z',
+      partial: 'false',
+      breached: '3',
+      unknown: '0',
+      'at-risk': '3',
+      ok: '7',
+      worse: '3',
+    });
+    expect(existsSync(join(first.outputs['run-folder']!, 'report.md'))).toBe(true);
+    expect(first.markdown).toContain('## secsli: worse (exit 1)');
+    expect(first.markdown).toContain('| 3 | 0 | 3 | 7 |');
+    expect(first.markdown).toContain('### Status changes (first run)');
+    expect(first.markdown).toContain('| payments-api | team-payments | \\#payments-oncall | new | **BREACHED** |'); // escaped by mdCell
+    expect(first.markdown).toMatch(/### Next actions\n\n1\. .+ — \S+ \(team-\S+\); closes \d+, risk −[\d.]+/);
+
+    const second = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-28T00:00:00Z') });
+    expect(second.code, second.stderr).toBe(0);
+    expect([second.outputs['exit-reason'], second.outputs.worse]).toEqual(['ok', '0']);
+    expect(second.markdown).toContain('## secsli: ok (exit 0)');
+    expect(second.markdown).not.toContain('### Status changes');
+  });
+
+  it('a configuration error: exit 2, no run folder, the error in the step summary', async () => {
+    const r = await step({ INPUT_CONFIG: join(ROOT, 'test/fixtures/inventory/unknown-key.yaml'), INPUT_HISTORY: await tmp(), INPUT_ARGS: exampleArgs('2026-11-27T00:00:00Z') });
+    expect(r.code).toBe(2);
+    expect(r.outputs).toMatchObject({ 'exit-code': '2', 'exit-reason': 'usage', 'run-folder': '' });
+    expect(r.markdown).toMatch(/## secsli: no report \(exit 2, usage\)\n\n.*unknown-key\.yaml/);
+  });
+
+  it('history in S3: the run and its summary come from s3://, nothing to upload', async () => {
+    const s3 = await startS3Emulator({ buckets: ['acme-secsli'] });
+    try {
+      const aws = { AWS_ENDPOINT_URL_S3: s3.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret };
+      const inputs = { ...aws, INPUT_CONFIG: join(ROOT, 'assets.yaml'), INPUT_FAIL_ON: 'worse', INPUT_HISTORY: 's3://acme-secsli/secsli' };
+      const first = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-27T00:00:00Z') });
+      expect(first.outputs['run-folder']).toBe('s3://acme-secsli/secsli/2026-11-27T000000Z');
+      expect(first.markdown).toContain('Run `s3://acme-secsli/secsli/2026-11-27T000000Z`');
+      const second = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-28T00:00:00Z') });
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.outputs).toMatchObject({ 'exit-reason': 'ok', worse: '0', 'run-name': '2026-11-28T000000Z' });
+      expect(s3.objects.get('acme-secsli')!.has('secsli/2026-11-28T000000Z/manifest.json')).toBe(true);
+      for (const s of [FAKE.awsSecret, FAKE.awsKeyId]) expect(second.stderr + second.markdown).not.toContain(s);
+    } finally {
+      await s3.close();
+    }
+  });
+});
+

@@ -1,0 +1,102 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeAsff } from '../fakes/seed.js';
+import { cli, tmp } from './run.js';
+
+/**
+ * `--fail-on worse` end to end, through the previous run's snapshot under the same --out: red on
+ * news (a status got worse, or an asset starts BREACHED), not forever.
+ */
+
+const A = '111122223333';
+const INVENTORY = `version: 1
+owners:
+  team-a: { contact: "#a-oncall" }
+  team-b: { contact: "b@example.com" }
+assets:
+  - id: svc-a
+    owner: team-a
+    criticality: critical
+    exposure: internet
+    aws: { accounts: ["${A}"], tags: { Service: a } }
+  - id: svc-b
+    owner: team-b
+    criticality: low
+    exposure: isolated
+    aws: { accounts: ["${A}"] }
+`;
+
+type Obj = Record<string, any>;
+/** A young control finding on svc-b (OK), and optionally Log4Shell (CISA KEV) on svc-a (BREACHED). */
+function findings(exploited: boolean): Obj[] {
+  const control = makeAsff(1, { account: A });
+  const out = [control];
+  if (exploited) {
+    const f = makeAsff(2, { account: A, kind: 'inspector' });
+    for (const r of f.Resources as Obj[]) r.Tags = { Service: 'a' };
+    out.push(f);
+  }
+  for (const f of out) f.FirstObservedAt = f.CreatedAt = f.UpdatedAt = '2026-11-20T00:00:00.000Z';
+  return out;
+}
+
+async function setup() {
+  const dir = await tmp('secsli-worse-');
+  await writeFile(join(dir, 'assets.yaml'), INVENTORY);
+  return dir;
+}
+
+async function run(dir: string, asOf: string, exploited: boolean, ...extra: string[]) {
+  const file = join(dir, `sh-${asOf.slice(0, 10)}.json`);
+  await writeFile(file, JSON.stringify({ Findings: findings(exploited) }));
+  const r = await cli(['score', '--config', join(dir, 'assets.yaml'), '--from', `securityhub=${file}`, '--as-of', asOf, '--out', join(dir, 'reports'), '--fail-on', 'worse', ...extra]);
+  const summary = r.stdout ? (JSON.parse(await readFile(join(r.stdout.trim(), 'summary.json'), 'utf8')) as Obj) : undefined;
+  return { ...r, summary };
+}
+
+describe('--fail-on worse', () => {
+  it('trips on a status that got worse or an asset that starts BREACHED, not on one that stays red', async () => {
+    const dir = await setup();
+    const first = await run(dir, '2026-11-21T00:00:00Z', false);
+    expect(first.stderr).not.toMatch(/error/);
+    expect(first.summary?.byStatus).toEqual({ BREACHED: 0, UNKNOWN: 0, 'AT RISK': 0, OK: 2 });
+    expect([first.code, first.summary?.exitReason, first.summary?.changes]).toEqual([0, 'ok', []]);
+
+    const second = await run(dir, '2026-11-22T00:00:00Z', true);
+    expect(second.code).toBe(1);
+    expect(second.summary?.exitCode).toBe(1);
+    expect(second.summary?.exitReason).toBe('worse');
+    expect(second.summary?.message).toBe('status got worse: svc-a (OK → BREACHED)');
+    expect(second.summary?.previousRun).toBe('2026-11-21T000000Z');
+    expect(second.summary?.changes).toEqual([
+      expect.objectContaining({ asset: 'svc-a', owner: 'team-a', contact: '#a-oncall', from: 'OK', to: 'BREACHED', worse: true }),
+    ]);
+    expect(second.summary?.nextActions.basis).toBe('fixes');
+    expect(second.summary?.nextActions.items[0]).toMatchObject({ assets: [{ asset: 'svc-a', owner: 'team-a' }] });
+    expect(second.summary?.nextActions.items[0]?.why.join(' ')).toMatch(/known exploited/);
+
+    // Still BREACHED the day after: no news, no alert (--fail-on breached would stay red).
+    const third = await run(dir, '2026-11-23T00:00:00Z', true);
+    expect([third.code, third.summary?.exitReason, third.summary?.changes]).toEqual([0, 'ok', []]);
+    const stillRed = await run(dir, '2026-11-23T01:00:00Z', true, '--fail-on', 'breached');
+    expect([stillRed.code, stillRed.summary?.exitReason]).toEqual([1, 'fail-on']);
+
+    // Fixed: a change for the better is listed, and is not an alert.
+    const fourth = await run(dir, '2026-11-24T00:00:00Z', false);
+    expect(fourth.code).toBe(0);
+    expect(fourth.summary?.changes).toEqual([expect.objectContaining({ asset: 'svc-a', from: 'BREACHED', to: 'OK', worse: false })]);
+  });
+
+  it('on the first run, trips on the assets that start BREACHED and names their owners', async () => {
+    const dir = await setup();
+    const r = await run(dir, '2026-11-22T00:00:00Z', true, '--log-format', 'json');
+    expect(r.code).toBe(1);
+    expect(r.summary?.changes).toEqual([expect.objectContaining({ asset: 'svc-a', from: null, to: 'BREACHED', worse: true, contact: '#a-oncall' })]);
+    // The last JSON log line carries the same facts as summary.json.
+    const last = JSON.parse(r.stderr.trim().split('\n').pop()!) as Obj;
+    const { time: _t, level: _l, msg: _m, event, ...facts } = last;
+    expect(event).toBe('summary');
+    expect(facts).toEqual(r.summary);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
+
+const from = ['--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF];
+
+describe('secsli fixes', () => {
+  it('lists the fixes most urgent first, on a terminal, with hostile text made harmless', async () => {
+    const r = await cli(['fixes', ...from]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Next actions as of 2026-11-27T00:00:00.000Z \(policy [0-9a-f]{12}\): 5 fixes$/);
+    expect(lines[4]).toMatch(/^1 +known exploited past due +upgrade org\.apache\.logging\.log4j:log4j-core to 2\.0 in acme\/payments-api\/package-lock\.json +payments-api +1 +−57\.04/);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u001b]/);
+  });
+
+  it('narrows by --owner and --asset; an unknown owner is a usage error naming the owners', async () => {
+    const web = await cli(['fixes', ...from, '--owner', 'team-web']);
+    expect(web.code).toBe(0);
+    expect(web.stdout).toContain(': 1 fixes');
+    expect(web.stdout).not.toContain('payments-api');
+    const pay = await cli(['fixes', ...from, '--asset', 'payments-api', '--limit', '2']);
+    expect(pay.stdout).toContain(': 4 fixes');
+    expect(pay.stdout).toContain('…and 2 more');
+    const bad = await cli(['fixes', ...from, '--owner', 'team-nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('team-payments, team-web');
+  });
+});
+
+describe('secsli baseline', () => {
+  it('prints a policy block as YAML beside the defaults, with the status counts each gives', async () => {
+    const r = await cli(['baseline', ...from]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('#   defaults: 1 BREACHED, 0 UNKNOWN, 0 AT RISK, 1 OK');
+    expect(r.stdout).toMatch(/# riskBudget\.critical +40 +40 +64 +1/); // the one critical asset: 63.5, rounded up
+    const yaml = parse(r.stdout) as { policy: { riskBudget: Record<string, number>; remediationTarget: Record<string, number> } };
+    expect(yaml.policy.riskBudget).toEqual({ critical: 64, high: 60, medium: 90, low: 2 });
+    // No measured SLI (too few events): the targets stay as they are.
+    expect(yaml.policy.remediationTarget).toEqual({ critical: 0.9, high: 0.85, medium: 0.8, low: 0.7 });
+  });
+
+  it('learns from the history under --reports, never from the run it is scoring twice', async () => {
+    const out = await tmp();
+    await cli(scoreArgs(out, '--as-of', '2026-11-20T00:00:00Z'));
+    await cli(scoreArgs(out));
+    const r = await cli(['baseline', ...from, '--reports', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`from this run and 1 earlier run(s) under ${out}`);
+  });
+});
