@@ -222,10 +222,14 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // A write that fails (a full disk) stops the run with its own error after collecting: a
     // collector must not mistake it for its source failing.
     let writeFailure: unknown;
+    // Inventory truth runs in live runs only (not for --from, not for one --asset): only those
+    // pay for looking at every finding for exposure evidence.
+    const mayDiscover = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset;
     const evidence = createEvidenceCollector();
+    const evidenceHook = mayDiscover ? { finding: evidence.record } : {};
     const hooks: CollectHooks = folder
       ? {
-          finding: evidence.record,
+          ...evidenceHook,
           rawLine(source, line) {
             if (writeFailure !== undefined) return;
             try {
@@ -237,12 +241,11 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
             }
           },
         }
-      : { finding: evidence.record };
+      : evidenceHook;
     const sync = { store: store.state, pending, ...(opts.full ? { full: true } : {}) };
     const { inventory, result, raw, timedOut } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
     if (writeFailure !== undefined) throw writeFailure;
-    // Inventory truth in every live run (not for --from, not for one --asset).
-    const live = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset && discoverable(inventory);
+    const live = mayDiscover && discoverable(inventory);
     const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
