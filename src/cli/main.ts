@@ -48,7 +48,7 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
     const log = loggerFor(flags, io);
     const json = flags.logFormat === 'json';
     // Commands register without loading what they run: the pipeline is imported when `score` runs.
-    const [{ runScore }, { syncStateDir }, { isS3Location }] = await Promise.all([import('../pipeline.js'), import('../sync/state.js'), import('../store/index.js')]);
+    const [{ runScore }, { syncStateDir }, { isS3Location }] = await Promise.all([import('../score-run.js'), import('../sync/state.js'), import('../store/index.js')]);
     const kms = flags.s3SseKmsKeyId ?? io.env.SECSLI_S3_SSE_KMS_KEY_ID;
     // Local temp folders to remove on a signal (an S3 run stages under the OS temp folder and removes it itself).
     const tempDirs = isS3Location(flags.out) ? [] : [flags.out, syncStateDir(flags.out)];

@@ -4,6 +4,8 @@
  * It tracks only what it needs (nesting, strings, escapes, line numbers, the keys of wrapper objects)
  * and slices out each record's text, so memory is bounded by the largest record, not the file.
  * Feed it chunks with `push`, then call `end`; each returns the events found so far.
+ * (Over 250 lines on purpose: one state machine over the byte stream reads best in one piece;
+ * split, its states would have to be passed between files on the hot path.)
  *
  * Where records live:
  * - elements of top-level arrays, also several arrays back to back (`gh api --paginate`);

@@ -1,0 +1,149 @@
+import { liveSecrets } from './collectors/secrets.js';
+import { stopOf } from './collectors/stop.js';
+import { renderAttributionMarkdown, renderChangesTooLarge } from './history/attribution-render.js';
+import { findPreviousRun, loadStoredRun, type PreviousRun } from './history/load.js';
+import { snapshotOfRun, type SnapshotV1 } from './history/schema.js';
+import type { Logger } from './log.js';
+import type { Source } from './model/finding.js';
+import { toolVersion } from './package-root.js';
+import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
+import { renderFixesCsv } from './report/fixes-csv.js';
+import { renderMarkdown } from './report/markdown.js';
+import { buildSnapshot, snapshotFiles } from './report/snapshot.js';
+import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
+import { runFolderName, type FileContent } from './report/write.js';
+import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
+import type { ScoreResult } from './scoring/types.js';
+import { openRunStore } from './store/index.js';
+import type { RunStore, RunWriter } from './store/types.js';
+import { PendingStates } from './sync/pending.js';
+import { collectAndScore, type CollectHooks, type CollectOptions } from './pipeline.js';
+
+/**
+ * `secsli score` as a run: find the previous run, collect and score (pipeline.ts), attribute the
+ * change, then write every report of the run folder through the one writer, and publish the sync
+ * state only after the run is written.
+ */
+
+/** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
+const ATTRIBUTION_MAX_FINDINGS = 200_000;
+
+/** "What changed since the previous run" against this run's snapshot, or '' when it cannot be attributed. */
+async function changesSince(store: RunStore, previous: PreviousRun, now: SnapshotV1, result: ScoreResult, log: Logger): Promise<string> {
+  try {
+    const prev = await loadStoredRun(store, previous.name, log);
+    const ids = new Set(result.assets.map((a) => a.asset.id));
+    const before = now.scope?.asset ? { ...prev.snapshot, assets: prev.snapshot.assets.filter((a) => ids.has(a.id)) } : prev.snapshot;
+    return renderAttributionMarkdown(before, now, undefined, { labelA: previous.name });
+  } catch (e) {
+    log.warn(`no change attribution against ${previous.name}: ${(e as Error).message}`);
+    return '';
+  }
+}
+
+export interface ScoreOptions extends Omit<CollectOptions, 'sync'> {
+  /** A folder, or s3://bucket/prefix: run folders and the sync state. */
+  out: string;
+  /** Live sources: pull everything, ignoring the sync state (`--full`). */
+  full?: boolean;
+  /** SSE-KMS key for what is written to S3. */
+  sseKmsKeyId?: string;
+  failOn?: FailOn;
+}
+
+export interface ScoreOutcome {
+  runDir: string;
+  result: ScoreResult;
+  /** What summary.json holds (exit code and reason included). */
+  summary: Summary;
+  /** Sources whose sync state another run replaced while this one ran: not saved (the run folder was). */
+  stateConflicts: Source[];
+}
+
+export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
+  const store = await openRunStore(opts.out, { env: opts.env, ...(opts.sseKmsKeyId ? { sseKmsKeyId: opts.sseKmsKeyId } : {}) });
+  const base = runFolderName(opts.asOf);
+  const previous = await findPreviousRun(store, base, opts.log);
+  // With --save-raw the run is opened first and the raw records stream into it while collecting;
+  // it is published only when every report is written (or removed on failure).
+  // Every file the writer writes is redacted of the secrets this environment holds.
+  const guard = { secrets: liveSecrets(opts.env) };
+  const folder = opts.saveRaw ? await store.createRun(base, guard) : undefined;
+  const rawSinks = new Map<Source, ReturnType<RunWriter['lineSink']>>();
+  const pending = new PendingStates();
+  try {
+    // A write that fails (a full disk) stops the run with its own error after collecting: a
+    // collector must not mistake it for its source failing.
+    let writeFailure: unknown;
+    // Inventory truth runs in live runs only (not for --from, not for one --asset): only those
+    // pay for looking at every finding for exposure evidence.
+    const mayDiscover = opts.discovery !== false && !opts.from?.length && !opts.collectors && !opts.asset;
+    const evidence = createEvidenceCollector();
+    const evidenceHook = mayDiscover ? { finding: evidence.record } : {};
+    const hooks: CollectHooks = folder
+      ? {
+          ...evidenceHook,
+          rawLine(source, line) {
+            if (writeFailure !== undefined) return;
+            try {
+              let sink = rawSinks.get(source);
+              if (!sink) rawSinks.set(source, (sink = folder.lineSink(`raw/${source}.ndjson`)));
+              sink.line(line);
+            } catch (e) {
+              writeFailure = e;
+            }
+          },
+        }
+      : evidenceHook;
+    const sync = { store: store.state, pending, ...(opts.full ? { full: true } : {}) };
+    const { inventory, result, raw, timedOut } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
+    if (writeFailure !== undefined) throw writeFailure;
+    const live = mayDiscover && discoverable(inventory);
+    const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
+    for (const sink of rawSinks.values()) sink.close();
+    const meta = {
+      toolVersion: toolVersion(),
+      inventoryFile: opts.configPath,
+      ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
+      ...(previous ? { previousRun: previous.name } : {}),
+      ...(previous?.policyHash ? { previousPolicyHash: previous.policyHash } : {}),
+      ...(truth ? { inventoryTruth: truth.snapshot } : {}),
+    };
+    // The snapshot is held whole only to attribute the change; its files are written as they are rendered.
+    const attribute = previous !== undefined && result.totalFindings <= ATTRIBUTION_MAX_FINDINGS && previous.findings <= ATTRIBUTION_MAX_FINDINGS;
+    let changes: string | undefined;
+    if (previous) changes = attribute ? await changesSince(store, previous, snapshotOfRun(buildSnapshot(result, meta)), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
+    // findings.csv and the snapshot grow with the findings: they are written as they are rendered.
+    const files: Record<string, FileContent> = {
+      ...snapshotFiles(result, meta),
+      'assets.csv': renderAssetsCsv(result),
+      'findings.csv': findingsCsvChunks(result),
+      'unmapped.csv': renderUnmappedCsv(result),
+      'fixes.csv': renderFixesCsv(result),
+      'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
+      ...(truth ? { 'inventory.csv': truth.csv } : {}),
+    };
+    if (raw) {
+      for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
+    }
+    if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    // summary.json names the run's final location: written just before the step that claims it.
+    let summary: Summary | undefined;
+    const named = (name: string) => {
+      summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: store.runLocation(name) }, timedOut });
+      return { 'summary.json': renderSummary(summary) };
+    };
+    const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files, named);
+    // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
+    const stateConflicts = await pending.publish(opts.log);
+    await store.tidy(opts.log);
+    return { runDir, result, summary: summary!, stateConflicts };
+  } catch (e) {
+    // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
+    await folder?.abort();
+    await pending.discard();
+    throw e;
+  } finally {
+    await store.state.close();
+  }
+}
