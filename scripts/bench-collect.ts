@@ -33,20 +33,34 @@ const countingSink = () => {
 
 async function benchSecurityHub() {
   const findings = Array.from({ length: FINDINGS }, (_, i) => ({
-    SchemaVersion: '2018-10-08', Id: `arn:aws:securityhub:eu-west-1:111122223333:finding/${i}`, ProductArn: 'arn:aws:securityhub:eu-west-1::product/aws/securityhub',
-    GeneratorId: 'security-control/S3.8', AwsAccountId: '111122223333', Region: 'eu-west-1', CreatedAt: iso(i), UpdatedAt: iso(i),
-    Title: `finding ${i}`, Description: 'bench', Severity: { Label: 'MEDIUM' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' },
-    Compliance: { Status: 'FAILED' }, Resources: [{ Type: 'AwsS3Bucket', Id: `arn:aws:s3:::bucket-${i}` }],
+    SchemaVersion: '2018-10-08',
+    Id: `arn:aws:securityhub:eu-west-1:111122223333:finding/${i}`,
+    ProductArn: 'arn:aws:securityhub:eu-west-1::product/aws/securityhub',
+    GeneratorId: 'security-control/S3.8',
+    AwsAccountId: '111122223333',
+    Region: 'eu-west-1',
+    CreatedAt: iso(i),
+    UpdatedAt: iso(i),
+    Title: `finding ${i}`,
+    Description: 'bench',
+    Severity: { Label: 'MEDIUM' },
+    RecordState: 'ACTIVE',
+    Workflow: { Status: 'NEW' },
+    Compliance: { Status: 'FAILED' },
+    Resources: [{ Type: 'AwsS3Bucket', Id: `arn:aws:s3:::bucket-${i}` }],
   }));
   const emulator = await startSecurityHubEmulator({ findings, throttle: { ratePerSecond: LIMIT.rps, burst: LIMIT.burst } });
   try {
-    const [collector] = createLiveCollectors({ securityhub: { regions: ['eu-west-1'] } }, {
-      env: { AWS_ENDPOINT_URL_SECURITYHUB: emulator.url },
-      claimedRepos: [],
-      accountsFromInventory: [],
-      log: silentLogger,
-      securityhub: { credentials: { accessKeyId: 'AKIAFAKEBENCH0000000', secretAccessKey: 'fake-bench-secret' } },
-    });
+    const [collector] = createLiveCollectors(
+      { securityhub: { regions: ['eu-west-1'] } },
+      {
+        env: { AWS_ENDPOINT_URL_SECURITYHUB: emulator.url },
+        claimedRepos: [],
+        accountsFromInventory: [],
+        log: silentLogger,
+        securityhub: { credentials: { accessKeyId: 'AKIAFAKEBENCH0000000', secretAccessKey: 'fake-bench-secret' } },
+      },
+    );
     const { sink, count } = countingSink();
     const t0 = performance.now();
     const status = await (collector as Collector).collect(sink, silentLogger);
@@ -65,8 +79,12 @@ async function benchGithub(mode: 'org' | 'repos') {
     const r = repos[a % REPOS]!;
     const n = Math.floor(a / REPOS) + 1;
     (alerts[`acme/${r.name}`] ??= []).push({
-      number: n, state: 'open', created_at: iso(a), updated_at: iso(a),
-      url: `https://api.github.com/repos/acme/${r.name}/dependabot/alerts/${n}`, html_url: `https://github.com/acme/${r.name}/security/dependabot/${n}`,
+      number: n,
+      state: 'open',
+      created_at: iso(a),
+      updated_at: iso(a),
+      url: `https://api.github.com/repos/acme/${r.name}/dependabot/alerts/${n}`,
+      html_url: `https://github.com/acme/${r.name}/security/dependabot/${n}`,
       dependency: { package: { ecosystem: 'npm', name: `pkg-${a}` }, manifest_path: 'package-lock.json', scope: 'runtime' },
       security_advisory: { ghsa_id: `GHSA-bench-${a}`, cve_id: null, summary: 's', severity: 'high' },
     });
@@ -74,12 +92,15 @@ async function benchGithub(mode: 'org' | 'repos') {
   const token = 'ghp_FAKEbenchTOKEN0123456789';
   const emulator = await startGithubEmulator({ token, repos, alerts });
   try {
-    const [collector] = createLiveCollectors({ dependabot: mode === 'org' ? { org: 'acme' } : { repos: ['acme/*'] } }, {
-      env: { GITHUB_TOKEN: token, GITHUB_API_URL: emulator.url },
-      claimedRepos: ['acme/*'],
-      accountsFromInventory: [],
-      log: silentLogger,
-    });
+    const [collector] = createLiveCollectors(
+      { dependabot: mode === 'org' ? { org: 'acme' } : { repos: ['acme/*'] } },
+      {
+        env: { GITHUB_TOKEN: token, GITHUB_API_URL: emulator.url },
+        claimedRepos: ['acme/*'],
+        accountsFromInventory: [],
+        log: silentLogger,
+      },
+    );
     const { sink, count } = countingSink();
     const status = await (collector as Collector).collect(sink, silentLogger);
     return { mode, alerts: count(), requests: emulator.requests.length, per1000: (emulator.requests.length / count()) * 1000, complete: status.complete };
@@ -97,7 +118,9 @@ const lines = [
   `| Security Hub findings pulled | ${sh.findings} in ${sh.pages} pages, ${fmt(sh.seconds, 1)} s (complete: ${sh.complete}) |`,
   `| Security Hub achieved rate | ${fmt(sh.rps)} req/s vs limit ${LIMIT.rps} req/s (burst ${LIMIT.burst}) = ${fmt((sh.rps / LIMIT.rps) * 100, 1)} % |`,
   `| Security Hub requests refused (429) | ${sh.throttled} of ${sh.requests} |`,
-  ...gh.map((g) => `| GitHub ${g.mode} mode, ${REPOS} repos | ${g.alerts} alerts in ${g.requests} requests = ${fmt(g.per1000, 1)} requests per 1,000 alerts (complete: ${g.complete}) |`),
+  ...gh.map(
+    (g) => `| GitHub ${g.mode} mode, ${REPOS} repos | ${g.alerts} alerts in ${g.requests} requests = ${fmt(g.per1000, 1)} requests per 1,000 alerts (complete: ${g.complete}) |`,
+  ),
 ];
 process.stdout.write(lines.join('\n') + '\n');
 const ok = sh.complete && sh.throttled === 0 && sh.rps >= 0.9 * LIMIT.rps && gh.every((g) => g.complete);

@@ -87,9 +87,25 @@ async function paddedConfig(dir: string, decoys: number): Promise<string> {
 
 function scoreRun(dir: string, config: string, out: string, asOf: string): Promise<Measured> {
   const [sh, db] = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
-  return checked('secsli score', measure(process.execPath, [
-    CLI, 'score', '--config', config, '--from', `securityhub=${sh}`, '--from', `dependabot=${db}`, '--as-of', asOf, '--out', out, '--log-format', 'json',
-  ]));
+  return checked(
+    'secsli score',
+    measure(process.execPath, [
+      CLI,
+      'score',
+      '--config',
+      config,
+      '--from',
+      `securityhub=${sh}`,
+      '--from',
+      `dependabot=${db}`,
+      '--as-of',
+      asOf,
+      '--out',
+      out,
+      '--log-format',
+      'json',
+    ]),
+  );
 }
 
 async function checked(what: string, m: Promise<Measured>): Promise<Measured> {
@@ -151,16 +167,25 @@ function table(rows: Row[]): string {
   const lines = rows.map((r) => {
     const records = r.findings + r.alerts;
     return [
-      r.findings.toLocaleString('en-US'), r.alerts.toLocaleString('en-US'), r.label ?? String(r.assets),
-      Math.round(records / r.score.wallS).toLocaleString('en-US'), s(r.score.wallS), r.score.cpuS === undefined ? 'n/a' : s(r.score.cpuS),
-      mb(r.score.peakRssKb), s(r.floor.wallS), r.floor.cpuS === undefined ? 'n/a' : s(r.floor.cpuS), mb(r.floor.peakRssKb),
+      r.findings.toLocaleString('en-US'),
+      r.alerts.toLocaleString('en-US'),
+      r.label ?? String(r.assets),
+      Math.round(records / r.score.wallS).toLocaleString('en-US'),
+      s(r.score.wallS),
+      r.score.cpuS === undefined ? 'n/a' : s(r.score.cpuS),
+      mb(r.score.peakRssKb),
+      s(r.floor.wallS),
+      r.floor.cpuS === undefined ? 'n/a' : s(r.floor.cpuS),
+      mb(r.floor.peakRssKb),
       `${(r.score.wallS / r.floor.wallS).toFixed(2)}×`,
     ];
   });
   return [head, head.map(() => '---'), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
 
-const sizes = arg('sizes', '10000,100000,1000000').split(',').map((x) => Number(x.replace(/_/g, '')));
+const sizes = arg('sizes', '10000,100000,1000000')
+  .split(',')
+  .map((x) => Number(x.replace(/_/g, '')));
 const assets = Number(arg('assets', '2000'));
 const small = Number(arg('small-assets', '20'));
 const seed = Number(arg('seed', '1'));
@@ -185,11 +210,15 @@ const few = rows.find((r) => r.findings === largest && r.assets === small);
 const padded = rows.find((r) => r.findings === largest && r.label);
 if (main) {
   const ratio = main.score.wallS / main.floor.wallS;
-  console.log(`\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`);
+  console.log(
+    `\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`,
+  );
 }
 if (main && few) console.log(`${assets} vs ${small} assets (different data sets): ${(main.score.wallS / few.score.wallS).toFixed(2)}× wall time`);
 if (padded && few) {
-  console.log(`same data, ${padded.label} vs ${small} assets: ${(padded.score.wallS / few.score.wallS).toFixed(2)}× wall, ${((padded.score.cpuS ?? NaN) / (few.score.cpuS ?? NaN)).toFixed(2)}× CPU (target ≤ 1.2×)`);
+  console.log(
+    `same data, ${padded.label} vs ${small} assets: ${(padded.score.wallS / few.score.wallS).toFixed(2)}× wall, ${((padded.score.cpuS ?? NaN) / (few.score.cpuS ?? NaN)).toFixed(2)}× CPU (target ≤ 1.2×)`,
+  );
 }
 if (history.length) {
   console.log('\n| history | wall s | peak RSS |\n| --- | --- | --- |');

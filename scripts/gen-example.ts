@@ -245,7 +245,11 @@ function genDuplicate(res: AwsResource, iv: InspectorVuln, r: Rng): void {
   const b = inspectorFinding(res, iv, older, r, hex);
   push(a, res.asset, 'duplicate-newer');
   push(b, res.asset, 'duplicate-older');
-  note('duplicate', String(a.Id), `Same Id twice: UpdatedAt ${String(a.UpdatedAt)} (RESOLVED/ARCHIVED, wins) and ${String(b.UpdatedAt)} (NEW/ACTIVE, stale copy placed later in the file).`);
+  note(
+    'duplicate',
+    String(a.Id),
+    `Same Id twice: UpdatedAt ${String(a.UpdatedAt)} (RESOLVED/ARCHIVED, wins) and ${String(b.UpdatedAt)} (NEW/ACTIVE, stale copy placed later in the file).`,
+  );
 }
 
 interface ControlPlan {
@@ -267,7 +271,12 @@ const CONTROL_PLAN: Record<string, ControlPlan> = {
   'sandbox-sg|EC2.18': { compliance: 'FAILED', how: 'archived', createdDays: 130 },
   'admin-sg|EC2.19': { compliance: 'PASSED', how: 'resolved' },
   'admin-sg|EC2.18': { compliance: 'FAILED', how: 'open', createdDays: 66 },
-  'marketing-www|S3.8': { compliance: 'FAILED', how: 'suppressed', createdDays: 180, note: 'Public website bucket served through CloudFront; reviewed with security (RA-2026-002).' },
+  'marketing-www|S3.8': {
+    compliance: 'FAILED',
+    how: 'suppressed',
+    createdDays: 180,
+    note: 'Public website bucket served through CloudFront; reviewed with security (RA-2026-002).',
+  },
   'dw-access-logs|S3.5': { compliance: 'FAILED', how: 'open', createdDays: 58, role: 'ambiguous' },
   'dw-access-logs|S3.9': { compliance: 'FAILED', how: 'open', createdDays: 58, role: 'ambiguous' },
   'dw-access-logs|S3.8': { compliance: 'PASSED', how: 'resolved' },
@@ -334,8 +343,14 @@ function genControls(root: Rng): void {
       if (plan.legacy?.noSecurityControlId) opts.noSecurityControlId = true;
       const f = controlFinding(res, c, life, opts, r);
       push(f, res.asset, plan.role);
-      if (plan.role === 'ambiguous') note('ambiguous', String(f.Id), `${cid} on arn:aws:s3:::acme-data-access-logs: matches data-warehouse ("arn:aws:s3:::acme-data-*") and logging-platform ("arn:aws:s3:::acme-*-logs"), ARN globs with the same number of literal characters.`);
-      if (plan.role === 'exception-expiring') note('exception', String(f.Id), `RDS.3 on ledger-archive: excepted by RA-2026-011 (expires 2026-12-15, inside the 30-day warning window).`);
+      if (plan.role === 'ambiguous')
+        note(
+          'ambiguous',
+          String(f.Id),
+          `${cid} on arn:aws:s3:::acme-data-access-logs: matches data-warehouse ("arn:aws:s3:::acme-data-*") and logging-platform ("arn:aws:s3:::acme-*-logs"), ARN globs with the same number of literal characters.`,
+        );
+      if (plan.role === 'exception-expiring')
+        note('exception', String(f.Id), `RDS.3 on ledger-archive: excepted by RA-2026-011 (expires 2026-12-15, inside the 30-day warning window).`);
     }
   }
 }
@@ -483,7 +498,11 @@ function genCustom(root: Rng): void {
     FindingProviderFields: { Severity: { Label: 'HIGH', Original: '8' }, Types: types },
   };
   push(f, res.asset, 'hostile');
-  note('hostile', id, 'Security Hub custom finding (ProductName "Default") with Title `=HYPERLINK("http://evil","x")`, a Description with `|`, newlines, `<script>` and `@SUM(1+1)`, and no top-level Severity (only FindingProviderFields.Severity).');
+  note(
+    'hostile',
+    id,
+    'Security Hub custom finding (ProductName "Default") with Title `=HYPERLINK("http://evil","x")`, a Description with `|`, newlines, `<script>` and `@SUM(1+1)`, and no top-level Severity (only FindingProviderFields.Severity).',
+  );
 }
 
 // --------------------------------------------------------------------------- Dependabot
@@ -522,27 +541,159 @@ interface ScriptedAlert {
 }
 
 const SCRIPTED_ALERTS: ScriptedAlert[] = [
-  { repo: 'payments-api', pkg: 'org.apache.logging.log4j:log4j-core', cve: 'CVE-2021-44228', manifest: 'pom.xml', state: 'open', createdDays: 48, relationship: 'direct', assign: true, role: 'cross-source' },
+  {
+    repo: 'payments-api',
+    pkg: 'org.apache.logging.log4j:log4j-core',
+    cve: 'CVE-2021-44228',
+    manifest: 'pom.xml',
+    state: 'open',
+    createdDays: 48,
+    relationship: 'direct',
+    assign: true,
+    role: 'cross-source',
+  },
   { repo: 'payments-api', pkg: 'org.apache.logging.log4j:log4j-core', cve: 'CVE-2021-45046', manifest: 'pom.xml', state: 'open', createdDays: 48, relationship: 'direct' },
-  { repo: 'payments-api', pkg: 'org.yaml:snakeyaml', cve: 'CVE-2022-1471', manifest: 'pom.xml', state: 'open', createdDays: 120, relationship: 'transitive', role: 'exception-expired' },
-  { repo: 'payments-api', pkg: 'com.fasterxml.jackson.core:jackson-databind', cve: 'CVE-2020-36518', manifest: 'pom.xml', state: 'fixed', createdDays: 64, closeAfterDays: 34, relationship: 'transitive' },
-  { repo: 'payments-api', pkg: 'org.bouncycastle:bcprov-jdk18on', cve: 'CVE-2024-29857', manifest: 'pom.xml', state: 'open', createdDays: 37, relationship: 'transitive', role: 'not-scored' },
-  { repo: 'payments-sdk-java', pkg: 'org.yaml:snakeyaml', cve: 'CVE-2022-1471', manifest: 'pom.xml', state: 'open', createdDays: 131, relationship: 'direct', role: 'exception-expired' },
-  { repo: 'checkout-web', pkg: 'path-to-regexp', cve: 'CVE-2024-45296', manifest: 'package-lock.json', state: 'open', createdDays: 20, relationship: 'transitive', role: 'cross-source' },
-  { repo: 'checkout-web', pkg: 'micromatch', cve: 'CVE-2024-4067', manifest: 'package-lock.json', state: 'open', createdDays: 95, relationship: 'transitive', role: 'exception-active' },
+  {
+    repo: 'payments-api',
+    pkg: 'org.yaml:snakeyaml',
+    cve: 'CVE-2022-1471',
+    manifest: 'pom.xml',
+    state: 'open',
+    createdDays: 120,
+    relationship: 'transitive',
+    role: 'exception-expired',
+  },
+  {
+    repo: 'payments-api',
+    pkg: 'com.fasterxml.jackson.core:jackson-databind',
+    cve: 'CVE-2020-36518',
+    manifest: 'pom.xml',
+    state: 'fixed',
+    createdDays: 64,
+    closeAfterDays: 34,
+    relationship: 'transitive',
+  },
+  {
+    repo: 'payments-api',
+    pkg: 'org.bouncycastle:bcprov-jdk18on',
+    cve: 'CVE-2024-29857',
+    manifest: 'pom.xml',
+    state: 'open',
+    createdDays: 37,
+    relationship: 'transitive',
+    role: 'not-scored',
+  },
+  {
+    repo: 'payments-sdk-java',
+    pkg: 'org.yaml:snakeyaml',
+    cve: 'CVE-2022-1471',
+    manifest: 'pom.xml',
+    state: 'open',
+    createdDays: 131,
+    relationship: 'direct',
+    role: 'exception-expired',
+  },
+  {
+    repo: 'checkout-web',
+    pkg: 'path-to-regexp',
+    cve: 'CVE-2024-45296',
+    manifest: 'package-lock.json',
+    state: 'open',
+    createdDays: 20,
+    relationship: 'transitive',
+    role: 'cross-source',
+  },
+  {
+    repo: 'checkout-web',
+    pkg: 'micromatch',
+    cve: 'CVE-2024-4067',
+    manifest: 'package-lock.json',
+    state: 'open',
+    createdDays: 95,
+    relationship: 'transitive',
+    role: 'exception-active',
+  },
   { repo: 'checkout-web', pkg: 'next', cve: 'CVE-2025-29927', manifest: 'package-lock.json', state: 'fixed', createdDays: 160, closeAfterDays: 2, relationship: 'direct' },
   { repo: 'checkout-web', pkg: 'cookie', cve: 'CVE-2024-47764', manifest: 'package-lock.json', state: 'open', createdDays: 52, relationship: 'transitive', role: 'not-scored' },
-  { repo: 'ledger-service', pkg: 'org.springframework:spring-beans', cve: 'CVE-2022-22965', manifest: 'pom.xml', state: 'open', createdDays: 7, relationship: 'transitive', role: 'cross-source' },
-  { repo: 'identity-service', pkg: 'google.golang.org/grpc', cve: 'CVE-2023-44487', manifest: 'go.mod', state: 'open', createdDays: 5, relationship: 'direct', role: 'cross-source' },
+  {
+    repo: 'ledger-service',
+    pkg: 'org.springframework:spring-beans',
+    cve: 'CVE-2022-22965',
+    manifest: 'pom.xml',
+    state: 'open',
+    createdDays: 7,
+    relationship: 'transitive',
+    role: 'cross-source',
+  },
+  {
+    repo: 'identity-service',
+    pkg: 'google.golang.org/grpc',
+    cve: 'CVE-2023-44487',
+    manifest: 'go.mod',
+    state: 'open',
+    createdDays: 5,
+    relationship: 'direct',
+    role: 'cross-source',
+  },
   { repo: 'identity-service', pkg: 'golang.org/x/net', cve: 'CVE-2023-39325', manifest: 'go.mod', state: 'fixed', createdDays: 5, closeAfterDays: 2, relationship: 'transitive' },
-  { repo: 'identity-service', pkg: 'golang.org/x/crypto', cve: 'CVE-2024-45337', manifest: 'go.mod', state: 'dismissed', createdDays: 110, closeAfterDays: 6, reason: 'tolerable_risk', comment: 'We never set ServerConfig.PublicKeyCallback (no SSH server in this service).', relationship: 'direct' },
+  {
+    repo: 'identity-service',
+    pkg: 'golang.org/x/crypto',
+    cve: 'CVE-2024-45337',
+    manifest: 'go.mod',
+    state: 'dismissed',
+    createdDays: 110,
+    closeAfterDays: 6,
+    reason: 'tolerable_risk',
+    comment: 'We never set ServerConfig.PublicKeyCallback (no SSH server in this service).',
+    relationship: 'direct',
+  },
   { repo: 'mobile-bff', pkg: 'requests', cve: 'CVE-2023-32681', manifest: 'poetry.lock', state: 'open', createdDays: 40, relationship: 'direct', role: 'cross-source' },
-  { repo: 'mobile-bff', pkg: 'urllib3', cve: 'CVE-2023-43804', manifest: 'poetry.lock', state: 'dismissed', createdDays: 90, closeAfterDays: 12, reason: 'inaccurate', comment: 'We do not follow redirects with cookies set; see SEC-2310.', relationship: 'transitive' },
-  { repo: 'reconciliation-jobs', pkg: 'org.apache.activemq:activemq-client', cve: 'CVE-2023-46604', manifest: 'jobs/settlement/pom.xml', state: 'open', createdDays: 10, relationship: 'direct', role: 'cross-source' },
-  { repo: 'internal-admin', pkg: 'systeminformation', cve: 'CVE-2021-21315', manifest: 'web/package-lock.json', state: 'open', createdDays: 9, relationship: 'direct', legacy: true, role: 'cross-source' },
+  {
+    repo: 'mobile-bff',
+    pkg: 'urllib3',
+    cve: 'CVE-2023-43804',
+    manifest: 'poetry.lock',
+    state: 'dismissed',
+    createdDays: 90,
+    closeAfterDays: 12,
+    reason: 'inaccurate',
+    comment: 'We do not follow redirects with cookies set; see SEC-2310.',
+    relationship: 'transitive',
+  },
+  {
+    repo: 'reconciliation-jobs',
+    pkg: 'org.apache.activemq:activemq-client',
+    cve: 'CVE-2023-46604',
+    manifest: 'jobs/settlement/pom.xml',
+    state: 'open',
+    createdDays: 10,
+    relationship: 'direct',
+    role: 'cross-source',
+  },
+  {
+    repo: 'internal-admin',
+    pkg: 'systeminformation',
+    cve: 'CVE-2021-21315',
+    manifest: 'web/package-lock.json',
+    state: 'open',
+    createdDays: 9,
+    relationship: 'direct',
+    legacy: true,
+    role: 'cross-source',
+  },
   { repo: 'internal-admin', pkg: 'django', cve: 'CVE-2024-42005', manifest: 'api/requirements.txt', state: 'open', createdDays: 5, relationship: 'direct' },
   // Young, within SLA, but heavy: they push logging-platform's budget towards AT RISK.
-  { repo: 'logging-pipeline', pkg: 'github.com/docker/docker', cve: 'CVE-2024-41110', manifest: 'go.mod', state: 'open', createdDays: 6, relationship: 'transitive', role: 'at-risk' },
+  {
+    repo: 'logging-pipeline',
+    pkg: 'github.com/docker/docker',
+    cve: 'CVE-2024-41110',
+    manifest: 'go.mod',
+    state: 'open',
+    createdDays: 6,
+    relationship: 'transitive',
+    role: 'at-risk',
+  },
   { repo: 'logging-pipeline', pkg: 'golang.org/x/crypto', cve: 'CVE-2024-45337', manifest: 'go.mod', state: 'open', createdDays: 4, relationship: 'direct', role: 'at-risk' },
   {
     repo: 'sandbox-playground',
@@ -556,7 +707,19 @@ const SCRIPTED_ALERTS: ScriptedAlert[] = [
     summaryOverride: "@SUM(1+1)*cmd|' /C calc'!A0\nsecond line | with a pipe and <b>markup</b>",
     role: 'hostile',
   },
-  { repo: 'sandbox-playground', pkg: 'axios', cve: 'CVE-2023-45857', manifest: 'package-lock.json', state: 'dismissed', createdDays: 44, closeAfterDays: 1, reason: 'tolerable_risk', comment: '+1 tolerable | <img src=x onerror=alert(1)>\n-- sandbox only', relationship: 'direct', role: 'hostile' },
+  {
+    repo: 'sandbox-playground',
+    pkg: 'axios',
+    cve: 'CVE-2023-45857',
+    manifest: 'package-lock.json',
+    state: 'dismissed',
+    createdDays: 44,
+    closeAfterDays: 1,
+    reason: 'tolerable_risk',
+    comment: '+1 tolerable | <img src=x onerror=alert(1)>\n-- sandbox only',
+    relationship: 'direct',
+    role: 'hostile',
+  },
 ];
 
 function scopeFor(m: Manifest, pkg: string): 'runtime' | 'development' {
@@ -671,8 +834,16 @@ function genDependabot(root: Rng): AlertSpec[] {
             ] as const)
           : fill.weighted(
               healthy(repo.asset)
-                ? ([['open', 25], ['fixed', 60], ['dismissed', 15]] as const)
-                : ([['open', 52], ['fixed', 33], ['dismissed', 15]] as const),
+                ? ([
+                    ['open', 25],
+                    ['fixed', 60],
+                    ['dismissed', 15],
+                  ] as const)
+                : ([
+                    ['open', 52],
+                    ['fixed', 33],
+                    ['dismissed', 15],
+                  ] as const),
             );
       if (healthy(repo.asset)) {
         specs.push(build(fill, v, m, state === 'open' ? { state, createdDays: fill.int(1, 15) } : { state, createdDays: fill.int(2, 200), closeAfterDays: fill.int(1, 7) }));
@@ -698,7 +869,13 @@ function genDependabot(root: Rng): AlertSpec[] {
     if (a.role) m.role = a.role;
     meta.push(m);
     if (a.role === 'hostile') {
-      note('hostile', `dependabot:${id}`, a.packageNameOverride ? `package name \`${a.packageNameOverride}\`, summary starting with \`@SUM(1+1)*cmd|\` with a newline and HTML` : `dismissed_comment \`${a.dismissedComment ?? ''}\``.replace(/\n/g, '\\n'));
+      note(
+        'hostile',
+        `dependabot:${id}`,
+        a.packageNameOverride
+          ? `package name \`${a.packageNameOverride}\`, summary starting with \`@SUM(1+1)*cmd|\` with a newline and HTML`
+          : `dismissed_comment \`${a.dismissedComment ?? ''}\``.replace(/\n/g, '\\n'),
+      );
     }
     if (a.role === 'exception-active') note('exception', `dependabot:${id}`, `${a.vuln.pkg} ${a.vuln.ghsa} (development scope): excepted by RA-2026-014 (expires 2027-03-31).`);
     if (a.role === 'exception-expired') note('exception', `dependabot:${id}`, `${a.vuln.pkg} ${a.vuln.cve ?? ''}: RA-2026-004 expired 2026-10-31, so it counts again.`);
@@ -808,9 +985,15 @@ Known-exploited status is **not** stored in the exports (except where Inspector 
 
 \`Open\` = \`RecordState\` ACTIVE, workflow NEW/NOTIFIED and, for controls, not PASSED.
 
-${table(countBy(sh, (m) => m.product), ['ProductName', 'records'])}
+${table(
+  countBy(sh, (m) => m.product),
+  ['ProductName', 'records'],
+)}
 
-${table(countBy(sh, (m) => `${m.product}: ${m.state}`), ['product: RecordState/Workflow[/Compliance]', 'records'])}
+${table(
+  countBy(sh, (m) => `${m.product}: ${m.state}`),
+  ['product: RecordState/Workflow[/Compliance]', 'records'],
+)}
 
 Unmapped on purpose: ${unmappedSh} records (${((100 * unmappedSh) / sh.length).toFixed(1)} %) in account ${ACCOUNTS.legacy}, which
 \`assets.yaml\` does not declare — including open KEV vulnerabilities on a PHP portal, so the
@@ -824,9 +1007,15 @@ finding has no top-level \`Severity\` at all.
 
 ### Dependabot (${db.length} alerts, ${db.filter((m) => m.open).length} open)
 
-${table(countBy(db, (m) => m.state), ['state', 'alerts'])}
+${table(
+  countBy(db, (m) => m.state),
+  ['state', 'alerts'],
+)}
 
-${table(countBy(db, (m) => (m.asset ? `${m.id.split('#')[0]} → ${m.asset}` : `${m.id.split('#')[0]} → (unmapped)`)), ['repository → asset', 'alerts'])}
+${table(
+  countBy(db, (m) => (m.asset ? `${m.id.split('#')[0]} → ${m.asset}` : `${m.id.split('#')[0]} → (unmapped)`)),
+  ['repository → asset', 'alerts'],
+)}
 
 Unmapped on purpose: ${unmappedDb} alerts in repositories no asset claims
 (\`acme/legacy-php-portal\`, \`acme/hackathon-2025-chatbot\`).

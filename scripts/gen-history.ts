@@ -28,7 +28,13 @@ import { Rng } from './lib/prng.js';
 
 const DAY = 86_400_000;
 
-const asset = (id: string, owner: string, criticality: Asset['criticality'], exposure: Asset['exposure']): Asset => ({ id, owner, criticality, exposure, github: { repos: [`acme/${id}`] } });
+const asset = (id: string, owner: string, criticality: Asset['criticality'], exposure: Asset['exposure']): Asset => ({
+  id,
+  owner,
+  criticality,
+  exposure,
+  github: { repos: [`acme/${id}`] },
+});
 const ASSETS: Asset[] = [
   asset('batch-jobs', 'team-data', 'low', 'isolated'),
   asset('checkout-web', 'team-payments', 'high', 'internet'),
@@ -62,7 +68,12 @@ interface Planned {
   vanishes: boolean;
 }
 
-const SEVERITY: readonly (readonly [Severity, number])[] = [['critical', 1], ['high', 4], ['medium', 6], ['low', 4]];
+const SEVERITY: readonly (readonly [Severity, number])[] = [
+  ['critical', 1],
+  ['high', 4],
+  ['medium', 6],
+  ['low', 4],
+];
 const CVSS: Record<Severity, [number, number]> = { critical: [9, 10], high: [7, 8.9], medium: [4, 6.9], low: [0.1, 3.9], info: [0, 0] };
 
 function plan(rng: Rng, start: number, weeks: number): Planned[] {
@@ -73,7 +84,17 @@ function plan(rng: Rng, start: number, weeks: number): Planned[] {
     // Critical assets get fewer new findings: teams keep them tidier.
     const rate = a.criticality === 'critical' ? 0.6 : 1;
     const arrivals = [...Array.from({ length: r.int(1, 4) }, () => start - r.int(1, 60) * DAY)];
-    for (let w = 0; w < weeks; w++) for (let k = r.weighted([[0, 5 / rate], [1, 3], [2, 1]] as const); k > 0; k--) arrivals.push(start + (w * 7 - r.int(0, 6)) * DAY);
+    for (let w = 0; w < weeks; w++)
+      for (
+        let k = r.weighted([
+          [0, 5 / rate],
+          [1, 3],
+          [2, 1],
+        ] as const);
+        k > 0;
+        k--
+      )
+        arrivals.push(start + (w * 7 - r.int(0, 6)) * DAY);
     if (a === UNCLAIMED) arrivals.push(UNCLAIMED_FROM);
     for (const firstSeen of arrivals.sort((x, y) => x - y).filter((t) => a !== UNCLAIMED || t >= UNCLAIMED_FROM)) {
       const severity = r.weighted(SEVERITY);
@@ -85,13 +106,24 @@ function plan(rng: Rng, start: number, weeks: number): Planned[] {
       const repo = a.github!.repos[0]!;
       const cve = r.chance(0.35) ? r.pick(CVES) : `CVE-2025-${String(10000 + id)}`;
       const f: Finding = {
-        id: `dependabot:${repo}#${id}`, source: 'dependabot', nativeId: `${repo}#${id}`, kind: 'vulnerability',
+        id: `dependabot:${repo}#${id}`,
+        source: 'dependabot',
+        nativeId: `${repo}#${id}`,
+        kind: 'vulnerability',
         title: `${cve} in ${r.pick(['lodash', 'jackson-databind', 'urllib3', 'golang.org/x/net', 'express', 'pyyaml'])}`,
-        severity, cvss: { score: Math.round((lo + r.next() * (hi - lo)) * 10) / 10, version: '3.1' },
+        severity,
+        cvss: { score: Math.round((lo + r.next() * (hi - lo)) * 10) / 10, version: '3.1' },
         ...(r.chance(0.6) ? { epss: { probability: Math.round(r.next() * 100) / 1000, percentile: Math.round(r.next() * 100) / 100 } } : {}),
-        knownExploited: false, exploitAvailable: r.chance(0.1), cves: [cve], packages: [], status: 'open',
-        firstSeen: new Date(firstSeen).toISOString(), updatedAt: new Date(firstSeen).toISOString(), product: 'Dependabot',
-        github: { repo, scope: r.chance(0.2) ? 'development' : 'runtime' }, url: `https://github.com/${repo}/security/dependabot/${id}`,
+        knownExploited: false,
+        exploitAvailable: r.chance(0.1),
+        cves: [cve],
+        packages: [],
+        status: 'open',
+        firstSeen: new Date(firstSeen).toISOString(),
+        updatedAt: new Date(firstSeen).toISOString(),
+        product: 'Dependabot',
+        github: { repo, scope: r.chance(0.2) ? 'development' : 'runtime' },
+        url: `https://github.com/${repo}/security/dependabot/${id}`,
       };
       // Nobody owns the unclaimed repository, so nobody fixes its findings.
       const fixed = r.chance(0.9) && a !== UNCLAIMED;
@@ -139,16 +171,32 @@ export async function generateHistory(opts: GenOptions): Promise<string[]> {
     const inventory: Inventory = { file: 'assets.yaml', assets, owners: {}, exceptions: EXCEPTIONS.filter((x) => !only || x.asset === only), sources: {}, warnings: [] };
     const kevCves = now >= KEV_UPDATE ? CVES.slice(0, 2) : CVES.slice(0, 1);
     const status: SourceStatus = {
-      source: 'dependabot', origins: ['gen-history'], complete: true, problems: [], records: 0,
-      coverage: [{ source: 'dependabot', scope: {}, status: 'covered' }, ...(GAP_RUNS.includes(now) ? [{ source: 'dependabot' as const, scope: { repo: 'acme/reporting' }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' }] : [])],
+      source: 'dependabot',
+      origins: ['gen-history'],
+      complete: true,
+      problems: [],
+      records: 0,
+      coverage: [
+        { source: 'dependabot', scope: {}, status: 'covered' },
+        ...(GAP_RUNS.includes(now)
+          ? [{ source: 'dependabot' as const, scope: { repo: 'acme/reporting' }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' }]
+          : []),
+      ],
     };
     const matcher = matcherFor(inventory);
-    const findings = planned.map((p) => visible(p, now)).filter((f): f is Finding => f !== undefined).filter((f) => !only || matcher.match(f).assetIds.length > 0);
+    const findings = planned
+      .map((p) => visible(p, now))
+      .filter((f): f is Finding => f !== undefined)
+      .filter((f) => !only || matcher.match(f).assetIds.length > 0);
     const result = score({
-      findings, inventory, matcher,
+      findings,
+      inventory,
+      matcher,
       policy: now >= POLICY_CHANGE ? resolvePolicy({ exposure: { internal: 1.2 } }) : DEFAULT_POLICY,
       kev: { version: now >= KEV_UPDATE ? '2026.08.01' : '2026.07.01', origin: 'gen-history', cves: new Set(kevCves) },
-      now: new Date(now), sources: [{ status: { ...status, records: findings.length }, describe: 'generated Dependabot alerts' }], rejected: [],
+      now: new Date(now),
+      sources: [{ status: { ...status, records: findings.length }, describe: 'generated Dependabot alerts' }],
+      rejected: [],
       ...(previous ? { previousRisk: previous.risk } : {}),
     });
     const meta = { toolVersion: 'gen-history', inventoryFile: 'assets.yaml', ...(previous ? { previousRun: previous.name } : {}), ...(only ? { scope: { asset: only } } : {}) };

@@ -58,9 +58,13 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       stream.write(redact(line, secrets) + '\n');
       return;
     }
-    const extra = fields && Object.keys(fields).length
-      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
-      : '';
+    const extra =
+      fields && Object.keys(fields).length
+        ? ' ' +
+          Object.entries(fields)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(' ')
+        : '';
     const text = redact(sanitizeLine(msg + extra), secrets);
     if (level === 'progress') {
       if (tty) {

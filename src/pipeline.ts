@@ -17,7 +17,7 @@ import { score } from './scoring/score.js';
 import type { ScoreResult } from './scoring/types.js';
 import type { StateStore } from './store/types.js';
 import { createIncrementalCollector } from './sync/incremental.js';
-import { PendingStates } from './sync/pending.js';
+import type { PendingStates } from './sync/pending.js';
 
 /**
  * All I/O happens here, then one pure call to score(), then the renderers and the one writer.
@@ -84,7 +84,17 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   const sync = opts.sync;
   const collectors = collectorsFor(inventory, {
     ...opts,
-    ...(sync ? { live: (f) => createIncrementalCollector(f, { store: sync.store, ...(sync.pending ? { pending: sync.pending } : {}), ...(sync.full ? { full: true } : {}), ...(opts.stop ? { signal: opts.stop } : {}) }) } : {}),
+    ...(sync
+      ? {
+          live: (f) =>
+            createIncrementalCollector(f, {
+              store: sync.store,
+              ...(sync.pending ? { pending: sync.pending } : {}),
+              ...(sync.full ? { full: true } : {}),
+              ...(opts.stop ? { signal: opts.stop } : {}),
+            }),
+        }
+      : {}),
   });
 
   const store = new FindingStore();
@@ -160,5 +170,13 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {
-  return new UsageError(`unknown asset "${id}" in ${inv.file}`, unknownIdHint(id, inv.assets.map((a) => a.id), 'assets', inv.file));
+  return new UsageError(
+    `unknown asset "${id}" in ${inv.file}`,
+    unknownIdHint(
+      id,
+      inv.assets.map((a) => a.id),
+      'assets',
+      inv.file,
+    ),
+  );
 }

@@ -112,7 +112,8 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // The snapshot is held whole only to attribute the change; its files are written as they are rendered.
     const attribute = previous !== undefined && result.totalFindings <= ATTRIBUTION_MAX_FINDINGS && previous.findings <= ATTRIBUTION_MAX_FINDINGS;
     let changes: string | undefined;
-    if (previous) changes = attribute ? await changesSince(store, previous, snapshotOfRun(buildSnapshot(result, meta)), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
+    if (previous)
+      changes = attribute ? await changesSince(store, previous, snapshotOfRun(buildSnapshot(result, meta)), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
     // findings.csv and the snapshot grow with the findings: they are written as they are rendered.
     const files: Record<string, FileContent> = {
       ...snapshotFiles(result, meta),
@@ -130,7 +131,14 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // summary.json names the run's final location: written just before the step that claims it.
     let summary: Summary | undefined;
     const named = (name: string) => {
-      summary = buildSummary(result, { inventory, failOn: opts.failOn, previousStatus: previous?.status, previousRun: previous?.name, run: { name, location: store.runLocation(name) }, timedOut });
+      summary = buildSummary(result, {
+        inventory,
+        failOn: opts.failOn,
+        previousStatus: previous?.status,
+        previousRun: previous?.name,
+        run: { name, location: store.runLocation(name) },
+        timedOut,
+      });
       return { 'summary.json': renderSummary(summary) };
     };
     const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files, named);

@@ -30,7 +30,9 @@ export function makeFinding(over: Partial<Finding> = {}): Finding {
     product: source === 'dependabot' ? 'Dependabot' : 'Inspector',
     ...(source === 'dependabot'
       ? { github: { repo: 'acme/app', scope: 'runtime' as const } }
-      : { aws: { accountId: '111122223333', region: 'ap-northeast-1', resources: [{ id: 'arn:aws:ecs:ap-northeast-1:111122223333:service/app', type: 'AwsEcsService', tags: {} }] } }),
+      : {
+          aws: { accountId: '111122223333', region: 'ap-northeast-1', resources: [{ id: 'arn:aws:ecs:ap-northeast-1:111122223333:service/app', type: 'AwsEcsService', tags: {} }] },
+        }),
     ...over,
   };
 }
@@ -63,9 +65,7 @@ function simpleMatcher(inv: Inventory): Matcher {
   const forRepo = (repo: string) => inv.assets.filter((a) => a.github?.repos.includes(repo)).map((a) => a.id);
   return {
     match(f) {
-      const ids = f.github
-        ? forRepo(f.github.repo)
-        : inv.assets.filter((a) => f.aws && a.aws?.accounts?.includes(f.aws.accountId)).map((a) => a.id);
+      const ids = f.github ? forRepo(f.github.repo) : inv.assets.filter((a) => f.aws && a.aws?.accounts?.includes(f.aws.accountId)).map((a) => a.id);
       return { assetIds: ids.sort(), ambiguous: ids.length > 1, matchedBy: 'test' };
     },
     assetsForRepo: forRepo,

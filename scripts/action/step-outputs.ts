@@ -78,7 +78,12 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
     '',
   ];
   if (s.changes.length) {
-    out.push(`### Status changes${s.previousRun ? ` since ${mdCell(s.previousRun)}` : ' (first run)'}`, '', '| Asset | Owner | Contact | From | To |', '| --- | --- | --- | --- | --- |');
+    out.push(
+      `### Status changes${s.previousRun ? ` since ${mdCell(s.previousRun)}` : ' (first run)'}`,
+      '',
+      '| Asset | Owner | Contact | From | To |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const c of s.changes) out.push(`| ${mdCell(c.asset)} | ${mdCell(c.owner)} | ${mdCell(c.contact ?? '')} | ${c.from ?? 'new'} | ${c.worse ? '**' + c.to + '**' : c.to} |`);
     out.push('');
   }
@@ -121,7 +126,13 @@ function main(argv: string[]): void {
   const r = stepResult(Number(code), runDir, log);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, r.markdown + '\n');
   // One `name=value` line each: no value holds a newline (run folders are secsli's own names).
-  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(r.outputs).map(([k, v]) => `${k}=${v.replace(/[\r\n]/g, ' ')}\n`).join(''));
+  if (process.env.GITHUB_OUTPUT)
+    appendFileSync(
+      process.env.GITHUB_OUTPUT,
+      Object.entries(r.outputs)
+        .map(([k, v]) => `${k}=${v.replace(/[\r\n]/g, ' ')}\n`)
+        .join(''),
+    );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));

@@ -61,7 +61,12 @@ async function score(env: NodeJS.ProcessEnv, asOf: string): Promise<Run> {
     child.on('error', reject);
     child.on('close', (c) => resolve({ code: c ?? 70, stderr: Buffer.concat(err).toString('utf8') }));
   });
-  const outputs = Object.fromEntries((await readFile(files.output, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const outputs = Object.fromEntries(
+    (await readFile(files.output, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   const stepSummary = await readFile(files.summary, 'utf8');
   await rm(dir, { recursive: true, force: true });
   return { code, stdout: outputs['run-folder'] ?? '', stderr, stepSummary, outputs };
@@ -72,7 +77,14 @@ export async function runDemo(say: (line: string) => void = (l) => process.stdou
   const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 12), 'acme/web': alertsFor('acme', 'web', 6) };
   const token = 'ghs_DEMOinstallationTOKEN000000000000';
   const sh = await startSecurityHubEmulator({ findings });
-  const gh = await startGithubEmulator({ token, repos: [{ owner: 'acme', name: 'payments-api' }, { owner: 'acme', name: 'web' }], alerts });
+  const gh = await startGithubEmulator({
+    token,
+    repos: [
+      { owner: 'acme', name: 'payments-api' },
+      { owner: 'acme', name: 'web' },
+    ],
+    alerts,
+  });
   const s3 = await startS3Emulator({ buckets: ['secsli-demo'] });
   try {
     // What the workflow's steps put in the environment: the OIDC role's credentials and Region, the App token.
@@ -120,7 +132,11 @@ export async function runDemo(say: (line: string) => void = (l) => process.stdou
     const delta = rows.some((r) => r.risk_change !== '' && Number(r.risk_change) !== 0);
     // --fail-on worse: the first run may exit 1 (an asset starts BREACHED); the second must measure completely.
     const ok = [0, 1].includes(first.code) && [0, 1].includes(second.code) && incremental && delta;
-    say(ok ? '\nOK: the second run was incremental and shows Δ risk against the first.' : `\nFAILED: exit codes ${first.code}/${second.code}, incremental ${incremental}, Δ risk shown ${delta}`);
+    say(
+      ok
+        ? '\nOK: the second run was incremental and shows Δ risk against the first.'
+        : `\nFAILED: exit codes ${first.code}/${second.code}, incremental ${incremental}, Δ risk shown ${delta}`,
+    );
     return { ok, runs: [first, second] };
   } finally {
     await Promise.all([sh.close(), gh.close(), s3.close()]);

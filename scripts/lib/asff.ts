@@ -158,7 +158,7 @@ export function osInspectorVuln(v: OsVuln, platform: Platform): InspectorVuln {
 }
 
 function filePath(v: LangVuln, manager: LangManager, root: string): string {
-  const short = v.pkg.includes(':') ? v.pkg.split(':')[1] ?? v.pkg : v.pkg;
+  const short = v.pkg.includes(':') ? (v.pkg.split(':')[1] ?? v.pkg) : v.pkg;
   switch (manager) {
     case 'JAR':
       return `${root}/${short}-${v.vulnerable}.jar`;
@@ -314,7 +314,11 @@ export function controlFinding(res: AwsResource, c: Control, life: Lifecycle, op
   compliance.AssociatedStandards = [{ StandardsId: FSBP }];
   if (opts.compliance === 'NOT_AVAILABLE') {
     compliance.StatusReasons = [
-      { ReasonCode: 'CONFIG_EVALUATIONS_EMPTY', Description: 'AWS Config evaluated your resources against the rule. The rule did not apply to the AWS resources in its scope, the specified resources were deleted, or the evaluation results were deleted.' },
+      {
+        ReasonCode: 'CONFIG_EVALUATIONS_EMPTY',
+        Description:
+          'AWS Config evaluated your resources against the rule. The rule did not apply to the AWS resources in its scope, the specified resources were deleted, or the evaluation results were deleted.',
+      },
     ];
   }
 

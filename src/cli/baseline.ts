@@ -29,10 +29,14 @@ function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
     `# ${'setting'.padEnd(28)} ${'default'.padStart(8)} ${'in force'.padStart(8)} ${'proposed'.padStart(8)}  samples`,
   ];
   for (const c of CRITICALITIES) {
-    L.push(`# ${`riskBudget.${c}`.padEnd(28)} ${String(DEFAULT_POLICY.riskBudget[c]).padStart(8)} ${String(pol.riskBudget[c]).padStart(8)} ${String(p.riskBudget[c]).padStart(8)}  ${p.samples[c].risk}`);
+    L.push(
+      `# ${`riskBudget.${c}`.padEnd(28)} ${String(DEFAULT_POLICY.riskBudget[c]).padStart(8)} ${String(pol.riskBudget[c]).padStart(8)} ${String(p.riskBudget[c]).padStart(8)}  ${p.samples[c].risk}`,
+    );
   }
   for (const c of CRITICALITIES) {
-    L.push(`# ${`remediationTarget.${c}`.padEnd(28)} ${pct(DEFAULT_POLICY.remediationTarget[c]).padStart(8)} ${pct(pol.remediationTarget[c]).padStart(8)} ${pct(p.remediationTarget[c]).padStart(8)}  ${p.samples[c].sli}`);
+    L.push(
+      `# ${`remediationTarget.${c}`.padEnd(28)} ${pct(DEFAULT_POLICY.remediationTarget[c]).padStart(8)} ${pct(pol.remediationTarget[c]).padStart(8)} ${pct(p.remediationTarget[c]).padStart(8)}  ${p.samples[c].sli}`,
+    );
   }
   L.push('#', `# Status of the ${r.assets.length} assets in this run:`);
   L.push(`#   defaults: ${counts(r, DEFAULT_POLICY.riskBudget, DEFAULT_POLICY.remediationTarget, pol)}`);
@@ -45,10 +49,13 @@ function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
 export function registerBaseline(program: Command, io: Io, setExit: (n: number) => void): void {
   addCollectOptions(program.command('baseline').description('propose budgets and remediation targets from what is achieved today (prints YAML; never edits assets.yaml)'))
     .option('--reports <dir>', 'also learn from the history: every complete run under this folder or s3://bucket/prefix (what `secsli score --out` writes)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ secsli baseline --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
-  $ secsli baseline --reports reports        # this run plus the history under reports/`)
+  $ secsli baseline --reports reports        # this run plus the history under reports/`,
+    )
     .action(async (flags: CollectFlags & { reports?: string }) => {
       const log = loggerFor(flags, io);
       const [{ collectAndScore }, { loadHistory }, { openRunStore }] = await Promise.all([import('../pipeline.js'), import('../history/load.js'), import('../store/index.js')]);
@@ -58,7 +65,9 @@ Examples:
       if (flags.reports) {
         const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log);
         // Only runs scored the same way: a linear-sum risk says nothing about a damped budget.
-        const same = history.runs.filter((run) => !run.snapshot.scope && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf);
+        const same = history.runs.filter(
+          (run) => !run.snapshot.scope && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf,
+        );
         for (const run of same) {
           for (const a of run.snapshot.assets) {
             if (!CRITICALITIES.includes(a.criticality as never)) continue;

@@ -5,12 +5,15 @@ import { addCollectOptions, collectOptions, countFlag, exitCodeFor, loggerFor, u
 export function registerExplain(program: Command, io: Io, setExit: (n: number) => void): void {
   addCollectOptions(program.command('explain').argument('<asset>', 'asset id from assets.yaml').description('show why one asset scores what it scores'))
     .option('--limit <n>', 'findings to list one by one', countFlag('--limit'), 50)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   $ secsli explain payments-api --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
 
 Every counted finding is listed with severity × likelihood × context × exposure; the
-contributions add up to the asset's risk. Writes nothing; exit code as for score (3 when PARTIAL).`)
+contributions add up to the asset's risk. Writes nothing; exit code as for score (3 when PARTIAL).`,
+    )
     .action(async (assetId: string, flags: CollectFlags & { limit: number }) => {
       const log = loggerFor(flags, io);
       const [{ collectAndScore, unknownAsset }, { renderExplain }] = await Promise.all([import('../pipeline.js'), import('../report/explain.js')]);

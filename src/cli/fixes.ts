@@ -14,12 +14,20 @@ function renderFixesText(r: ScoreResult, fixes: readonly Fix[], limit: number): 
   if (fixes.length === 0) return 'No fixes: nothing open counts against the selected assets.\n';
   const shown = fixes.slice(0, limit);
   const rows = shown.map((f, i) => [
-    String(i + 1), f.urgency, cut(f.action, 90), cut(f.assetIds.join(', '), 40), String(f.findingIds.length),
-    f.kind === 'incident' ? '—' : `−${fixed(f.riskRemoved)}`, cut(f.why.join(', '), 60),
+    String(i + 1),
+    f.urgency,
+    cut(f.action, 90),
+    cut(f.assetIds.join(', '), 40),
+    String(f.findingIds.length),
+    f.kind === 'incident' ? '—' : `−${fixed(f.riskRemoved)}`,
+    cut(f.why.join(', '), 60),
   ]);
   const more = fixes.length > shown.length ? `…and ${fixes.length - shown.length} more (--limit, or fixes.csv in the run folder)\n` : '';
-  return `Next actions as of ${r.asOf} (policy ${r.policyHash}): ${fixes.length} fixes\n\n` +
-    textTable(['#', 'Urgency', 'Do', 'Asset(s)', 'Closes', 'Risk removed', 'Why now'], rows, ['r', 'l', 'l', 'l', 'r', 'r', 'l']) + more;
+  return (
+    `Next actions as of ${r.asOf} (policy ${r.policyHash}): ${fixes.length} fixes\n\n` +
+    textTable(['#', 'Urgency', 'Do', 'Asset(s)', 'Closes', 'Risk removed', 'Why now'], rows, ['r', 'l', 'l', 'l', 'r', 'r', 'l']) +
+    more
+  );
 }
 
 export function registerFixes(program: Command, io: Io, setExit: (n: number) => void): void {
@@ -27,12 +35,15 @@ export function registerFixes(program: Command, io: Io, setExit: (n: number) => 
     .option('--asset <id>', 'only fixes on this asset')
     .option('--owner <name>', 'only fixes on assets of this owner')
     .option('--limit <n>', 'fixes to list', (v) => Number.parseInt(v, 10), 20)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   $ secsli fixes --owner team-payments --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
 
 A fix is what one change removes: a package upgrade in one manifest or on one resource, one
-control across its resources, one incident to respond to. Writes nothing; exit code as for score.`)
+control across its resources, one incident to respond to. Writes nothing; exit code as for score.`,
+    )
     .action(async (flags: CollectFlags & { asset?: string; owner?: string; limit: number }) => {
       const log = loggerFor(flags, io);
       const { collectAndScore } = await import('../pipeline.js');

@@ -23,4 +23,3 @@ export function parseGroupBy(spec: string | undefined): GroupBy | undefined {
   if (spec === 'prefix') return { namePrefix: true };
   throw new UsageError(`--group-by "${spec}": expected property:NAME, topic:PREFIX, tag:KEY or prefix`, 'Example: --group-by property:service');
 }
-

@@ -45,7 +45,7 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
     from = 'discovery';
   }
   const proposal = propose({ discovery, findings, evidence, config });
-  const sources = offline ? undefined : current?.sources ?? liveInventory(current, flags).sources;
+  const sources = offline ? undefined : (current?.sources ?? liveInventory(current, flags).sources);
   const text = renderProposal(proposal, { asOf: asOf.toISOString(), from, ...(sources ? { sources } : {}), ...(Object.keys(config).length ? { discovery: config } : {}) });
   const target = flags.output ?? join(dirname(flags.config), 'assets.proposed.yaml');
   const parsed = parseInventory(text, target, { now: asOf });
@@ -61,7 +61,8 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
     try {
       await writeFile(target, text, { flag: 'wx' });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${target} exists: secsli init never overwrites`, 'Remove or rename it, or pass --output FILE or --stdout.');
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new UsageError(`${target} exists: secsli init never overwrites`, 'Remove or rename it, or pass --output FILE or --stdout.');
       throw new SecsliError(`cannot write ${target}: ${(e as Error).message}`, EXIT.USAGE, 'Check that the folder is writable.');
     }
     io.stdout.write(target + '\n');

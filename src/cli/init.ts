@@ -29,14 +29,17 @@ export function registerInit(program: Command, io: Io, setExit: (n: number) => v
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'only warnings and errors on stderr')
     .option('-v, --verbose', 'debug logs on stderr')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ secsli init --config assets.yaml                         # discovery from the sources assets.yaml names
   $ secsli init --org acme --region eu-west-1 --stdout       # no assets.yaml yet
   $ secsli init --repos repos.json --properties props.json --accounts accounts.json --from securityhub=sh.json
   $ secsli init --config assets.yaml --diff
 
-Exit codes: 0 proposal written (or printed), 2 usage error (or the output file exists), 70 internal error.`)
+Exit codes: 0 proposal written (or printed), 2 usage error (or the output file exists), 70 internal error.`,
+    )
     .action(async (flags: InitFlags) => {
       // The implementation (discovery, the AWS SDK) is loaded only when init runs.
       const { runInit } = await import('./init-run.js');

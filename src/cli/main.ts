@@ -28,12 +28,19 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .option('-o, --out <dir>', 'parent folder for run folders, or s3://bucket/prefix', 'reports')
     .option('--s3-sse-kms-key-id <key>', 'with --out s3://…: encrypt every object with this KMS key (SSE-KMS); default $SECSLI_S3_SSE_KMS_KEY_ID')
     .option('--asset <id>', 'score and report only this asset')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when any asset is at this level or worse; "worse": only when an asset\'s status got worse since the previous run (or a new asset starts BREACHED)').choices([...FAIL_ON]))
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when any asset is at this level or worse; "worse": only when an asset\'s status got worse since the previous run (or a new asset starts BREACHED)',
+      ).choices([...FAIL_ON]),
+    )
     .option('--timeout <duration>', 'whole-run deadline: collection ends there, what was read is scored, the report is PARTIAL (exit 3); 0 = none', DEFAULT_TIMEOUT)
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
     .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ secsli score --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
   $ secsli score --config assets.yaml --fail-on worse --log-format json     # scheduled job, live APIs
@@ -43,47 +50,60 @@ Prints the run folder on stdout; the folder's summary.json (and, with --log-form
 log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the --fail-on level
 (worse: a status got worse), 2 usage or configuration error, 3 could not measure everything,
 --timeout reached (report written and marked PARTIAL) or another run replaced the sync state,
-70 internal error, 143/130 stopped by SIGTERM/SIGINT (nothing written).`);
-  cmd.action(async (flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string; discovery?: boolean; s3SseKmsKeyId?: string }) => {
-    const log = loggerFor(flags, io);
-    const json = flags.logFormat === 'json';
-    // Commands register without loading what they run: the pipeline is imported when `score` runs.
-    const [{ runScore }, { syncStateDir }, { isS3Location }] = await Promise.all([import('../score-run.js'), import('../sync/state.js'), import('../store/index.js')]);
-    const kms = flags.s3SseKmsKeyId ?? io.env.SECSLI_S3_SSE_KMS_KEY_ID;
-    // Local temp folders to remove on a signal (an S3 run stages under the OS temp folder and removes it itself).
-    const tempDirs = isS3Location(flags.out) ? [] : [flags.out, syncStateDir(flags.out)];
-    const stop = startRunStop({ timeoutMs: parseDuration('--timeout', flags.timeout), timeoutText: flags.timeout, ...(io.signals ? { signals: io.signals } : {}), log, tempDirs });
-    try {
-      const { runDir, result, summary, stateConflicts } = await runScore({
-        ...collectOptions(flags, io, log),
-        out: flags.out,
-        ...(flags.asset ? { asset: flags.asset } : {}),
-        ...(flags.saveRaw ? { saveRaw: true } : {}),
-        ...(flags.failOn ? { failOn: flags.failOn } : {}),
-        ...(flags.discovery === false ? { discovery: false } : {}),
-        ...(flags.full ? { full: true } : {}),
-        ...(kms ? { sseKmsKeyId: kms } : {}),
-        stop: stop.signal,
+70 internal error, 143/130 stopped by SIGTERM/SIGINT (nothing written).`,
+    );
+  cmd.action(
+    async (
+      flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string; discovery?: boolean; s3SseKmsKeyId?: string },
+    ) => {
+      const log = loggerFor(flags, io);
+      const json = flags.logFormat === 'json';
+      // Commands register without loading what they run: the pipeline is imported when `score` runs.
+      const [{ runScore }, { syncStateDir }, { isS3Location }] = await Promise.all([import('../score-run.js'), import('../sync/state.js'), import('../store/index.js')]);
+      const kms = flags.s3SseKmsKeyId ?? io.env.SECSLI_S3_SSE_KMS_KEY_ID;
+      // Local temp folders to remove on a signal (an S3 run stages under the OS temp folder and removes it itself).
+      const tempDirs = isS3Location(flags.out) ? [] : [flags.out, syncStateDir(flags.out)];
+      const stop = startRunStop({
+        timeoutMs: parseDuration('--timeout', flags.timeout),
+        timeoutText: flags.timeout,
+        ...(io.signals ? { signals: io.signals } : {}),
+        log,
+        tempDirs,
       });
-      // The run folder says what it measured; losing the race for the sync state is said here (and exits 3).
-      const s = stateConflicts.length ? { ...summary, exitCode: EXIT.SOURCE, exitReason: 'incomplete' as const, message: `${STATE_CONFLICT} (${stateConflicts.join(', ')})` } : summary;
-      if (stateConflicts.length) log.error(`${STATE_CONFLICT} (${stateConflicts.join(', ')}: the next run starts from the other run's state)`);
-      if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
-      const b = s.byStatus;
-      const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
-      // The last line a scheduler reads: the same facts as summary.json.
-      log.info(line, json ? { event: 'summary', ...s } : undefined);
-      io.stdout.write(runDir + '\n');
-      setExit(s.exitCode);
-    } catch (e) {
-      if (!(e instanceof RunStopped) || e.kind !== 'cancelled') throw e;
-      const exitCode = stop.cancelExitCode();
-      log.error(`${e.message}: no report written, sync state untouched; exit ${exitCode}`, json ? { event: 'summary', exitCode, exitReason: 'cancelled' } : undefined);
-      setExit(exitCode);
-    } finally {
-      stop.end();
-    }
-  });
+      try {
+        const { runDir, result, summary, stateConflicts } = await runScore({
+          ...collectOptions(flags, io, log),
+          out: flags.out,
+          ...(flags.asset ? { asset: flags.asset } : {}),
+          ...(flags.saveRaw ? { saveRaw: true } : {}),
+          ...(flags.failOn ? { failOn: flags.failOn } : {}),
+          ...(flags.discovery === false ? { discovery: false } : {}),
+          ...(flags.full ? { full: true } : {}),
+          ...(kms ? { sseKmsKeyId: kms } : {}),
+          stop: stop.signal,
+        });
+        // The run folder says what it measured; losing the race for the sync state is said here (and exits 3).
+        const s = stateConflicts.length
+          ? { ...summary, exitCode: EXIT.SOURCE, exitReason: 'incomplete' as const, message: `${STATE_CONFLICT} (${stateConflicts.join(', ')})` }
+          : summary;
+        if (stateConflicts.length) log.error(`${STATE_CONFLICT} (${stateConflicts.join(', ')}: the next run starts from the other run's state)`);
+        if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+        const b = s.byStatus;
+        const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
+        // The last line a scheduler reads: the same facts as summary.json.
+        log.info(line, json ? { event: 'summary', ...s } : undefined);
+        io.stdout.write(runDir + '\n');
+        setExit(s.exitCode);
+      } catch (e) {
+        if (!(e instanceof RunStopped) || e.kind !== 'cancelled') throw e;
+        const exitCode = stop.cancelExitCode();
+        log.error(`${e.message}: no report written, sync state untouched; exit ${exitCode}`, json ? { event: 'summary', exitCode, exitReason: 'cancelled' } : undefined);
+        setExit(exitCode);
+      } finally {
+        stop.end();
+      }
+    },
+  );
 }
 
 /** stdout with every secret the environment holds redacted: results quote outside text too. */
@@ -137,7 +157,15 @@ function reportError(e: unknown, io: Io, json: boolean): number {
   // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.
   const say = (s: string, fields: Record<string, unknown> = {}) =>
     io.stderr.write(
-      redact(json ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields })) : s.split('\n').map((l) => sanitizeLine(l)).join('\n'), secrets) + '\n',
+      redact(
+        json
+          ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: s, ...fields }))
+          : s
+              .split('\n')
+              .map((l) => sanitizeLine(l))
+              .join('\n'),
+        secrets,
+      ) + '\n',
     );
   if (e instanceof CommanderError) {
     // help and version "errors" are successes; commander already printed its message.
@@ -156,4 +184,3 @@ function reportError(e: unknown, io: Io, json: boolean): number {
   say('This is a bug in secsli; please report it with the command you ran.');
   return EXIT.INTERNAL;
 }
-

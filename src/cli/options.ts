@@ -82,7 +82,10 @@ export function addCollectOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'inventory file', 'assets.yaml')
     .option('--as-of <time>', 'score as of this ISO 8601 time (default: now); fixes every date for reproducible reports')
-    .option('--from <source=file>', 'read exported findings instead of calling the APIs (repeatable; sources: securityhub, dependabot)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--from <source=file>', 'read exported findings instead of calling the APIs (repeatable; sources: securityhub, dependabot)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
     .option('--kev <file>', 'CISA KEV catalog JSON (default: policy.kev, else the bundled snapshot)')
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'only warnings and errors on stderr')

@@ -50,7 +50,6 @@ interface ReviewFlags extends LogFlags {
   paper: Paper;
 }
 
-
 export function registerReview(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('review').description('write the quarterly security review pack (review.html, review.md, per-owner files, CSVs, SVG charts) from run history'))
     .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
@@ -61,14 +60,17 @@ export function registerReview(program: Command, io: Io, setExit: (n: number) =>
     .option('--recent-days <n>', 'days before the window end for the recent burn rate', positiveInt('--recent-days'), DEFAULT_RECENT_DAYS)
     .option('--pdf', 'also write review.pdf, printed by headless Chromium (Debian: apt-get install chromium; or SECSLI_CHROMIUM=path)')
     .addOption(new Option('--paper <size>', 'paper size for --pdf').choices(['a4', 'letter'] satisfies Paper[]).default('a4'))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ secsli review                                   # last full quarter, from ./reports into ./reviews
   $ secsli review --from 2026-07-01 --to 2026-09-30 --reports /data/secsli/reports
   $ secsli review --pdf --paper letter              # also review.pdf (needs Debian chromium)
 
 Writes <out>/<2026-Q3 or FROM_TO>/ (never overwrites: a second one gets "-2") and prints its path.
-Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped with a warning and listed with the reason. Definitions: docs/review.md.`)
+Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped with a warning and listed with the reason. Definitions: docs/review.md.`,
+    )
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
       // Before any work: a missing Chromium is the user's to fix, and says how.
@@ -90,7 +92,9 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
         const span = history.runs.length ? `runs span ${history.runs[0]!.snapshot.asOf} … ${history.runs.at(-1)!.snapshot.asOf}` : 'no readable runs';
         throw new UsageError(`no runs in ${flags.reports} between ${window.from} and ${window.to} (${span})`, 'Choose --from/--to around existing runs.');
       }
-      log.info(`review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`);
+      log.info(
+        `review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`,
+      );
       const files: Record<string, string | Buffer> = reviewFiles(review);
       if (pdf && chromium) {
         log.info(`printing review.pdf (${flags.paper}) with ${chromium}`);

@@ -5,15 +5,22 @@ import type { Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
 
 export function registerTrend(program: Command, io: Io, setExit: (n: number) => void): void {
-  addLogOptions(program.command('trend').argument('<asset>', 'asset id').description('show one asset\'s history: status, risk, budget used, remediation SLI, open findings'))
+  addLogOptions(program.command('trend').argument('<asset>', 'asset id').description("show one asset's history: status, risk, budget used, remediation SLI, open findings"))
     .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
     .option('--last <n>', 'show only the last n runs', (v) => Math.max(1, Number.parseInt(v, 10) || 1))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ secsli trend payments-api --reports reports --last 13`)
+  $ secsli trend payments-api --reports reports --last 13`,
+    )
     .action(async (assetId: string, flags: LogFlags & { reports: string; last?: number }) => {
       const log = historyLogger(flags, io);
-      const [{ loadHistory }, { renderTrend, trendRows }, { openRunStore }] = await Promise.all([import('../history/load.js'), import('../history/trend.js'), import('../store/index.js')]);
+      const [{ loadHistory }, { renderTrend, trendRows }, { openRunStore }] = await Promise.all([
+        import('../history/load.js'),
+        import('../history/trend.js'),
+        import('../store/index.js'),
+      ]);
       const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log, { findings: false });
       const rows = trendRows(history.runs, assetId);
       if (rows.length === 0) {

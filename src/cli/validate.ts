@@ -10,11 +10,14 @@ export function registerValidate(program: Command, io: Io, setExit: (n: number) 
     .description('check assets.yaml (schema, cross-references, exceptions) without collecting anything')
     .option('-c, --config <file>', 'inventory file', 'assets.yaml')
     .option('--as-of <time>', 'judge exception expiry as of this time (default: now)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   $ secsli validate --config assets.yaml
 
-Prints every problem as FILE:LINE:COL path: message. Exit 0 when clean (warnings allowed), 2 on any error.`)
+Prints every problem as FILE:LINE:COL path: message. Exit 0 when clean (warnings allowed), 2 on any error.`,
+    )
     .action(async (flags: { config: string; asOf?: string }) => {
       const now = parseAsOf(flags.asOf, io.now);
       let text: string;

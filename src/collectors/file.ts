@@ -98,11 +98,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         problems,
         coverage: perRepo
           ? [...repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const }))
-          : [
-              complete
-                ? { source, scope: {}, status: 'covered' }
-                : { source, scope: {}, status: 'gap', reason: problems.join('; ') },
-            ],
+          : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
         records,
       };
     },

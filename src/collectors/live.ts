@@ -119,7 +119,7 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
       const roleArn = sh.assumeRole?.replaceAll('{account}', account ?? '');
       const credentials = roleArn
         ? fromTemporaryCredentials({
-                params: { RoleArn: roleArn, RoleSessionName: 'secsli', DurationSeconds: 900 },
+            params: { RoleArn: roleArn, RoleSessionName: 'secsli', DurationSeconds: 900 },
             clientConfig: { region },
             ...(baseCredentials ? { masterCredentials: baseCredentials as never } : {}),
           })
@@ -175,7 +175,10 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
     if (!gh) {
       const token = opts.env.GITHUB_TOKEN || opts.env.GH_TOKEN;
       if (!token) {
-        throw new UsageError('Dependabot alerts need a GitHub token: none in GITHUB_TOKEN or GH_TOKEN', 'Export a token with "Dependabot alerts: read" (classic PAT: security_events), or use --from dependabot=<file>.');
+        throw new UsageError(
+          'Dependabot alerts need a GitHub token: none in GITHUB_TOKEN or GH_TOKEN',
+          'Export a token with "Dependabot alerts: read" (classic PAT: security_events), or use --from dependabot=<file>.',
+        );
       }
       gh = createGithubClient({
         token,

@@ -15,13 +15,7 @@
 
 export type GlobKind = 'arn' | 'repo' | 'type' | 'tag';
 
-type Token =
-  | { t: 'lit'; v: string }
-  | { t: 'star' }
-  | { t: 'globstar' }
-  | { t: 'one' }
-  | { t: 'class'; negate: boolean; body: string }
-  | { t: 'alt'; options: Token[][] };
+type Token = { t: 'lit'; v: string } | { t: 'star' } | { t: 'globstar' } | { t: 'one' } | { t: 'class'; negate: boolean; body: string } | { t: 'alt'; options: Token[][] };
 
 export interface Glob {
   source: string;
@@ -151,8 +145,7 @@ export function globProblems(pattern: string, kind: GlobKind): string[] {
       if (parts[1] === '') problems.push('empty partition in the ARN (use aws, or * for any)');
       if (parts[2] === '') problems.push('empty service in the ARN (e.g. ecs, or * for any)');
       const account = parts[4]!;
-      if (account !== '' && !/[*?[{\\]/.test(account) && !/^\d{12}$/.test(account))
-        problems.push(`account "${account}" in the ARN is not 12 digits`);
+      if (account !== '' && !/[*?[{\\]/.test(account) && !/^\d{12}$/.test(account)) problems.push(`account "${account}" in the ARN is not 12 digits`);
       if (parts.slice(5).join(':') === '') problems.push('empty resource part in the ARN');
     }
   }

@@ -14,10 +14,8 @@ const days = z.number().positive().max(MAX_DAYS, `at most ${MAX_DAYS} days (100 
 const positive = z.number().positive().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`);
 const nonNegative = z.number().nonnegative().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`);
 const fraction = z.number().min(0).max(1);
-const bySeverity = <T extends z.ZodType>(t: T) =>
-  z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional(), info: t.optional() });
-const byCriticality = <T extends z.ZodType>(t: T) =>
-  z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional() });
+const bySeverity = <T extends z.ZodType>(t: T) => z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional(), info: t.optional() });
+const byCriticality = <T extends z.ZodType>(t: T) => z.strictObject({ critical: t.optional(), high: t.optional(), medium: t.optional(), low: t.optional() });
 
 export const policySchema = z.strictObject({
   /**
@@ -56,9 +54,7 @@ export const policySchema = z.strictObject({
   /** Multiplier by dependency scope. Default development 0.2, runtime 1. */
   context: z.strictObject({ development: nonNegative.optional(), runtime: nonNegative.optional() }).optional(),
   /** Multiplier by asset exposure. Default internet 2, internal 1, isolated 0.5. */
-  exposure: z
-    .strictObject({ internet: nonNegative.optional(), internal: nonNegative.optional(), isolated: nonNegative.optional() })
-    .optional(),
+  exposure: z.strictObject({ internet: nonNegative.optional(), internal: nonNegative.optional(), isolated: nonNegative.optional() }).optional(),
   /** Risk budget by asset criticality. Default critical 40, high 60, medium 90, low 135. */
   riskBudget: byCriticality(positive).optional(),
   /** Remediation SLO target by criticality, 0–1. Default critical 0.9, high 0.85, medium 0.8, low 0.7. */

@@ -107,7 +107,12 @@ export const inventorySchema = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
   sources: sourcesSchema.optional(),
   policy: policySchema.optional(),
-  owners: z.record(z.string(), ownerSchema.nullable().transform((v) => v ?? {})).optional(),
+  owners: z
+    .record(
+      z.string(),
+      ownerSchema.nullable().transform((v) => v ?? {}),
+    )
+    .optional(),
   assets: z.array(assetSchema).min(1, 'declare at least one asset'),
   exceptions: z.array(exceptionSchema).optional(),
   /** Inventory truth: attribute mappings for drift and `init` (src/config/discovery-schema.ts). */

@@ -59,7 +59,12 @@ async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: s
     raw = (await pages((NextToken) => org.send(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })))).flatMap((p: { Accounts?: typeof raw }) => p.Accounts ?? []);
   } catch (e) {
     const name = errName(e);
-    const why = name === 'AWSOrganizationsNotInUseException' ? 'this account is not in an organization' : name === 'AccessDeniedException' ? 'access denied (organizations:ListAccounts)' : errText(e, o.secrets);
+    const why =
+      name === 'AWSOrganizationsNotInUseException'
+        ? 'this account is not in an organization'
+        : name === 'AccessDeniedException'
+          ? 'access denied (organizations:ListAccounts)'
+          : errText(e, o.secrets);
     notes.push(`AWS: the organization's accounts are not readable (${why}); accounts are those assets.yaml, the findings and the Security Hub members name`);
     return undefined;
   }
@@ -107,8 +112,10 @@ async function hubStates(o: AwsDiscoveryOptions): Promise<HubState[]> {
     } catch (e) {
       const name = errName(e);
       const reason =
-        name === 'InvalidAccessException' ? 'Security Hub is not enabled in this Region'
-          : name === 'UnrecognizedClientException' ? 'the Region is not enabled for this account (opt-in Region)'
+        name === 'InvalidAccessException'
+          ? 'Security Hub is not enabled in this Region'
+          : name === 'UnrecognizedClientException'
+            ? 'the Region is not enabled for this account (opt-in Region)'
             : errText(e, o.secrets);
       out.push({ region, enabled: false, reason });
     }
@@ -127,9 +134,9 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
   let membersRead = false;
   if (home) {
     try {
-      const members = (await pages((NextToken) => o.securityHubFor(home).send(new ListMembersCommand({ OnlyAssociated: false, MaxResults: 50, ...(NextToken ? { NextToken } : {}) })))).flatMap(
-        (p: { Members?: Array<{ AccountId?: string; MemberStatus?: string }> }) => p.Members ?? [],
-      );
+      const members = (
+        await pages((NextToken) => o.securityHubFor(home).send(new ListMembersCommand({ OnlyAssociated: false, MaxResults: 50, ...(NextToken ? { NextToken } : {}) })))
+      ).flatMap((p: { Members?: Array<{ AccountId?: string; MemberStatus?: string }> }) => p.Members ?? []);
       membersRead = true;
       for (const m of members) {
         if (!m.AccountId) continue;
@@ -139,12 +146,16 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
         if (a && m.MemberStatus) a.memberStatus = m.MemberStatus;
       }
     } catch (e) {
-      notes.push(`AWS: Security Hub members are not readable (${errText(e, o.secrets)}; ListMembers needs the administrator account); coverage of unclaimed accounts comes from the evidence probe instead`);
+      notes.push(
+        `AWS: Security Hub members are not readable (${errText(e, o.secrets)}; ListMembers needs the administrator account); coverage of unclaimed accounts comes from the evidence probe instead`,
+      );
     }
     const probe = [...byId.values()].filter((a) => a.memberStatus !== 'Enabled' && (o.probe?.(a.id) ?? false));
     await runLimited(probe, 2, async (a) => {
       try {
-        const res = (await o.securityHubFor(home).send(new GetFindingsCommand({ Filters: { AwsAccountId: [{ Value: a.id, Comparison: 'EQUALS' }] }, MaxResults: 1 }))) as { Findings?: unknown[] };
+        const res = (await o.securityHubFor(home).send(new GetFindingsCommand({ Filters: { AwsAccountId: [{ Value: a.id, Comparison: 'EQUALS' }] }, MaxResults: 1 }))) as {
+          Findings?: unknown[];
+        };
         a.evidence = (res.Findings?.length ?? 0) > 0;
       } catch (e) {
         notes.push(`AWS: evidence probe for ${a.id} failed (${errText(e, o.secrets)})`);

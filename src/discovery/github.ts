@@ -86,7 +86,9 @@ export async function discoverGithub(o: GithubDiscoveryOptions): Promise<GithubD
     const props = await pageAll(o.gh, 'GET /orgs/{org}/properties/values', { org });
     if (props.error) {
       out.propertiesReadable = false;
-      out.notes.push(`GitHub: custom properties of ${org} are not readable (${reason(props.error)}); attribute drift from properties is skipped there (the token needs "Custom properties: read" on the organization)`);
+      out.notes.push(
+        `GitHub: custom properties of ${org} are not readable (${reason(props.error)}); attribute drift from properties is skipped there (the token needs "Custom properties: read" on the organization)`,
+      );
       continue;
     }
     for (const p of props.items) {

@@ -55,7 +55,12 @@ function organizationsClient(o: DiscoverOptions): SendClient {
   const endpoint = organizationsEndpoint(o.env);
   const credentials = o.aws?.credentials ?? envCredentials(o.env);
   // Organizations is a global service whose endpoint lives in us-east-1.
-  const client = new OrganizationsClient({ region: 'us-east-1', ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials: credentials as never } : {}), ...(o.aws?.sdk as object) });
+  const client = new OrganizationsClient({
+    region: 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials: credentials as never } : {}),
+    ...(o.aws?.sdk as object),
+  });
   const bucket = createTokenBucket(o.aws?.organizationsLimit ?? ORGANIZATIONS_LIMIT);
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -79,7 +84,13 @@ export async function discover(o: DiscoverOptions): Promise<Discovery> {
     const gh =
       o.github?.client ??
       (token
-        ? createGithubClient({ token, baseUrl: db.apiUrl ?? o.env.GITHUB_API_URL ?? 'https://api.github.com', log: o.log, secrets, ...(o.github?.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: o.github.retryAfterBaseValue } : {}) })
+        ? createGithubClient({
+            token,
+            baseUrl: db.apiUrl ?? o.env.GITHUB_API_URL ?? 'https://api.github.com',
+            log: o.log,
+            secrets,
+            ...(o.github?.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: o.github.retryAfterBaseValue } : {}),
+          })
         : undefined);
     if (gh) {
       const lookup = [...claims.repoPatterns.filter((p) => !p.glob).map((p) => p.pattern.toLowerCase()), ...(o.seen?.repos ?? [])];

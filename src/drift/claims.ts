@@ -17,7 +17,6 @@ export interface Claims {
   accounts: Array<{ id: string; assets: string[] }>;
 }
 
-
 export function compileClaims(assets: readonly Asset[]): Claims {
   const repoPatterns = assets
     .flatMap((a) => (a.github?.repos ?? []).map((pattern) => ({ pattern, asset: a.id, glob: hasGlobSyntax(pattern), match: repoMatcher(pattern) })))

@@ -149,14 +149,16 @@ export function computeDrift(input: DriftInput): Drift {
       if (!orgs.has(p.pattern.split('/')[0]!.toLowerCase())) continue;
       if (p.glob) {
         const match = repoMatcher(p.pattern);
-        if (!gh.repos.some((r) => match(r.fullName)) && gh.complete) dangling.push({ kind: 'repo', asset: p.asset, claim: p.pattern, state: 'unmatched', detail: 'matches no repository' });
+        if (!gh.repos.some((r) => match(r.fullName)) && gh.complete)
+          dangling.push({ kind: 'repo', asset: p.asset, claim: p.pattern, state: 'unmatched', detail: 'matches no repository' });
         continue;
       }
       const key = p.pattern.toLowerCase();
       if (listedKeys.has(key)) continue;
       const l = lookups.get(key);
       if (l?.state === 'renamed') dangling.push({ kind: 'repo', asset: p.asset, claim: p.pattern, state: 'renamed', detail: `renamed to ${l.to}` });
-      else if (l?.state === 'missing' || (!l && gh.complete)) dangling.push({ kind: 'repo', asset: p.asset, claim: p.pattern, state: 'missing', detail: l?.reason ?? 'not in the organization’s repository list' });
+      else if (l?.state === 'missing' || (!l && gh.complete))
+        dangling.push({ kind: 'repo', asset: p.asset, claim: p.pattern, state: 'missing', detail: l?.reason ?? 'not in the organization’s repository list' });
     }
   }
 
@@ -168,7 +170,14 @@ export function computeDrift(input: DriftInput): Drift {
     for (const a of aws.accounts) {
       const owners = claims.account(a.id);
       if (CLOSED_ACCOUNT.has(a.state) || a.memberStatus === 'AccountSuspended') {
-        for (const id of owners) dangling.push({ kind: 'account', asset: id, claim: a.id, state: 'suspended', detail: `${CLOSED_ACCOUNT.has(a.state) ? `account ${a.state.toLowerCase().replace('_', ' ')}` : 'Security Hub member status AccountSuspended'}: not covered` });
+        for (const id of owners)
+          dangling.push({
+            kind: 'account',
+            asset: id,
+            claim: a.id,
+            state: 'suspended',
+            detail: `${CLOSED_ACCOUNT.has(a.state) ? `account ${a.state.toLowerCase().replace('_', ' ')}` : 'Security Hub member status AccountSuspended'}: not covered`,
+          });
         continue;
       }
       if (!ACTIVE_ACCOUNT(a)) continue;
@@ -178,12 +187,20 @@ export function computeDrift(input: DriftInput): Drift {
         compare(owners, `account ${a.id} tag`, (m) => (m.tag ? a.tags[m.tag] : undefined));
       } else {
         const findings = byAccount.get(a.id);
-        unclaimed.push({ kind: 'account', key: a.id, ...(a.name ? { name: a.name } : {}), ...accountCoverage(a, findings?.length ?? 0, aws.membersRead), findingIds: ids(findings) });
+        unclaimed.push({
+          kind: 'account',
+          key: a.id,
+          ...(a.name ? { name: a.name } : {}),
+          ...accountCoverage(a, findings?.length ?? 0, aws.membersRead),
+          findingIds: ids(findings),
+        });
       }
     }
     if (aws.from === 'organizations') {
       for (const c of claims.accounts) {
-        if (!known.has(c.id)) for (const id of c.assets) dangling.push({ kind: 'account', asset: id, claim: c.id, state: 'not-in-organization', detail: 'not an account of the organization (ListAccounts)' });
+        if (!known.has(c.id))
+          for (const id of c.assets)
+            dangling.push({ kind: 'account', asset: id, claim: c.id, state: 'not-in-organization', detail: 'not an account of the organization (ListAccounts)' });
       }
     }
   }

@@ -71,7 +71,16 @@ type Obj = Record<string, any>;
 function guardDutyTypes(raw: Obj): string[] {
   const types: unknown[] = [...(Array.isArray(raw.Types) ? raw.Types : []), ...(Array.isArray(raw.finding_info?.types) ? raw.finding_info.types : [])];
   // ASFF spells the type's own "/" as "-" inside its last path segment: "TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort".
-  return types.filter((t): t is string => typeof t === 'string').map((t) => (/^[A-Za-z]+:[A-Za-z0-9]+\//.test(t) ? t : t.split('/').pop()!.replace(/^([A-Za-z]+:[A-Za-z0-9]+)-/, '$1/')));
+  return types
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) =>
+      /^[A-Za-z]+:[A-Za-z0-9]+\//.test(t)
+        ? t
+        : t
+            .split('/')
+            .pop()!
+            .replace(/^([A-Za-z]+:[A-Za-z0-9]+)-/, '$1/'),
+    );
 }
 
 function targetOfInbound(raw: Obj): boolean {

@@ -23,12 +23,21 @@ export function renderDriftMarkdown(d: Drift): string {
   out.push('### Unclaimed (exist, no asset claims them)', '');
   if (!d.unclaimed.length) out.push('None.');
   else {
-    const rows = d.unclaimed.slice(0, LIST_LIMIT).map((u) => [u.kind, mdCell(u.name ? `${u.key} (${u.name})` : u.key), covered(u.covered), mdCell(u.coverage), String(u.findingIds.length)]);
+    const rows = d.unclaimed
+      .slice(0, LIST_LIMIT)
+      .map((u) => [u.kind, mdCell(u.name ? `${u.key} (${u.name})` : u.key), covered(u.covered), mdCell(u.coverage), String(u.findingIds.length)]);
     out.push(mdTable(['Kind', 'Repository / account', 'Covered', 'Coverage', 'Open findings'], rows, ['l', 'l', 'l', 'l', 'r']), ...more(d.unclaimed.length));
   }
   out.push('', '### Dangling claims', '');
   if (!d.dangling.length) out.push('None.');
-  else out.push(mdTable(['Asset', 'Claim', 'State', 'Detail'], d.dangling.slice(0, LIST_LIMIT).map((x) => [mdCell(x.asset), mdCell(x.claim), x.state, mdCell(x.detail)])), ...more(d.dangling.length));
+  else
+    out.push(
+      mdTable(
+        ['Asset', 'Claim', 'State', 'Detail'],
+        d.dangling.slice(0, LIST_LIMIT).map((x) => [mdCell(x.asset), mdCell(x.claim), x.state, mdCell(x.detail)]),
+      ),
+      ...more(d.dangling.length),
+    );
   out.push('', '### Attribute drift', '');
   if (!d.attributes.length) out.push('None (only attributes mapped under `discovery:` in assets.yaml are compared).');
   else {
@@ -50,7 +59,8 @@ const INVENTORY_CSV_COLUMNS = ['drift', 'kind', 'key', 'asset', 'state', 'declar
 
 export function renderInventoryCsv(d: Drift): string {
   let out = csvRow(INVENTORY_CSV_COLUMNS);
-  for (const u of d.unclaimed) out += csvRow(['unclaimed', u.kind, u.key, '', '', '', u.name ?? '', u.covered === null ? '' : u.covered, u.coverage, u.findingIds.length, u.findingIds.join(' ')]);
+  for (const u of d.unclaimed)
+    out += csvRow(['unclaimed', u.kind, u.key, '', '', '', u.name ?? '', u.covered === null ? '' : u.covered, u.coverage, u.findingIds.length, u.findingIds.join(' ')]);
   for (const x of d.dangling) out += csvRow(['dangling', x.kind, x.claim, x.asset, x.state, '', '', false, x.detail, '', '']);
   for (const x of d.attributes) out += csvRow(['attribute', x.attribute, x.where, x.asset, '', x.declared, x.discovered, '', '', '', '']);
   for (const e of d.exposure) {

@@ -15,12 +15,10 @@ export const PART_TITLES: Record<AttributionPart, string> = {
 };
 
 const EPS = 0.005;
-const isChanged = (r: AssetAttribution): boolean =>
-  Math.abs(r.delta) >= EPS || r.notes.length > 0 || ATTRIBUTION_PARTS.some((p) => Math.abs(r.parts[p]) >= EPS);
+const isChanged = (r: AssetAttribution): boolean => Math.abs(r.delta) >= EPS || r.notes.length > 0 || ATTRIBUTION_PARTS.some((p) => Math.abs(r.parts[p]) >= EPS);
 
 /** Largest change first, then asset id. */
-const byImpact = (x: AssetAttribution, y: AssetAttribution): number =>
-  Math.abs(y.delta) - Math.abs(x.delta) || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0);
+const byImpact = (x: AssetAttribution, y: AssetAttribution): number => Math.abs(y.delta) - Math.abs(x.delta) || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0);
 
 function mainDriver(r: AssetAttribution): string {
   const d = r.drivers[0];
@@ -30,10 +28,7 @@ function mainDriver(r: AssetAttribution): string {
 
 export function policyLine(a: SnapshotV1, b: SnapshotV1): string {
   if (a.policyHash === b.policyHash) return `Policy unchanged (${a.policyHash}).`;
-  const what = [
-    policyWeightsChanged(a, b) ? 'weights changed' : '',
-    a.kev.version !== b.kev.version ? `KEV catalog ${a.kev.version} → ${b.kev.version}` : '',
-  ].filter(Boolean);
+  const what = [policyWeightsChanged(a, b) ? 'weights changed' : '', a.kev.version !== b.kev.version ? `KEV catalog ${a.kev.version} → ${b.kev.version}` : ''].filter(Boolean);
   return `Policy changed: ${a.policyHash} → ${b.policyHash}${what.length ? ` (${what.join('; ')})` : ''}.`;
 }
 
@@ -59,8 +54,14 @@ export function renderAttributionMarkdown(a: SnapshotV1, b: SnapshotV1, rows: As
     mdTable(
       ['Asset', 'Status', 'Risk', 'Budget used', 'Δ risk', ...ATTRIBUTION_PARTS.map((p) => PART_TITLES[p]), 'Main driver', 'Inventory notes'],
       changed.map((r) => [
-        `**${mdCell(r.assetId)}**`, mdCell(status(r)), risk(r), mdCell(used(r)), signed(r.delta),
-        ...ATTRIBUTION_PARTS.map((p) => signed(r.parts[p])), mdCell(mainDriver(r)), mdCell(r.notes.join('; ')),
+        `**${mdCell(r.assetId)}**`,
+        mdCell(status(r)),
+        risk(r),
+        mdCell(used(r)),
+        signed(r.delta),
+        ...ATTRIBUTION_PARTS.map((p) => signed(r.parts[p])),
+        mdCell(mainDriver(r)),
+        mdCell(r.notes.join('; ')),
       ]),
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     ),
@@ -71,7 +72,12 @@ export function renderAttributionMarkdown(a: SnapshotV1, b: SnapshotV1, rows: As
 }
 
 /** The terminal form for `secsli diff`: the same numbers, aligned, with the top drivers under the table. */
-export function renderAttributionText(a: SnapshotV1, b: SnapshotV1, rows: AssetAttribution[] = attributeChange(a, b), opts: AttributionRenderOptions & { drivers?: number } = {}): string {
+export function renderAttributionText(
+  a: SnapshotV1,
+  b: SnapshotV1,
+  rows: AssetAttribution[] = attributeChange(a, b),
+  opts: AttributionRenderOptions & { drivers?: number } = {},
+): string {
   const changed = rows.filter(isChanged).sort(byImpact);
   const out = [`${opts.labelA ?? a.asOf} → ${opts.labelB ?? b.asOf}`, policyLine(a, b), ''];
   if (changed.length === 0) return [...out, 'No asset changed.', ''].join('\n');
@@ -84,7 +90,10 @@ export function renderAttributionText(a: SnapshotV1, b: SnapshotV1, rows: AssetA
   );
   const n = opts.drivers ?? 3;
   for (const r of changed) {
-    const lines = [...r.notes.map((x) => `  ${x}`), ...r.drivers.slice(0, n).map((d) => `  ${signed(d.amount).padStart(8)}  ${PART_TITLES[d.part].toLowerCase()}: ${d.findingId} ${d.severity} — ${d.note}`)];
+    const lines = [
+      ...r.notes.map((x) => `  ${x}`),
+      ...r.drivers.slice(0, n).map((d) => `  ${signed(d.amount).padStart(8)}  ${PART_TITLES[d.part].toLowerCase()}: ${d.findingId} ${d.severity} — ${d.note}`),
+    ];
     if (r.drivers.length > n) lines.push(`  …and ${r.drivers.length - n} more finding(s)`);
     if (lines.length) out.push(termSafe(`${r.assetId}:`), ...lines.map(termSafe));
   }

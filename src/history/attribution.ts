@@ -129,7 +129,8 @@ export function attributeChange(a: SnapshotV1, b: SnapshotV1): AssetAttribution[
           const rest = cb - ca - byExposure;
           if (weightsChanged) add(q, 'policy', rest, 'policy weights changed');
           // Same risk, other term: damping re-ranked it — heavier findings arrived (it moved down) or left (up).
-          else if (p.risk === q.risk) add(q, rest < 0 ? 'newFindings' : 'fixed', rest, rest < 0 ? 'ranked lower: heavier findings arrived' : 'ranked higher: heavier findings left');
+          else if (p.risk === q.risk)
+            add(q, rest < 0 ? 'newFindings' : 'fixed', rest, rest < 0 ? 'ranked lower: heavier findings arrived' : 'ranked higher: heavier findings left');
           else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
         } else if (q && isCounted(q)) {
           if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);

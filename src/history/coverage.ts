@@ -43,7 +43,11 @@ export function coverageOverTime(rows: readonly Attainment[], windowRuns: readon
     }
     const last = gaps.at(-1)!;
     const lastRun = windowRuns.find((x) => x.name === last.run);
-    const reasons = lastRun?.snapshot.assets.find((a) => a.id === r.assetId)?.coverage?.filter((c) => c.status === 'gap').flatMap((c) => c.reasons) ?? [];
+    const reasons =
+      lastRun?.snapshot.assets
+        .find((a) => a.id === r.assetId)
+        ?.coverage?.filter((c) => c.status === 'gap')
+        .flatMap((c) => c.reasons) ?? [];
     out.push({
       assetId: r.assetId,
       owner: r.owner,

@@ -62,8 +62,18 @@ export function findingLives(runs: readonly Run[]): FindingLife[] {
     for (const [id, s] of seen) {
       const f = s.f;
       const life = lives.get(id) ?? {
-        id, title: f.title, severity: f.severity, slaDays: f.slaDays, firstSeen: f.firstSeen ?? run.snapshot.asOf,
-        closedAt: null, closedBy: null, closeReason: null, assets: [], owners: [], open: true, real: false,
+        id,
+        title: f.title,
+        severity: f.severity,
+        slaDays: f.slaDays,
+        firstSeen: f.firstSeen ?? run.snapshot.asOf,
+        closedAt: null,
+        closedBy: null,
+        closeReason: null,
+        assets: [],
+        owners: [],
+        open: true,
+        real: false,
       };
       Object.assign(life, { title: f.title, severity: f.severity, slaDays: f.slaDays });
       life.real ||= !ignorable(f);
@@ -133,8 +143,20 @@ export function flow(lives: FindingLife[], w: Window): Flow {
   }
   const month = (t: string | null) => (t && inWindow(w, t) ? new Date(t).toISOString().slice(0, 7) : null);
   return {
-    bySeverity: SEVERITIES.map((s) => flowRow(s, lives.filter((l) => l.severity === s), w)),
-    byOwner: owners.map((o) => flowRow(o, lives.filter((l) => l.owners.includes(o)), w)),
+    bySeverity: SEVERITIES.map((s) =>
+      flowRow(
+        s,
+        lives.filter((l) => l.severity === s),
+        w,
+      ),
+    ),
+    byOwner: owners.map((o) =>
+      flowRow(
+        o,
+        lives.filter((l) => l.owners.includes(o)),
+        w,
+      ),
+    ),
     byMonth: months.map((m) => ({ month: m, opened: lives.filter((l) => month(l.firstSeen) === m).length, closed: lives.filter((l) => month(l.closedAt) === m).length })),
     lives,
   };

@@ -52,14 +52,30 @@ export function headlines(r: Review): Headline[] {
     },
     {
       label: 'Mean time to fix',
-      value: mttrSev.length ? mttrSev.slice(0, 2).map((m) => `${m.severity} ${days(m)}`).join(' · ') : 'n/a',
-      change: compare(p, (q) => mttrSev.slice(0, 2).map((m) => `${m.severity} ${days(mttrBy(q, m.severity))}`).join(' · ')),
-      detail: `${mttrSev.slice(2).map((m) => `${m.severity} ${days(m)}`).join(' · ')}${mttrSev.length > 2 ? '; ' : ''}“≥”: still-open findings count at their age (a lower bound)`,
+      value: mttrSev.length
+        ? mttrSev
+            .slice(0, 2)
+            .map((m) => `${m.severity} ${days(m)}`)
+            .join(' · ')
+        : 'n/a',
+      change: compare(p, (q) =>
+        mttrSev
+          .slice(0, 2)
+          .map((m) => `${m.severity} ${days(mttrBy(q, m.severity))}`)
+          .join(' · '),
+      ),
+      detail: `${mttrSev
+        .slice(2)
+        .map((m) => `${m.severity} ${days(m)}`)
+        .join(' · ')}${mttrSev.length > 2 ? '; ' : ''}“≥”: still-open findings count at their age (a lower bound)`,
     },
     {
       label: 'Inventory coverage',
       value: f.inventoryCoverage === null ? 'not measured in these runs' : pct(f.inventoryCoverage, 0),
-      change: compare(p, (q) => `${q.inventoryCoverage === null ? 'not measured' : pct(q.inventoryCoverage, 0)}; unclaimed ${q.unclaimed} (${signedInt(f.unclaimed - q.unclaimed)})`),
+      change: compare(
+        p,
+        (q) => `${q.inventoryCoverage === null ? 'not measured' : pct(q.inventoryCoverage, 0)}; unclaimed ${q.unclaimed} (${signedInt(f.unclaimed - q.unclaimed)})`,
+      ),
       detail: `${f.unclaimed} repositor${f.unclaimed === 1 ? 'y or account' : 'ies or accounts'} with findings that no asset claims, at the last run`,
     },
     {

@@ -21,8 +21,7 @@ export function link(text: string, url: string | null | undefined): string {
   return url && /^https?:\/\//i.test(url) ? `<a href="${esc(url)}">${esc(text)}</a>` : esc(text);
 }
 
-export const statusBadge = (s: string | null | undefined): string =>
-  s ? `<span class="st st-${esc(s.toLowerCase().replace(/[^a-z]+/g, '-'))}">${esc(s)}</span>` : '—';
+export const statusBadge = (s: string | null | undefined): string => (s ? `<span class="st st-${esc(s.toLowerCase().replace(/[^a-z]+/g, '-'))}">${esc(s)}</span>` : '—');
 
 export const figure = (svg: string, caption: string): string => `<figure>${svg.trimEnd()}<figcaption>${esc(caption)}</figcaption></figure>`;
 

@@ -37,14 +37,14 @@ export interface History {
   skipped: Skipped[];
 }
 
-const compareRuns = (a: Run, b: Run): number =>
-  a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name);
+const compareRuns = (a: Run, b: Run): number => (a.snapshot.asOf < b.snapshot.asOf ? -1 : a.snapshot.asOf > b.snapshot.asOf ? 1 : compareRunNames(a.name, b.name));
 
 /** `findings`: read every run's findings too (review); trend reads only the per-asset numbers. */
 export async function loadHistory(at: RunStore | string, log: Logger, opts: { findings: boolean } = { findings: true }): Promise<History> {
   const store = typeof at === 'string' ? fsRunStore(at) : at;
   const listing = await store.listRuns();
-  if (listing.missing) throw new UsageError(`cannot read reports folder ${store.location}: ${listing.missing}`, 'Point --reports at the folder `secsli score --out` writes run folders into.');
+  if (listing.missing)
+    throw new UsageError(`cannot read reports folder ${store.location}: ${listing.missing}`, 'Point --reports at the folder `secsli score --out` writes run folders into.');
   const runs: Run[] = [];
   const skipped: Skipped[] = [];
   for (const s of listing.skipped) {
@@ -96,7 +96,10 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
   const listing = await store.listRuns();
   const [currentBase] = splitRunName(current);
   for (const s of listing.skipped) if (splitRunName(s.name)[0] < currentBase) log.warn(`skipping earlier run ${s.name}: ${s.reason}`);
-  const earlier = listing.runs.filter((n) => splitRunName(n)[0] < currentBase).sort(compareRunNames).reverse();
+  const earlier = listing.runs
+    .filter((n) => splitRunName(n)[0] < currentBase)
+    .sort(compareRunNames)
+    .reverse();
   for (const name of earlier) {
     const dir = store.runLocation(name);
     const r = await readSnapshot(store, name, false);

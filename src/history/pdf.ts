@@ -59,8 +59,16 @@ export async function htmlToPdf(html: string, opts: { chromium: string; paper: P
       await run(opts.chromium, args, opts.timeoutMs ?? 120_000);
       return await readFile(pdf);
     } catch (e) {
-      const detail = String((e as { stderr?: string }).stderr ?? (e as Error).message).split('\n').filter(Boolean).slice(-2).join(' ');
-      throw new UsageError(`${opts.chromium} could not print review.pdf: ${detail || 'no output'}`, 'Check that this Chromium runs headless (`chromium --headless --version`), or leave out --pdf.', { cause: e });
+      const detail = String((e as { stderr?: string }).stderr ?? (e as Error).message)
+        .split('\n')
+        .filter(Boolean)
+        .slice(-2)
+        .join(' ');
+      throw new UsageError(
+        `${opts.chromium} could not print review.pdf: ${detail || 'no output'}`,
+        'Check that this Chromium runs headless (`chromium --headless --version`), or leave out --pdf.',
+        { cause: e },
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -67,9 +67,7 @@ function acceptedChart(r: Review): string {
 }
 
 function unclaimedChart(r: Review): string {
-  return countChart(r, 'Repositories and accounts with findings that no asset claims', 'Unclaimed (count)', [
-    { name: 'unclaimed', values: r.trends.map((t) => t.unclaimed) },
-  ]);
+  return countChart(r, 'Repositories and accounts with findings that no asset claims', 'Unclaimed (count)', [{ name: 'unclaimed', values: r.trends.map((t) => t.unclaimed) }]);
 }
 
 function flowChart(r: Review): string {

@@ -17,49 +17,135 @@ function toCsv(headers: readonly string[], rows: Cell[][]): string {
 }
 
 const ATTAINMENT_COLUMNS = [
-  'asset_id', 'owner', 'criticality', 'runs', 'valid_runs', 'unknown_runs', 'bad_runs',
-  'risk_slo_met_runs', 'risk_slo_valid_runs', 'risk_attainment_pct',
-  'remediation_slo_met_runs', 'remediation_slo_valid_runs', 'remediation_attainment_pct',
-  'both_attainment_pct', 'objective_pct', 'allowed_bad_runs', 'error_budget_left_pct',
-  'burn_rate_window', 'burn_rate_recent', 'recent_runs', 'last_status', 'last_budget_used_pct',
+  'asset_id',
+  'owner',
+  'criticality',
+  'runs',
+  'valid_runs',
+  'unknown_runs',
+  'bad_runs',
+  'risk_slo_met_runs',
+  'risk_slo_valid_runs',
+  'risk_attainment_pct',
+  'remediation_slo_met_runs',
+  'remediation_slo_valid_runs',
+  'remediation_attainment_pct',
+  'both_attainment_pct',
+  'objective_pct',
+  'allowed_bad_runs',
+  'error_budget_left_pct',
+  'burn_rate_window',
+  'burn_rate_recent',
+  'recent_runs',
+  'last_status',
+  'last_budget_used_pct',
 ] as const;
 
 const HISTORY_COLUMNS = ['as_of', 'run', 'asset_id', 'owner', 'status', 'risk', 'budget_used_pct', 'remediation_sli_pct', 'covered', 'verdict'] as const;
 const FLOW_COLUMNS = ['dimension', 'key', 'opened', 'closed', 'false_positives', 'mttr_days', 'mttr_n'] as const;
 const LIFECYCLE_COLUMNS = ['finding_id', 'severity', 'title', 'owners', 'assets', 'first_seen', 'closed_at', 'closed_by', 'close_reason', 'days_to_close'] as const;
-const MOVER_COLUMNS = ['direction', 'asset_id', 'owner', 'budget_used_pct_first', 'budget_used_pct_last', 'risk_first', 'risk_last', 'risk_change', ...ATTRIBUTION_PARTS.map((p) => `part_${p}`), 'notes'] as const;
+const MOVER_COLUMNS = [
+  'direction',
+  'asset_id',
+  'owner',
+  'budget_used_pct_first',
+  'budget_used_pct_last',
+  'risk_first',
+  'risk_last',
+  'risk_change',
+  ...ATTRIBUTION_PARTS.map((p) => `part_${p}`),
+  'notes',
+] as const;
 const COVERAGE_COLUMNS = ['asset_id', 'owner', 'runs', 'gap_runs', 'gap_days', 'longest_streak_runs', 'first_gap', 'last_gap', 'ongoing', 'reasons'] as const;
 const EXCEPTION_COLUMNS = ['exception_id', 'asset_id', 'owner', 'expires', 'findings_accepted', 'reason'] as const;
 
 export function renderReviewCsvs(r: Review): Record<string, string> {
   const inWindow = (t: string | null) => t !== null && Date.parse(t) >= r.window.startMs && Date.parse(t) < r.window.endMs;
   return {
-    'attainment.csv': toCsv(ATTAINMENT_COLUMNS, r.attainment.map((a) => {
-      const last = a.observations.at(-1)!;
-      return [
-        a.assetId, a.owner, a.criticality, a.runs, a.both.valid, a.unknownRuns, a.badRuns,
-        a.risk.met, a.risk.valid, pctOf(a.risk.share), a.remediation.met, a.remediation.valid, pctOf(a.remediation.share),
-        pctOf(a.both.share), pctOf(a.objective), num(a.allowedBad), pctOf(a.budgetLeft),
-        num(a.burnWindow), num(a.burnRecent), a.recentRuns, last.status, pctOf(last.budgetUsed),
-      ];
-    })),
-    'budget-history.csv': toCsv(HISTORY_COLUMNS, r.runs.flatMap((run) => r.attainment.flatMap((a) =>
-      a.observations.filter((o) => o.run === run.name).map((o) => [o.asOf, o.run, a.assetId, a.owner, o.status, num(o.risk), pctOf(o.budgetUsed), pctOf(o.remediationSli), o.covered, o.verdict]),
-    ))),
+    'attainment.csv': toCsv(
+      ATTAINMENT_COLUMNS,
+      r.attainment.map((a) => {
+        const last = a.observations.at(-1)!;
+        return [
+          a.assetId,
+          a.owner,
+          a.criticality,
+          a.runs,
+          a.both.valid,
+          a.unknownRuns,
+          a.badRuns,
+          a.risk.met,
+          a.risk.valid,
+          pctOf(a.risk.share),
+          a.remediation.met,
+          a.remediation.valid,
+          pctOf(a.remediation.share),
+          pctOf(a.both.share),
+          pctOf(a.objective),
+          num(a.allowedBad),
+          pctOf(a.budgetLeft),
+          num(a.burnWindow),
+          num(a.burnRecent),
+          a.recentRuns,
+          last.status,
+          pctOf(last.budgetUsed),
+        ];
+      }),
+    ),
+    'budget-history.csv': toCsv(
+      HISTORY_COLUMNS,
+      r.runs.flatMap((run) =>
+        r.attainment.flatMap((a) =>
+          a.observations
+            .filter((o) => o.run === run.name)
+            .map((o) => [o.asOf, o.run, a.assetId, a.owner, o.status, num(o.risk), pctOf(o.budgetUsed), pctOf(o.remediationSli), o.covered, o.verdict]),
+        ),
+      ),
+    ),
     'flow.csv': toCsv(FLOW_COLUMNS, [
       ...r.flow.bySeverity.map((f) => ['severity', f.key, f.opened, f.closed, f.falsePositives, num(f.mttrDays, 2), f.mttrN]),
       ...r.flow.byOwner.map((f) => ['owner', f.key, f.opened, f.closed, f.falsePositives, num(f.mttrDays, 2), f.mttrN]),
       ...r.flow.byMonth.map((m) => ['month', m.month, m.opened, m.closed, '', '', '']),
     ]),
-    'lifecycle.csv': toCsv(LIFECYCLE_COLUMNS, r.flow.lives.filter((l) => inWindow(l.firstSeen) || inWindow(l.closedAt)).map((l) => [
-      l.id, l.severity, l.title, l.owners.join(' '), l.assets.join(' '), l.firstSeen, l.closedAt ?? '', l.closedBy ?? '', l.closeReason ?? '',
-      l.closedAt ? num((Date.parse(l.closedAt) - Date.parse(l.firstSeen)) / 86_400_000, 2) : '',
-    ])),
-    'movers.csv': toCsv(MOVER_COLUMNS, [...r.moversUp.map((m) => ['up', m] as const), ...r.moversDown.map((m) => ['down', m] as const)].map(([dir, m]) => [
-      dir, m.assetId, m.owner, pctOf(m.budgetUsedA), pctOf(m.budgetUsedB), num(m.riskA), num(m.riskB), num(m.delta),
-      ...ATTRIBUTION_PARTS.map((p) => num(m.parts[p])), m.notes.join('; '),
-    ])),
-    'coverage.csv': toCsv(COVERAGE_COLUMNS, r.coverage.map((c) => [c.assetId, c.owner, c.runs, c.gapRuns, num(c.gapDays, 2), c.longestStreak, c.firstGap, c.lastGap, c.ongoing, c.reasons.join('; ')])),
-    'exceptions-expiring.csv': toCsv(EXCEPTION_COLUMNS, r.expiring.map((e) => [e.id, e.assetId, e.owner, e.expires, e.matched, e.reason])),
+    'lifecycle.csv': toCsv(
+      LIFECYCLE_COLUMNS,
+      r.flow.lives
+        .filter((l) => inWindow(l.firstSeen) || inWindow(l.closedAt))
+        .map((l) => [
+          l.id,
+          l.severity,
+          l.title,
+          l.owners.join(' '),
+          l.assets.join(' '),
+          l.firstSeen,
+          l.closedAt ?? '',
+          l.closedBy ?? '',
+          l.closeReason ?? '',
+          l.closedAt ? num((Date.parse(l.closedAt) - Date.parse(l.firstSeen)) / 86_400_000, 2) : '',
+        ]),
+    ),
+    'movers.csv': toCsv(
+      MOVER_COLUMNS,
+      [...r.moversUp.map((m) => ['up', m] as const), ...r.moversDown.map((m) => ['down', m] as const)].map(([dir, m]) => [
+        dir,
+        m.assetId,
+        m.owner,
+        pctOf(m.budgetUsedA),
+        pctOf(m.budgetUsedB),
+        num(m.riskA),
+        num(m.riskB),
+        num(m.delta),
+        ...ATTRIBUTION_PARTS.map((p) => num(m.parts[p])),
+        m.notes.join('; '),
+      ]),
+    ),
+    'coverage.csv': toCsv(
+      COVERAGE_COLUMNS,
+      r.coverage.map((c) => [c.assetId, c.owner, c.runs, c.gapRuns, num(c.gapDays, 2), c.longestStreak, c.firstGap, c.lastGap, c.ongoing, c.reasons.join('; ')]),
+    ),
+    'exceptions-expiring.csv': toCsv(
+      EXCEPTION_COLUMNS,
+      r.expiring.map((e) => [e.id, e.assetId, e.owner, e.expires, e.matched, e.reason]),
+    ),
   };
 }

@@ -14,7 +14,13 @@ export function ownerFileNames(r: Review): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
   for (const o of ownersOf(r)) {
-    const base = o.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'owner';
+    const base =
+      o
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[-.]+|[-.]+$/g, '')
+        .slice(0, 60) || 'owner';
     let name = base;
     for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
     used.add(name);
@@ -38,8 +44,14 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
         const last = a.observations.at(-1)!;
         const reasons = r.runs.at(-1)?.snapshot.assets.find((x) => x.id === a.assetId)?.statusReasons ?? [];
         return [
-          `<b>${esc(a.assetId)}</b>`, esc(a.criticality), statusBadge(last.status), esc(reasons.join('; ') || '—'), esc(pct(last.budgetUsed, 0)),
-          esc(`${a.risk.met} of ${a.risk.valid}`), esc(`${a.both.met} of ${a.both.valid}`), String(overdue.filter((o) => o.assetId === a.assetId).length),
+          `<b>${esc(a.assetId)}</b>`,
+          esc(a.criticality),
+          statusBadge(last.status),
+          esc(reasons.join('; ') || '—'),
+          esc(pct(last.budgetUsed, 0)),
+          esc(`${a.risk.met} of ${a.risk.valid}`),
+          esc(`${a.both.met} of ${a.both.valid}`),
+          String(overdue.filter((o) => o.assetId === a.assetId).length),
         ];
       }),
       [4, 5, 6, 7],
@@ -47,16 +59,27 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
     `<${sub}>Next actions</${sub}>`,
     actions.length
       ? `<p class="note">Open findings, past-deadline first, then by the risk they add to their asset (risk points) at the last run.</p>` +
-          table(['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'], actions.map((a) => [esc(a.assetId), link(a.title || a.findingId, a.url), esc(a.severity), a.overdue ? '<b>yes</b>' : 'no', fixed(a.contribution)]), [4])
+          table(
+            ['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'],
+            actions.map((a) => [esc(a.assetId), link(a.title || a.findingId, a.url), esc(a.severity), a.overdue ? '<b>yes</b>' : 'no', fixed(a.contribution)]),
+            [4],
+          )
       : '<p>Nothing open.</p>',
     `<${sub}>Past deadline at the last run</${sub}>`,
     overdue.length
-      ? table(['Asset', 'Finding', 'Severity', 'Days past deadline'], overdue.slice(0, LIST_LIMIT).map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]), [3]) +
-          (overdue.length > LIST_LIMIT ? `<p class="note">…and ${overdue.length - LIST_LIMIT} more (the last run’s snapshot.json lists them all).</p>` : '')
+      ? table(
+          ['Asset', 'Finding', 'Severity', 'Days past deadline'],
+          overdue.slice(0, LIST_LIMIT).map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
+          [3],
+        ) + (overdue.length > LIST_LIMIT ? `<p class="note">…and ${overdue.length - LIST_LIMIT} more (the last run’s snapshot.json lists them all).</p>` : '')
       : '<p>Nothing past its deadline.</p>',
     `<${sub}>Exceptions expiring next quarter</${sub}>`,
     expiring.length
-      ? table(['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'], expiring.map((e) => [esc(e.id), esc(e.assetId), esc(e.expires), String(e.matched), esc(e.reason)]), [3])
+      ? table(
+          ['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'],
+          expiring.map((e) => [esc(e.id), esc(e.assetId), esc(e.expires), String(e.matched), esc(e.reason)]),
+          [3],
+        )
       : '<p>None.</p>',
     '</section>',
   );

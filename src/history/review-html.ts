@@ -36,12 +36,15 @@ export function renderReviewHtml(r: Review, charts: Record<string, string> = rev
 
 function summary(r: Review): string {
   const cards = headlines(r).map(
-    (h) => `<div class="card"><div class="k">${esc(h.label)}</div><div class="v${h.value.length > 16 ? ' long' : ''}">${esc(h.value)}</div><div class="c">${esc(h.change)}</div><div class="d">${esc(h.detail)}</div></div>`,
+    (h) =>
+      `<div class="card"><div class="k">${esc(h.label)}</div><div class="v${h.value.length > 16 ? ' long' : ''}">${esc(h.value)}</div><div class="c">${esc(h.change)}</div><div class="d">${esc(h.detail)}</div></div>`,
   );
   return [
     '<section id="summary"><h2>Executive summary</h2>',
     `<div class="cards">${cards.join('\n')}</div>`,
-    `<ol class="story">${summarySentences(r).map((s) => `<li>${esc(s)}</li>`).join('\n')}</ol>`,
+    `<ol class="story">${summarySentences(r)
+      .map((s) => `<li>${esc(s)}</li>`)
+      .join('\n')}</ol>`,
     '</section>',
   ].join('\n');
 }
@@ -61,8 +64,13 @@ function assetsSection(r: Review): string {
         const x = att.get(a.id);
         const start = first?.assets.find((y) => y.id === a.id);
         return [
-          `<b>${esc(a.id)}</b>`, esc(a.owner), statusBadge(a.status), esc(a.statusReasons.join('; ') || '—'),
-          esc(`${pct(start?.budgetUsed ?? null, 0)} → ${pct(a.budgetUsed, 0)}`), esc(x ? `${x.risk.met} of ${x.risk.valid}` : 'n/a'), esc(x ? `${x.both.met} of ${x.both.valid}` : 'n/a'),
+          `<b>${esc(a.id)}</b>`,
+          esc(a.owner),
+          statusBadge(a.status),
+          esc(a.statusReasons.join('; ') || '—'),
+          esc(`${pct(start?.budgetUsed ?? null, 0)} → ${pct(a.budgetUsed, 0)}`),
+          esc(x ? `${x.risk.met} of ${x.risk.valid}` : 'n/a'),
+          esc(x ? `${x.both.met} of ${x.both.valid}` : 'n/a'),
         ];
       }),
       [4, 5, 6],
@@ -73,16 +81,29 @@ function assetsSection(r: Review): string {
 
 function trendsSection(r: Review, charts: Record<string, string>): string {
   const out = ['<section class="break"><h2>Trends</h2>'];
-  out.push(figure(charts['budget-used.svg']!, 'Budget used per run for the assets with the highest peak. Dashed line: the budget (100 %). A log scale is used when some asset is far over it. P1, P2…: policy changes, described under the chart.'));
+  out.push(
+    figure(
+      charts['budget-used.svg']!,
+      'Budget used per run for the assets with the highest peak. Dashed line: the budget (100 %). A log scale is used when some asset is far over it. P1, P2…: policy changes, described under the chart.',
+    ),
+  );
   out.push('<div class="grid">');
   out.push(figure(charts['backlog.svg']!, 'Open findings (not excepted; each finding once, however many assets it is on) and how many of them are past their deadline, per run.'));
   out.push(figure(charts['accepted-risk.svg']!, 'Exceptions in force and the open findings they accept, per run.'));
-  out.push(charts['unclaimed.svg'] ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.') : '<p>Unclaimed inventory: none in these runs (no finding outside the declared assets).</p>');
+  out.push(
+    charts['unclaimed.svg']
+      ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.')
+      : '<p>Unclaimed inventory: none in these runs (no finding outside the declared assets).</p>',
+  );
   out.push('</div>');
   out.push('<h3>Recurring CVEs: fix once, close it on several assets</h3>');
   out.push(
     r.recurring.length
-      ? table(['CVE', 'Open on', 'Assets', 'Owners', 'Runs on 2+ assets'], r.recurring.map((c) => [esc(c.cve), String(c.assets.length), esc(c.assets.join(', ')), esc(c.owners.join(', ')), String(c.runs)]), [1, 4])
+      ? table(
+          ['CVE', 'Open on', 'Assets', 'Owners', 'Runs on 2+ assets'],
+          r.recurring.map((c) => [esc(c.cve), String(c.assets.length), esc(c.assets.join(', ')), esc(c.owners.join(', ')), String(c.runs)]),
+          [1, 4],
+        )
       : '<p>No CVE is open on more than one asset at the last run.</p>',
   );
   out.push('<p class="note">Packages are not recorded in these snapshots, so recurring packages are not shown.</p>', '</section>');
@@ -97,7 +118,14 @@ function moverRows(list: AssetAttribution[]): string[][] {
       .sort((a, b) => Math.abs(m.parts[b]) - Math.abs(m.parts[a]))
       .map((p) => `${PART_TITLES[p].toLowerCase()} ${signed(m.parts[p])}`);
     const d = m.drivers[0];
-    return [`<b>${esc(m.assetId)}</b>`, esc(m.owner), esc(`${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}`), esc(signed(m.delta)), esc(parts.join(', ')), d ? esc(`${d.title || d.findingId} (${d.note}, ${signed(d.amount)})`) : ''];
+    return [
+      `<b>${esc(m.assetId)}</b>`,
+      esc(m.owner),
+      esc(`${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}`),
+      esc(signed(m.delta)),
+      esc(parts.join(', ')),
+      d ? esc(`${d.title || d.findingId} (${d.note}, ${signed(d.amount)})`) : '',
+    ];
   });
 }
 
@@ -110,9 +138,13 @@ function fixingSection(r: Review, charts: Record<string, string>): string {
     const flow = r.flow.bySeverity.find((x) => x.key === d.severity);
     const share = (a: number, b: number) => (b ? pct(a / b, 0) : 'n/a');
     return [
-      esc(d.severity), String(flow?.opened ?? 0), String(flow?.closed ?? 0),
-      esc(`${share(d.inTime, d.events)} (${d.inTime}/${d.events})`), esc(pd ? `${share(pd.inTime, pd.events)} (${pd.inTime}/${pd.events})` : 'no earlier data'),
-      esc(mttrText(f?.mttr.find((m) => m.severity === d.severity))), esc(p ? mttrText(p.mttr.find((m) => m.severity === d.severity)) : 'no earlier data'),
+      esc(d.severity),
+      String(flow?.opened ?? 0),
+      String(flow?.closed ?? 0),
+      esc(`${share(d.inTime, d.events)} (${d.inTime}/${d.events})`),
+      esc(pd ? `${share(pd.inTime, pd.events)} (${pd.inTime}/${pd.events})` : 'no earlier data'),
+      esc(mttrText(f?.mttr.find((m) => m.severity === d.severity))),
+      esc(p ? mttrText(p.mttr.find((m) => m.severity === d.severity)) : 'no earlier data'),
     ];
   });
   const head = ['Asset', 'Owner', 'Budget used', 'Change in risk', 'Why (risk points)', 'Biggest single change'];
@@ -133,14 +165,24 @@ function targetsSection(r: Review, charts: Record<string, string>): string {
   const rows = [...r.attainment].sort((a, b) => (a.both.share ?? 2) - (b.both.share ?? 2) || (a.assetId < b.assetId ? -1 : 1));
   const out = [
     '<section class="break"><h2>Targets met, run by run</h2>',
-    figure(charts['attainment-by-owner.svg']!, `Share of runs in which each owner’s assets stayed within their risk budget, fixed findings on time (remediation target), and both. Dashed line: the objective (${pct(r.objective, 0)} of runs).`),
+    figure(
+      charts['attainment-by-owner.svg']!,
+      `Share of runs in which each owner’s assets stayed within their risk budget, fixed findings on time (remediation target), and both. Dashed line: the objective (${pct(r.objective, 0)} of runs).`,
+    ),
     table(
       ['Asset', 'Owner', 'Runs', 'Within budget', 'Fixed on time', 'Both', 'Not measurable', 'Bad runs / allowed', 'Bad runs, last ' + r.recentDays + ' days'],
       rows.map((a) => {
         const recentBad = a.observations.filter((o) => o.verdict === 'bad' && Date.parse(o.asOf) >= r.window.endMs - r.recentDays * 86_400_000).length;
         return [
-          `<b>${esc(a.assetId)}</b>`, esc(a.owner), String(a.runs), esc(`${a.risk.met} of ${a.risk.valid}`), esc(`${a.remediation.met} of ${a.remediation.valid}`),
-          esc(`${a.both.met} of ${a.both.valid}`), String(a.unknownRuns), esc(`${a.badRuns} / ${fixed(a.allowedBad, 1)}`), esc(`${recentBad} of ${a.recentRuns}`),
+          `<b>${esc(a.assetId)}</b>`,
+          esc(a.owner),
+          String(a.runs),
+          esc(`${a.risk.met} of ${a.risk.valid}`),
+          esc(`${a.remediation.met} of ${a.remediation.valid}`),
+          esc(`${a.both.met} of ${a.both.valid}`),
+          String(a.unknownRuns),
+          esc(`${a.badRuns} / ${fixed(a.allowedBad, 1)}`),
+          esc(`${recentBad} of ${a.recentRuns}`),
         ];
       }),
       [2, 3, 4, 5, 6, 7, 8],
@@ -150,7 +192,20 @@ function targetsSection(r: Review, charts: Record<string, string>): string {
   ];
   out.push(
     r.coverage.length
-      ? table(['Asset', 'Owner', 'Runs with a gap', 'Days', 'First', 'Last', 'Still open', 'Why (latest)'], r.coverage.map((c) => [esc(c.assetId), esc(c.owner), esc(`${c.gapRuns} of ${c.runs}`), fixed(c.gapDays, 1), esc(day(c.firstGap)), esc(day(c.lastGap)), c.ongoing ? '<b>yes</b>' : 'no', esc(c.reasons.join('; '))]), [2, 3])
+      ? table(
+          ['Asset', 'Owner', 'Runs with a gap', 'Days', 'First', 'Last', 'Still open', 'Why (latest)'],
+          r.coverage.map((c) => [
+            esc(c.assetId),
+            esc(c.owner),
+            esc(`${c.gapRuns} of ${c.runs}`),
+            fixed(c.gapDays, 1),
+            esc(day(c.firstGap)),
+            esc(day(c.lastGap)),
+            c.ongoing ? '<b>yes</b>' : 'no',
+            esc(c.reasons.join('; ')),
+          ]),
+          [2, 3],
+        )
       : '<p>Every asset was fully measured in every run.</p>',
     '</section>',
   );
@@ -159,15 +214,30 @@ function targetsSection(r: Review, charts: Record<string, string>): string {
 
 function appendix(r: Review): string {
   const out = ['<section class="break"><h2>Appendix: runs, policy, definitions</h2>', '<h3>Runs used</h3>'];
-  out.push(table(['Run', 'As-of', 'Policy', 'Partial'], r.runs.map((x) => [esc(x.name), esc(x.snapshot.asOf), `<code>${esc(x.snapshot.policyHash)}</code>`, x.snapshot.partial ? '<b>yes</b>' : 'no'])));
+  out.push(
+    table(
+      ['Run', 'As-of', 'Policy', 'Partial'],
+      r.runs.map((x) => [esc(x.name), esc(x.snapshot.asOf), `<code>${esc(x.snapshot.policyHash)}</code>`, x.snapshot.partial ? '<b>yes</b>' : 'no']),
+    ),
+  );
   out.push('<h3>Policy changes</h3>');
   out.push(
     r.policyChanges.length
-      ? table(['Mark', 'Run', 'What changed', 'Policy hash'], r.policyChanges.map((c, i) => [`P${i + 1}`, esc(`${day(c.asOf)} (${c.run})`), esc(c.what), `<code>${esc(c.from)}</code> → <code>${esc(c.to)}</code>`]))
+      ? table(
+          ['Mark', 'Run', 'What changed', 'Policy hash'],
+          r.policyChanges.map((c, i) => [`P${i + 1}`, esc(`${day(c.asOf)} (${c.run})`), esc(c.what), `<code>${esc(c.from)}</code> → <code>${esc(c.to)}</code>`]),
+        )
       : '<p>The policy did not change in the quarter.</p>',
   );
   out.push('<h3>Run folders not used</h3>');
-  out.push(r.skipped.length ? table(['Run folder', 'Why'], r.skipped.map((s) => [esc(s.name), esc(s.reason)])) : '<p>None: every run folder was read.</p>');
+  out.push(
+    r.skipped.length
+      ? table(
+          ['Run folder', 'Why'],
+          r.skipped.map((s) => [esc(s.name), esc(s.reason)]),
+        )
+      : '<p>None: every run folder was read.</p>',
+  );
   out.push(
     '<h3>Definitions</h3>',
     '<ul>',

@@ -33,7 +33,12 @@ export function renderReviewMarkdown(r: Review): string {
     '',
     `Attainment counts runs: a run is good for an asset when it met its risk SLO (budget used ≤ 100 %) and its remediation SLO (SLI ≥ target); unknown when coverage was incomplete and nothing was missed (left out of the denominator). Error budget: the objective (${pct(r.objective, 1)} of runs) allows ${pct(1 - r.objective, 1)} of valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1× spends the budget exactly over the window. MTTR leaves out false positives. Full rules: docs/review.md.`,
   );
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 function summary(r: Review): string[] {
@@ -42,7 +47,10 @@ function summary(r: Review): string[] {
   return [
     '## Executive summary',
     '',
-    mdTable(['Figure', r.window.label, 'Previous quarter', 'What it counts'], headlines(r).map((h) => [`**${mdCell(h.label)}**`, mdCell(h.value), mdCell(h.change), mdCell(h.detail, 300)])),
+    mdTable(
+      ['Figure', r.window.label, 'Previous quarter', 'What it counts'],
+      headlines(r).map((h) => [`**${mdCell(h.label)}**`, mdCell(h.value), mdCell(h.change), mdCell(h.detail, 300)]),
+    ),
     '',
     ...summarySentences(r).map((s, i) => `${i + 1}. ${mdCell(s, 600)}`),
     '',
@@ -54,7 +62,16 @@ function summary(r: Review): string[] {
 }
 
 function trendsSection(r: Review): string[] {
-  const rows = r.trends.map((t) => [day(t.asOf), String(t.backlog), String(t.overdue), String(t.accepted), String(t.exceptions), String(t.unclaimed), String(t.breached), String(t.atRisk)]);
+  const rows = r.trends.map((t) => [
+    day(t.asOf),
+    String(t.backlog),
+    String(t.overdue),
+    String(t.accepted),
+    String(t.exceptions),
+    String(t.unclaimed),
+    String(t.breached),
+    String(t.atRisk),
+  ]);
   return [
     '## Trends',
     '',
@@ -62,13 +79,19 @@ function trendsSection(r: Review): string[] {
     '',
     '![Risk accepted by exceptions, per run](accepted-risk.svg)',
     '',
-    ...(r.trends.some((t) => t.unclaimed > 0) ? ['![Repositories and accounts with findings no asset claims, per run](unclaimed.svg)', ''] : ['Unclaimed inventory: none in these runs.', '']),
+    ...(r.trends.some((t) => t.unclaimed > 0)
+      ? ['![Repositories and accounts with findings no asset claims, per run](unclaimed.svg)', '']
+      : ['Unclaimed inventory: none in these runs.', '']),
     mdTable(['Run', 'Open', 'Past deadline', 'Accepted findings', 'Exceptions', 'Unclaimed', 'BREACHED', 'AT RISK'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
     '',
     '**Recurring CVEs** (fix once, close it on several assets)',
     '',
     r.recurring.length
-      ? mdTable(['CVE', 'Open on', 'Assets', 'Owners'], r.recurring.map((c) => [mdCell(c.cve), String(c.assets.length), mdCell(c.assets.join(', ')), mdCell(c.owners.join(', '))]), ['l', 'r', 'l', 'l'])
+      ? mdTable(
+          ['CVE', 'Open on', 'Assets', 'Owners'],
+          r.recurring.map((c) => [mdCell(c.cve), String(c.assets.length), mdCell(c.assets.join(', ')), mdCell(c.owners.join(', '))]),
+          ['l', 'r', 'l', 'l'],
+        )
       : 'No CVE is open on more than one asset at the last run.',
   ];
 }
@@ -83,17 +106,28 @@ function attainmentSection(r: Review): string[] {
     mdTable(
       ['Asset', 'Owner', 'Runs', 'Risk SLO', 'Remediation SLO', 'Both', 'Unknown runs', 'Error budget left', 'Burn (window)', `Burn (last ${r.recentDays} d)`, 'Trend'],
       rows.map((a) => [
-        `**${mdCell(a.assetId)}**`, mdCell(a.owner), String(a.runs),
-        `${pct(a.risk.share)} (${a.risk.met}/${a.risk.valid})`, `${pct(a.remediation.share)} (${a.remediation.met}/${a.remediation.valid})`,
-        `${pct(a.both.share)} (${a.both.met}/${a.both.valid})`, String(a.unknownRuns), budgetLeftText(a),
-        burnText(a.burnWindow), burnText(a.burnRecent), trendWord(a),
+        `**${mdCell(a.assetId)}**`,
+        mdCell(a.owner),
+        String(a.runs),
+        `${pct(a.risk.share)} (${a.risk.met}/${a.risk.valid})`,
+        `${pct(a.remediation.share)} (${a.remediation.met}/${a.remediation.valid})`,
+        `${pct(a.both.share)} (${a.both.met}/${a.both.valid})`,
+        String(a.unknownRuns),
+        budgetLeftText(a),
+        burnText(a.burnWindow),
+        burnText(a.burnRecent),
+        trendWord(a),
       ]),
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
     '![SLO attainment by owner: bars per owner for the risk SLO, the remediation SLO and both, dashed line at the objective](attainment-by-owner.svg)',
     '',
-    mdTable(['Owner', 'Assets', 'Risk SLO', 'Remediation SLO', 'Both'], r.owners.map((o) => [mdCell(o.owner), String(o.assets), pct(o.risk.share), pct(o.remediation.share), pct(o.both.share)]), ['l', 'r', 'r', 'r', 'r']),
+    mdTable(
+      ['Owner', 'Assets', 'Risk SLO', 'Remediation SLO', 'Both'],
+      r.owners.map((o) => [mdCell(o.owner), String(o.assets), pct(o.risk.share), pct(o.remediation.share), pct(o.both.share)]),
+      ['l', 'r', 'r', 'r', 'r'],
+    ),
   ];
 }
 
@@ -125,8 +159,13 @@ function moverRow(m: AssetAttribution): string[] {
     .map((p) => `${PART_TITLES[p].toLowerCase()} ${signed(m.parts[p])}`);
   const d = m.drivers[0];
   return [
-    `**${mdCell(m.assetId)}**`, mdCell(m.owner), `${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}`, signed(m.delta), mdCell(parts.join(', ')),
-    d ? mdCell(`${d.title || d.findingId} (${d.note}, ${signed(d.amount)})`) : '', mdCell(m.notes.join('; ')),
+    `**${mdCell(m.assetId)}**`,
+    mdCell(m.owner),
+    `${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}`,
+    signed(m.delta),
+    mdCell(parts.join(', ')),
+    d ? mdCell(`${d.title || d.findingId} (${d.note}, ${signed(d.amount)})`) : '',
+    mdCell(m.notes.join('; ')),
   ];
 }
 
@@ -136,7 +175,12 @@ function moversSection(r: Review): string[] {
   const first = r.runs[0];
   const last = r.runs.at(-1);
   const policy = first && last ? ` ${mdCell(policyLine(first.snapshot, last.snapshot))}` : '';
-  const out = ['## Top movers', '', `From the first run in the window (${day(first?.snapshot.asOf)}) to the last (${day(last?.snapshot.asOf)}), by change in budget used.${policy} Attribution rules: docs/review.md.`, ''];
+  const out = [
+    '## Top movers',
+    '',
+    `From the first run in the window (${day(first?.snapshot.asOf)}) to the last (${day(last?.snapshot.asOf)}), by change in budget used.${policy} Attribution rules: docs/review.md.`,
+    '',
+  ];
   out.push('### Up', '', r.moversUp.length ? mdTable(head, r.moversUp.map(moverRow), align) : 'No asset used more of its budget.', '');
   out.push('### Down', '', r.moversDown.length ? mdTable(head, r.moversDown.map(moverRow), align) : 'No asset used less of its budget.');
   return out;
@@ -149,16 +193,28 @@ function flowSection(r: Review): string[] {
     '',
     'New = first seen in the window; closed = closed in the window (by the source, or gone from a complete run). MTTR = mean days from first seen to closed, false positives left out (n in brackets).',
     '',
-    mdTable(['Severity', 'New', 'Closed', 'of which false positives', 'MTTR'], r.flow.bySeverity.map((f) => [f.key, String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]), ['l', 'r', 'r', 'r', 'r']),
+    mdTable(
+      ['Severity', 'New', 'Closed', 'of which false positives', 'MTTR'],
+      r.flow.bySeverity.map((f) => [f.key, String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]),
+      ['l', 'r', 'r', 'r', 'r'],
+    ),
     '',
     '![New and closed findings per month (UTC)](flow-by-month.svg)',
     '',
-    mdTable(['Month', 'New', 'Closed'], r.flow.byMonth.map((m) => [m.month, String(m.opened), String(m.closed)]), ['l', 'r', 'r']),
+    mdTable(
+      ['Month', 'New', 'Closed'],
+      r.flow.byMonth.map((m) => [m.month, String(m.opened), String(m.closed)]),
+      ['l', 'r', 'r'],
+    ),
     '',
     '### MTTR per owner',
     '',
     r.flow.byOwner.length
-      ? mdTable(['Owner', 'New', 'Closed', 'of which false positives', 'MTTR'], r.flow.byOwner.map((f) => [mdCell(f.key), String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]), ['l', 'r', 'r', 'r', 'r'])
+      ? mdTable(
+          ['Owner', 'New', 'Closed', 'of which false positives', 'MTTR'],
+          r.flow.byOwner.map((f) => [mdCell(f.key), String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]),
+          ['l', 'r', 'r', 'r', 'r'],
+        )
       : 'No findings.',
   ];
 }
@@ -172,14 +228,31 @@ function coverageSection(r: Review): string[] {
     '',
     mdTable(
       ['Asset', 'Owner', 'Runs with a gap', 'Days', 'Longest streak (runs)', 'First', 'Last', 'Still open', 'Why (latest)'],
-      r.coverage.map((c) => [mdCell(c.assetId), mdCell(c.owner), `${c.gapRuns} / ${c.runs}`, fixed(c.gapDays, 1), String(c.longestStreak), day(c.firstGap), day(c.lastGap), c.ongoing ? '**yes**' : 'no', mdCell(c.reasons.join('; '), 300)]),
+      r.coverage.map((c) => [
+        mdCell(c.assetId),
+        mdCell(c.owner),
+        `${c.gapRuns} / ${c.runs}`,
+        fixed(c.gapDays, 1),
+        String(c.longestStreak),
+        day(c.firstGap),
+        day(c.lastGap),
+        c.ongoing ? '**yes**' : 'no',
+        mdCell(c.reasons.join('; '), 300),
+      ]),
       ['l', 'l', 'r', 'r', 'r', 'l', 'l', 'l', 'l'],
     ),
   ];
 }
 
 function runsSection(r: Review): string[] {
-  const out = ['## Runs and policy', '', mdTable(['Run', 'As-of', 'Policy', 'Partial'], r.runs.map((x) => [mdCell(x.name), x.snapshot.asOf, `\`${mdCell(x.snapshot.policyHash)}\``, x.snapshot.partial ? '**yes**' : 'no']))];
+  const out = [
+    '## Runs and policy',
+    '',
+    mdTable(
+      ['Run', 'As-of', 'Policy', 'Partial'],
+      r.runs.map((x) => [mdCell(x.name), x.snapshot.asOf, `\`${mdCell(x.snapshot.policyHash)}\``, x.snapshot.partial ? '**yes**' : 'no']),
+    ),
+  ];
   if (r.policyChanges.length) {
     out.push('', '**Policy changes** (numbers before and after are not directly comparable; attribution puts the effect under "policy"):', '');
     out.push(...r.policyChanges.map((c, i) => `- P${i + 1} ${day(c.asOf)} (${mdCell(c.run)}): ${mdCell(c.what)} — \`${mdCell(c.from)}\` → \`${mdCell(c.to)}\``));

@@ -23,8 +23,17 @@ export function renderOwnerSections(r: Review): string[] {
 
 /** owners/<owner>.md: that owner's section as a document of its own. */
 export function renderOwnerMarkdown(r: Review, owner: string): string {
-  const head = [`# ${mdCell(owner)} — security review ${r.window.label} (${r.window.from} … ${r.window.to})`, '', `Part of the quarterly review (review.html / review.md); ${r.runs.length} runs.`];
-  return [...head, ...renderOwnerSection(r, owner, '##').slice(2)].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  const head = [
+    `# ${mdCell(owner)} — security review ${r.window.label} (${r.window.from} … ${r.window.to})`,
+    '',
+    `Part of the quarterly review (review.html / review.md); ${r.runs.length} runs.`,
+  ];
+  return (
+    [...head, ...renderOwnerSection(r, owner, '##').slice(2)]
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 function renderOwnerSection(r: Review, owner: string, h: string): string[] {
@@ -39,7 +48,15 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
       ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Both SLOs met', 'Error budget left', 'Open overdue (last run)'],
       list.map((a) => {
         const last = a.observations.at(-1)!;
-        return [mdCell(a.assetId), mdCell(a.criticality), last.status, pct(last.budgetUsed, 0), pct(a.both.share), a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0), String(overdue.filter((o) => o.assetId === a.assetId).length)];
+        return [
+          mdCell(a.assetId),
+          mdCell(a.criticality),
+          last.status,
+          pct(last.budgetUsed, 0),
+          pct(a.both.share),
+          a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0),
+          String(overdue.filter((o) => o.assetId === a.assetId).length),
+        ];
       }),
       ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
     ),
@@ -47,7 +64,11 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
     '**Next actions** (open findings, past-deadline first, then by the risk they add)',
     '',
     actions.length
-      ? mdTable(['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'], actions.map((a) => [mdCell(a.assetId), mdLink(a.title || a.findingId, a.url ?? undefined), a.severity, a.overdue ? '**yes**' : 'no', fixed(a.contribution)]), ['l', 'l', 'l', 'l', 'r'])
+      ? mdTable(
+          ['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'],
+          actions.map((a) => [mdCell(a.assetId), mdLink(a.title || a.findingId, a.url ?? undefined), a.severity, a.overdue ? '**yes**' : 'no', fixed(a.contribution)]),
+          ['l', 'l', 'l', 'l', 'r'],
+        )
       : 'Nothing open.',
     '',
     '**Breached**',
@@ -62,7 +83,9 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
     out.push(
       mdTable(
         ['Asset', 'Finding', 'Severity', 'Days past SLA'],
-        overdue.slice(0, LIST_LIMIT).map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
+        overdue
+          .slice(0, LIST_LIMIT)
+          .map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
         ['l', 'l', 'l', 'r'],
       ),
     );
@@ -70,6 +93,13 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
   }
   out.push('', `**Exceptions expiring next quarter** (${r.nextQuarter.from} … ${r.nextQuarter.to})`, '');
   if (expiring.length === 0) out.push('None.');
-  else out.push(mdTable(['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'], expiring.map((e) => [mdCell(e.id), mdCell(e.assetId), mdCell(e.expires), String(e.matched), mdCell(e.reason)]), ['l', 'l', 'l', 'r', 'l']));
+  else
+    out.push(
+      mdTable(
+        ['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'],
+        expiring.map((e) => [mdCell(e.id), mdCell(e.assetId), mdCell(e.expires), String(e.matched), mdCell(e.reason)]),
+        ['l', 'l', 'l', 'r', 'l'],
+      ),
+    );
   return out;
 }

@@ -107,15 +107,26 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
   const deltaUsed = (m: AssetAttribution) => (m.budgetUsedB ?? 0) - (m.budgetUsedA ?? 0);
   const moves = first && last && first !== last ? attributeChange(first.snapshot, last.snapshot) : [];
   const n = opts.movers ?? 5;
-  const moversUp = moves.filter((m) => deltaUsed(m) > 0).sort((a, b) => deltaUsed(b) - deltaUsed(a) || cmp(a.assetId, b.assetId)).slice(0, n);
-  const moversDown = moves.filter((m) => deltaUsed(m) < 0).sort((a, b) => deltaUsed(a) - deltaUsed(b) || cmp(a.assetId, b.assetId)).slice(0, n);
+  const moversUp = moves
+    .filter((m) => deltaUsed(m) > 0)
+    .sort((a, b) => deltaUsed(b) - deltaUsed(a) || cmp(a.assetId, b.assetId))
+    .slice(0, n);
+  const moversDown = moves
+    .filter((m) => deltaUsed(m) < 0)
+    .sort((a, b) => deltaUsed(a) - deltaUsed(b) || cmp(a.assetId, b.assetId))
+    .slice(0, n);
 
   const lastTime = last ? Date.parse(last.snapshot.asOf) : 0;
   const overdue: OverdueFinding[] = (last?.snapshot.assets ?? []).flatMap((a) =>
     a.findings
       .filter((f) => f.overdue)
       .map((f) => ({
-        assetId: a.id, owner: a.owner, findingId: f.id, title: f.title, severity: f.severity, url: f.url,
+        assetId: a.id,
+        owner: a.owner,
+        findingId: f.id,
+        title: f.title,
+        severity: f.severity,
+        url: f.url,
         daysOverdue: f.firstSeen && f.slaDays !== null ? (lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
       })),
   );
@@ -131,7 +142,16 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
   const nextActions: NextAction[] = (last?.snapshot.assets ?? []).flatMap((a) =>
     a.findings
       .filter((f) => f.status === 'open' && isCounted(f) && f.kind !== 'threat')
-      .map((f) => ({ assetId: a.id, owner: a.owner, findingId: f.id, title: f.title, severity: f.severity, url: f.url, overdue: f.overdue, contribution: contributionOf(last!.snapshot, a, f) })),
+      .map((f) => ({
+        assetId: a.id,
+        owner: a.owner,
+        findingId: f.id,
+        title: f.title,
+        severity: f.severity,
+        url: f.url,
+        overdue: f.overdue,
+        contribution: contributionOf(last!.snapshot, a, f),
+      })),
   );
   nextActions.sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.contribution - a.contribution || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
 

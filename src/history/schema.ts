@@ -121,11 +121,11 @@ export type ParseResult = { ok: true; snapshot: SnapshotV1; notes: string[] } | 
 
 /** Versions 1 and 2 differ only in where the findings are (history/snapshot-stream.ts). */
 const readV1 = (value: unknown): ParseResult => {
-    const r = snapshotV1Schema.safeParse(value);
-    if (r.success) return { ok: true, snapshot: r.data, notes: [] };
-    const first = r.error.issues[0];
-    const path = first?.path.length ? first.path.join('.') : '(root)';
-    return { ok: false, reason: `not a valid snapshot: ${path}: ${first?.message ?? 'invalid'}${r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : ''}` };
+  const r = snapshotV1Schema.safeParse(value);
+  if (r.success) return { ok: true, snapshot: r.data, notes: [] };
+  const first = r.error.issues[0];
+  const path = first?.path.length ? first.path.join('.') : '(root)';
+  return { ok: false, reason: `not a valid snapshot: ${path}: ${first?.message ?? 'invalid'}${r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : ''}` };
 };
 const readers: Record<number, (value: unknown) => ParseResult> = { 1: readV1, 2: readV1 };
 

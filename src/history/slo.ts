@@ -44,8 +44,16 @@ function observe(run: Run, a: AssetV1): Observation {
   const remediationMet = covered ? remOk : null;
   const verdict = riskMet === false || remediationMet === false ? 'bad' : riskMet === true && remediationMet === true ? 'good' : 'unknown';
   return {
-    asOf: run.snapshot.asOf, run: run.name, status: a.status, risk: a.risk, budgetUsed: used,
-    remediationSli: rem?.sli ?? null, covered, riskMet, remediationMet, verdict,
+    asOf: run.snapshot.asOf,
+    run: run.name,
+    status: a.status,
+    risk: a.risk,
+    budgetUsed: used,
+    remediationSli: rem?.sli ?? null,
+    covered,
+    riskMet,
+    remediationMet,
+    verdict,
   };
 }
 
@@ -111,7 +119,10 @@ export function attainment(runs: readonly Run[], w: Window, opts: { objective?: 
       const allowedBad = (1 - objective) * both.valid;
       const recent = obs.filter((o) => Date.parse(o.asOf) >= recentFrom);
       return {
-        assetId, owner: last.owner, criticality: last.criticality, runs: obs.length,
+        assetId,
+        owner: last.owner,
+        criticality: last.criticality,
+        runs: obs.length,
         risk: shareOf(obs.map((o) => o.riskMet)),
         remediation: shareOf(obs.map((o) => o.remediationMet)),
         both,
@@ -140,8 +151,18 @@ export interface OwnerAttainment {
 export function ownerAttainment(rows: readonly Attainment[]): OwnerAttainment[] {
   const by = new Map<string, Attainment[]>();
   for (const r of rows) by.set(r.owner, [...(by.get(r.owner) ?? []), r]);
-  const pool = (xs: Share[]) => share(xs.reduce((n, x) => n + x.met, 0), xs.reduce((n, x) => n + x.valid, 0));
+  const pool = (xs: Share[]) =>
+    share(
+      xs.reduce((n, x) => n + x.met, 0),
+      xs.reduce((n, x) => n + x.valid, 0),
+    );
   return [...by.entries()]
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([owner, list]) => ({ owner, assets: list.length, risk: pool(list.map((r) => r.risk)), remediation: pool(list.map((r) => r.remediation)), both: pool(list.map((r) => r.both)) }));
+    .map(([owner, list]) => ({
+      owner,
+      assets: list.length,
+      risk: pool(list.map((r) => r.risk)),
+      remediation: pool(list.map((r) => r.remediation)),
+      both: pool(list.map((r) => r.both)),
+    }));
 }

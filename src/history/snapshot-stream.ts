@@ -55,7 +55,7 @@ function openError(e: unknown, name: string): SnapshotRead {
   // A storage error that is the user's to fix (S3 access denied) stops the command, as before.
   if (e instanceof SecsliError) throw e;
   const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code === 'ENOTREG' ? 'not a regular file' : code ?? (e as Error).message})`);
+  return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code === 'ENOTREG' ? 'not a regular file' : (code ?? (e as Error).message)})`);
 }
 
 async function* text(stream: Readable): AsyncGenerator<string> {
@@ -70,12 +70,26 @@ async function* text(stream: Readable): AsyncGenerator<string> {
 function asFinding(v: unknown): FindingV1 | string {
   const f = v as Record<string, unknown>;
   if (
-    typeof f === 'object' && f !== null && typeof f.id === 'string' && typeof f.source === 'string' && typeof f.kind === 'string' &&
-    typeof f.severity === 'string' && typeof f.title === 'string' && typeof f.status === 'string' && (f.closeReason === null || typeof f.closeReason === 'string') &&
-    typeof f.counted === 'boolean' && (f.excluded === null || (typeof f.excluded === 'object' && typeof (f.excluded as { kind?: unknown }).kind === 'string')) &&
-    Number.isFinite(f.risk) && (f.contribution === undefined || Number.isFinite(f.contribution)) && typeof f.knownExploited === 'boolean' &&
-    (f.firstSeen === null || typeof f.firstSeen === 'string') && (f.closedAt === null || typeof f.closedAt === 'string') &&
-    (f.slaDays === null || Number.isFinite(f.slaDays)) && typeof f.overdue === 'boolean' && Array.isArray(f.cves) && f.cves.every((c) => typeof c === 'string') &&
+    typeof f === 'object' &&
+    f !== null &&
+    typeof f.id === 'string' &&
+    typeof f.source === 'string' &&
+    typeof f.kind === 'string' &&
+    typeof f.severity === 'string' &&
+    typeof f.title === 'string' &&
+    typeof f.status === 'string' &&
+    (f.closeReason === null || typeof f.closeReason === 'string') &&
+    typeof f.counted === 'boolean' &&
+    (f.excluded === null || (typeof f.excluded === 'object' && typeof (f.excluded as { kind?: unknown }).kind === 'string')) &&
+    Number.isFinite(f.risk) &&
+    (f.contribution === undefined || Number.isFinite(f.contribution)) &&
+    typeof f.knownExploited === 'boolean' &&
+    (f.firstSeen === null || typeof f.firstSeen === 'string') &&
+    (f.closedAt === null || typeof f.closedAt === 'string') &&
+    (f.slaDays === null || Number.isFinite(f.slaDays)) &&
+    typeof f.overdue === 'boolean' &&
+    Array.isArray(f.cves) &&
+    f.cves.every((c) => typeof c === 'string') &&
     (f.url === null || typeof f.url === 'string')
   ) {
     return f as FindingV1;

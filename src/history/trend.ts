@@ -16,10 +16,18 @@ export function trendRows(runs: readonly Run[], assetId: string): TrendRow[] {
     const a = run.snapshot.assets.find((x) => x.id === assetId);
     if (!a) return [];
     const o = a.openBySeverity;
-    return [{
-      asOf: run.snapshot.asOf, run: run.name, status: a.status, risk: a.risk, budgetUsed: budgetUsedOf(a),
-      remediationSli: a.remediation?.sli ?? null, open: { critical: o.critical, high: o.high, medium: o.medium, low: o.low }, policyHash: run.snapshot.policyHash,
-    }];
+    return [
+      {
+        asOf: run.snapshot.asOf,
+        run: run.name,
+        status: a.status,
+        risk: a.risk,
+        budgetUsed: budgetUsedOf(a),
+        remediationSli: a.remediation?.sli ?? null,
+        open: { critical: o.critical, high: o.high, medium: o.medium, low: o.low },
+        policyHash: run.snapshot.policyHash,
+      },
+    ];
   });
 }
 
@@ -30,7 +38,12 @@ export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { 
     shown.map((r, i) => {
       const prev = i > 0 ? shown[i - 1] : rows[rows.length - shown.length - 1];
       return [
-        r.asOf.replace(/:00(\.000)?Z$/, 'Z'), r.status, fixed(r.risk), prev ? signed(r.risk - prev.risk) : '', pct(r.budgetUsed, 0), pct(r.remediationSli),
+        r.asOf.replace(/:00(\.000)?Z$/, 'Z'),
+        r.status,
+        fixed(r.risk),
+        prev ? signed(r.risk - prev.risk) : '',
+        pct(r.budgetUsed, 0),
+        pct(r.remediationSli),
         `${r.open.critical}/${r.open.high}/${r.open.medium}/${r.open.low}`,
         // The hash only where it changes: numbers either side of a policy change are not comparable.
         prev && prev.policyHash !== r.policyHash ? `${r.policyHash} (changed)` : i === 0 ? r.policyHash : '',

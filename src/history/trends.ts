@@ -40,9 +40,15 @@ export function runTrend(run: Run): RunTrend {
   }
   const status = (x: string) => s.assets.filter((a) => a.status === x).length;
   return {
-    run: run.name, asOf: s.asOf, backlog: backlog.size, overdue: overdue.size, accepted: accepted.size,
-    exceptions: s.exceptions.filter((e) => e.state !== 'expired').length, unclaimed: s.unmapped.length,
-    breached: status('BREACHED'), atRisk: status('AT RISK'),
+    run: run.name,
+    asOf: s.asOf,
+    backlog: backlog.size,
+    overdue: overdue.size,
+    accepted: accepted.size,
+    exceptions: s.exceptions.filter((e) => e.state !== 'expired').length,
+    unclaimed: s.unmapped.length,
+    breached: status('BREACHED'),
+    atRisk: status('AT RISK'),
   };
 }
 

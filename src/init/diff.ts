@@ -37,7 +37,8 @@ export function diffProposal(p: Proposal, current: readonly Asset[]): InitDiff {
   const dropped: string[] = [];
   for (const c of repoClaims) {
     const probe = c.pattern.replace(/\*$/, 'x');
-    if (!proposedRepos.some((r) => r.pattern.toLowerCase() === c.pattern.toLowerCase() || r.match(probe) || c.match(r.pattern.replace(/\*$/, 'x')))) dropped.push(`- ${c.asset}: github.repos ${c.pattern} (matches nothing discovered)`);
+    if (!proposedRepos.some((r) => r.pattern.toLowerCase() === c.pattern.toLowerCase() || r.match(probe) || c.match(r.pattern.replace(/\*$/, 'x'))))
+      dropped.push(`- ${c.asset}: github.repos ${c.pattern} (matches nothing discovered)`);
   }
   for (const [id, assets] of accountClaims) if (!proposedAccounts.has(id)) for (const a of assets) dropped.push(`- ${a}: aws.accounts ${id} (not an active account discovered)`);
   const changed: string[] = [];
@@ -46,7 +47,8 @@ export function diffProposal(p: Proposal, current: readonly Asset[]): InitDiff {
     const n = byId.get(a.id);
     if (!n) continue;
     for (const attr of ['owner', 'criticality', 'exposure'] as const) {
-      if (a[attr] !== n[attr]) changed.push(`~ ${a.id}: ${attr} ${a[attr]} → ${n[attr]}${n.todo.some((t) => t.includes(`confirm ${attr}`)) ? ' (a guess: TODO in the proposal)' : ''}`);
+      if (a[attr] !== n[attr])
+        changed.push(`~ ${a.id}: ${attr} ${a[attr]} → ${n[attr]}${n.todo.some((t) => t.includes(`confirm ${attr}`)) ? ' (a guess: TODO in the proposal)' : ''}`);
     }
   }
   return { added: added.sort(cmp), dropped: dropped.sort(cmp), changed: changed.sort(cmp) };

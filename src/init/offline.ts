@@ -40,7 +40,8 @@ function jsonValues(text: string, file: string): unknown[] {
         }
       }
       if (depth < 0) throw new UsageError(`${file}: unbalanced JSON at offset ${i}`, 'Pass the output of the documented export command unchanged.');
-    } else if (depth === 0 && !/\s/.test(c)) throw new UsageError(`${file}: unexpected "${c}" at offset ${i} outside any JSON value`, 'Pass the output of the documented export command unchanged.');
+    } else if (depth === 0 && !/\s/.test(c))
+      throw new UsageError(`${file}: unexpected "${c}" at offset ${i} outside any JSON value`, 'Pass the output of the documented export command unchanged.');
   }
   if (depth !== 0) throw new UsageError(`${file}: the JSON is cut off`, 'Export again; the file ends inside a value.');
   return out;
@@ -63,7 +64,11 @@ export async function readRepoExports(repoFiles: string[], propertyFiles: string
   const byKey = new Map<string, DiscoveredRepo>();
   for (const file of repoFiles) {
     for (const [i, r] of objects(await read(file)).entries()) {
-      if (typeof r.full_name !== 'string') throw new UsageError(`${file}: record ${i + 1} has no full_name: is this \`gh api --paginate /orgs/X/repos\` output?`, 'Export with: gh api --paginate /orgs/ORG/repos > repos.json');
+      if (typeof r.full_name !== 'string')
+        throw new UsageError(
+          `${file}: record ${i + 1} has no full_name: is this \`gh api --paginate /orgs/X/repos\` output?`,
+          'Export with: gh api --paginate /orgs/ORG/repos > repos.json',
+        );
       byKey.set(r.full_name.toLowerCase(), {
         ...(typeof r.id === 'number' ? { id: r.id } : {}),
         fullName: r.full_name,

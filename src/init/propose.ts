@@ -46,7 +46,11 @@ export interface ProposeInput {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '') || 'asset';
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '') || 'asset';
 
 interface Member {
   repo?: DiscoveredRepo;
@@ -61,7 +65,8 @@ function repoGroup(r: DiscoveredRepo, g: GroupBy | undefined, prefixCount: Map<s
     if (t) return { key: t.slice(g.topicPrefix.length) || t };
   }
   const prefix = name.split('-')[0]!;
-  if ((g === undefined || g.namePrefix) && name.includes('-') && (prefixCount.get(`${owner}/${prefix}`.toLowerCase()) ?? 0) >= 2) return { key: prefix, glob: `${owner}/${prefix}-*` };
+  if ((g === undefined || g.namePrefix) && name.includes('-') && (prefixCount.get(`${owner}/${prefix}`.toLowerCase()) ?? 0) >= 2)
+    return { key: prefix, glob: `${owner}/${prefix}-*` };
   return { key: name };
 }
 
@@ -79,13 +84,14 @@ export function propose(input: ProposeInput): Proposal {
   const aws = input.discovery.aws;
   const leftOut: string[] = [];
   const repos = new Map<string, DiscoveredRepo>();
-  for (const r of gh?.repos ?? []) (r.archived ? leftOut.push(`${r.fullName} (archived)`) : repos.set(r.fullName.toLowerCase(), r));
+  for (const r of gh?.repos ?? []) r.archived ? leftOut.push(`${r.fullName} (archived)`) : repos.set(r.fullName.toLowerCase(), r);
   const accounts = new Map<string, DiscoveredAccount>();
-  for (const a of aws?.accounts ?? []) (['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(a.state) ? leftOut.push(`${a.id} (${a.state.toLowerCase()})`) : accounts.set(a.id, a));
+  for (const a of aws?.accounts ?? []) ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(a.state) ? leftOut.push(`${a.id} (${a.state.toLowerCase()})`) : accounts.set(a.id, a);
   const aliases = new Set([...repos.values()].flatMap((r) => r.aliases));
   for (const f of input.findings) {
     if (f.status !== 'open') continue;
-    if (f.github?.repo && !repos.has(f.github.repo) && !aliases.has(f.github.repo)) repos.set(f.github.repo, { fullName: f.github.repo, aliases: [], archived: false, topics: [], properties: {} });
+    if (f.github?.repo && !repos.has(f.github.repo) && !aliases.has(f.github.repo))
+      repos.set(f.github.repo, { fullName: f.github.repo, aliases: [], archived: false, topics: [], properties: {} });
     if (f.aws?.accountId && !accounts.has(f.aws.accountId)) accounts.set(f.aws.accountId, { id: f.aws.accountId, state: 'UNKNOWN', tags: {} });
   }
 
@@ -106,7 +112,18 @@ export function propose(input: ProposeInput): Proposal {
   }
   for (const r of [...repos.values()].sort((a, b) => cmp(a.fullName.toLowerCase(), b.fullName.toLowerCase()))) {
     const g = repoGroup(r, cfg.groupBy, prefixCount);
-    add(g.key, { repo: r }, g.glob ? `repositories named ${g.glob}` : cfg.groupBy?.property && r.properties[cfg.groupBy.property] ? `repositories with ${cfg.groupBy.property}=${g.key}` : cfg.groupBy?.topicPrefix ? `repositories with topic ${cfg.groupBy.topicPrefix}${g.key}` : `repository ${r.fullName}`, g.glob);
+    add(
+      g.key,
+      { repo: r },
+      g.glob
+        ? `repositories named ${g.glob}`
+        : cfg.groupBy?.property && r.properties[cfg.groupBy.property]
+          ? `repositories with ${cfg.groupBy.property}=${g.key}`
+          : cfg.groupBy?.topicPrefix
+            ? `repositories with topic ${cfg.groupBy.topicPrefix}${g.key}`
+            : `repository ${r.fullName}`,
+      g.glob,
+    );
   }
   for (const a of [...accounts.values()].sort((x, y) => cmp(x.id, y.id))) {
     const tag = cfg.groupBy?.tag ? a.tags[cfg.groupBy.tag] : undefined;
@@ -150,14 +167,24 @@ export function propose(input: ProposeInput): Proposal {
     if (exposureEvidence.length) todo.push(`TODO: confirm exposure: evidence says internet — ${[...new Set(exposureEvidence)].sort().slice(0, 3).join(', ')}`);
     const exposure = exposureEvidence.length
       ? ('internet' as const)
-      : pick('exposure', EXPOSURES, 'internal', `no evidence either way${publicRepos ? ` (${publicRepos} public repositor${publicRepos > 1 ? 'ies' : 'y'}: the code is public, the service may not be)` : ''}`);
+      : pick(
+          'exposure',
+          EXPOSURES,
+          'internal',
+          `no evidence either way${publicRepos ? ` (${publicRepos} public repositor${publicRepos > 1 ? 'ies' : 'y'}: the code is public, the service may not be)` : ''}`,
+        );
     const members = g.members;
     assets.push({
       id,
       owner,
       criticality,
       exposure,
-      repos: g.glob ? [g.glob] : members.filter((m) => m.repo).map((m) => m.repo!.fullName).sort(cmp),
+      repos: g.glob
+        ? [g.glob]
+        : members
+            .filter((m) => m.repo)
+            .map((m) => m.repo!.fullName)
+            .sort(cmp),
       accounts: members.filter((m) => m.account).map((m) => ({ id: m.account!.id, ...(m.account!.name ? { name: m.account!.name } : {}) })),
       todo,
       why: g.why,

@@ -23,8 +23,13 @@ function sourcesYaml(p: Proposal, sources: SourcesConfig | undefined): string[] 
 }
 
 function inlineMap(m: Record<string, unknown>): string {
-  const v = (x: unknown): string => (Array.isArray(x) ? `[${x.map(v).join(', ')}]` : x && typeof x === 'object' ? inlineMap(x as Record<string, unknown>) : typeof x === 'string' ? q(x) : String(x));
-  return `{ ${Object.keys(m).sort().filter((k) => m[k] !== undefined).map((k) => `${/^[A-Za-z0-9_-]+$/.test(k) ? k : q(k)}: ${v(m[k])}`).join(', ')} }`;
+  const v = (x: unknown): string =>
+    Array.isArray(x) ? `[${x.map(v).join(', ')}]` : x && typeof x === 'object' ? inlineMap(x as Record<string, unknown>) : typeof x === 'string' ? q(x) : String(x);
+  return `{ ${Object.keys(m)
+    .sort()
+    .filter((k) => m[k] !== undefined)
+    .map((k) => `${/^[A-Za-z0-9_-]+$/.test(k) ? k : q(k)}: ${v(m[k])}`)
+    .join(', ')} }`;
 }
 
 export interface RenderMeta {

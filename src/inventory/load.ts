@@ -133,7 +133,10 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
   const problems: ConfigProblem[] = [];
   const at = (offset: number) => lineCounter.linePos(offset);
   const errors = [...doc.errors, ...duplicateKeys(doc)];
-  for (const [severity, list] of [['error', errors], ['warning', doc.warnings]] as const) {
+  for (const [severity, list] of [
+    ['error', errors],
+    ['warning', doc.warnings],
+  ] as const) {
     for (const e of list) {
       const path = pathAtOffset(doc, e.pos[0]);
       const message =
@@ -206,7 +209,7 @@ export async function loadInventory(path: string, opts: LoadOptions): Promise<In
   } catch (err) {
     // Not "fix the lines above": there are no lines. The file itself is the problem.
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'ENOTREG' ? 'not a regular file' : code === 'EISDIR' ? 'a folder, not a file' : code ?? (err as Error).message;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'ENOTREG' ? 'not a regular file' : code === 'EISDIR' ? 'a folder, not a file' : (code ?? (err as Error).message);
     throw new UsageError(`cannot read the inventory ${path}: ${reason}`, 'Pass the inventory with --config FILE (default: assets.yaml in the current folder).', { cause: err });
   }
   const { inventory, problems } = parseInventory(text, path, opts);

@@ -26,8 +26,7 @@ function child(node: unknown, key: PathKey): { keyNode?: Node; value?: unknown }
   if (isMap(node)) {
     for (const pair of node.items) {
       const k = isScalar(pair.key) ? pair.key.value : pair.key;
-      if (k === key || (k !== null && typeof k !== 'object' && String(k) === String(key)))
-        return { keyNode: pair.key as Node, value: pair.value };
+      if (k === key || (k !== null && typeof k !== 'object' && String(k) === String(key))) return { keyNode: pair.key as Node, value: pair.value };
     }
     return undefined;
   }

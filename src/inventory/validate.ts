@@ -23,12 +23,7 @@ export interface ValidateOptions {
 /** True when the asset has at least one selector that can claim a finding. */
 function hasSelectors(asset: Asset): boolean {
   const aws = asset.aws;
-  const awsAny =
-    !!aws &&
-    ((aws.accounts?.length ?? 0) > 0 ||
-      (aws.resources?.length ?? 0) > 0 ||
-      (aws.resourceTypes?.length ?? 0) > 0 ||
-      Object.keys(aws.tags ?? {}).length > 0);
+  const awsAny = !!aws && ((aws.accounts?.length ?? 0) > 0 || (aws.resources?.length ?? 0) > 0 || (aws.resourceTypes?.length ?? 0) > 0 || Object.keys(aws.tags ?? {}).length > 0);
   return awsAny || (asset.github?.repos.length ?? 0) > 0;
 }
 
@@ -50,8 +45,7 @@ export function validateInventory(data: InventoryFile, opts: ValidateOptions): C
     for (const message of globProblems(pattern, kind)) error(path, `invalid pattern "${pattern}": ${message}`);
   };
   const checkAccount = (path: PathKey[], account: string) => {
-    if (!/^\d{12}$/.test(account))
-      error(path, `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`);
+    if (!/^\d{12}$/.test(account)) error(path, `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`);
   };
 
   // A Set: `includes` on the owner list made a large inventory O(assets × owners) to validate.
@@ -67,8 +61,7 @@ export function validateInventory(data: InventoryFile, opts: ValidateOptions): C
     for (const [j, a] of (asset.aws?.accounts ?? []).entries()) checkAccount(at('aws', 'accounts', j), a);
     for (const [j, r] of (asset.aws?.resources ?? []).entries()) checkGlob(at('aws', 'resources', j), r, 'arn');
     for (const [j, t] of (asset.aws?.resourceTypes ?? []).entries()) checkGlob(at('aws', 'resourceTypes', j), t, 'type');
-    for (const [key, value] of Object.entries(asset.aws?.tags ?? {}))
-      if (hasGlobSyntax(value)) checkGlob(at('aws', 'tags', key), value, 'tag');
+    for (const [key, value] of Object.entries(asset.aws?.tags ?? {})) if (hasGlobSyntax(value)) checkGlob(at('aws', 'tags', key), value, 'tag');
     for (const [j, r] of (asset.github?.repos ?? []).entries()) checkGlob(at('github', 'repos', j), r, 'repo');
     if (!opts.partial && !hasSelectors(asset))
       report('warning', at(), `asset \`${asset.id}\` claims no findings: give it aws (accounts, resources, tags, resourceTypes) or github.repos selectors`);

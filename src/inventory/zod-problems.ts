@@ -53,9 +53,7 @@ export function createErrorMap(knownKeys: WeakMap<object, string[]>) {
       case 'invalid_value': {
         const values = iss.values.map(String);
         const suffix = typeof input === 'string' ? didYouMeanSuffix(input, values) : '';
-        return values.length === 1
-          ? `expected ${values[0]}, got ${describe(input)}`
-          : `expected one of ${values.join(', ')}, got ${describe(input)}${suffix}`;
+        return values.length === 1 ? `expected ${values[0]}, got ${describe(input)}` : `expected one of ${values.join(', ')}, got ${describe(input)}${suffix}`;
       }
       case 'invalid_union': {
         const expected = new Set<string>();

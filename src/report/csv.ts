@@ -16,10 +16,31 @@ function toCsv(headers: readonly string[], rows: Cell[][]): string {
 }
 
 const ASSET_COLUMNS = [
-  'asset_id', 'owner', 'criticality', 'exposure', 'status', 'risk', 'budget', 'budget_used_pct',
-  'remediation_sli_pct', 'remediation_target_pct', 'coverage', 'open_critical', 'open_high', 'open_medium',
-  'open_low', 'open_info', 'overdue', 'open_threats', 'risk_change', 'status_reasons',
-  'status_reason', 'budget_multiple', 'remediation_events', 'backlog', 'incidents_past_response',
+  'asset_id',
+  'owner',
+  'criticality',
+  'exposure',
+  'status',
+  'risk',
+  'budget',
+  'budget_used_pct',
+  'remediation_sli_pct',
+  'remediation_target_pct',
+  'coverage',
+  'open_critical',
+  'open_high',
+  'open_medium',
+  'open_low',
+  'open_info',
+  'overdue',
+  'open_threats',
+  'risk_change',
+  'status_reasons',
+  'status_reason',
+  'budget_multiple',
+  'remediation_events',
+  'backlog',
+  'incidents_past_response',
 ] as const;
 
 function coverageText(a: AssetResult): string {
@@ -31,53 +52,147 @@ export function renderAssetsCsv(r: ScoreResult): string {
   return toCsv(
     ASSET_COLUMNS,
     r.assets.map((a) => [
-      a.asset.id, a.asset.owner, a.asset.criticality, a.asset.exposure, a.status,
-      round(a.risk), a.budget, round(a.budgetUsed * 100, 1),
-      a.remediation.sli === null ? '' : round(a.remediation.sli * 100, 1), round(a.remediation.target * 100, 1),
+      a.asset.id,
+      a.asset.owner,
+      a.asset.criticality,
+      a.asset.exposure,
+      a.status,
+      round(a.risk),
+      a.budget,
+      round(a.budgetUsed * 100, 1),
+      a.remediation.sli === null ? '' : round(a.remediation.sli * 100, 1),
+      round(a.remediation.target * 100, 1),
       coverageText(a),
-      a.openBySeverity.critical, a.openBySeverity.high, a.openBySeverity.medium, a.openBySeverity.low, a.openBySeverity.info,
-      a.overdue, a.openThreats,
+      a.openBySeverity.critical,
+      a.openBySeverity.high,
+      a.openBySeverity.medium,
+      a.openBySeverity.low,
+      a.openBySeverity.info,
+      a.overdue,
+      a.openThreats,
       a.previousRisk === undefined ? '' : round(a.risk - a.previousRisk),
       a.statusReasons.join('; '),
-      a.statusReason, round(a.budgetUsed, 2), a.remediation.events, a.remediation.backlog, a.incidents.pastTarget,
+      a.statusReason,
+      round(a.budgetUsed, 2),
+      a.remediation.events,
+      a.remediation.backlog,
+      a.incidents.pastTarget,
     ]),
   );
 }
 
 const FINDING_COLUMNS = [
-  'asset_id', 'finding_id', 'source', 'product', 'kind', 'severity', 'title', 'status', 'counted', 'excluded_reason',
-  'cvss', 'epss_percentile', 'known_exploited', 'exploit_available', 'fix_available',
-  'severity_points', 'severity_basis', 'likelihood', 'likelihood_basis', 'context', 'context_basis',
-  'finding_risk', 'exposure', 'contribution', 'first_seen', 'closed_at', 'age_days', 'sla_days', 'due', 'overdue',
-  'cves', 'ghsa', 'control_id', 'packages', 'account', 'region', 'resource', 'repo', 'manifest', 'scope',
-  'matched_by', 'ambiguous', 'url', 'due_rule', 'if_fixed',
+  'asset_id',
+  'finding_id',
+  'source',
+  'product',
+  'kind',
+  'severity',
+  'title',
+  'status',
+  'counted',
+  'excluded_reason',
+  'cvss',
+  'epss_percentile',
+  'known_exploited',
+  'exploit_available',
+  'fix_available',
+  'severity_points',
+  'severity_basis',
+  'likelihood',
+  'likelihood_basis',
+  'context',
+  'context_basis',
+  'finding_risk',
+  'exposure',
+  'contribution',
+  'first_seen',
+  'closed_at',
+  'age_days',
+  'sla_days',
+  'due',
+  'overdue',
+  'cves',
+  'ghsa',
+  'control_id',
+  'packages',
+  'account',
+  'region',
+  'resource',
+  'repo',
+  'manifest',
+  'scope',
+  'matched_by',
+  'ambiguous',
+  'url',
+  'due_rule',
+  'if_fixed',
 ] as const;
 
 export function exclusionText(e: ExclusionReason | undefined): string {
   if (!e) return '';
   switch (e.kind) {
-    case 'closed': return `closed (${e.status})`;
-    case 'incident': return 'incident (response time, not risk)';
-    case 'passed-control': return 'control passed';
-    case 'excepted': return `exception ${e.exceptionId}`;
-    case 'duplicate': return `duplicate of ${e.of}`;
+    case 'closed':
+      return `closed (${e.status})`;
+    case 'incident':
+      return 'incident (response time, not risk)';
+    case 'passed-control':
+      return 'control passed';
+    case 'excepted':
+      return `exception ${e.exceptionId}`;
+    case 'duplicate':
+      return `duplicate of ${e.of}`;
   }
 }
 
 function findingRow(a: AssetResult, s: ScoredFinding): string {
   const f = s.finding;
   return csvRow([
-    a.asset.id, f.id, f.source, f.product, f.kind, f.severity, f.title, f.status, s.excluded === undefined,
+    a.asset.id,
+    f.id,
+    f.source,
+    f.product,
+    f.kind,
+    f.severity,
+    f.title,
+    f.status,
+    s.excluded === undefined,
     exclusionText(s.excluded),
-    f.cvss?.score, f.epss ? round(f.epss.percentile, 5) : '', s.knownExploited, f.exploitAvailable,
+    f.cvss?.score,
+    f.epss ? round(f.epss.percentile, 5) : '',
+    s.knownExploited,
+    f.exploitAvailable,
     f.fixAvailable === undefined ? '' : f.fixAvailable,
-    round(s.factors.severityPoints, 4), s.factors.severityBasis, round(s.factors.likelihood, 4), s.factors.likelihoodBasis,
-    s.factors.context, s.factors.contextBasis, round(s.factors.risk, 4), s.exposure, round(s.contribution, 4),
-    day(f.firstSeen), day(f.closedAt), round(s.ageDays, 1), s.slaDays, day(s.dueAt), s.overdue,
-    f.cves.join(' '), f.ghsa, f.controlId, f.packages.join(' '),
-    f.aws?.accountId, f.aws?.region, f.aws ? resourceIds(f.aws.resources) : undefined,
-    f.github?.repo, f.github?.manifestPath, f.github?.scope,
-    s.matchedBy, s.ambiguous, f.url, s.dueRule, round(s.ifFixed, 4),
+    round(s.factors.severityPoints, 4),
+    s.factors.severityBasis,
+    round(s.factors.likelihood, 4),
+    s.factors.likelihoodBasis,
+    s.factors.context,
+    s.factors.contextBasis,
+    round(s.factors.risk, 4),
+    s.exposure,
+    round(s.contribution, 4),
+    day(f.firstSeen),
+    day(f.closedAt),
+    round(s.ageDays, 1),
+    s.slaDays,
+    day(s.dueAt),
+    s.overdue,
+    f.cves.join(' '),
+    f.ghsa,
+    f.controlId,
+    f.packages.join(' '),
+    f.aws?.accountId,
+    f.aws?.region,
+    f.aws ? resourceIds(f.aws.resources) : undefined,
+    f.github?.repo,
+    f.github?.manifestPath,
+    f.github?.scope,
+    s.matchedBy,
+    s.ambiguous,
+    f.url,
+    s.dueRule,
+    round(s.ifFixed, 4),
   ]);
 }
 
@@ -104,8 +219,17 @@ export function renderFindingsCsv(r: ScoreResult): string {
 }
 
 const UNMAPPED_COLUMNS = [
-  'source', 'account_or_repo', 'open_findings', 'critical', 'high', 'medium', 'low', 'info', 'resource_types',
-  'example_resource', 'example_finding_id',
+  'source',
+  'account_or_repo',
+  'open_findings',
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'info',
+  'resource_types',
+  'example_resource',
+  'example_finding_id',
 ] as const;
 
 export interface UnmappedGroup {
@@ -135,8 +259,17 @@ export function renderUnmappedCsv(r: ScoreResult): string {
       const types = [...new Set(g.findings.flatMap((f) => f.aws?.resources.map((x) => x.type) ?? []))].sort();
       const first = g.findings[0]!;
       return [
-        g.source, g.key, g.findings.length, count('critical'), count('high'), count('medium'), count('low'), count('info'),
-        types.join(' '), first.aws?.resources[0]?.id ?? first.github?.manifestPath ?? '', first.id,
+        g.source,
+        g.key,
+        g.findings.length,
+        count('critical'),
+        count('high'),
+        count('medium'),
+        count('low'),
+        count('info'),
+        types.join(' '),
+        first.aws?.resources[0]?.id ?? first.github?.manifestPath ?? '',
+        first.id,
       ];
     }),
   );

@@ -27,12 +27,16 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
   for (const reason of a.statusReasons) L.push(`  because: ${clean(reason, 400)}`);
   L.push('');
   const damped = r.policy.aggregation !== 'sum';
-  L.push(damped
-    ? `Risk SLI  R = exposure × Σₖ risk(f₍ₖ₎) / k, heaviest first (damped) = ${a.exposure} × ${fixed(a.risk / (a.exposure || 1), 4)} = ${fixed(a.risk, 4)}`
-    : `Risk SLI  R = exposure × Σ risk(f) (linear sum) = ${a.exposure} × ${fixed(a.risk / (a.exposure || 1), 4)} = ${fixed(a.risk, 4)}`);
+  L.push(
+    damped
+      ? `Risk SLI  R = exposure × Σₖ risk(f₍ₖ₎) / k, heaviest first (damped) = ${a.exposure} × ${fixed(a.risk / (a.exposure || 1), 4)} = ${fixed(a.risk, 4)}`
+      : `Risk SLI  R = exposure × Σ risk(f) (linear sum) = ${a.exposure} × ${fixed(a.risk / (a.exposure || 1), 4)} = ${fixed(a.risk, 4)}`,
+  );
   L.push(`          budget used = ${fixed(a.risk, 4)} / ${a.budget} = ${budgetUsedText(a.budgetUsed)} (SLO: ≤ 100 %)`);
   L.push('');
-  L.push(`Counted findings (${counted.length}), heaviest first — contribution = severity × likelihood × context × exposure${damped ? ' / rank' : ''}; "if fixed" = R − R without it:`);
+  L.push(
+    `Counted findings (${counted.length}), heaviest first — contribution = severity × likelihood × context × exposure${damped ? ' / rank' : ''}; "if fixed" = R − R without it:`,
+  );
   let shown = 0;
   let sum = 0;
   for (const s of counted) {
@@ -52,18 +56,25 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
   L.push(`  ${fixed(sum, 4).padStart(9)}  total = R`);
   L.push('');
   const rem = a.remediation;
-  L.push(`Remediation SLI = risk-weighted good events / all events (an event: a due date, or a close before it, in the last ${r.policy.remediationWindowDays} days; open past due stays bad)`);
-  L.push(rem.sli === null
-    ? `          = not enough events (${rem.events} < ${r.policy.remediationMinEvents})  (target ${pct(rem.target)}); ${rem.backlog} open, not yet due`
-    : `          = ${fixed(rem.good, 4)} / ${fixed(rem.valid, 4)} = ${pct(rem.sli)} over ${rem.events} events  (target ${pct(rem.target)}); ${rem.backlog} open, not yet due`);
+  L.push(
+    `Remediation SLI = risk-weighted good events / all events (an event: a due date, or a close before it, in the last ${r.policy.remediationWindowDays} days; open past due stays bad)`,
+  );
+  L.push(
+    rem.sli === null
+      ? `          = not enough events (${rem.events} < ${r.policy.remediationMinEvents})  (target ${pct(rem.target)}); ${rem.backlog} open, not yet due`
+      : `          = ${fixed(rem.good, 4)} / ${fixed(rem.valid, 4)} = ${pct(rem.sli)} over ${rem.events} events  (target ${pct(rem.target)}); ${rem.backlog} open, not yet due`,
+  );
   // Heaviest first: what moves the SLI most is what to fix first.
   const late = a.findings
     .filter((s) => s.remediation && !s.remediation.withinSla)
     .sort((x, y) => y.remediation!.weight - x.remediation!.weight || (x.finding.id < y.finding.id ? -1 : 1));
-  for (const s of late.slice(0, 10)) L.push(`  outside SLA: ${clean(s.finding.id)} (${s.finding.severity}, ${fixed(s.ageDays, 1)} d > ${s.slaDays} d, weight ${fixed(s.remediation!.weight, 3)})`);
+  for (const s of late.slice(0, 10))
+    L.push(`  outside SLA: ${clean(s.finding.id)} (${s.finding.severity}, ${fixed(s.ageDays, 1)} d > ${s.slaDays} d, weight ${fixed(s.remediation!.weight, 3)})`);
   if (late.length > 10) L.push(`  …and ${late.length - 10} more outside SLA`);
   L.push('');
-  L.push(`Incidents (threat detections; not risk): ${a.incidents.open.length} open, ${a.incidents.pastTarget} past response time; responded within target ${a.incidents.withinTarget} of ${a.incidents.events} in the window`);
+  L.push(
+    `Incidents (threat detections; not risk): ${a.incidents.open.length} open, ${a.incidents.pastTarget} past response time; responded within target ${a.incidents.withinTarget} of ${a.incidents.events} in the window`,
+  );
   for (const i of a.incidents.open.slice(0, 10)) {
     const state = i.responseHours !== null ? `responded in ${fixed(i.responseHours, 1)} h` : i.pastTarget ? 'NO RESPONSE, past target' : 'no response yet';
     L.push(`  ${i.row.finding.severity.padEnd(8)} ${fixed(i.ageHours, 1)} h old, respond within ${i.targetHours} h — ${state}: ${clean(i.row.finding.title, 100)}`);
@@ -79,7 +90,13 @@ export function renderExplain(r: ScoreResult, a: AssetResult, opts: { limit?: nu
       const key = s.excluded!.kind === 'closed' ? exclusionText(s.excluded) : s.excluded!.kind === 'excepted' ? exclusionText(s.excluded) : s.excluded!.kind;
       groups.set(key, (groups.get(key) ?? 0) + 1);
     }
-    L.push(`Not counted (${excluded.length}): ` + [...groups.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', '));
+    L.push(
+      `Not counted (${excluded.length}): ` +
+        [...groups.entries()]
+          .sort(([x], [y]) => (x < y ? -1 : 1))
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', '),
+    );
     for (const s of excluded.filter((x) => x.excluded!.kind === 'duplicate' || x.excluded!.kind === 'excepted').slice(0, 10)) {
       L.push(`  ${clean(s.finding.id)}: ${clean(exclusionText(s.excluded))}`);
     }

@@ -25,7 +25,10 @@ export interface FileGuard {
 export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
   const ext = extname(path).toLowerCase();
   const json = /^\.(json|ndjson|jsonl)$/.test(ext);
-  const secrets = spellings((opts.secrets ?? []).filter((s) => s.length >= 4), ext);
+  const secrets = spellings(
+    (opts.secrets ?? []).filter((s) => s.length >= 4),
+    ext,
+  );
   const spell = json ? jsonSafe : sanitizeText;
   // Enough of the tail to hold the start of any secret that the next piece may finish.
   const hold = secrets.reduce((n, s) => Math.max(n, s.length - 1), 0);
@@ -61,7 +64,8 @@ function spellings(secrets: readonly string[], ext: string): string[] {
   for (const s of secrets) {
     out.add(s);
     if (ext === '.md') out.add(mdCell(s, Number.POSITIVE_INFINITY));
-    if (ext === '.html' || ext === '.svg' || ext === '.md') out.add(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+    if (ext === '.html' || ext === '.svg' || ext === '.md')
+      out.add(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
     if (ext === '.json' || ext === '.ndjson' || ext === '.jsonl') out.add(JSON.stringify(s).slice(1, -1));
     if (ext === '.csv') out.add(s.replace(/"/g, '""'));
   }

@@ -14,7 +14,21 @@ const FIX_COLUMNS = ['rank', 'urgency', 'kind', 'action', 'assets', 'findings', 
 export function renderFixesCsv(r: ScoreResult): string {
   let out = csvRow(FIX_COLUMNS);
   r.fixes.forEach((f, i) => {
-    out += csvRow([i + 1, f.urgency, f.kind, f.action, f.assetIds.join(' '), f.findingIds.length, round(f.riskRemoved, 4), f.why.join('; '), f.findingIds.join(' '), f.url, f.id, f.severity, f.ageHours === undefined ? '' : round(f.ageHours, 1)]);
+    out += csvRow([
+      i + 1,
+      f.urgency,
+      f.kind,
+      f.action,
+      f.assetIds.join(' '),
+      f.findingIds.length,
+      round(f.riskRemoved, 4),
+      f.why.join('; '),
+      f.findingIds.join(' '),
+      f.url,
+      f.id,
+      f.severity,
+      f.ageHours === undefined ? '' : round(f.ageHours, 1),
+    ]);
   });
   return out;
 }

@@ -39,7 +39,7 @@ export function* jsonChunks(value: unknown, depth = 0, chunkChars = 1 << 16): Ge
     let buf = '';
     let n = 0;
     for (const item of items) {
-      buf += (n++ === 0 ? `[${inner}` : `,${inner}`);
+      buf += n++ === 0 ? `[${inner}` : `,${inner}`;
       if (holdsLazy(item)) {
         yield buf;
         buf = '';

@@ -46,7 +46,12 @@ export function renderMarkdown(r: ScoreResult, meta: MarkdownMeta): string {
   out.push(...rejected(r), '');
   out.push(...sources(r), '');
   out.push(...policy(r, meta), '');
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
@@ -62,7 +67,9 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
     `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
     meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
     ...(meta.previousRun && meta.previousPolicyHash && meta.previousPolicyHash !== r.policyHash
-      ? [`- **The policy changed since that run** (\`${mdCell(meta.previousPolicyHash)}\` → \`${r.policyHash}\`): part of every Δ risk comes from the new weights — see "What changed".`]
+      ? [
+          `- **The policy changed since that run** (\`${mdCell(meta.previousPolicyHash)}\` → \`${r.policyHash}\`): part of every Δ risk comes from the new weights — see "What changed".`,
+        ]
       : []),
     ...(meta.inventory ? [meta.inventory.summary] : []),
     ...(meta.scope ? [`- This report covers **one asset** (\`--asset ${mdCell(meta.scope.asset)}\`); unmapped findings and other assets are left out.`] : []),
@@ -95,14 +102,37 @@ function delta(a: AssetResult): string {
 
 function assetTable(assets: AssetResult[]): string {
   return mdTable(
-    ['Asset', 'Owner', 'Criticality', 'Exposure', 'Status', 'Why', 'Risk / budget', 'Budget used', 'Remediation SLI (target)', 'Incidents', 'Coverage', 'Open C/H/M/L', 'Overdue', 'Δ risk'],
+    [
+      'Asset',
+      'Owner',
+      'Criticality',
+      'Exposure',
+      'Status',
+      'Why',
+      'Risk / budget',
+      'Budget used',
+      'Remediation SLI (target)',
+      'Incidents',
+      'Coverage',
+      'Open C/H/M/L',
+      'Overdue',
+      'Δ risk',
+    ],
     assets.map((a) => [
-      `**${mdCell(a.asset.id)}**`, mdCell(a.asset.owner), a.asset.criticality, a.asset.exposure, `**${a.status}**`,
+      `**${mdCell(a.asset.id)}**`,
+      mdCell(a.asset.owner),
+      a.asset.criticality,
+      a.asset.exposure,
+      `**${a.status}**`,
       mdCell(a.statusReasons[0] ?? a.statusReason, 200),
-      `${fixed(a.risk)} / ${a.budget}`, budgetUsedText(a.budgetUsed), `${slaText(a)} (${pct(a.remediation.target)})`,
+      `${fixed(a.risk)} / ${a.budget}`,
+      budgetUsedText(a.budgetUsed),
+      `${slaText(a)} (${pct(a.remediation.target)})`,
       a.incidents.open.length ? `${a.incidents.open.length} open${a.incidents.pastTarget ? `, **${a.incidents.pastTarget} past response time**` : ''}` : '—',
       a.coverage.length === 0 ? 'n/a' : a.coverage.map((c) => `${c.source} ${c.status === 'covered' ? '✓' : '✗'}`).join(', '),
-      sevCounts(a), String(a.overdue), delta(a),
+      sevCounts(a),
+      String(a.overdue),
+      delta(a),
     ]),
     ['l', 'l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'l', 'r', 'r', 'r'],
   );
@@ -121,11 +151,18 @@ function topRisks(r: ScoreResult): string[] {
     '',
     mdTable(
       ['#', 'Asset', 'Finding', 'Severity', 'Why it weighs', 'Points', 'If fixed', 'Age / deadline (rule)'],
-      all.slice(0, TOP_RISKS).map((s, i) => [
-        String(i + 1), mdCell(s.assetId), mdLink(s.finding.title, s.finding.url), s.finding.severity,
-        mdCell(`${s.factors.severityBasis} × ${s.factors.likelihoodBasis} × ${s.factors.contextBasis} × exposure ${s.exposure}`),
-        fixed(s.contribution), `−${fixed(s.ifFixed)}`, `${Math.floor(s.ageDays)} d / ${s.slaDays} d (${s.dueRule})${s.overdue ? ' **overdue**' : ''}`,
-      ]),
+      all
+        .slice(0, TOP_RISKS)
+        .map((s, i) => [
+          String(i + 1),
+          mdCell(s.assetId),
+          mdLink(s.finding.title, s.finding.url),
+          s.finding.severity,
+          mdCell(`${s.factors.severityBasis} × ${s.factors.likelihoodBasis} × ${s.factors.contextBasis} × exposure ${s.exposure}`),
+          fixed(s.contribution),
+          `−${fixed(s.ifFixed)}`,
+          `${Math.floor(s.ageDays)} d / ${s.slaDays} d (${s.dueRule})${s.overdue ? ' **overdue**' : ''}`,
+        ]),
       ['r', 'l', 'l', 'l', 'l', 'r', 'r', 'r'],
     ),
   ];
@@ -158,14 +195,24 @@ function topK<T>(lists: readonly (readonly T[])[], k: number, keep: (x: T) => bo
 function owners(r: ScoreResult): string[] {
   const by = new Map<string, AssetResult[]>();
   for (const a of r.assets) by.set(a.asset.owner, [...(by.get(a.asset.owner) ?? []), a]);
-  const rows = [...by.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([owner, list]) => {
-    const n = (s: string) => list.filter((a) => a.status === s).length;
-    return [
-      mdCell(owner), String(list.length), String(n('BREACHED')), String(n('AT RISK')), String(n('UNKNOWN')),
-      fixed(list.reduce((t, a) => t + a.risk, 0)), String(list.reduce((t, a) => t + a.overdue, 0)),
-      list.filter((a) => a.status !== 'OK').map((a) => mdCell(a.asset.id)).join(', ') || '—',
-    ];
-  });
+  const rows = [...by.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([owner, list]) => {
+      const n = (s: string) => list.filter((a) => a.status === s).length;
+      return [
+        mdCell(owner),
+        String(list.length),
+        String(n('BREACHED')),
+        String(n('AT RISK')),
+        String(n('UNKNOWN')),
+        fixed(list.reduce((t, a) => t + a.risk, 0)),
+        String(list.reduce((t, a) => t + a.overdue, 0)),
+        list
+          .filter((a) => a.status !== 'OK')
+          .map((a) => mdCell(a.asset.id))
+          .join(', ') || '—',
+      ];
+    });
   return ['## By owner', '', mdTable(['Owner', 'Assets', 'Breached', 'At risk', 'Unknown', 'Risk', 'Overdue', 'Needs attention'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])];
 }
 
@@ -181,9 +228,18 @@ function exceptions(r: ScoreResult): string[] {
   const rows = [...r.exceptions]
     .sort((a, b) => order[a.state] - order[b.state] || (a.exception.id < b.exception.id ? -1 : 1))
     .map((e) => [
-      mdCell(e.exception.id), mdCell(e.exception.asset), mdCell(Object.entries(e.exception.match).map(([k, v]) => `${k}=${v}`).join(', ')),
+      mdCell(e.exception.id),
+      mdCell(e.exception.asset),
+      mdCell(
+        Object.entries(e.exception.match)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+      ),
       e.state === 'expired' ? '**expired** (no longer applies)' : e.state === 'expiring' ? '**expiring soon**' : 'active',
-      mdCell(e.exception.expires ?? 'none'), String(e.matched), mdCell(e.exception.approvedBy ?? ''), mdCell(e.exception.reason),
+      mdCell(e.exception.expires ?? 'none'),
+      String(e.matched),
+      mdCell(e.exception.approvedBy ?? ''),
+      mdCell(e.exception.reason),
     ]);
   return ['## Exceptions', '', mdTable(['Id', 'Asset', 'Matches', 'State', 'Expires', 'Findings accepted', 'Approved by', 'Reason'], rows)];
 }
@@ -192,18 +248,29 @@ function inventoryGaps(r: ScoreResult): string[] {
   const head = ['## Inventory gaps (unmapped findings)', ''];
   const groups = groupUnmapped(r.unmapped);
   const amb = r.ambiguous.length
-    ? ['', `**${r.ambiguous.length} finding(s) are claimed by several assets at the same specificity** and count against each:`, '',
-       ...r.ambiguous.slice(0, LIST_LIMIT).map((a) => `- ${mdCell(a.finding.id)} → ${a.assetIds.map((x) => mdCell(x)).join(', ')}`)]
+    ? [
+        '',
+        `**${r.ambiguous.length} finding(s) are claimed by several assets at the same specificity** and count against each:`,
+        '',
+        ...r.ambiguous.slice(0, LIST_LIMIT).map((a) => `- ${mdCell(a.finding.id)} → ${a.assetIds.map((x) => mdCell(x)).join(', ')}`),
+      ]
     : [];
   if (groups.length === 0) return [...head, 'None: every open finding maps to a declared asset.', ...amb];
   return [
     ...head,
     `${r.unmapped.length} open finding(s) belong to no declared asset. Declare the accounts or repositories below, or confirm they are out of scope.`,
     '',
-    mdTable(['Source', 'Account / repository', 'Open', 'Critical', 'High'], groups.map((g) => [
-      g.source, mdCell(g.key), String(g.findings.length),
-      String(g.findings.filter((f) => f.severity === 'critical').length), String(g.findings.filter((f) => f.severity === 'high').length),
-    ]), ['l', 'l', 'r', 'r', 'r']),
+    mdTable(
+      ['Source', 'Account / repository', 'Open', 'Critical', 'High'],
+      groups.map((g) => [
+        g.source,
+        mdCell(g.key),
+        String(g.findings.length),
+        String(g.findings.filter((f) => f.severity === 'critical').length),
+        String(g.findings.filter((f) => f.severity === 'high').length),
+      ]),
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
     ...amb,
   ];
 }
@@ -211,18 +278,38 @@ function inventoryGaps(r: ScoreResult): string[] {
 function rejected(r: ScoreResult): string[] {
   if (r.rejected.length === 0) return ['## Rejected records', '', 'None.'];
   return [
-    '## Rejected records', '', `${r.rejected.length} record(s) could not be read or normalized; everything else was scored.`, '',
-    mdTable(['Source', 'Where', 'Id', 'Reason'], r.rejected.slice(0, LIST_LIMIT).map((x) => [
-      x.source, mdCell(`${x.origin}${x.line ? `:${x.line}` : ''}${x.record ? ` record ${x.record}` : ''}`), mdCell(x.nativeId ?? ''), mdCell(x.reason, 300),
-    ])),
+    '## Rejected records',
+    '',
+    `${r.rejected.length} record(s) could not be read or normalized; everything else was scored.`,
+    '',
+    mdTable(
+      ['Source', 'Where', 'Id', 'Reason'],
+      r.rejected
+        .slice(0, LIST_LIMIT)
+        .map((x) => [x.source, mdCell(`${x.origin}${x.line ? `:${x.line}` : ''}${x.record ? ` record ${x.record}` : ''}`), mdCell(x.nativeId ?? ''), mdCell(x.reason, 300)]),
+    ),
     ...(r.rejected.length > LIST_LIMIT ? ['', `…and ${r.rejected.length - LIST_LIMIT} more (all are in snapshot.json).`] : []),
   ];
 }
 
 function sources(r: ScoreResult): string[] {
-  return ['## Sources', '', mdTable(['Source', 'From', 'Complete', 'Records', 'Findings', 'Rejected', 'Problems'], r.sources.map((s) => [
-    s.source, mdCell(s.describe), s.complete ? 'yes' : '**no**', String(s.records), String(s.findings), String(s.rejected), mdCell(s.problems.join('; '), 400),
-  ]), ['l', 'l', 'l', 'r', 'r', 'r', 'l'])];
+  return [
+    '## Sources',
+    '',
+    mdTable(
+      ['Source', 'From', 'Complete', 'Records', 'Findings', 'Rejected', 'Problems'],
+      r.sources.map((s) => [
+        s.source,
+        mdCell(s.describe),
+        s.complete ? 'yes' : '**no**',
+        String(s.records),
+        String(s.findings),
+        String(s.rejected),
+        mdCell(s.problems.join('; '), 400),
+      ]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'l'],
+    ),
+  ];
 }
 
 function policy(r: ScoreResult, meta: { toolVersion: string }): string[] {
@@ -240,4 +327,3 @@ function policy(r: ScoreResult, meta: { toolVersion: string }): string[] {
       : `Scoring: finding risk = severity points × likelihood × context; asset risk = exposure × Σₖ risk₍ₖ₎ / k over findings heaviest first (damped: counts are not risk). Threat detections are incidents, measured by response time. See \`secsli explain <asset>\` for every number.`,
   ];
 }
-

@@ -10,12 +10,19 @@ import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
 const NEXT_ACTIONS = 10;
 
 const assetList = (ids: readonly string[], max = 3) =>
-  ids.slice(0, max).map((x) => mdCell(x)).join(', ') + (ids.length > max ? ` +${ids.length - max}` : '');
+  ids
+    .slice(0, max)
+    .map((x) => mdCell(x))
+    .join(', ') + (ids.length > max ? ` +${ids.length - max}` : '');
 
 function fixRow(f: Fix, i: number): string[] {
   return [
-    String(i + 1), mdLink(f.action, f.url), assetList(f.assetIds), String(f.findingIds.length),
-    f.kind === 'incident' ? '— (incident)' : `−${fixed(f.riskRemoved)}`, mdCell(f.why.join(', ') || 'largest risk removed'),
+    String(i + 1),
+    mdLink(f.action, f.url),
+    assetList(f.assetIds),
+    String(f.findingIds.length),
+    f.kind === 'incident' ? '— (incident)' : `−${fixed(f.riskRemoved)}`,
+    mdCell(f.why.join(', ') || 'largest risk removed'),
   ];
 }
 
@@ -33,7 +40,9 @@ export function nextActions(r: ScoreResult): string[] {
 
 export function incidents(r: ScoreResult): string[] {
   const open = r.assets.flatMap((a) => a.incidents.open.map((i) => ({ a, i })));
-  open.sort((x, y) => Number(y.i.pastTarget) - Number(x.i.pastTarget) || y.i.ageHours - x.i.ageHours || (x.i.row.finding.id + x.a.asset.id < y.i.row.finding.id + y.a.asset.id ? -1 : 1));
+  open.sort(
+    (x, y) => Number(y.i.pastTarget) - Number(x.i.pastTarget) || y.i.ageHours - x.i.ageHours || (x.i.row.finding.id + x.a.asset.id < y.i.row.finding.id + y.a.asset.id ? -1 : 1),
+  );
   const head = ['## Incidents (open threat detections)', ''];
   if (open.length === 0) return [...head, 'None: no open threat detection on a declared asset.'];
   const state = (i: (typeof open)[number]['i']) =>
@@ -45,8 +54,13 @@ export function incidents(r: ScoreResult): string[] {
     mdTable(
       ['Asset', 'Detection', 'Severity', 'Age', 'Respond within', 'State', 'First seen'],
       open.map(({ a, i }) => [
-        mdCell(a.asset.id), mdLink(i.row.finding.title, i.row.finding.url), i.row.finding.severity, `${Math.floor(i.ageHours)} h`,
-        `${i.targetHours} h`, state(i), day(i.row.finding.firstSeen),
+        mdCell(a.asset.id),
+        mdLink(i.row.finding.title, i.row.finding.url),
+        i.row.finding.severity,
+        `${Math.floor(i.ageHours)} h`,
+        `${i.targetHours} h`,
+        state(i),
+        day(i.row.finding.firstSeen),
       ]),
       ['l', 'l', 'l', 'r', 'r', 'l', 'l'],
     ),

@@ -68,7 +68,10 @@ export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
     const what = worse.map((a) => `${a.asset.id} (${o.previousStatus?.get(a.asset.id) ?? 'new'} → ${a.status})`);
     if (worse.length) return { exitCode: EXIT.FAIL_ON, exitReason: 'worse', message: `status got worse: ${what.join(', ')}` };
   } else if (o.failOn) {
-    const at = result.assets.filter((a) => FAILING[o.failOn as Exclude<FailOn, 'worse'>].includes(a.status)).map((a) => a.asset.id).sort();
+    const at = result.assets
+      .filter((a) => FAILING[o.failOn as Exclude<FailOn, 'worse'>].includes(a.status))
+      .map((a) => a.asset.id)
+      .sort();
     if (at.length) return { exitCode: EXIT.FAIL_ON, exitReason: 'fail-on', message: `${at.length} asset(s) at --fail-on ${o.failOn} or worse: ${at.join(', ')}` };
   }
   return { exitCode: EXIT.OK, exitReason: 'ok', message: o.failOn ? `no asset at --fail-on ${o.failOn}` : 'complete' };

@@ -16,7 +16,10 @@ export type FileContent = string | Buffer | Iterable<string> | AsyncIterable<str
 
 /** "2026-11-27T00:00:00.000Z" → "2026-11-27T000000Z": sortable, and valid on every file system. */
 export function runFolderName(asOf: Date): string {
-  return asOf.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '');
+  return asOf
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '');
 }
 
 const FLUSH_AT = 1 << 20;

@@ -44,7 +44,16 @@ export function propose(samples: readonly BaselineSample[], policy: Policy): Pro
     const mine = samples.filter((s) => s.criticality === c);
     const slis = mine.flatMap((s) => (s.sli === null ? [] : [s.sli]));
     counts[c] = { risk: mine.length, sli: slis.length };
-    if (mine.length) riskBudget[c] = Math.max(1, Math.ceil(percentile(mine.map((s) => s.risk), 0.75) - 1e-9));
+    if (mine.length)
+      riskBudget[c] = Math.max(
+        1,
+        Math.ceil(
+          percentile(
+            mine.map((s) => s.risk),
+            0.75,
+          ) - 1e-9,
+        ),
+      );
     if (slis.length) remediationTarget[c] = Math.min(0.99, Math.max(0.5, Math.floor(percentile(slis, 0.25) * 20 + 1e-9) / 20));
   }
   return { riskBudget, remediationTarget, samples: counts };

@@ -31,11 +31,7 @@ function applies(c: CoverageEntry, asset: Asset, repoClaimedBy: (repo: string, a
 }
 
 /** The parts of an asset some answer must vouch for. */
-function parts(
-  asset: Asset,
-  source: Source,
-  repoClaimedBy: (repo: string, assetId: string) => boolean,
-): { label: string; vouched: (c: CoverageEntry) => boolean }[] {
+function parts(asset: Asset, source: Source, repoClaimedBy: (repo: string, assetId: string) => boolean): { label: string; vouched: (c: CoverageEntry) => boolean }[] {
   if (source === 'securityhub') {
     const accounts = asset.aws?.accounts ?? [];
     if (accounts.length === 0) return [{ label: 'its resources', vouched: (c) => !c.scope.repo }];
@@ -47,11 +43,7 @@ function parts(
   }));
 }
 
-export function assetCoverage(
-  asset: Asset,
-  statuses: readonly SourceStatus[],
-  repoClaimedBy: (repo: string, assetId: string) => boolean,
-): CoverageStatus[] {
+export function assetCoverage(asset: Asset, statuses: readonly SourceStatus[], repoClaimedBy: (repo: string, assetId: string) => boolean): CoverageStatus[] {
   return expectedSources(asset).map((source) => {
     const mine = statuses.filter((s) => s.source === source);
     if (mine.length === 0) {

@@ -29,7 +29,5 @@ function deadlineFor(severity: Severity, knownExploited: boolean, exposure: Expo
 
 /** Every deadline of one asset, computed once (rows look theirs up by severity and exploited). */
 export function deadlineTable(exposure: Exposure, policy: Policy): DeadlineTable {
-  return Object.fromEntries(
-    SEVERITIES.map((s) => [s, [deadlineFor(s, false, exposure, policy), deadlineFor(s, true, exposure, policy)] as const]),
-  ) as unknown as DeadlineTable;
+  return Object.fromEntries(SEVERITIES.map((s) => [s, [deadlineFor(s, false, exposure, policy), deadlineFor(s, true, exposure, policy)] as const])) as unknown as DeadlineTable;
 }

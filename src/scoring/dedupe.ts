@@ -28,11 +28,16 @@ export function dedupeAcrossSources(scored: readonly Scored[]): void {
     else if (kind === 'closed') closed.push(s);
     else if (kind === 'excepted') for (const k of vulnKeys(s.finding)) acceptedBy.set(k, { source: s.finding.source, reason: s.excluded! });
   }
-  const stillOpen = acceptedBy.size === 0 ? open : open.filter((s) => {
-    const hit = vulnKeys(s.finding).map((k) => acceptedBy.get(k)).find((h) => h && h.source !== s.finding.source);
-    if (hit) s.excluded = hit.reason;
-    return !hit;
-  });
+  const stillOpen =
+    acceptedBy.size === 0
+      ? open
+      : open.filter((s) => {
+          const hit = vulnKeys(s.finding)
+            .map((k) => acceptedBy.get(k))
+            .find((h) => h && h.source !== s.finding.source);
+          if (hit) s.excluded = hit.reason;
+          return !hit;
+        });
   pairUp(stillOpen, true);
   pairUp(closed, false);
 }

@@ -67,11 +67,16 @@ const controlRemediationUrl = (controlId: string) => `https://docs.aws.amazon.co
 function actionOf(g: Group): string {
   const f = g.first;
   switch (g.kind) {
-    case 'incident': return `respond to incident: ${f.title}`;
-    case 'dependency upgrade': return `upgrade ${f.packages.join(', ')}${toVersion(g)} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
-    case 'package upgrade': return `upgrade ${f.packages.join(', ')}${toVersion(g)} on ${f.aws!.resources[0]!.id}`;
-    case 'control': return `fix control ${f.controlId} on ${g.resources.size} resource(s): ${f.title}`;
-    case 'finding': return `remediate: ${f.title}`;
+    case 'incident':
+      return `respond to incident: ${f.title}`;
+    case 'dependency upgrade':
+      return `upgrade ${f.packages.join(', ')}${toVersion(g)} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
+    case 'package upgrade':
+      return `upgrade ${f.packages.join(', ')}${toVersion(g)} on ${f.aws!.resources[0]!.id}`;
+    case 'control':
+      return `fix control ${f.controlId} on ${g.resources.size} resource(s): ${f.title}`;
+    case 'finding':
+      return `remediate: ${f.title}`;
   }
 }
 
@@ -92,7 +97,15 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   const removal = new Map<AssetResult, GroupRemoval>();
   for (const a of assets) {
     const counted = a.findings.filter((s) => s.excluded === undefined).sort(rankOrder);
-    removal.set(a, new GroupRemoval(counted.map((s) => s.factors.risk), a.exposure, policy.aggregation, a.risk));
+    removal.set(
+      a,
+      new GroupRemoval(
+        counted.map((s) => s.factors.risk),
+        a.exposure,
+        policy.aggregation,
+        a.risk,
+      ),
+    );
     for (let i = 0; i < counted.length; i++) add(a, counted[i]!, i);
     for (const s of a.findings) if (s.excluded?.kind === 'incident') add(a, s, -1);
   }
@@ -100,8 +113,11 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   for (const g of groups.values()) fixes.push(finish(g, removal));
   return fixes.sort(
     (a, b) =>
-      URGENCY.indexOf(a.urgency) - URGENCY.indexOf(b.urgency) || b.riskRemoved - a.riskRemoved ||
-      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (b.ageHours ?? 0) - (a.ageHours ?? 0) || cmpId(a.id, b.id),
+      URGENCY.indexOf(a.urgency) - URGENCY.indexOf(b.urgency) ||
+      b.riskRemoved - a.riskRemoved ||
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (b.ageHours ?? 0) - (a.ageHours ?? 0) ||
+      cmpId(a.id, b.id),
   );
 }
 

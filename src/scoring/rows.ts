@@ -29,7 +29,10 @@ interface FactorEntry {
   readonly exploited: boolean;
 }
 
-const F_AMBIGUOUS = 1, F_OVERDUE = 4, F_REM = 8, F_REM_WITHIN = 16;
+const F_AMBIGUOUS = 1,
+  F_OVERDUE = 4,
+  F_REM = 8,
+  F_REM_WITHIN = 16;
 
 /**
  * One (finding, asset) row. A class rather than an object literal so a million of them stay small:

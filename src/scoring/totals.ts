@@ -83,7 +83,11 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
   // Rank order (risk descending, ties by id): the damped aggregate weighs the k-th by 1/k.
   const exposure = exposureWeight(asset.exposure, policy);
   counted.sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
-  const agg = aggregate(counted.map((s) => s.factors.risk), exposure, policy.aggregation);
+  const agg = aggregate(
+    counted.map((s) => s.factors.risk),
+    exposure,
+    policy.aggregation,
+  );
   counted.forEach((s, i) => {
     s.contribution = agg.contributions[i]!;
     s.ifFixed = agg.reductions[i]!;
@@ -98,8 +102,14 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
   const coverage = assetCoverage(asset, input.statuses, (repo, id) => matcher.assetsForRepo(repo).includes(id));
   const { status, rule, reasons } = assetStatus(
     {
-      risk, budget, remediation, coverage, kevPastDue, kevOpenInternet: asset.exposure === 'internet' ? kevOpen : 0,
-      incidentsPastTarget: incidents.pastTarget, incidentsOpenHighCritical: incidents.openHighCritical,
+      risk,
+      budget,
+      remediation,
+      coverage,
+      kevPastDue,
+      kevOpenInternet: asset.exposure === 'internet' ? kevOpen : 0,
+      incidentsPastTarget: incidents.pastTarget,
+      incidentsOpenHighCritical: incidents.openHighCritical,
     },
     policy,
   );

@@ -136,8 +136,16 @@ export interface ScoreResult {
 
 /** The rule that set an asset's status (assets.csv `status_reason`); status.ts decides, worst first. */
 export type StatusRule =
-  | 'incident response' | 'known exploited past due' | 'risk budget' | 'remediation SLO' | 'coverage'
-  | 'open incident' | 'known exploited on internet-facing' | 'risk budget nearly used' | 'remediation SLO at risk' | 'within targets';
+  | 'incident response'
+  | 'known exploited past due'
+  | 'risk budget'
+  | 'remediation SLO'
+  | 'coverage'
+  | 'open incident'
+  | 'known exploited on internet-facing'
+  | 'risk budget nearly used'
+  | 'remediation SLO at risk'
+  | 'within targets';
 
 /** Threat detections (incidents.ts): response time, never risk. */
 export interface Incident {
@@ -165,7 +173,6 @@ export interface IncidentSummary {
   withinTarget: number;
 }
 
-
 /** "Fix this first" (fixes.ts). */
 export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
 
@@ -191,4 +198,3 @@ export interface Fix {
   why: string[];
   url?: string;
 }
-

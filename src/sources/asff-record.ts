@@ -19,7 +19,11 @@ const zNum = opt(z.number());
 const strings = opt(z.array(z.unknown()).transform((a) => a.filter((x): x is string => typeof x === 'string')));
 const stringMap = opt(
   z.record(z.string(), z.unknown()).transform((m) =>
-    Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === 'string').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    Object.fromEntries(
+      Object.entries(m)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
   ),
 );
 const severitySchema = opt(z.looseObject({ Label: zStr, Normalized: zNum, Product: zNum }));
@@ -144,4 +148,3 @@ function cvssOf(v: unknown): Vulnerability['Cvss'] {
   // `BaseScore: z.unknown()` is a required key to zod: present (even as undefined), or the list is dropped.
   return objectList(v, (e) => ('BaseScore' in e ? { Version: optStr(e.Version), BaseScore: e.BaseScore, BaseVector: optStr(e.BaseVector) } : undefined));
 }
-

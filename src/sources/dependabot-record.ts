@@ -39,11 +39,13 @@ export const alertSchema = z.looseObject(
       identifiers: opt(z.array(z.looseObject({ type: zStr, value: zStr }))),
     }),
     security_vulnerability: opt(
-      z.looseObject({
-        package: packageSchema,
-        severity: zStr,
-        first_patched_version: opt(z.looseObject({ identifier: zStr }).nullable()),
-      }).nullable(),
+      z
+        .looseObject({
+          package: packageSchema,
+          severity: zStr,
+          first_patched_version: opt(z.looseObject({ identifier: zStr }).nullable()),
+        })
+        .nullable(),
     ),
     fixed_at: zStr,
     dismissed_at: zStr,
@@ -83,9 +85,7 @@ export function readAlert(raw: unknown): Alert | undefined {
     created_at,
     updated_at,
     repository: isObj(repository) ? { full_name: str(repository.full_name) } : repository === null ? null : undefined,
-    dependency: isObj(dependency)
-      ? { package: packageOf(dependency.package), manifest_path: str(dependency.manifest_path), scope: str(dependency.scope) }
-      : undefined,
+    dependency: isObj(dependency) ? { package: packageOf(dependency.package), manifest_path: str(dependency.manifest_path), scope: str(dependency.scope) } : undefined,
     security_advisory: {
       ghsa_id: str(adv.ghsa_id),
       cve_id: str(adv.cve_id),
@@ -93,9 +93,7 @@ export function readAlert(raw: unknown): Alert | undefined {
       severity: str(adv.severity),
       classification: str(adv.classification),
       cvss: cvssOf(adv.cvss),
-      cvss_severities: isObj(severities)
-        ? { cvss_v3: cvssOf(severities.cvss_v3), cvss_v4: cvssOf(severities.cvss_v4) }
-        : severities === null ? null : undefined,
+      cvss_severities: isObj(severities) ? { cvss_v3: cvssOf(severities.cvss_v3), cvss_v4: cvssOf(severities.cvss_v4) } : severities === null ? null : undefined,
       epss: epssOf(epss),
       identifiers: identifiersOf(adv.identifiers),
     },
@@ -105,7 +103,9 @@ export function readAlert(raw: unknown): Alert | undefined {
           severity: str(sv.severity),
           first_patched_version: isObj(fpv) ? { identifier: str(fpv.identifier) } : fpv === null ? null : undefined,
         }
-      : sv === null ? null : undefined,
+      : sv === null
+        ? null
+        : undefined,
     fixed_at: str(a.fixed_at),
     dismissed_at: str(a.dismissed_at),
     auto_dismissed_at: str(a.auto_dismissed_at),

@@ -71,12 +71,23 @@ const ocsfSchema: z.ZodType<Ocsf> = z
 /** OCSF severity_id: 0 Unknown, 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical, 6 Fatal, 99 Other. */
 const SEVERITY_BY_ID: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high', 5: 'critical', 6: 'critical' };
 const SEVERITY_BY_CAPTION: Record<string, Severity> = {
-  informational: 'info', info: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical', fatal: 'critical',
+  informational: 'info',
+  info: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+  fatal: 'critical',
 };
 /** OCSF status_id: 0 Unknown, 1 New, 2 In Progress, 3 Suppressed, 4 Resolved, 5 Archived, 6 Deleted, 99 Other. */
 const STATUS_BY_ID: Record<number, FindingStatus> = { 1: 'open', 2: 'open', 3: 'suppressed', 4: 'resolved', 5: 'resolved', 6: 'resolved' };
 const STATUS_BY_CAPTION: Record<string, FindingStatus> = {
-  new: 'open', 'in progress': 'open', suppressed: 'suppressed', resolved: 'resolved', archived: 'resolved', deleted: 'resolved',
+  new: 'open',
+  'in progress': 'open',
+  suppressed: 'suppressed',
+  resolved: 'resolved',
+  archived: 'resolved',
+  deleted: 'resolved',
 };
 /** compliance.status_id: 0 Unknown, 1 Pass, 2 Warning, 3 Fail, 99 Other. */
 const COMPLIANCE_BY_ID: Record<number, NonNullable<Finding['compliance']>> = { 1: 'passed', 2: 'warning', 3: 'failed' };
@@ -87,7 +98,11 @@ const THREAT_TYPE = /^(TTPs|Effects|Unusual Behaviors)(\/|$)/i;
 function tags(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   // OCSF 1.1+: [{name, value}]; the MapFilter on resources.tags suggests a plain map is possible too.
-  if (Array.isArray(v)) for (const t of v) { const name = str(obj(t).name); if (name) out[name] = String(obj(t).value ?? ''); }
+  if (Array.isArray(v))
+    for (const t of v) {
+      const name = str(obj(t).name);
+      if (name) out[name] = String(obj(t).value ?? '');
+    }
   else if (isObj(v)) for (const [k, val] of Object.entries(v)) out[k] = String(val ?? '');
   return out;
 }
@@ -129,7 +144,10 @@ function toFinding(raw: Ocsf): NormalizeResult {
   let fixAvailable = false;
   for (const v of vulns) {
     const cve = obj(v.cve);
-    for (const id of [cve.uid, ...arr(v.related_vulnerabilities)]) { const s = str(id); if (s) addCves(cveList, s); }
+    for (const id of [cve.uid, ...arr(v.related_vulnerabilities)]) {
+      const s = str(id);
+      if (s) addCves(cveList, s);
+    }
     for (const c of arr(cve.cvss).map(obj)) {
       const vector = str(c.vector_string);
       const score = cvssScore(c.base_score, vector);
@@ -140,7 +158,10 @@ function toFinding(raw: Ocsf): NormalizeResult {
     const probability = toNumber(e.score);
     const percentile = toNumber(e.percentile);
     if (probability !== undefined && percentile !== undefined && (!epss || percentile > epss.percentile)) epss = { probability, percentile };
-    for (const p of arr(v.affected_packages).map(obj)) { const n = str(p.name); if (n) packages.push(n.toLowerCase()); }
+    for (const p of arr(v.affected_packages).map(obj)) {
+      const n = str(p.name);
+      if (n) packages.push(n.toLowerCase());
+    }
     if (v.is_exploit_available === true) exploitAvailable = true;
     if (str(v.exploit_last_seen_time_dt) || toNumber(v.exploit_last_seen_time) !== undefined) knownExploited = true;
     const coverage = (str(v.fix_coverage) ?? '').toUpperCase();
@@ -148,14 +169,19 @@ function toFinding(raw: Ocsf): NormalizeResult {
     if (v.is_fix_available === true || coverage === 'COMPLETE' || coverage === 'PARTIAL') fixAvailable = true;
   }
 
-  const types = arr(info.types).map(str).filter((t): t is string => !!t);
+  const types = arr(info.types)
+    .map(str)
+    .filter((t): t is string => !!t);
   const classUid = toNumber(raw.class_uid);
   // A compliance check is a misconfiguration whatever its types (see isControlCheck in asff-rules.ts).
   const control = classUid === 2003 || isObj(raw.compliance);
   const kind: Kind =
-    classUid === 2004 || (!control && types.some((t) => THREAT_TYPE.test(t))) ? 'threat'
-      : classUid === 2002 || vulns.length > 0 ? 'vulnerability'
-        : classUid === 2003 || isObj(raw.compliance) ? 'misconfiguration'
+    classUid === 2004 || (!control && types.some((t) => THREAT_TYPE.test(t)))
+      ? 'threat'
+      : classUid === 2002 || vulns.length > 0
+        ? 'vulnerability'
+        : classUid === 2003 || isObj(raw.compliance)
+          ? 'misconfiguration'
           : 'other';
   const closed = status !== 'open';
   const url = link(raw);

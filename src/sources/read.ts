@@ -60,7 +60,7 @@ function isPlainObject(o: unknown): o is Record<string, unknown> {
   if (typeof ctor !== 'function') return true;
   const prot: unknown = (ctor as { prototype?: unknown }).prototype;
   if (!isObj(prot)) return false;
-  return  Object.hasOwn(prot, 'isPrototypeOf');
+  return Object.hasOwn(prot, 'isPrototypeOf');
 }
 
 /** Sentinel: the fast path cannot tell what zod would do; use the schema. */

@@ -15,8 +15,7 @@ export function isObj(v: unknown): v is Record<string, unknown> {
 /** A string that is not empty, as given (keys, ids); anything else is undefined. */
 export const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export const reject = (reason: string, nativeId?: string): NormalizeResult =>
-  nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId };
+export const reject = (reason: string, nativeId?: string): NormalizeResult => (nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId });
 
 /** zod issues as short reasons: "missing Id", "Resources[0].Type: expected string, received number". */
 export function zodReason(error: z.ZodError): string {

@@ -23,7 +23,9 @@ export function fsRunStore(dir: string): RunStore {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return { runs: [], skipped: [], missing: code };
-        throw new UsageError(`cannot read reports folder ${dir}: ${code ?? (e as Error).message}`, 'Point --reports at the folder `secsli score --out` writes run folders into.', { cause: e });
+        throw new UsageError(`cannot read reports folder ${dir}: ${code ?? (e as Error).message}`, 'Point --reports at the folder `secsli score --out` writes run folders into.', {
+          cause: e,
+        });
       }
     },
     openRunFile: (run, name) => openFile(join(dir, run, name)),

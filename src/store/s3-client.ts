@@ -60,11 +60,19 @@ export function storeError(e: unknown, where: S3Location, what: string, server: 
   const name = (e as Error).name;
   const url = `s3://${where.bucket}/${where.prefix}`;
   if (name === 'NoSuchBucket') {
-    return new StoreError(`S3 bucket "${where.bucket}" does not exist (${server.endpoint ?? `region ${server.region}`})`, `Create the bucket, or fix the s3:// location (${url}).`, { cause: e });
+    return new StoreError(
+      `S3 bucket "${where.bucket}" does not exist (${server.endpoint ?? `region ${server.region}`})`,
+      `Create the bucket, or fix the s3:// location (${url}).`,
+      { cause: e },
+    );
   }
   if (name === 'AccessDenied' || name === 'Forbidden' || statusOf(e) === 403) {
     return new StoreError(`access denied by S3 to ${what} under ${url}`, IAM_HINT, { cause: e });
   }
   const detail = e instanceof S3ServiceException ? `${name} (HTTP ${statusOf(e) ?? '?'}): ${e.message}` : `${(e as NodeJS.ErrnoException).code ?? name}: ${(e as Error).message}`;
-  return new StoreError(`S3 ${what} under ${url} failed: ${detail}`, 'Check the network path to S3 and the AWS_REGION / AWS_ENDPOINT_URL_S3 settings; nothing partial is visible to readers.', { cause: e });
+  return new StoreError(
+    `S3 ${what} under ${url} failed: ${detail}`,
+    'Check the network path to S3 and the AWS_REGION / AWS_ENDPOINT_URL_S3 settings; nothing partial is visible to readers.',
+    { cause: e },
+  );
 }

@@ -107,7 +107,9 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     const all = [...runs.entries()];
     orphans = all.filter(([, r]) => !r.complete).map(([name, r]) => ({ name, keys: r.keys, newest: r.newest, claimed: r.claimed }));
     const why = (r: Orphan) =>
-      r.claimed ? `incomplete upload: no ${MANIFEST} (last written ${new Date(r.newest).toISOString()})` : `no ${MANIFEST} and not begun by secsli score (copied in by hand?); left alone`;
+      r.claimed
+        ? `incomplete upload: no ${MANIFEST} (last written ${new Date(r.newest).toISOString()})`
+        : `no ${MANIFEST} and not begun by secsli score (copied in by hand?); left alone`;
     return { runs: all.filter(([, r]) => r.complete).map(([name]) => name), skipped: orphans.map((r) => ({ name: r.name, reason: why(r) })) };
   };
 
@@ -139,7 +141,10 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
           const run = await claim(base);
           uploaded.push(prefix + `${run}/${CLAIM}`);
           const dir = await folder.commit(files, () => named?.(run) ?? {});
-          const names = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name)).split('\\').join('/')).sort();
+          const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
+            .filter((d) => d.isFile())
+            .map((d) => relative(dir, join(d.parentPath, d.name)).split('\\').join('/'))
+            .sort();
           const manifest: Manifest = { secsliRun: 1, run, tool: toolVersion(), files: [] };
           for (const name of names) {
             const path = join(dir, name);
@@ -148,7 +153,9 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
             uploaded.push(prefix + `${run}/${name}`);
             await put(`${run}/${name}`, Body, { ContentLength, ContentType: contentType(name) }).catch(fail(`PutObject ${run}/${name}`));
           }
-          await put(`${run}/${MANIFEST}`, JSON.stringify(manifest, null, 2) + '\n', { ContentType: 'application/json', IfNoneMatch: '*' }).catch(fail(`PutObject ${run}/${MANIFEST}`));
+          await put(`${run}/${MANIFEST}`, JSON.stringify(manifest, null, 2) + '\n', { ContentType: 'application/json', IfNoneMatch: '*' }).catch(
+            fail(`PutObject ${run}/${MANIFEST}`),
+          );
           await rm(local, { recursive: true, force: true });
           return url(run);
         } catch (e) {
@@ -188,7 +195,11 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
   return { location: url('').replace(/\/$/, ''), listRuns, openRunFile, runLocation: url, createRun, tidy, state: s3StateStore({ put, get, url }) };
 }
 
-function s3StateStore(s3: { put: (key: string, body: PutObjectCommandInput['Body'], extra?: Partial<PutObjectCommandInput>) => Promise<unknown>; get: (key: string) => Promise<{ Body?: unknown; ETag?: string } | undefined>; url: (rel: string) => string }): StateStore {
+function s3StateStore(s3: {
+  put: (key: string, body: PutObjectCommandInput['Body'], extra?: Partial<PutObjectCommandInput>) => Promise<unknown>;
+  get: (key: string) => Promise<{ Body?: unknown; ETag?: string } | undefined>;
+  url: (rel: string) => string;
+}): StateStore {
   const key = (source: Source) => `${STATE_FOLDER}/${source}.ndjson`;
   let local: Promise<string> | undefined;
   const localDir = () => (local ??= mkdtemp(join(tmpdir(), 'secsli-s3-state-')));
@@ -246,4 +257,12 @@ function verified(entry: { bytes: number; sha256: string }, where: string): Tran
 }
 
 const contentType = (name: string) =>
-  name.endsWith('.json') ? 'application/json' : name.endsWith('.csv') ? 'text/csv; charset=utf-8' : name.endsWith('.md') ? 'text/markdown; charset=utf-8' : name.endsWith('.ndjson') ? 'application/x-ndjson' : 'application/octet-stream';
+  name.endsWith('.json')
+    ? 'application/json'
+    : name.endsWith('.csv')
+      ? 'text/csv; charset=utf-8'
+      : name.endsWith('.md')
+        ? 'text/markdown; charset=utf-8'
+        : name.endsWith('.ndjson')
+          ? 'application/x-ndjson'
+          : 'application/octet-stream';

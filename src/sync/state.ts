@@ -121,7 +121,10 @@ export class StateWriter {
   private size = 0;
   private count = 0;
 
-  constructor(readonly tmp: string, header: StateHeader) {
+  constructor(
+    readonly tmp: string,
+    header: StateHeader,
+  ) {
     this.fd = openSync(tmp, 'w', 0o600);
     this.push(JSON.stringify(header));
   }

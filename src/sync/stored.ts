@@ -63,6 +63,7 @@ export async function loadStoredState(store: StateStore, factory: LiveCollectorF
   const last = parseUtc(header.lastSync);
   if (last > o.startedAt.getTime() + FUTURE_SLACK_MS) return unused(`the last sync (${header.lastSync}) is in the future: is the clock right?`, true);
   const lastFull = parseUtc(header.lastFull);
-  if (!(o.startedAt.getTime() - lastFull < o.fullEveryMs)) return unused(`the last full pull (${header.lastFull}) is older than ${Math.round(o.fullEveryMs / 86_400_000)} day(s)`, false);
+  if (!(o.startedAt.getTime() - lastFull < o.fullEveryMs))
+    return unused(`the last full pull (${header.lastFull}) is older than ${Math.round(o.fullEveryMs / 86_400_000)} day(s)`, false);
   return { file, version, header, index, counts };
 }

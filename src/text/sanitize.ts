@@ -68,7 +68,8 @@ export function safeUrl(url: string | undefined): string | undefined {
   let out = '';
   for (const ch of url) {
     if (URL_OK.test(ch)) out += ch;
-    else if (ch.length === 1 && ch.charCodeAt(0) >= 0xd800 && ch.charCodeAt(0) <= 0xdfff) out += '%EF%BF%BD'; // lone surrogate
+    else if (ch.length === 1 && ch.charCodeAt(0) >= 0xd800 && ch.charCodeAt(0) <= 0xdfff)
+      out += '%EF%BF%BD'; // lone surrogate
     else for (const b of Buffer.from(ch, 'utf8')) out += `%${hex(b, 2).toUpperCase()}`;
   }
   return out;

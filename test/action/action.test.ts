@@ -42,7 +42,13 @@ async function step(inputs: Record<string, string>) {
     code = (e as { code: number }).code;
     stderr = (e as { stderr: string }).stderr;
   }
-  const outputs = Object.fromEntries((await readFile(files.output, 'utf8')).trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const outputs = Object.fromEntries(
+    (await readFile(files.output, 'utf8'))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { code, stderr, outputs, markdown: await readFile(files.summary, 'utf8') };
 }
 
@@ -134,4 +140,3 @@ describe('the action steps, run locally', () => {
     }
   });
 });
-

@@ -123,7 +123,10 @@ describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
   });
 
   it('the checks above can fail: an external image is caught, a blank chart has no ink', async () => {
-    const bad = files['review.html']!.replace('<h2>Executive summary</h2>', '<h2>Executive summary</h2><img src="https://example.invalid/x.png"><svg id="blank" width="400" height="300"></svg>');
+    const bad = files['review.html']!.replace(
+      '<h2>Executive summary</h2>',
+      '<h2>Executive summary</h2><img src="https://example.invalid/x.png"><svg id="blank" width="400" height="300"></svg>',
+    );
     await writeFile(join(dir, 'review', 'bad.html'), bad);
     const { page, problems, requests } = await open('bad.html');
     expect([...problems, ...requests].length).toBeGreaterThan(0);

@@ -40,16 +40,19 @@ describe('secsli validate', () => {
   it('prints every problem and exits 2', async () => {
     const dir = await tmp();
     const cfg = join(dir, 'assets.yaml');
-    await writeFile(cfg, [
-      'version: 1',
-      'owners: { team-a: {} }',
-      'assets:',
-      '  - { id: a, owner: team-a, criticality: high, exposure: internet, aws: { accounts: ["1234"] } }',
-      '  - { id: a, owner: team-b, criticality: high, exposure: internet }',
-      'exceptions:',
-      '  - { id: RA-1, asset: ghost, match: { cve: CVE-2020-1 }, reason: x }',
-      '',
-    ].join('\n'));
+    await writeFile(
+      cfg,
+      [
+        'version: 1',
+        'owners: { team-a: {} }',
+        'assets:',
+        '  - { id: a, owner: team-a, criticality: high, exposure: internet, aws: { accounts: ["1234"] } }',
+        '  - { id: a, owner: team-b, criticality: high, exposure: internet }',
+        'exceptions:',
+        '  - { id: RA-1, asset: ghost, match: { cve: CVE-2020-1 }, reason: x }',
+        '',
+      ].join('\n'),
+    );
     const r = await cli(['validate', '--config', cfg, '--as-of', AS_OF]);
     expect(r.code).toBe(2);
     const lines = r.stdout.trim().split('\n');

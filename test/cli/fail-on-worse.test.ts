@@ -50,7 +50,20 @@ async function setup() {
 async function run(dir: string, asOf: string, exploited: boolean, ...extra: string[]) {
   const file = join(dir, `sh-${asOf.slice(0, 10)}.json`);
   await writeFile(file, JSON.stringify({ Findings: findings(exploited) }));
-  const r = await cli(['score', '--config', join(dir, 'assets.yaml'), '--from', `securityhub=${file}`, '--as-of', asOf, '--out', join(dir, 'reports'), '--fail-on', 'worse', ...extra]);
+  const r = await cli([
+    'score',
+    '--config',
+    join(dir, 'assets.yaml'),
+    '--from',
+    `securityhub=${file}`,
+    '--as-of',
+    asOf,
+    '--out',
+    join(dir, 'reports'),
+    '--fail-on',
+    'worse',
+    ...extra,
+  ]);
   const summary = r.stdout ? (JSON.parse(await readFile(join(r.stdout.trim(), 'summary.json'), 'utf8')) as Obj) : undefined;
   return { ...r, summary };
 }
@@ -69,9 +82,7 @@ describe('--fail-on worse', () => {
     expect(second.summary?.exitReason).toBe('worse');
     expect(second.summary?.message).toBe('status got worse: svc-a (OK → BREACHED)');
     expect(second.summary?.previousRun).toBe('2026-11-21T000000Z');
-    expect(second.summary?.changes).toEqual([
-      expect.objectContaining({ asset: 'svc-a', owner: 'team-a', contact: '#a-oncall', from: 'OK', to: 'BREACHED', worse: true }),
-    ]);
+    expect(second.summary?.changes).toEqual([expect.objectContaining({ asset: 'svc-a', owner: 'team-a', contact: '#a-oncall', from: 'OK', to: 'BREACHED', worse: true })]);
     expect(second.summary?.nextActions.basis).toBe('fixes');
     expect(second.summary?.nextActions.items[0]).toMatchObject({ assets: [{ asset: 'svc-a', owner: 'team-a' }] });
     expect(second.summary?.nextActions.items[0]?.why.join(' ')).toMatch(/known exploited/);

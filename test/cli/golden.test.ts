@@ -18,10 +18,17 @@ describe('golden reports for the bundled example', () => {
   it('match test/golden/example byte for byte', async () => {
     const out = await tmp();
     const r = await cli([
-      'score', '--config', join(ROOT, 'assets.yaml'),
-      '--from', `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
-      '--from', `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
-      '--as-of', '2026-11-27T00:00:00Z', '--out', out,
+      'score',
+      '--config',
+      join(ROOT, 'assets.yaml'),
+      '--from',
+      `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
+      '--from',
+      `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
+      '--as-of',
+      '2026-11-27T00:00:00Z',
+      '--out',
+      out,
     ]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);

@@ -105,7 +105,12 @@ async function world(o: WorldOptions = {}): Promise<World> {
   };
   const sh = await startSecurityHubEmulator(shOpts);
   const gh = await startGithubEmulator(ghOpts);
-  const org = await startOrganizationsEmulator({ accounts: [{ id: A, name: 'payments' }, { id: B, name: 'data' }] });
+  const org = await startOrganizationsEmulator({
+    accounts: [
+      { id: A, name: 'payments' },
+      { id: B, name: 'data' },
+    ],
+  });
   const env: NodeJS.ProcessEnv = {
     AWS_ENDPOINT_URL_SECURITYHUB: sh.url,
     AWS_ENDPOINT_URL_ORGANIZATIONS: org.url,
@@ -143,7 +148,10 @@ async function expectNoSecrets(r: { stdout: string; stderr: string }, out: strin
   for (const secret of [GH_TOKEN, FAKE.awsSecret, FAKE.awsKeyId]) {
     expect(r.stdout.includes(secret), `secret in stdout`).toBe(false);
     expect(r.stderr.includes(secret), `secret in stderr`).toBe(false);
-    expect(files.some((f) => f.includes(secret)), `secret in a written file`).toBe(false);
+    expect(
+      files.some((f) => f.includes(secret)),
+      `secret in a written file`,
+    ).toBe(false);
   }
 }
 
@@ -166,7 +174,10 @@ describe('secsli score against live APIs (both emulators, configured by the envi
     });
     const snap = JSON.parse(await readFile(join(runDir, 'snapshot.json'), 'utf8'));
     expect(snap.partial).toBe(false);
-    expect(snap.sources.map((s: { source: string; complete: boolean }) => [s.source, s.complete])).toEqual([['securityhub', true], ['dependabot', true]]);
+    expect(snap.sources.map((s: { source: string; complete: boolean }) => [s.source, s.complete])).toEqual([
+      ['securityhub', true],
+      ['dependabot', true],
+    ]);
     const unmapped = await csv(runDir, 'unmapped.csv');
     expect(unmapped.map((u) => u.account_or_repo)).toEqual(['acme/unclaimed']);
     expect(await readFile(join(runDir, 'report.md'), 'utf8')).toContain('None: every source each asset expects answered for it.');
@@ -272,11 +283,22 @@ describe('secsli score against live APIs (both emulators, configured by the envi
     expect((await csv(runDir, 'assets.csv')).every((a) => !a.coverage!.includes('gap'))).toBe(true);
 
     const replayOut = await tmp();
-    const replay = await cli([
-      'score', '--config', CONFIG, '--as-of', AS_OF, '--out', replayOut,
-      '--from', `securityhub=${join(runDir, 'raw/securityhub.ndjson')}`,
-      '--from', `dependabot=${join(runDir, 'raw/dependabot.ndjson')}`,
-    ], {}); // no credentials, no endpoints: nothing live can be reached
+    const replay = await cli(
+      [
+        'score',
+        '--config',
+        CONFIG,
+        '--as-of',
+        AS_OF,
+        '--out',
+        replayOut,
+        '--from',
+        `securityhub=${join(runDir, 'raw/securityhub.ndjson')}`,
+        '--from',
+        `dependabot=${join(runDir, 'raw/dependabot.ndjson')}`,
+      ],
+      {},
+    ); // no credentials, no endpoints: nothing live can be reached
     expect(replay.code, replay.stderr).toBe(0);
     const replayDir = replay.stdout.trim();
     for (const f of ['assets.csv', 'findings.csv', 'unmapped.csv']) {

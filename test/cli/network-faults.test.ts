@@ -34,11 +34,22 @@ afterEach(async () => {
 
 async function scoreAgainst(shUrl: string, ghUrl: string) {
   const out = await tmp('secsli-net-');
-  const env = { AWS_ENDPOINT_URL_SECURITYHUB: shUrl, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret, GITHUB_API_URL: ghUrl, GITHUB_TOKEN: FAKE.githubToken };
+  const env = {
+    AWS_ENDPOINT_URL_SECURITYHUB: shUrl,
+    AWS_REGION: 'ap-northeast-1',
+    AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+    GITHUB_API_URL: ghUrl,
+    GITHUB_TOKEN: FAKE.githubToken,
+  };
   const t0 = performance.now();
   const r = await cli(['score', '--config', CONFIG, '--as-of', AS_OF, '--out', out], env);
   const seconds = (performance.now() - t0) / 1000;
-  const summary = JSON.parse(await readFile(join(r.stdout.trim(), 'summary.json'), 'utf8')) as { exitReason: string; partial: boolean; sources: { source: string; problems: string[] }[] };
+  const summary = JSON.parse(await readFile(join(r.stdout.trim(), 'summary.json'), 'utf8')) as {
+    exitReason: string;
+    partial: boolean;
+    sources: { source: string; problems: string[] }[];
+  };
   const problems = (source: string) => summary.sources.find((s) => s.source === source)?.problems.join('\n') ?? '';
   return { ...r, seconds, summary, problems };
 }

@@ -30,9 +30,17 @@ export const tmp = (prefix = 'secsli-cli-') => mkdtemp(join(tmpdir(), prefix));
 /** The common offline score invocation against the small fixtures. */
 export function scoreArgs(out: string, ...extra: string[]): string[] {
   return [
-    'score', '--config', fixture('assets.yaml'),
-    '--from', `securityhub=${fixture('securityhub.json')}`,
-    '--from', `dependabot=${fixture('dependabot.json')}`,
-    '--as-of', AS_OF, '--out', out, ...extra,
+    'score',
+    '--config',
+    fixture('assets.yaml'),
+    '--from',
+    `securityhub=${fixture('securityhub.json')}`,
+    '--from',
+    `dependabot=${fixture('dependabot.json')}`,
+    '--as-of',
+    AS_OF,
+    '--out',
+    out,
+    ...extra,
   ];
 }

@@ -23,8 +23,16 @@ describe('secsli score (end to end)', () => {
     // Dependabot) / 1 + openssl 2.5 / 2 + lodash dev 5.625 × 0.2 / 3 + hostile LOW 0.5 / 4 = 31.75;
     // × internet 2 = 63.5 of budget 40. log4j is past its deadline: that is the rule that breaches.
     expect(pay).toMatchObject({
-      status: 'BREACHED', status_reason: 'known exploited past due', risk: '63.5', budget: '40', budget_used_pct: '158.8',
-      budget_multiple: '1.59', open_critical: '1', overdue: '2', remediation_events: '2', remediation_sli_pct: '',
+      status: 'BREACHED',
+      status_reason: 'known exploited past due',
+      risk: '63.5',
+      budget: '40',
+      budget_used_pct: '158.8',
+      budget_multiple: '1.59',
+      open_critical: '1',
+      overdue: '2',
+      remediation_events: '2',
+      remediation_sli_pct: '',
     });
     const web = assets.find((a) => a.asset_id === 'web')!;
     // express is excepted (RA-1); the unscored medium counts 2 by label; the fixed react is one
@@ -114,8 +122,17 @@ describe('secsli score (end to end)', () => {
     expect((await readdir(join(first, 'raw'))).sort()).toEqual(['dependabot.ndjson', 'securityhub.ndjson']);
     const replayOut = await tmp();
     const replay = await cli([
-      'score', '--config', fixture('assets.yaml'), '--as-of', AS_OF, '--out', replayOut,
-      '--from', `securityhub=${join(first, 'raw/securityhub.ndjson')}`, '--from', `dependabot=${join(first, 'raw/dependabot.ndjson')}`,
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--as-of',
+      AS_OF,
+      '--out',
+      replayOut,
+      '--from',
+      `securityhub=${join(first, 'raw/securityhub.ndjson')}`,
+      '--from',
+      `dependabot=${join(first, 'raw/dependabot.ndjson')}`,
     ]);
     expect(replay.code).toBe(0);
     expect(await read(replay.stdout.trim(), 'assets.csv')).toBe(await read(first, 'assets.csv'));
@@ -140,7 +157,19 @@ describe('bad input: clear message, nothing lost', () => {
     const cut = join(dir, 'cut.json');
     await writeFile(cut, text.slice(0, Math.floor(text.length * 0.6)));
     const out = await tmp();
-    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${cut}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', out]);
+    const r = await cli([
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${cut}`,
+      '--from',
+      `dependabot=${fixture('dependabot.json')}`,
+      '--as-of',
+      AS_OF,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('cut.json');
     const runDir = r.stdout.trim();
@@ -162,7 +191,19 @@ describe('bad input: clear message, nothing lost', () => {
     const dir = await tmp();
     const bad = join(dir, 'bad.json');
     await writeFile(bad, body);
-    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${bad}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', await tmp()]);
+    const r = await cli([
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${bad}`,
+      '--from',
+      `dependabot=${fixture('dependabot.json')}`,
+      '--as-of',
+      AS_OF,
+      '--out',
+      await tmp(),
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('bad.json');
   });
@@ -171,7 +212,19 @@ describe('bad input: clear message, nothing lost', () => {
     const dir = await tmp();
     const empty = join(dir, 'empty.json');
     await writeFile(empty, '[]');
-    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${empty}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', await tmp()]);
+    const r = await cli([
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${empty}`,
+      '--from',
+      `dependabot=${fixture('dependabot.json')}`,
+      '--as-of',
+      AS_OF,
+      '--out',
+      await tmp(),
+    ]);
     expect(r.code).toBe(0);
   });
 
@@ -181,7 +234,19 @@ describe('bad input: clear message, nothing lost', () => {
     alerts.push({ number: 99, state: 'open' }, { hello: 1 });
     const file = join(dir, 'alerts.json');
     await writeFile(file, JSON.stringify(alerts));
-    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${file}`, '--as-of', AS_OF, '--out', await tmp()]);
+    const r = await cli([
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${fixture('securityhub.json')}`,
+      '--from',
+      `dependabot=${file}`,
+      '--as-of',
+      AS_OF,
+      '--out',
+      await tmp(),
+    ]);
     expect(r.code).toBe(0);
     const snap = JSON.parse(await read(r.stdout.trim(), 'snapshot.json'));
     expect(snap.rejected).toHaveLength(2);

@@ -16,7 +16,10 @@ const hooks = `import{writeSync}from'node:fs';export async function load(u,c,n){
 const register = `import{register}from'node:module';register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})`;
 
 function loaded(...argv: string[]): { status: number | null; urls: string[] } {
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...argv], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...argv], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
   return { status: r.status, urls: [...r.stderr.matchAll(/^loaded (\S+)$/gm)].map((m) => m[1]!) };
 }
 
@@ -39,7 +42,19 @@ describe('start-up', () => {
 
   it('an offline score into a local folder does not load the S3 client', async () => {
     const out = await tmp();
-    const r = loaded('score', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', '2026-11-27T00:00:00Z', '--out', out);
+    const r = loaded(
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${fixture('securityhub.json')}`,
+      '--from',
+      `dependabot=${fixture('dependabot.json')}`,
+      '--as-of',
+      '2026-11-27T00:00:00Z',
+      '--out',
+      out,
+    );
     expect(r.status).toBe(0);
     expect(r.urls.some((u) => u.endsWith('/dist/src/store/index.js'))).toBe(true);
     expect(r.urls.filter((u) => /node_modules\/@aws-sdk\/client-s3\/|\/dist\/src\/store\/s3\.js$/.test(u))).toEqual([]);

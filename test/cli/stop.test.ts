@@ -48,11 +48,22 @@ async function world(stall: (req: ShRequest) => boolean) {
   const alerts = (repo: string): Obj[] => [makeAlert('acme', repo, 1, 'open')];
   const gh: GithubEmulator = await startGithubEmulator({
     token: FAKE.githubToken,
-    repos: [{ owner: 'acme', name: 'payments-api' }, { owner: 'acme', name: 'web' }],
+    repos: [
+      { owner: 'acme', name: 'payments-api' },
+      { owner: 'acme', name: 'web' },
+    ],
     alerts: { 'acme/payments-api': alerts('payments-api'), 'acme/web': alerts('web') },
   });
   open.push(sh, gh);
-  const env = { PATH: process.env.PATH, AWS_ENDPOINT_URL_SECURITYHUB: sh.url, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret, GITHUB_API_URL: gh.url, GITHUB_TOKEN: FAKE.githubToken };
+  const env = {
+    PATH: process.env.PATH,
+    AWS_ENDPOINT_URL_SECURITYHUB: sh.url,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+    GITHUB_API_URL: gh.url,
+    GITHUB_TOKEN: FAKE.githubToken,
+  };
   return { sh, env, startStalling: () => (stalling = true) };
 }
 
@@ -125,7 +136,10 @@ describe('stopping a run from outside (real child process, emulators)', () => {
 
     w.startStalling(); // the next run's first Security Hub request hangs
     const seen = w.sh.requests.length;
-    const c = secsli(scoreArgs(out, '--save-raw').map((a) => (a === AS_OF ? '2026-11-28T00:00:00Z' : a)), w.env);
+    const c = secsli(
+      scoreArgs(out, '--save-raw').map((a) => (a === AS_OF ? '2026-11-28T00:00:00Z' : a)),
+      w.env,
+    );
     await waitFor(() => w.sh.requests.length > seen);
     c.kill('SIGTERM');
     const code = await c.code;

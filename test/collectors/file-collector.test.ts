@@ -28,7 +28,14 @@ describe('createFileCollector', () => {
     expect(collector).toMatchObject({ source: 'securityhub', describe: `file ${path}` });
     const { sink, records, rejects } = memorySink();
     const status = await collector.collect(sink, recordingLogger().log);
-    expect(status).toEqual({ source: 'securityhub', origins: [path], complete: true, problems: [], coverage: [{ source: 'securityhub', scope: {}, status: 'covered' }], records: 1 });
+    expect(status).toEqual({
+      source: 'securityhub',
+      origins: [path],
+      complete: true,
+      problems: [],
+      coverage: [{ source: 'securityhub', scope: {}, status: 'covered' }],
+      records: 1,
+    });
     expect(records[0]?.where).toEqual({ origin: path, record: 1, line: 6 });
     expect(rejects).toEqual([]);
   });
@@ -38,7 +45,10 @@ describe('createFileCollector', () => {
     const { sink, records, rejects } = memorySink();
     const status = await createFileCollector('dependabot', path).collect(sink, recordingLogger().log);
     expect(status).toMatchObject({ complete: true, records: 2, problems: [] });
-    expect(records.map((r) => r.where)).toEqual([{ origin: path, record: 1, line: 1 }, { origin: path, record: 3, line: 3 }]);
+    expect(records.map((r) => r.where)).toEqual([
+      { origin: path, record: 1, line: 1 },
+      { origin: path, record: 3, line: 3 },
+    ]);
     expect(rejects).toEqual([{ origin: path, record: 2, line: 2, reason: expect.stringMatching(/^line 2 is not valid JSON/) }]);
   });
 
@@ -97,7 +107,9 @@ describe('createFileCollector', () => {
     ['a folder', () => files.dir, 'EISDIR', 'not a file'],
   ])('throws a usage error for %s', async (_name, where, code, what) => {
     const path = where();
-    const err = await createFileCollector('securityhub', path).collect(memorySink().sink, recordingLogger().log).catch((e: unknown) => e);
+    const err = await createFileCollector('securityhub', path)
+      .collect(memorySink().sink, recordingLogger().log)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputFileError);
     expect(err).toMatchObject({ code, path, message: `${path}: ${what}`, exitCode: EXIT.USAGE });
   });

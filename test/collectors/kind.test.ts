@@ -21,8 +21,16 @@ describe('finding kind', () => {
     ['a control check typed Effects/Data Exposure (FSBP S3.2)', { Types: s3Effects }, 'misconfiguration'],
     ['a control check (GeneratorId only, no Compliance) typed Effects', { Types: s3Effects, Compliance: undefined }, 'misconfiguration'],
     ['a control check typed TTPs', { Types: ['TTPs/Initial Access'] }, 'misconfiguration'],
-    ['Effects on a finding that is not a control check', { Types: s3Effects, Compliance: undefined, GeneratorId: 'custom-detector', ProductArn: 'arn:aws:securityhub:us-east-2::product/acme/detector' }, 'threat'],
-    ['Unusual Behaviors from a third-party detector', { Types: ['Unusual Behaviors/User'], Compliance: undefined, GeneratorId: 'x', ProductArn: 'arn:aws:securityhub:us-east-2::product/acme/detector' }, 'threat'],
+    [
+      'Effects on a finding that is not a control check',
+      { Types: s3Effects, Compliance: undefined, GeneratorId: 'custom-detector', ProductArn: 'arn:aws:securityhub:us-east-2::product/acme/detector' },
+      'threat',
+    ],
+    [
+      'Unusual Behaviors from a third-party detector',
+      { Types: ['Unusual Behaviors/User'], Compliance: undefined, GeneratorId: 'x', ProductArn: 'arn:aws:securityhub:us-east-2::product/acme/detector' },
+      'threat',
+    ],
   ])('%s → %s', (_n, over, kind) => {
     const raw = { ...control, ...over };
     for (const [k, v] of Object.entries(over)) if (v === undefined) delete (raw as Record<string, unknown>)[k];

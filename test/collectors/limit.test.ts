@@ -35,7 +35,15 @@ describe('runLimited', () => {
   });
 
   it('resolves at once for no items and rejects with the first failure', async () => {
-    await expect(runLimited([], 4, async () => { throw new Error('never called'); })).resolves.toBeUndefined();
-    await expect(runLimited([1, 2, 3], 2, async (x) => { if (x === 2) throw new Error(`item ${x}`); })).rejects.toThrow('item 2');
+    await expect(
+      runLimited([], 4, async () => {
+        throw new Error('never called');
+      }),
+    ).resolves.toBeUndefined();
+    await expect(
+      runLimited([1, 2, 3], 2, async (x) => {
+        if (x === 2) throw new Error(`item ${x}`);
+      }),
+    ).rejects.toThrow('item 2');
   });
 });

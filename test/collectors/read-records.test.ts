@@ -125,16 +125,28 @@ describe('readJsonRecords: damaged files', () => {
     const evs = await readAll(path, DB);
     expect(recordsOf(evs)).toHaveLength(1);
     expect(errorsOf(evs)).toEqual([
-      { kind: 'error', fatal: true, line: 3, message: `${path}: the file ends before the JSON value opened at line 1 is closed; it looks truncated at line 3; 1 record(s) before it were read` },
+      {
+        kind: 'error',
+        fatal: true,
+        line: 3,
+        message: `${path}: the file ends before the JSON value opened at line 1 is closed; it looks truncated at line 3; 1 record(s) before it were read`,
+      },
     ]);
   });
 
   it('rejects a bad NDJSON line in the middle and reads the rest', async () => {
     const text = [compact(a1), compact(a2), '{"number": 3, "state": ', 'not json at all', compact(a1)].join('\n') + '\n';
     const evs = await readAll(files.write('bad-line.ndjson.json', text), DB);
-    expect(recordsOf(evs).map((e) => [e.record, e.line])).toEqual([[1, 1], [2, 2], [5, 5]]);
+    expect(recordsOf(evs).map((e) => [e.record, e.line])).toEqual([
+      [1, 1],
+      [2, 2],
+      [5, 5],
+    ]);
     const errs = errorsOf(evs);
-    expect(errs.map((e) => [e.record, e.line, e.fatal])).toEqual([[3, 3, false], [4, 4, false]]);
+    expect(errs.map((e) => [e.record, e.line, e.fatal])).toEqual([
+      [3, 3, false],
+      [4, 4, false],
+    ]);
     expect(errs[0]?.message).toMatch(/^line 3 is not valid JSON: /);
     expect(endOf(evs).shape).toBe('ndjson');
   });
@@ -148,7 +160,10 @@ describe('readJsonRecords: damaged files', () => {
 
   it('rejects one malformed record inside an array and keeps its neighbours', async () => {
     const evs = await readAll(files.write('bad-record.json', `[\n${compact(a1)},\n{"number": 2, "state": },\n${compact(a2)}\n]`), DB);
-    expect(recordsOf(evs).map((e) => [e.record, e.line])).toEqual([[1, 2], [3, 4]]);
+    expect(recordsOf(evs).map((e) => [e.record, e.line])).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(errorsOf(evs)).toMatchObject([{ record: 2, line: 3, fatal: false, message: expect.stringMatching(/^record 2 \(line 3\) is not valid JSON/) }]);
   });
 
@@ -156,7 +171,9 @@ describe('readJsonRecords: damaged files', () => {
     const path = files.write('trailing.json', `${compact([a1])}\n<!-- done -->\n`);
     const evs = await readAll(path, DB);
     expect(recordsOf(evs)).toHaveLength(1);
-    expect(errorsOf(evs)).toMatchObject([{ fatal: true, line: 2, message: `${path}: unexpected text "<!-- done -->" at line 2 after the JSON before it; the rest of the file was not read` }]);
+    expect(errorsOf(evs)).toMatchObject([
+      { fatal: true, line: 2, message: `${path}: unexpected text "<!-- done -->" at line 2 after the JSON before it; the rest of the file was not read` },
+    ]);
   });
 
   it('reports a record larger than the limit without buffering it', async () => {
@@ -175,7 +192,9 @@ describe('readJsonRecords: files of the wrong kind', () => {
     const path = files.write('notjson.json', text);
     const evs = await readAll(path, SH);
     expect(recordsOf(evs)).toEqual([]);
-    expect(errorsOf(evs)).toEqual([{ kind: 'error', fatal: true, line: expect.any(Number), message: `${path}: not JSON: expected ${FILE_EXPECTATIONS.securityhub.what}; found ${found}` }]);
+    expect(errorsOf(evs)).toEqual([
+      { kind: 'error', fatal: true, line: expect.any(Number), message: `${path}: not JSON: expected ${FILE_EXPECTATIONS.securityhub.what}; found ${found}` },
+    ]);
   });
 
   it('refuses a Security Hub wrapper given as Dependabot alerts', async () => {
@@ -240,7 +259,12 @@ describe('readJsonRecords: size', () => {
     const out = createWriteStream(path);
     out.write('[\n');
     for (let i = 1; i <= 50_000; i++) {
-      const rec = { number: i, state: 'open', html_url: `https://github.com/acme/r${i % 97}/security/dependabot/${i}`, security_advisory: { ghsa_id: `GHSA-${i}`, severity: 'high', summary: `advisory "${i}" [x] {y}` } };
+      const rec = {
+        number: i,
+        state: 'open',
+        html_url: `https://github.com/acme/r${i % 97}/security/dependabot/${i}`,
+        security_advisory: { ghsa_id: `GHSA-${i}`, severity: 'high', summary: `advisory "${i}" [x] {y}` },
+      };
       if (!out.write(`${i > 1 ? ',\n' : ''}${JSON.stringify(rec)}`)) await once(out, 'drain');
     }
     out.end('\n]\n');

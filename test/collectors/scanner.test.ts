@@ -17,11 +17,12 @@ function scan(text: string, cuts: number[], lines = false): ScanEvent[] {
 }
 
 // Records as they exist after a JSON round trip (JSON has no -0), so the scanner's output can be compared exactly.
-const record = fc.dictionary(
-  fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', ',', ':', '\n', 'é', '\u{1F600}', ' ') }),
-  fc.jsonValue({ maxDepth: 3 }),
-  { minKeys: 1, maxKeys: 4 },
-).map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
+const record = fc
+  .dictionary(fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', ',', ':', '\n', 'é', '\u{1F600}', ' ') }), fc.jsonValue({ maxDepth: 3 }), {
+    minKeys: 1,
+    maxKeys: 4,
+  })
+  .map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
 
 const layouts: Record<string, (recs: unknown[]) => string> = {
   array: (r) => JSON.stringify(r, null, 2),
@@ -34,18 +35,13 @@ const layouts: Record<string, (recs: unknown[]) => string> = {
 describe('JsonScanner', () => {
   it('finds the same records however the input is cut into chunks', () => {
     fc.assert(
-      fc.property(
-        fc.array(record, { minLength: 1, maxLength: 6 }),
-        fc.constantFrom(...Object.keys(layouts)),
-        fc.array(fc.nat(), { maxLength: 12 }),
-        (recs, layout, cuts) => {
-          const text = layouts[layout]!(recs);
-          const events = scan(text, cuts);
-          const found = events.filter((e) => e.t === 'record').map((e) => JSON.parse(e.text));
-          expect(events.filter((e) => e.t === 'truncated' || e.t === 'garbage')).toEqual([]);
-          expect(found).toEqual(recs);
-        },
-      ),
+      fc.property(fc.array(record, { minLength: 1, maxLength: 6 }), fc.constantFrom(...Object.keys(layouts)), fc.array(fc.nat(), { maxLength: 12 }), (recs, layout, cuts) => {
+        const text = layouts[layout]!(recs);
+        const events = scan(text, cuts);
+        const found = events.filter((e) => e.t === 'record').map((e) => JSON.parse(e.text));
+        expect(events.filter((e) => e.t === 'truncated' || e.t === 'garbage')).toEqual([]);
+        expect(found).toEqual(recs);
+      }),
       { numRuns: 300 },
     );
   });

@@ -9,7 +9,10 @@ describe('FindingStore', () => {
   it('keeps the most recently updated copy of an id, whatever the arrival order', () => {
     const old = makeFinding({ nativeId: 'a', title: 'old', updatedAt: '2026-11-20T00:00:00.000Z' });
     const newer = { ...old, title: 'new', updatedAt: '2026-11-21T00:00:00.001Z' };
-    for (const order of [[old, newer], [newer, old]]) {
+    for (const order of [
+      [old, newer],
+      [newer, old],
+    ]) {
       const store = new FindingStore();
       for (const f of order) store.add(f);
       const out = store.drain();

@@ -12,7 +12,9 @@ const base = (extra: string) => `version: 1\n${extra}owners: { t: {} }\nassets:\
 describe('assets.yaml: orgs and discovery', () => {
   it('accepts several orgs and a full discovery mapping', () => {
     const r = parseInventory(
-      base('sources: { dependabot: { orgs: [acme, beta] } }\ndiscovery:\n  criticality: { property: business-criticality, tag: Criticality, values: { tier-1: critical } }\n  owner: { property: owner-team }\n  groupBy: { topicPrefix: "service-" }\n'),
+      base(
+        'sources: { dependabot: { orgs: [acme, beta] } }\ndiscovery:\n  criticality: { property: business-criticality, tag: Criticality, values: { tier-1: critical } }\n  owner: { property: owner-team }\n  groupBy: { topicPrefix: "service-" }\n',
+      ),
       'assets.yaml',
       NOW,
     );
@@ -40,7 +42,14 @@ describe('Dependabot collector with several orgs', () => {
   it('pages each org’s alert list and covers claimed repositories in both', async () => {
     const w = await githubWorld(
       { orgs: ['acme', 'beta'] },
-      { repos: [{ owner: 'acme', name: 'x' }, { owner: 'beta', name: 'y' }, { owner: 'gamma', name: 'z' }], alerts: { 'acme/x': [makeAlert('acme', 'x', 1)], 'beta/y': [makeAlert('beta', 'y', 1), makeAlert('beta', 'y', 2)] } },
+      {
+        repos: [
+          { owner: 'acme', name: 'x' },
+          { owner: 'beta', name: 'y' },
+          { owner: 'gamma', name: 'z' },
+        ],
+        alerts: { 'acme/x': [makeAlert('acme', 'x', 1)], 'beta/y': [makeAlert('beta', 'y', 1), makeAlert('beta', 'y', 2)] },
+      },
       ['acme/x', 'beta/y', 'gamma/z'],
     );
     close = w.close;

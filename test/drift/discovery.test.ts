@@ -37,7 +37,14 @@ describe('GitHub discovery', () => {
   });
 
   it('a name that claims or findings use but no listing holds: GitHub’s 301 after a rename makes it an alias of the same repository', async () => {
-    const { d } = await discoverOn([{ owner: 'big', name: 'new-name', formerNames: ['big/old-name'] }, { owner: 'big', name: 'other' }], {}, { lookup: ['big/old-name', 'big/gone'] });
+    const { d } = await discoverOn(
+      [
+        { owner: 'big', name: 'new-name', formerNames: ['big/old-name'] },
+        { owner: 'big', name: 'other' },
+      ],
+      {},
+      { lookup: ['big/old-name', 'big/gone'] },
+    );
     expect(d.repos.map((r) => [r.fullName, r.aliases])).toEqual([
       ['big/new-name', ['big/old-name']],
       ['big/other', []],

@@ -47,7 +47,12 @@ describe('computeDrift', () => {
     const assets = [makeAsset({ id: 'a', criticality: 'critical', aws: {}, github: { repos: ['acme/x'] } })];
     const inventory = { ...makeInventory(assets), discovery: { criticality: { property: 'tier', values: { 'tier-1': 'critical', 'tier-2': 'high' } } } };
     const run = (tier: string, readable = true) =>
-      computeDrift({ inventory, discovery: gh([repo('acme/x', { properties: { tier } })], { propertiesReadable: readable }), result: scoreWith([], assets, { inventory }), evidence: new Map() }).attributes;
+      computeDrift({
+        inventory,
+        discovery: gh([repo('acme/x', { properties: { tier } })], { propertiesReadable: readable }),
+        result: scoreWith([], assets, { inventory }),
+        evidence: new Map(),
+      }).attributes;
     expect(run('tier-1')).toEqual([]);
     expect(run('tier-2').map((x) => [x.declared, x.discovered])).toEqual([['critical', 'high']]);
     expect(run('tier-2', false)).toEqual([]);

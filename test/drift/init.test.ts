@@ -81,18 +81,46 @@ describe('secsli init', () => {
     await writeFile(join(dir, 'repos.json'), await pages('/orgs/acme/repos'));
     await writeFile(join(dir, 'props.json'), await pages('/orgs/acme/properties/values'));
     const accounts = orgAccounts().map((a) => ({ Id: a.id, Name: a.name, State: a.state ?? 'ACTIVE', Status: a.state ?? 'ACTIVE' }));
-    await writeFile(join(dir, 'accounts.json'), JSON.stringify({ Accounts: accounts.slice(0, 2), NextToken: 'x' }, null, 2) + '\n' + JSON.stringify({ Accounts: accounts.slice(2) }));
-    const sh = await (await fetch(`${w.sh.url}/findings`, { method: 'POST', headers: { authorization: `AWS4-HMAC-SHA256 Credential=${FAKE.awsKeyId}/20261127/${REGION}/securityhub/aws4_request` }, body: '{}' })).json();
+    await writeFile(
+      join(dir, 'accounts.json'),
+      JSON.stringify({ Accounts: accounts.slice(0, 2), NextToken: 'x' }, null, 2) + '\n' + JSON.stringify({ Accounts: accounts.slice(2) }),
+    );
+    const sh = await (
+      await fetch(`${w.sh.url}/findings`, {
+        method: 'POST',
+        headers: { authorization: `AWS4-HMAC-SHA256 Credential=${FAKE.awsKeyId}/20261127/${REGION}/securityhub/aws4_request` },
+        body: '{}',
+      })
+    ).json();
     await writeFile(join(dir, 'sh.json'), JSON.stringify(sh));
     const config = join(dir, 'assets.yaml');
-    await writeFile(config, `version: 1\n${MAPPING}owners: { team-svc: {} }\nassets:\n  - { id: services, owner: team-svc, criticality: high, exposure: internet, github: { repos: ["acme/svc-*"] } }\n`);
-    const args = ['init', '--config', config, '--repos', join(dir, 'repos.json'), '--properties', join(dir, 'props.json'), '--accounts', join(dir, 'accounts.json'), '--from', `securityhub=${join(dir, 'sh.json')}`, '--as-of', AS_OF];
+    await writeFile(
+      config,
+      `version: 1\n${MAPPING}owners: { team-svc: {} }\nassets:\n  - { id: services, owner: team-svc, criticality: high, exposure: internet, github: { repos: ["acme/svc-*"] } }\n`,
+    );
+    const args = [
+      'init',
+      '--config',
+      config,
+      '--repos',
+      join(dir, 'repos.json'),
+      '--properties',
+      join(dir, 'props.json'),
+      '--accounts',
+      join(dir, 'accounts.json'),
+      '--from',
+      `securityhub=${join(dir, 'sh.json')}`,
+      '--as-of',
+      AS_OF,
+    ];
     const r = await cli([...args, '--stdout'], {});
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/proposal: \d+ assets; 3 of 3 open findings map to an asset/);
     const text = r.stdout;
     // svc: owner from owner-team, criticality where 19 of 20 agree (tier-1 → critical on one): a TODO naming the split.
-    expect(text).toMatch(/# TODO: confirm criticality: 19 of 20 members say high\n {2}# TODO: confirm exposure: no evidence either way\n {2}- id: "svc"\n {4}owner: "team-svc"\n {4}criticality: high/);
+    expect(text).toMatch(
+      /# TODO: confirm criticality: 19 of 20 members say high\n {2}# TODO: confirm exposure: no evidence either way\n {2}- id: "svc"\n {4}owner: "team-svc"\n {4}criticality: high/,
+    );
     // data-lake's account: the public-bucket finding suggests internet.
     expect(text).toMatch(/# TODO: confirm exposure: evidence says internet — S3\.2 \(S3 bucket permits public read access\)\n {2}- id: "data-lake"/);
     const proposed = join(dir, 'proposal.yaml');

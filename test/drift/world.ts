@@ -66,19 +66,24 @@ assets:
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function acmeRepos(): GhRepo[] {
-  const svc = Array.from({ length: 20 }, (_, i): GhRepo => ({
-    owner: 'acme',
-    name: `svc-${pad(i + 1)}`,
-    topics: ['service-payments', 'team-svc'],
-    properties: { 'business-criticality': i === 6 ? 'tier-1' : 'high', 'owner-team': 'team-svc', service: 'payments' },
-  }));
-  const apps = ['a', 'b', 'c', 'd', 'e'].map((x): GhRepo => ({
-    owner: 'acme',
-    name: `app-${x}`,
-    topics: ['service-storefront'],
-    properties: { 'owner-team': 'team-apps', service: 'storefront' },
-    ...(x === 'e' ? { formerNames: ['acme/app-old'] } : {}),
-  }));
+  const svc = Array.from(
+    { length: 20 },
+    (_, i): GhRepo => ({
+      owner: 'acme',
+      name: `svc-${pad(i + 1)}`,
+      topics: ['service-payments', 'team-svc'],
+      properties: { 'business-criticality': i === 6 ? 'tier-1' : 'high', 'owner-team': 'team-svc', service: 'payments' },
+    }),
+  );
+  const apps = ['a', 'b', 'c', 'd', 'e'].map(
+    (x): GhRepo => ({
+      owner: 'acme',
+      name: `app-${x}`,
+      topics: ['service-storefront'],
+      properties: { 'owner-team': 'team-apps', service: 'storefront' },
+      ...(x === 'e' ? { formerNames: ['acme/app-old'] } : {}),
+    }),
+  );
   const tools = Array.from({ length: 5 }, (_, i): GhRepo => ({ owner: 'acme', name: `tool-${i + 1}`, visibility: 'public', ...(i === 2 ? { alertsDisabled: true } : {}) }));
   return [...svc, ...apps, ...tools];
 }
@@ -141,7 +146,9 @@ export async function truthWorld(o: WorldOptions = {}, yaml = ASSETS_YAML): Prom
   };
   const shOpts: SecurityHubEmulatorOptions = {
     findings: o.findings ?? [control(1, PAY, 'CloudTrail.2'), control(2, LAKE, 'S3.2'), control(3, STRAY, 'IAM.6')],
-    ...(o.membersDenied ? {} : { members: [PAY, LAKE, STRAY].map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })).concat([{ AccountId: LEGACY, MemberStatus: 'AccountSuspended' }]) }),
+    ...(o.membersDenied
+      ? {}
+      : { members: [PAY, LAKE, STRAY].map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })).concat([{ AccountId: LEGACY, MemberStatus: 'AccountSuspended' }]) }),
   };
   const gh = await startGithubEmulator(ghOpts);
   const sh = await startSecurityHubEmulator(shOpts);

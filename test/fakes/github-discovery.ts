@@ -32,7 +32,11 @@ export function handleDiscoveryRoute(c: DiscoveryRouteContext): boolean {
       return true;
     }
     if (c.orgs?.[org]?.propertiesAccess === 'forbidden') {
-      send(403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories', status: '403' });
+      send(403, {
+        message: 'Resource not accessible by personal access token',
+        documentation_url: 'https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories',
+        status: '403',
+      });
       return true;
     }
     const all = c.repos.filter((r) => eq(r.owner, org));

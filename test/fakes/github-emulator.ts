@@ -97,16 +97,25 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
     const auth = /^(?:token|bearer) (.+)$/i.exec(request.authorization)?.[1];
     if (auth !== opts.token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     if (opts.primaryLimitAt?.includes(request.seq)) {
-      return send(403, { message: `API rate limit exceeded for user ID 1.`, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }, {
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1),
-      });
+      return send(
+        403,
+        { message: `API rate limit exceeded for user ID 1.`, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+        {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1),
+        },
+      );
     }
     if (opts.secondaryLimitAt?.includes(request.seq)) {
-      return send(opts.secondaryStatus ?? 403, {
-        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
-        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-      }, { 'retry-after': '1' });
+      return send(
+        opts.secondaryStatus ?? 403,
+        {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        },
+        { 'retry-after': '1' },
+      );
     }
     const fault = opts.fault?.(request);
     if (fault) return send(fault.status, fault.body);
@@ -145,11 +154,13 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
       if (!orgs) return notFound();
       const allowed = orgs.filter((o) => (opts.orgs?.[o]?.alertsAccess ?? 'ok') === 'ok');
       if (parts[0] === 'orgs' && allowed.length === 0) {
-        return send(403, { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' }, { 'x-accepted-github-permissions': 'vulnerability_alerts=read' });
+        return send(
+          403,
+          { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' },
+          { 'x-accepted-github-permissions': 'vulnerability_alerts=read' },
+        );
       }
-      list = repos
-        .filter((r) => allowed.includes(r.owner) && !r.alertsDisabled)
-        .flatMap((r) => (opts.alerts?.[fullName(r)] ?? []).map((a) => ({ ...a, repository: repoJson(r) })));
+      list = repos.filter((r) => allowed.includes(r.owner) && !r.alertsDisabled).flatMap((r) => (opts.alerts?.[fullName(r)] ?? []).map((a) => ({ ...a, repository: repoJson(r) })));
     }
     if (!list) return notFound();
     return listAlerts(list, u, send);
@@ -166,7 +177,11 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
       return true;
     }
     if (repo.access === 'pat-403') {
-      send(403, { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' }, { 'x-accepted-github-permissions': 'vulnerability_alerts=read' });
+      send(
+        403,
+        { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' },
+        { 'x-accepted-github-permissions': 'vulnerability_alerts=read' },
+      );
       return true;
     }
     if (repo.alertsDisabled) {

@@ -48,7 +48,11 @@ const ROOT = 'r-a1b2';
 const FAULTS: Record<OrgFault, { status: number; type: string; message: string }> = {
   'access-denied': { status: 400, type: 'AccessDeniedException', message: "You don't have permissions to access this resource." },
   'not-in-use': { status: 400, type: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.' },
-  throttle: { status: 400, type: 'TooManyRequestsException', message: 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.' },
+  throttle: {
+    status: 400,
+    type: 'TooManyRequestsException',
+    message: "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
+  },
 };
 
 export async function startOrganizationsEmulator(opts: OrganizationsEmulatorOptions): Promise<OrganizationsEmulator> {
@@ -92,7 +96,9 @@ export async function startOrganizationsEmulator(opts: OrganizationsEmulatorOpti
     if (operation === 'DescribeOrganizationalUnit') {
       const ou = opts.ous?.[String(body.OrganizationalUnitId)];
       if (!ou) return error('OrganizationalUnitNotFoundException', "We can't find an OU with the OrganizationalUnitId that you specified.");
-      return send(res, 200, { OrganizationalUnit: { Id: body.OrganizationalUnitId, Arn: `arn:aws:organizations::000000000000:ou/o-example/${body.OrganizationalUnitId}`, Name: ou.name } });
+      return send(res, 200, {
+        OrganizationalUnit: { Id: body.OrganizationalUnitId, Arn: `arn:aws:organizations::000000000000:ou/o-example/${body.OrganizationalUnitId}`, Name: ou.name },
+      });
     }
     if (operation === 'ListTagsForResource') {
       const account = accounts.find((a) => a.id === body.ResourceId);

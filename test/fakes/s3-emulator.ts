@@ -60,7 +60,9 @@ let requestId = 0;
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}, head = false): void {
   const id = `EMU${++requestId}`;
-  const body = `${XML_HEAD}<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${Object.entries(extra).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join('')}<RequestId>${id}</RequestId></Error>`;
+  const body = `${XML_HEAD}<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${Object.entries(extra)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join('')}<RequestId>${id}</RequestId></Error>`;
   res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': id, ...(head ? {} : { 'content-length': String(Buffer.byteLength(body)) }) });
   res.end(head ? undefined : body);
 }
@@ -119,12 +121,15 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
         const ifMatch = req.headers['if-match'];
         const ifNoneMatch = req.headers['if-none-match'];
         if ((ifNoneMatch === '*' && existing) || (ifMatch !== undefined && existing?.etag !== ifMatch)) {
-          return sendError(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: ifMatch !== undefined ? 'If-Match' : 'If-None-Match' });
+          return sendError(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+            Condition: ifMatch !== undefined ? 'If-Match' : 'If-None-Match',
+          });
         }
         if (ifMatch !== undefined && !existing) return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
         const etag = `"${createHash('md5').update(body).digest('hex')}"`;
         const kept: Record<string, string> = {};
-        for (const h of ['content-type', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id']) if (typeof req.headers[h] === 'string') kept[h] = req.headers[h] as string;
+        for (const h of ['content-type', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id'])
+          if (typeof req.headers[h] === 'string') kept[h] = req.headers[h] as string;
         store.set(key, { body, etag, lastModified: now(), headers: kept });
         res.writeHead(200, { etag, ...(kept['x-amz-server-side-encryption'] ? { 'x-amz-server-side-encryption': kept['x-amz-server-side-encryption'] } : {}) });
         return res.end();
@@ -133,7 +138,12 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
       case 'HeadObject': {
         const o = store.get(key);
         if (!o) return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: key }, head);
-        res.writeHead(200, { etag: o.etag, 'last-modified': o.lastModified.toUTCString(), 'content-length': String(o.body.length), 'content-type': o.headers['content-type'] ?? 'binary/octet-stream' });
+        res.writeHead(200, {
+          etag: o.etag,
+          'last-modified': o.lastModified.toUTCString(),
+          'content-length': String(o.body.length),
+          'content-type': o.headers['content-type'] ?? 'binary/octet-stream',
+        });
         return res.end(head ? undefined : o.body);
       }
       case 'DeleteObject':
@@ -141,10 +151,20 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
         res.writeHead(204);
         return res.end();
       case 'DeleteObjects': {
-        const keys = [...body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'));
+        const keys = [...body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) =>
+          m[1]!
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&quot;/g, '"')
+            .replace(/&apos;/g, "'")
+            .replace(/&amp;/g, '&'),
+        );
         for (const k of keys) store.delete(k);
         const quiet = /<Quiet>true<\/Quiet>/.test(body.toString('utf8'));
-        return sendXml(res, `${XML_HEAD}<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${quiet ? '' : keys.map((k) => `<Deleted><Key>${xmlEscape(k)}</Key></Deleted>`).join('')}</DeleteResult>`);
+        return sendXml(
+          res,
+          `${XML_HEAD}<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${quiet ? '' : keys.map((k) => `<Deleted><Key>${xmlEscape(k)}</Key></Deleted>`).join('')}</DeleteResult>`,
+        );
       }
       case 'ListObjectsV2':
         return sendXml(res, listXml(r.bucket, store, u.searchParams, opts.pageSize ?? 1000));

@@ -34,7 +34,17 @@ export function handleAdminRoute(opts: SecurityHubAdminOptions, req: IncomingMes
     return true;
   }
   if (u.pathname === '/accounts') {
-    json(res, 200, { HubArn: `arn:aws:securityhub:${region}:999900000000:hub/default`, SubscribedAt: '2025-01-01T00:00:00.000Z', AutoEnableControls: true, ControlFindingGenerator: 'SECURITY_CONTROL' }, { 'x-amzn-requestid': randomUUID() });
+    json(
+      res,
+      200,
+      {
+        HubArn: `arn:aws:securityhub:${region}:999900000000:hub/default`,
+        SubscribedAt: '2025-01-01T00:00:00.000Z',
+        AutoEnableControls: true,
+        ControlFindingGenerator: 'SECURITY_CONTROL',
+      },
+      { 'x-amzn-requestid': randomUUID() },
+    );
     return true;
   }
   if (!opts.members) {
@@ -43,7 +53,14 @@ export function handleAdminRoute(opts: SecurityHubAdminOptions, req: IncomingMes
   }
   const max = Number(u.searchParams.get('MaxResults') ?? 50);
   const offset = Number(u.searchParams.get('NextToken') ?? 0);
-  const slice = opts.members.slice(offset, offset + max).map((m) => ({ ...m, Email: `aws+${m.AccountId}@example.com`, AdministratorId: '999900000000', MasterId: '999900000000', InvitedAt: '2025-01-01T00:00:00.000Z', UpdatedAt: '2025-01-02T00:00:00.000Z' }));
+  const slice = opts.members.slice(offset, offset + max).map((m) => ({
+    ...m,
+    Email: `aws+${m.AccountId}@example.com`,
+    AdministratorId: '999900000000',
+    MasterId: '999900000000',
+    InvitedAt: '2025-01-01T00:00:00.000Z',
+    UpdatedAt: '2025-01-02T00:00:00.000Z',
+  }));
   json(res, 200, { Members: slice, ...(offset + max < opts.members.length ? { NextToken: String(offset + max) } : {}) }, { 'x-amzn-requestid': randomUUID() });
   return true;
 }

@@ -11,13 +11,7 @@ import { handleAdminRoute, type SecurityHubAdminOptions } from './securityhub-ad
 
 type Obj = Record<string, any>;
 
-type ShFault =
-  | 'not-subscribed'
-  | 'access-denied'
-  | 'internal'
-  | 'throttle'
-  | 'limit-exceeded'
-  | { status: number; type: string; body: Obj };
+type ShFault = 'not-subscribed' | 'access-denied' | 'internal' | 'throttle' | 'limit-exceeded' | { status: number; type: string; body: Obj };
 
 export interface ShRequest {
   seq: number;
@@ -86,8 +80,10 @@ function stringMatch(vals: unknown[], filters: Obj[]): boolean {
   const pos = filters.filter((f) => ['EQUALS', 'PREFIX', 'CONTAINS', 'CONTAINS_WORD'].includes(f.Comparison));
   const neg = filters.filter((f) => !pos.includes(f));
   const one = (f: Obj, v: string) =>
-    f.Comparison === 'EQUALS' || f.Comparison === 'NOT_EQUALS' ? v === f.Value
-      : f.Comparison === 'PREFIX' || f.Comparison === 'PREFIX_NOT_EQUALS' ? v.startsWith(f.Value)
+    f.Comparison === 'EQUALS' || f.Comparison === 'NOT_EQUALS'
+      ? v === f.Value
+      : f.Comparison === 'PREFIX' || f.Comparison === 'PREFIX_NOT_EQUALS'
+        ? v.startsWith(f.Value)
         : v.includes(f.Value);
   // Positive comparisons on a field are OR'ed, negative ones AND'ed; a missing value matches only negatives.
   const posOk = pos.length === 0 || pos.some((f) => s.some((v) => one(f, v)));
@@ -98,12 +94,23 @@ function stringMatch(vals: unknown[], filters: Obj[]): boolean {
 function dateMatch(vals: unknown[], f: Obj, now: Date): boolean {
   const start = f.DateRange ? now.getTime() - f.DateRange.Value * 86_400_000 : f.Start ? Date.parse(f.Start) : -Infinity;
   const end = f.DateRange ? now.getTime() : f.End ? Date.parse(f.End) : Infinity;
-  return vals.some((v) => { const t = Date.parse(String(v)); return t >= start && t <= end; });
+  return vals.some((v) => {
+    const t = Date.parse(String(v));
+    return t >= start && t <= end;
+  });
 }
 
 function numberMatch(vals: unknown[], f: Obj): boolean {
-  return vals.map(Number).some((n) =>
-    (f.Eq === undefined || n === f.Eq) && (f.Gte === undefined || n >= f.Gte) && (f.Lte === undefined || n <= f.Lte) && (f.Gt === undefined || n > f.Gt) && (f.Lt === undefined || n < f.Lt));
+  return vals
+    .map(Number)
+    .some(
+      (n) =>
+        (f.Eq === undefined || n === f.Eq) &&
+        (f.Gte === undefined || n >= f.Gte) &&
+        (f.Lte === undefined || n <= f.Lte) &&
+        (f.Gt === undefined || n > f.Gt) &&
+        (f.Lt === undefined || n < f.Lt),
+    );
 }
 
 class BadInput extends Error {}
@@ -139,8 +146,16 @@ function ocsfMatches(f: Obj, filters: Obj | undefined, now: Date): boolean {
 }
 
 const FAULTS: Record<string, { status: number; type: string; body: Obj }> = {
-  'not-subscribed': { status: 401, type: 'InvalidAccessException', body: { Code: 'InvalidAccessException', Message: 'Account 111122223333 is not subscribed to AWS Security Hub' } },
-  'access-denied': { status: 403, type: 'AccessDeniedException', body: { Message: 'User: arn:aws:iam::111122223333:user/x is not authorized to perform: securityhub:GetFindings' } },
+  'not-subscribed': {
+    status: 401,
+    type: 'InvalidAccessException',
+    body: { Code: 'InvalidAccessException', Message: 'Account 111122223333 is not subscribed to AWS Security Hub' },
+  },
+  'access-denied': {
+    status: 403,
+    type: 'AccessDeniedException',
+    body: { Message: 'User: arn:aws:iam::111122223333:user/x is not authorized to perform: securityhub:GetFindings' },
+  },
   internal: { status: 500, type: 'InternalException', body: { Code: 'InternalException', Message: 'Internal server error' } },
   throttle: { status: 429, type: 'TooManyRequestsException', body: { message: 'Too Many Requests' } },
   'limit-exceeded': { status: 429, type: 'LimitExceededException', body: { Code: 'LimitExceededException', Message: 'Rate exceeded' } },
@@ -153,8 +168,7 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
   const now = opts.now ?? (() => new Date());
 
   const started = await listen((req, res, text) => {
-    const error = (spec: { status: number; type: string; body: Obj }) =>
-      json(res, spec.status, spec.body, { 'x-amzn-ErrorType': spec.type, 'x-amzn-requestid': randomUUID() });
+    const error = (spec: { status: number; type: string; body: Obj }) => json(res, spec.status, spec.body, { 'x-amzn-ErrorType': spec.type, 'x-amzn-requestid': randomUUID() });
     const path = (req.url ?? '').split('?')[0]!;
     const signedRegion = /Credential=[^/]+\/\d{8}\/([^/]+)\/securityhub\//.exec(String(req.headers.authorization ?? ''))?.[1];
     if (signedRegion && handleAdminRoute(opts, req, res, signedRegion)) return;
@@ -180,9 +194,14 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
     }
     const v2 = path === '/findingsv2';
     const invalid = (message: string) =>
-      error(v2 ? { status: 400, type: 'ValidationException', body: { message } } : { status: 400, type: 'InvalidInputException', body: { Code: 'InvalidInputException', Message: message } });
+      error(
+        v2
+          ? { status: 400, type: 'ValidationException', body: { message } }
+          : { status: 400, type: 'InvalidInputException', body: { Code: 'InvalidInputException', Message: message } },
+      );
     const max = body.MaxResults ?? 100;
-    if (!Number.isInteger(max) || max < 1 || max > 100) return invalid(`1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
+    if (!Number.isInteger(max) || max < 1 || max > 100)
+      return invalid(`1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
 
     const inRegion = (r: unknown) => opts.aggregationHome === request.region || r === request.region;
     let list: Obj[];
@@ -209,7 +228,8 @@ export async function startSecurityHubEmulator(opts: SecurityHubEmulatorOptions 
     }
     const page = Math.floor(offset / max) + 1;
     const slice = list.slice(offset, offset + max);
-    let nextToken: string | undefined = offset + max < list.length ? Buffer.from(JSON.stringify({ o: offset + max, r: randomUUID().slice(0, 8) })).toString('base64url') : undefined;
+    let nextToken: string | undefined =
+      offset + max < list.length ? Buffer.from(JSON.stringify({ o: offset + max, r: randomUUID().slice(0, 8) })).toString('base64url') : undefined;
     if (opts.repeatTokenFromPage && page >= opts.repeatTokenFromPage && body.NextToken) nextToken = String(body.NextToken);
     stats.served++;
     json(res, 200, { Findings: slice, ...(nextToken ? { NextToken: nextToken } : {}) }, { 'x-amzn-requestid': randomUUID() });

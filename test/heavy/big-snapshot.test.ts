@@ -75,9 +75,17 @@ describe('snapshots larger than the largest string', () => {
 
     // Version 2: a small snapshot.json and the findings as NDJSON.
     const dirB = await tmp('secsli-big-b-');
-    const summary = { ...v1, schemaVersion: 2, findingsFile: { name: 'snapshot-findings.ndjson', lines: total }, assets: v1.assets.map(({ findings: _, ...a }: object & { findings: unknown }) => a) };
+    const summary = {
+      ...v1,
+      schemaVersion: 2,
+      findingsFile: { name: 'snapshot-findings.ndjson', lines: total },
+      assets: v1.assets.map(({ findings: _, ...a }: object & { findings: unknown }) => a),
+    };
     await writeLines(join(dirB, 'snapshot.json'), [JSON.stringify(summary, null, 2)]);
-    const sizeB = await writeLines(join(dirB, 'snapshot-findings.ndjson'), copies(perAsset, (a, f) => `${JSON.stringify({ asset: ids[a], ...f })}\n`));
+    const sizeB = await writeLines(
+      join(dirB, 'snapshot-findings.ndjson'),
+      copies(perAsset, (a, f) => `${JSON.stringify({ asset: ids[a], ...f })}\n`),
+    );
     expect(sizeB).toBeGreaterThan(V8_MAX_STRING);
 
     for (const dir of [dirA, dirB]) {

@@ -10,7 +10,19 @@ import { memoryLogger } from '../fakes/sink.js';
 /** `npm run test:scale`: generated data at a size that takes seconds, through the built CLI. */
 
 const score = (dir: string, out: string) =>
-  cli(['score', '--config', join(dir, 'assets.yaml'), '--from', `securityhub=${join(dir, 'securityhub.ndjson')}`, '--from', `dependabot=${join(dir, 'dependabot.ndjson')}`, '--as-of', AS_OF, '--out', out]);
+  cli([
+    'score',
+    '--config',
+    join(dir, 'assets.yaml'),
+    '--from',
+    `securityhub=${join(dir, 'securityhub.ndjson')}`,
+    '--from',
+    `dependabot=${join(dir, 'dependabot.ndjson')}`,
+    '--as-of',
+    AS_OF,
+    '--out',
+    out,
+  ]);
 
 describe('scale data through the CLI', () => {
   it('scores 50,000 findings and writes streamed files that parse back', async () => {

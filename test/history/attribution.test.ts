@@ -27,7 +27,7 @@ const parts = (r: AssetAttribution) => Object.fromEntries(ATTRIBUTION_PARTS.map(
 const ex = (id: string, findingId: string): RiskException => ({ id, asset: 'app', match: { findingId }, reason: 'accepted', expires: '2027-12-31' });
 
 describe('attributeChange', () => {
-  it('splits one asset\'s change into new, fixed, exceptions, inventory and re-scored', () => {
+  it("splits one asset's change into new, fixed, exceptions, inventory and re-scored", () => {
     // A: internal (×1): F1 high 5, F2 medium 2, F3 low 0.5, F4 critical excepted.
     const a = snap(A, [f('F1', 'high'), f('F2', 'medium'), f('F3', 'low'), f('F4', 'critical')], [app()], { exceptions: [ex('RA-4', 'dependabot:acme/app#F4')] });
     // B: internet (×2): F1 now critical, F2 fixed, F3 accepted, F4's exception gone, F5 new medium.
@@ -69,7 +69,14 @@ describe('attributeChange', () => {
   });
 
   it('a detection an older snapshot counted as risk leaves under policy: it is an incident now', () => {
-    const threat = f('T1', 'high', { source: 'securityhub', kind: 'threat', product: 'GuardDuty', nativeId: 'gd-1', aws: { accountId: '111122223333', resources: [] }, github: undefined });
+    const threat = f('T1', 'high', {
+      source: 'securityhub',
+      kind: 'threat',
+      product: 'GuardDuty',
+      nativeId: 'gd-1',
+      aws: { accountId: '111122223333', resources: [] },
+      github: undefined,
+    });
     const b = snap(B, [threat], [app({ aws: { accounts: ['111122223333'] } })]);
     expect(b.assets[0]!.findings[0]!.excluded).toMatchObject({ kind: 'incident' });
     // The same run as a pre-issue-10 snapshot had it: counted, 15 points (5 × threat 3).
@@ -101,7 +108,7 @@ describe('attributeChange', () => {
     expect(byId.app!.drivers[0]!.note).toBe('no longer mapped to this asset');
   });
 
-  it('attributes the scenario\'s weekly changes (P2 fixed, P3 new)', () => {
+  it("attributes the scenario's weekly changes (P2 fixed, P3 new)", () => {
     const at = (i: number) => (parseSnapshot(snapshotText(RUN_DATES[i]!)) as { snapshot: SnapshotV1 }).snapshot;
     const pay = (i: number, j: number) => attributeChange(at(i), at(j)).find((r) => r.assetId === 'pay')!;
     expect(pay(5, 6)).toMatchObject({ delta: -20, parts: expect.objectContaining({ fixed: -20 }) }); // 08-07 → 08-14
@@ -132,13 +139,19 @@ describe('attribution parts add up to the change (property)', () => {
     r.findings.forEach((s, i) => {
       if (s.state === 'absent') return;
       const id = `${s.repo}#${i}`;
-      findings.push(makeFinding({
-        source: 'dependabot', nativeId: id, severity: s.sev, github: { repo: s.repo, scope: s.dev ? 'development' : 'runtime' },
-        ...(s.cvss !== undefined ? { cvss: { score: s.cvss, version: '3.1' } } : {}),
-        firstSeen: '2026-11-01T00:00:00Z',
-        ...(s.state === 'closed' ? { status: 'fixed' as const, closedAt: '2026-11-10T00:00:00Z' } : {}),
-      }));
-      if (s.state === 'excepted') for (const asset of ['a', 'b']) exceptions.push({ id: `RA-${i}-${asset}`, asset, match: { findingId: `dependabot:${id}` }, reason: 'x', expires: '2027-12-31' });
+      findings.push(
+        makeFinding({
+          source: 'dependabot',
+          nativeId: id,
+          severity: s.sev,
+          github: { repo: s.repo, scope: s.dev ? 'development' : 'runtime' },
+          ...(s.cvss !== undefined ? { cvss: { score: s.cvss, version: '3.1' } } : {}),
+          firstSeen: '2026-11-01T00:00:00Z',
+          ...(s.state === 'closed' ? { status: 'fixed' as const, closedAt: '2026-11-10T00:00:00Z' } : {}),
+        }),
+      );
+      if (s.state === 'excepted')
+        for (const asset of ['a', 'b']) exceptions.push({ id: `RA-${i}-${asset}`, asset, match: { findingId: `dependabot:${id}` }, reason: 'x', expires: '2027-12-31' });
     });
     return snap(now, findings, assets, { exceptions, policy: linearPolicy({ exposure: { internal: r.internalWeight } }) });
   }
@@ -162,7 +175,11 @@ describe('attribution parts add up to the change (property)', () => {
 describe('rendering', () => {
   it('Markdown escapes titles and shows only changed assets; text strips control characters', () => {
     const a = snap(A, [f('F1', 'high', { title: 'x | <b>evil</b>\n' })], [app(), makeAsset({ id: 'quiet', aws: undefined, github: { repos: ['acme/q'] } })]);
-    const b = snap(B, [f('F1', 'high', { title: 'x | <b>evil</b>\u001b[31m', status: 'fixed', closedAt: '2026-11-25T00:00:00Z' })], [app(), makeAsset({ id: 'quiet', aws: undefined, github: { repos: ['acme/q'] } })]);
+    const b = snap(
+      B,
+      [f('F1', 'high', { title: 'x | <b>evil</b>\u001b[31m', status: 'fixed', closedAt: '2026-11-25T00:00:00Z' })],
+      [app(), makeAsset({ id: 'quiet', aws: undefined, github: { repos: ['acme/q'] } })],
+    );
     const md = renderAttributionMarkdown(a, b);
     expect(md).toContain('## What changed since 2026-11-20T00:00:00.000Z');
     expect(md).toContain('x \\| &lt;b&gt;evil&lt;/b&gt;');

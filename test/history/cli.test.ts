@@ -61,7 +61,10 @@ const GOLDEN = fileURLToPath(new URL('../fixtures/history/review.md', import.met
 /** Every file under `root`, as sorted relative paths. */
 async function listFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('secsli review', () => {
@@ -71,9 +74,24 @@ describe('secsli review', () => {
     expect(r.stderr).toMatch(/skipping run 2026-08-18T000000Z: corrupt JSON/);
     const files = await listFiles(join(dir, 'reviews', '2026-Q3'));
     expect(files).toEqual([
-      'accepted-risk.svg', 'attainment-by-owner.svg', 'attainment.csv', 'backlog.svg', 'budget-history.csv', 'budget-used.svg', 'coverage.csv', 'exceptions-expiring.csv',
-      'flow-by-month.svg', 'flow.csv', 'lifecycle.csv', 'movers.csv',
-      'owners/team-pay.html', 'owners/team-pay.md', 'owners/team-web.html', 'owners/team-web.md', 'review.html', 'review.md',
+      'accepted-risk.svg',
+      'attainment-by-owner.svg',
+      'attainment.csv',
+      'backlog.svg',
+      'budget-history.csv',
+      'budget-used.svg',
+      'coverage.csv',
+      'exceptions-expiring.csv',
+      'flow-by-month.svg',
+      'flow.csv',
+      'lifecycle.csv',
+      'movers.csv',
+      'owners/team-pay.html',
+      'owners/team-pay.md',
+      'owners/team-web.html',
+      'owners/team-web.md',
+      'review.html',
+      'review.md',
     ]);
     const md = await readFile(join(dir, 'reviews', '2026-Q3', 'review.md'), 'utf8');
     for (const svg of ['budget-used.svg', 'flow-by-month.svg', 'attainment-by-owner.svg', 'backlog.svg', 'accepted-risk.svg']) {
@@ -132,7 +150,10 @@ describe('secsli review', () => {
   it('names a custom window by its dates; rejects bad dates and empty windows with exit 2', async () => {
     expect((await cli(at('review', ...R, '--from', '2026-08-01', '--to', '2026-08-31'))).stdout).toBe('reviews/2026-08-01_2026-08-31\n');
     expect(await cli(at('review', ...R, '--from', '2026-02-30'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a date/) });
-    expect(await cli(at('review', ...R, '--from', '2025-01-01', '--to', '2025-03-31'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/no runs .* between 2025-01-01 and 2025-03-31/) });
+    expect(await cli(at('review', ...R, '--from', '2025-01-01', '--to', '2025-03-31'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no runs .* between 2025-01-01 and 2025-03-31/),
+    });
     expect(await cli(at('review', ...R, '--objective', '1'))).toMatchObject({ code: 2 });
     expect(await cli(at('review', '--reports', 'nope'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read reports folder nope/) });
   });
@@ -156,7 +177,7 @@ describe('secsli diff', () => {
 });
 
 describe('secsli trend', () => {
-  it('prints one asset\'s runs and a sparkline of budget used', async () => {
+  it("prints one asset's runs and a sparkline of budget used", async () => {
     const r = await cli(at('trend', 'pay', '--reports', 'reports', '--last', '5'));
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');

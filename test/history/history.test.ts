@@ -49,7 +49,11 @@ describe('reading history', () => {
   it('skips broken runs with a warning naming the folder, and reads the rest', () => {
     expect(history.runs).toHaveLength(14);
     expect(history.skipped.map((s) => s.name)).toEqual(['2026-08-18T000000Z', '2026-08-19T000000Z', '2026-08-20T000000Z']);
-    expect(history.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/corrupt JSON/), 'no snapshot.json', expect.stringMatching(/unsupported schemaVersion 99.*newer secsli/)]);
+    expect(history.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/corrupt JSON/),
+      'no snapshot.json',
+      expect.stringMatching(/unsupported schemaVersion 99.*newer secsli/),
+    ]);
     expect(log.warnings.filter((w) => w.startsWith('skipping run 2026-08-1'))).toHaveLength(2);
     expect(log.warnings).toContain('run 2026-07-10T000000Z: no schemaVersion; read as version 1');
   });
@@ -91,7 +95,10 @@ describe('SLO attainment (share of runs)', () => {
   it('web: every run good; owners pool their asset-runs', () => {
     expect(row('web').both).toEqual({ met: 13, valid: 13, share: 1 });
     expect(row('web').budgetLeft).toBe(1);
-    expect(review.owners.map((o) => [o.owner, o.both.met, o.both.valid])).toEqual([['team-pay', 9, 13], ['team-web', 19, 24]]);
+    expect(review.owners.map((o) => [o.owner, o.both.met, o.both.valid])).toEqual([
+      ['team-pay', 9, 13],
+      ['team-web', 19, 24],
+    ]);
   });
 });
 
@@ -121,7 +128,10 @@ describe('flow and MTTR', () => {
 
   it('a finding that disappears from a run where its asset is not covered is not closed', () => {
     const runs = history.runs.slice(0, 8); // …, 08-07, 08-14 (batch gap)
-    const gone = runs.map((r) => ({ ...r, snapshot: { ...r.snapshot, assets: r.snapshot.assets.map((a) => (a.id === 'batch' && a.coverage?.some((c) => c.status === 'gap') ? { ...a, findings: [] } : a)) } }));
+    const gone = runs.map((r) => ({
+      ...r,
+      snapshot: { ...r.snapshot, assets: r.snapshot.assets.map((a) => (a.id === 'batch' && a.coverage?.some((c) => c.status === 'gap') ? { ...a, findings: [] } : a)) },
+    }));
     const b1 = findingLives(gone).find((l) => l.id === 'dependabot:acme/batch#B1')!;
     expect(b1.closedAt).toBeNull();
     expect(flow(findingLives(gone), review.window).bySeverity.find((f) => f.key === 'low')!.closed).toBe(0);

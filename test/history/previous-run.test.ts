@@ -64,7 +64,13 @@ describe('findPreviousRun', () => {
   });
 
   it('reads only snapshot.json of a version 2 run: its findings file is never opened', async () => {
-    const summary = { schemaVersion: 2, asOf: '2026-11-26T00:00:00Z', policyHash: 'p2', findingsFile: { name: 'snapshot-findings.ndjson', lines: 1_000_000 }, assets: [{ id: 'api', risk: 7 }] };
+    const summary = {
+      schemaVersion: 2,
+      asOf: '2026-11-26T00:00:00Z',
+      policyHash: 'p2',
+      findingsFile: { name: 'snapshot-findings.ndjson', lines: 1_000_000 },
+      assets: [{ id: 'api', risk: 7 }],
+    };
     // No snapshot-findings.ndjson at all: a lookup that opened it would skip this run.
     await run('2026-11-26T000000Z', JSON.stringify(summary));
     const log = memoryLogger();

@@ -45,7 +45,12 @@ describe('executive summary figures', () => {
     expect([f.runs, f.assets, f.breached, f.atRisk]).toEqual([13, 3, 2, 0]);
     expect(f.withinBudget).toMatchObject({ met: 35, valid: 39 });
     // critical P2 (6 d) and W3 (4 d) in time; W2 medium in time; B2 low due 08-28, still open; W1 is a false positive.
-    expect(f.deadlines.map((d) => [d.severity, d.inTime, d.events])).toEqual([['critical', 2, 2], ['high', 0, 0], ['medium', 1, 1], ['low', 1, 2]]);
+    expect(f.deadlines.map((d) => [d.severity, d.inTime, d.events])).toEqual([
+      ['critical', 2, 2],
+      ['high', 0, 0],
+      ['medium', 1, 1],
+      ['low', 1, 2],
+    ]);
     expect(f.mttr.find((m) => m.severity === 'critical')).toEqual({ severity: 'critical', days: 5, closed: 2, open: 0 });
     // P3 high, first seen 09-08, still open at the window's end (10-01): at least 23 days.
     expect(f.mttr.find((m) => m.severity === 'high')).toEqual({ severity: 'high', days: 23, closed: 0, open: 1 });
@@ -112,7 +117,11 @@ describe('charts', () => {
     const a = snapshotFromText(snapshotText(new Date('2026-09-11T00:00:00Z')));
     const b = snapshotFromText(snapshotText(new Date('2026-09-18T00:00:00Z'), { over: { policy: linearPolicy({ exposure: { internal: 1.2 } }) } }));
     expect(describePolicyChange(a, b)).toBe('exposure.internal 1 → 1.2');
-    h.runs = h.runs.map((r) => (r.snapshot.asOf >= '2026-09-18' ? { ...r, snapshot: snapshotFromText(snapshotText(new Date(r.snapshot.asOf), { over: { policy: linearPolicy({ exposure: { internal: 1.2 } }) } })) } : r));
+    h.runs = h.runs.map((r) =>
+      r.snapshot.asOf >= '2026-09-18'
+        ? { ...r, snapshot: snapshotFromText(snapshotText(new Date(r.snapshot.asOf), { over: { policy: linearPolicy({ exposure: { internal: 1.2 } }) } })) }
+        : r,
+    );
     const r = buildReview(h, resolveWindow(h.runs));
     expect(r.policyChanges.map((c) => [c.asOf.slice(0, 10), c.what])).toEqual([['2026-09-18', 'exposure.internal 1 → 1.2']]);
     for (const [name, svg] of Object.entries(reviewFiles(r)).filter(([n]) => n.endsWith('.svg') && n !== 'attainment-by-owner.svg')) {

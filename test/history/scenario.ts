@@ -81,8 +81,15 @@ function findingsAt(asOf: Date, specs: Spec[] = SPECS): Finding[] {
 
 function sources(gapRepos: string[]): ScoreInput['sources'] {
   const status: SourceStatus = {
-    source: 'dependabot', origins: ['test'], complete: true, problems: [], records: 0,
-    coverage: [{ source: 'dependabot', scope: {}, status: 'covered' }, ...gapRepos.map((repo) => ({ source: 'dependabot' as const, scope: { repo }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' }))],
+    source: 'dependabot',
+    origins: ['test'],
+    complete: true,
+    problems: [],
+    records: 0,
+    coverage: [
+      { source: 'dependabot', scope: {}, status: 'covered' },
+      ...gapRepos.map((repo) => ({ source: 'dependabot' as const, scope: { repo }, status: 'gap' as const, reason: 'Dependabot alerts are disabled for this repository.' })),
+    ],
   };
   return [{ describe: 'test dependabot', status }];
 }

@@ -24,7 +24,12 @@ beforeAll(async () => {
   const v1 = JSON.parse(await readFile(join(V1, 'snapshot.json'), 'utf8'));
   const lines = v1.assets.flatMap((a: { id: string; findings: object[] }) => a.findings.map((f) => `${JSON.stringify({ asset: a.id, ...f })}\n`));
   const { schemaVersion: _, assets, ...rest } = v1;
-  const summary = { schemaVersion: 2, ...rest, findingsFile: { name: 'snapshot-findings.ndjson', lines: lines.length }, assets: assets.map(({ findings: _f, ...a }: { findings: unknown }) => a) };
+  const summary = {
+    schemaVersion: 2,
+    ...rest,
+    findingsFile: { name: 'snapshot-findings.ndjson', lines: lines.length },
+    assets: assets.map(({ findings: _f, ...a }: { findings: unknown }) => a),
+  };
   await writeFile(join(V2, 'snapshot.json'), JSON.stringify(summary, null, 2));
   await writeFile(join(V2, 'snapshot-findings.ndjson'), lines.join(''));
 });
@@ -133,7 +138,10 @@ describe('reading snapshots as streams', () => {
     await cp(V2, dir, { recursive: true });
     const lines = (await readFile(join(dir, 'snapshot-findings.ndjson'), 'utf8')).split('\n');
     await writeFile(join(dir, 'snapshot-findings.ndjson'), lines.slice(0, 100).join('\n'));
-    expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/has 100 findings, snapshot.json says 589 \(truncated\?\)/) });
+    expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/has 100 findings, snapshot.json says 589 \(truncated\?\)/),
+    });
     await writeFile(join(dir, 'snapshot-findings.ndjson'), [...lines.slice(0, 3), '{"asset":', ...lines.slice(4)].join('\n'));
     expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/line 4: corrupt JSON/) });
     await writeFile(join(dir, 'snapshot-findings.ndjson'), [lines[0]!.replace('"asset":"aws-foundation"', '"asset":"nope"'), ...lines.slice(1)].join('\n'));
@@ -155,7 +163,10 @@ describe('reading snapshots as streams', () => {
     const whole = JSON.parse(await readFile(join(V1, 'snapshot.json'), 'utf8'));
     whole.assets[1].findings[2].id = 42;
     await writeFile(join(dir, 'snapshot.json'), JSON.stringify(whole));
-    expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/^not a valid snapshot: assets\.1\.findings\.2: id: /) });
+    expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^not a valid snapshot: assets\.1\.findings\.2: id: /),
+    });
   });
 
   it('trend reads history without the findings files; review, which needs them, skips a run that lacks its file', async () => {

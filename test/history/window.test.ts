@@ -38,6 +38,9 @@ describe('helpers', () => {
     expect(parseSnapshot('{"schemaVersion":"1"}')).toMatchObject({ ok: false, reason: 'unsupported schemaVersion "1"' });
     expect(parseSnapshot('{"schemaVersion":1,"asOf":"2026-01-01T00:00:00Z"}')).toMatchObject({ ok: false, reason: expect.stringMatching(/^not a valid snapshot: assets: /) });
     const r = parseSnapshot('{"schemaVersion":1,"asOf":"2026-01-01T00:00:00Z","assets":[{"id":"x","risk":2,"findings":[{"id":"f"}]}],"future":true}');
-    expect(r).toMatchObject({ ok: true, snapshot: { policyHash: 'unknown', assets: [{ id: 'x', status: 'UNKNOWN', coverage: null, findings: [{ id: 'f', status: 'open', excluded: null }] }] } });
+    expect(r).toMatchObject({
+      ok: true,
+      snapshot: { policyHash: 'unknown', assets: [{ id: 'x', status: 'UNKNOWN', coverage: null, findings: [{ id: 'f', status: 'open', excluded: null }] }] },
+    });
   });
 });

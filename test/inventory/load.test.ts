@@ -65,10 +65,7 @@ describe('parseInventory: each broken fixture, exactly as printed (FILE:LINE:COL
     ],
     ['duplicate-id.yaml', ['duplicate-id.yaml:8:9 assets[1].id: duplicate asset id `payments-api` (first declared on line 3)']],
     ['duplicate-key.yaml', ['duplicate-key.yaml:6:5 assets[0].criticality: duplicate key `criticality`']],
-    [
-      'owner-missing.yaml',
-      ['owner-missing.yaml:6:12 assets[0].owner: owner `team-paymnts` is not declared under owners; did you mean `team-payments`?'],
-    ],
+    ['owner-missing.yaml', ['owner-missing.yaml:6:12 assets[0].owner: owner `team-paymnts` is not declared under owners; did you mean `team-payments`?']],
     [
       'bad-glob.yaml',
       [
@@ -79,19 +76,11 @@ describe('parseInventory: each broken fixture, exactly as printed (FILE:LINE:COL
       ],
     ],
     ['bad-account.yaml', ['bad-account.yaml:8:18 assets[0].aws.accounts[0]: an AWS account id is exactly 12 digits, got "11112222333" (11 digits)']],
-    [
-      'exception-no-expiry.yaml',
-      ['exception-no-expiry.yaml:9:5 exceptions[0]: exception `RA-1` has no expiry: risk acceptance always ends; add expires: YYYY-MM-DD'],
-    ],
-    [
-      'exception-unknown-asset.yaml',
-      ['exception-unknown-asset.yaml:10:12 exceptions[0].asset: exception `RA-1` names unknown asset `payments-apj`; did you mean `payments-api`?'],
-    ],
+    ['exception-no-expiry.yaml', ['exception-no-expiry.yaml:9:5 exceptions[0]: exception `RA-1` has no expiry: risk acceptance always ends; add expires: YYYY-MM-DD']],
+    ['exception-unknown-asset.yaml', ['exception-unknown-asset.yaml:10:12 exceptions[0].asset: exception `RA-1` names unknown asset `payments-apj`; did you mean `payments-api`?']],
     [
       'no-selectors.yaml',
-      [
-        'no-selectors.yaml:3:5 assets[0]: warning: asset `payments-api` claims no findings: give it aws (accounts, resources, tags, resourceTypes) or github.repos selectors',
-      ],
+      ['no-selectors.yaml:3:5 assets[0]: warning: asset `payments-api` claims no findings: give it aws (accounts, resources, tags, resourceTypes) or github.repos selectors'],
     ],
   ])('%s', (name, expected) => {
     expect(lines(name)).toEqual(expected);
@@ -113,8 +102,7 @@ describe('parseInventory: each broken fixture, exactly as printed (FILE:LINE:COL
 });
 
 describe('parseInventory: details', () => {
-  const asset = (extra = '') =>
-    `version: 1\nassets:\n  - id: a\n    owner: o\n    criticality: high\n    exposure: internal\n    github: { repos: [acme/a] }\n${extra}`;
+  const asset = (extra = '') => `version: 1\nassets:\n  - id: a\n    owner: o\n    criticality: high\n    exposure: internal\n    github: { repos: [acme/a] }\n${extra}`;
 
   it('accepts a valid file and reports no problems', () => {
     const r = parse(asset());
@@ -129,9 +117,7 @@ describe('parseInventory: details', () => {
   });
 
   it('locates a bad indentation at the line it happens', () => {
-    expect(parse('version: 1\nassets:\n  - id: a\n   owner: b\n').problems.map(formatProblem)).toEqual([
-      'assets.yaml:4:1 assets: Sequence item without - indicator',
-    ]);
+    expect(parse('version: 1\nassets:\n  - id: a\n   owner: b\n').problems.map(formatProblem)).toEqual(['assets.yaml:4:1 assets: Sequence item without - indicator']);
   });
 
   it('rejects several documents and unresolved aliases without throwing', () => {

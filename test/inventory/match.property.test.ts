@@ -16,54 +16,51 @@ const OTHER_ACCOUNTS = ['911111111111', '922222222222'];
 const names = fc.constantFrom('api', 'web', 'db', 'worker');
 const services = fc.constantFrom('ecs', 's3');
 
-const arn = (service: string, account: string, name: string) =>
-  service === 's3' ? `arn:aws:s3:::${name}-bucket` : `arn:aws:ecs:us-east-1:${account}:service/main/${name}`;
+const arn = (service: string, account: string, name: string) => (service === 's3' ? `arn:aws:s3:::${name}-bucket` : `arn:aws:ecs:us-east-1:${account}:service/main/${name}`);
 
-const baseAsset =
-  fc
-    .record({
-      accounts: fc.option(fc.subarray(BASE_ACCOUNTS, { minLength: 1 }), { nil: undefined }),
-      resources: fc.option(
-        fc.array(
-          fc.tuple(services, fc.constantFrom(...BASE_ACCOUNTS), names, fc.boolean()).map(([s, a, n, glob]) => {
-            const exact = arn(s, a, n);
-            return glob ? exact.replace(/[^/:]+$/, (last) => `${last.slice(0, 1)}*`) : exact;
-          }),
-          { minLength: 1, maxLength: 2 },
-        ),
-        { nil: undefined },
+const baseAsset = fc
+  .record({
+    accounts: fc.option(fc.subarray(BASE_ACCOUNTS, { minLength: 1 }), { nil: undefined }),
+    resources: fc.option(
+      fc.array(
+        fc.tuple(services, fc.constantFrom(...BASE_ACCOUNTS), names, fc.boolean()).map(([s, a, n, glob]) => {
+          const exact = arn(s, a, n);
+          return glob ? exact.replace(/[^/:]+$/, (last) => `${last.slice(0, 1)}*`) : exact;
+        }),
+        { minLength: 1, maxLength: 2 },
       ),
-      tags: fc.option(fc.dictionary(fc.constantFrom('Service', 'Env'), fc.constantFrom('payments', 'prod', 'p*'), { minKeys: 1 }), { nil: undefined }),
-      resourceTypes: fc.option(fc.subarray(['AwsEcsService', 'AwsS3Bucket', 'Aws*'], { minLength: 1 }), { nil: undefined }),
-      repos: fc.option(fc.subarray(['acme/api', 'acme/web', 'acme/*', 'acme/w*', '*/api'], { minLength: 1 }), { nil: undefined }),
-    })
-    .map(({ repos, ...aws }) => {
-      const clean = Object.fromEntries(Object.entries(aws).filter(([, v]) => v !== undefined));
-      return makeAsset('base', { aws: clean, ...(repos ? { github: { repos } } : {}) });
-    });
+      { nil: undefined },
+    ),
+    tags: fc.option(fc.dictionary(fc.constantFrom('Service', 'Env'), fc.constantFrom('payments', 'prod', 'p*'), { minKeys: 1 }), { nil: undefined }),
+    resourceTypes: fc.option(fc.subarray(['AwsEcsService', 'AwsS3Bucket', 'Aws*'], { minLength: 1 }), { nil: undefined }),
+    repos: fc.option(fc.subarray(['acme/api', 'acme/web', 'acme/*', 'acme/w*', '*/api'], { minLength: 1 }), { nil: undefined }),
+  })
+  .map(({ repos, ...aws }) => {
+    const clean = Object.fromEntries(Object.entries(aws).filter(([, v]) => v !== undefined));
+    return makeAsset('base', { aws: clean, ...(repos ? { github: { repos } } : {}) });
+  });
 
-const unrelatedAsset =
-  fc
-    .record({
-      kind: fc.constantFrom('account', 'resource', 'tag', 'type', 'repo'),
-      account: fc.constantFrom(...OTHER_ACCOUNTS),
-      name: names,
-    })
-    .map(({ kind, account, name }): Asset => {
-      const id = 'extra';
-      switch (kind) {
-        case 'account':
-          return makeAsset(id, { aws: { accounts: [account] } });
-        case 'resource':
-          return makeAsset(id, { aws: { resources: [`arn:aws:ecs:*:${account}:service/main/${name.slice(0, 1)}*`] } });
-        case 'tag':
-          return makeAsset(id, { aws: { tags: { [`x-${name}`]: '*' } } });
-        case 'type':
-          return makeAsset(id, { aws: { resourceTypes: [`Zz${name}*`] } });
-        default:
-          return makeAsset(id, { github: { repos: [`other/${name}*`] } });
-      }
-    });
+const unrelatedAsset = fc
+  .record({
+    kind: fc.constantFrom('account', 'resource', 'tag', 'type', 'repo'),
+    account: fc.constantFrom(...OTHER_ACCOUNTS),
+    name: names,
+  })
+  .map(({ kind, account, name }): Asset => {
+    const id = 'extra';
+    switch (kind) {
+      case 'account':
+        return makeAsset(id, { aws: { accounts: [account] } });
+      case 'resource':
+        return makeAsset(id, { aws: { resources: [`arn:aws:ecs:*:${account}:service/main/${name.slice(0, 1)}*`] } });
+      case 'tag':
+        return makeAsset(id, { aws: { tags: { [`x-${name}`]: '*' } } });
+      case 'type':
+        return makeAsset(id, { aws: { resourceTypes: [`Zz${name}*`] } });
+      default:
+        return makeAsset(id, { github: { repos: [`other/${name}*`] } });
+    }
+  });
 
 /** Up to `max` assets named `${prefix}-0`, `${prefix}-1`, … */
 const assets = (asset: fc.Arbitrary<Asset>, max: number, prefix: string): fc.Arbitrary<Asset[]> =>
@@ -118,7 +115,7 @@ describe('matcher properties', () => {
 
 /** The semantics of match.ts written the slow, obvious way: every selector of every asset. */
 function naiveMatch(all: Asset[], f: Finding): string[] {
-  const cmp = (x: number[], y: number[]) => (x[0]! - y[0]! || x[1]! - y[1]!);
+  const cmp = (x: number[], y: number[]) => x[0]! - y[0]! || x[1]! - y[1]!;
   const score = (a: Asset): number[] | undefined => {
     const found: number[][] = [];
     if (f.github)
@@ -151,8 +148,16 @@ function naiveMatch(all: Asset[], f: Finding): string[] {
     const s = score(a);
     return s ? [{ id: a.id, s }] : [];
   });
-  const best = scored.map((x) => x.s).sort(cmp).pop();
-  return best ? scored.filter((x) => cmp(x.s, best) === 0).map((x) => x.id).sort() : [];
+  const best = scored
+    .map((x) => x.s)
+    .sort(cmp)
+    .pop();
+  return best
+    ? scored
+        .filter((x) => cmp(x.s, best) === 0)
+        .map((x) => x.id)
+        .sort()
+    : [];
 }
 
 describe('matcher agrees with the obvious implementation', () => {

@@ -88,7 +88,12 @@ describe('each selector kind', () => {
     ],
     ['github exact repo', [makeAsset('pay', { github: { repos: ['acme/payments-api'] } })], makeRepoFinding('acme/payments-api'), only('pay', 'github.repos acme/payments-api')],
     ['github repo glob', [makeAsset('pay', { github: { repos: ['acme/payments-*'] } })], makeRepoFinding('acme/payments-web'), only('pay', 'github.repos acme/payments-*')],
-    ['github repos are case-insensitive', [makeAsset('pay', { github: { repos: ['Acme/Payments-*'] } })], makeRepoFinding('ACME/payments-WEB'), only('pay', 'github.repos Acme/Payments-*')],
+    [
+      'github repos are case-insensitive',
+      [makeAsset('pay', { github: { repos: ['Acme/Payments-*'] } })],
+      makeRepoFinding('ACME/payments-WEB'),
+      only('pay', 'github.repos Acme/Payments-*'),
+    ],
     ['github repo glob stays inside the name', [makeAsset('pay', { github: { repos: ['acme/*'] } })], makeRepoFinding('other/acme'), UNMAPPED],
     ['aws selectors do not claim a repository finding', [makeAsset('acct', { aws: { accounts: [A] } })], makeRepoFinding('acme/payments-api'), UNMAPPED],
     ['repo selectors do not claim an AWS finding', [makeAsset('pay', { github: { repos: ['*/*'] } })], makeAwsFinding(A, [ECS]), UNMAPPED],
@@ -134,10 +139,25 @@ describe('specificity: the most specific asset wins', () => {
 
 describe('ties and ambiguity', () => {
   it.each<[string, Asset[], Finding, string[]]>([
-    ['same glob', [makeAsset('zeta', { aws: { resources: ['arn:aws:ecs:*:*:service/payments/*'] } }), makeAsset('alpha', { aws: { resources: ['arn:aws:ecs:*:*:service/payments/*'] } })], makeAwsFinding(A, [ECS]), ['alpha', 'zeta']],
+    [
+      'same glob',
+      [makeAsset('zeta', { aws: { resources: ['arn:aws:ecs:*:*:service/payments/*'] } }), makeAsset('alpha', { aws: { resources: ['arn:aws:ecs:*:*:service/payments/*'] } })],
+      makeAwsFinding(A, [ECS]),
+      ['alpha', 'zeta'],
+    ],
     ['same account', [makeAsset('b', { aws: { accounts: [A] } }), makeAsset('a', { aws: { accounts: [A, B] } })], makeAwsFinding(A, [ECS]), ['a', 'b']],
-    ['same repo, different case', [makeAsset('b', { github: { repos: ['acme/API'] } }), makeAsset('a', { github: { repos: ['acme/api'] } })], makeRepoFinding('acme/api'), ['a', 'b']],
-    ['globs with as many literal characters', [makeAsset('x', { github: { repos: ['acme/pay-*'] } }), makeAsset('y', { github: { repos: ['acme/*-api'] } })], makeRepoFinding('acme/pay-api'), ['x', 'y']],
+    [
+      'same repo, different case',
+      [makeAsset('b', { github: { repos: ['acme/API'] } }), makeAsset('a', { github: { repos: ['acme/api'] } })],
+      makeRepoFinding('acme/api'),
+      ['a', 'b'],
+    ],
+    [
+      'globs with as many literal characters',
+      [makeAsset('x', { github: { repos: ['acme/pay-*'] } }), makeAsset('y', { github: { repos: ['acme/*-api'] } })],
+      makeRepoFinding('acme/pay-api'),
+      ['x', 'y'],
+    ],
   ])('%s → ambiguous, ids sorted', (_n, assets, finding, ids) => {
     const r = match(assets, finding);
     expect(r.assetIds).toEqual(ids);

@@ -46,7 +46,11 @@ const orgRepos = [
   { owner: 'acme', name: 'payments-web' },
   { owner: 'acme', name: 'old', archived: true },
 ];
-const orgAlerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 250), 'acme/payments-web': alertsFor('acme', 'payments-web', 25), 'acme/old': alertsFor('acme', 'old', 3) };
+const orgAlerts = {
+  'acme/payments-api': alertsFor('acme', 'payments-api', 250),
+  'acme/payments-web': alertsFor('acme', 'payments-web', 25),
+  'acme/old': alertsFor('acme', 'old', 3),
+};
 
 collectorContract('Dependabot org', {
   async healthy() {
@@ -54,7 +58,14 @@ collectorContract('Dependabot org', {
     return { ...w, expectedIds: Object.values(orgAlerts).flat().map(alertId), idOf: alertId, secrets: SECRETS };
   },
   async broken() {
-    return { ...(await githubWorld({ org: 'acme' }, { repos: orgRepos, alerts: orgAlerts, fault: (r) => (r.query.has('after') ? { status: 502, body: { message: 'Server Error' } } : undefined) }, ['acme/payments-*'])), secrets: SECRETS };
+    return {
+      ...(await githubWorld(
+        { org: 'acme' },
+        { repos: orgRepos, alerts: orgAlerts, fault: (r) => (r.query.has('after') ? { status: 502, body: { message: 'Server Error' } } : undefined) },
+        ['acme/payments-*'],
+      )),
+      secrets: SECRETS,
+    };
   },
 });
 

@@ -55,7 +55,12 @@ export function collectorContract(name: string, c: ContractCase): void {
         expect(status.coverage.every((e) => e.source === world.collector.source)).toBe(true);
         expect(log.lines.some((l) => l.startsWith('progress '))).toBe(true);
         for (const r of sink.records) expect(r.where.record).toBeGreaterThan(0);
-        assertNoSecrets(world.secrets, log, status, sink.records.map((r) => r.where.origin));
+        assertNoSecrets(
+          world.secrets,
+          log,
+          status,
+          sink.records.map((r) => r.where.origin),
+        );
       } finally {
         await world.close();
       }
@@ -68,7 +73,12 @@ export function collectorContract(name: string, c: ContractCase): void {
         expect(status.complete).toBe(false);
         expect(status.problems.length).toBeGreaterThan(0);
         expect(status.coverage.some((e) => e.status === 'gap')).toBe(true);
-        assertNoSecrets(world.secrets, log, status, sink.records.map((r) => r.where.origin));
+        assertNoSecrets(
+          world.secrets,
+          log,
+          status,
+          sink.records.map((r) => r.where.origin),
+        );
       } finally {
         await world.close();
       }

@@ -26,7 +26,11 @@ const repos: GhRepo[] = [
   { owner: 'acme', name: 'payments-legacy', archived: true },
   { owner: 'acme', name: 'unclaimed' },
 ];
-const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 120), 'acme/unclaimed': alertsFor('acme', 'unclaimed', 7), 'acme/payments-legacy': alertsFor('acme', 'payments-legacy', 2) };
+const alerts = {
+  'acme/payments-api': alertsFor('acme', 'payments-api', 120),
+  'acme/unclaimed': alertsFor('acme', 'unclaimed', 7),
+  'acme/payments-legacy': alertsFor('acme', 'payments-legacy', 2),
+};
 
 describe('Dependabot live collector', () => {
   it('org: one gap per claimed repository that cannot be read, with the reason', async () => {
@@ -122,9 +126,16 @@ describe('Dependabot live collector', () => {
   });
 
   it('enterprise: fills in a claimed repository the enterprise listing missed', async () => {
-    const entRepos: GhRepo[] = [{ owner: 'acme', name: 'api' }, { owner: 'other', name: 'tool' }];
+    const entRepos: GhRepo[] = [
+      { owner: 'acme', name: 'api' },
+      { owner: 'other', name: 'tool' },
+    ];
     const entAlerts = { 'acme/api': alertsFor('acme', 'api', 3), 'other/tool': alertsFor('other', 'tool', 4) };
-    const w = await githubWorld({ enterprise: 'ent' }, { repos: entRepos, alerts: entAlerts, enterprises: { ent: ['acme', 'other'] }, orgs: { other: { alertsAccess: 'forbidden' } } }, ['acme/api', 'other/tool']);
+    const w = await githubWorld(
+      { enterprise: 'ent' },
+      { repos: entRepos, alerts: entAlerts, enterprises: { ent: ['acme', 'other'] }, orgs: { other: { alertsAccess: 'forbidden' } } },
+      ['acme/api', 'other/tool'],
+    );
     try {
       const { status, sink } = await collect(w.collector);
       expect(status.complete).toBe(true);
@@ -136,7 +147,11 @@ describe('Dependabot live collector', () => {
   });
 
   it('a 5xx that outlasts the retries makes the repository a gap and the source incomplete', async () => {
-    const w = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, fault: (r) => (r.path.includes('dependabot') ? { status: 503, body: { message: 'Service Unavailable' } } : undefined) }, ['acme/payments-api']);
+    const w = await githubWorld(
+      { repos: ['acme/payments-api'] },
+      { repos, alerts, fault: (r) => (r.path.includes('dependabot') ? { status: 503, body: { message: 'Service Unavailable' } } : undefined) },
+      ['acme/payments-api'],
+    );
     try {
       const { status } = await collect(w.collector);
       expect(status.complete).toBe(false);

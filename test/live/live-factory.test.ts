@@ -25,7 +25,9 @@ describe('createLiveCollectors', () => {
   });
 
   it('needs accounts when assumeRole names {account}', () => {
-    expect(() => createLiveCollectors({ securityhub: { regions: ['eu-west-1'], assumeRole: 'arn:aws:iam::{account}:role/secsli-read' } }, { ...base, env: {} })).toThrow(/no accounts are known/);
+    expect(() => createLiveCollectors({ securityhub: { regions: ['eu-west-1'], assumeRole: 'arn:aws:iam::{account}:role/secsli-read' } }, { ...base, env: {} })).toThrow(
+      /no accounts are known/,
+    );
   });
 
   it('prefers aggregationRegion over regions, and says so', () => {

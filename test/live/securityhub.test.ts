@@ -65,11 +65,15 @@ describe('Security Hub live collector', () => {
 
   it('recovers from throttling (429 TooManyRequestsException / LimitExceededException) with backoff', async () => {
     const findings = Array.from({ length: 450 }, (_, i) => makeAsff(i));
-    const w = await securityHubWorld({ regions: ['eu-west-1'] }, {
-      findings,
-      throttle: { ratePerSecond: 40, burst: 1 },
-      fault: (r) => (r.seq === 3 ? 'limit-exceeded' : undefined),
-    }, { retries: 8, backoffMs: 20 });
+    const w = await securityHubWorld(
+      { regions: ['eu-west-1'] },
+      {
+        findings,
+        throttle: { ratePerSecond: 40, burst: 1 },
+        fault: (r) => (r.seq === 3 ? 'limit-exceeded' : undefined),
+      },
+      { retries: 8, backoffMs: 20 },
+    );
     try {
       const { status, sink, log } = await collect(w);
       expect(status.complete).toBe(true);
@@ -166,7 +170,12 @@ describe('Security Hub live collector', () => {
         assumeRole: true,
         clientFor: (region, account) => {
           asked.push(`${account}@${region}`);
-          return createSecurityHubClient({ region, endpoint: emulator.url, credentials: { accessKeyId: `ASIA${account}`, secretAccessKey: FAKE.awsSecret }, sdk: { maxAttempts: 1 } }).client;
+          return createSecurityHubClient({
+            region,
+            endpoint: emulator.url,
+            credentials: { accessKeyId: `ASIA${account}`, secretAccessKey: FAKE.awsSecret },
+            sdk: { maxAttempts: 1 },
+          }).client;
         },
         secrets: SECRETS,
       });
@@ -212,7 +221,14 @@ describe('Security Hub live collector', () => {
     const emulator = await startSecurityHubEmulator({ findings: [makeAsff(1)] });
     try {
       const clock = fakeClock();
-      const limited = createSecurityHubClient({ region: 'eu-west-1', endpoint: emulator.url, credentials: creds, clock, limit: { ratePerSecond: 3, burst: 2 }, sdk: { maxAttempts: 1 } });
+      const limited = createSecurityHubClient({
+        region: 'eu-west-1',
+        endpoint: emulator.url,
+        credentials: creds,
+        clock,
+        limit: { ratePerSecond: 3, burst: 2 },
+        sdk: { maxAttempts: 1 },
+      });
       for (let i = 0; i < 5; i++) await limited.client.send(new GetFindingsCommand({ MaxResults: 1 }));
       expect(limited.stats.attempts).toBe(5);
       expect(clock.slept.map(Math.round)).toEqual([333, 333, 333]); // burst of 2, then one every 1/3 s
@@ -225,7 +241,14 @@ describe('Security Hub live collector', () => {
     const emulator = await startSecurityHubEmulator({ findings: [makeAsff(1)], fault: (r) => (r.seq === 1 ? 'throttle' : undefined) });
     try {
       const clock = fakeClock();
-      const limited = createSecurityHubClient({ region: 'eu-west-1', endpoint: emulator.url, credentials: creds, clock, limit: { ratePerSecond: 3, burst: 6 }, sdk: { maxAttempts: 2 } });
+      const limited = createSecurityHubClient({
+        region: 'eu-west-1',
+        endpoint: emulator.url,
+        credentials: creds,
+        clock,
+        limit: { ratePerSecond: 3, burst: 6 },
+        sdk: { maxAttempts: 2 },
+      });
       await limited.client.send(new GetFindingsCommand({ MaxResults: 1 }));
       expect(limited.stats).toEqual({ attempts: 2, throttled: 1 });
       expect(clock.slept).toHaveLength(1); // the retry waited for a fresh token: the bucket was emptied by the 429

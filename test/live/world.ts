@@ -16,7 +16,12 @@ export const FAKE = {
 export const SECRETS = Object.values(FAKE);
 
 /** Fast but real: no SDK-internal retries (the collector's own retries use a tiny backoff), a generous client limiter. */
-export async function securityHubWorld(sources: NonNullable<SourcesConfig['securityhub']>, emu: SecurityHubEmulatorOptions, extra: Partial<NonNullable<LiveCollectorOptions['securityhub']>> = {}, accountsFromInventory: string[] = []) {
+export async function securityHubWorld(
+  sources: NonNullable<SourcesConfig['securityhub']>,
+  emu: SecurityHubEmulatorOptions,
+  extra: Partial<NonNullable<LiveCollectorOptions['securityhub']>> = {},
+  accountsFromInventory: string[] = [],
+) {
   const emulator = await startSecurityHubEmulator(emu);
   const env = {
     AWS_ENDPOINT_URL_SECURITYHUB: emulator.url,
@@ -24,31 +29,37 @@ export async function securityHubWorld(sources: NonNullable<SourcesConfig['secur
     AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
     AWS_SESSION_TOKEN: FAKE.awsSession,
   };
-  const [collector] = createLiveCollectors({ securityhub: sources }, {
-    env,
-    claimedRepos: [],
-    accountsFromInventory,
-    log: silentLogger,
-    securityhub: {
-      credentials: { accessKeyId: FAKE.awsKeyId, secretAccessKey: FAKE.awsSecret, sessionToken: FAKE.awsSession },
-      sdk: { maxAttempts: 1 },
-      limit: { ratePerSecond: 10_000, burst: 10_000 },
-      backoffMs: 5,
-      ...extra,
+  const [collector] = createLiveCollectors(
+    { securityhub: sources },
+    {
+      env,
+      claimedRepos: [],
+      accountsFromInventory,
+      log: silentLogger,
+      securityhub: {
+        credentials: { accessKeyId: FAKE.awsKeyId, secretAccessKey: FAKE.awsSecret, sessionToken: FAKE.awsSession },
+        sdk: { maxAttempts: 1 },
+        limit: { ratePerSecond: 10_000, burst: 10_000 },
+        backoffMs: 5,
+        ...extra,
+      },
     },
-  });
+  );
   return { emulator, collector: collector as Collector, close: () => emulator.close() };
 }
 
 export async function githubWorld(sources: NonNullable<SourcesConfig['dependabot']>, emu: Omit<GithubEmulatorOptions, 'token'> & { token?: string }, claimedRepos: string[]) {
   const emulator = await startGithubEmulator({ token: FAKE.githubToken, ...emu });
   const env = { GITHUB_TOKEN: FAKE.githubToken, GITHUB_API_URL: emulator.url };
-  const [collector] = createLiveCollectors({ dependabot: sources }, {
-    env,
-    claimedRepos,
-    accountsFromInventory: [],
-    log: silentLogger,
-    dependabot: { retryAfterBaseValue: 10 },
-  });
+  const [collector] = createLiveCollectors(
+    { dependabot: sources },
+    {
+      env,
+      claimedRepos,
+      accountsFromInventory: [],
+      log: silentLogger,
+      dependabot: { retryAfterBaseValue: 10 },
+    },
+  );
   return { emulator, collector: collector as Collector, close: () => emulator.close() };
 }

@@ -54,7 +54,24 @@ describe('npm pack → npm install -g → secsli', () => {
     const validate = await run(bin, ['validate', '--config', join(ROOT, 'assets.yaml')], opts);
     expect(validate.stdout + validate.stderr).not.toMatch(/error/i);
     // A whole run from the installed copy: the KEV snapshot is found outside the repository.
-    const score = await run(bin, ['score', '--config', join(ROOT, 'assets.yaml'), '--from', `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`, '--from', `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`, '--as-of', '2026-11-27T00:00:00Z', '--out', join(dir, 'reports'), '-q'], opts);
+    const score = await run(
+      bin,
+      [
+        'score',
+        '--config',
+        join(ROOT, 'assets.yaml'),
+        '--from',
+        `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
+        '--from',
+        `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
+        '--as-of',
+        '2026-11-27T00:00:00Z',
+        '--out',
+        join(dir, 'reports'),
+        '-q',
+      ],
+      opts,
+    );
     const summary = JSON.parse(readFileSync(join(score.stdout.trim(), 'summary.json'), 'utf8')) as { exitCode: number };
     expect(summary.exitCode).toBe(0);
     expect(readFileSync(join(score.stdout.trim(), 'report.md'), 'utf8')).toContain('CISA KEV catalog 2025.08.25');

@@ -8,7 +8,7 @@ import { makeAsset, makeFinding, scoreWith } from '../builders.js';
 
 const HOSTILE = [
   '=HYPERLINK("http://evil.example","click")',
-  '+cmd|\' /C calc\'!A0',
+  "+cmd|' /C calc'!A0",
   '-2+3',
   '@SUM(A1:A2)',
   '\tleading tab',

@@ -51,8 +51,19 @@ async function runWith(sh: Raw[], dep: Raw[]) {
   await writeFile(join(dir, 'sh.json'), JSON.stringify({ Findings: sh }));
   await writeFile(join(dir, 'dep.json'), JSON.stringify(dep));
   const r = await cli([
-    'score', '--config', fixture('assets.yaml'), '--from', `securityhub=${join(dir, 'sh.json')}`, '--from', `dependabot=${join(dir, 'dep.json')}`,
-    '--as-of', AS_OF, '--out', join(dir, 'out'), '--save-raw', '-q',
+    'score',
+    '--config',
+    fixture('assets.yaml'),
+    '--from',
+    `securityhub=${join(dir, 'sh.json')}`,
+    '--from',
+    `dependabot=${join(dir, 'dep.json')}`,
+    '--as-of',
+    AS_OF,
+    '--out',
+    join(dir, 'out'),
+    '--save-raw',
+    '-q',
   ]);
   return { ...r, runDir: r.stdout.trim() };
 }
@@ -75,7 +86,9 @@ describe('fuzz: mutated real records through the whole CLI', () => {
     good = await goodRecords();
     const baseline = await runWith(good.sh, good.dep);
     expect(baseline.code).toBe(0);
-    goodIds = findingIds(snapshotWithFindings(await readFile(join(baseline.runDir, 'snapshot.json'), 'utf8'), await readFile(join(baseline.runDir, 'snapshot-findings.ndjson'), 'utf8')));
+    goodIds = findingIds(
+      snapshotWithFindings(await readFile(join(baseline.runDir, 'snapshot.json'), 'utf8'), await readFile(join(baseline.runDir, 'snapshot-findings.ndjson'), 'utf8')),
+    );
     expect(goodIds.size).toBeGreaterThan(5);
     shBase = { good: good.sh, samples: asffSamples, paths: samplePaths(asffSamples), distinct: (r, i) => ({ ...r, Id: `fuzz-${i}` }) };
     depBase = {
@@ -87,28 +100,37 @@ describe('fuzz: mutated real records through the whole CLI', () => {
   });
 
   const mutation = (b: () => Base) =>
-    fc.record({
-      sample: fc.nat(),
-      edits: fc.array(fc.tuple(fc.nat(), hostileValue), { minLength: 1, maxLength: 4 }),
-    }).map(({ sample, edits }) => {
-      const base = b();
-      const rec = base.distinct(base.samples[sample % base.samples.length]!, sample);
-      return mutate(rec, edits.map(([p, v]) => [base.paths[p % base.paths.length]!, v]));
-    });
+    fc
+      .record({
+        sample: fc.nat(),
+        edits: fc.array(fc.tuple(fc.nat(), hostileValue), { minLength: 1, maxLength: 4 }),
+      })
+      .map(({ sample, edits }) => {
+        const base = b();
+        const rec = base.distinct(base.samples[sample % base.samples.length]!, sample);
+        return mutate(
+          rec,
+          edits.map(([p, v]) => [base.paths[p % base.paths.length]!, v]),
+        );
+      });
 
   it('never fails internally, always scores the good records, never writes a raw control character', async () => {
     await fc.assert(
-      fc.asyncProperty(mutation(() => shBase), mutation(() => depBase), async (badSh, badDep) => {
-        const r = await runWith([...good.sh, badSh], [...good.dep, badDep]);
-        expect(r.stderr).not.toMatch(/internal error/);
-        expect([0, 1, 3]).toContain(r.code);
-        expect(hasUnsafe(r.stderr)).toBe(false);
-        const files = await outputFiles(r.runDir);
-        for (const [path, text] of files) expect(hasUnsafe(text), path).toBe(false);
-        const snapshot = snapshotWithFindings(files.find(([p]) => p.endsWith('snapshot.json'))![1], files.find(([p]) => p.endsWith('snapshot-findings.ndjson'))?.[1]);
-        const ids = findingIds(snapshot);
-        for (const id of goodIds) expect(ids.has(id), id).toBe(true);
-      }),
+      fc.asyncProperty(
+        mutation(() => shBase),
+        mutation(() => depBase),
+        async (badSh, badDep) => {
+          const r = await runWith([...good.sh, badSh], [...good.dep, badDep]);
+          expect(r.stderr).not.toMatch(/internal error/);
+          expect([0, 1, 3]).toContain(r.code);
+          expect(hasUnsafe(r.stderr)).toBe(false);
+          const files = await outputFiles(r.runDir);
+          for (const [path, text] of files) expect(hasUnsafe(text), path).toBe(false);
+          const snapshot = snapshotWithFindings(files.find(([p]) => p.endsWith('snapshot.json'))![1], files.find(([p]) => p.endsWith('snapshot-findings.ndjson'))?.[1]);
+          const ids = findingIds(snapshot);
+          for (const id of goodIds) expect(ids.has(id), id).toBe(true);
+        },
+      ),
       { seed: 20261201, numRuns: 100, interruptAfterTimeLimit: 12_000, endOnFailure: true },
     );
   }, 30_000);

@@ -29,7 +29,10 @@ async function score(sh: Raw[] | string, dep: Raw[] | string, extra: string[] = 
   await writeFile(shFile, typeof sh === 'string' ? sh : JSON.stringify({ Findings: sh }).replace('"DEEP"', '['.repeat(5000) + ']'.repeat(5000)));
   await writeFile(depFile, typeof dep === 'string' ? dep : JSON.stringify(dep));
   const out = join(dir, `out-${k}`);
-  const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${shFile}`, '--from', `dependabot=${depFile}`, '--as-of', AS_OF, '--out', out, ...extra], env);
+  const r = await cli(
+    ['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${shFile}`, '--from', `dependabot=${depFile}`, '--as-of', AS_OF, '--out', out, ...extra],
+    env,
+  );
   const runDir = r.stdout.trim().split('\n')[0] ?? '';
   const files: Record<string, string> = {};
   if (r.code !== 2) for (const f of await readdir(runDir, { recursive: true })) if (/\.\w+$/.test(f)) files[f] = await readFile(join(runDir, f), 'utf8');
@@ -38,11 +41,16 @@ async function score(sh: Raw[] | string, dep: Raw[] | string, extra: string[] = 
 
 const copy = <T>(v: T): T => structuredClone(v);
 
-describe('class 1: a value in one record is that record\'s rejection, never the run\'s end', () => {
+describe("class 1: a value in one record is that record's rejection, never the run's end", () => {
   it.each([
-    ['a malformed %-escape in html_url', 'dependabot', (a: Raw) => ({ ...a, number: 77, html_url: 'https://github.com/acme/payments-%zz/security/dependabot/77', url: undefined, repository: undefined }), /cannot tell the repository/],
+    [
+      'a malformed %-escape in html_url',
+      'dependabot',
+      (a: Raw) => ({ ...a, number: 77, html_url: 'https://github.com/acme/payments-%zz/security/dependabot/77', url: undefined, repository: undefined }),
+      /cannot tell the repository/,
+    ],
     ['a lone surrogate in Id', 'securityhub', (f: Raw) => ({ ...f, Id: 'x\ud800' }), /cannot be processed/],
-    ['a timestamp past JavaScript\'s maximum date', 'securityhub', (f: Raw) => ({ ...f, Id: 'late', UpdatedAt: '+275760-09-12T00:00:00Z' }), /UpdatedAt is not a timestamp/],
+    ["a timestamp past JavaScript's maximum date", 'securityhub', (f: Raw) => ({ ...f, Id: 'late', UpdatedAt: '+275760-09-12T00:00:00Z' }), /UpdatedAt is not a timestamp/],
     ['a field nested 5,000 arrays deep (--save-raw)', 'securityhub', (f: Raw) => ({ ...f, Id: 'deep', Note: 'DEEP' }), /nested more than 64 levels/],
   ] as const)('%s', async (_name, source, edit, reason) => {
     const sh = source === 'securityhub' ? [...SH, edit(copy(SH[0]!))] : SH;
@@ -86,12 +94,29 @@ describe('class 6: outside text reaches a terminal or a report only sanitised', 
   it('titles, regions in console URLs, html_url targets and owners: no raw escape anywhere, link targets encoded', async () => {
     const f = { ...copy(SH[0]!), Id: 'hostile', Title: HOSTILE, Region: 'ap-northeast-1|\u001b[31m' };
     const dep = copy(DEP[0]!);
-    const a = { ...dep, number: 78, html_url: 'https://github.com/acme/payments-api/security/dependabot/78?x=|\u0007', security_advisory: { ...dep.security_advisory, summary: HOSTILE } };
+    const a = {
+      ...dep,
+      number: 78,
+      html_url: 'https://github.com/acme/payments-api/security/dependabot/78?x=|\u0007',
+      security_advisory: { ...dep.security_advisory, summary: HOSTILE },
+    };
     const r = await score([...SH, f], [...DEP, a]);
     for (const [name, text] of Object.entries(r.files)) expect(hasUnsafe(text), name).toBe(false);
     const md = r.files['report.md']!;
     for (const m of md.matchAll(/\]\(([^)]*)\)/g)) expect(m[1]).not.toMatch(/[|\s<>]/);
-    const ex = await cli(['explain', 'payments-api', '--config', fixture('assets.yaml'), '--from', `securityhub=${join(dir, `sh-${n}.json`)}`, '--from', `dependabot=${join(dir, `dep-${n}.json`)}`, '--as-of', AS_OF, '-v']);
+    const ex = await cli([
+      'explain',
+      'payments-api',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${join(dir, `sh-${n}.json`)}`,
+      '--from',
+      `dependabot=${join(dir, `dep-${n}.json`)}`,
+      '--as-of',
+      AS_OF,
+      '-v',
+    ]);
     expect(hasUnsafe(ex.stdout)).toBe(false);
     expect(hasUnsafe(ex.stderr)).toBe(false);
     expect(ex.stdout).toContain('\\x1b]0;pwned\\x07');
@@ -136,7 +161,21 @@ describe('class 9: equal UpdatedAt in two files resolves the same in any --from 
       const b = join(dir, `tie-b-${n}.json`);
       await writeFile(a, JSON.stringify({ Findings: [first] }));
       await writeFile(b, JSON.stringify({ Findings: [second] }));
-      const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${a}`, '--from', `securityhub=${b}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', join(dir, `tie-${n}`)]);
+      const r = await cli([
+        'score',
+        '--config',
+        fixture('assets.yaml'),
+        '--from',
+        `securityhub=${a}`,
+        '--from',
+        `securityhub=${b}`,
+        '--from',
+        `dependabot=${fixture('dependabot.json')}`,
+        '--as-of',
+        AS_OF,
+        '--out',
+        join(dir, `tie-${n}`),
+      ]);
       return readFile(join(r.stdout.trim(), 'findings.csv'), 'utf8');
     };
     const one = await run(open, closed);
@@ -179,7 +218,19 @@ describe('class 11: smaller ones', () => {
     const file = join(dir, 'latin1.json');
     const text = JSON.stringify({ Findings: [{ ...copy(SH[0]!), Title: 'caf\u00e9' }] });
     await writeFile(file, Buffer.from(text, 'latin1'));
-    const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${file}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', join(dir, 'utf8')]);
+    const r = await cli([
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${file}`,
+      '--from',
+      `dependabot=${fixture('dependabot.json')}`,
+      '--as-of',
+      AS_OF,
+      '--out',
+      join(dir, 'utf8'),
+    ]);
     expect(r.stderr).toContain(`${file}: invalid UTF-8 at byte ${text.indexOf('caf\u00e9') + 3}`);
   });
 

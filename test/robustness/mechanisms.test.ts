@@ -53,7 +53,19 @@ describe('class 4: one time parser, UTC unless a zone is given, impossible dates
     const before = process.env.TZ;
     const run = async (tz: string) => {
       process.env.TZ = tz;
-      const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${join(dir, 'sh.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', '2026-11-27 00:00:00', '--out', join(dir, tz.replace('/', '-'))]);
+      const r = await cli([
+        'score',
+        '--config',
+        fixture('assets.yaml'),
+        '--from',
+        `securityhub=${join(dir, 'sh.json')}`,
+        '--from',
+        `dependabot=${fixture('dependabot.json')}`,
+        '--as-of',
+        '2026-11-27 00:00:00',
+        '--out',
+        join(dir, tz.replace('/', '-')),
+      ]);
       return readFile(join(r.stdout.trim(), 'findings.csv'), 'utf8');
     };
     try {
@@ -64,7 +76,10 @@ describe('class 4: one time parser, UTC unless a zone is given, impossible dates
     }
   });
 
-  it.each([['--as-of', '2026-02-30'], ['--as-of', '2026-11-27T25:00:00Z']])('%s %s is a usage error', async (flag, value) => {
+  it.each([
+    ['--as-of', '2026-02-30'],
+    ['--as-of', '2026-11-27T25:00:00Z'],
+  ])('%s %s is a usage error', async (flag, value) => {
     const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, flag, value]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('is not an ISO 8601 time that exists');
@@ -80,7 +95,8 @@ describe('class 4: one time parser, UTC unless a zone is given, impossible dates
 });
 
 describe('class 5: YAML scalars used as strings keep what was written', () => {
-  const yaml = (tags: string) => `version: 1\nowners: { o: {} }\nassets:\n  - id: a\n    owner: o\n    criticality: high\n    exposure: internet\n    aws:\n      tags: { ${tags} }\n`;
+  const yaml = (tags: string) =>
+    `version: 1\nowners: { o: {} }\nassets:\n  - id: a\n    owner: o\n    criticality: high\n    exposure: internet\n    aws:\n      tags: { ${tags} }\n`;
   it.each([
     ['Critical: True', 'Critical', 'True'],
     ['Flag: yes', 'Flag', 'yes'],
@@ -94,7 +110,11 @@ describe('class 5: YAML scalars used as strings keep what was written', () => {
     expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(inventory!.assets[0]!.aws!.tags).toEqual({ [key]: value });
     const match = compileInventory(inventory!);
-    const finding = { id: 'securityhub:x', source: 'securityhub', aws: { accountId: '111122223333', resources: [{ id: 'arn:aws:s3:::b', type: 'AwsS3Bucket', tags: { [key]: value } }] } };
+    const finding = {
+      id: 'securityhub:x',
+      source: 'securityhub',
+      aws: { accountId: '111122223333', resources: [{ id: 'arn:aws:s3:::b', type: 'AwsS3Bucket', tags: { [key]: value } }] },
+    };
     expect(match.match(finding as never).assetIds).toEqual(['a']);
   });
 
@@ -143,7 +163,7 @@ describe('class 7: the file guard redacts a secret even when a write splits it',
 });
 
 describe('class 2: faults while writing', () => {
-  it('removes the temp folders of dead processes and old ones, keeps a live run\'s', async () => {
+  it("removes the temp folders of dead processes and old ones, keeps a live run's", async () => {
     const out = await tmp('secsli-stale-');
     const now = Date.now();
     const dead = `.2026-11-27T000000Z.tmp-999999999-${now}`;
@@ -183,7 +203,19 @@ describe('class 8: history read in run order, validated, never blocking', () => 
     execFileSync('mkfifo', [join(out, '2026-11-21T000000Z', 'snapshot.json')]);
     const t = await cli(['trend', 'a', '--reports', out]);
     expect(t.stderr).toContain('not a regular file');
-    const s = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF, '--out', out]);
+    const s = await cli([
+      'score',
+      '--config',
+      fixture('assets.yaml'),
+      '--from',
+      `securityhub=${fixture('securityhub.json')}`,
+      '--from',
+      `dependabot=${fixture('dependabot.json')}`,
+      '--as-of',
+      AS_OF,
+      '--out',
+      out,
+    ]);
     expect(s.code).toBe(0);
     expect(s.stderr).toContain('skipping earlier run 2026-11-21T000000Z: cannot read snapshot.json (not a regular file)');
   }, 20_000);

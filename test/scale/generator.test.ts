@@ -28,8 +28,14 @@ describe('scale generator', () => {
   it('writes one record per line, in the shapes the readers expect', async () => {
     const dir = await tmp('secsli-gen-');
     await generate({ ...small, seed: 1, out: dir });
-    const sh = (await readFile(join(dir, 'securityhub.ndjson'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
-    const db = (await readFile(join(dir, 'dependabot.ndjson'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const sh = (await readFile(join(dir, 'securityhub.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const db = (await readFile(join(dir, 'dependabot.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(sh).toHaveLength(small.findings);
     expect(db).toHaveLength(small.alerts);
     expect(sh.every((f) => f.SchemaVersion === '2018-10-08' && typeof f.Id === 'string' && f.Resources.length === 1)).toBe(true);

@@ -5,7 +5,14 @@ import { kevWith, makeFinding } from '../builders.js';
 /** factors.ts owns its cache key: every input the rules read is in the key. */
 
 const base: FactorInputs = factorInputs(
-  makeFinding({ cvss: { score: 7.5, version: '3.1' }, cves: ['CVE-2021-44228'], knownExploited: true, product: 'Inspector', epss: { probability: 0.1, percentile: 0.5 }, github: { repo: 'acme/api', scope: 'runtime' } }),
+  makeFinding({
+    cvss: { score: 7.5, version: '3.1' },
+    cves: ['CVE-2021-44228'],
+    knownExploited: true,
+    product: 'Inspector',
+    epss: { probability: 0.1, percentile: 0.5 },
+    github: { repo: 'acme/api', scope: 'runtime' },
+  }),
   kevWith('CVE-2021-44228'),
 );
 

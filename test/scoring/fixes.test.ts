@@ -31,7 +31,13 @@ describe('fixes', () => {
   });
 
   it('orders an incident past its response time above everything else, then KEV past due, then risk removed', () => {
-    const kevLate = makeFinding({ severity: 'critical', cvss: { score: 10, version: '3.1' }, cves: ['CVE-2021-44228'], packages: ['log4j-core'], firstSeen: '2026-10-01T00:00:00Z' });
+    const kevLate = makeFinding({
+      severity: 'critical',
+      cvss: { score: 10, version: '3.1' },
+      cves: ['CVE-2021-44228'],
+      packages: ['log4j-core'],
+      firstSeen: '2026-10-01T00:00:00Z',
+    });
     const big = makeFinding({ severity: 'critical', cvss: { score: 10, version: '3.1' }, exploitAvailable: true, firstSeen: '2026-11-26T00:00:00Z' });
     const small = makeFinding({ severity: 'low', firstSeen: '2026-11-26T00:00:00Z' });
     const lateIncident = makeFinding({ kind: 'threat', product: 'GuardDuty', severity: 'medium', title: 'C2 traffic', firstSeen: '2026-11-20T00:00:00Z' });
@@ -46,11 +52,19 @@ describe('fixes', () => {
   it('one control across its resources is one fix, whichever assets they belong to', () => {
     const other = makeAsset({ id: 'other', aws: { accounts: ['444455556666'] }, github: { repos: ['acme/other'] } });
     const s3 = (account: string, bucket: string) =>
-      makeFinding({ kind: 'misconfiguration', severity: 'high', controlId: 'S3.2', product: 'Security Hub', aws: { accountId: account, resources: [{ id: `arn:aws:s3:::${bucket}`, type: 'AwsS3Bucket', tags: {} }] } });
+      makeFinding({
+        kind: 'misconfiguration',
+        severity: 'high',
+        controlId: 'S3.2',
+        product: 'Security Hub',
+        aws: { accountId: account, resources: [{ id: `arn:aws:s3:::${bucket}`, type: 'AwsS3Bucket', tags: {} }] },
+      });
     const r = scoreWith([s3('111122223333', 'a'), s3('111122223333', 'b'), s3('444455556666', 'c')], [asset, other]);
     expect(r.fixes).toHaveLength(1);
     expect(r.fixes[0]).toMatchObject({
-      kind: 'control', assetIds: ['app', 'other'], action: expect.stringContaining('fix control S3.2 on 3 resource(s)'),
+      kind: 'control',
+      assetIds: ['app', 'other'],
+      action: expect.stringContaining('fix control S3.2 on 3 resource(s)'),
       url: 'https://docs.aws.amazon.com/console/securityhub/S3.2/remediation',
     });
   });

@@ -7,22 +7,24 @@ import { kevWith, makeAsset, makeFinding, makeInventory, scoreWith } from '../bu
 /** The properties DESIGN.md requires, checked over generated findings and policies. */
 
 const arbSeverity = fc.constantFrom('critical', 'high', 'medium', 'low', 'info') as fc.Arbitrary<Finding['severity']>;
-const arbFinding = fc.record({
-  severity: arbSeverity,
-  cvss: fc.option(fc.double({ min: 0.1, max: 10, noNaN: true }), { nil: undefined }),
-  percentile: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-  exploit: fc.boolean(),
-  dev: fc.boolean(),
-  dependabot: fc.boolean(),
-}).map((r) =>
-  makeFinding({
-    severity: r.severity,
-    ...(r.cvss !== undefined ? { cvss: { score: r.cvss, version: '3.1' } } : {}),
-    ...(r.percentile !== undefined ? { epss: { probability: 0.1, percentile: r.percentile } } : {}),
-    exploitAvailable: r.exploit,
-    ...(r.dependabot ? { source: 'dependabot' as const, github: { repo: 'acme/app', scope: r.dev ? ('development' as const) : ('runtime' as const) } } : {}),
-  }),
-);
+const arbFinding = fc
+  .record({
+    severity: arbSeverity,
+    cvss: fc.option(fc.double({ min: 0.1, max: 10, noNaN: true }), { nil: undefined }),
+    percentile: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+    exploit: fc.boolean(),
+    dev: fc.boolean(),
+    dependabot: fc.boolean(),
+  })
+  .map((r) =>
+    makeFinding({
+      severity: r.severity,
+      ...(r.cvss !== undefined ? { cvss: { score: r.cvss, version: '3.1' } } : {}),
+      ...(r.percentile !== undefined ? { epss: { probability: 0.1, percentile: r.percentile } } : {}),
+      exploitAvailable: r.exploit,
+      ...(r.dependabot ? { source: 'dependabot' as const, github: { repo: 'acme/app', scope: r.dev ? ('development' as const) : ('runtime' as const) } } : {}),
+    }),
+  );
 
 /** Policies the schema allows, keeping the orderings the model relies on (internet ≥ internal ≥ isolated). */
 const arbPolicy: fc.Arbitrary<Policy> = fc
@@ -55,9 +57,7 @@ describe('scoring properties', () => {
       fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 }), (n, pcts) => {
         const asset = makeAsset({ exposure: 'internet' });
         const kev = makeFinding({ severity: 'critical', cvss: { score: 9.8, version: '3.1' }, cves: ['CVE-2021-44228'] });
-        const lows = Array.from({ length: n }, (_, i) =>
-          makeFinding({ severity: 'low', ...(pcts[i] !== undefined ? { epss: { probability: 0.1, percentile: pcts[i]! } } : {}) }),
-        );
+        const lows = Array.from({ length: n }, (_, i) => makeFinding({ severity: 'low', ...(pcts[i] !== undefined ? { epss: { probability: 0.1, percentile: pcts[i]! } } : {}) }));
         const one = riskOf(scoreWith([kev], [asset], { kev: kevWith('CVE-2021-44228') })).risk;
         const many = riskOf(scoreWith(lows, [asset])).risk;
         expect(one).toBeGreaterThan(many);
@@ -68,8 +68,7 @@ describe('scoring properties', () => {
   it('the same finding weighs more on a more exposed asset, and uses more of a smaller budget', () => {
     fc.assert(
       fc.property(arbFinding, arbPolicy, (f, policy) => {
-        const at = (exposure: 'internet' | 'internal' | 'isolated', criticality: 'critical' | 'low') =>
-          riskOf(scoreWith([f], [makeAsset({ exposure, criticality })], { policy }));
+        const at = (exposure: 'internet' | 'internal' | 'isolated', criticality: 'critical' | 'low') => riskOf(scoreWith([f], [makeAsset({ exposure, criticality })], { policy }));
         const internet = at('internet', 'low');
         const internal = at('internal', 'low');
         const isolated = at('isolated', 'low');
@@ -192,7 +191,13 @@ describe('scoring properties', () => {
         const counted = a.findings.filter((s) => s.excluded === undefined);
         if (counted.length === 0) return;
         const s = counted[pick % counted.length]!;
-        const without = riskOf(scoreWith(fs.filter((f) => f.id !== s.finding.id), [asset], { policy })).risk;
+        const without = riskOf(
+          scoreWith(
+            fs.filter((f) => f.id !== s.finding.id),
+            [asset],
+            { policy },
+          ),
+        ).risk;
         expect(s.ifFixed).toBeCloseTo(a.risk - without, 9);
       }),
       { numRuns: 60 },
@@ -208,7 +213,13 @@ describe('scoring properties', () => {
         const r = scoreWith(fs, [asset], { policy });
         const total = riskOf(r).risk;
         for (const fix of r.fixes) {
-          const without = riskOf(scoreWith(fs.filter((f) => !fix.findingIds.includes(f.id)), [asset], { policy })).risk;
+          const without = riskOf(
+            scoreWith(
+              fs.filter((f) => !fix.findingIds.includes(f.id)),
+              [asset],
+              { policy },
+            ),
+          ).risk;
           expect(fix.riskRemoved).toBeCloseTo(total - without, 8);
         }
       }),
@@ -230,7 +241,7 @@ describe('scoring properties', () => {
     );
   });
 
-  it("a known-exploited finding is never due later than kevSlaDays after it was first seen", () => {
+  it('a known-exploited finding is never due later than kevSlaDays after it was first seen', () => {
     fc.assert(
       fc.property(arbFinding, arbPolicy, fc.constantFrom('internet' as const, 'internal' as const, 'isolated' as const), (f, policy, exposure) => {
         const kev = { ...f, cves: ['CVE-2021-44228'] };

@@ -52,7 +52,11 @@ describe('asset status: every rule and the reason it names', () => {
   it('a repository gap makes only the asset claiming it UNKNOWN', () => {
     const other = makeAsset({ id: 'other', github: { repos: ['acme/other'] }, aws: { accounts: ['444455556666'] } });
     const dep: SourceStatus = {
-      source: 'dependabot', origins: ['api'], complete: true, problems: [], records: 0,
+      source: 'dependabot',
+      origins: ['api'],
+      complete: true,
+      problems: [],
+      records: 0,
       coverage: [
         { source: 'dependabot', scope: {}, status: 'covered' },
         { source: 'dependabot', scope: { repo: 'acme/app' }, status: 'gap', reason: 'Dependabot alerts are disabled for this repository.' },
@@ -67,7 +71,11 @@ describe('asset status: every rule and the reason it names', () => {
   it('a repository-level export vouches only for the repositories in it', () => {
     const other = makeAsset({ id: 'other', github: { repos: ['acme/other-*'] }, aws: { accounts: ['444455556666'] } });
     const dep: SourceStatus = {
-      source: 'dependabot', origins: ['repo.json'], complete: true, problems: [], records: 3,
+      source: 'dependabot',
+      origins: ['repo.json'],
+      complete: true,
+      problems: [],
+      records: 3,
       coverage: [{ source: 'dependabot', scope: { repo: 'acme/app' }, status: 'covered' }],
     };
     const r = scoreWith([], [asset, other], { sources: [...covered('securityhub'), { status: dep, describe: 'file' }] });
@@ -80,7 +88,11 @@ describe('asset status: every rule and the reason it names', () => {
   it('an account denied by Security Hub leaves only assets in that account UNKNOWN', () => {
     const other = makeAsset({ id: 'other', aws: { accounts: ['444455556666'] }, github: { repos: ['acme/other'] } });
     const sh: SourceStatus = {
-      source: 'securityhub', origins: ['api'], complete: true, problems: [], records: 0,
+      source: 'securityhub',
+      origins: ['api'],
+      complete: true,
+      problems: [],
+      records: 0,
       coverage: [
         { source: 'securityhub', scope: { account: '111122223333', region: 'ap-northeast-1' }, status: 'gap', reason: '401 not subscribed' },
         { source: 'securityhub', scope: { account: '444455556666', region: 'ap-northeast-1' }, status: 'covered' },
@@ -92,19 +104,38 @@ describe('asset status: every rule and the reason it names', () => {
   });
 
   it('a failed source without a scope makes every asset that expects it UNKNOWN and the run PARTIAL', () => {
-    const sh: SourceStatus = { source: 'securityhub', origins: ['x.json'], complete: false, problems: ['x.json: truncated at line 9'], records: 3, coverage: [{ source: 'securityhub', scope: {}, status: 'gap', reason: 'truncated' }] };
+    const sh: SourceStatus = {
+      source: 'securityhub',
+      origins: ['x.json'],
+      complete: false,
+      problems: ['x.json: truncated at line 9'],
+      records: 3,
+      coverage: [{ source: 'securityhub', scope: {}, status: 'gap', reason: 'truncated' }],
+    };
     const r = scoreWith([], [asset], { sources: [...covered('dependabot'), { status: sh, describe: 'x' }] });
     expect(r.partial).toBe(true);
     expect(only(r).status).toBe('UNKNOWN');
   });
 
   it('a measured risk breach stays BREACHED even with a coverage gap (risk is a lower bound)', () => {
-    const r = only(scoreWith(times(4, () => kevCrit()), [asset], { sources: covered('securityhub'), kev: kevWith('CVE-2021-44228') }));
+    const r = only(
+      scoreWith(
+        times(4, () => kevCrit()),
+        [asset],
+        { sources: covered('securityhub'), kev: kevWith('CVE-2021-44228') },
+      ),
+    );
     expect([r.status, r.statusReason]).toEqual(['BREACHED', 'risk budget']);
   });
 
   it('a missed remediation SLO with a coverage gap is UNKNOWN (the missing data could move it either way)', () => {
-    const r = only(scoreWith(times(5, () => makeFinding({ severity: 'high', ...old })), [asset], { sources: covered('securityhub') }));
+    const r = only(
+      scoreWith(
+        times(5, () => makeFinding({ severity: 'high', ...old })),
+        [asset],
+        { sources: covered('securityhub') },
+      ),
+    );
     expect([r.status, r.statusReason]).toEqual(['UNKNOWN', 'coverage']);
   });
 });
@@ -133,12 +164,25 @@ describe('remediation SLI (events at due date or close)', () => {
   });
 
   it('reads "not enough events" (null) below the minimum, not 0 % or 100 %', () => {
-    const r = only(scoreWith(times(4, () => makeFinding({ severity: 'high', ...old })), [asset]));
+    const r = only(
+      scoreWith(
+        times(4, () => makeFinding({ severity: 'high', ...old })),
+        [asset],
+      ),
+    );
     expect(r.remediation).toMatchObject({ sli: null, events: 4 });
   });
 
   it('leaves false positives (dismissed as inaccurate) out', () => {
-    const fp = makeFinding({ source: 'dependabot', severity: 'high', status: 'dismissed', closeReason: 'inaccurate', firstSeen: '2026-01-01T00:00:00Z', closedAt: '2026-11-01T00:00:00Z', github: { repo: 'acme/app' } });
+    const fp = makeFinding({
+      source: 'dependabot',
+      severity: 'high',
+      status: 'dismissed',
+      closeReason: 'inaccurate',
+      firstSeen: '2026-01-01T00:00:00Z',
+      closedAt: '2026-11-01T00:00:00Z',
+      github: { repo: 'acme/app' },
+    });
     expect(only(scoreWith([fp], [asset], { policy: oneEvent })).remediation.sli).toBeNull();
   });
 

@@ -93,10 +93,38 @@ describe('normalizeAsff: severity', () => {
     ['Normalized 40 → medium', (r) => (r.Severity = { Normalized: 40 }), 'medium'],
     ['Normalized 70 → high', (r) => (r.Severity = { Normalized: 70 }), 'high'],
     ['Normalized 90 → critical', (r) => (r.Severity = { Normalized: 90 }), 'critical'],
-    ['provider label when no top-level Severity', (r) => { delete r.Severity; r.FindingProviderFields = { Severity: { Label: 'CRITICAL' } }; }, 'critical'],
-    ['Product on 0–10 is scaled ×10', (r) => { r.Severity = { Product: 7.5 }; delete r.FindingProviderFields; }, 'high'],
-    ['Product above 10 is read on 0–100', (r) => { r.Severity = { Product: 95 }; delete r.FindingProviderFields; }, 'critical'],
-    ['nothing at all → info', (r) => { delete r.Severity; delete r.FindingProviderFields; }, 'info'],
+    [
+      'provider label when no top-level Severity',
+      (r) => {
+        delete r.Severity;
+        r.FindingProviderFields = { Severity: { Label: 'CRITICAL' } };
+      },
+      'critical',
+    ],
+    [
+      'Product on 0–10 is scaled ×10',
+      (r) => {
+        r.Severity = { Product: 7.5 };
+        delete r.FindingProviderFields;
+      },
+      'high',
+    ],
+    [
+      'Product above 10 is read on 0–100',
+      (r) => {
+        r.Severity = { Product: 95 };
+        delete r.FindingProviderFields;
+      },
+      'critical',
+    ],
+    [
+      'nothing at all → info',
+      (r) => {
+        delete r.Severity;
+        delete r.FindingProviderFields;
+      },
+      'info',
+    ],
     ['an unknown label falls through', (r) => (r.Severity = { Label: 'SEVERE', Normalized: 95 }), 'critical'],
   ])('%s', (_name, change, severity) => {
     expect(ok(variant(fsbp, change)).severity).toBe(severity);
@@ -111,10 +139,42 @@ describe('normalizeAsff: status', () => {
     ['SUPPRESSED', (r) => (r.Workflow.Status = 'SUPPRESSED'), 'suppressed', true],
     ['ARCHIVED beats Workflow NEW', (r) => (r.RecordState = 'ARCHIVED'), 'resolved', true],
     ['no RecordState counts as ACTIVE', (r) => delete r.RecordState, 'open', false],
-    ['no Workflow: WorkflowState IN_PROGRESS', (r) => { delete r.Workflow; r.WorkflowState = 'IN_PROGRESS'; }, 'open', false],
-    ['no Workflow: WorkflowState DEFERRED', (r) => { delete r.Workflow; r.WorkflowState = 'DEFERRED'; }, 'open', false],
-    ['no Workflow: WorkflowState RESOLVED', (r) => { delete r.Workflow; r.WorkflowState = 'RESOLVED'; }, 'resolved', true],
-    ['neither Workflow nor WorkflowState', (r) => { delete r.Workflow; delete r.WorkflowState; }, 'open', false],
+    [
+      'no Workflow: WorkflowState IN_PROGRESS',
+      (r) => {
+        delete r.Workflow;
+        r.WorkflowState = 'IN_PROGRESS';
+      },
+      'open',
+      false,
+    ],
+    [
+      'no Workflow: WorkflowState DEFERRED',
+      (r) => {
+        delete r.Workflow;
+        r.WorkflowState = 'DEFERRED';
+      },
+      'open',
+      false,
+    ],
+    [
+      'no Workflow: WorkflowState RESOLVED',
+      (r) => {
+        delete r.Workflow;
+        r.WorkflowState = 'RESOLVED';
+      },
+      'resolved',
+      true,
+    ],
+    [
+      'neither Workflow nor WorkflowState',
+      (r) => {
+        delete r.Workflow;
+        delete r.WorkflowState;
+      },
+      'open',
+      false,
+    ],
     ['PASSED control is resolved (coverage, not risk)', (r) => (r.Compliance.Status = 'PASSED'), 'resolved', true],
   ])('%s', (_name, change, status, closed) => {
     const f = ok(variant(fsbp, change));
@@ -151,12 +211,58 @@ describe('normalizeAsff: kind, product and control id', () => {
 
   it.each<[string, (r: Raw) => void, Finding['kind']]>([
     // Not a control check (no Compliance, no control GeneratorId): the Types decide.
-    ['Effects namespace', (r) => { r.Types = ['Effects/Data Exfiltration']; delete r.Compliance; r.GeneratorId = 'detector-1'; }, 'threat'],
-    ['Unusual Behaviors namespace', (r) => { r.Types = ['Unusual Behaviors/User']; delete r.Compliance; r.GeneratorId = 'detector-1'; }, 'threat'],
-    ['a control check typed Effects stays a misconfiguration', (r) => { r.Types = ['Effects/Data Exposure']; }, 'misconfiguration'],
-    ['GuardDuty by ProductArn only', (r) => { delete r.ProductName; r.ProductArn = 'arn:aws:securityhub:us-east-2::product/aws/guardduty'; delete r.ProductFields; }, 'threat'],
-    ['Vulnerabilities type', (r) => { r.Types = ['Software and Configuration Checks/Vulnerabilities/CVE']; delete r.Compliance; }, 'vulnerability'],
-    ['Sensitive data (Macie) → other', (r) => { r.Types = ['Sensitive Data Identifications/PII']; delete r.Compliance; r.GeneratorId = 'macie-1'; r.FindingProviderFields = {}; }, 'other'],
+    [
+      'Effects namespace',
+      (r) => {
+        r.Types = ['Effects/Data Exfiltration'];
+        delete r.Compliance;
+        r.GeneratorId = 'detector-1';
+      },
+      'threat',
+    ],
+    [
+      'Unusual Behaviors namespace',
+      (r) => {
+        r.Types = ['Unusual Behaviors/User'];
+        delete r.Compliance;
+        r.GeneratorId = 'detector-1';
+      },
+      'threat',
+    ],
+    [
+      'a control check typed Effects stays a misconfiguration',
+      (r) => {
+        r.Types = ['Effects/Data Exposure'];
+      },
+      'misconfiguration',
+    ],
+    [
+      'GuardDuty by ProductArn only',
+      (r) => {
+        delete r.ProductName;
+        r.ProductArn = 'arn:aws:securityhub:us-east-2::product/aws/guardduty';
+        delete r.ProductFields;
+      },
+      'threat',
+    ],
+    [
+      'Vulnerabilities type',
+      (r) => {
+        r.Types = ['Software and Configuration Checks/Vulnerabilities/CVE'];
+        delete r.Compliance;
+      },
+      'vulnerability',
+    ],
+    [
+      'Sensitive data (Macie) → other',
+      (r) => {
+        r.Types = ['Sensitive Data Identifications/PII'];
+        delete r.Compliance;
+        r.GeneratorId = 'macie-1';
+        r.FindingProviderFields = {};
+      },
+      'other',
+    ],
   ])('%s', (_name, change, kind) => {
     expect(ok(variant(fsbp, change)).kind).toBe(kind);
   });
@@ -164,7 +270,15 @@ describe('normalizeAsff: kind, product and control id', () => {
   it.each<[string, (r: Raw) => void, string]>([
     ['ProductName', () => {}, 'Security Hub'],
     ['ProductFields aws/securityhub/ProductName', (r) => delete r.ProductName, 'Security Hub'],
-    ['the ProductArn', (r) => { delete r.ProductName; delete r.ProductFields; r.ProductArn = 'arn:aws:securityhub:us-east-1::product/aws/inspector'; }, 'inspector'],
+    [
+      'the ProductArn',
+      (r) => {
+        delete r.ProductName;
+        delete r.ProductFields;
+        r.ProductArn = 'arn:aws:securityhub:us-east-1::product/aws/inspector';
+      },
+      'inspector',
+    ],
   ])('product from %s', (_name, change, product) => {
     expect(ok(variant(fsbp, change)).product).toBe(product);
   });
@@ -172,9 +286,32 @@ describe('normalizeAsff: kind, product and control id', () => {
   it.each<[string, (r: Raw) => void, string | undefined]>([
     ['Compliance.SecurityControlId', () => {}, 'CloudTrail.2'],
     ['ProductFields.ControlId', (r) => delete r.Compliance.SecurityControlId, 'CloudTrail.2'],
-    ['a standards GeneratorId', (r) => { delete r.Compliance.SecurityControlId; delete r.ProductFields.ControlId; }, 'CloudTrail.2'],
-    ['a CIS rule GeneratorId', (r) => { delete r.Compliance.SecurityControlId; delete r.ProductFields.ControlId; r.GeneratorId = 'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.10'; }, '1.10'],
-    ['a security-control GeneratorId', (r) => { delete r.Compliance.SecurityControlId; delete r.ProductFields; r.GeneratorId = 'security-control/S3.8'; }, 'S3.8'],
+    [
+      'a standards GeneratorId',
+      (r) => {
+        delete r.Compliance.SecurityControlId;
+        delete r.ProductFields.ControlId;
+      },
+      'CloudTrail.2',
+    ],
+    [
+      'a CIS rule GeneratorId',
+      (r) => {
+        delete r.Compliance.SecurityControlId;
+        delete r.ProductFields.ControlId;
+        r.GeneratorId = 'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.10';
+      },
+      '1.10',
+    ],
+    [
+      'a security-control GeneratorId',
+      (r) => {
+        delete r.Compliance.SecurityControlId;
+        delete r.ProductFields;
+        r.GeneratorId = 'security-control/S3.8';
+      },
+      'S3.8',
+    ],
   ])('control id from %s', (_name, change, controlId) => {
     expect(ok(variant(fsbp, change)).controlId).toBe(controlId);
   });
@@ -187,18 +324,40 @@ describe('normalizeAsff: vulnerabilities', () => {
   });
 
   it('reads EPSS-era Inspector fields: exploit, fix, related CVEs, GHSA', () => {
-    const f = ok(variant(inspector, (r) => {
-      Object.assign(r.Vulnerabilities[0], { EpssScore: 0.97, ExploitAvailable: 'YES', LastKnownExploitAt: '2024-01-02T00:00:00Z', FixAvailable: 'PARTIAL', RelatedVulnerabilities: ['cve-2021-45046', 'ALAS-2022-1'] });
-      r.Vulnerabilities.push({ Id: 'GHSA-jfh8-c2jp-5v3q', Cvss: [{ Version: '2.0', BaseScore: 10, BaseVector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C' }] });
-    }));
+    const f = ok(
+      variant(inspector, (r) => {
+        Object.assign(r.Vulnerabilities[0], {
+          EpssScore: 0.97,
+          ExploitAvailable: 'YES',
+          LastKnownExploitAt: '2024-01-02T00:00:00Z',
+          FixAvailable: 'PARTIAL',
+          RelatedVulnerabilities: ['cve-2021-45046', 'ALAS-2022-1'],
+        });
+        r.Vulnerabilities.push({ Id: 'GHSA-jfh8-c2jp-5v3q', Cvss: [{ Version: '2.0', BaseScore: 10, BaseVector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C' }] });
+      }),
+    );
     expect(f).toMatchObject({ knownExploited: true, exploitAvailable: true, fixAvailable: true, ghsa: 'GHSA-jfh8-c2jp-5v3q', cves: ['CVE-2021-44228', 'CVE-2021-45046'] });
     expect(f.cvss?.version).toBe('3.1'); // a v2 10.0 does not beat v3.1
     expect(f.epss).toBeUndefined(); // EpssScore has no percentile: see the report on Finding.epss
   });
 
   it.each<[string, unknown[], Finding['cvss']]>([
-    ['v4 beats v3.1', [{ Version: '3.1', BaseScore: 9.8, BaseVector: 'CVSS:3.1/AV:N' }, { Version: '4.0', BaseScore: 8.1, BaseVector: 'CVSS:4.0/AV:N' }], { score: 8.1, version: '4.0', vector: 'CVSS:4.0/AV:N' }],
-    ['score 0 without vector is not scored', [{ Version: '3.1', BaseScore: 0 }, { Version: '2.0', BaseScore: 5, BaseVector: 'AV:N/AC:L/Au:N/C:P/I:N/A:N' }], { score: 5, version: '2.0', vector: 'AV:N/AC:L/Au:N/C:P/I:N/A:N' }],
+    [
+      'v4 beats v3.1',
+      [
+        { Version: '3.1', BaseScore: 9.8, BaseVector: 'CVSS:3.1/AV:N' },
+        { Version: '4.0', BaseScore: 8.1, BaseVector: 'CVSS:4.0/AV:N' },
+      ],
+      { score: 8.1, version: '4.0', vector: 'CVSS:4.0/AV:N' },
+    ],
+    [
+      'score 0 without vector is not scored',
+      [
+        { Version: '3.1', BaseScore: 0 },
+        { Version: '2.0', BaseScore: 5, BaseVector: 'AV:N/AC:L/Au:N/C:P/I:N/A:N' },
+      ],
+      { score: 5, version: '2.0', vector: 'AV:N/AC:L/Au:N/C:P/I:N/A:N' },
+    ],
     ['only a zero → absent', [{ Version: '3.1', BaseScore: 0 }], undefined],
     ['version from the vector', [{ BaseScore: 7.5, BaseVector: 'CVSS:3.0/AV:N' }], { score: 7.5, version: '3.0', vector: 'CVSS:3.0/AV:N' }],
   ])('CVSS: %s', (_name, cvss, expected) => {
@@ -219,7 +378,15 @@ describe('normalizeAsff: rejects', () => {
     ['a resource without Type', variant(fsbp, (r) => delete r.Resources[0].Type), 'missing Resources[0].Type', fsbp.Id],
     ['no account', variant(fsbp, (r) => delete r.AwsAccountId), 'missing AwsAccountId', fsbp.Id],
     ['a bad UpdatedAt', variant(fsbp, (r) => (r.UpdatedAt = 'yesterday')), 'UpdatedAt is not a timestamp: "yesterday"', fsbp.Id],
-    ['no CreatedAt nor FirstObservedAt', variant(fsbp, (r) => { delete r.CreatedAt; delete r.FirstObservedAt; }), 'missing CreatedAt', fsbp.Id],
+    [
+      'no CreatedAt nor FirstObservedAt',
+      variant(fsbp, (r) => {
+        delete r.CreatedAt;
+        delete r.FirstObservedAt;
+      }),
+      'missing CreatedAt',
+      fsbp.Id,
+    ],
     ['not an object', 'text', 'record is not an object', undefined],
     ['null', null, 'record is not an object', undefined],
   ])('%s', (_name, raw, reason, nativeId) => {
@@ -228,7 +395,14 @@ describe('normalizeAsff: rejects', () => {
   });
 
   it('tolerates optional fields of the wrong type', () => {
-    const f = ok(variant(fsbp, (r) => { r.Severity = 'HIGH'; r.Workflow = 5; r.Types = 'x'; r.ProductFields = null; }));
+    const f = ok(
+      variant(fsbp, (r) => {
+        r.Severity = 'HIGH';
+        r.Workflow = 5;
+        r.Types = 'x';
+        r.ProductFields = null;
+      }),
+    );
     expect(f).toMatchObject({ severity: 'medium', status: 'open', controlId: 'CloudTrail.2' });
   });
 

@@ -41,12 +41,23 @@ for (const adapter of registered) {
 }
 
 describe('asff: fast = schema on tags and product fields with awkward keys', () => {
-  const same = (r: unknown) => expectSame(() => normalizeWith(asff, r), () => normalizeWithSchema(asff, r));
+  const same = (r: unknown) =>
+    expectSame(
+      () => normalizeWith(asff, r),
+      () => normalizeWithSchema(asff, r),
+    );
   it('agrees', () => {
     const base = asffSamples[0]!;
     const tagSets = [
-      '{"__proto__":"x","b":"1","a":"2"}', '{"10":"ten","2":"two","b":"B","A":"a","é":"e","Z":"z"}', '{"constructor":"c","toString":"t"}',
-      '{"constructor":{"prototype":{}},"k":"v"}', '{"k":1,"j":null,"i":["x"]}', '[]', '"tags"', 'null', '{}',
+      '{"__proto__":"x","b":"1","a":"2"}',
+      '{"10":"ten","2":"two","b":"B","A":"a","é":"e","Z":"z"}',
+      '{"constructor":"c","toString":"t"}',
+      '{"constructor":{"prototype":{}},"k":"v"}',
+      '{"k":1,"j":null,"i":["x"]}',
+      '[]',
+      '"tags"',
+      'null',
+      '{}',
     ];
     for (const tags of tagSets) {
       for (const where of [['Resources', '0', 'Tags'], ['ProductFields']]) {

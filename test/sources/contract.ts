@@ -50,7 +50,11 @@ export interface ContractCase {
 }
 
 export function sourceContract({ adapter, samples, minFastRead, others }: ContractCase) {
-  const same = (raw: unknown) => expectSame(() => normalizeWith(adapter, raw), () => normalizeWithSchema(adapter, raw));
+  const same = (raw: unknown) =>
+    expectSame(
+      () => normalizeWith(adapter, raw),
+      () => normalizeWithSchema(adapter, raw),
+    );
 
   describe(`source adapter ${adapter.id}: the contract`, () => {
     it('has real samples, and the fast reader reads them', () => {

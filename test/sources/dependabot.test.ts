@@ -58,7 +58,14 @@ describe('normalizeDependabotAlert: the reference samples', () => {
 
   it('repository listing, open alert (#1) without EPSS', () => {
     const f = ok(open);
-    expect(f).toMatchObject({ id: 'dependabot:octocat/hello-world#1', status: 'open', severity: 'medium', cvss: { score: 8.5, version: '4.0' }, cves: ['CVE-2021-20191'], packages: ['ansible'] });
+    expect(f).toMatchObject({
+      id: 'dependabot:octocat/hello-world#1',
+      status: 'open',
+      severity: 'medium',
+      cvss: { score: 8.5, version: '4.0' },
+      cves: ['CVE-2021-20191'],
+      packages: ['ansible'],
+    });
     expect(f.epss).toBeUndefined();
     expect(f.closedAt).toBeUndefined();
     expect(f.closeReason).toBeUndefined();
@@ -103,9 +110,24 @@ describe('normalizeDependabotAlert: variations in real data', () => {
   });
 
   it.each<[string, (a: Raw) => void, Finding['cvss']]>([
-    ['v4 "not scored" (0, null vector) falls back to v3', (a) => (a.cvss_severities.cvss_v4 = { vector_string: null, score: 0 }), { score: 5.5, version: '3.1', vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N' }],
-    ['v4 null score', (a) => (a.cvss_severities.cvss_v4 = { vector_string: null, score: null }), { score: 5.5, version: '3.1', vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N' }],
-    ['nothing scored anywhere → absent', (a) => { a.cvss_severities = { cvss_v3: { vector_string: null, score: 0 }, cvss_v4: null }; a.cvss = { vector_string: null, score: 0 }; }, undefined],
+    [
+      'v4 "not scored" (0, null vector) falls back to v3',
+      (a) => (a.cvss_severities.cvss_v4 = { vector_string: null, score: 0 }),
+      { score: 5.5, version: '3.1', vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N' },
+    ],
+    [
+      'v4 null score',
+      (a) => (a.cvss_severities.cvss_v4 = { vector_string: null, score: null }),
+      { score: 5.5, version: '3.1', vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N' },
+    ],
+    [
+      'nothing scored anywhere → absent',
+      (a) => {
+        a.cvss_severities = { cvss_v3: { vector_string: null, score: 0 }, cvss_v4: null };
+        a.cvss = { vector_string: null, score: 0 };
+      },
+      undefined,
+    ],
     ['cvss_severities null → legacy cvss', (a) => (a.cvss_severities = null), { score: 5.5, version: '3.1', vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N' }],
   ])('CVSS: %s', (_name, change, cvss) => {
     expect(ok(variant(open, (r) => change(r.security_advisory))).cvss).toEqual(cvss);
@@ -114,7 +136,14 @@ describe('normalizeDependabotAlert: variations in real data', () => {
   it.each<[string, (r: Raw) => void, string]>([
     ['html_url on github.com', () => {}, 'octocat/hello-world'],
     ['html_url on a GHES host, upper case', (r) => (r.html_url = 'https://GHE.example.com/Platform/Payments-API/security/dependabot/1'), 'platform/payments-api'],
-    ['the API url when html_url is missing', (r) => { delete r.html_url; r.url = 'https://ghe.example.com/api/v3/repos/Acme/Web/dependabot/alerts/1'; }, 'acme/web'],
+    [
+      'the API url when html_url is missing',
+      (r) => {
+        delete r.html_url;
+        r.url = 'https://ghe.example.com/api/v3/repos/Acme/Web/dependabot/alerts/1';
+      },
+      'acme/web',
+    ],
     ['repository.full_name over html_url', (r) => (r.repository = { full_name: 'Acme/Payments' }), 'acme/payments'],
   ])('repository from %s', (_name, change, repo) => {
     const f = ok(variant(open, change));
@@ -123,23 +152,63 @@ describe('normalizeDependabotAlert: variations in real data', () => {
   });
 
   it.each<[string, (r: Raw) => void, Partial<Finding>]>([
-    ['fixed', (r) => { r.state = 'fixed'; r.fixed_at = '2022-07-01T00:00:00Z'; }, { status: 'fixed', closedAt: '2022-07-01T00:00:00.000Z' }],
+    [
+      'fixed',
+      (r) => {
+        r.state = 'fixed';
+        r.fixed_at = '2022-07-01T00:00:00Z';
+      },
+      { status: 'fixed', closedAt: '2022-07-01T00:00:00.000Z' },
+    ],
     ['fixed without fixed_at → updated_at', (r) => (r.state = 'fixed'), { status: 'fixed', closedAt: '2022-06-14T15:21:52.000Z' }],
-    ['dismissed', (r) => { r.state = 'dismissed'; r.dismissed_at = '2022-08-01T10:00:00Z'; r.dismissed_reason = 'not_used'; }, { status: 'dismissed', closedAt: '2022-08-01T10:00:00.000Z', closeReason: 'not_used' }],
-    ['auto_dismissed', (r) => { r.state = 'auto_dismissed'; r.auto_dismissed_at = '2022-09-01T00:00:00Z'; }, { status: 'dismissed', closedAt: '2022-09-01T00:00:00.000Z', closeReason: 'auto_dismissed' }],
+    [
+      'dismissed',
+      (r) => {
+        r.state = 'dismissed';
+        r.dismissed_at = '2022-08-01T10:00:00Z';
+        r.dismissed_reason = 'not_used';
+      },
+      { status: 'dismissed', closedAt: '2022-08-01T10:00:00.000Z', closeReason: 'not_used' },
+    ],
+    [
+      'auto_dismissed',
+      (r) => {
+        r.state = 'auto_dismissed';
+        r.auto_dismissed_at = '2022-09-01T00:00:00Z';
+      },
+      { status: 'dismissed', closedAt: '2022-09-01T00:00:00.000Z', closeReason: 'auto_dismissed' },
+    ],
   ])('state %s', (_name, change, expected) => {
     expect(ok(variant(open, change))).toMatchObject(expected);
   });
 
   it.each<[string, (r: Raw) => void, Partial<Finding>]>([
     ['"moderate" severity is medium', (r) => (r.security_advisory.severity = 'moderate'), { severity: 'medium' }],
-    ['severity from security_vulnerability when the advisory has none', (r) => { delete r.security_advisory.severity; r.security_vulnerability.severity = 'critical'; }, { severity: 'critical' }],
+    [
+      'severity from security_vulnerability when the advisory has none',
+      (r) => {
+        delete r.security_advisory.severity;
+        r.security_vulnerability.severity = 'critical';
+      },
+      { severity: 'critical' },
+    ],
     ['development scope', (r) => (r.dependency.scope = 'development'), { github: expect.objectContaining({ scope: 'development' }) }],
     ['null scope counts as runtime', (r) => (r.dependency.scope = null), { github: expect.objectContaining({ scope: 'runtime' }) }],
     ['no patched version', (r) => (r.security_vulnerability.first_patched_version = null), { fixAvailable: false }],
     ['malware is known exploited', (r) => (r.security_advisory.classification = 'malware'), { knownExploited: true, exploitAvailable: true, severity: 'medium' }],
-    ['package names are lower-cased in packages only', (r) => (r.dependency.package.name = 'Newtonsoft.Json'), { packages: ['newtonsoft.json'], github: expect.objectContaining({ package: 'Newtonsoft.Json' }) }],
-    ['CVEs from identifiers too, upper-cased and unique', (r) => { r.security_advisory.cve_id = null; r.security_advisory.identifiers.push({ type: 'CVE', value: 'cve-2020-0001' }, { type: 'CVE', value: 'CVE-2021-20191' }); }, { cves: ['CVE-2020-0001', 'CVE-2021-20191'] }],
+    [
+      'package names are lower-cased in packages only',
+      (r) => (r.dependency.package.name = 'Newtonsoft.Json'),
+      { packages: ['newtonsoft.json'], github: expect.objectContaining({ package: 'Newtonsoft.Json' }) },
+    ],
+    [
+      'CVEs from identifiers too, upper-cased and unique',
+      (r) => {
+        r.security_advisory.cve_id = null;
+        r.security_advisory.identifiers.push({ type: 'CVE', value: 'cve-2020-0001' }, { type: 'CVE', value: 'CVE-2021-20191' });
+      },
+      { cves: ['CVE-2020-0001', 'CVE-2021-20191'] },
+    ],
   ])('%s', (_name, change, expected) => {
     expect(ok(variant(open, change))).toMatchObject(expected);
   });
@@ -150,8 +219,24 @@ describe('normalizeDependabotAlert: rejects', () => {
     ['no number', variant(open, (r) => delete r.number), 'missing number', undefined],
     ['unknown state', variant(open, (r) => (r.state = 'reopened')), 'state must be one of open, fixed, dismissed, auto_dismissed; got "reopened"', 'octocat/hello-world#1'],
     ['no security_advisory', variant(open, (r) => delete r.security_advisory), 'missing security_advisory', 'octocat/hello-world#1'],
-    ['no repository anywhere', variant(open, (r) => { delete r.html_url; delete r.url; }), 'cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N', undefined],
-    ['no severity anywhere', variant(open, (r) => { r.security_advisory.severity = 'unknown'; delete r.security_vulnerability; }), 'security_advisory.severity must be low, medium, high or critical; got "unknown"', 'octocat/hello-world#1'],
+    [
+      'no repository anywhere',
+      variant(open, (r) => {
+        delete r.html_url;
+        delete r.url;
+      }),
+      'cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N',
+      undefined,
+    ],
+    [
+      'no severity anywhere',
+      variant(open, (r) => {
+        r.security_advisory.severity = 'unknown';
+        delete r.security_vulnerability;
+      }),
+      'security_advisory.severity must be low, medium, high or critical; got "unknown"',
+      'octocat/hello-world#1',
+    ],
     ['a bad created_at', variant(open, (r) => (r.created_at = 'soon')), 'created_at is not a timestamp: "soon"', 'octocat/hello-world#1'],
     ['an array', [open], 'record is not an object', undefined],
   ])('%s', (_name, raw, reason, nativeId) => {

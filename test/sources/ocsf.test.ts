@@ -35,7 +35,9 @@ describe('normalizeOcsf', () => {
       aws: {
         accountId: '111122223333',
         region: 'eu-west-1',
-        resources: [{ id: 'arn:aws:ecr:eu-west-1:111122223333:repository/payments/api/sha256:abc123', type: 'AwsEcrContainerImage', region: 'eu-west-1', tags: { Service: 'payments' } }],
+        resources: [
+          { id: 'arn:aws:ecr:eu-west-1:111122223333:repository/payments/api/sha256:abc123', type: 'AwsEcrContainerImage', region: 'eu-west-1', tags: { Service: 'payments' } },
+        ],
       },
       url: 'https://eu-west-1.console.aws.amazon.com/inspector/v2/home?region=eu-west-1#/findings/all?search=0a1b2c3d4e5f',
     });
@@ -43,14 +45,30 @@ describe('normalizeOcsf', () => {
 
   it('maps a failed control to a misconfiguration with its control id (tags as a plain map too)', () => {
     const f = ok(fixture('compliance-finding.json'));
-    expect(f).toMatchObject({ kind: 'misconfiguration', severity: 'medium', status: 'open', compliance: 'failed', controlId: 'S3.8', cves: [], packages: [], firstSeen: '2026-09-01T00:00:00.000Z' });
+    expect(f).toMatchObject({
+      kind: 'misconfiguration',
+      severity: 'medium',
+      status: 'open',
+      compliance: 'failed',
+      controlId: 'S3.8',
+      cves: [],
+      packages: [],
+      firstSeen: '2026-09-01T00:00:00.000Z',
+    });
     expect(f.aws!.resources[0]!.tags).toEqual({ Service: 'payments' });
     expect(f.fixAvailable).toBeUndefined();
   });
 
   it('maps a detection to a threat, and a resolved one as closed with its date', () => {
     const f = ok(fixture('detection-finding.json'));
-    expect(f).toMatchObject({ kind: 'threat', severity: 'high', status: 'resolved', closedAt: '2026-11-03T00:00:00.000Z', product: 'GuardDuty', nativeId: 'arn:aws:guardduty:us-east-1:444455556666:detector/d1/finding/7a8b' });
+    expect(f).toMatchObject({
+      kind: 'threat',
+      severity: 'high',
+      status: 'resolved',
+      closedAt: '2026-11-03T00:00:00.000Z',
+      product: 'GuardDuty',
+      nativeId: 'arn:aws:guardduty:us-east-1:444455556666:detector/d1/finding/7a8b',
+    });
   });
 
   it('treats a CVSS 0 without a vector as not scored', () => {
@@ -82,7 +100,13 @@ describe('OCSF rules shared with the other formats, and reasons that stay put', 
   it.each([
     ['an unparseable modified_time_dt', (r: any) => (r.finding_info.modified_time_dt = 'yesterday')],
     ['a blank one', (r: any) => (r.finding_info.modified_time_dt = ' ')],
-    ['epoch milliseconds beyond any date', (r: any) => { delete r.finding_info.modified_time_dt; r.time = 1e20; }],
+    [
+      'epoch milliseconds beyond any date',
+      (r: any) => {
+        delete r.finding_info.modified_time_dt;
+        r.time = 1e20;
+      },
+    ],
   ])('names the missing update time for %s (one reason, never a throw)', (_what, change) => {
     expect(normalizeOcsf(with_(change))).toEqual({ ok: false, reason: 'missing finding_info.modified_time_dt (and time_dt)', nativeId: 'x-5' });
   });

@@ -34,9 +34,12 @@ describe('isoTime: the canonical-form shortcut', () => {
     const stamp = fc
       .tuple(fc.integer({ min: 0, max: 9999 }), two(13), two(32), two(25), two(61), two(61), fc.integer({ min: 0, max: 999 }), fc.constantFrom('Z', 'z', '', '+00:00'))
       .map(([y, mo, d, h, mi, s, ms, z]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}${z}`);
-    fc.assert(fc.property(fc.oneof(stamp, fc.string(), oddString), (s) => {
-      expect(isoTime(s)).toBe(reference(s));
-    }), { numRuns: 20000 });
+    fc.assert(
+      fc.property(fc.oneof(stamp, fc.string(), oddString), (s) => {
+        expect(isoTime(s)).toBe(reference(s));
+      }),
+      { numRuns: 20000 },
+    );
   });
 
   it('on every day of leap and common years, and the edges', () => {

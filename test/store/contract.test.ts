@@ -47,7 +47,13 @@ describe.each(stores)('%s store', (kind, make) => {
     sink.line('{"a":1}');
     sink.close();
     expect((await store.listRuns()).runs).toEqual([]); // nothing visible before commit
-    const first = await w.commit({ 'b.csv': 'x,y\n', 'a.json': (async function* () { yield '{"k":'; yield '1}'; })() });
+    const first = await w.commit({
+      'b.csv': 'x,y\n',
+      'a.json': (async function* () {
+        yield '{"k":';
+        yield '1}';
+      })(),
+    });
     const second = await (await store.createRun(BASE)).commit({ 'a.json': '{"k":2}' });
     expect(first).toBe(store.runLocation(BASE));
     expect(second).toBe(store.runLocation(`${BASE}-2`));
@@ -104,7 +110,14 @@ describe('s3 store', () => {
     const objects = s3.objects.get('hist')!;
     const manifest = JSON.parse(objects.get(`manifest/${BASE}/manifest.json`)!.body.toString('utf8'));
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-    expect(manifest).toMatchObject({ secsliRun: 1, run: BASE, files: [{ name: 'assets.csv', bytes: 3, sha256: sha('id\n') }, { name: 'snapshot.json', bytes: 7, sha256: sha('{"a":1}') }] });
+    expect(manifest).toMatchObject({
+      secsliRun: 1,
+      run: BASE,
+      files: [
+        { name: 'assets.csv', bytes: 3, sha256: sha('id\n') },
+        { name: 'snapshot.json', bytes: 7, sha256: sha('{"a":1}') },
+      ],
+    });
     objects.get(`manifest/${BASE}/snapshot.json`)!.body = Buffer.from('{"a":2}');
     await expect(text(await store.openRunFile(BASE, 'snapshot.json'))).rejects.toThrow(/manifest\/2026-11-27T000000Z\/snapshot.json differs from its manifest/);
   });
@@ -137,6 +150,7 @@ describe('s3 store', () => {
     await store.state.replace('dependabot', st, undefined);
     const objects = [...s3.objects.get('hist')!.entries()].filter(([k]) => k.startsWith('kms/'));
     expect(objects.length).toBe(4);
-    for (const [, o] of objects) expect(o.headers).toMatchObject({ 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:111122223333:key/abc' });
+    for (const [, o] of objects)
+      expect(o.headers).toMatchObject({ 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:111122223333:key/abc' });
   });
 });

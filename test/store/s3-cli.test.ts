@@ -39,7 +39,11 @@ describe('secsli with --out s3://', () => {
     const second = await cli([...scoreArgs(OUT), '--as-of', LATER], env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(`${OUT}/2026-12-04T000000Z\n`);
-    expect(keys('history/2026-12-04T000000Z/')).toEqual(['.claim', 'assets.csv', 'findings.csv', 'fixes.csv', 'manifest.json', 'report.md', 'snapshot-findings.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'].map((f) => `history/2026-12-04T000000Z/${f}`));
+    expect(keys('history/2026-12-04T000000Z/')).toEqual(
+      ['.claim', 'assets.csv', 'findings.csv', 'fixes.csv', 'manifest.json', 'report.md', 'snapshot-findings.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'].map(
+        (f) => `history/2026-12-04T000000Z/${f}`,
+      ),
+    );
 
     // The same report as a local run with the same history, byte for byte.
     const local = await mkdtemp(join(tmpdir(), 'secsli-s3-local-'));
@@ -48,7 +52,9 @@ describe('secsli with --out s3://', () => {
     for (const f of ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot.json']) {
       expect(s3.objects.get('acme-secsli')!.get(`history/2026-12-04T000000Z/${f}`)!.body.toString('utf8'), f).toBe(await readFile(join(localSecond, f), 'utf8'));
     }
-    expect(s3.objects.get('acme-secsli')!.get('history/2026-12-04T000000Z/report.md')!.body.toString('utf8')).toContain('Changes are against the previous run `2026-11-27T000000Z`');
+    expect(s3.objects.get('acme-secsli')!.get('history/2026-12-04T000000Z/report.md')!.body.toString('utf8')).toContain(
+      'Changes are against the previous run `2026-11-27T000000Z`',
+    );
     // summary.json says where the run is: its s3:// location.
     const summary = JSON.parse(s3.objects.get('acme-secsli')!.get('history/2026-12-04T000000Z/summary.json')!.body.toString('utf8'));
     expect(summary.run).toMatchObject({ name: '2026-12-04T000000Z', location: `${OUT}/2026-12-04T000000Z` });

@@ -28,12 +28,24 @@ async function world() {
   const findings = Array.from({ length: 40 }, (_, i) => makeAsff(i, { account: i % 2 ? A : B, region: REGION, kind: i % 5 === 0 ? 'inspector' : 'control' }));
   const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 10), 'acme/web': alertsFor('acme', 'web', 5) };
   const sh = await startSecurityHubEmulator({ findings });
-  const gh = await startGithubEmulator({ token: FAKE.githubToken, repos: [{ owner: 'acme', name: 'payments-api' }, { owner: 'acme', name: 'web' }], alerts });
+  const gh = await startGithubEmulator({
+    token: FAKE.githubToken,
+    repos: [
+      { owner: 'acme', name: 'payments-api' },
+      { owner: 'acme', name: 'web' },
+    ],
+    alerts,
+  });
   const s3 = await startS3Emulator({ buckets: ['acme-secsli'] });
   servers.push(sh, gh, s3);
   const env = {
-    AWS_ENDPOINT_URL_SECURITYHUB: sh.url, AWS_ENDPOINT_URL_S3: s3.url, AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret, GITHUB_API_URL: gh.url, GITHUB_TOKEN: FAKE.githubToken,
+    AWS_ENDPOINT_URL_SECURITYHUB: sh.url,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+    GITHUB_API_URL: gh.url,
+    GITHUB_TOKEN: FAKE.githubToken,
   };
   const t0 = Math.floor(Date.now() / 1000) * 1000;
   const score = (hours: number, ...extra: string[]) => cli(['score', '--config', CONFIG, '--out', OUT, '--as-of', new Date(t0 + hours * 3_600_000).toISOString(), ...extra], env);
@@ -89,7 +101,10 @@ describe('sync state in S3', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(since(resumed)).toBe(since(failed)); // from the first run's sync, as the failed run asked
     expect(resumed.stderr).toMatch(/1 current, 1 no longer returned by a full pull/);
-    const report = s3.objects.get('acme-secsli')!.get(`jobs/${resumed.stdout.trim().split('/').pop()}/report.md`)!.body.toString('utf8');
+    const report = s3.objects
+      .get('acme-secsli')!
+      .get(`jobs/${resumed.stdout.trim().split('/').pop()}/report.md`)!
+      .body.toString('utf8');
     expect(report).toContain(`Changes are against the previous run \`${first.stdout.trim().split('/').pop()}\``);
     expect(new Map([...state()].map(([k, o]) => [k, o.etag]))).not.toEqual(saved);
   });

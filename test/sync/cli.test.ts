@@ -36,14 +36,30 @@ describe('secsli score with incremental sync', () => {
     const findings = Array.from({ length: 70 }, (_, i) => makeAsff(i, { account: i % 2 ? A : B, region: REGION, kind: i % 5 === 0 ? 'inspector' : 'control' }));
     const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 30), 'acme/web': alertsFor('acme', 'web', 20), 'acme/unclaimed': alertsFor('acme', 'unclaimed', 5) };
     const sh = await startSecurityHubEmulator({ findings });
-    const gh = await startGithubEmulator({ token: GH_TOKEN, repos: [{ owner: 'acme', name: 'payments-api' }, { owner: 'acme', name: 'web' }, { owner: 'acme', name: 'unclaimed' }], alerts });
+    const gh = await startGithubEmulator({
+      token: GH_TOKEN,
+      repos: [
+        { owner: 'acme', name: 'payments-api' },
+        { owner: 'acme', name: 'web' },
+        { owner: 'acme', name: 'unclaimed' },
+      ],
+      alerts,
+    });
     servers.push(sh, gh);
-    const env = { AWS_ENDPOINT_URL: sh.url, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret, GITHUB_API_URL: gh.url, GITHUB_TOKEN: GH_TOKEN };
+    const env = {
+      AWS_ENDPOINT_URL: sh.url,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+      GITHUB_API_URL: gh.url,
+      GITHUB_TOKEN: GH_TOKEN,
+    };
     const t0 = Math.floor(Date.now() / 1000) * 1000;
     const asOf1 = new Date(t0).toISOString();
     const asOf2 = new Date(t0 + 3_600_000).toISOString();
     // --no-discovery: the request counts below are the collectors' own (inventory truth is tested in test/drift).
-    const score = (out: string, asOf: string, ...extra: string[]) => cli(['score', '--config', CONFIG, '--out', out, '--as-of', asOf, '--save-raw', '--no-discovery', ...extra], env);
+    const score = (out: string, asOf: string, ...extra: string[]) =>
+      cli(['score', '--config', CONFIG, '--out', out, '--as-of', asOf, '--save-raw', '--no-discovery', ...extra], env);
 
     const outA = await tmp();
     const first = await score(outA, asOf1);
@@ -70,7 +86,13 @@ describe('secsli score with incremental sync', () => {
     // Dependabot: repository list, one page of changes, one probe per claimed repository.
     expect(sh.requests.length - shBefore).toBe(1);
     expect(gh.requests.length - ghBefore).toBe(4);
-    expect(sh.requests.at(-1)!.body.Filters).toEqual({ UpdatedAt: [{ Start: expect.any(String), End: '9999-12-31T23:59:59Z' }], AwsAccountId: [{ Value: A, Comparison: 'EQUALS' }, { Value: B, Comparison: 'EQUALS' }] });
+    expect(sh.requests.at(-1)!.body.Filters).toEqual({
+      UpdatedAt: [{ Start: expect.any(String), End: '9999-12-31T23:59:59Z' }],
+      AwsAccountId: [
+        { Value: A, Comparison: 'EQUALS' },
+        { Value: B, Comparison: 'EQUALS' },
+      ],
+    });
 
     // The same data, pulled in full with no state; the earlier run copied over so "change since the previous run" matches too.
     const outB = await tmp();

@@ -21,7 +21,11 @@ const keep = (w: SyncWorld) => {
 };
 
 const C = '777788889999';
-const repos = [{ owner: 'acme', name: 'payments-api' }, { owner: 'acme', name: 'web' }, { owner: 'acme', name: 'batch' }];
+const repos = [
+  { owner: 'acme', name: 'payments-api' },
+  { owner: 'acme', name: 'web' },
+  { owner: 'acme', name: 'batch' },
+];
 const claimed = ['acme/payments-api', 'acme/web', 'acme/batch'];
 
 describe('incremental sync (1 % of the data changed, as in a daily run)', () => {
@@ -114,13 +118,18 @@ describe('incremental sync (1 % of the data changed, as in a daily run)', () => 
   it('Dependabot enterprise: a repository the enterprise list cannot see is probed, and listed again only when it changed', async () => {
     // The token may not read org "other" through the enterprise list: its claimed repository is filled in by the probe.
     const alerts = { 'acme/web': alertsFor('acme', 'web', 150), 'other/tool': alertsFor('other', 'tool', 130) };
-    const w = keep(await syncWorld({
-      alerts,
-      repos: [{ owner: 'acme', name: 'web' }, { owner: 'other', name: 'tool' }],
-      claimed: ['acme/web', 'other/tool'],
-      sources: { dependabot: { enterprise: 'ent' } },
-      gh: { enterprises: { ent: ['acme', 'other'] }, orgs: { other: { alertsAccess: 'forbidden' } } },
-    }));
+    const w = keep(
+      await syncWorld({
+        alerts,
+        repos: [
+          { owner: 'acme', name: 'web' },
+          { owner: 'other', name: 'tool' },
+        ],
+        claimed: ['acme/web', 'other/tool'],
+        sources: { dependabot: { enterprise: 'ent' } },
+        gh: { enterprises: { ent: ['acme', 'other'] }, orgs: { other: { alertsAccess: 'forbidden' } } },
+      }),
+    );
     const dir = await tmp();
     const full = await pull(w, 'dependabot', { dir });
     expect(full.raw.size).toBe(280);
@@ -138,7 +147,17 @@ describe('incremental sync (1 % of the data changed, as in a daily run)', () => 
 
   it('Dependabot by repository list: one page of changes per repository', async () => {
     const alerts = { 'acme/web': alertsFor('acme', 'web', 150), 'acme/api': alertsFor('acme', 'api', 120) };
-    const w = keep(await syncWorld({ alerts, repos: [{ owner: 'acme', name: 'web' }, { owner: 'acme', name: 'api' }], claimed: ['acme/web'], sources: { dependabot: { repos: ['acme/*'] } } }));
+    const w = keep(
+      await syncWorld({
+        alerts,
+        repos: [
+          { owner: 'acme', name: 'web' },
+          { owner: 'acme', name: 'api' },
+        ],
+        claimed: ['acme/web'],
+        sources: { dependabot: { repos: ['acme/*'] } },
+      }),
+    );
     const dir = await tmp();
     await pull(w, 'dependabot', { dir });
     dbChange.fix(alerts['acme/api']![1]!);
@@ -158,7 +177,10 @@ describe('sync state', () => {
     const { w } = await small();
     const dir = await tmp();
     await pull(w, 'securityhub', { dir });
-    const lines = (await readFile(stateFile(dir, 'securityhub'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(stateFile(dir, 'securityhub'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ secsliSyncState: 1, source: 'securityhub', lastSync: expect.any(String), lastFull: lines[0].lastSync });
     expect(lines.at(-1)).toEqual({ end: true, records: 120 });
     expect(Object.keys(lines[1])).toEqual(['id', 'updatedAt', 'account', 'region', 'raw']);

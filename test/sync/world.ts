@@ -104,7 +104,8 @@ export const sorted = (m: Map<string, string>) => [...m.entries()].sort(([a], [b
 
 // ---- data and mutations ---------------------------------------------------------------------
 
-export const asffSeed = (n: number, accounts = [A, B]) => Array.from({ length: n }, (_, i) => makeAsff(i, { account: accounts[i % accounts.length]!, region: REGION, kind: i % 7 === 3 ? 'inspector' : 'control' }));
+export const asffSeed = (n: number, accounts = [A, B]) =>
+  Array.from({ length: n }, (_, i) => makeAsff(i, { account: accounts[i % accounts.length]!, region: REGION, kind: i % 7 === 3 ? 'inspector' : 'control' }));
 
 const touch = (f: Obj) => {
   f.UpdatedAt = nowIso();
@@ -120,7 +121,8 @@ export const shChange = {
   archive: (f: Obj) => touch(Object.assign(f, { RecordState: 'ARCHIVED' })),
 };
 
-export const ocsfSeed = (n: number) => Array.from({ length: n }, (_, i) => makeOcsf(i, { account: i % 2 ? A : B, region: REGION, ...(i % 5 === 0 ? { compliance: 'Fail' as const } : {}) }));
+export const ocsfSeed = (n: number) =>
+  Array.from({ length: n }, (_, i) => makeOcsf(i, { account: i % 2 ? A : B, region: REGION, ...(i % 5 === 0 ? { compliance: 'Fail' as const } : {}) }));
 const touchOcsf = (f: Obj) => {
   f.finding_info.modified_time_dt = nowIso();
   return f;

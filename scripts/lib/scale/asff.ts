@@ -45,7 +45,11 @@ function baseFinding(seed: number, i: number, p: Pools): object {
   const { assets, orphanResources } = p.world;
   const unmapped = r.chance(0.05);
   const asset = unmapped ? undefined : assets[Math.floor(assets.length * r.next() ** 1.6)]!;
-  const kind = r.weighted([['inspector', 80], ['control', 17], ['guardduty', 3]] as const);
+  const kind = r.weighted([
+    ['inspector', 80],
+    ['control', 17],
+    ['guardduty', 3],
+  ] as const);
   const pool = asset ? asset.resources : orphanResources;
   const hexId = i.toString(16).padStart(8, '0') + r.hex(24);
   if (kind === 'control') return controlFinding(r, r.pick(pool), hexId);
@@ -81,22 +85,45 @@ function common(r: Rand, res: Resource, id: string, product: string, companyName
 
 function resourceBlock(res: Resource, details?: object): object {
   return {
-    Type: res.type, Id: res.arn, Partition: 'aws', Region: res.region,
-    ...(res.tags ? { Tags: res.tags } : {}), ...(details ? { Details: details } : {}),
+    Type: res.type,
+    Id: res.arn,
+    Partition: 'aws',
+    Region: res.region,
+    ...(res.tags ? { Tags: res.tags } : {}),
+    ...(details ? { Details: details } : {}),
   };
 }
 
-const workflow = (status: string, archived: boolean) => ({ WorkflowState: status === 'NOTIFIED' ? 'ASSIGNED' : status === 'SUPPRESSED' ? 'DEFERRED' : status, Workflow: { Status: status }, RecordState: archived ? 'ARCHIVED' : 'ACTIVE' });
+const workflow = (status: string, archived: boolean) => ({
+  WorkflowState: status === 'NOTIFIED' ? 'ASSIGNED' : status === 'SUPPRESSED' ? 'DEFERRED' : status,
+  Workflow: { Status: status },
+  RecordState: archived ? 'ARCHIVED' : 'ACTIVE',
+});
 
 function inspectorFinding(r: Rand, res: Resource, v: Vuln, hex: string): object {
   const id = `arn:aws:inspector2:${res.region}:${res.account}:finding/${hex}`;
   const base = common(r, res, id, 'Inspector', 'Amazon', 'AWSInspector', ['Software and Configuration Checks/Vulnerabilities/CVE']);
-  const status = r.weighted([['NEW', 78], ['NOTIFIED', 5], ['RESOLVED', 12], ['SUPPRESSED', 5]] as const);
+  const status = r.weighted([
+    ['NEW', 78],
+    ['NOTIFIED', 5],
+    ['RESOLVED', 12],
+    ['SUPPRESSED', 5],
+  ] as const);
   const label = v.sev.toUpperCase();
-  const details = res.type === 'AwsEcrContainerImage'
-    ? { AwsEcrContainerImage: { RegistryId: res.account, RepositoryName: res.repoName, Architecture: 'amd64', ImageDigest: res.digest, ImageTags: [`v${r.int(1, 9)}.${r.int(0, 30)}.${r.int(0, 9)}`] } }
-    : res.type === 'AwsLambdaFunction' ? { AwsLambdaFunction: { FunctionName: res.arn.split(':').pop(), Runtime: 'python3.12', Handler: 'app.handler' } }
-    : { AwsEc2Instance: { Type: 'm6i.large', ImageId: `ami-0${r.hex(16)}` } };
+  const details =
+    res.type === 'AwsEcrContainerImage'
+      ? {
+          AwsEcrContainerImage: {
+            RegistryId: res.account,
+            RepositoryName: res.repoName,
+            Architecture: 'amd64',
+            ImageDigest: res.digest,
+            ImageTags: [`v${r.int(1, 9)}.${r.int(0, 30)}.${r.int(0, 9)}`],
+          },
+        }
+      : res.type === 'AwsLambdaFunction'
+        ? { AwsLambdaFunction: { FunctionName: res.arn.split(':').pop(), Runtime: 'python3.12', Handler: 'app.handler' } }
+        : { AwsEc2Instance: { Type: 'm6i.large', ImageId: `ami-0${r.hex(16)}` } };
   return {
     ...base,
     Severity: { Label: label, Normalized: { LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 }[label] },
@@ -113,17 +140,27 @@ function inspectorFinding(r: Rand, res: Resource, v: Vuln, hex: string): object 
     },
     Resources: [resourceBlock(res, details)],
     ...workflow(status, status === 'RESOLVED'),
-    Vulnerabilities: [{
-      Id: v.cve,
-      VulnerablePackages: [{ Name: v.pkg, Version: v.version, Epoch: '0', PackageManager: v.manager, ...(v.fixed ? { FixedInVersion: v.fixed, Remediation: `Upgrade ${v.pkg} to ${v.fixed} or later.` } : {}) }],
-      Cvss: [{ Version: '3.1', BaseScore: v.score, BaseVector: v.vector, Source: 'NVD', Adjustments: [] }],
-      Vendor: { Name: 'NVD', Url: `https://nvd.nist.gov/vuln/detail/${v.cve}`, VendorSeverity: label },
-      ReferenceUrls: [`https://nvd.nist.gov/vuln/detail/${v.cve}`],
-      FixAvailable: v.fixed ? 'YES' : 'NO',
-      EpssScore: v.epss,
-      ExploitAvailable: v.exploit ? 'YES' : 'NO',
-      ...(v.exploit && r.chance(0.1) ? { LastKnownExploitAt: iso(pastMs(r, 200)) } : {}),
-    }],
+    Vulnerabilities: [
+      {
+        Id: v.cve,
+        VulnerablePackages: [
+          {
+            Name: v.pkg,
+            Version: v.version,
+            Epoch: '0',
+            PackageManager: v.manager,
+            ...(v.fixed ? { FixedInVersion: v.fixed, Remediation: `Upgrade ${v.pkg} to ${v.fixed} or later.` } : {}),
+          },
+        ],
+        Cvss: [{ Version: '3.1', BaseScore: v.score, BaseVector: v.vector, Source: 'NVD', Adjustments: [] }],
+        Vendor: { Name: 'NVD', Url: `https://nvd.nist.gov/vuln/detail/${v.cve}`, VendorSeverity: label },
+        ReferenceUrls: [`https://nvd.nist.gov/vuln/detail/${v.cve}`],
+        FixAvailable: v.fixed ? 'YES' : 'NO',
+        EpssScore: v.epss,
+        ExploitAvailable: v.exploit ? 'YES' : 'NO',
+        ...(v.exploit && r.chance(0.1) ? { LastKnownExploitAt: iso(pastMs(r, 200)) } : {}),
+      },
+    ],
     FindingProviderFields: { Severity: { Label: label }, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'] },
   };
 }
@@ -134,14 +171,25 @@ function controlFinding(r: Rand, res: Resource, hex: string): object {
   const id = `arn:aws:securityhub:${res.region}:${res.account}:security-control/${c.id}/finding/${uuid}`;
   const base = common(r, res, id, 'Security Hub', 'AWS', `security-control/${c.id}`, ['Software and Configuration Checks/Industry and Regulatory Standards']);
   const passed = r.chance(0.45);
-  const status = passed ? 'RESOLVED' : r.weighted([['NEW', 85], ['NOTIFIED', 5], ['SUPPRESSED', 10]] as const);
+  const status = passed
+    ? 'RESOLVED'
+    : r.weighted([
+        ['NEW', 85],
+        ['NOTIFIED', 5],
+        ['SUPPRESSED', 10],
+      ] as const);
   const label = passed ? 'INFORMATIONAL' : c.sev;
   return {
     ...base,
     Severity: { Label: label, Normalized: { INFORMATIONAL: 0, LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 }[label], Original: label },
     Title: c.title,
     Description: `This control checks whether ${c.title.toLowerCase()}.`,
-    Remediation: { Recommendation: { Text: 'For information on how to correct this issue, consult the AWS Security Hub controls documentation.', Url: `https://docs.aws.amazon.com/console/securityhub/${c.id}/remediation` } },
+    Remediation: {
+      Recommendation: {
+        Text: 'For information on how to correct this issue, consult the AWS Security Hub controls documentation.',
+        Url: `https://docs.aws.amazon.com/console/securityhub/${c.id}/remediation`,
+      },
+    },
     ProductFields: {
       'aws/securityhub/ProductName': 'Security Hub',
       'aws/securityhub/CompanyName': 'AWS',
@@ -149,7 +197,11 @@ function controlFinding(r: Rand, res: Resource, hex: string): object {
       'aws/securityhub/FindingId': `arn:aws:securityhub:${res.region}::product/aws/securityhub/${id}`,
     },
     Resources: [resourceBlock(res)],
-    Compliance: { Status: passed ? 'PASSED' : 'FAILED', SecurityControlId: c.id, AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }] },
+    Compliance: {
+      Status: passed ? 'PASSED' : 'FAILED',
+      SecurityControlId: c.id,
+      AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }],
+    },
     ...workflow(status, false),
     FindingProviderFields: { Severity: { Label: label, Original: label }, Types: ['Software and Configuration Checks/Industry and Regulatory Standards'] },
   };

@@ -12,7 +12,10 @@ export function* assetsYaml(world: World, meta: string): Generator<string> {
     let s = `  - id: ${a.id}\n    owner: ${a.owner}\n    criticality: ${a.criticality}\n    exposure: ${a.exposure}\n`;
     s += `    aws:\n      accounts: [${a.aws.accounts.map(q).join(', ')}]\n`;
     if (a.aws.resources) s += `      resources:\n${a.aws.resources.map((r) => `        - ${q(r)}\n`).join('')}`;
-    if (a.aws.tags) s += `      tags: { ${Object.entries(a.aws.tags).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }\n`;
+    if (a.aws.tags)
+      s += `      tags: { ${Object.entries(a.aws.tags)
+        .map(([k, v]) => `${k}: ${q(v)}`)
+        .join(', ')} }\n`;
     if (a.githubGlobs.length) s += `    github:\n      repos: [${a.githubGlobs.map(q).join(', ')}]\n`;
     yield s;
   }

@@ -26,15 +26,32 @@ export interface Vuln {
 }
 
 const LANG: readonly (readonly [string, string, string, string])[] = [
-  ['npm', 'NPM', 'lodash', 'package-lock.json'], ['npm', 'NPM', 'axios', 'package-lock.json'], ['npm', 'NPM', 'express', 'package-lock.json'],
-  ['npm', 'NPM', 'jsonwebtoken', 'package-lock.json'], ['npm', 'NPM', 'semver', 'package-lock.json'], ['npm', 'NPM', 'ws', 'package-lock.json'],
-  ['npm', 'NPM', 'follow-redirects', 'package-lock.json'], ['npm', 'NPM', 'undici', 'package-lock.json'], ['npm', 'NPM', 'braces', 'package-lock.json'],
-  ['npm', 'NPM', 'path-to-regexp', 'package-lock.json'], ['npm', 'NPM', 'cookie', 'package-lock.json'], ['npm', 'NPM', 'webpack', 'package-lock.json'],
-  ['pip', 'PYTHONPKG', 'requests', 'requirements.txt'], ['pip', 'PYTHONPKG', 'urllib3', 'requirements.txt'], ['pip', 'PYTHONPKG', 'jinja2', 'requirements.txt'],
-  ['pip', 'PYTHONPKG', 'django', 'requirements.txt'], ['pip', 'PYTHONPKG', 'cryptography', 'requirements.txt'], ['pip', 'PYTHONPKG', 'pillow', 'requirements.txt'],
-  ['maven', 'JAR', 'com.fasterxml.jackson.core:jackson-databind', 'pom.xml'], ['maven', 'JAR', 'org.springframework:spring-web', 'pom.xml'],
-  ['maven', 'JAR', 'com.google.guava:guava', 'pom.xml'], ['maven', 'JAR', 'org.yaml:snakeyaml', 'pom.xml'], ['maven', 'JAR', 'io.netty:netty-codec-http2', 'pom.xml'],
-  ['go', 'GOBINARY', 'golang.org/x/net', 'go.mod'], ['go', 'GOBINARY', 'golang.org/x/crypto', 'go.mod'], ['go', 'GOBINARY', 'google.golang.org/grpc', 'go.mod'],
+  ['npm', 'NPM', 'lodash', 'package-lock.json'],
+  ['npm', 'NPM', 'axios', 'package-lock.json'],
+  ['npm', 'NPM', 'express', 'package-lock.json'],
+  ['npm', 'NPM', 'jsonwebtoken', 'package-lock.json'],
+  ['npm', 'NPM', 'semver', 'package-lock.json'],
+  ['npm', 'NPM', 'ws', 'package-lock.json'],
+  ['npm', 'NPM', 'follow-redirects', 'package-lock.json'],
+  ['npm', 'NPM', 'undici', 'package-lock.json'],
+  ['npm', 'NPM', 'braces', 'package-lock.json'],
+  ['npm', 'NPM', 'path-to-regexp', 'package-lock.json'],
+  ['npm', 'NPM', 'cookie', 'package-lock.json'],
+  ['npm', 'NPM', 'webpack', 'package-lock.json'],
+  ['pip', 'PYTHONPKG', 'requests', 'requirements.txt'],
+  ['pip', 'PYTHONPKG', 'urllib3', 'requirements.txt'],
+  ['pip', 'PYTHONPKG', 'jinja2', 'requirements.txt'],
+  ['pip', 'PYTHONPKG', 'django', 'requirements.txt'],
+  ['pip', 'PYTHONPKG', 'cryptography', 'requirements.txt'],
+  ['pip', 'PYTHONPKG', 'pillow', 'requirements.txt'],
+  ['maven', 'JAR', 'com.fasterxml.jackson.core:jackson-databind', 'pom.xml'],
+  ['maven', 'JAR', 'org.springframework:spring-web', 'pom.xml'],
+  ['maven', 'JAR', 'com.google.guava:guava', 'pom.xml'],
+  ['maven', 'JAR', 'org.yaml:snakeyaml', 'pom.xml'],
+  ['maven', 'JAR', 'io.netty:netty-codec-http2', 'pom.xml'],
+  ['go', 'GOBINARY', 'golang.org/x/net', 'go.mod'],
+  ['go', 'GOBINARY', 'golang.org/x/crypto', 'go.mod'],
+  ['go', 'GOBINARY', 'google.golang.org/grpc', 'go.mod'],
 ];
 const OS = ['openssl', 'glibc', 'curl', 'zlib', 'expat', 'libxml2', 'krb5-libs', 'systemd', 'openssh', 'ncurses', 'sqlite', 'python3'];
 
@@ -56,15 +73,33 @@ const ghsaId = (r: Rand) => `GHSA-${[4, 4, 4].map((n) => Array.from({ length: n 
 export function buildVulns(seed: number, n: number): { lang: Vuln[]; os: Vuln[]; kev: Vuln[] } {
   const r = new Rand(mix(seed, 0xc0ffee));
   const make = (cve: string, pkg: string, ecosystem: string | undefined, manager: string): Vuln => {
-    const score = Math.round((r.weighted([[3, 1], [5.5, 3], [7.5, 4], [9.3, 2]] as const) + (r.next() - 0.5) * 1.8) * 10) / 10;
+    const score =
+      Math.round(
+        (r.weighted([
+          [3, 1],
+          [5.5, 3],
+          [7.5, 4],
+          [9.3, 2],
+        ] as const) +
+          (r.next() - 0.5) * 1.8) *
+          10,
+      ) / 10;
     const s = Math.min(10, Math.max(1, score));
     const epss = Math.round(r.next() ** 6 * 100000) / 100000;
     const major = r.int(0, 9);
     return {
-      cve, ghsa: ghsaId(r), pkg, ...(ecosystem ? { ecosystem } : {}), manager,
-      version: `${major}.${r.int(0, 20)}.${r.int(0, 30)}`, ...(r.chance(0.85) ? { fixed: `${major}.${r.int(21, 40)}.0` } : {}),
-      score: s, vector: `CVSS:3.1/AV:${r.pick(['N', 'N', 'L'])}/AC:L/PR:${r.pick(['N', 'L'])}/UI:N/S:U/C:H/I:${r.pick(['H', 'L', 'N'])}/A:${r.pick(['H', 'N'])}`,
-      sev: SEV_OF(s), epss, percentile: Math.min(0.99999, Math.round((0.3 + epss * 0.7 + r.next() * 0.3) * 100000) / 100000),
+      cve,
+      ghsa: ghsaId(r),
+      pkg,
+      ...(ecosystem ? { ecosystem } : {}),
+      manager,
+      version: `${major}.${r.int(0, 20)}.${r.int(0, 30)}`,
+      ...(r.chance(0.85) ? { fixed: `${major}.${r.int(21, 40)}.0` } : {}),
+      score: s,
+      vector: `CVSS:3.1/AV:${r.pick(['N', 'N', 'L'])}/AC:L/PR:${r.pick(['N', 'L'])}/UI:N/S:U/C:H/I:${r.pick(['H', 'L', 'N'])}/A:${r.pick(['H', 'N'])}`,
+      sev: SEV_OF(s),
+      epss,
+      percentile: Math.min(0.99999, Math.round((0.3 + epss * 0.7 + r.next() * 0.3) * 100000) / 100000),
       summary: `${pkg} ${r.pick(['allows denial of service via crafted input', 'is vulnerable to prototype pollution', 'has an improper input validation flaw', 'leaks sensitive headers on redirect', 'allows remote code execution', 'is vulnerable to path traversal'])}`,
       exploit: r.chance(0.08),
     };

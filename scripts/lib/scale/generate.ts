@@ -53,10 +53,16 @@ export async function generate(o: GenOptions): Promise<void> {
   await mkdir(o.out, { recursive: true });
   const meta = `--findings ${o.findings} --alerts ${o.alerts} --assets ${o.assets} --seed ${o.seed}`;
   await writeLines(join(o.out, FILES.assets), assetsYaml(pools.world, meta));
-  await writeLines(join(o.out, FILES.securityhub), (function* () {
-    for (let i = 0; i < o.findings; i++) yield JSON.stringify(securityHubFinding(o.seed, i, pools)) + '\n';
-  })());
-  await writeLines(join(o.out, FILES.dependabot), (function* () {
-    for (let i = 0; i < o.alerts; i++) yield dependabotAlertLine(o.seed, i, pools) + '\n';
-  })());
+  await writeLines(
+    join(o.out, FILES.securityhub),
+    (function* () {
+      for (let i = 0; i < o.findings; i++) yield JSON.stringify(securityHubFinding(o.seed, i, pools)) + '\n';
+    })(),
+  );
+  await writeLines(
+    join(o.out, FILES.dependabot),
+    (function* () {
+      for (let i = 0; i < o.alerts; i++) yield dependabotAlertLine(o.seed, i, pools) + '\n';
+    })(),
+  );
 }

@@ -66,8 +66,17 @@ export function buildWorld(seed: number, k: number): World {
     const asset: WorldAsset = {
       id,
       owner: `team-${pad(a % teams, 3)}`,
-      criticality: rng.weighted<Criticality>([['critical', 10], ['high', 25], ['medium', 40], ['low', 25]]),
-      exposure: rng.weighted<Exposure>([['internet', 30], ['internal', 55], ['isolated', 15]]),
+      criticality: rng.weighted<Criticality>([
+        ['critical', 10],
+        ['high', 25],
+        ['medium', 40],
+        ['low', 25],
+      ]),
+      exposure: rng.weighted<Exposure>([
+        ['internet', 30],
+        ['internal', 55],
+        ['isolated', 15],
+      ]),
       variant,
       account,
       region,
@@ -103,8 +112,12 @@ function fillAws(a: WorldAsset, rng: Rand): void {
   const env = rng.pick(['production', 'staging']);
   const tags = { Service: id, Environment: env, Team: a.owner };
   const image = (sub: string): Resource => ({
-    type: 'AwsEcrContainerImage', arn: `arn:aws:ecr:${region}:${account}:repository/${id}/${sub}/sha256:${rng.hex(64)}`,
-    account, region, repoName: `${id}/${sub}`, ...(a.variant === 'globs' ? {} : { tags }),
+    type: 'AwsEcrContainerImage',
+    arn: `arn:aws:ecr:${region}:${account}:repository/${id}/${sub}/sha256:${rng.hex(64)}`,
+    account,
+    region,
+    repoName: `${id}/${sub}`,
+    ...(a.variant === 'globs' ? {} : { tags }),
   });
   const lambda: Resource = { type: 'AwsLambdaFunction', arn: `arn:aws:lambda:${region}:${account}:function:${id}-worker`, account, region };
   const ecs: Resource = { type: 'AwsEcsService', arn: `arn:aws:ecs:${region}:${account}:service/${id}/api`, account, region };
@@ -114,8 +127,10 @@ function fillAws(a: WorldAsset, rng: Rand): void {
     case 'globs':
       a.resources = [image('api'), image('worker'), lambda, ecs, { type: bucket.type, arn: bucket.arn, account, region }];
       a.aws.resources = [
-        `arn:aws:ecr:*:${account}:repository/${id}/**`, `arn:aws:lambda:*:${account}:function:${id}-*`,
-        `arn:aws:ecs:*:${account}:service/${id}/*`, `arn:aws:s3:::${id}-data-*`,
+        `arn:aws:ecr:*:${account}:repository/${id}/**`,
+        `arn:aws:lambda:*:${account}:function:${id}-*`,
+        `arn:aws:ecs:*:${account}:service/${id}/*`,
+        `arn:aws:s3:::${id}-data-*`,
       ];
       break;
     case 'tags':

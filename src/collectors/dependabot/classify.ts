@@ -22,7 +22,12 @@ export function classifyGithubError(err: unknown, secrets: readonly string[]): G
   const e = (err ?? {}) as OctokitLikeError;
   const status = e.status;
   const data = e.response?.data as { message?: unknown } | undefined;
-  const message = redact(String(typeof data?.message === 'string' ? data.message : (e.message ?? err)).split('\n')[0]!.slice(0, 300), secrets);
+  const message = redact(
+    String(typeof data?.message === 'string' ? data.message : (e.message ?? err))
+      .split('\n')[0]!
+      .slice(0, 300),
+    secrets,
+  );
   const headers = e.response?.headers ?? {};
   const fault = networkFault(err);
   if (fault || e instanceof NetworkUnreachable) return { kind: 'failed', reason: e instanceof NetworkUnreachable ? e.message : describeNetworkFault(fault!) };

@@ -78,9 +78,7 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       client ??= load();
       const octokit = await client;
       // Next-page URLs are requested verbatim, the way octokit.paginate does it.
-      const res = /^https?:\/\//.test(route)
-        ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /')
-        : await octokit.request(route, params ?? {});
+      const res = /^https?:\/\//.test(route) ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /') : await octokit.request(route, params ?? {});
       return { status: res.status, headers: res.headers as GithubResponse['headers'], data: res.data };
     },
   };

@@ -44,7 +44,11 @@ class AuthFailure extends Error {}
 export function createDependabotLiveCollector(o: DependabotLiveOptions): Collector {
   const secrets = o.secrets ?? [];
   const orgs = [...new Set([...(o.org ? [o.org] : []), ...(o.orgs ?? [])])];
-  const mode = o.enterprise ? { kind: 'enterprise' as const, name: o.enterprise } : orgs.length ? { kind: 'org' as const, name: orgs.join(', ') } : { kind: 'repos' as const, name: '' };
+  const mode = o.enterprise
+    ? { kind: 'enterprise' as const, name: o.enterprise }
+    : orgs.length
+      ? { kind: 'org' as const, name: orgs.join(', ') }
+      : { kind: 'repos' as const, name: '' };
   const describe = mode.kind === 'repos' ? `Dependabot API (${o.repos?.length ?? 0} repository pattern(s))` : `Dependabot API (${mode.kind} ${mode.name})`;
 
   return {
@@ -65,7 +69,10 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
       const cover = (repo: string, reason?: string) => {
         const key = repo.toLowerCase();
         if (coverage.get(key)?.status === 'gap') return; // the first gap found says why
-        coverage.set(key, reason === undefined ? { source: 'dependabot', scope: { repo: key }, status: 'covered' } : { source: 'dependabot', scope: { repo: key }, status: 'gap', reason });
+        coverage.set(
+          key,
+          reason === undefined ? { source: 'dependabot', scope: { repo: key }, status: 'covered' } : { source: 'dependabot', scope: { repo: key }, status: 'gap', reason },
+        );
       };
 
       const get = async (route: string, params?: Record<string, unknown>): Promise<GithubResponse> => {
@@ -73,7 +80,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         try {
           const res = await o.gh.request(route, params);
           const h = res.headers;
-          if (h['x-ratelimit-remaining'] !== undefined) quota = `${h['x-ratelimit-remaining']}/${h['x-ratelimit-limit'] ?? '?'} left, resets ${new Date(Number(h['x-ratelimit-reset']) * 1000).toISOString()}`;
+          if (h['x-ratelimit-remaining'] !== undefined)
+            quota = `${h['x-ratelimit-remaining']}/${h['x-ratelimit-limit'] ?? '?'} left, resets ${new Date(Number(h['x-ratelimit-reset']) * 1000).toISOString()}`;
           return res;
         } catch (err) {
           const c = classifyGithubError(err, secrets);
@@ -187,7 +195,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         for (const repo of [...claimed.repos.keys()].sort()) {
           const info = listed(repo);
           if (mode.kind === 'repos' && !targetSet.has(repo)) cover(repo, 'not collected: not listed in sources.dependabot.repos');
-          else if (mode.kind === 'org' && !orgs.some((g) => g.toLowerCase() === repo.split('/')[0])) cover(repo, `not collected: outside organization ${mode.name} (sources.dependabot.org${orgs.length > 1 ? 's' : ''})`);
+          else if (mode.kind === 'org' && !orgs.some((g) => g.toLowerCase() === repo.split('/')[0]))
+            cover(repo, `not collected: outside organization ${mode.name} (sources.dependabot.org${orgs.length > 1 ? 's' : ''})`);
           else if (info?.archived) cover(repo, 'repository is archived: Dependabot no longer updates its alerts');
           else if (!info && ownerListed(repo)) cover(repo, `repository not found in ${repo.split('/')[0]}'s repository list (missing, renamed, or not visible to this token)`);
           else if (!targetSet.has(repo)) toProbe.push(repo);

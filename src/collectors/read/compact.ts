@@ -38,8 +38,19 @@ const arnPart = (arn: string, i: number) => (arn.startsWith('arn:') ? arn.split(
 
 const COMPLIANCE = [undefined, 'passed', 'failed', 'warning', 'not_available'] as const;
 // bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2 | acknowledged 1
-const S_SOURCE = 0, S_KIND = 1, S_SEV = 3, S_STATUS = 6, S_COMPL = 9, B_KEV = 1 << 12, B_EXPL = 1 << 13, S_FIX = 14, S_URL = 16, B_ACK = 1 << 18;
-const URL_NONE = 0, URL_STORED = 1, URL_DERIVED = 2;
+const S_SOURCE = 0,
+  S_KIND = 1,
+  S_SEV = 3,
+  S_STATUS = 6,
+  S_COMPL = 9,
+  B_KEV = 1 << 12,
+  B_EXPL = 1 << 13,
+  S_FIX = 14,
+  S_URL = 16,
+  B_ACK = 1 << 18;
+const URL_NONE = 0,
+  URL_STORED = 1,
+  URL_DERIVED = 2;
 const idx = <T>(list: readonly T[], v: T, what: string): number => {
   const i = list.indexOf(v);
   if (i < 0) throw new Error(`unknown ${what}: ${String(v)}`);
@@ -94,9 +105,15 @@ export class CompactFinding implements Finding {
     this.millis = first.ms | (updated.ms << 10) | ((closed?.ms ?? 0) << 20);
     const fix = f.fixAvailable === undefined ? 0 : f.fixAvailable ? 1 : 2;
     let bits =
-      (idx(SOURCES, f.source, 'source') << S_SOURCE) | (idx(KINDS, f.kind, 'kind') << S_KIND) | (idx(SEVERITIES, f.severity, 'severity') << S_SEV) |
-      (idx(STATUSES, f.status, 'status') << S_STATUS) | (idx(COMPLIANCE, f.compliance, 'compliance') << S_COMPL) |
-      (f.knownExploited ? B_KEV : 0) | (f.exploitAvailable ? B_EXPL : 0) | (fix << S_FIX) | (f.acknowledged ? B_ACK : 0);
+      (idx(SOURCES, f.source, 'source') << S_SOURCE) |
+      (idx(KINDS, f.kind, 'kind') << S_KIND) |
+      (idx(SEVERITIES, f.severity, 'severity') << S_SEV) |
+      (idx(STATUSES, f.status, 'status') << S_STATUS) |
+      (idx(COMPLIANCE, f.compliance, 'compliance') << S_COMPL) |
+      (f.knownExploited ? B_KEV : 0) |
+      (f.exploitAvailable ? B_EXPL : 0) |
+      (fix << S_FIX) |
+      (f.acknowledged ? B_ACK : 0);
     this.bits = bits;
     let url = URL_NONE;
     if (f.url !== undefined) url = f.url === this.derivedUrl() ? URL_DERIVED : URL_STORED;
@@ -179,9 +196,25 @@ export class CompactFinding implements Finding {
   private tieKey(): string {
     const b = this.bits;
     return JSON.stringify([
-      (b >> S_STATUS) & 7, (b >> S_SEV) & 7, b & B_KEV ? 0 : 1, b & B_EXPL ? 0 : 1, b, this.firstSeen, this.closedAt ?? '',
-      this.title, this.cvss ?? null, this.epss ?? null, this.cves, this.packages, this.aws ?? null, this.github ?? null,
-      this.closeReason ?? '', this.controlId ?? '', this.ghsa ?? '', this.product, this.url ?? '',
+      (b >> S_STATUS) & 7,
+      (b >> S_SEV) & 7,
+      b & B_KEV ? 0 : 1,
+      b & B_EXPL ? 0 : 1,
+      b,
+      this.firstSeen,
+      this.closedAt ?? '',
+      this.title,
+      this.cvss ?? null,
+      this.epss ?? null,
+      this.cves,
+      this.packages,
+      this.aws ?? null,
+      this.github ?? null,
+      this.closeReason ?? '',
+      this.controlId ?? '',
+      this.ghsa ?? '',
+      this.product,
+      this.url ?? '',
     ]);
   }
   /** Security Hub: the console URL; Dependabot: the alert's page (`owner/repo#N`); undefined when not derivable. */

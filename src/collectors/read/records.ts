@@ -159,7 +159,10 @@ class Interpreter {
         return;
       case 'more-pages':
         if (this.refusedWrapperKeys) return;
-        yield { kind: 'incomplete', message: `${p}: line ${ev.line} has a non-null ${ev.key}: more pages exist that this export does not hold (export without --max-items, or fetch every page)` };
+        yield {
+          kind: 'incomplete',
+          message: `${p}: line ${ev.line} has a non-null ${ev.key}: more pages exist that this export does not hold (export without --max-items, or fetch every page)`,
+        };
         return;
       case 'wrapper-end':
         if (this.refusedWrapperKeys) yield this.refuse(objectWithKeys(ev.keys));
@@ -259,7 +262,7 @@ class Interpreter {
   private refuseFirst(): ReadEvent {
     const first = this.first;
     // The first NDJSON line is read before the scanner knows the file is NDJSON.
-    const container = first?.container === 'object' && this.stats.lines > 0 ? 'line' : first?.container ?? 'object';
+    const container = first?.container === 'object' && this.stats.lines > 0 ? 'line' : (first?.container ?? 'object');
     return this.refuse(describeFound(first?.value, container));
   }
 

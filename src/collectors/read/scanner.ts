@@ -69,9 +69,20 @@ interface Opaque {
   container: Container;
 }
 
-const NL = 10, CR = 13, SP = 32, TAB = 9, QUOTE = 34, BSLASH = 92, COMMA = 44, COLON = 58;
-const LBRACE = 123, RBRACE = 125, LBRACKET = 91, RBRACKET = 93;
-const MAX_KEYS = 50, MAX_KEY_CHARS = 200;
+const NL = 10,
+  CR = 13,
+  SP = 32,
+  TAB = 9,
+  QUOTE = 34,
+  BSLASH = 92,
+  COMMA = 44,
+  COLON = 58;
+const LBRACE = 123,
+  RBRACE = 125,
+  LBRACKET = 91,
+  RBRACKET = 93;
+const MAX_KEYS = 50,
+  MAX_KEY_CHARS = 200;
 
 const isWs = (c: number) => c === SP || c === NL || c === CR || c === TAB;
 

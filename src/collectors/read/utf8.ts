@@ -52,7 +52,22 @@ export class Utf8Check {
 function sequenceLength(b: Buffer, i: number): number {
   const c = b[i]!;
   if (c < 0x80) return 1;
-  const [n, lo, hi] = c >= 0xc2 && c <= 0xdf ? [2, 0x80, 0xbf] : c === 0xe0 ? [3, 0xa0, 0xbf] : c === 0xed ? [3, 0x80, 0x9f] : c >= 0xe1 && c <= 0xef ? [3, 0x80, 0xbf] : c === 0xf0 ? [4, 0x90, 0xbf] : c >= 0xf1 && c <= 0xf3 ? [4, 0x80, 0xbf] : c === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+  const [n, lo, hi] =
+    c >= 0xc2 && c <= 0xdf
+      ? [2, 0x80, 0xbf]
+      : c === 0xe0
+        ? [3, 0xa0, 0xbf]
+        : c === 0xed
+          ? [3, 0x80, 0x9f]
+          : c >= 0xe1 && c <= 0xef
+            ? [3, 0x80, 0xbf]
+            : c === 0xf0
+              ? [4, 0x90, 0xbf]
+              : c >= 0xf1 && c <= 0xf3
+                ? [4, 0x80, 0xbf]
+                : c === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : [0, 0, 0];
   if (n === 0 || i + n > b.length) return 0;
   if (b[i + 1]! < lo || b[i + 1]! > hi) return 0;
   for (let k = 2; k < n; k++) if (b[i + k]! < 0x80 || b[i + k]! > 0xbf) return 0;

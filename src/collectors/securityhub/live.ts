@@ -166,15 +166,17 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
           // Zero findings is only zero risk if somebody looked: ask for one passed control as proof.
           const known = o.since !== undefined && o.known ? o.known : undefined;
           const region = o.aggregation ? undefined : scope.region;
-          const has = (account?: string) =>
-            known ? known(account, region) : account ? !!perAccount.get(account) : scopeRecords > 0 || perAccount.size > 0;
+          const has = (account?: string) => (known ? known(account, region) : account ? !!perAccount.get(account) : scopeRecords > 0 || perAccount.size > 0);
           const silent = scope.accounts.length ? scope.accounts.filter((a) => !has(a)) : has() ? [] : [''];
           for (const account of silent) {
             const input = api === 'ocsf' ? ocsfEvidenceRequest(account || undefined) : asffEvidenceRequest(account || undefined);
             try {
               const resp = await send(client, input);
               if (!resp.Findings?.length) {
-                gap(`no findings and no passed control checks${account ? ` for account ${account}` : ''}: is it a Security Hub member with a standard or integration enabled?`, account ? [account] : []);
+                gap(
+                  `no findings and no passed control checks${account ? ` for account ${account}` : ''}: is it a Security Hub member with a standard or integration enabled?`,
+                  account ? [account] : [],
+                );
               }
             } catch (err) {
               gap(`evidence check failed: ${describeAwsError(err, secrets)}`, account ? [account] : []);

@@ -113,7 +113,12 @@ export function renderTimeChart(c: TimeChart): string {
     const lastK = s.values.findLastIndex((v) => v !== null);
     if (lastK >= 0) ends.push({ y: y(s.values[lastK]!), name: s.name, color, i });
   });
-  const ly = spread(ends.map((e) => e.y + 4), 13, M.top, bottom + 4);
+  const ly = spread(
+    ends.map((e) => e.y + 4),
+    13,
+    M.top,
+    bottom + 4,
+  );
   ends.forEach((e, k) => {
     const lx = x1 + 10;
     parts.push(marker(SHAPES[e.i % SHAPES.length]!, lx + 4, ly[k]! - 4, e.color, 3.5));
