@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../golden-file.js';
-import { cli, tmp } from './run.js';
+import { cli, exampleScoreArgs, tmp } from './run.js';
 
 /**
  * Golden reports for the bundled example (the same run as `npm start`). When a change is meant
@@ -17,19 +17,7 @@ const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot
 describe('golden reports for the bundled example', () => {
   it('match test/golden/example byte for byte', async () => {
     const out = await tmp();
-    const r = await cli([
-      'score',
-      '--config',
-      join(ROOT, 'assets.yaml'),
-      '--from',
-      `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
-      '--from',
-      `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
-      '--as-of',
-      '2026-11-27T00:00:00Z',
-      '--out',
-      out,
-    ]);
+    const r = await cli(exampleScoreArgs(out));
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     const runDir = r.stdout.trim();

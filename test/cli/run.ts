@@ -8,6 +8,25 @@ import { main } from '../../src/cli/main.js';
 const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
 export const fixture = (name: string) => join(FIXTURES, name);
 export const AS_OF = '2026-11-27T00:00:00Z';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `npm start`'s invocation: the bundled example (assets.yaml + examples/) as of AS_OF. */
+export function exampleScoreArgs(out: string, ...extra: string[]): string[] {
+  return [
+    'score',
+    '--config',
+    join(ROOT, 'assets.yaml'),
+    '--from',
+    `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
+    '--from',
+    `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
+    '--as-of',
+    AS_OF,
+    '--out',
+    out,
+    ...extra,
+  ];
+}
 
 class Capture extends Writable {
   text = '';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixture, tmp } from './run.js';
+import { fixture, scoreArgs, tmp } from './run.js';
 
 /**
  * Start-up stays cheap: the built CLI is run with a module hook that prints every URL it loads,
@@ -42,19 +42,7 @@ describe('start-up', () => {
 
   it('an offline score into a local folder does not load the S3 client', async () => {
     const out = await tmp();
-    const r = loaded(
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${fixture('securityhub.json')}`,
-      '--from',
-      `dependabot=${fixture('dependabot.json')}`,
-      '--as-of',
-      '2026-11-27T00:00:00Z',
-      '--out',
-      out,
-    );
+    const r = loaded(...scoreArgs(out));
     expect(r.status).toBe(0);
     expect(r.urls.some((u) => u.endsWith('/dist/src/store/index.js'))).toBe(true);
     expect(r.urls.filter((u) => /node_modules\/@aws-sdk\/client-s3\/|\/dist\/src\/store\/s3\.js$/.test(u))).toEqual([]);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { exampleScoreArgs } from '../cli/run.js';
 
 /**
  * The release tarball as a user installs it: `npm pack`, then `npm install -g` into a scratch
@@ -54,24 +55,7 @@ describe('npm pack → npm install -g → secsli', () => {
     const validate = await run(bin, ['validate', '--config', join(ROOT, 'assets.yaml')], opts);
     expect(validate.stdout + validate.stderr).not.toMatch(/error/i);
     // A whole run from the installed copy: the KEV snapshot is found outside the repository.
-    const score = await run(
-      bin,
-      [
-        'score',
-        '--config',
-        join(ROOT, 'assets.yaml'),
-        '--from',
-        `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
-        '--from',
-        `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
-        '--as-of',
-        '2026-11-27T00:00:00Z',
-        '--out',
-        join(dir, 'reports'),
-        '-q',
-      ],
-      opts,
-    );
+    const score = await run(bin, exampleScoreArgs(join(dir, 'reports'), '-q'), opts);
     const summary = JSON.parse(readFileSync(join(score.stdout.trim(), 'summary.json'), 'utf8')) as { exitCode: number };
     expect(summary.exitCode).toBe(0);
     expect(readFileSync(join(score.stdout.trim(), 'report.md'), 'utf8')).toContain('CISA KEV catalog 2025.08.25');

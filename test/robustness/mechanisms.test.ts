@@ -16,7 +16,7 @@ import { parseUtc } from '../../src/model/time.js';
 import { createFileGuard } from '../../src/report/file-guard.js';
 import { removeStaleTempFolders } from '../../src/report/write.js';
 import { hasUnsafe, safeUrl, sanitizeLine } from '../../src/text/sanitize.js';
-import { AS_OF, cli, fixture, tmp } from '../cli/run.js';
+import { AS_OF, cli, fixture, scoreArgs, tmp } from '../cli/run.js';
 
 const iso = (s: string) => {
   const t = parseUtc(s);
@@ -203,19 +203,7 @@ describe('class 8: history read in run order, validated, never blocking', () => 
     execFileSync('mkfifo', [join(out, '2026-11-21T000000Z', 'snapshot.json')]);
     const t = await cli(['trend', 'a', '--reports', out]);
     expect(t.stderr).toContain('not a regular file');
-    const s = await cli([
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${fixture('securityhub.json')}`,
-      '--from',
-      `dependabot=${fixture('dependabot.json')}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      out,
-    ]);
+    const s = await cli(scoreArgs(out));
     expect(s.code).toBe(0);
     expect(s.stderr).toContain('skipping earlier run 2026-11-21T000000Z: cannot read snapshot.json (not a regular file)');
   }, 20_000);
