@@ -1,6 +1,9 @@
 import type { Finding } from '../model/finding.js';
-import { byId, type Scored } from './rows.js';
+import { rankOrder, type Scored } from './rows.js';
 import type { ExclusionReason } from './types.js';
+
+/** Whether vulnKeys(f) is not empty (without building the keys). */
+const hasVulnKeys = (f: Finding): boolean => f.packages.length > 0 && (f.cves.length > 0 || !!f.ghsa);
 
 /** One key per (vulnerability id, package): CVE or GHSA, so GHSA-only advisories pair up too. */
 function vulnKeys(f: Finding): string[] {
@@ -21,33 +24,56 @@ function vulnKeys(f: Finding): string[] {
 export function dedupeAcrossSources(scored: readonly Scored[]): void {
   const open: Scored[] = [];
   const closed: Scored[] = [];
-  const acceptedBy = new Map<string, { source: string; reason: ExclusionReason }>();
+  let acceptedBy: Map<string, { source: string; reason: ExclusionReason }> | undefined;
   for (const s of scored) {
     const kind = s.excluded?.kind;
     if (kind === undefined) open.push(s);
     else if (kind === 'closed') closed.push(s);
-    else if (kind === 'excepted') for (const k of vulnKeys(s.finding)) acceptedBy.set(k, { source: s.finding.source, reason: s.excluded! });
+    else if (kind === 'excepted' && hasVulnKeys(s.finding)) {
+      acceptedBy ??= new Map();
+      for (const k of vulnKeys(s.finding)) acceptedBy.set(k, { source: s.finding.source, reason: s.excluded! });
+    }
   }
   const stillOpen =
-    acceptedBy.size === 0
+    acceptedBy === undefined
       ? open
       : open.filter((s) => {
-          const hit = vulnKeys(s.finding)
-            .map((k) => acceptedBy.get(k))
-            .find((h) => h && h.source !== s.finding.source);
-          if (hit) s.excluded = hit.reason;
-          return !hit;
+          if (!hasVulnKeys(s.finding)) return true;
+          for (const k of vulnKeys(s.finding)) {
+            const h = acceptedBy.get(k);
+            if (h && h.source !== s.finding.source) {
+              s.excluded = h.reason;
+              return false;
+            }
+          }
+          return true;
         });
   pairUp(stillOpen, true);
   pairUp(closed, false);
 }
 
-function pairUp(rows: Scored[], inherit: boolean): void {
-  const candidates = rows.filter((s) => vulnKeys(s.finding).length > 0).sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
+function pairUp(rows: readonly Scored[], inherit: boolean): void {
+  // Only reports of different sources pair up: with one source among the candidates, nothing to do.
+  const candidates: Scored[] = [];
+  let sources = 0;
+  for (const s of rows) {
+    if (!hasVulnKeys(s.finding)) continue;
+    candidates.push(s);
+    sources |= s.finding.source === 'securityhub' ? 1 : 2;
+  }
+  if (sources !== 3) return;
+  candidates.sort(rankOrder);
   const holder = new Map<string, Scored>();
   for (const s of candidates) {
     const keys = vulnKeys(s.finding);
-    const other = keys.map((k) => holder.get(k)).find((h) => h && h.finding.source !== s.finding.source);
+    let other: Scored | undefined;
+    for (const k of keys) {
+      const h = holder.get(k);
+      if (h && h.finding.source !== s.finding.source) {
+        other = h;
+        break;
+      }
+    }
     if (other) {
       s.excluded = { kind: 'duplicate', of: other.finding.id };
       if (inherit) other.inheritAge(s);

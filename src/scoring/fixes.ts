@@ -14,26 +14,49 @@ import type { AssetResult, Fix, FixKind, Incident, ScoredFinding, Urgency } from
  */
 
 const URGENCY: readonly Urgency[] = ['incident past response time', 'known exploited past due', 'open incident', 'overdue', 'when due'];
+const URGENCY_RANK = Object.fromEntries(URGENCY.map((u, i) => [u, i])) as Record<Urgency, number>;
+
+/** One finding of a group on one asset; `rank` is its position among the asset's counted rows, -1 for an incident. */
+interface Member {
+  asset: AssetResult;
+  row: ScoredFinding;
+  rank: number;
+}
 
 interface Group {
   id: string;
   kind: FixKind;
   first: Finding;
-  rows: { asset: AssetResult; row: ScoredFinding; rank: number }[];
+  /** Per asset in the order the assets were visited, each asset's members in ascending rank. */
+  rows: Member[];
   incident?: Incident;
-  resources: Set<string>;
+  /** The resources a control group spans (only control groups count them). */
+  resources?: Set<string>;
 }
 
 const cmpId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const rankOrder = (a: ScoredFinding, b: ScoredFinding) => b.factors.risk - a.factors.risk || cmpId(a.finding.id, b.finding.id);
 
-function keyOf(f: Finding): { id: string; kind: FixKind } {
-  if (f.kind === 'threat') return { id: `incident:${f.id}`, kind: 'incident' };
-  if (f.github && f.packages.length > 0) return { id: `dependency:${f.github.repo}:${f.github.manifestPath ?? ''}:${f.packages.join(',')}`, kind: 'dependency upgrade' };
-  const resource = f.aws?.resources[0]?.id;
-  if (f.packages.length > 0 && resource) return { id: `package:${f.packages.join(',')}:${resource}`, kind: 'package upgrade' };
-  if (f.controlId) return { id: `control:${f.controlId}`, kind: 'control' };
-  return { id: `finding:${f.id}`, kind: 'finding' };
+function kindOf(f: Finding): FixKind {
+  if (f.kind === 'threat') return 'incident';
+  if (f.github && f.packages.length > 0) return 'dependency upgrade';
+  if (f.packages.length > 0 && f.aws?.resources[0]?.id) return 'package upgrade';
+  if (f.controlId) return 'control';
+  return 'finding';
+}
+
+function keyOf(f: Finding, kind: FixKind): string {
+  switch (kind) {
+    case 'incident':
+      return `incident:${f.id}`;
+    case 'dependency upgrade':
+      return `dependency:${f.github!.repo}:${f.github!.manifestPath ?? ''}:${f.packages.join(',')}`;
+    case 'package upgrade':
+      return `package:${f.packages.join(',')}:${f.aws!.resources[0]!.id}`;
+    case 'control':
+      return `control:${f.controlId}`;
+    case 'finding':
+      return `finding:${f.id}`;
+  }
 }
 
 /** Dotted numeric parts compared as numbers ("2.17.1" > "2.9.0"), the rest as text: enough to pick the version that fixes every finding of a group. */
@@ -74,38 +97,40 @@ function actionOf(g: Group): string {
     case 'package upgrade':
       return `upgrade ${f.packages.join(', ')}${toVersion(g)} on ${f.aws!.resources[0]!.id}`;
     case 'control':
-      return `fix control ${f.controlId} on ${g.resources.size} resource(s): ${f.title}`;
+      return `fix control ${f.controlId} on ${g.resources?.size ?? 0} resource(s): ${f.title}`;
     case 'finding':
       return `remediate: ${f.title}`;
   }
 }
 
-export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs: number): Fix[] {
+/**
+ * `ranked`: each asset's counted rows in rank order (risk descending, then id), as finishAsset
+ * ranked them for its aggregate.
+ */
+export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<AssetResult, readonly ScoredFinding[]>, policy: Policy, nowMs: number): Fix[] {
   const groups = new Map<string, Group>();
-  const add = (asset: AssetResult, row: ScoredFinding, rank: number) => {
-    const k = keyOf(row.finding);
-    let g = groups.get(k.id);
+  const add = (asset: AssetResult, row: ScoredFinding, rank: number): void => {
+    const f = row.finding;
+    const kind = kindOf(f);
+    const id = keyOf(f, kind);
+    let g = groups.get(id);
     if (!g) {
-      g = { ...k, first: row.finding, rows: [], resources: new Set() };
-      groups.set(k.id, g);
-    }
-    if (cmpId(row.finding.id, g.first.id) < 0) g.first = row.finding;
+      g = { id, kind, first: f, rows: [] };
+      groups.set(id, g);
+    } else if (cmpId(f.id, g.first.id) < 0) g.first = f;
     g.rows.push({ asset, row, rank });
-    for (const r of row.finding.aws?.resources ?? []) g.resources.add(r.id);
-    if (k.kind === 'incident') g.incident ??= incidentOf(row, policy, nowMs);
+    if (kind === 'control') {
+      const resources = (g.resources ??= new Set());
+      for (const r of f.aws?.resources ?? []) resources.add(r.id);
+    }
+    if (kind === 'incident') g.incident ??= incidentOf(row, policy, nowMs);
   };
   const removal = new Map<AssetResult, GroupRemoval>();
   for (const a of assets) {
-    const counted = a.findings.filter((s) => s.excluded === undefined).sort(rankOrder);
-    removal.set(
-      a,
-      new GroupRemoval(
-        counted.map((s) => s.factors.risk),
-        a.exposure,
-        policy.aggregation,
-        a.risk,
-      ),
-    );
+    const counted = ranked.get(a)!;
+    const risks = new Float64Array(counted.length);
+    for (let i = 0; i < counted.length; i++) risks[i] = counted[i]!.factors.risk;
+    removal.set(a, new GroupRemoval(risks, a.exposure, policy.aggregation, a.risk));
     for (let i = 0; i < counted.length; i++) add(a, counted[i]!, i);
     for (const s of a.findings) if (s.excluded?.kind === 'incident') add(a, s, -1);
   }
@@ -113,7 +138,7 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   for (const g of groups.values()) fixes.push(finish(g, removal));
   return fixes.sort(
     (a, b) =>
-      URGENCY.indexOf(a.urgency) - URGENCY.indexOf(b.urgency) ||
+      URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] ||
       b.riskRemoved - a.riskRemoved ||
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
       (b.ageHours ?? 0) - (a.ageHours ?? 0) ||
@@ -121,14 +146,43 @@ export function planFixes(assets: readonly AssetResult[], policy: Policy, nowMs:
   );
 }
 
-function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
-  const byAsset = new Map<AssetResult, number[]>();
-  for (const r of g.rows) if (r.rank >= 0) byAsset.set(r.asset, [...(byAsset.get(r.asset) ?? []), r.rank]);
+/** Risk the group removes: each asset re-scored without the group's counted findings there. */
+function riskRemovedBy(g: Group, removal: Map<AssetResult, GroupRemoval>): number {
   let riskRemoved = 0;
-  for (const [a, ranks] of byAsset) riskRemoved += removal.get(a)!.removed(ranks.sort((x, y) => x - y));
-  const rows = g.rows.map((r) => r.row);
-  const kev = rows.some((r) => r.knownExploited);
-  const overdue = rows.some((r) => r.overdue);
+  const members = g.rows;
+  // An asset's members are contiguous and in ascending rank (planFixes visits asset by asset).
+  for (let i = 0; i < members.length; ) {
+    const asset = members[i]!.asset;
+    const ranks: number[] = [];
+    for (; i < members.length && members[i]!.asset === asset; i++) if (members[i]!.rank >= 0) ranks.push(members[i]!.rank);
+    if (ranks.length > 0) riskRemoved += removal.get(asset)!.removed(ranks);
+  }
+  return riskRemoved;
+}
+
+/** Sorted, each once. */
+function uniqueSorted(values: string[]): string[] {
+  if (values.length === 1) return values;
+  return [...new Set(values)].sort(cmpId);
+}
+
+function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
+  const riskRemoved = riskRemovedBy(g, removal);
+  let kev = false;
+  let overdue = false;
+  let internet = false;
+  let severity: Severity = 'info';
+  const assetIds: string[] = [];
+  const findingIds: string[] = [];
+  for (const { asset, row } of g.rows) {
+    if (row.knownExploited) kev = true;
+    if (row.overdue) overdue = true;
+    if (asset.asset.exposure === 'internet') internet = true;
+    const sev = row.finding.severity;
+    if (SEVERITY_RANK[sev] > SEVERITY_RANK[severity]) severity = sev;
+    assetIds.push(asset.asset.id);
+    findingIds.push(row.finding.id);
+  }
   const why: string[] = [];
   let urgency: Urgency = overdue ? 'overdue' : 'when due';
   const i = g.incident;
@@ -145,15 +199,14 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
   if (kev) why.push(overdue ? 'known exploited, past due' : 'known exploited');
   if (kev && overdue) urgency = 'known exploited past due';
   else if (overdue) why.push('overdue');
-  if (g.rows.some((r) => r.asset.asset.exposure === 'internet')) why.push('internet-facing');
+  if (internet) why.push('internet-facing');
   const url = g.kind === 'control' ? controlRemediationUrl(g.first.controlId!) : g.first.url;
-  const severity = rows.reduce<Severity>((m, r) => (SEVERITY_RANK[r.finding.severity] > SEVERITY_RANK[m] ? r.finding.severity : m), 'info');
   return {
     id: g.id,
     kind: g.kind,
     action: actionOf(g),
-    assetIds: [...new Set(g.rows.map((r) => r.asset.asset.id))].sort(cmpId),
-    findingIds: [...new Set(rows.map((r) => r.finding.id))].sort(cmpId),
+    assetIds: uniqueSorted(assetIds),
+    findingIds: uniqueSorted(findingIds),
     riskRemoved,
     urgency,
     severity,

@@ -15,11 +15,15 @@ export interface RemediationEvent {
 
 export type RemediationState = RemediationEvent | 'backlog' | undefined;
 
+// Shared (never mutated): one event object per row would be garbage a million times over.
+const GOOD: RemediationEvent = Object.freeze({ good: true });
+const BAD: RemediationEvent = Object.freeze({ good: false });
+
 export function remediationState(open: boolean, dueMs: number, closedMs: number, nowMs: number, windowStartMs: number): RemediationState {
-  if (open) return dueMs > nowMs ? 'backlog' : { good: false };
+  if (open) return dueMs > nowMs ? 'backlog' : BAD;
   const good = closedMs <= dueMs;
   const at = good ? closedMs : dueMs;
-  return at >= windowStartMs && at <= nowMs ? { good } : undefined;
+  return at >= windowStartMs && at <= nowMs ? (good ? GOOD : BAD) : undefined;
 }
 
 /** The SLI, or null ("not enough events") below `minEvents`. */

@@ -1,9 +1,11 @@
+import type { MatchResult } from '../config/inventory.js';
 import type { Asset } from '../config/schema.js';
 import type { Policy } from '../config/policy.js';
 import { endMs, firstSeenMs, type Finding } from '../model/finding.js';
 import type { KevCatalog } from '../model/kev.js';
 import { deadlineTable, type Deadline, type DeadlineRule, type DeadlineTable } from './deadlines.js';
 import { exposureWeight, factorInputs, factorKey, factorsFrom } from './factors.js';
+import type { Aggregate } from './aggregate.js';
 import type { RemediationEvent } from './remediation.js';
 import type { ExclusionReason, Factors, ScoredFinding } from './types.js';
 
@@ -12,9 +14,13 @@ import type { ExclusionReason, Factors, ScoredFinding } from './types.js';
 const DAY = 86_400_000;
 /** The total order every list in a result follows (and every sum adds up in). */
 export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Rank order of an asset's counted rows: risk descending, ties by id (the damped aggregate weighs the k-th by 1/k). */
+export const rankOrder = (a: ScoredFinding, b: ScoredFinding) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding);
 
 /** What every row of one asset shares: kept once per asset instead of once per row. */
 class AssetContext {
+  /** The asset's aggregate (finishAsset): contribution and "if fixed" per rank of its counted rows. */
+  agg: Aggregate | undefined = undefined;
   constructor(
     readonly assetId: string,
     readonly exposure: number,
@@ -29,34 +35,30 @@ interface FactorEntry {
   readonly exploited: boolean;
 }
 
-const F_AMBIGUOUS = 1,
-  F_OVERDUE = 4,
-  F_REM = 8,
-  F_REM_WITHIN = 16;
+const F_OVERDUE = 1,
+  F_REM = 2,
+  F_REM_WITHIN = 4,
+  /** `state >> RANK_SHIFT` is 1 + the row's rank among the asset's counted rows, 0 when not counted. */
+  RANK_SHIFT = 3;
 
 /**
  * One (finding, asset) row. A class rather than an object literal so a million of them stay small:
- * what the asset's rows share (asset id, exposure, deadline table, now) is one AssetContext; factors
- * and match results are shared objects; flags are one small integer; `ageDays`, `slaDays`, `dueAt`
- * and `remediation` are derived on read; `contribution` and `ifFixed` are set by finishAsset.
+ * what the asset's rows share (asset id, exposure, deadline table, now, the aggregate) is one
+ * AssetContext; factors and match results are shared objects; flags and the rank are one small
+ * integer; `ageDays`, `slaDays`, `dueAt`, `remediation`, `contribution` and `ifFixed` are derived on
+ * read (the last two from the asset's aggregate, once finishAsset has ranked the row).
  */
 export class Scored implements ScoredFinding {
   excluded: ExclusionReason | undefined = undefined;
-  /** Set by finishAsset once the asset's aggregate is known (0 when not counted). */
-  contribution = 0;
-  ifFixed = 0;
-  private flags: number;
+  private state = 0;
   /** The row of another source whose earlier sighting sets this row's age (see inheritAge). */
   private ageRow: Scored | undefined = undefined;
   constructor(
     readonly finding: Finding,
     private readonly ctx: AssetContext,
     private readonly entry: FactorEntry,
-    private readonly by: string | undefined,
-    ambiguous: boolean,
-  ) {
-    this.flags = ambiguous ? F_AMBIGUOUS : 0;
-  }
+    private readonly match: MatchResult,
+  ) {}
   get assetId(): string {
     return this.ctx.assetId;
   }
@@ -70,10 +72,20 @@ export class Scored implements ScoredFinding {
     return this.ctx.exposure;
   }
   get matchedBy(): string | undefined {
-    return this.by;
+    return this.match.matchedBy;
   }
   get ambiguous(): boolean {
-    return (this.flags & F_AMBIGUOUS) !== 0;
+    return this.match.ambiguous;
+  }
+  /** This finding's term of the asset's risk when counted, else 0 (sums to R). */
+  get contribution(): number {
+    const rank = (this.state >> RANK_SHIFT) - 1;
+    return rank < 0 ? 0 : this.ctx.agg!.contributions[rank]!;
+  }
+  /** R minus R re-scored without this finding, when counted, else 0. */
+  get ifFixed(): number {
+    const rank = (this.state >> RANK_SHIFT) - 1;
+    return rank < 0 ? 0 : this.ctx.agg!.reductions[rank]!;
   }
   private deadline(): Deadline {
     return this.ctx.deadlines[this.finding.severity][this.entry.exploited ? 1 : 0];
@@ -109,14 +121,19 @@ export class Scored implements ScoredFinding {
     return new Date(this.dueMs()).toISOString();
   }
   get overdue(): boolean {
-    return (this.flags & F_OVERDUE) !== 0;
+    return (this.state & F_OVERDUE) !== 0;
   }
   get remediation(): { weight: number; withinSla: boolean } | undefined {
-    return this.flags & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.flags & F_REM_WITHIN) !== 0 } : undefined;
+    return this.state & F_REM ? { weight: this.entry.fx.risk, withinSla: (this.state & F_REM_WITHIN) !== 0 } : undefined;
   }
   /** finishAsset's verdict: overdue, and whether it is a remediation event in the window (and a good one). */
   finish(overdue: boolean, event: RemediationEvent | undefined): void {
-    this.flags = (this.flags & F_AMBIGUOUS) | (overdue ? F_OVERDUE : 0) | (event ? F_REM : 0) | (event?.good ? F_REM_WITHIN : 0);
+    this.state = (this.state & ~(F_OVERDUE | F_REM | F_REM_WITHIN)) | (overdue ? F_OVERDUE : 0) | (event ? F_REM : 0) | (event?.good ? F_REM_WITHIN : 0);
+  }
+  /** finishAsset's ranking: `rank` is this row's position in `agg` (the asset's counted rows in rank order). */
+  ranked(rank: number, agg: Aggregate): void {
+    this.ctx.agg = agg;
+    this.state = (this.state & ((1 << RANK_SHIFT) - 1)) | ((rank + 1) << RANK_SHIFT);
   }
 }
 
@@ -158,8 +175,8 @@ export class RowFactory {
     return c;
   }
 
-  row(f: Finding, asset: AssetContext, matchedBy: string | undefined, ambiguous: boolean): Scored {
-    const sf = new Scored(f, asset, this.factorsOf(f), matchedBy, ambiguous);
+  row(f: Finding, asset: AssetContext, match: MatchResult): Scored {
+    const sf = new Scored(f, asset, this.factorsOf(f), match);
     if (f.compliance === 'passed') sf.excluded = PASSED;
     else if (f.status !== 'open') {
       let ex = this.closed.get(f.status);

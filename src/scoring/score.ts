@@ -47,43 +47,49 @@ export function score(input: ScoreInput): ScoreResult {
   const rows = new RowFactory(policy, kev, now);
   const scoredAssets = only === undefined ? inventory.assets : inventory.assets.filter((a) => a.id === only);
 
-  const perAsset = new Map<string, Scored[]>(scoredAssets.map((a) => [a.id, []]));
-  const assetsById = new Map(scoredAssets.map((a) => [a.id, a]));
   const unmapped: Finding[] = [];
   const ambiguous: ScoreResult['ambiguous'] = [];
   const inScope = only === undefined ? inventory.exceptions : inventory.exceptions.filter((ex) => ex.asset === only);
   const exStates = inScope.map((ex) => ({ ex, state: exceptionState(ex, now, policy.exceptionWarnDays), matched: 0 }));
+  // Per asset: its rows, their shared context and the exceptions that can apply (in file order).
+  const slots = new Map(scoredAssets.map((a) => [a.id, { asset: a, ctx: rows.assetContext(a), rows: [] as Scored[], exceptions: [] as typeof exStates }]));
+  for (const e of exStates) if (e.state !== 'expired') slots.get(e.ex.asset)?.exceptions.push(e);
 
   for (const f of findings) {
     const m = matcher.match(f);
-    if (m.assetIds.length === 0) {
+    const ids = m.assetIds;
+    if (ids.length === 0) {
       if (only === undefined && f.status === 'open' && f.compliance !== 'passed') unmapped.push(f);
       continue;
     }
-    if (m.ambiguous && (only === undefined || m.assetIds.includes(only))) ambiguous.push({ finding: f, assetIds: m.assetIds });
-    for (const assetId of m.assetIds) {
-      const asset = assetsById.get(assetId);
-      if (!asset) continue;
-      const sf = rows.row(f, rows.assetContext(asset), m.matchedBy, m.ambiguous);
-      if (sf.excluded === undefined && exStates.length > 0) {
-        const ex = exStates.find((e) => e.state !== 'expired' && e.ex.asset === assetId && exceptionMatches(e.ex, f));
-        if (ex) {
-          sf.excluded = rows.excepted(ex.ex.id);
-          ex.matched++;
+    if (m.ambiguous && (only === undefined || ids.includes(only))) ambiguous.push({ finding: f, assetIds: ids });
+    for (const assetId of ids) {
+      const slot = slots.get(assetId);
+      if (!slot) continue;
+      const sf = rows.row(f, slot.ctx, m);
+      if (sf.excluded === undefined && slot.exceptions.length > 0) {
+        for (const e of slot.exceptions) {
+          if (!exceptionMatches(e.ex, f)) continue;
+          sf.excluded = rows.excepted(e.ex.id);
+          e.matched++;
+          break;
         }
       }
-      perAsset.get(assetId)!.push(sf);
+      slot.rows.push(sf);
     }
   }
 
   unmapped.sort(byId);
   ambiguous.sort((a, b) => byId(a.finding, b.finding));
   const totals = { policy, now, matcher, statuses: input.sources.map((s) => s.status), previousRisk: input.previousRisk };
+  const ranked = new Map<AssetResult, Scored[]>();
   const assets: AssetResult[] = scoredAssets.map((asset) => {
     // Id order, so sums add up in the same order whatever the input order (floating point).
-    const scored = perAsset.get(asset.id)!.sort((a, b) => byId(a.finding, b.finding));
+    const scored = slots.get(asset.id)!.rows.sort((a, b) => byId(a.finding, b.finding));
     dedupeAcrossSources(scored);
-    return finishAsset(asset, scored, totals);
+    const { result, counted } = finishAsset(asset, scored, totals);
+    ranked.set(result, counted);
+    return result;
   });
   assets.sort(compareAssets);
 
@@ -116,7 +122,7 @@ export function score(input: ScoreInput): ScoreResult {
     policyHash: policyHash(policy, kev.version),
     kev: { version: kev.version, count: kev.cves.size, origin: kev.origin },
     totalFindings: findings.length,
-    fixes: planFixes(assets, policy, now.getTime()),
+    fixes: planFixes(assets, ranked, policy, now.getTime()),
   };
 }
 

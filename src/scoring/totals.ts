@@ -8,7 +8,7 @@ import { exposureWeight } from './factors.js';
 import { aggregate } from './aggregate.js';
 import { isIncident, summarizeIncidents } from './incidents.js';
 import { remediationSli, remediationState } from './remediation.js';
-import { byId, type Scored } from './rows.js';
+import { byId, rankOrder, type Scored } from './rows.js';
 import { assetStatus } from './status.js';
 import type { AssetResult, ExclusionReason } from './types.js';
 
@@ -28,9 +28,10 @@ const INCIDENT: ExclusionReason = { kind: 'incident' };
  * One asset's totals from its rows (already in id order and de-duplicated across sources): the risk
  * SLI (aggregate.ts), open counts, overdue, the remediation SLI (remediation.ts), incidents
  * (incidents.ts), coverage and status. Marks each row's contribution, "if fixed", overdue and
- * remediation event, then sorts the rows by contribution.
+ * remediation event, then sorts the rows by contribution. Also returns the counted rows in rank
+ * order (what fixes.ts re-scores without).
  */
-export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput): AssetResult {
+export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput): { result: AssetResult; counted: Scored[] } {
   const { policy, now, matcher } = input;
   const nowMs = now.getTime();
   const windowStart = nowMs - policy.remediationWindowDays * DAY;
@@ -54,22 +55,27 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
       s.finish(false, undefined);
       continue;
     }
-    const isCounted = s.excluded === undefined;
+    const excluded = s.excluded;
+    const isCounted = excluded === undefined;
+    // Remediation events: open weaknesses, and weaknesses closed (not as false positives); not
+    // excepted, not duplicates, not passed controls.
+    if (!isCounted && (excluded.kind !== 'closed' || f.closeReason === 'inaccurate')) {
+      s.finish(false, undefined);
+      continue;
+    }
+    const dueMs = s.dueMs();
     let overdueRow = false;
     if (isCounted) {
       counted.push(s);
       openBySeverity[f.severity]++;
-      overdueRow = s.dueMs() < nowMs;
+      overdueRow = dueMs < nowMs;
       if (overdueRow) overdue++;
       if (s.knownExploited) {
         kevOpen++;
         if (overdueRow) kevPastDue++;
       }
     }
-    // Remediation events: open weaknesses, and weaknesses closed (not as false positives); not
-    // excepted, not duplicates, not passed controls.
-    const closedOk = s.excluded?.kind === 'closed' && f.closeReason !== 'inaccurate';
-    const state = isCounted || closedOk ? remediationState(isCounted, s.dueMs(), endMs(f), nowMs, windowStart) : undefined;
+    const state = remediationState(isCounted, dueMs, isCounted ? 0 : endMs(f), nowMs, windowStart);
     if (state === 'backlog') backlog++;
     const event = state === 'backlog' ? undefined : state;
     if (event) {
@@ -82,16 +88,11 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
 
   // Rank order (risk descending, ties by id): the damped aggregate weighs the k-th by 1/k.
   const exposure = exposureWeight(asset.exposure, policy);
-  counted.sort((a, b) => b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
-  const agg = aggregate(
-    counted.map((s) => s.factors.risk),
-    exposure,
-    policy.aggregation,
-  );
-  counted.forEach((s, i) => {
-    s.contribution = agg.contributions[i]!;
-    s.ifFixed = agg.reductions[i]!;
-  });
+  counted.sort(rankOrder);
+  const risks = new Float64Array(counted.length);
+  for (let i = 0; i < counted.length; i++) risks[i] = counted[i]!.factors.risk;
+  const agg = aggregate(risks, exposure, policy.aggregation);
+  for (let i = 0; i < counted.length; i++) counted[i]!.ranked(i, agg);
   scored.sort((a, b) => b.contribution - a.contribution || b.factors.risk - a.factors.risk || byId(a.finding, b.finding));
 
   const risk = agg.total;
@@ -114,7 +115,7 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
     policy,
   );
   const prev = input.previousRisk?.get(asset.id);
-  return {
+  const result: AssetResult = {
     asset,
     exposure,
     risk,
@@ -132,4 +133,5 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
     findings: scored,
     ...(prev !== undefined ? { previousRisk: prev } : {}),
   };
+  return { result, counted };
 }
