@@ -36,7 +36,7 @@
  * assets; only globs that start with a wildcard (a repo glob whose owner is `*`,
  * `arn:aws:*:*:*:…`) are tried against every finding.
  */
-import type { Finding } from '../model/finding.js';
+import type { AwsLocation, AwsResource, Finding } from '../model/finding.js';
 import { compileGlob, type Glob } from '../config/glob.js';
 import { PrefixTrie, push, trieFor } from './prefix-trie.js';
 import type { Inventory, MatchResult, Matcher } from '../config/inventory.js';
@@ -59,8 +59,9 @@ interface TagEntry extends Entry {
 const GLOB_CHARS = /[*?[\]{}\\]/;
 
 interface ArnParts {
-  /** `service\0account`, each `*` when it is not a plain literal. */
-  key: string;
+  /** The service and account fields, each `*` when it is not a plain literal. */
+  service: string;
+  account: string;
   /** Everything after the fifth `:`. */
   resource: string;
 }
@@ -77,7 +78,32 @@ function arnParts(arn: string, isGlob: boolean): ArnParts | undefined {
   // Braces or brackets in the header may hide a `:`; such globs are filed by their plain prefix.
   if (isGlob && /[[\]{}\\]/.test(arn.slice(0, at))) return undefined;
   const literal = (s: string) => (isGlob && GLOB_CHARS.test(s) ? '*' : s);
-  return { key: `${literal(header[2]!)}\u0000${literal(header[4]!)}`, resource: arn.slice(at + 1) };
+  return { service: literal(header[2]!), account: literal(header[4]!), resource: arn.slice(at + 1) };
+}
+
+/** ARN globs by service, then account (`*` when not literal), then the literal start of their resource part. */
+type ArnGlobIndex = Map<string, Map<string, PrefixTrie<GlobEntry>>>;
+
+function arnGlobTrie(index: ArnGlobIndex, service: string, account: string): PrefixTrie<GlobEntry> {
+  let byAccount = index.get(service);
+  if (!byAccount) index.set(service, (byAccount = new Map()));
+  return trieFor(byAccount, account);
+}
+
+/** Every tag of the selector present on the resource with a matching value. */
+function tagsMatch(t: TagEntry, tags: Record<string, string>): boolean {
+  for (const [k, glob] of t.tags) {
+    const v = tags[k];
+    if (v === undefined || !glob.test(v)) return false;
+  }
+  return true;
+}
+
+/** One reused list for trie candidates: each is read in full before the next walk starts. */
+const candidateList: Entry[] = [];
+function scratch<T extends Entry>(): T[] {
+  candidateList.length = 0;
+  return candidateList as T[];
 }
 
 export function compileInventory(inv: Inventory): Matcher {
@@ -85,9 +111,9 @@ export function compileInventory(inv: Inventory): Matcher {
   const accounts = inv.assets.map((a) => (a.aws?.accounts?.length ? new Set(a.aws.accounts) : undefined));
   const accountOnly = new Map<string, Entry[]>();
   const exactArn = new Map<string, Entry[]>();
-  const arnGlobs = new Map<string, PrefixTrie<GlobEntry>>(); // service\0account → by resource-part prefix
+  const arnGlobs: ArnGlobIndex = new Map();
   const otherGlobs = new PrefixTrie<GlobEntry>();
-  const tagPairs = new Map<string, TagEntry[]>(); // key\0value of one literal tag
+  const tagPairs = new Map<string, Map<string, TagEntry[]>>(); // key → value of one literal tag
   const tagGlobs = new Map<string, PrefixTrie<TagEntry>>(); // key → by value prefix, when no value is literal
   const typeExact = new Map<string, Entry[]>();
   const typeGlobs = new PrefixTrie<GlobEntry>();
@@ -110,7 +136,7 @@ export function compileInventory(inv: Inventory): Matcher {
       }
       const entry = { asset, rank: rank(CLASS.glob, glob.literalChars), by, glob };
       const parts = arnParts(pattern, true);
-      if (parts) trieFor(arnGlobs, parts.key).add(compileGlob(parts.resource, 'arn').literalPrefix, entry);
+      if (parts) arnGlobTrie(arnGlobs, parts.service, parts.account).add(compileGlob(parts.resource, 'arn').literalPrefix, entry);
       else otherGlobs.add(glob.literalPrefix, entry);
     }
     if (tags.length > 0) {
@@ -119,7 +145,11 @@ export function compileInventory(inv: Inventory): Matcher {
       const by = `aws.tags ${tags.map(([k, v]) => `${k}=${v}`).join(',')}`;
       const entry: TagEntry = { asset, rank: rank(CLASS.tags, tags.length * 1000 + Math.min(literalChars, 999)), by, tags: compiled };
       const [key, value] = compiled.find(([, g]) => g.literal) ?? compiled[0]!;
-      if (value.literal) push(tagPairs, `${key}\0${value.literalPrefix}`, entry);
+      if (value.literal) {
+        let byValue = tagPairs.get(key);
+        if (!byValue) tagPairs.set(key, (byValue = new Map()));
+        push(byValue, value.literalPrefix, entry);
+      }
       else trieFor(tagGlobs, key).add(value.literalPrefix, entry);
     }
     for (const pattern of types) {
@@ -136,33 +166,61 @@ export function compileInventory(inv: Inventory): Matcher {
     }
   });
 
-  function* repoClaims(repo: string): Iterable<Entry> {
+  // Claims are appended to `out` (no generators, no intermediate lists: this runs for every
+  // location not seen before).
+  function repoClaims(repo: string, out: Entry[]): void {
     const lower = repo.toLowerCase();
-    yield* repoExact.get(lower) ?? [];
-    for (const g of repoGlobs.candidates(lower)) if (g.glob.test(lower)) yield g;
+    const exact = repoExact.get(lower);
+    if (exact) for (const e of exact) out.push(e);
+    for (const g of repoGlobs.candidates(lower, scratch())) if (g.glob.test(lower)) out.push(g);
   }
 
-  function* awsClaims(aws: NonNullable<Finding['aws']>): Iterable<Entry> {
-    yield* accountOnly.get(aws.accountId) ?? [];
-    const inAccount = (e: Entry) => accounts[e.asset]?.has(aws.accountId) ?? true;
-    for (const r of aws.resources) {
-      const candidates: Entry[] = [...(exactArn.get(r.id) ?? [])];
-      const parts = arnParts(r.id, false);
-      if (parts) {
-        const [service, account] = parts.key.split('\0') as [string, string];
-        for (const key of new Set([parts.key, `${service}\0*`, `*\0${account}`, '*\0*']))
-          for (const g of arnGlobs.get(key)?.candidates(parts.resource) ?? []) if (g.glob.test(r.id)) candidates.push(g);
-      }
-      for (const g of otherGlobs.candidates(r.id)) if (g.glob.test(r.id)) candidates.push(g);
-      for (const [k, v] of Object.entries(r.tags)) {
-        for (const t of [...(tagPairs.get(`${k}\0${v}`) ?? []), ...(tagGlobs.get(k)?.candidates(v) ?? [])])
-          if (t.tags.every(([tk, tv]) => r.tags[tk] !== undefined && tv.test(r.tags[tk]))) candidates.push(t);
-      }
-      const type = r.type.toLowerCase();
-      candidates.push(...(typeExact.get(type) ?? []));
-      for (const g of typeGlobs.candidates(type)) if (g.glob.test(type)) candidates.push(g);
-      for (const c of candidates) if (inAccount(c)) yield c;
+  /** The globs of one service/account bucket that match `id`. */
+  function arnGlobClaims(byAccount: Map<string, PrefixTrie<GlobEntry>> | undefined, account: string, resource: string, id: string, out: Entry[]): void {
+    const trie = byAccount?.get(account);
+    if (trie) for (const g of trie.candidates(resource, scratch())) if (g.glob.test(id)) out.push(g);
+  }
+
+  function resourceClaims(r: AwsResource, out: Entry[]): void {
+    const exact = exactArn.get(r.id);
+    if (exact) for (const e of exact) out.push(e);
+    const parts = arnParts(r.id, false);
+    if (parts) {
+      const { service, account, resource } = parts;
+      // The buckets a glob of this ARN can sit in; the same bucket only once.
+      const byService = arnGlobs.get(service);
+      const anyService = service === '*' ? undefined : arnGlobs.get('*');
+      arnGlobClaims(byService, account, resource, r.id, out);
+      if (account !== '*') arnGlobClaims(byService, '*', resource, r.id, out);
+      arnGlobClaims(anyService, account, resource, r.id, out);
+      if (account !== '*') arnGlobClaims(anyService, '*', resource, r.id, out);
     }
+    for (const g of otherGlobs.candidates(r.id, scratch())) if (g.glob.test(r.id)) out.push(g);
+    for (const k of Object.keys(r.tags)) {
+      const v = r.tags[k]!;
+      const pairs = tagPairs.get(k)?.get(v);
+      if (pairs) for (const t of pairs) if (tagsMatch(t, r.tags)) out.push(t);
+      const globs = tagGlobs.get(k);
+      if (globs) for (const t of globs.candidates(v, scratch())) if (tagsMatch(t, r.tags)) out.push(t);
+    }
+    const type = r.type.toLowerCase();
+    const types = typeExact.get(type);
+    if (types) for (const e of types) out.push(e);
+    for (const g of typeGlobs.candidates(type, scratch())) if (g.glob.test(type)) out.push(g);
+  }
+
+  function awsClaims(aws: AwsLocation, out: Entry[]): void {
+    const accountOnlyHere = accountOnly.get(aws.accountId);
+    if (accountOnlyHere) for (const e of accountOnlyHere) out.push(e);
+    const from = out.length;
+    for (const r of aws.resources) resourceClaims(r, out);
+    // An asset restricted to accounts claims only findings in them.
+    let kept = from;
+    for (let i = from; i < out.length; i++) {
+      const c = out[i]!;
+      if (accounts[c.asset]?.has(aws.accountId) ?? true) out[kept++] = c;
+    }
+    out.length = kept;
   }
 
   // Findings on the same location get the same answer. Locations are shared between findings
@@ -190,7 +248,9 @@ export function compileInventory(inv: Inventory): Matcher {
 
   function matchUncached(finding: Finding): MatchResult {
     const best = new Map<number, Entry>();
-    const claims = [...(finding.aws ? awsClaims(finding.aws) : []), ...(finding.github ? repoClaims(finding.github.repo) : [])];
+    const claims: Entry[] = [];
+    if (finding.aws) awsClaims(finding.aws, claims);
+    if (finding.github) repoClaims(finding.github.repo, claims);
     for (const c of claims) {
       const cur = best.get(c.asset);
       if (!cur || c.rank > cur.rank || (c.rank === cur.rank && c.by < cur.by)) best.set(c.asset, c);
@@ -204,7 +264,9 @@ export function compileInventory(inv: Inventory): Matcher {
 
   function assetsForRepo(repo: string): string[] {
     const found = new Set<number>();
-    for (const c of repoClaims(repo)) found.add(c.asset);
+    const claims: Entry[] = [];
+    repoClaims(repo, claims);
+    for (const c of claims) found.add(c.asset);
     return [...found].map((i) => ids[i]!).sort();
   }
 

@@ -1,23 +1,27 @@
 interface TrieNode<T> {
   items: T[];
-  next: Map<string, TrieNode<T>>;
+  /** By UTF-16 code unit. */
+  next: Map<number, TrieNode<T>> | undefined;
 }
 
 /**
  * Items filed under a literal prefix (the characters of a glob before its first wildcard).
- * `candidates(value)` walks `value` once and yields only the items whose prefix `value` starts
- * with: the cost depends on the length of `value` and on the items that can match, not on how
- * many items there are.
+ * `candidates(value, out)` walks `value` once and appends only the items whose prefix `value`
+ * starts with: the cost depends on the length of `value` and on the items that can match, not on
+ * how many items there are. (No generator, no per-call allocation: the matcher calls it for every
+ * resource it has not seen.)
  */
 export class PrefixTrie<T> {
-  private readonly root: TrieNode<T> = { items: [], next: new Map() };
+  private readonly root: TrieNode<T> = { items: [], next: undefined };
 
   add(prefix: string, item: T): void {
     let node = this.root;
-    for (const c of prefix) {
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      node.next ??= new Map();
       let child = node.next.get(c);
       if (!child) {
-        child = { items: [], next: new Map() };
+        child = { items: [], next: undefined };
         node.next.set(c, child);
       }
       node = child;
@@ -25,13 +29,14 @@ export class PrefixTrie<T> {
     node.items.push(item);
   }
 
-  *candidates(value: string): Iterable<T> {
+  /** Appends to `out` every item whose prefix `value` starts with (shortest prefix first); returns `out`. */
+  candidates(value: string, out: T[]): T[] {
     let node: TrieNode<T> | undefined = this.root;
-    yield* node.items;
-    for (const c of value) {
-      node = node.next.get(c);
-      if (!node) return;
-      yield* node.items;
+    for (let i = 0; ; i++) {
+      for (const item of node.items) out.push(item);
+      if (i === value.length || node.next === undefined) return out;
+      node = node.next.get(value.charCodeAt(i));
+      if (!node) return out;
     }
   }
 }
