@@ -13,6 +13,11 @@ import type { Factors } from './types.js';
  * and is then part of the key, so it can never hit a stale cache entry.
  */
 
+function firstListed(cves: readonly string[], kev: KevCatalog): string | undefined {
+  for (const c of cves) if (kev.cves.has(c)) return c;
+  return undefined;
+}
+
 /** Everything the factors of one finding depend on (with a given policy), and nothing else. */
 export function factorInputs(f: Finding, kev: KevCatalog) {
   return {
@@ -20,7 +25,7 @@ export function factorInputs(f: Finding, kev: KevCatalog) {
     cvssVersion: f.cvss?.version,
     severity: f.severity,
     /** The first of its CVEs listed in the KEV catalog. */
-    kevCve: f.cves.find((c) => kev.cves.has(c)),
+    kevCve: firstListed(f.cves, kev),
     knownExploited: f.knownExploited,
     /** Named in the basis only when the source says it was exploited. */
     product: f.knownExploited ? f.product : undefined,
@@ -35,7 +40,8 @@ export type FactorInputs = ReturnType<typeof factorInputs>;
 /** One key per distinct FactorInputs: every field, in declaration order, length-prefixed (free text cannot collide). */
 export function factorKey(inputs: FactorInputs): string {
   let key = '';
-  for (const v of Object.values(inputs)) {
+  for (const field in inputs) {
+    const v = inputs[field as keyof FactorInputs];
     const s = v === undefined ? '' : String(v);
     key += `${s.length}:${s}|`;
   }

@@ -201,7 +201,9 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
   else if (overdue) why.push('overdue');
   if (internet) why.push('internet-facing');
   const url = g.kind === 'control' ? controlRemediationUrl(g.first.controlId!) : g.first.url;
-  return {
+  // Optional fields assigned in place (not spread from throwaway objects); the key order is the
+  // one the snapshot has always written.
+  const fix: Fix = {
     id: g.id,
     kind: g.kind,
     action: actionOf(g),
@@ -210,8 +212,9 @@ function finish(g: Group, removal: Map<AssetResult, GroupRemoval>): Fix {
     riskRemoved,
     urgency,
     severity,
-    ...(i ? { ageHours: i.ageHours } : {}),
-    why,
-    ...(url ? { url } : {}),
-  };
+  } as Fix;
+  if (i) fix.ageHours = i.ageHours;
+  fix.why = why;
+  if (url) fix.url = url;
+  return fix;
 }

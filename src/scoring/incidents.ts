@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type Finding } from '../model/finding.js';
+import { endMs, firstSeenMs, SEVERITY_RANK, type Finding } from '../model/finding.js';
 import type { Policy } from '../config/policy.js';
 import type { Incident, IncidentSummary, ScoredFinding } from './types.js';
 
@@ -13,11 +13,9 @@ const HOUR = 3_600_000;
 
 export const isIncident = (f: Finding): boolean => f.kind === 'threat';
 
-const endMs = (f: Finding): number => Date.parse(f.closedAt ?? f.updatedAt);
-
 export function incidentOf(row: ScoredFinding, policy: Policy, nowMs: number): Incident {
   const f = row.finding;
-  const first = Date.parse(f.firstSeen);
+  const first = firstSeenMs(f);
   const targetHours = policy.incidentResponseHours[f.severity];
   const open = f.status === 'open';
   const responded = !open || f.acknowledged === true;
@@ -53,7 +51,8 @@ export function summarizeIncidents(rows: readonly ScoredFinding[], policy: Polic
       if (i.pastTarget) pastTarget++;
       if (SEVERITY_RANK[row.finding.severity] >= SEVERITY_RANK.high) openHighCritical++;
     }
-    const eventMs = i.responseHours === null ? Date.parse(row.finding.firstSeen) + i.targetHours * HOUR : Date.parse(row.finding.firstSeen) + i.responseHours * HOUR;
+    const first = firstSeenMs(row.finding);
+    const eventMs = i.responseHours === null ? first + i.targetHours * HOUR : first + i.responseHours * HOUR;
     if (i.responseHours === null && !i.pastTarget) continue;
     if (eventMs < windowStartMs && !i.pastTarget) continue;
     events++;

@@ -154,7 +154,17 @@ export class RowFactory {
     this.nowMs = now.getTime();
   }
 
+  /** The finding of the previous row: a finding claimed by several assets gets its factors once. */
+  private lastFinding: Finding | undefined = undefined;
+  private lastEntry: FactorEntry | undefined = undefined;
+
   private factorsOf(f: Finding): FactorEntry {
+    if (f === this.lastFinding) return this.lastEntry!;
+    this.lastFinding = f;
+    return (this.lastEntry = this.lookUpFactors(f));
+  }
+
+  private lookUpFactors(f: Finding): FactorEntry {
     const inputs = factorInputs(f, this.kev);
     const key = factorKey(inputs);
     let hit = this.factorCache.get(key);
