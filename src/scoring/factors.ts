@@ -8,7 +8,7 @@ import type { Factors } from './types.js';
  * The weighting rules of DESIGN.md "Scoring", one function per factor. Pure; full precision
  * (rounding happens only when rendering).
  *
- * The rules read a finding only through FactorInputs, and the cache key (factorKey) is built from
+ * The rules read a finding only through FactorInputs, and the cache (FactorCache) is keyed by
  * every field of that same object: a new input has to be added to factorInputs() to be read at all,
  * and is then part of the key, so it can never hit a stale cache entry.
  */
@@ -37,15 +37,38 @@ export function factorInputs(f: Finding, kev: KevCatalog) {
 }
 export type FactorInputs = ReturnType<typeof factorInputs>;
 
-/** One key per distinct FactorInputs: every field, in declaration order, length-prefixed (free text cannot collide). */
-export function factorKey(inputs: FactorInputs): string {
-  let key = '';
-  for (const field in inputs) {
-    const v = inputs[field as keyof FactorInputs];
-    const s = v === undefined ? '' : String(v);
-    key += `${s.length}:${s}|`;
+const LEAF = Symbol('value');
+type Level = Map<unknown, unknown>;
+
+/**
+ * Values per distinct FactorInputs: one Map level per field, in declaration order, then the value.
+ * Map keys compare the field values themselves (SameValueZero), so no two different inputs can
+ * share an entry, and a look-up builds no key text (it runs once per finding).
+ */
+export class FactorCache<V> {
+  private readonly root: Level = new Map();
+  size = 0;
+
+  get(inputs: FactorInputs): V | undefined {
+    let level: Level | undefined = this.root;
+    for (const field in inputs) {
+      level = level.get(inputs[field as keyof FactorInputs]) as Level | undefined;
+      if (level === undefined) return undefined;
+    }
+    return level.get(LEAF) as V | undefined;
   }
-  return key;
+
+  set(inputs: FactorInputs, value: V): void {
+    let level = this.root;
+    for (const field in inputs) {
+      const v = inputs[field as keyof FactorInputs];
+      let next = level.get(v) as Level | undefined;
+      if (next === undefined) level.set(v, (next = new Map()));
+      level = next;
+    }
+    if (!level.has(LEAF)) this.size++;
+    level.set(LEAF, value);
+  }
 }
 
 const fmt = (n: number) => String(Math.round(n * 1000) / 1000);

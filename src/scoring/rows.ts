@@ -4,7 +4,7 @@ import type { Policy } from '../config/policy.js';
 import { endMs, firstSeenMs, type Finding } from '../model/finding.js';
 import type { KevCatalog } from '../model/kev.js';
 import { deadlineTable, type Deadline, type DeadlineRule, type DeadlineTable } from './deadlines.js';
-import { exposureWeight, factorInputs, factorKey, factorsFrom } from './factors.js';
+import { exposureWeight, FactorCache, factorInputs, factorsFrom } from './factors.js';
 import type { Aggregate } from './aggregate.js';
 import type { RemediationEvent } from './remediation.js';
 import type { ExclusionReason, Factors, ScoredFinding } from './types.js';
@@ -141,7 +141,7 @@ const PASSED: ExclusionReason = { kind: 'passed-control' };
 
 /** Builds the rows of one run. Per-run caches: equal factors and exclusion reasons are shared between rows (never mutated). */
 export class RowFactory {
-  private readonly factorCache = new Map<string, FactorEntry>();
+  private readonly factorCache = new FactorCache<FactorEntry>();
   private readonly closed = new Map<string, ExclusionReason>();
   private readonly exceptions = new Map<string, ExclusionReason>();
   private readonly assets = new Map<string, AssetContext>();
@@ -166,11 +166,10 @@ export class RowFactory {
 
   private lookUpFactors(f: Finding): FactorEntry {
     const inputs = factorInputs(f, this.kev);
-    const key = factorKey(inputs);
-    let hit = this.factorCache.get(key);
+    let hit = this.factorCache.get(inputs);
     if (!hit) {
       hit = factorsFrom(inputs, this.policy);
-      if (this.factorCache.size < 100_000) this.factorCache.set(key, hit);
+      if (this.factorCache.size < 100_000) this.factorCache.set(inputs, hit);
     }
     return hit;
   }
