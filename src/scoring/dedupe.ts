@@ -7,7 +7,7 @@ const hasVulnKeys = (f: Finding): boolean => f.packages.length > 0 && (f.cves.le
 
 /** One key per (vulnerability id, package): CVE or GHSA, so GHSA-only advisories pair up too. */
 function vulnKeys(f: Finding): string[] {
-  const ids = f.ghsa ? [...f.cves, f.ghsa.toUpperCase()] : f.cves;
+  const ids = vulnIds(f);
   if (ids.length === 0 || f.packages.length === 0) return [];
   return ids.flatMap((c) => f.packages.map((p) => `${c}\u0000${p}`));
 }
@@ -52,16 +52,32 @@ export function dedupeAcrossSources(scored: readonly Scored[]): void {
   pairUp(closed, false);
 }
 
+const sourceBit = (f: Finding): number => (f.source === 'securityhub' ? 1 : 2);
+
+/** The vulnerability ids vulnKeys pairs with packages: the CVEs, then the GHSA upper-cased. */
+function vulnIds(f: Finding): readonly string[] {
+  return f.ghsa ? [...f.cves, f.ghsa.toUpperCase()] : f.cves;
+}
+
 function pairUp(rows: readonly Scored[], inherit: boolean): void {
-  // Only reports of different sources pair up: with one source among the candidates, nothing to do.
-  const candidates: Scored[] = [];
-  let sources = 0;
+  // Only reports that share a vulnerability id with another source's report can pair up: the rest
+  // neither find a holder of another source nor hold a key another source asks for.
+  const seenBy = new Map<string, number>();
   for (const s of rows) {
     if (!hasVulnKeys(s.finding)) continue;
-    candidates.push(s);
-    sources |= s.finding.source === 'securityhub' ? 1 : 2;
+    const bit = sourceBit(s.finding);
+    for (const id of vulnIds(s.finding)) seenBy.set(id, (seenBy.get(id) ?? 0) | bit);
   }
-  if (sources !== 3) return;
+  const candidates: Scored[] = [];
+  for (const s of rows) {
+    if (!hasVulnKeys(s.finding)) continue;
+    for (const id of vulnIds(s.finding)) {
+      if (seenBy.get(id) !== 3) continue;
+      candidates.push(s);
+      break;
+    }
+  }
+  if (candidates.length === 0) return;
   candidates.sort(rankOrder);
   const holder = new Map<string, Scored>();
   for (const s of candidates) {
