@@ -149,8 +149,7 @@ export function compileInventory(inv: Inventory): Matcher {
         let byValue = tagPairs.get(key);
         if (!byValue) tagPairs.set(key, (byValue = new Map()));
         push(byValue, value.literalPrefix, entry);
-      }
-      else trieFor(tagGlobs, key).add(value.literalPrefix, entry);
+      } else trieFor(tagGlobs, key).add(value.literalPrefix, entry);
     }
     for (const pattern of types) {
       const glob = compileGlob(pattern, 'type');
