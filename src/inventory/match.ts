@@ -38,6 +38,7 @@
  */
 import type { AwsLocation, AwsResource, Finding } from '../model/finding.js';
 import { compileGlob, type Glob } from '../config/glob.js';
+import { arnGlobTrie, arnParts, type ArnGlobIndex } from './arn-index.js';
 import { PrefixTrie, push, trieFor } from './prefix-trie.js';
 import type { Inventory, MatchResult, Matcher } from '../config/inventory.js';
 
@@ -54,40 +55,6 @@ interface GlobEntry extends Entry {
 }
 interface TagEntry extends Entry {
   tags: Array<[string, Glob]>;
-}
-
-const GLOB_CHARS = /[*?[\]{}\\]/;
-
-interface ArnParts {
-  /** The service and account fields, each `*` when it is not a plain literal. */
-  service: string;
-  account: string;
-  /** Everything after the fifth `:`. */
-  resource: string;
-}
-
-/** Splits an ARN (or an ARN glob) for indexing; undefined when it is not `arn:` with six parts. */
-function arnParts(arn: string, isGlob: boolean): ArnParts | undefined {
-  if (!arn.startsWith('arn:')) return undefined;
-  let at = -1;
-  for (let n = 0; n < 5; n++) {
-    at = arn.indexOf(':', at + 1);
-    if (at < 0) return undefined;
-  }
-  const header = arn.slice(0, at).split(':');
-  // Braces or brackets in the header may hide a `:`; such globs are filed by their plain prefix.
-  if (isGlob && /[[\]{}\\]/.test(arn.slice(0, at))) return undefined;
-  const literal = (s: string) => (isGlob && GLOB_CHARS.test(s) ? '*' : s);
-  return { service: literal(header[2]!), account: literal(header[4]!), resource: arn.slice(at + 1) };
-}
-
-/** ARN globs by service, then account (`*` when not literal), then the literal start of their resource part. */
-type ArnGlobIndex = Map<string, Map<string, PrefixTrie<GlobEntry>>>;
-
-function arnGlobTrie(index: ArnGlobIndex, service: string, account: string): PrefixTrie<GlobEntry> {
-  let byAccount = index.get(service);
-  if (!byAccount) index.set(service, (byAccount = new Map()));
-  return trieFor(byAccount, account);
 }
 
 /** Every tag of the selector present on the resource with a matching value. */
@@ -111,7 +78,7 @@ export function compileInventory(inv: Inventory): Matcher {
   const accounts = inv.assets.map((a) => (a.aws?.accounts?.length ? new Set(a.aws.accounts) : undefined));
   const accountOnly = new Map<string, Entry[]>();
   const exactArn = new Map<string, Entry[]>();
-  const arnGlobs: ArnGlobIndex = new Map();
+  const arnGlobs: ArnGlobIndex<GlobEntry> = new Map();
   const otherGlobs = new PrefixTrie<GlobEntry>();
   const tagPairs = new Map<string, Map<string, TagEntry[]>>(); // key → value of one literal tag
   const tagGlobs = new Map<string, PrefixTrie<TagEntry>>(); // key → by value prefix, when no value is literal
