@@ -16,11 +16,12 @@ contributions add up to the asset's risk. Writes nothing; exit code as for score
     )
     .action(async (assetId: string, flags: CollectFlags & { limit: number }) => {
       const log = loggerFor(flags, io);
-      const [{ collectAndScore, unknownAsset }, { renderExplain }] = await Promise.all([import('../pipeline.js'), import('../report/explain.js')]);
+      const [{ collectAndScore, unknownAsset }, { explainLive, renderExplain }] = await Promise.all([import('../pipeline.js'), import('../report/explain.js')]);
       const { inventory, result } = await collectAndScore({ ...collectOptions(flags, io, log), asset: assetId });
       const asset = result.assets.find((a) => a.asset.id === assetId);
       if (!asset) throw unknownAsset(assetId, inventory);
-      io.stdout.write(renderExplain(result, asset, { limit: flags.limit }));
+      const view = explainLive(result, asset);
+      io.stdout.write(renderExplain(view.run, view.asset, { limit: flags.limit }));
       // Exactly as for score: 3 whenever something the asset expects was not measured.
       const code = exitCodeFor(result);
       if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
