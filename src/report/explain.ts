@@ -201,7 +201,7 @@ function remediationLines(r: ExplainRun, a: ExplainAsset, L: string[]): void {
     return;
   }
   const backlog = rem.backlog === undefined ? `open not yet due: ${NOT_RECORDED}` : `${rem.backlog} open, not yet due`;
-  const events = rem.events === undefined ? `events: ${NOT_RECORDED}` : `over ${rem.events} events`;
+  const events = rem.events === undefined ? `(event count ${NOT_RECORDED})` : `over ${rem.events} events`;
   L.push(
     rem.sli === null
       ? `          = not enough events (${rem.events ?? '?'} < ${r.remediationMinEvents ?? '?'})  (target ${pct(rem.target)}); ${backlog}`

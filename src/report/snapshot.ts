@@ -55,11 +55,12 @@ function findingEntry(s: ScoredFinding) {
     url: s.finding.url ?? null,
     // Optional, for `explain --run` (absent in snapshots written before them): the factors behind
     // `risk`, the age explain prints (ageFrom only when another source's sighting set it), and the
-    // finding's remediation event in the window (null: none).
+    // finding's remediation event in the window (only when it has one; ageDays says the line
+    // records these fields, so a line with ageDays and no remediation had no event).
     factors: factorsEntry(s.factors),
     ageDays: s.ageDays,
     ageFrom: s.ageFrom,
-    remediation: s.remediation ?? null,
+    remediation: s.remediation,
   };
 }
 
