@@ -14,7 +14,10 @@ const COLLECT_ONLY = [
 export function registerExplain(program: Command, io: Io, setExit: (n: number) => void): void {
   const cmd = addCollectOptions(program.command('explain').argument('<asset>', 'asset id from assets.yaml').description('show why one asset scores what it scores'))
     .option('--limit <n>', 'findings to list one by one', countFlag('--limit'), 50)
-    .option('--run <run>', 'explain the asset as a saved run scored it, collecting nothing: a run folder, its snapshot.json, s3://bucket/prefix/<run>, or a run name or "latest" under --reports')
+    .option(
+      '--run <run>',
+      'explain the asset as a saved run scored it, collecting nothing: a run folder, its snapshot.json, s3://bucket/prefix/<run>, or a run name or "latest" under --reports',
+    )
     .option('--reports <dir>', 'with --run latest or a run name: folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes); alone it means --run latest')
     .addHelpText(
       'after',

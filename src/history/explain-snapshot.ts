@@ -19,9 +19,7 @@ const entrySchema = findingV1.extend({
   dueAt: str.optional(),
   dueRule: str.optional(),
   ifFixed: num.optional(),
-  factors: z
-    .looseObject({ severityPoints: num, severityBasis: str, likelihood: num, likelihoodBasis: str, context: num, contextBasis: str })
-    .optional(),
+  factors: z.looseObject({ severityPoints: num, severityBasis: str, likelihood: num, likelihoodBasis: str, context: num, contextBasis: str }).optional(),
   ageDays: num.optional(),
   ageFrom: str.optional(),
   remediation: z.looseObject({ weight: num, withinSla: z.boolean() }).nullable().optional(),

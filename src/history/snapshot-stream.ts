@@ -73,6 +73,8 @@ export interface ReadOptions {
   findings: boolean;
   /** The summary file's name (a snapshot given by its path). Default snapshot.json. */
   file?: string;
+  /** Stop reading snapshot.json once these top-level keys are read (snapshot-scan.ts); the rest gets the schema's defaults. */
+  until?: readonly string[];
 }
 
 /** How many (asset, finding) entries the run holds, read or not. */
@@ -147,7 +149,7 @@ export async function readSnapshot(files: RunFiles, opts: ReadOptions): Promise<
   };
   let scanned: Awaited<ReturnType<typeof scanSnapshot>>;
   try {
-    scanned = await scanSnapshot(text(stream), opts.findings ? onFinding : undefined);
+    scanned = await scanSnapshot(text(stream), opts.findings ? onFinding : undefined, opts.until);
   } catch (e) {
     if (e instanceof SnapshotScanError) return fail('corrupt JSON', e.message);
     if ((e as NodeJS.ErrnoException).code) return openError(e, name);

@@ -95,7 +95,14 @@ function fromScored(s: ScoredFinding): ExplainFinding {
 /** A live run's asset as the renderer reads it. */
 export function explainLive(r: ScoreResult, a: AssetResult): { run: ExplainRun; asset: ExplainAsset } {
   const p = r.policy;
-  const run = { asOf: r.asOf, partial: r.partial, policyHash: r.policyHash, aggregation: p.aggregation, remediationWindowDays: p.remediationWindowDays, remediationMinEvents: p.remediationMinEvents };
+  const run = {
+    asOf: r.asOf,
+    partial: r.partial,
+    policyHash: r.policyHash,
+    aggregation: p.aggregation,
+    remediationWindowDays: p.remediationWindowDays,
+    remediationMinEvents: p.remediationMinEvents,
+  };
   const i = a.incidents;
   const open = i.open.map((x) => ({ ...x, severity: x.row.finding.severity, title: x.row.finding.title }));
   const { id, owner, criticality, exposure } = a.asset;
@@ -224,7 +231,9 @@ function incidentLines(a: ExplainAsset, L: string[]): void {
     L.push(`Incidents (threat detections; not risk): ${NOT_RECORDED}`);
     return;
   }
-  L.push(`Incidents (threat detections; not risk): ${i.open.length} open, ${i.pastTarget} past response time; responded within target ${i.withinTarget} of ${i.events} in the window`);
+  L.push(
+    `Incidents (threat detections; not risk): ${i.open.length} open, ${i.pastTarget} past response time; responded within target ${i.withinTarget} of ${i.events} in the window`,
+  );
   for (const x of i.open.slice(0, 10)) {
     const state = x.responseHours !== null ? `responded in ${fixed(x.responseHours, 1)} h` : x.pastTarget ? 'NO RESPONSE, past target' : 'no response yet';
     L.push(`  ${clean(x.severity).padEnd(8)} ${fixed(x.ageHours, 1)} h old, respond within ${x.targetHours} h — ${state}: ${clean(x.title, 100)}`);

@@ -45,7 +45,12 @@ describe('secsli explain --run', () => {
 
   it('finds the run by name or as the latest under --reports, and takes the snapshot.json path', async () => {
     const live = (await cli(['explain', 'payments-api', ...LIVE])).stdout;
-    for (const args of [['--run', 'latest', '--reports', out], ['--reports', out], ['--reports', out, '--run', '2026-11-27T000000Z'], ['--run', join(runDir, 'snapshot.json')]]) {
+    for (const args of [
+      ['--run', 'latest', '--reports', out],
+      ['--reports', out],
+      ['--reports', out, '--run', '2026-11-27T000000Z'],
+      ['--run', join(runDir, 'snapshot.json')],
+    ]) {
       const r = await cli(['explain', 'payments-api', ...args]);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       expect(body(r.stdout)).toBe(live);
@@ -103,7 +108,8 @@ describe('secsli explain --run, bad input (exit 2)', () => {
   it('a folder that does not exist', () => fails(['payments-api', '--run', join(out, 'nope')], 'no such run folder or snapshot file'));
   it('a folder that is not a run', () => fails(['payments-api', '--run', out], `${out}: not a run (no snapshot.json)`));
   it('no runs under --reports', async () => fails(['payments-api', '--reports', await tmp()], 'no runs under'));
-  it('a run name that is not there', () => fails(['payments-api', '--reports', out, '--run', '2020-01-01T000000Z'], 'no run 2020-01-01T000000Z under', 'The latest is 2026-11-27T000000Z'));
+  it('a run name that is not there', () =>
+    fails(['payments-api', '--reports', out, '--run', '2020-01-01T000000Z'], 'no run 2020-01-01T000000Z under', 'The latest is 2026-11-27T000000Z'));
   it('collect flags with --run', () => fails(['payments-api', '--run', runDir, '--as-of', AS_OF], '--as-of cannot be used with --run'));
 
   it('a corrupt snapshot.json', async () => {
@@ -120,7 +126,10 @@ describe('secsli explain --run, bad input (exit 2)', () => {
 
   it('a findings file without one of the counted lines of the asset', async () => {
     const dir = await brokenRun('snapshot-findings.ndjson', (t) => t.replace(/\{"asset":"payments-api",[^\n]*"counted":true[^\n]*\n/, ''));
-    await fails(['payments-api', '--run', dir], /snapshot-findings\.ndjson: not a valid snapshot: the counted findings of asset payments-api add up to [\d.]+, snapshot\.json says its risk is/);
+    await fails(
+      ['payments-api', '--run', dir],
+      /snapshot-findings\.ndjson: not a valid snapshot: the counted findings of asset payments-api add up to [\d.]+, snapshot\.json says its risk is/,
+    );
   });
 
   it('a run without its findings file', async () => {
@@ -138,7 +147,10 @@ describe('secsli explain --run with s3:// history', () => {
     const env = { AWS_ENDPOINT_URL_S3: s3.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: FAKE.awsKeyId, AWS_SECRET_ACCESS_KEY: FAKE.awsSecret };
     expect((await cli(exampleScoreArgs('s3://acme-secsli/history'), env)).code).toBe(0);
     const local = body((await cli(['explain', 'payments-api', '--run', runDir])).stdout);
-    for (const args of [['--reports', 's3://acme-secsli/history'], ['--run', 's3://acme-secsli/history/2026-11-27T000000Z']]) {
+    for (const args of [
+      ['--reports', 's3://acme-secsli/history'],
+      ['--run', 's3://acme-secsli/history/2026-11-27T000000Z'],
+    ]) {
       const r = await cli(['explain', 'payments-api', ...args], env);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.split('\n')[0]).toBe('run s3://acme-secsli/history/2026-11-27T000000Z (snapshot schemaVersion 2, written by secsli 0.1.0)');

@@ -75,3 +75,21 @@ describe('readAssetLines', () => {
     expect(r).toEqual({ ok: false, file: 'snapshot-findings.ndjson', reason: `${lines.length - 3} findings, snapshot.json says ${lines.length} (truncated?)` });
   });
 });
+
+describe('readSnapshot with until', () => {
+  it('stops after the keys it waits for, with the same assets (any layout)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'secsli-until-'));
+    // Compact, and with a corrupt tail after `assets`: never read.
+    const doc = JSON.parse(await readFile(join(GOLDEN, 'snapshot.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'snapshot.json'), `${JSON.stringify(doc).replace(/,"unmapped":\[.*$/s, ',"unmapped":[{"x": oops')}`);
+    const whole = await readSnapshot(localRunFiles(GOLDEN), { findings: false });
+    const cut = await readSnapshot(localRunFiles(dir), { findings: false, until: ['asOf', 'findingsFile', 'assets'] });
+    expect(cut.ok && whole.ok).toBe(true);
+    if (cut.ok && whole.ok) {
+      expect(cut.snapshot.assets).toEqual(whole.snapshot.assets);
+      expect(cut.snapshot.findingsFile).toEqual(whole.snapshot.findingsFile);
+      expect(cut.snapshot.unmapped).toEqual([]);
+    }
+    expect((await readSnapshot(localRunFiles(dir), { findings: false })).ok).toBe(false);
+  });
+});
