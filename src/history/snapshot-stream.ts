@@ -98,7 +98,7 @@ async function* text(stream: Readable): AsyncGenerator<string> {
  * A finding entry exactly as the writer produces it is used as is (a million zod parses would
  * cost more than the JSON); anything else goes through the loose schema for its defaults.
  */
-function asFinding(v: unknown): FindingV1 | string {
+export function asFinding(v: unknown): FindingV1 | string {
   const f = v as Record<string, unknown>;
   if (
     typeof f === 'object' &&

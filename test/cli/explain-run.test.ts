@@ -124,6 +124,11 @@ describe('secsli explain --run, bad input (exit 2)', () => {
     expect((await cli(['explain', 'sandbox', '--run', dir])).code).toBe(0);
   });
 
+  it('a line of the asset whose fields are not what the writer writes', async () => {
+    const dir = await brokenRun('snapshot-findings.ndjson', (t) => t.replace(/(\{"asset":"payments-api",[^\n]*"severityPoints":)[\d.]+/, '$1"ten"'));
+    await fails(['payments-api', '--run', dir], /snapshot-findings\.ndjson: not a valid snapshot: finding \d+ of asset payments-api\.factors\.severityPoints: /);
+  });
+
   it('a findings file without one of the counted lines of the asset', async () => {
     const dir = await brokenRun('snapshot-findings.ndjson', (t) => t.replace(/\{"asset":"payments-api",[^\n]*"counted":true[^\n]*\n/, ''));
     await fails(
