@@ -4,10 +4,15 @@ import { defineConfig } from 'vitest/config';
  * `npm run test:scale`: the slow tests at scale (test/heavy): a 50k-finding run through the CLI,
  * snapshots larger than V8's maximum string read back as streams, `diff` of two such runs. Run by
  * .ci/run after `npm test`; they need a few GB of memory and minutes, not seconds.
+ *
+ * Also the full counts of the property suites `npm test` runs smaller: the source-adapter contract
+ * and rules at 3000 generated variations per property (500 in `npm test`) and the CLI fuzz at 100
+ * runs of its seed (30 in `npm test`, the first 30 of these).
  */
 export default defineConfig({
   test: {
-    include: ['test/heavy/**/*.test.ts'],
+    include: ['test/heavy/**/*.test.ts', 'test/sources/contract.test.ts', 'test/sources/rules.test.ts', 'test/robustness/fuzz.test.ts'],
+    env: { SECSLI_FAST_RUNS: '3000', SECSLI_FUZZ_RUNS: '100' },
     testTimeout: 900_000,
     hookTimeout: 900_000,
     fileParallelism: false,

@@ -118,7 +118,7 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
 }
 
 /** A run of a store as the stream reader sees it: a missing file is ENOENT. */
-function storeRunFiles(store: RunStore, run: string): RunFiles {
+export function storeRunFiles(store: RunStore, run: string): RunFiles {
   return {
     where: store.runLocation(run),
     open: async (name) => {

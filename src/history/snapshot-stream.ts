@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SecsliError } from '../errors.js';
@@ -18,23 +18,52 @@ export interface RunFiles {
   readonly where: string;
   /** A file of the run as a stream; rejects (or the stream errors) with code ENOENT when absent. */
   open(name: string): Promise<Readable>;
+  /** A file that can be read at any offset (local files): explain seeks to one asset's lines. */
+  seekable?(name: string): Promise<Seekable>;
 }
+
+/** Random access to one file; `close` once done (a stream from `from` closes with it). */
+export interface Seekable {
+  size: number;
+  read(position: number, length: number): Promise<Buffer>;
+  from(position: number): Readable;
+  close(): Promise<void>;
+}
+
+/** Opened without blocking and checked on the same descriptor: a FIFO or device is refused (ENOTREG). */
+async function openRegular(path: string): Promise<FileHandle> {
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  if (!(await fh.stat()).isFile()) {
+    await fh.close();
+    throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+  }
+  return fh;
+}
+
+// Bytes in 1 MiB chunks: the JSON readers decode (text()), explain's line filter compares bytes.
+const CHUNK = 1 << 20;
 
 /**
  * A run folder on the local disk. Like io/read-regular.ts, a FIFO, socket or device under a
- * snapshot's name is refused (code ENOTREG) instead of blocking or never ending: opened without
- * blocking and checked with fstat on the same descriptor.
+ * snapshot's name is refused (code ENOTREG) instead of blocking or never ending.
  */
 export function localRunFiles(dir: string): RunFiles {
   return {
     where: dir,
-    open: async (name) => {
-      const fh = await open(join(dir, name), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-      if (!(await fh.stat()).isFile()) {
-        await fh.close();
-        throw Object.assign(new Error(`${join(dir, name)} is not a regular file`), { code: 'ENOTREG' });
-      }
-      return fh.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 16 });
+    open: async (name) => (await openRegular(join(dir, name))).createReadStream({ highWaterMark: CHUNK }),
+    seekable: async (name) => {
+      const fh = await openRegular(join(dir, name));
+      const size = (await fh.stat()).size;
+      return {
+        size,
+        read: async (position, length) => {
+          const buf = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
+          const { bytesRead } = await fh.read(buf, 0, buf.length, position);
+          return buf.subarray(0, bytesRead);
+        },
+        from: (position) => fh.createReadStream({ start: position, highWaterMark: CHUNK, autoClose: false }),
+        close: () => fh.close(),
+      };
     },
   };
 }
@@ -44,6 +73,8 @@ export interface ReadOptions {
   findings: boolean;
   /** The summary file's name (a snapshot given by its path). Default snapshot.json. */
   file?: string;
+  /** Stop reading snapshot.json once these top-level keys are read (snapshot-scan.ts); the rest gets the schema's defaults. */
+  until?: readonly string[];
 }
 
 /** How many (asset, finding) entries the run holds, read or not. */
@@ -67,7 +98,7 @@ async function* text(stream: Readable): AsyncGenerator<string> {
  * A finding entry exactly as the writer produces it is used as is (a million zod parses would
  * cost more than the JSON); anything else goes through the loose schema for its defaults.
  */
-function asFinding(v: unknown): FindingV1 | string {
+export function asFinding(v: unknown): FindingV1 | string {
   const f = v as Record<string, unknown>;
   if (
     typeof f === 'object' &&
@@ -118,7 +149,7 @@ export async function readSnapshot(files: RunFiles, opts: ReadOptions): Promise<
   };
   let scanned: Awaited<ReturnType<typeof scanSnapshot>>;
   try {
-    scanned = await scanSnapshot(text(stream), opts.findings ? onFinding : undefined);
+    scanned = await scanSnapshot(text(stream), opts.findings ? onFinding : undefined, opts.until);
   } catch (e) {
     if (e instanceof SnapshotScanError) return fail('corrupt JSON', e.message);
     if ((e as NodeJS.ErrnoException).code) return openError(e, name);

@@ -53,8 +53,25 @@ function findingEntry(s: ScoredFinding) {
     overdue: s.overdue,
     cves: s.finding.cves,
     url: s.finding.url ?? null,
+    // Optional, for `explain --run` (absent in snapshots written before them): the factors behind
+    // `risk`, the age explain prints (ageFrom only when another source's sighting set it), and the
+    // finding's remediation event in the window (only when it has one; ageDays says the line
+    // records these fields, so a line with ageDays and no remediation had no event).
+    factors: factorsEntry(s.factors),
+    ageDays: s.ageDays,
+    ageFrom: s.ageFrom,
+    remediation: s.remediation,
   };
 }
+
+const factorsEntry = (f: ScoredFinding['factors']) => ({
+  severityPoints: f.severityPoints,
+  severityBasis: f.severityBasis,
+  likelihood: f.likelihood,
+  likelihoodBasis: f.likelihoodBasis,
+  context: f.context,
+  contextBasis: f.contextBasis,
+});
 
 const byFindingId = (a: AssetResult) => [...a.findings].sort((x, y) => (x.finding.id < y.finding.id ? -1 : 1));
 

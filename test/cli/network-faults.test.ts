@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { listen, type Started } from '../fakes/http.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { listen } from '../fakes/http.js';
 import { FAKE } from '../live/world.js';
 import { AS_OF, cli, tmp } from './run.js';
 
@@ -26,11 +26,6 @@ async function refusedPort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
-
-const servers: Started[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 
 async function scoreAgainst(shUrl: string, ghUrl: string) {
   const out = await tmp('secsli-net-');
@@ -54,7 +49,9 @@ async function scoreAgainst(shUrl: string, ghUrl: string) {
   return { ...r, seconds, summary, problems };
 }
 
-describe('network faults are "network unreachable", retried briefly, and make the run PARTIAL', () => {
+// Concurrent: each case is seconds of production retry delays, and the runs share nothing (own
+// output folder, own endpoints, the CLI in-process with its own io).
+describe.concurrent('network faults are "network unreachable", retried briefly, and make the run PARTIAL', () => {
   it('a refused connection (127.0.0.1, nothing listening)', async () => {
     const port = await refusedPort();
     const r = await scoreAgainst(`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}`);
@@ -76,7 +73,7 @@ describe('network faults are "network unreachable", retried briefly, and make th
 
   it('TLS that fails (https:// to a plain HTTP server)', async () => {
     const plain = await listen((_req, res) => void res.end('plain http'));
-    servers.push(plain);
+    onTestFinished(() => plain.close());
     const url = plain.url.replace('http://', 'https://');
     const r = await scoreAgainst(url, url);
     expect(r.code, r.stderr).toBe(3);

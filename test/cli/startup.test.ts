@@ -33,6 +33,7 @@ describe('start-up', () => {
     ['score --help', ['score', '--help']],
     ['review --help', ['review', '--help']],
     ['validate', ['validate', '--config', fixture('assets.yaml'), '--as-of', '2026-11-27T00:00:00Z']],
+    ['explain --run', ['explain', 'payments-api', '--run', fileURLToPath(new URL('../fixtures/history/v1-example', import.meta.url))]],
   ])('%s loads no chart library and no API client', (_name, argv) => {
     const r = loaded(...argv);
     expect(r.status).toBe(0);

@@ -61,14 +61,22 @@ function expectSame(r: Awaited<ReturnType<typeof both>>) {
 
 describe('parse workers read NDJSON as the serial reader does', () => {
   it('the example exports, cut into jobs of many sizes, 1 to 3 workers', async () => {
-    const sh = lines(shRecords).join('\n') + '\n';
-    const db = lines(dbRecords).join('\n') + '\n';
-    for (const jobBytes of [1, 700, 5000, 1 << 20]) {
-      for (const workers of [1, 3]) {
-        const a = await both('securityhub', sh, { jobBytes, workers });
-        expectSame(a);
-        expect(a.parallel.result.totalFindings).toBeGreaterThan(100);
-        expectSame(await both('dependabot', db, { jobBytes, workers }));
+    for (const [source, records] of [
+      ['securityhub', shRecords],
+      ['dependabot', dbRecords],
+    ] as const) {
+      const path = files.write(`${source}.ndjson`, `${lines(records).join('\n')}\n`);
+      const serial = await scoreWith(source, path, undefined);
+      expect(serial.result.totalFindings).toBeGreaterThan(100);
+      // A job per line, jobs cutting most lines, a job per file.
+      for (const [jobBytes, workers] of [
+        [1, 3],
+        [700, 1],
+        [5000, 2],
+        [1 << 20, 2],
+      ] as const) {
+        const parallel = await scoreWith(source, path, { workers, minBytes: 0, jobBytes });
+        expectSame({ serial, parallel });
       }
     }
   });

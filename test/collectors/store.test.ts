@@ -43,3 +43,36 @@ describe('firstSeenMs / endMs of a plain finding', () => {
     expect(endMs({ ...f, closedAt: '2026-11-04T00:00:00Z' })).toBe(Date.parse('2026-11-04T00:00:00Z'));
   });
 });
+
+describe('times in the store', () => {
+  it('keep every text as written and its instant, canonical or not (the fast reader of canonical ISO agrees with Date)', () => {
+    const texts = [
+      '2026-11-27T00:00:00.000Z',
+      '2024-02-29T23:59:59.999Z',
+      '2026-02-29T00:00:00.000Z',
+      '2026-04-31T10:00:00.000Z',
+      '2026-12-31T23:59:59.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-11-27T24:00:00.000Z',
+      '2026-11-27T00:60:00.000Z',
+      '2026-11-27T00:00:00Z',
+      '2026-11-27T00:00:00.000+00:00',
+      '0999-01-01T00:00:00.000Z',
+      '1000-01-01T00:00:00.000Z',
+      '1999-12-31T23:59:59.999Z',
+      '2026-1a-27T00:00:00.000Z',
+      'not a time at all, 24 ch',
+    ];
+    for (let y = 1970; y <= 2100; y += 7) for (let m = 1; m <= 12; m++) texts.push(new Date(Date.UTC(y, m - 1, 28 + (m % 4), m, y % 60, m * 3, y % 1000)).toISOString());
+    const store = new FindingStore();
+    texts.forEach((t, i) => store.add(makeFinding({ id: `securityhub:t${i}`, firstSeen: t, updatedAt: t })));
+    const out = store.drain();
+    texts.forEach((t, i) => {
+      const f = out[i]!;
+      expect(f.firstSeen).toBe(t);
+      expect(f.updatedAt).toBe(t);
+      const ms = Date.parse(t);
+      if (Number.isFinite(ms)) expect(firstSeenMs(f)).toBe(ms);
+    });
+  });
+});

@@ -1,11 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localRunFiles, readSnapshot } from '../../src/history/snapshot-stream.js';
 import { AS_OF, cli, tmp } from '../cli/run.js';
 import { startGithubEmulator } from '../fakes/github-emulator.js';
 import { FAKE } from '../live/world.js';
 import { LEGACY, REGION, STRAY, orgAccounts, truthWorld, type TruthWorld } from './world.js';
+
+// Organizations unpaced: test/drift/inventory-truth.test.ts checks the production pace (world.ts).
+vi.mock('../../src/discovery/index.js', async (original) => (await import('./world.js')).organizationsPace(await original(), () => false));
 
 /** `secsli init` on the emulated org and accounts, from exported files, with --diff, and on an empty org. */
 

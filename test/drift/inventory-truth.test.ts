@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSnapshot } from '../../src/history/schema.js';
 import { AS_OF, cli, tmp } from '../cli/run.js';
 import { LAKE, LEGACY, STRAY, truthWorld, type TruthWorld, type WorldOptions } from './world.js';
+
+// Organizations unpaced except in the first test, which checks the production pace (world.ts).
+const pace = vi.hoisted(() => ({ production: false }));
+vi.mock('../../src/discovery/index.js', async (original) => (await import('./world.js')).organizationsPace(await original(), () => pace.production));
 
 /**
  * Inventory truth in a live `secsli score`, end to end on the GitHub, Security Hub and Organizations
@@ -13,6 +17,7 @@ import { LAKE, LEGACY, STRAY, truthWorld, type TruthWorld, type WorldOptions } f
 
 const worlds: TruthWorld[] = [];
 afterEach(async () => {
+  pace.production = false;
   await Promise.all(worlds.splice(0).map((w) => w.close()));
 });
 
@@ -29,7 +34,12 @@ async function run(o: WorldOptions = {}, ...extra: string[]) {
 
 describe('inventory truth in every live run', () => {
   it('lists unclaimed repositories with coverage, the coverage SLI 25/30, dangling claims, attribute drift and contradicted exposure', async () => {
-    const { r, read, rows } = await run();
+    pace.production = true;
+    const { w, r, read, rows } = await run();
+    // Organizations at its production pace (src/discovery): a burst of 8, then at most 4 requests/s.
+    const org = w.org.requests;
+    expect(org.length).toBeGreaterThan(8);
+    expect(org.at(-1)!.at - org[0]!.at).toBeGreaterThanOrEqual((org.length - 8) * 250 * 0.9);
     expect([0, 3], r.stderr).toContain(r.code);
     const md = await read('report.md');
     expect(md).toContain('**Inventory coverage**: 25/30 repositories (83.3 %) and 2/3 accounts (66.7 %) claimed');

@@ -6,6 +6,7 @@ import { startOrganizationsEmulator, type OrgFault, type OrganizationsEmulator, 
 import { startSecurityHubEmulator, type SecurityHubEmulator, type SecurityHubEmulatorOptions } from '../fakes/securityhub-emulator.js';
 import { makeAlert, makeAsff } from '../fakes/seed.js';
 import { FAKE } from '../live/world.js';
+import type * as Discovery from '../../src/discovery/index.js';
 
 /**
  * The inventory-truth world: org `acme` with 30 repositories (svc-01…svc-20 claimed by a glob,
@@ -172,4 +173,20 @@ export async function truthWorld(o: WorldOptions = {}, yaml = ASSETS_YAML): Prom
     GITHUB_TOKEN: FAKE.githubToken,
   };
   return { gh, sh, org, env, dir, config, close: async () => void (await Promise.all([gh.close(), sh.close(), org.close()])) };
+}
+
+/**
+ * src/discovery/index.ts paces Organizations at 4 requests/s after a burst of 8: one discovery of
+ * this world makes 18 calls, 2.5 s of real waiting per run. The CLI tests on this world replace the
+ * module's `discover` with one that passes its `aws.organizationsLimit` option (the pace is then
+ * effectively off) unless `production()` says otherwise; one test keeps the production pace and
+ * checks it. In a test file:
+ *   const pace = vi.hoisted(() => ({ production: false }));
+ *   vi.mock('../../src/discovery/index.js', async (original) => (await import('./world.js')).organizationsPace(await original(), () => pace.production));
+ */
+export function organizationsPace(original: typeof Discovery, production: () => boolean): typeof Discovery {
+  return {
+    ...original,
+    discover: (o) => original.discover(production() ? o : { ...o, aws: { organizationsLimit: { ratePerSecond: 1e6, burst: 1e6 }, ...o.aws } }),
+  };
 }

@@ -40,7 +40,8 @@ export interface OrganizationsEmulatorOptions {
 
 export interface OrganizationsEmulator {
   url: string;
-  requests: Array<{ operation: string; body: Obj }>;
+  /** Every request in arrival order; `at` is performance.now() when it arrived (pacing checks). */
+  requests: Array<{ operation: string; body: Obj; at: number }>;
   close(): Promise<void>;
 }
 
@@ -66,7 +67,7 @@ export async function startOrganizationsEmulator(opts: OrganizationsEmulatorOpti
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.replace(/^AWSOrganizationsV20161128\./, '');
     const body = text ? (JSON.parse(text) as Obj) : {};
-    requests.push({ operation, body });
+    requests.push({ operation, body, at: performance.now() });
     const error = (type: string, message: string, status = 400) => send(res, status, { __type: type, Message: message }, { 'x-amzn-ErrorType': type });
     if (req.method !== 'POST' || !target.startsWith('AWSOrganizationsV20161128.')) return error('UnknownOperationException', `no operation ${target}`);
     if (!/AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/us-east-1\/organizations\//.test(String(req.headers.authorization ?? ''))) {

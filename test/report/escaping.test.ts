@@ -82,10 +82,11 @@ describe('Markdown escaping', () => {
 describe('terminal escapes', () => {
   const ESC = '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u001b[2J\u009b';
   it('explain never prints control characters from outside text', async () => {
-    const { renderExplain } = await import('../../src/report/explain.js');
+    const { explainLive, renderExplain } = await import('../../src/report/explain.js');
     const f = makeFinding({ nativeId: `id${ESC}`, title: `t${ESC}`, product: `p${ESC}`, knownExploited: true, severity: 'critical' });
     const r = scoreWith([f], [makeAsset()]);
-    const out = renderExplain(r, r.assets[0]!);
+    const { run, asset } = explainLive(r, r.assets[0]!);
+    const out = renderExplain(run, asset);
     expect(out).toContain('known exploited');
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });

@@ -5,7 +5,8 @@
  * characters and lone surrogates, an array, an object, an impossible date) — and runs the whole
  * CLI: reader → normalizer → scorer → renderers → writer. Properties: never an internal error,
  * the good records always scored, no output file with a raw control character.
- * Seeded and bounded (numRuns and a time limit) so it stays well under 20 s in `npm test`.
+ * Seeded and bounded (numRuns and a time limit): 30 runs in `npm test`; `npm run test:scale` (CI)
+ * runs the same seed with SECSLI_FUZZ_RUNS=100, a superset of the same cases.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import { DELETE, mutate, samplePaths } from '../sources/variations.js';
 import { snapshotWithFindings } from '../snapshot-text.js';
 
 type Raw = Record<string, any>;
+
+const RUNS = Number(process.env.SECSLI_FUZZ_RUNS ?? 30);
 
 const HOSTILE_TEXT = 'a\u0000b\u001b[2J\u001b]0;owned\u0007c\u202ed\u200be\ud800f\udc00\u009b|g';
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -131,7 +134,7 @@ describe('fuzz: mutated real records through the whole CLI', () => {
           for (const id of goodIds) expect(ids.has(id), id).toBe(true);
         },
       ),
-      { seed: 20261201, numRuns: 100, interruptAfterTimeLimit: 12_000, endOnFailure: true },
+      { seed: 20261201, numRuns: RUNS, interruptAfterTimeLimit: 12_000, endOnFailure: true },
     );
   }, 30_000);
 });

@@ -36,8 +36,11 @@ export function expectSame(fast: () => unknown, reference: () => unknown) {
   expect(JSON.stringify(a)).toBe(JSON.stringify(b));
 }
 
-/** Generated variations per property; raise with SECSLI_FAST_RUNS for a longer soak. */
-const RUNS = Number(process.env.SECSLI_FAST_RUNS ?? 3000);
+/**
+ * Generated variations per property: 500 in `npm test`; `npm run test:scale` (CI) runs this file
+ * again with SECSLI_FAST_RUNS=3000; raise it further for a longer soak.
+ */
+const RUNS = Number(process.env.SECSLI_FAST_RUNS ?? 500);
 
 export interface ContractCase {
   adapter: SourceAdapter<any>;

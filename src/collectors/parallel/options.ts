@@ -13,13 +13,15 @@ export interface ParallelRead {
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
- * From the environment: SECSLI_WORKERS (default: one per core, at most 4; 0 = none) and
+ * From the environment: SECSLI_WORKERS (default: one per core, at most 4, and none on a single core,
+ * where packing for a worker only adds to the one core's work; 0 = none) and
  * SECSLI_WORKERS_MIN_BYTES (default 16 MiB), both documented in docs/benchmarks.md.
  */
 export function parallelFrom(env: NodeJS.ProcessEnv): ParallelRead {
+  const cores = availableParallelism();
   const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : undefined);
   return {
-    workers: Math.min(int(env.SECSLI_WORKERS) ?? Math.min(availableParallelism(), 4), 16),
+    workers: Math.min(int(env.SECSLI_WORKERS) ?? (cores > 1 ? Math.min(cores, 4) : 0), 16),
     minBytes: int(env.SECSLI_WORKERS_MIN_BYTES) ?? DEFAULT_MIN_BYTES,
   };
 }
