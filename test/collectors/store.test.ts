@@ -65,7 +65,7 @@ describe('times in the store', () => {
     ];
     for (let y = 1970; y <= 2100; y += 7) for (let m = 1; m <= 12; m++) texts.push(new Date(Date.UTC(y, m - 1, 28 + (m % 4), m, y % 60, m * 3, y % 1000)).toISOString());
     const store = new FindingStore();
-    texts.forEach((t, i) => store.add(makeFinding({ id: `securityhub:t${i}`, firstSeen: t, updatedAt: t })));
+    for (const [i, t] of texts.entries()) store.add(makeFinding({ id: `securityhub:t${i}`, firstSeen: t, updatedAt: t }));
     const out = store.drain();
     texts.forEach((t, i) => {
       const f = out[i]!;
