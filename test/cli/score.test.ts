@@ -49,7 +49,13 @@ describe('secsli score (end to end)', () => {
     expect(md).toContain('RA-1');
     expect(md).not.toContain('<script>');
     const snap = JSON.parse(await read(runDir, 'snapshot.json'));
-    expect(snap).toMatchObject({ schemaVersion: 3, findingsFile: { name: 'snapshot-findings.ndjson' }, fixesFile: { name: 'snapshot-fixes.ndjson' }, asOf: '2026-11-27T00:00:00.000Z', partial: false });
+    expect(snap).toMatchObject({
+      schemaVersion: 3,
+      findingsFile: { name: 'snapshot-findings.ndjson' },
+      fixesFile: { name: 'snapshot-fixes.ndjson' },
+      asOf: '2026-11-27T00:00:00.000Z',
+      partial: false,
+    });
   });
 
   it('writes byte-identical files for the same inputs and --as-of', async () => {

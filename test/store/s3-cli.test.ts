@@ -40,9 +40,19 @@ describe('secsli with --out s3://', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(`${OUT}/2026-12-04T000000Z\n`);
     expect(keys('history/2026-12-04T000000Z/')).toEqual(
-      ['.claim', 'assets.csv', 'findings.csv', 'fixes.csv', 'manifest.json', 'report.md', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'].map(
-        (f) => `history/2026-12-04T000000Z/${f}`,
-      ),
+      [
+        '.claim',
+        'assets.csv',
+        'findings.csv',
+        'fixes.csv',
+        'manifest.json',
+        'report.md',
+        'snapshot-findings.ndjson',
+        'snapshot-fixes.ndjson',
+        'snapshot.json',
+        'summary.json',
+        'unmapped.csv',
+      ].map((f) => `history/2026-12-04T000000Z/${f}`),
     );
 
     // The same report as a local run with the same history, byte for byte.
