@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gotWorse, summaryLogFields } from '../../src/report/summary.js';
+import { gotWorse, summaryLogFields, type Summary } from '../../src/report/summary.js';
 
 /** `--fail-on worse`: which transitions are news. UNKNOWN is not a measured status (such a run exits 3 anyway). */
 describe('gotWorse', () => {
@@ -29,7 +29,7 @@ describe('gotWorse', () => {
 });
 
 describe('the --log-format json summary line', () => {
-  const change = (i: number, worse: boolean) => ({
+  const change = (i: number, worse: boolean): Summary['changes'][number] => ({
     asset: `a-${String(i).padStart(4, '0')}`,
     owner: 'o',
     contact: null,
