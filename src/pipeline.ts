@@ -5,7 +5,7 @@ import { guardRecord } from './collectors/read/record-guard.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
 import { collectUntil, stopOf } from './collectors/stop.js';
 import { FindingStore } from './collectors/store.js';
-import type { Collector, SourceStatus } from './collectors/types.js';
+import type { Collector, RecordBatch, SourceStatus } from './collectors/types.js';
 import { UsageError } from './errors.js';
 import { unknownIdHint } from './inventory/did-you-mean.js';
 import { loadInventory } from './inventory/load.js';
@@ -144,6 +144,18 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
           bad++;
           rejected.push({ source: c.source, ...r });
         },
+        // Normalized by parse workers: only when nothing here needs the raw records.
+        ...(rawLine || raw || hooks.finding
+          ? {}
+          : {
+              batch(b: RecordBatch) {
+                good += store.addPacked(b.packed, b.unpacker);
+                for (const r of b.rejected) {
+                  bad++;
+                  rejected.push({ source: c.source, ...r });
+                }
+              },
+            }),
       },
       opts.log,
       opts.stop,

@@ -9,7 +9,10 @@ import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { FILE_EXPECTATIONS } from './read/expect.js';
 import { guardRecord } from './read/record-guard.js';
-import { readJsonRecords, type ReadOptions } from './read/records.js';
+import type { ParallelRead } from './parallel/options.js';
+import { readJsonRecords, type ReadEvent, type ReadOptions } from './read/records.js';
+import type { BatchEvent } from './parallel/read.js';
+import type { ParsePool } from './parallel/pool.js';
 import type { Collector, RecordSink, SourceStatus } from './types.js';
 
 /** The input file cannot be opened: a usage error (exit 2), carrying the fs error's `code` (ENOENT, EISDIR, EACCES). */
@@ -31,12 +34,12 @@ const PROGRESS_EVERY = 10_000;
  * a file that is not JSON, of the wrong shape or truncated makes the status incomplete with a
  * coverage gap. Throws InputFileError only when the file cannot be opened at all.
  */
-export function createFileCollector(source: Source, path: string, readOptions: Omit<ReadOptions, 'expect'> = {}): Collector {
+export function createFileCollector(source: Source, path: string, readOptions: Omit<ReadOptions, 'expect'> & { parallel?: ParallelRead } = {}): Collector {
   return {
     source,
     describe: `file ${path}`,
     async collect(sink: RecordSink, log: Logger): Promise<SourceStatus> {
-      await ensureReadable(path);
+      const size = await ensureReadable(path);
       const problems: string[] = [];
       let records = 0;
       const repos = new Set<string>();
@@ -47,9 +50,37 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         const repo = repoOf(raw as Parameters<typeof repoOf>[0]);
         if (repo) repos.add(repo);
       };
+      let pool: ParsePool | undefined;
       try {
-        for await (const ev of readJsonRecords(path, { ...readOptions, expect: FILE_EXPECTATIONS[source] })) {
+        const { parallel, ...read } = readOptions;
+        const lines = read.ndjson ?? NDJSON_FILE.test(path);
+        let events: AsyncGenerator<ReadEvent | BatchEvent, void, void>;
+        if (sink.batch && parallel && parallel.workers > 0 && lines && size >= parallel.minBytes) {
+          // Large NDJSON: parse workers read and normalize it (src/collectors/parallel).
+          const [{ ParsePool }, { readNdjsonParallel }] = await Promise.all([import('./parallel/pool.js'), import('./parallel/read.js')]);
+          pool = new ParsePool(parallel.workers);
+          log.debug(`${path}: ${size} bytes, read by ${parallel.workers} parse worker(s)`);
+          events = readNdjsonParallel(path, size, source, {
+            pool,
+            maxRecordChars: read.maxRecordChars ?? 64 * 1024 * 1024,
+            ...(parallel.jobBytes ? { jobBytes: parallel.jobBytes } : {}),
+          });
+        } else {
+          events = readJsonRecords(path, { ...read, expect: FILE_EXPECTATIONS[source] });
+        }
+        for await (const ev of events) {
           switch (ev.kind) {
+            case 'batch': {
+              records += ev.values;
+              if (ev.repos) {
+                for (const r of ev.repos) repos.add(r);
+                withRepository += ev.withRepository ?? 0;
+              }
+              for (const m of ev.unreadable) log.debug(`${path}: ${m}`);
+              sink.batch?.(ev);
+              if (Math.floor(records / PROGRESS_EVERY) !== Math.floor((records - ev.values) / PROGRESS_EVERY)) log.progress(`${path}: ${records} records read`);
+              break;
+            }
             case 'record':
               records++;
               if (source === 'dependabot') guardRecord(ev.value, () => noteRepo(ev.value)); // a bad record is the normalizer's to reject
@@ -81,6 +112,8 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         }
       } catch (err) {
         throw toInputFileError(path, err);
+      } finally {
+        await pool?.close();
       }
       // Zero alerts cannot say which repositories were looked at: `[]` vouches for none of them.
       if (source === 'dependabot' && problems.length === 0 && records === 0) {
@@ -105,15 +138,20 @@ export function createFileCollector(source: Source, path: string, readOptions: O
   };
 }
 
-async function ensureReadable(path: string): Promise<void> {
-  let isFile: boolean;
+/** The file's size; an InputFileError when it is not a readable file. */
+async function ensureReadable(path: string): Promise<number> {
+  let st: Awaited<ReturnType<typeof stat>>;
   try {
-    isFile = (await stat(path)).isFile();
+    st = await stat(path);
   } catch (err) {
     throw toInputFileError(path, err);
   }
-  if (!isFile) throw new InputFileError(path, 'EISDIR', `${path}: not a file`);
+  if (!st.isFile()) throw new InputFileError(path, 'EISDIR', `${path}: not a file`);
+  return st.size;
 }
+
+/** As the reader decides (src/collectors/read/records.ts): these extensions are read line by line. */
+const NDJSON_FILE = /\.(ndjson|jsonl)$/i;
 
 function toInputFileError(path: string, err: unknown): Error {
   const { code, path: errPath } = (err ?? {}) as NodeJS.ErrnoException;

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { createFileCollector } from './file.js';
+import { parallelFrom } from './parallel/options.js';
 import { liveCollectorFactories, type LiveCollectorFactory } from './live.js';
 import type { Collector } from './types.js';
 
@@ -33,12 +34,13 @@ export function resolveFrom(configPath: string, file: string): string {
 
 export function collectorsFor(inv: Inventory, opts: SelectOptions): Collector[] {
   if (opts.collectors) return opts.collectors;
-  if (opts.from?.length) return opts.from.map((f) => createFileCollector(f.source, f.file));
+  const parallel = parallelFrom(opts.env);
+  if (opts.from?.length) return opts.from.map((f) => createFileCollector(f.source, f.file, { parallel }));
   const out: Collector[] = [];
   const s = inv.sources;
   for (const source of ['securityhub', 'dependabot'] as const) {
     const file = s[source]?.file;
-    for (const f of file === undefined ? [] : Array.isArray(file) ? file : [file]) out.push(createFileCollector(source, resolveFrom(opts.configPath, f)));
+    for (const f of file === undefined ? [] : Array.isArray(file) ? file : [file]) out.push(createFileCollector(source, resolveFrom(opts.configPath, f), { parallel }));
   }
   const factories = liveCollectorFactories(
     {

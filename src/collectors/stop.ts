@@ -48,6 +48,14 @@ export async function collectUntil(c: Collector, sink: RecordSink, log: Logger, 
     reject(r) {
       if (!signal.aborted) sink.reject(r);
     },
+    ...(sink.batch
+      ? {
+          batch(b) {
+            if (signal.aborted) throw stopOf(signal);
+            sink.batch!(b);
+          },
+        }
+      : {}),
   };
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {

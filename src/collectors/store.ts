@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding.js';
+import type { FindingUnpacker } from './parallel/packed.js';
 import { CompactFinding, Interner } from './read/compact.js';
 
 /**
@@ -11,9 +12,18 @@ export class FindingStore {
   private readonly pool = new Interner();
 
   add(finding: Finding): void {
-    const f = new CompactFinding(finding, this.pool);
+    this.addCompact(CompactFinding.of(finding, this.pool));
+  }
+
+  /** A finding already compact, its shared values taken from this store's pool (`pool`). */
+  addCompact(f: CompactFinding): void {
     const prev = this.byId.get(f.id);
     if (!prev || f.newerThan(prev)) this.byId.set(f.id, f);
+  }
+
+  /** The findings of a batch packed by a parse worker, in their order; returns how many. */
+  addPacked(bytes: Uint8Array, unpacker: FindingUnpacker): number {
+    return unpacker.unpack(bytes, this.pool, (f) => this.addCompact(f));
   }
 
   /** Every finding, in the order first seen; empties the store (its hash table is as large as the list). */

@@ -1,4 +1,5 @@
 import type { Rejected, Source } from '../model/finding.js';
+import type { FindingUnpacker } from './parallel/packed.js';
 import type { SourceStatus } from '../model/source-status.js';
 
 // Part of the collector contract; defined in the model because scoring reads them too.
@@ -23,6 +24,20 @@ export interface RecordSink {
   record(raw: unknown, where: RecordOrigin): void;
   /** A record (or part of a file) that could not even be read as a record. */
   reject(rejected: Omit<Rejected, 'source'>): void;
+  /**
+   * Records already normalized by parse workers: their findings packed (src/collectors/parallel/packed.ts)
+   * and, in file order, the records that were rejected. A sink without it is sent raw records only
+   * (the pipeline leaves it out when it needs them: --save-raw, inventory-truth evidence).
+   */
+  batch?(batch: RecordBatch): void;
+}
+
+export interface RecordBatch {
+  packed: Uint8Array;
+  /** Decodes `packed` (src/collectors/parallel/packed.ts). */
+  unpacker: FindingUnpacker;
+  findings: number;
+  rejected: Omit<Rejected, 'source'>[];
 }
 
 export interface Collector {

@@ -82,43 +82,31 @@ export class CompactFinding implements Finding {
   /** The URL when it is not the one derived from the finding's own fields. */
   private readonly storedUrl: string | undefined;
 
-  constructor(f: Finding, pool: Interner) {
-    this.id = f.id;
-    this.title = pool.str(f.title);
-    this.product = pool.str(f.product);
-    this.cvss = f.cvss && pool.cvss(f.cvss);
-    this.epss = f.epss && pool.epss(f.epss);
-    this.cves = pool.list(f.cves);
-    this.packages = pool.list(f.packages);
-    this.ghsa = f.ghsa === undefined ? undefined : pool.str(f.ghsa);
-    this.controlId = f.controlId === undefined ? undefined : pool.str(f.controlId);
-    this.aws = f.aws && pool.aws(f.aws);
-    this.github = f.github && pool.github(f.github);
-    this.closeReason = f.closeReason === undefined ? undefined : pool.str(f.closeReason);
-    this.fixedIn = f.fixedIn === undefined ? undefined : pool.str(f.fixedIn);
-    const first = packTime(f.firstSeen);
-    const updated = packTime(f.updatedAt);
-    const closed = f.closedAt === undefined ? undefined : packTime(f.closedAt);
-    this.first = first.t;
-    this.updated = updated.t;
-    this.closed = closed?.t;
-    this.millis = first.ms | (updated.ms << 10) | ((closed?.ms ?? 0) << 20);
-    const fix = f.fixAvailable === undefined ? 0 : f.fixAvailable ? 1 : 2;
-    let bits =
-      (idx(SOURCES, f.source, 'source') << S_SOURCE) |
-      (idx(KINDS, f.kind, 'kind') << S_KIND) |
-      (idx(SEVERITIES, f.severity, 'severity') << S_SEV) |
-      (idx(STATUSES, f.status, 'status') << S_STATUS) |
-      (idx(COMPLIANCE, f.compliance, 'compliance') << S_COMPL) |
-      (f.knownExploited ? B_KEV : 0) |
-      (f.exploitAvailable ? B_EXPL : 0) |
-      (fix << S_FIX) |
-      (f.acknowledged ? B_ACK : 0);
-    this.bits = bits;
-    let url = URL_NONE;
-    if (f.url !== undefined) url = f.url === this.derivedUrl() ? URL_DERIVED : URL_STORED;
-    this.bits = bits |= url << S_URL;
-    this.storedUrl = url === URL_STORED ? f.url : undefined;
+  constructor(p: CompactParts) {
+    this.id = p.id;
+    this.bits = p.bits;
+    this.title = p.title;
+    this.product = p.product;
+    this.cvss = p.cvss;
+    this.epss = p.epss;
+    this.cves = p.cves;
+    this.packages = p.packages;
+    this.ghsa = p.ghsa;
+    this.controlId = p.controlId;
+    this.aws = p.aws;
+    this.github = p.github;
+    this.closeReason = p.closeReason;
+    this.fixedIn = p.fixedIn;
+    this.first = p.first;
+    this.updated = p.updated;
+    this.closed = p.closed;
+    this.millis = p.millis;
+    this.storedUrl = p.storedUrl;
+  }
+
+  /** The compact, interned copy of a finding. */
+  static of(f: Finding, pool: Interner): CompactFinding {
+    return new CompactFinding(compactParts(f, pool));
   }
 
   get source(): Finding['source'] {
@@ -217,14 +205,96 @@ export class CompactFinding implements Finding {
       this.url ?? '',
     ]);
   }
-  /** Security Hub: the console URL; Dependabot: the alert's page (`owner/repo#N`); undefined when not derivable. */
   private derivedUrl(): string | undefined {
-    const nid = this.nativeId;
-    if (this.source === 'securityhub') return consoleUrl(nid, this.aws?.region ?? arnPart(nid, 3), arnPart(nid, 1));
-    const repo = this.github?.repo;
-    if (repo === undefined || nid.length <= repo.length + 1 || !nid.startsWith(repo) || nid[repo.length] !== '#') return undefined;
-    return `https://github.com/${repo}/security/dependabot/${nid.slice(repo.length + 1)}`;
+    return derivedUrl(this.source, this.nativeId, this.aws, this.github);
   }
+}
+
+/** Security Hub: the console URL; Dependabot: the alert's page (`owner/repo#N`); undefined when not derivable. */
+function derivedUrl(source: Finding['source'], nid: string, aws: AwsLocation | undefined, github: GithubLocation | undefined): string | undefined {
+  if (source === 'securityhub') return consoleUrl(nid, aws?.region ?? arnPart(nid, 3), arnPart(nid, 1));
+  const repo = github?.repo;
+  if (repo === undefined || nid.length <= repo.length + 1 || !nid.startsWith(repo) || nid[repo.length] !== '#') return undefined;
+  return `https://github.com/${repo}/security/dependabot/${nid.slice(repo.length + 1)}`;
+}
+
+/** Every field of a CompactFinding, computed from a Finding (see the class comment). */
+export interface CompactParts {
+  id: string;
+  bits: number;
+  title: string;
+  product: string;
+  cvss: Cvss | undefined;
+  epss: Epss | undefined;
+  cves: string[];
+  packages: string[];
+  ghsa: string | undefined;
+  controlId: string | undefined;
+  aws: AwsLocation | undefined;
+  github: GithubLocation | undefined;
+  closeReason: string | undefined;
+  fixedIn: string | undefined;
+  first: number | string;
+  updated: number | string;
+  closed: number | string | undefined;
+  millis: number;
+  storedUrl: string | undefined;
+}
+
+const SAME: Pick<Interner, 'str' | 'list' | 'cvss' | 'epss' | 'aws' | 'github'> = {
+  str: (s) => s,
+  list: (l) => l,
+  cvss: (c) => c,
+  epss: (e) => e,
+  aws: (a) => a,
+  github: (g) => g,
+};
+
+/**
+ * A finding's compact fields: packed enums and times, the URL kept only when it is not the derived
+ * one. Shared through `pool` when given (the finding store); as they are otherwise (a parse worker
+ * packs them for the main thread, which interns them there: src/collectors/parallel).
+ */
+export function compactParts(f: Finding, pool: Pick<Interner, 'str' | 'list' | 'cvss' | 'epss' | 'aws' | 'github'> = SAME): CompactParts {
+  const first = packTime(f.firstSeen);
+  const updated = packTime(f.updatedAt);
+  const closed = f.closedAt === undefined ? undefined : packTime(f.closedAt);
+  const fix = f.fixAvailable === undefined ? 0 : f.fixAvailable ? 1 : 2;
+  const bits =
+    (idx(SOURCES, f.source, 'source') << S_SOURCE) |
+    (idx(KINDS, f.kind, 'kind') << S_KIND) |
+    (idx(SEVERITIES, f.severity, 'severity') << S_SEV) |
+    (idx(STATUSES, f.status, 'status') << S_STATUS) |
+    (idx(COMPLIANCE, f.compliance, 'compliance') << S_COMPL) |
+    (f.knownExploited ? B_KEV : 0) |
+    (f.exploitAvailable ? B_EXPL : 0) |
+    (fix << S_FIX) |
+    (f.acknowledged ? B_ACK : 0);
+  const aws = f.aws && pool.aws(f.aws);
+  const github = f.github && pool.github(f.github);
+  let url = URL_NONE;
+  if (f.url !== undefined) url = f.url === derivedUrl(f.source, f.id.slice(f.source.length + 1), aws, github) ? URL_DERIVED : URL_STORED;
+  return {
+    id: f.id,
+    bits: bits | (url << S_URL),
+    title: pool.str(f.title),
+    product: pool.str(f.product),
+    cvss: f.cvss && pool.cvss(f.cvss),
+    epss: f.epss && pool.epss(f.epss),
+    cves: pool.list(f.cves),
+    packages: pool.list(f.packages),
+    ghsa: f.ghsa === undefined ? undefined : pool.str(f.ghsa),
+    controlId: f.controlId === undefined ? undefined : pool.str(f.controlId),
+    aws,
+    github,
+    closeReason: f.closeReason === undefined ? undefined : pool.str(f.closeReason),
+    fixedIn: f.fixedIn === undefined ? undefined : pool.str(f.fixedIn),
+    first: first.t,
+    updated: updated.t,
+    closed: closed?.t,
+    millis: first.ms | (updated.ms << 10) | ((closed?.ms ?? 0) << 20),
+    storedUrl: url === URL_STORED ? f.url : undefined,
+  };
 }
 
 /**

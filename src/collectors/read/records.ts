@@ -56,7 +56,19 @@ const PAGE_TOKEN_KEYS = ['NextToken'];
  * through (memory stays bounded) and the decision waits for the end of the file: records that do
  * not look right are then rejected one by one, and valid ones after them are still read.
  */
-const SNIFF_LIMIT = 1000;
+export const SNIFF_LIMIT = 1000;
+
+/** The reader's messages, also used by the parallel NDJSON reader (src/collectors/parallel/read.ts). */
+export const say = {
+  invalidUtf8: (path: string, first: number, count: number) =>
+    `${path}: invalid UTF-8 at byte ${first}${count > 1 ? ` (${count} invalid bytes in all)` : ''}; read as U+FFFD (\ufffd), so ids and titles there may differ from the source`,
+  readFailed: (path: string, records: number, reason: string) => `${path}: read failed after ${records} record(s): ${reason}`,
+  empty: (path: string) => `${path} is empty (no JSON at all): nothing was measured; a failed export leaves such a file`,
+  oversize: (record: number, line: number) => `record ${record} (line ${line}) is too large to read`,
+  cutLastLine: (path: string, line: number) => `${path}: the last line ${line} is not complete JSON; the file looks truncated`,
+  invalidJson: (where: string, why: string) => `${where} is not valid JSON: ${why}`,
+  refused: (path: string, expect: RecordExpectation | undefined, found: string) => `${path}: expected ${expect?.what ?? 'JSON records'}; found ${found}`,
+};
 
 /**
  * Streams the records of a JSON export one at a time; memory is bounded by the largest record.
@@ -89,14 +101,13 @@ export async function* readJsonRecords(path: string, opts: ReadOptions = {}): As
       yield* interp.take(scanner.end());
     }
     if (utf8.first !== undefined) {
-      const more = utf8.count > 1 ? ` (${utf8.count} invalid bytes in all)` : '';
-      yield { kind: 'note', message: `${path}: invalid UTF-8 at byte ${utf8.first}${more}; read as U+FFFD (\ufffd), so ids and titles there may differ from the source` };
+      yield { kind: 'note', message: say.invalidUtf8(path, utf8.first, utf8.count) };
     }
     yield* interp.finish(scanner.sawNothing);
     yield { kind: 'end', shape: shapeOf(scanner.stats), records: interp.yielded };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    yield { kind: 'error', message: `${path}: read failed after ${interp.records} record(s): ${reason}`, fatal: true };
+    yield { kind: 'error', message: say.readFailed(path, interp.records, reason), fatal: true };
     yield { kind: 'end', shape: shapeOf(scanner.stats), records: interp.yielded };
   } finally {
     stream.destroy();
@@ -140,7 +151,7 @@ class Interpreter {
       yield this.refuseFirst(); // past SNIFF_LIMIT, and still not one record of this source
     }
     if (empty && !this.fatalSeen) {
-      yield { kind: 'incomplete', message: `${this.path} is empty (no JSON at all): nothing was measured; a failed export leaves such a file` };
+      yield { kind: 'incomplete', message: say.empty(this.path) };
     }
   }
 
@@ -152,7 +163,7 @@ class Interpreter {
         return;
       case 'oversize':
         this.records++;
-        yield* this.hold({ kind: 'error', message: `record ${this.records} (line ${ev.line}) is too large to read`, record: this.records, line: ev.line, fatal: false });
+        yield* this.hold({ kind: 'error', message: say.oversize(this.records, ev.line), record: this.records, line: ev.line, fatal: false });
         return;
       case 'wrapper':
         if (this.expect && !this.expect.acceptsWrapper) this.refusedWrapperKeys = ev.keys;
@@ -206,11 +217,11 @@ class Interpreter {
       const where = container === 'line' ? `line ${line}` : `record ${this.records} (line ${line})`;
       if (final) {
         // A last NDJSON line without a newline that does not parse: the export was cut.
-        const message = `${this.path}: the last line ${line} is not complete JSON; the file looks truncated`;
+        const message = say.cutLastLine(this.path, line);
         yield* this.fatal({ kind: 'error', message, record: this.records, line, fatal: true });
         return;
       }
-      yield* this.hold({ kind: 'error', message: `${where} is not valid JSON: ${why}`, record: this.records, line, fatal: false });
+      yield* this.hold({ kind: 'error', message: say.invalidJson(where, why), record: this.records, line, fatal: false });
       return;
     }
     // `[…]` on one NDJSON line: its elements are records.
@@ -270,7 +281,7 @@ class Interpreter {
     this.stopped = true;
     this.fatalSeen = true;
     this.held = null;
-    return { kind: 'error', message: `${this.path}: expected ${this.expect?.what ?? 'JSON records'}; found ${found}`, fatal: true };
+    return { kind: 'error', message: say.refused(this.path, this.expect, found), fatal: true };
   }
 }
 

@@ -7,8 +7,8 @@ import { isUtf8 } from 'node:buffer';
  * that fails is scanned byte by byte.
  */
 export class Utf8Check {
-  /** Offset in the file of the first byte of `carry`. */
-  private base = 0;
+  /** @param base offset in the file of the first byte pushed (a reader that starts mid-file); then, of the first byte of `carry`. */
+  constructor(private base = 0) {}
   /** The start of a sequence cut by the chunk boundary, checked with the next chunk. */
   private carry: Buffer = Buffer.alloc(0);
   first: number | undefined;

@@ -1,0 +1,157 @@
+/**
+ * One parse job: the NDJSON lines of a byte range of a file, read as the serial reader reads them
+ * (src/collectors/read/records.ts in line mode: each non-blank line, trimmed, is a record; an array
+ * on one line is several; a last line without its newline that does not parse means a cut file),
+ * then each record normalized as the pipeline does (the record guard around normalizeRecord).
+ * Record and line numbers are the job's own (1-based): the main thread adds what came before.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Source } from '../../model/finding.js';
+import { normalizeRecord } from '../../sources/index.js';
+import { repoOf } from '../../sources/dependabot.js';
+import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
+import { guardRecord } from '../read/record-guard.js';
+import { Utf8Check } from '../read/utf8.js';
+import type { FindingPacker } from './packed.js';
+
+export interface JobSpec {
+  path: string;
+  source: Source;
+  /** Byte range: `start` at the start of a line, `end` just after a newline or at the end of the file. */
+  start: number;
+  end: number;
+  /** The range ends the file. */
+  last: boolean;
+  maxRecordChars: number;
+}
+
+/** What went wrong with one record slot, numbers local to the job. */
+type JobEvent =
+  | { k: 'reject'; record: number; line: number; nativeId?: string; reason: string }
+  | { k: 'invalid'; record: number; line: number; why: string }
+  | { k: 'oversize'; record: number; line: number }
+  | { k: 'cut'; record: number; line: number };
+
+export interface JobResult {
+  /** Newlines in the range. */
+  newlines: number;
+  /** Record slots (parsed values and unreadable lines): record numbers run over them. */
+  slots: number;
+  /** Parsed record values. */
+  values: number;
+  /** Non-blank lines. */
+  lines: number;
+  /** Some record looked like the source's records (FILE_EXPECTATIONS). */
+  matched: boolean;
+  /** describeFound() of the range's first record value, for "expected …; found …". */
+  first?: string;
+  /** Invalid UTF-8: the first offset in the file and how many bytes. */
+  utf8?: { first: number; count: number };
+  events: JobEvent[];
+  findings: number;
+  packed: Uint8Array;
+  /** The pool's index of the worker that read it (its packed tables continue that worker's earlier batches). */
+  worker?: number;
+  /** Dependabot: the repositories of the alerts read, and how many alerts named a repository. */
+  repos?: string[];
+  withRepository?: number;
+}
+
+function packed(p: FindingPacker): { findings: number; packed: Uint8Array } {
+  const { bytes, count } = p.bytes();
+  return { findings: count, packed: bytes };
+}
+
+/** Reads one range; its findings go through `packer` (the worker's, for this file: see packed.ts). */
+export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): JobResult {
+  const { source } = spec;
+  const expect = FILE_EXPECTATIONS[source];
+  let utf8: JobResult['utf8'];
+  if (!isUtf8(bytes)) {
+    const check = new Utf8Check(spec.start);
+    check.push(bytes);
+    if (spec.last) check.end();
+    if (check.first !== undefined) utf8 = { first: check.first, count: check.count };
+  } else if (spec.last && bytes.length === 0) {
+    // nothing to check
+  }
+  let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  if (spec.start === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const events: JobEvent[] = [];
+  const repos = source === 'dependabot' ? new Set<string>() : undefined;
+  let withRepository = 0;
+  let newlines = 0;
+  let slots = 0;
+  let values = 0;
+  let lines = 0;
+  let matched = false;
+  let first: string | undefined;
+
+  const handle = (value: unknown, line: number) => {
+    slots++;
+    values++;
+    if (first === undefined) first = describeFound(value, 'line');
+    if (looksLike(value, expect)) matched = true;
+    if (repos) {
+      guardRecord(value, () => {
+        if (!value || typeof value !== 'object') return;
+        if ('repository' in value && value.repository) withRepository++;
+        const repo = repoOf(value as Parameters<typeof repoOf>[0]);
+        if (repo) repos.add(repo);
+      });
+    }
+    const g = guardRecord(value, () => {
+      const r = normalizeRecord(source, value);
+      if (r.ok) packer.add(r.finding);
+      return r;
+    });
+    const r = g.ok ? g.value : { ok: false as const, reason: g.reason };
+    if (!r.ok) events.push({ k: 'reject', record: slots, line, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
+  };
+
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let nl = text.indexOf('\n', pos);
+    const final = nl < 0;
+    if (final) nl = n;
+    const line = newlines + 1;
+    const raw = text.slice(pos, nl);
+    if (!final) newlines++;
+    pos = nl + 1;
+    if (raw.length > spec.maxRecordChars) {
+      lines++;
+      slots++;
+      events.push({ k: 'oversize', record: slots, line });
+      continue;
+    }
+    const body = raw.trim();
+    if (body.length === 0) continue;
+    lines++;
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch (err) {
+      slots++;
+      if (final && spec.last) events.push({ k: 'cut', record: slots, line });
+      else events.push({ k: 'invalid', record: slots, line, why: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    if (Array.isArray(value)) for (const v of value) handle(v, line);
+    else handle(value, line);
+  }
+
+  return {
+    newlines,
+    slots,
+    values,
+    lines,
+    matched,
+    ...(first !== undefined ? { first } : {}),
+    ...(utf8 ? { utf8 } : {}),
+    events,
+    ...packed(packer),
+    ...(repos ? { repos: [...repos], withRepository } : {}),
+  };
+}

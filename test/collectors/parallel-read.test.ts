@@ -1,0 +1,141 @@
+/**
+ * The parse workers (src/collectors/parallel) must read an NDJSON export exactly as the serial
+ * reader and pipeline do: same findings (de-duplicated the same way), same rejects with the same
+ * record and line numbers, same source status, same warnings and errors. Each case is scored both
+ * ways through collectAndScore and compared whole; jobs of a few hundred bytes put job boundaries
+ * inside every kind of line.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileCollector } from '../../src/collectors/file.js';
+import type { ParallelRead } from '../../src/collectors/parallel/options.js';
+import type { Logger } from '../../src/log.js';
+import type { Source } from '../../src/model/finding.js';
+import { collectAndScore } from '../../src/pipeline.js';
+import { tempFiles } from './helpers.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CONFIG = join(ROOT, 'assets.yaml');
+const AS_OF = new Date('2026-11-27T00:00:00Z');
+const files = tempFiles('secsli-parallel-');
+
+const shRecords = (JSON.parse(readFileSync(join(ROOT, 'examples/securityhub-findings.json'), 'utf8')) as { Findings: Record<string, any>[] }).Findings;
+const dbRecords = JSON.parse(readFileSync(join(ROOT, 'examples/dependabot-alerts.json'), 'utf8')) as Record<string, any>[];
+const lines = (records: unknown[]) => records.map((r) => JSON.stringify(r));
+
+function recordingLogger() {
+  const lines: string[] = [];
+  const log: Logger = {
+    debug: (m) => lines.push(`debug ${m}`),
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+    progress: () => {},
+  };
+  return { log, lines };
+}
+
+async function scoreWith(source: Source, path: string, parallel: ParallelRead | undefined, maxRecordChars?: number) {
+  const { log, lines } = recordingLogger();
+  const collector = createFileCollector(source, path, { ...(parallel ? { parallel } : {}), ...(maxRecordChars ? { maxRecordChars } : {}) });
+  const { result } = await collectAndScore({ configPath: CONFIG, asOf: AS_OF, env: {}, log, collectors: [collector] });
+  // The parallel reader says so at debug level; everything else must match.
+  return { result, log: lines.filter((l) => !l.includes('parse worker')) };
+}
+
+/** Serial and parallel results of one file, with jobs of `jobBytes`. */
+async function both(source: Source, content: string | Buffer, opts: { jobBytes?: number; workers?: number; maxRecordChars?: number; name?: string } = {}) {
+  const path = files.write(opts.name ?? `${source}.ndjson`, content);
+  const serial = await scoreWith(source, path, undefined, opts.maxRecordChars);
+  const parallel = await scoreWith(source, path, { workers: opts.workers ?? 2, minBytes: 0, jobBytes: opts.jobBytes ?? 300 }, opts.maxRecordChars);
+  return { serial, parallel };
+}
+
+function expectSame(r: Awaited<ReturnType<typeof both>>) {
+  expect(r.parallel.result).toEqual(r.serial.result);
+  expect(r.parallel.log).toEqual(r.serial.log);
+  // In the same order too (the store keeps first-seen order; reports sort, but nothing may depend on luck).
+  expect(JSON.stringify(r.parallel.result)).toBe(JSON.stringify(r.serial.result));
+}
+
+describe('parse workers read NDJSON as the serial reader does', () => {
+  it('the example exports, cut into jobs of many sizes, 1 to 3 workers', async () => {
+    const sh = lines(shRecords).join('\n') + '\n';
+    const db = lines(dbRecords).join('\n') + '\n';
+    for (const jobBytes of [1, 700, 5000, 1 << 20]) {
+      for (const workers of [1, 3]) {
+        const a = await both('securityhub', sh, { jobBytes, workers });
+        expectSame(a);
+        expect(a.parallel.result.totalFindings).toBeGreaterThan(100);
+        expectSame(await both('dependabot', db, { jobBytes, workers }));
+      }
+    }
+  });
+
+  it('a finding repeated across jobs: the newest copy wins, ties decided by content', async () => {
+    const base = shRecords.slice(0, 40);
+    const newer = base.map((r, i) => ({ ...r, UpdatedAt: i % 2 ? '2030-01-01T00:00:00.000Z' : r.UpdatedAt, Title: `${r.Title} (again ${i})` }));
+    const older = base.map((r) => ({ ...r, UpdatedAt: '2001-01-01T00:00:00.000Z', Title: 'old' }));
+    expectSame(await both('securityhub', [...lines(newer), ...lines(base), ...lines(older), ...lines(newer)].join('\n') + '\n', { jobBytes: 2000 }));
+  });
+
+  it('bad lines, blank lines, CRLF, a BOM, arrays on a line, records the normalizer rejects', async () => {
+    const good = lines(shRecords.slice(0, 30));
+    const content = [
+      '\ufeff' + good[0],
+      '',
+      '   ',
+      good[1] + '\r',
+      '{"Id": oops',
+      `[${good[2]},${good[3]}]`,
+      JSON.stringify({ ...shRecords[4], Severity: 'loud' }),
+      JSON.stringify({ Id: 'x' }),
+      '[]',
+      '42',
+      'null',
+      ...good.slice(5),
+      '{"truncated":',
+      ...good.slice(10, 12),
+    ].join('\n');
+    const r = await both('securityhub', content + '\n', { jobBytes: 500 });
+    expectSame(r);
+    expect(r.serial.result.rejected.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a cut last line is fatal and named; a complete last line without a newline is a record', async () => {
+    const good = lines(dbRecords.slice(0, 20));
+    const cut = await both('dependabot', [...good, good[0]!.slice(0, 50)].join('\n'), { jobBytes: 400 });
+    expectSame(cut);
+    expect(cut.serial.result.sources[0]?.complete).toBe(false);
+    expectSame(await both('dependabot', good.join('\n'), { jobBytes: 400 }));
+  });
+
+  it('invalid UTF-8 is one note with the first offset and the count', async () => {
+    const good = lines(dbRecords.slice(0, 12)).join('\n') + '\n';
+    const bytes = Buffer.from(good);
+    const at = [bytes.indexOf('"title"') + 9, bytes.lastIndexOf('"title"') + 9];
+    for (const i of at) bytes[i] = 0xff;
+    const r = await both('dependabot', bytes, { jobBytes: 300 });
+    expectSame(r);
+    expect(r.serial.log.some((l) => l.startsWith('warn') && l.includes('invalid UTF-8 at byte'))).toBe(true);
+  });
+
+  it('over-long lines are rejected with their record and line', async () => {
+    const good = lines(dbRecords.slice(0, 10));
+    const r = await both('dependabot', good.join('\n') + '\n', { jobBytes: 300, maxRecordChars: 3000 });
+    expectSame(r);
+  });
+
+  it('a file of other records is refused (under and over the sniff limit); an empty file is incomplete', async () => {
+    const other = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ hello: i, world: 'x' })).join('\n') + '\n';
+    const few = await both('dependabot', other(20), { jobBytes: 200 });
+    expectSame(few);
+    expect(few.serial.log.some((l) => l.includes('expected Dependabot alerts'))).toBe(true);
+    expectSame(await both('dependabot', other(1500), { jobBytes: 4000 }));
+    const late = other(1200) + lines(dbRecords.slice(0, 3)).join('\n') + '\n';
+    expectSame(await both('dependabot', late, { jobBytes: 3000 }));
+    expectSame(await both('dependabot', '', { name: 'empty.ndjson' }));
+    expectSame(await both('dependabot', '\n  \n\n', { name: 'blank.ndjson' }));
+  });
+});
