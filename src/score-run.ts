@@ -7,7 +7,7 @@ import type { Logger } from './log.js';
 import type { Source } from './model/finding.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
-import { renderFixesCsv } from './report/fixes-csv.js';
+import { fixesCsvChunks } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildSnapshot, snapshotFiles } from './report/snapshot.js';
 import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
@@ -120,7 +120,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       'assets.csv': renderAssetsCsv(result),
       'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'fixes.csv': renderFixesCsv(result),
+      'fixes.csv': fixesCsvChunks(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       ...(truth ? { 'inventory.csv': truth.csv } : {}),
     };

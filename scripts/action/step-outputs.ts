@@ -35,19 +35,22 @@ function lastError(log: string): string | undefined {
   return msg;
 }
 
+/** The log line lists at most 100 status changes (src/report/summary.ts summaryLogFields) and counts the rest. */
+type LoggedSummary = Summary & { changesLeftOut?: number; changesWorse?: number };
+
 /**
  * The run's summary: its summary.json, or — for a run in S3 (`history: s3://…`), which has no local
  * folder — the last `event: "summary"` line of the JSON log, which carries the same facts.
  */
-function summaryOf(runDir: string, log: string): Summary | undefined {
+function summaryOf(runDir: string, log: string): LoggedSummary | undefined {
   const file = runDir && !runDir.startsWith('s3://') ? join(runDir, 'summary.json') : '';
   if (file) return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary) : undefined;
   if (!runDir) return undefined;
-  let found: Summary | undefined;
+  let found: LoggedSummary | undefined;
   for (const line of log.split('\n')) {
     try {
       const o = JSON.parse(line) as Partial<Summary> & { event?: string };
-      if (o.event === 'summary' && o.run && o.byStatus) found = o as Summary;
+      if (o.event === 'summary' && o.run && o.byStatus) found = o as LoggedSummary;
     } catch {
       // not a JSON line: skipped
     }
@@ -85,6 +88,7 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       '| --- | --- | --- | --- | --- |',
     );
     for (const c of s.changes) out.push(`| ${mdCell(c.asset)} | ${mdCell(c.owner)} | ${mdCell(c.contact ?? '')} | ${c.from ?? 'new'} | ${c.worse ? '**' + c.to + '**' : c.to} |`);
+    if (s.changesLeftOut) out.push('', `…and ${s.changesLeftOut} more status change(s): summary.json in the run lists them all.`);
     out.push('');
   }
   if (s.nextActions.items.length) {
@@ -115,7 +119,7 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       unknown: String(b.UNKNOWN),
       'at-risk': String(b['AT RISK']),
       ok: String(b.OK),
-      worse: String(s.changes.filter((c) => c.worse).length),
+      worse: String(s.changesWorse ?? s.changes.filter((c) => c.worse).length),
     },
   };
 }

@@ -59,7 +59,12 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
       const log = loggerFor(flags, io);
       const json = flags.logFormat === 'json';
       // Commands register without loading what they run: the pipeline is imported when `score` runs.
-      const [{ runScore }, { syncStateDir }, { isS3Location }] = await Promise.all([import('../score-run.js'), import('../sync/state.js'), import('../store/index.js')]);
+      const [{ runScore }, { syncStateDir }, { isS3Location }, { summaryLogFields }] = await Promise.all([
+        import('../score-run.js'),
+        import('../sync/state.js'),
+        import('../store/index.js'),
+        import('../report/summary.js'),
+      ]);
       const kms = flags.s3SseKmsKeyId ?? io.env.SECSLI_S3_SSE_KMS_KEY_ID;
       // Local temp folders to remove on a signal (an S3 run stages under the OS temp folder and removes it itself).
       const tempDirs = isS3Location(flags.out) ? [] : [flags.out, syncStateDir(flags.out)];
@@ -90,8 +95,8 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
         if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
         const b = s.byStatus;
         const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
-        // The last line a scheduler reads: the same facts as summary.json.
-        log.info(line, json ? { event: 'summary', ...s } : undefined);
+        // The last line a scheduler reads: the same facts as summary.json (at most 100 status changes).
+        log.info(line, json ? { event: 'summary', ...summaryLogFields(s) } : undefined);
         io.stdout.write(runDir + '\n');
         setExit(s.exitCode);
       } catch (e) {

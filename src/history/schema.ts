@@ -92,7 +92,7 @@ const inventoryV1 = z
   .optional();
 
 const snapshotV1Schema = z.looseObject({
-  schemaVersion: z.union([z.literal(1), z.literal(2)]).default(1),
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
   tool: z.looseObject({ name: str.optional(), version: str.optional() }).default({}),
   asOf: z.iso.datetime({ offset: true }),
   partial: z.boolean().default(false),
@@ -119,7 +119,10 @@ export type FindingV1 = AssetV1['findings'][number];
 /** `reason` is stable text (it goes into review.md); `detail` varies with the Node version (logs only). */
 export type ParseResult = { ok: true; snapshot: SnapshotV1; notes: string[] } | { ok: false; reason: string; detail?: string };
 
-/** Versions 1 and 2 differ only in where the findings are (history/snapshot-stream.ts). */
+/**
+ * Versions 1, 2 and 3 differ only in where the findings (history/snapshot-stream.ts) and the fixes
+ * (no reader needs them: loose schema, `fixes` or `fixesFile` ignored) are.
+ */
 const readV1 = (value: unknown): ParseResult => {
   const r = snapshotV1Schema.safeParse(value);
   if (r.success) return { ok: true, snapshot: r.data, notes: [] };
@@ -127,7 +130,7 @@ const readV1 = (value: unknown): ParseResult => {
   const path = first?.path.length ? first.path.join('.') : '(root)';
   return { ok: false, reason: `not a valid snapshot: ${path}: ${first?.message ?? 'invalid'}${r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : ''}` };
 };
-const readers: Record<number, (value: unknown) => ParseResult> = { 1: readV1, 2: readV1 };
+const readers: Record<number, (value: unknown) => ParseResult> = { 1: readV1, 2: readV1, 3: readV1 };
 
 /** Parse snapshot.json text into the current in-memory shape, or say why it cannot be read. */
 export function parseSnapshot(text: string): ParseResult {

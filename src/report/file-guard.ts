@@ -36,11 +36,16 @@ export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
   return {
     take(text) {
       // Redact over the held tail and the new text together, so a secret split between pieces is caught whole.
-      const all = pending + text;
+      const all = pending ? pending + text : text;
       const redacted = secrets.length ? redact(all, secrets) : all;
       let at = redacted.length - Math.min(hold, redacted.length);
       // Never split a surrogate pair: its halves alone would be escaped as lone surrogates.
       if (at > 0 && isHigh(redacted.charCodeAt(at - 1))) at--;
+      // Nothing held back (no secrets known, the usual case): the text passes without being copied.
+      if (at === redacted.length) {
+        pending = '';
+        return spell(redacted);
+      }
       pending = redacted.slice(at);
       return spell(redacted.slice(0, at));
     },

@@ -11,9 +11,11 @@ import { round } from './format.js';
  */
 const FIX_COLUMNS = ['rank', 'urgency', 'kind', 'action', 'assets', 'findings', 'risk_removed', 'why', 'finding_ids', 'url', 'fix_id', 'severity', 'age_hours'] as const;
 
-export function renderFixesCsv(r: ScoreResult): string {
+/** fixes.csv as chunks of about 64 KiB (a million findings make hundreds of thousands of fixes). */
+export function* fixesCsvChunks(r: ScoreResult): Generator<string> {
   let out = csvRow(FIX_COLUMNS);
-  r.fixes.forEach((f, i) => {
+  for (let i = 0; i < r.fixes.length; i++) {
+    const f = r.fixes[i]!;
     out += csvRow([
       i + 1,
       f.urgency,
@@ -29,6 +31,10 @@ export function renderFixesCsv(r: ScoreResult): string {
       f.severity,
       f.ageHours === undefined ? '' : round(f.ageHours, 1),
     ]);
-  });
-  return out;
+    if (out.length >= 1 << 16) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out) yield out;
 }

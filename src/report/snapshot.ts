@@ -10,14 +10,18 @@ import { jsonChunks, LazyArray } from './json-chunks.js';
  * The run in machine form, and the record history/trends read. Readers must accept every earlier
  * schemaVersion; bump it only with a reader for the old shape.
  *
- * Version 2 (the files a run writes): `snapshot.json` holds everything except the assets'
- * findings, and names `snapshot-findings.ndjson`, one line per (asset, finding): `{"asset": id,
- * …the finding}`, by asset id then finding id, so no reader ever needs the run as one string.
- * Version 1 was one file with each asset's findings inline; `renderSnapshot` still writes that
- * form (test fixtures, old-history generators) and every reader reads both.
+ * Version 3 (the files a run writes): `snapshot.json` holds everything except the assets'
+ * findings and the fixes. It names `snapshot-findings.ndjson` (`findingsFile`), one line per
+ * (asset, finding): `{"asset": id, …the finding}`, by asset id then finding id; and
+ * `snapshot-fixes.ndjson` (`fixesFile`), one fix per line, most urgent first (as fixes.csv). So
+ * snapshot.json stays small and no reader or writer ever needs the run as one string.
+ * Version 2 had the fixes inline (`fixes`, the last key); version 1 was one file with each
+ * asset's findings inline too. `renderSnapshot` still writes the version 1 form (test fixtures,
+ * old-history generators) and every reader reads all three.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 2;
+export const SNAPSHOT_SCHEMA_VERSION = 3;
 const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
+const SNAPSHOT_FIXES_FILE = 'snapshot-fixes.ndjson';
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
 function assetDefinitionHash(a: Asset): string {
@@ -81,9 +85,13 @@ export function buildSnapshot(r: ScoreResult, meta: Meta) {
 }
 
 type Version = 1 | typeof SNAPSHOT_SCHEMA_VERSION;
+type FileRef = { name: string; lines: number };
 
-/** The snapshot with each asset's findings as `F` (an array, a LazyArray for streaming, or left out). */
-function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResult) => F, version: Version, findingsFile?: { name: string; lines: number }) {
+/**
+ * The snapshot with each asset's findings as `F` (an array, a LazyArray for streaming, or left
+ * out). With `files` (the run's snapshot files) the findings and fixes are named, not held.
+ */
+function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResult) => F, version: Version, files?: { findings: FileRef; fixes: FileRef }) {
   const byId = [...r.assets].sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
   return {
@@ -107,7 +115,8 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
       ambiguous: r.ambiguous.length,
       rejected: r.rejected.length,
     },
-    findingsFile,
+    findingsFile: files?.findings,
+    fixesFile: files?.fixes,
     assets: byId.map((a) => ({
       id: a.asset.id,
       owner: a.asset.owner,
@@ -154,31 +163,139 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
       reason: e.exception.reason,
     })),
     rejected: r.rejected,
-    fixes: r.fixes,
+    fixes: files ? undefined : r.fixes,
   };
 }
 export type Snapshot = ReturnType<typeof buildSnapshot>;
 
-/** The run's snapshot files (version 2): snapshot.json and the findings as NDJSON, both as chunks. */
+/** The run's snapshot files: snapshot.json, the findings and the fixes as NDJSON, all as chunks. */
 export function snapshotFiles(r: ScoreResult, meta: Meta): Record<string, Iterable<string>> {
   const lines = r.assets.reduce((n, a) => n + a.findings.length, 0);
-  const summary = snapshotShape(r, meta, () => undefined, SNAPSHOT_SCHEMA_VERSION, { name: SNAPSHOT_FINDINGS_FILE, lines });
-  return { 'snapshot.json': [`${JSON.stringify(summary, null, 2)}\n`], [SNAPSHOT_FINDINGS_FILE]: findingLines(r) };
+  const files = { findings: { name: SNAPSHOT_FINDINGS_FILE, lines }, fixes: { name: SNAPSHOT_FIXES_FILE, lines: r.fixes.length } };
+  const summary = snapshotShape(r, meta, () => undefined, SNAPSHOT_SCHEMA_VERSION, files);
+  return {
+    'snapshot.json': [`${JSON.stringify(summary, null, 2)}\n`],
+    [SNAPSHOT_FINDINGS_FILE]: findingLines(r),
+    [SNAPSHOT_FIXES_FILE]: ndjsonChunks(r.fixes),
+  };
 }
 
 function* findingLines(r: ScoreResult): Generator<string> {
   let buf = '';
   for (const a of [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1))) {
-    const asset = a.asset.id;
+    const head = `{"asset":${jsonString(a.asset.id)},`;
     for (const s of byFindingId(a)) {
-      buf += `${JSON.stringify({ asset, ...findingEntry(s) })}\n`;
-      if (buf.length >= 1 << 16) {
+      buf += findingLine(head, s);
+      if (buf.length >= CHUNK) {
         yield buf;
         buf = '';
       }
     }
   }
   if (buf) yield buf;
+}
+
+const CHUNK = 1 << 16;
+
+/** One JSON line per item, in chunks. */
+function* ndjsonChunks(items: readonly unknown[]): Generator<string> {
+  let buf = '';
+  for (const item of items) {
+    buf += `${JSON.stringify(item)}\n`;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/**
+ * `JSON.stringify({ asset, ...findingEntry(s) }) + "\n"` without building the object: the same
+ * keys in the same order, strings and numbers spelt as JSON.stringify spells them (checked
+ * against it in test/report/fast-paths.test.ts). `head` is `{"asset":"<id>",`. One join, so the
+ * line is one flat string rather than a rope of ~70 pieces for the writer to walk.
+ */
+function findingLine(head: string, s: ScoredFinding): string {
+  const f = s.finding;
+  const excluded = s.excluded;
+  return [
+    head,
+    '"id":',
+    jsonString(f.id),
+    ',"source":',
+    jsonString(f.source),
+    ',"kind":',
+    jsonString(f.kind),
+    ',"severity":',
+    jsonString(f.severity),
+    ',"title":',
+    jsonString(f.title),
+    ',"status":',
+    jsonString(f.status),
+    ',"closeReason":',
+    nullable(f.closeReason),
+    excluded === undefined
+      ? ',"counted":true,"excluded":null,"excludedText":""'
+      : `,"counted":false,"excluded":${JSON.stringify(excluded)},"excludedText":${jsonString(exclusionText(excluded))}`,
+    ',"risk":',
+    jsonNumber(s.factors.risk),
+    ',"contribution":',
+    jsonNumber(s.contribution),
+    s.knownExploited ? ',"knownExploited":true,"firstSeen":' : ',"knownExploited":false,"firstSeen":',
+    jsonString(f.firstSeen),
+    ',"closedAt":',
+    nullable(f.closedAt),
+    ',"slaDays":',
+    jsonNumber(s.slaDays),
+    ',"dueAt":',
+    jsonString(s.dueAt),
+    ',"dueRule":',
+    jsonString(s.dueRule),
+    ',"ifFixed":',
+    jsonNumber(s.ifFixed),
+    s.overdue ? ',"overdue":true,"cves":' : ',"overdue":false,"cves":',
+    jsonStrings(f.cves),
+    ',"url":',
+    nullable(f.url),
+    factorsLine(s.factors),
+    ',"ageDays":',
+    jsonNumber(s.ageDays),
+    s.ageFrom === undefined ? '' : `,"ageFrom":${jsonString(s.ageFrom)}`,
+    s.remediation === undefined ? '' : `,"remediation":${JSON.stringify(s.remediation)}`,
+    '}\n',
+  ].join('');
+}
+
+/** `,"factors":` + JSON.stringify(factorsEntry(f)), spelt the same way. */
+function factorsLine(f: ScoredFinding['factors']): string {
+  return [
+    ',"factors":{"severityPoints":',
+    jsonNumber(f.severityPoints),
+    ',"severityBasis":',
+    jsonString(f.severityBasis),
+    ',"likelihood":',
+    jsonNumber(f.likelihood),
+    ',"likelihoodBasis":',
+    jsonString(f.likelihoodBasis),
+    ',"context":',
+    jsonNumber(f.context),
+    ',"contextBasis":',
+    jsonString(f.contextBasis),
+    '}',
+  ].join('');
+}
+
+/** Printable ASCII other than `"` and `\`: JSON.stringify would write such a string as is, quoted. */
+const JSON_PLAIN = /^[ !#-[\]-~]*$/;
+const jsonString = (v: string): string => (JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
+const nullable = (v: string | undefined): string => (v === undefined || v === null ? 'null' : jsonString(v));
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+function jsonStrings(list: readonly string[]): string {
+  let out = '[';
+  for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : ',') + jsonString(list[i]!);
+  return `${out}]`;
 }
 
 /**

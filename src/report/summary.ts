@@ -145,6 +145,22 @@ export function buildSummary(result: ScoreResult, s: SummaryInput) {
 }
 export type Summary = ReturnType<typeof buildSummary>;
 
+/** How many status changes the `--log-format json` summary line lists (summary.json lists all). */
+const LOG_CHANGES = 100;
+
+/**
+ * The summary as the last `--log-format json` line carries it: summary.json's facts, with at
+ * most LOG_CHANGES status changes (the worse ones first, then in summary.json's order), so a run
+ * over thousands of assets does not print one line of hundreds of KB. When some are left out,
+ * `changesLeftOut` says how many and `changesWorse` how many of all the changes are for the worse.
+ */
+export function summaryLogFields<S extends Pick<Summary, 'changes'>>(s: S): S & { changesLeftOut?: number; changesWorse?: number } {
+  if (s.changes.length <= LOG_CHANGES) return s;
+  const worse = s.changes.filter((c) => c.worse);
+  const keep = new Set([...worse, ...s.changes.filter((c) => !c.worse)].slice(0, LOG_CHANGES));
+  return { ...s, changes: s.changes.filter((c) => keep.has(c)), changesLeftOut: s.changes.length - keep.size, changesWorse: worse.length };
+}
+
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export const renderSummary = (s: Summary): string => JSON.stringify(s, null, 2) + '\n';

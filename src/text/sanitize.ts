@@ -19,6 +19,13 @@ const UNSAFE_TEST = new RegExp(UNSAFE_SOURCE);
 const UNSAFE_BUT_LINES = new RegExp(UNSAFE_SOURCE.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'), 'g');
 /** Inside JSON strings every other unsafe character is escaped losslessly as \uXXXX. */
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * Quick "maybe" tests for the two replacers above: one character class, no lookaround, so a long
+ * text with nothing to escape (almost every report chunk) is answered in one cheap scan. Any
+ * surrogate counts (a valid pair then takes the exact path, which leaves it alone).
+ */
+const MAYBE_UNSAFE_BUT_LINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/;
+const MAYBE_JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/;
 
 const hex = (c: number, width: number) => c.toString(16).padStart(width, '0');
 /** `\x1b`, `\u202e`: the character written so a reader sees it and nothing acts on it. */
@@ -43,7 +50,7 @@ export function sanitizeLine(text: string, max?: number): string {
 
 /** Multi-line outside text (a CSV cell, a file body): line feeds kept, the rest (tabs too) escaped. */
 export function sanitizeText(text: string): string {
-  return text.replace(UNSAFE_BUT_LINES, visible);
+  return MAYBE_UNSAFE_BUT_LINES.test(text) ? text.replace(UNSAFE_BUT_LINES, visible) : text;
 }
 
 /**
@@ -52,6 +59,7 @@ export function sanitizeText(text: string): string {
  * only spelt safely. Those characters can only occur inside strings, so this never changes meaning.
  */
 export function jsonSafe(json: string): string {
+  if (!MAYBE_JSON_UNSAFE.test(json)) return json;
   return json.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
 }
 

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { tmp } from '../cli/run.js';
 import { startS3Emulator } from '../fakes/s3-emulator.js';
 import { FAKE } from '../live/world.js';
+import { stepResult } from '../../scripts/action/step-outputs.js';
 
 /**
  * The composite action's steps run locally as the runner runs them: scripts/action/score.sh with
@@ -138,5 +139,28 @@ describe('the action steps, run locally', () => {
     } finally {
       await s3.close();
     }
+  });
+});
+
+describe('the step summary from a capped --log-format json line (history in S3)', () => {
+  it('counts worse from changesWorse and says how many changes the line left out', () => {
+    const summary = {
+      event: 'summary',
+      exitCode: 1,
+      exitReason: 'worse',
+      message: 'status got worse',
+      partial: false,
+      run: { name: '2026-11-27T000000Z', location: 's3://b/p/2026-11-27T000000Z' },
+      previousRun: '2026-11-26T000000Z',
+      byStatus: { BREACHED: 3, UNKNOWN: 0, 'AT RISK': 0, OK: 0 },
+      changes: [{ asset: 'a', owner: 'o', contact: null, from: 'OK', to: 'BREACHED', worse: true, reasons: [] }],
+      changesLeftOut: 250,
+      changesWorse: 120,
+      nextActions: { basis: 'fixes', items: [] },
+      sources: [],
+    };
+    const r = stepResult(1, 's3://b/p/2026-11-27T000000Z', `${JSON.stringify(summary)}\n`);
+    expect(r.outputs.worse).toBe('120');
+    expect(r.markdown).toContain('…and 250 more status change(s): summary.json in the run lists them all.');
   });
 });

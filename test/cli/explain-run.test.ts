@@ -37,7 +37,7 @@ describe('secsli explain --run', () => {
       const live = await cli(['explain', id, ...LIVE, '--limit', '1000']);
       const saved = await cli(['explain', id, '--run', runDir, '--limit', '1000']);
       expect(saved.code, `${id}: ${saved.stderr}`).toBe(live.code);
-      expect(saved.stdout.split('\n')[0]).toBe(`run ${runDir} (snapshot schemaVersion 2, written by secsli 0.1.0)`);
+      expect(saved.stdout.split('\n')[0]).toBe(`run ${runDir} (snapshot schemaVersion 3, written by secsli 0.1.0)`);
       expect(body(saved.stdout), id).toBe(live.stdout);
       expect(saved.stdout).not.toContain('not in this snapshot');
     }
@@ -158,7 +158,7 @@ describe('secsli explain --run with s3:// history', () => {
     ]) {
       const r = await cli(['explain', 'payments-api', ...args], env);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout.split('\n')[0]).toBe('run s3://acme-secsli/history/2026-11-27T000000Z (snapshot schemaVersion 2, written by secsli 0.1.0)');
+      expect(r.stdout.split('\n')[0]).toBe('run s3://acme-secsli/history/2026-11-27T000000Z (snapshot schemaVersion 3, written by secsli 0.1.0)');
       expect(body(r.stdout)).toBe(local);
     }
     const missing = await cli(['explain', 'payments-api', '--run', 's3://acme-secsli/history/2020-01-01T000000Z'], env);

@@ -12,7 +12,7 @@ import { cli, exampleScoreArgs, tmp } from './run.js';
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN = join(ROOT, 'test/golden/example');
-const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot.json', 'snapshot-findings.ndjson', 'summary.json', 'unmapped.csv'];
+const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot.json', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson', 'summary.json', 'unmapped.csv'];
 
 describe('golden reports for the bundled example', () => {
   it('match test/golden/example byte for byte', async () => {

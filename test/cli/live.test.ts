@@ -22,7 +22,18 @@ const A = '111122223333'; // payments-api
 const B = '444455556666'; // data-lake
 const REGION = 'ap-northeast-1';
 const GH_TOKEN = 'ghp_FAKEtoken0123456789SECRET';
-const REPORTS = ['assets.csv', 'findings.csv', 'fixes.csv', 'inventory.csv', 'report.md', 'snapshot-findings.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'];
+const REPORTS = [
+  'assets.csv',
+  'findings.csv',
+  'fixes.csv',
+  'inventory.csv',
+  'report.md',
+  'snapshot-findings.ndjson',
+  'snapshot-fixes.ndjson',
+  'snapshot.json',
+  'summary.json',
+  'unmapped.csv',
+];
 
 type Obj = Record<string, any>;
 /** `days` before AS_OF: every finding is young, so nothing is overdue unless a test wants it. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
 
 const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
-const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot-findings.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'];
+const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'];
 
 describe('secsli score (end to end)', () => {
   it('scores the fixtures, prints the run folder, writes every report', async () => {
@@ -49,7 +49,13 @@ describe('secsli score (end to end)', () => {
     expect(md).toContain('RA-1');
     expect(md).not.toContain('<script>');
     const snap = JSON.parse(await read(runDir, 'snapshot.json'));
-    expect(snap).toMatchObject({ schemaVersion: 2, findingsFile: { name: 'snapshot-findings.ndjson' }, asOf: '2026-11-27T00:00:00.000Z', partial: false });
+    expect(snap).toMatchObject({
+      schemaVersion: 3,
+      findingsFile: { name: 'snapshot-findings.ndjson' },
+      fixesFile: { name: 'snapshot-fixes.ndjson' },
+      asOf: '2026-11-27T00:00:00.000Z',
+      partial: false,
+    });
   });
 
   it('writes byte-identical files for the same inputs and --as-of', async () => {

@@ -88,9 +88,26 @@ describe('reading snapshots as streams', () => {
   it('reads the files this secsli writes (the golden example run)', async () => {
     const r = await read(localRunFiles(GOLDEN));
     const { findingsFile } = JSON.parse(await readFile(join(GOLDEN, 'snapshot.json'), 'utf8'));
-    expect(r.snapshot.schemaVersion).toBe(2);
+    expect(r.snapshot.schemaVersion).toBe(3);
     expect(r.findings).toBe(findingsFile.lines);
     expect(r.snapshot.assets.reduce((n, a) => n + a.findings.length, 0)).toBe(findingsFile.lines);
+  });
+
+  it('reads a version 2 run (fixes inline in snapshot.json) as the version 3 files of the same run', async () => {
+    const v3 = JSON.parse(await readFile(join(GOLDEN, 'snapshot.json'), 'utf8'));
+    const fixes = (await readFile(join(GOLDEN, 'snapshot-fixes.ndjson'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(fixes).toHaveLength(v3.fixesFile.lines);
+    const { fixesFile: _, ...rest } = v3;
+    await writeFile(join(dir, 'snapshot.json'), JSON.stringify({ ...rest, schemaVersion: 2, fixes }, null, 2));
+    await cp(join(GOLDEN, 'snapshot-findings.ndjson'), join(dir, 'snapshot-findings.ndjson'));
+    const v2 = await read(localRunFiles(dir));
+    const now = await read(localRunFiles(GOLDEN));
+    expect(v2.snapshot.schemaVersion).toBe(2);
+    expect(v2.findings).toBe(now.findings);
+    expect(comparable(v2.snapshot)).toEqual({ ...comparable(now.snapshot), fixes, fixesFile: undefined });
   });
 
   it('gives the same result whatever the chunk boundaries', async () => {

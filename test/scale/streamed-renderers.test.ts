@@ -17,6 +17,9 @@ const reference = (rows: Cell[][]) =>
 const cell = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', '=', '-', '+', '@', '\t', ' ', 'é') }),
   fc.string(),
+  // Outside text that needs sanitising, bidi and zero-width characters, lone and paired surrogates.
+  fc.string({ unit: fc.constantFrom('a', '~', ',', '"', '\x00', '\x1b', '\x7f', '\x9f', '\u202e', '\u200b', '\ufeff', '\ud83d', '\ude00', '\ud800', 'é') }),
+  fc.string({ unit: 'binary' }),
   fc.double({ noNaN: false }),
   fc.integer(),
   fc.boolean(),

@@ -40,9 +40,19 @@ describe('secsli with --out s3://', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(`${OUT}/2026-12-04T000000Z\n`);
     expect(keys('history/2026-12-04T000000Z/')).toEqual(
-      ['.claim', 'assets.csv', 'findings.csv', 'fixes.csv', 'manifest.json', 'report.md', 'snapshot-findings.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'].map(
-        (f) => `history/2026-12-04T000000Z/${f}`,
-      ),
+      [
+        '.claim',
+        'assets.csv',
+        'findings.csv',
+        'fixes.csv',
+        'manifest.json',
+        'report.md',
+        'snapshot-findings.ndjson',
+        'snapshot-fixes.ndjson',
+        'snapshot.json',
+        'summary.json',
+        'unmapped.csv',
+      ].map((f) => `history/2026-12-04T000000Z/${f}`),
     );
 
     // The same report as a local run with the same history, byte for byte.
@@ -77,7 +87,7 @@ describe('secsli with --out s3://', () => {
     expect((await cli([...scoreArgs(OUT), '--s3-sse-kms-key-id', 'alias/secsli'], env)).code).toBe(0);
     expect((await cli([...scoreArgs(OUT), '--as-of', LATER], { ...env, SECSLI_S3_SSE_KMS_KEY_ID: 'alias/other' })).code).toBe(0);
     const objects = [...s3.objects.get('acme-secsli')!.entries()];
-    expect(objects.length).toBe(20); // 2 runs × 10 objects, snapshot-findings.ndjson among them
+    expect(objects.length).toBe(22); // 2 runs × 11 objects, snapshot-findings.ndjson and snapshot-fixes.ndjson among them
     for (const [k, o] of objects) {
       expect(o.headers['x-amz-server-side-encryption'], k).toBe('aws:kms');
       expect(o.headers['x-amz-server-side-encryption-aws-kms-key-id'], k).toBe(k.includes('2026-11-27') ? 'alias/secsli' : 'alias/other');
