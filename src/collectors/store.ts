@@ -9,7 +9,7 @@ import { CompactFinding, Interner } from './read/compact.js';
  */
 export class FindingStore {
   private readonly byId = new Map<string, CompactFinding>();
-  private readonly pool = new Interner();
+  private pool = new Interner();
 
   add(finding: Finding): void {
     this.addCompact(CompactFinding.of(finding, this.pool));
@@ -26,10 +26,15 @@ export class FindingStore {
     return unpacker.unpack(bytes, this.pool, (f) => this.addCompact(f));
   }
 
-  /** Every finding, in the order first seen; empties the store (its hash table is as large as the list). */
+  /**
+   * Every finding, in the order first seen; empties the store: its hash table is as large as the
+   * list, and the interner's indexes (a few hundred MB at a million findings) are of no more use —
+   * the shared values stay shared through the findings that hold them.
+   */
   drain(): Finding[] {
     const findings = [...this.byId.values()];
     this.byId.clear();
+    this.pool = new Interner();
     return findings;
   }
 }
