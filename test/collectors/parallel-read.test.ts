@@ -147,3 +147,32 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     expectSame(await both('dependabot', '\n  \n\n', { name: 'blank.ndjson' }));
   });
 });
+
+describe('parse workers when the file goes away mid-read', () => {
+  it('the source is incomplete, with what was read kept and the failure named', async () => {
+    const { unlinkSync } = await import('node:fs');
+    const path = files.write('vanishing.ndjson', `${lines([...dbRecords, ...dbRecords]).join('\n')}\n`);
+    const { log, lines: logged } = recordingLogger();
+    const collector = createFileCollector('dependabot', path, { parallel: { workers: 1, minBytes: 0, jobBytes: 300 } });
+    let batches = 0;
+    const rejected: unknown[] = [];
+    const status = await collector.collect(
+      {
+        record: () => {
+          throw new Error('the parallel path sends batches, not records');
+        },
+        reject: (r) => rejected.push(r),
+        batch: () => {
+          if (batches++ === 0) unlinkSync(path);
+        },
+      },
+      log,
+    );
+    expect(batches).toBeGreaterThan(0);
+    expect(status.complete).toBe(false);
+    expect(status.problems).toHaveLength(1);
+    expect(status.problems[0]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: read failed after \\d+ record\\(s\\): .*ENOENT`));
+    expect(status.records).toBeGreaterThan(0);
+    expect(logged.some((l) => l.startsWith('error') && l.includes('read failed'))).toBe(true);
+  });
+});
