@@ -41,6 +41,15 @@ describe('start-up', () => {
     expect(r.urls.filter((u) => HEAVY.test(u))).toEqual([]);
   });
 
+  it.each([
+    ['--help', ['--help']],
+    ['score --help', ['score', '--help']],
+  ])('%s does not load the YAML parser or the schemas either', (_name, argv) => {
+    const r = loaded(...argv);
+    expect(r.status).toBe(0);
+    expect(r.urls.filter((u) => /node_modules\/(yaml|zod)\/|\/dist\/src\/config\/schema\.js$/.test(u))).toEqual([]);
+  });
+
   it('an offline score into a local folder does not load the S3 client', async () => {
     const out = await tmp();
     const r = loaded(...scoreArgs(out));
