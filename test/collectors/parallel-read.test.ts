@@ -88,6 +88,18 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     expectSame(await both('securityhub', [...lines(newer), ...lines(base), ...lines(older), ...lines(newer)].join('\n') + '\n', { jobBytes: 2000 }));
   });
 
+  it('values that only look alike stay apart (a package named "a\\u0000b" is not the packages a and b)', async () => {
+    const base = shRecords.filter((f) => f.Vulnerabilities?.[0]?.VulnerablePackages?.length).slice(0, 2) as [Record<string, any>, Record<string, any>];
+    const pkg = (names: string[]) => names.map((Name) => ({ ...base[0].Vulnerabilities[0].VulnerablePackages[0], Name }));
+    const one = { ...base[0], Id: `${base[0].Id}-one`, Vulnerabilities: [{ ...base[0].Vulnerabilities[0], VulnerablePackages: pkg(['a', 'b']) }] };
+    const two = { ...base[1], Id: `${base[1].Id}-two`, Vulnerabilities: [{ ...base[1].Vulnerabilities[0], VulnerablePackages: pkg(['a\u0000b']) }] };
+    const r = await both('securityhub', `${lines([one, two, one, two]).join('\n')}\n`, { jobBytes: 1 << 20, workers: 1 });
+    expectSame(r);
+    const packages = JSON.stringify(r.parallel.result);
+    expect(packages).toContain('"packages":["a","b"]');
+    expect(packages).toContain('"packages":["a\\u0000b"]');
+  });
+
   it('bad lines, blank lines, CRLF, a BOM, arrays on a line, records the normalizer rejects', async () => {
     const good = lines(shRecords.slice(0, 30));
     const content = [

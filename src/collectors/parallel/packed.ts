@@ -25,29 +25,32 @@ interface Wire {
 }
 
 /**
- * One table: each distinct value once, by a key; ids run on across the batches of one worker and
- * file, so a value is sent once, not once per batch. Past `cap` keys the index starts over (memory
- * stays bounded; a value seen again then gets a new id and is sent again).
+ * One table: each distinct value once; ids run on across the batches of one worker and file, so a
+ * value is sent once, not once per batch. Values are filed under a key and confirmed `equal` where
+ * the key is not the whole value (a list's joined key could be forged: `["a\u0000b"]`, `["a","b"]`).
+ * The last value seen under each key is kept; past `cap` keys the index starts over (memory stays
+ * bounded; a value seen again then gets a new id and is sent again).
  */
 class Table<T> {
-  private index = new Map<string, number>();
+  private index = new Map<string, { id: number; v: T | undefined }>();
   private fresh: T[] = [];
   private nextId = 0;
   constructor(
     private readonly key: (v: T) => string,
+    /** Absent: the key is the whole value, and the value need not be kept to compare. */
+    private readonly equal?: (a: T, b: T) => boolean,
     private readonly cap = 200_000,
   ) {}
   ref(v: T | undefined): number {
     if (v === undefined) return NONE;
     const k = this.key(v);
-    let i = this.index.get(k);
-    if (i === undefined) {
-      if (this.index.size >= this.cap) this.index = new Map();
-      i = this.nextId++;
-      this.fresh.push(v);
-      this.index.set(k, i);
-    }
-    return i;
+    const hit = this.index.get(k);
+    if (hit && (!this.equal || hit.v === v || this.equal(hit.v as T, v))) return hit.id;
+    if (!hit && this.index.size >= this.cap) this.index = new Map();
+    const id = this.nextId++;
+    this.fresh.push(v);
+    this.index.set(k, { id, v: this.equal ? v : undefined });
+    return id;
   }
   /** The values added since the last call. */
   take(): T[] {
@@ -57,12 +60,12 @@ class Table<T> {
   }
 }
 
-const same = (s: string) => s;
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Worker side: packs normalized findings into batches; one packer per worker and file. */
 export class FindingPacker {
-  private readonly s = new Table<string>(same);
-  private readonly l = new Table<string[]>((l) => l.join('\u0000'));
+  private readonly s = new Table<string>((s) => s);
+  private readonly l = new Table<string[]>((l) => l.join('\u0000'), sameList);
   private readonly c = new Table<Cvss>((c) => JSON.stringify(c));
   private readonly e = new Table<Epss>((e) => JSON.stringify(e));
   private readonly a = new Table<AwsLocation>((a) => JSON.stringify(a));
