@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AS_OF, cli, tmp } from './run.js';
+import { cli, offlineScoreArgs, tmp } from './run.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -26,20 +26,7 @@ describe('score with parse workers', () => {
     writeFileSync(sh, `${Findings.map((f) => JSON.stringify(f)).join('\n')}\n`);
     const alerts = JSON.parse(readFileSync(join(ROOT, 'examples/dependabot-alerts.json'), 'utf8')) as unknown[];
     writeFileSync(db, `${alerts.map((a) => JSON.stringify(a)).join('\n')}\n`);
-    const args = (out: string, ...extra: string[]) => [
-      'score',
-      '--config',
-      join(ROOT, 'assets.yaml'),
-      '--from',
-      `securityhub=${sh}`,
-      '--from',
-      `dependabot=${db}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      out,
-      ...extra,
-    ];
+    const args = (out: string, ...extra: string[]) => offlineScoreArgs({ config: join(ROOT, 'assets.yaml'), securityhub: sh, dependabot: db, out }, ...extra);
     const serialOut = join(work, 'serial');
     const parallelOut = join(work, 'parallel');
     const serial = await cli(args(serialOut), { SECSLI_WORKERS: '0' });

@@ -10,22 +10,28 @@ export const fixture = (name: string) => join(FIXTURES, name);
 export const AS_OF = '2026-11-27T00:00:00Z';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `npm start`'s invocation: the bundled example (assets.yaml + examples/) as of AS_OF. */
-export function exampleScoreArgs(out: string, ...extra: string[]): string[] {
+/** `secsli score` of exported files: the argv every offline score test builds. */
+export function offlineScoreArgs(files: { config: string; securityhub: string; dependabot: string; out: string; asOf?: string }, ...extra: string[]): string[] {
   return [
     'score',
     '--config',
-    join(ROOT, 'assets.yaml'),
+    files.config,
     '--from',
-    `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
+    `securityhub=${files.securityhub}`,
     '--from',
-    `dependabot=${join(ROOT, 'examples/dependabot-alerts.json')}`,
+    `dependabot=${files.dependabot}`,
     '--as-of',
-    AS_OF,
+    files.asOf ?? AS_OF,
     '--out',
-    out,
+    files.out,
     ...extra,
   ];
+}
+
+/** `npm start`'s invocation: the bundled example (assets.yaml + examples/) as of AS_OF. */
+export function exampleScoreArgs(out: string, ...extra: string[]): string[] {
+  const [securityhub, dependabot] = [join(ROOT, 'examples/securityhub-findings.json'), join(ROOT, 'examples/dependabot-alerts.json')];
+  return offlineScoreArgs({ config: join(ROOT, 'assets.yaml'), securityhub, dependabot, out }, ...extra);
 }
 
 class Capture extends Writable {
@@ -48,18 +54,5 @@ export const tmp = (prefix = 'secsli-cli-') => mkdtemp(join(tmpdir(), prefix));
 
 /** The common offline score invocation against the small fixtures. */
 export function scoreArgs(out: string, ...extra: string[]): string[] {
-  return [
-    'score',
-    '--config',
-    fixture('assets.yaml'),
-    '--from',
-    `securityhub=${fixture('securityhub.json')}`,
-    '--from',
-    `dependabot=${fixture('dependabot.json')}`,
-    '--as-of',
-    AS_OF,
-    '--out',
-    out,
-    ...extra,
-  ];
+  return offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: fixture('securityhub.json'), dependabot: fixture('dependabot.json'), out }, ...extra);
 }

@@ -4,28 +4,13 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../scripts/lib/scale/generate.js';
 import { loadRun } from '../../src/history/load.js';
-import { AS_OF, cli, tmp } from '../cli/run.js';
+import { cli, offlineScoreArgs, tmp } from '../cli/run.js';
 import { memoryLogger } from '../fakes/sink.js';
 
 /** `npm run test:scale`: generated data at a size that takes seconds, through the built CLI. */
 
 const score = (dir: string, out: string, env: NodeJS.ProcessEnv = {}) =>
-  cli(
-    [
-      'score',
-      '--config',
-      join(dir, 'assets.yaml'),
-      '--from',
-      `securityhub=${join(dir, 'securityhub.ndjson')}`,
-      '--from',
-      `dependabot=${join(dir, 'dependabot.ndjson')}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      out,
-    ],
-    env,
-  );
+  cli(offlineScoreArgs({ config: join(dir, 'assets.yaml'), securityhub: join(dir, 'securityhub.ndjson'), dependabot: join(dir, 'dependabot.ndjson'), out }), env);
 
 describe('scale data through the CLI', () => {
   it('scores 50,000 findings and writes streamed files that parse back', async () => {

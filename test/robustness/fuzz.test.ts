@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasUnsafe } from '../../src/text/sanitize.js';
-import { AS_OF, cli, fixture, tmp } from '../cli/run.js';
+import { cli, fixture, offlineScoreArgs, tmp } from '../cli/run.js';
 import { alertSamples, asffSamples } from '../sources/samples.js';
 import { DELETE, mutate, samplePaths } from '../sources/variations.js';
 import { snapshotWithFindings } from '../snapshot-text.js';
@@ -53,21 +53,9 @@ async function runWith(sh: Raw[], dep: Raw[]) {
   const dir = await tmp('secsli-fuzz-');
   await writeFile(join(dir, 'sh.json'), JSON.stringify({ Findings: sh }));
   await writeFile(join(dir, 'dep.json'), JSON.stringify(dep));
-  const r = await cli([
-    'score',
-    '--config',
-    fixture('assets.yaml'),
-    '--from',
-    `securityhub=${join(dir, 'sh.json')}`,
-    '--from',
-    `dependabot=${join(dir, 'dep.json')}`,
-    '--as-of',
-    AS_OF,
-    '--out',
-    join(dir, 'out'),
-    '--save-raw',
-    '-q',
-  ]);
+  const r = await cli(
+    offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: join(dir, 'sh.json'), dependabot: join(dir, 'dep.json'), out: join(dir, 'out') }, '--save-raw', '-q'),
+  );
   return { ...r, runDir: r.stdout.trim() };
 }
 

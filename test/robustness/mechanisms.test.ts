@@ -16,7 +16,7 @@ import { parseUtc } from '../../src/model/time.js';
 import { createFileGuard } from '../../src/report/file-guard.js';
 import { removeStaleTempFolders } from '../../src/report/write.js';
 import { hasUnsafe, safeUrl, sanitizeLine } from '../../src/text/sanitize.js';
-import { AS_OF, cli, fixture, scoreArgs, tmp } from '../cli/run.js';
+import { AS_OF, cli, fixture, offlineScoreArgs, scoreArgs, tmp } from '../cli/run.js';
 
 const iso = (s: string) => {
   const t = parseUtc(s);
@@ -53,19 +53,15 @@ describe('class 4: one time parser, UTC unless a zone is given, impossible dates
     const before = process.env.TZ;
     const run = async (tz: string) => {
       process.env.TZ = tz;
-      const r = await cli([
-        'score',
-        '--config',
-        fixture('assets.yaml'),
-        '--from',
-        `securityhub=${join(dir, 'sh.json')}`,
-        '--from',
-        `dependabot=${fixture('dependabot.json')}`,
-        '--as-of',
-        '2026-11-27 00:00:00',
-        '--out',
-        join(dir, tz.replace('/', '-')),
-      ]);
+      const r = await cli(
+        offlineScoreArgs({
+          config: fixture('assets.yaml'),
+          securityhub: join(dir, 'sh.json'),
+          dependabot: fixture('dependabot.json'),
+          asOf: '2026-11-27 00:00:00',
+          out: join(dir, tz.replace('/', '-')),
+        }),
+      );
       return readFile(join(r.stdout.trim(), 'findings.csv'), 'utf8');
     };
     try {
