@@ -2,15 +2,14 @@
  * Offline collector: one exported file (`aws securityhub get-findings` output, `gh api --paginate`
  * output, JSON arrays, NDJSON) streamed record by record into the sink.
  */
-import { repoOf } from '../sources/dependabot.js';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { FILE_EXPECTATIONS } from './read/expect.js';
-import { guardRecord } from './read/record-guard.js';
 import type { ParallelRead } from './parallel/options.js';
-import { readJsonRecords, type ReadEvent, type ReadOptions } from './read/records.js';
+import { RepoCoverage } from './read/repo-coverage.js';
+import { readJsonRecords, readsByLine, type ReadEvent, type ReadOptions } from './read/records.js';
 import type { BatchEvent } from './parallel/read.js';
 import type { ParsePool } from './parallel/pool.js';
 import type { Collector, RecordSink, SourceStatus } from './types.js';
@@ -42,20 +41,12 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       const size = await ensureReadable(path);
       const problems: string[] = [];
       let records = 0;
-      const repos = new Set<string>();
-      let withRepository = 0;
-      const noteRepo = (raw: unknown) => {
-        if (!raw || typeof raw !== 'object') return;
-        if ('repository' in raw && raw.repository) withRepository++;
-        const repo = repoOf(raw as Parameters<typeof repoOf>[0]);
-        if (repo) repos.add(repo);
-      };
+      const coverage = new RepoCoverage();
       let pool: ParsePool | undefined;
       try {
         const { parallel, ...read } = readOptions;
-        const lines = read.ndjson ?? NDJSON_FILE.test(path);
         let events: AsyncGenerator<ReadEvent | BatchEvent, void, void>;
-        if (sink.batch && parallel && parallel.workers > 0 && lines && size >= parallel.minBytes) {
+        if (sink.batch && parallel && parallel.workers > 0 && readsByLine(path, read) && size >= parallel.minBytes) {
           // Large NDJSON: parse workers read and normalize it (src/collectors/parallel).
           const [{ ParsePool }, { readNdjsonParallel }] = await Promise.all([import('./parallel/pool.js'), import('./parallel/read.js')]);
           pool = new ParsePool(parallel.workers);
@@ -72,10 +63,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
           switch (ev.kind) {
             case 'batch': {
               records += ev.values;
-              if (ev.repos) {
-                for (const r of ev.repos) repos.add(r);
-                withRepository += ev.withRepository ?? 0;
-              }
+              if (ev.repos) coverage.add(ev.repos, ev.withRepository ?? 0);
               for (const m of ev.unreadable) log.debug(`${path}: ${m}`);
               sink.batch?.(ev);
               if (Math.floor(records / PROGRESS_EVERY) !== Math.floor((records - ev.values) / PROGRESS_EVERY)) log.progress(`${path}: ${records} records read`);
@@ -83,7 +71,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
             }
             case 'record':
               records++;
-              if (source === 'dependabot') guardRecord(ev.value, () => noteRepo(ev.value)); // a bad record is the normalizer's to reject
+              if (source === 'dependabot') coverage.note(ev.value);
               sink.record(ev.value, { origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}) });
               if (records % PROGRESS_EVERY === 0) log.progress(`${path}: ${records} records read`);
               break;
@@ -123,14 +111,14 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       const complete = problems.length === 0;
       // A repository-level export (alerts without `repository`) answers only for the repositories
       // in it: any other repository an asset claims was not looked at, so it must not read as covered.
-      const perRepo = source === 'dependabot' && complete && records > 0 && withRepository === 0;
+      const perRepo = source === 'dependabot' && complete && records > 0 && coverage.withRepository === 0;
       return {
         source,
         origins: [path],
         complete,
         problems,
         coverage: perRepo
-          ? [...repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const }))
+          ? [...coverage.repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const }))
           : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
         records,
       };
@@ -149,9 +137,6 @@ async function ensureReadable(path: string): Promise<number> {
   if (!st.isFile()) throw new InputFileError(path, 'EISDIR', `${path}: not a file`);
   return st.size;
 }
-
-/** As the reader decides (src/collectors/read/records.ts): these extensions are read line by line. */
-const NDJSON_FILE = /\.(ndjson|jsonl)$/i;
 
 function toInputFileError(path: string, err: unknown): Error {
   const { code, path: errPath } = (err ?? {}) as NodeJS.ErrnoException;

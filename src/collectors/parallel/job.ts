@@ -8,9 +8,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { Source } from '../../model/finding.js';
 import { normalizeRecord } from '../../sources/index.js';
-import { repoOf } from '../../sources/dependabot.js';
 import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
 import { guardRecord } from '../read/record-guard.js';
+import { RepoCoverage } from '../read/repo-coverage.js';
 import { Utf8Check } from '../read/utf8.js';
 import type { FindingPacker } from './packed.js';
 
@@ -72,15 +72,12 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     check.push(bytes);
     if (spec.last) check.end();
     if (check.first !== undefined) utf8 = { first: check.first, count: check.count };
-  } else if (spec.last && bytes.length === 0) {
-    // nothing to check
   }
   let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   if (spec.start === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const events: JobEvent[] = [];
-  const repos = source === 'dependabot' ? new Set<string>() : undefined;
-  let withRepository = 0;
+  const coverage = source === 'dependabot' ? new RepoCoverage() : undefined;
   let newlines = 0;
   let slots = 0;
   let values = 0;
@@ -93,14 +90,7 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     values++;
     if (first === undefined) first = describeFound(value, 'line');
     if (looksLike(value, expect)) matched = true;
-    if (repos) {
-      guardRecord(value, () => {
-        if (!value || typeof value !== 'object') return;
-        if ('repository' in value && value.repository) withRepository++;
-        const repo = repoOf(value as Parameters<typeof repoOf>[0]);
-        if (repo) repos.add(repo);
-      });
-    }
+    coverage?.note(value);
     const g = guardRecord(value, () => {
       const r = normalizeRecord(source, value);
       if (r.ok) packer.add(r.finding);
@@ -152,6 +142,6 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     ...(utf8 ? { utf8 } : {}),
     events,
     ...packed(packer),
-    ...(repos ? { repos: [...repos], withRepository } : {}),
+    ...(coverage ? { repos: [...coverage.repos], withRepository: coverage.withRepository } : {}),
   };
 }

@@ -57,7 +57,6 @@ interface Arrived {
   r: JobResult;
   recordBase: number;
   lineBase: number;
-  last: boolean;
 }
 
 export async function* readNdjsonParallel(path: string, size: number, source: Source, opts: ParallelOptions): AsyncGenerator<ReadEvent | BatchEvent, void, void> {
@@ -65,7 +64,7 @@ export async function* readNdjsonParallel(path: string, size: number, source: So
   const jobBytes = opts.jobBytes ?? 4 * 1024 * 1024;
   const window = 3 * opts.pool.size;
   const handle = await open(path, 'r');
-  const queue: { promise: Promise<JobResult>; last: boolean }[] = [];
+  const queue: Promise<JobResult>[] = [];
   let next = 0;
   const fill = async () => {
     while (queue.length < window && next < size) {
@@ -75,7 +74,7 @@ export async function* readNdjsonParallel(path: string, size: number, source: So
       const spec: JobSpec = { path, source, start, end, last: end >= size, maxRecordChars: opts.maxRecordChars };
       const promise = opts.pool.run(spec);
       promise.catch(() => {}); // taken (and thrown) in order below
-      queue.push({ promise, last: spec.last });
+      queue.push(promise);
     }
   };
 
@@ -139,7 +138,7 @@ export async function* readNdjsonParallel(path: string, size: number, source: So
       const job = queue.shift()!;
       let r: JobResult;
       try {
-        r = await job.promise;
+        r = await job;
       } catch (err) {
         if (!(err instanceof JobReadError)) throw err;
         yield* release();
@@ -148,7 +147,7 @@ export async function* readNdjsonParallel(path: string, size: number, source: So
         break;
       }
       await fill();
-      const a: Arrived = { r, recordBase, lineBase, last: job.last };
+      const a: Arrived = { r, recordBase, lineBase };
       recordBase += r.slots;
       lineBase += r.newlines;
       nonBlank += r.lines;

@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { type JobSpec, runJob } from './job.js';
+import { type JobResult, type JobSpec, runJob } from './job.js';
 import { FindingPacker } from './packed.js';
 
 export interface JobRequest {
@@ -12,7 +12,7 @@ export interface JobRequest {
   spec: JobSpec;
 }
 
-export type JobReply = { id: number; ok: true; result: ReturnType<typeof runJob> } | { id: number; ok: false; io: boolean; message: string };
+export type JobReply = { id: number; ok: true; result: JobResult } | { id: number; ok: false; io: boolean; message: string };
 
 async function read(spec: JobSpec): Promise<Buffer> {
   const handle = await open(spec.path, 'r');

@@ -58,6 +58,12 @@ const PAGE_TOKEN_KEYS = ['NextToken'];
  */
 export const SNIFF_LIMIT = 1000;
 
+/** Whether `path` is read line by line from the start (NDJSON): `opts.ndjson`, else by its extension. */
+export function readsByLine(path: string, opts: Pick<ReadOptions, 'ndjson'> = {}): boolean {
+  const ext = extname(path).toLowerCase();
+  return opts.ndjson ?? (ext === '.ndjson' || ext === '.jsonl');
+}
+
 /** The reader's messages, also used by the parallel NDJSON reader (src/collectors/parallel/read.ts). */
 export const say = {
   invalidUtf8: (path: string, first: number, count: number) =>
@@ -75,11 +81,10 @@ export const say = {
  * Throws only when the file cannot be opened (ENOENT, EACCES): bad content is reported as events.
  */
 export async function* readJsonRecords(path: string, opts: ReadOptions = {}): AsyncGenerator<ReadEvent, void, void> {
-  const ext = extname(path).toLowerCase();
   const scanner = new JsonScanner({
     wrapperKeys: WRAPPER_KEYS,
     maxRecordChars: opts.maxRecordChars ?? 64 * 1024 * 1024,
-    lines: opts.ndjson ?? (ext === '.ndjson' || ext === '.jsonl'),
+    lines: readsByLine(path, opts),
     pageTokenKeys: PAGE_TOKEN_KEYS,
   });
   const interp = new Interpreter(path, opts.expect, scanner.stats);
