@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
+import { AS_OF, cli, fixture, offlineScoreArgs, scoreArgs, tmp } from './run.js';
 
 const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
 const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'];
@@ -163,19 +163,7 @@ describe('bad input: clear message, nothing lost', () => {
     const cut = join(dir, 'cut.json');
     await writeFile(cut, text.slice(0, Math.floor(text.length * 0.6)));
     const out = await tmp();
-    const r = await cli([
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${cut}`,
-      '--from',
-      `dependabot=${fixture('dependabot.json')}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      out,
-    ]);
+    const r = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: cut, dependabot: fixture('dependabot.json'), out }));
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('cut.json');
     const runDir = r.stdout.trim();
@@ -197,19 +185,7 @@ describe('bad input: clear message, nothing lost', () => {
     const dir = await tmp();
     const bad = join(dir, 'bad.json');
     await writeFile(bad, body);
-    const r = await cli([
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${bad}`,
-      '--from',
-      `dependabot=${fixture('dependabot.json')}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      await tmp(),
-    ]);
+    const r = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: bad, dependabot: fixture('dependabot.json'), out: await tmp() }));
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('bad.json');
   });
@@ -218,19 +194,7 @@ describe('bad input: clear message, nothing lost', () => {
     const dir = await tmp();
     const empty = join(dir, 'empty.json');
     await writeFile(empty, '[]');
-    const r = await cli([
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${empty}`,
-      '--from',
-      `dependabot=${fixture('dependabot.json')}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      await tmp(),
-    ]);
+    const r = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: empty, dependabot: fixture('dependabot.json'), out: await tmp() }));
     expect(r.code).toBe(0);
   });
 
@@ -240,19 +204,7 @@ describe('bad input: clear message, nothing lost', () => {
     alerts.push({ number: 99, state: 'open' }, { hello: 1 });
     const file = join(dir, 'alerts.json');
     await writeFile(file, JSON.stringify(alerts));
-    const r = await cli([
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${fixture('securityhub.json')}`,
-      '--from',
-      `dependabot=${file}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      await tmp(),
-    ]);
+    const r = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: fixture('securityhub.json'), dependabot: file, out: await tmp() }));
     expect(r.code).toBe(0);
     const snap = JSON.parse(await read(r.stdout.trim(), 'snapshot.json'));
     expect(snap.rejected).toHaveLength(2);

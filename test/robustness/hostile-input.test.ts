@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasUnsafe } from '../../src/text/sanitize.js';
-import { AS_OF, cli, fixture, tmp } from '../cli/run.js';
+import { AS_OF, cli, fixture, offlineScoreArgs, tmp } from '../cli/run.js';
 import { snapshotWithFindings } from '../snapshot-text.js';
 
 type Raw = Record<string, any>;
@@ -218,19 +218,7 @@ describe('class 11: smaller ones', () => {
     const file = join(dir, 'latin1.json');
     const text = JSON.stringify({ Findings: [{ ...copy(SH[0]!), Title: 'caf\u00e9' }] });
     await writeFile(file, Buffer.from(text, 'latin1'));
-    const r = await cli([
-      'score',
-      '--config',
-      fixture('assets.yaml'),
-      '--from',
-      `securityhub=${file}`,
-      '--from',
-      `dependabot=${fixture('dependabot.json')}`,
-      '--as-of',
-      AS_OF,
-      '--out',
-      join(dir, 'utf8'),
-    ]);
+    const r = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: file, dependabot: fixture('dependabot.json'), out: join(dir, 'utf8') }));
     expect(r.stderr).toContain(`${file}: invalid UTF-8 at byte ${text.indexOf('caf\u00e9') + 3}`);
   });
 
