@@ -4,7 +4,7 @@ import { findingLives, flow, type Flow } from './flow.js';
 import type { History, Run, Skipped } from './load.js';
 import { describePolicyChange } from './policy-diff.js';
 import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
-import { contributionOf, isCounted } from './schema.js';
+import { contributionOf, isCounted, type AssetV1, type FindingV1 } from './schema.js';
 import { attainment, DAY, DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS, ownerAttainment, type Attainment, type OwnerAttainment } from './slo.js';
 import { recurringCves, runTrend, type RecurringCve, type RunTrend } from './trends.js';
 import { runsIn, type Window } from './window.js';
@@ -87,6 +87,8 @@ export interface Review {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Which finding of which asset, as the review's lists name it. */
+const findingRef = (a: AssetV1, f: FindingV1) => ({ assetId: a.id, owner: a.owner, findingId: f.id, title: f.title, severity: f.severity, url: f.url });
 
 export function buildReview(history: History, w: Window, opts: ReviewOptions = {}): Review {
   const runs = runsIn(w, history.runs);
@@ -121,12 +123,7 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
     a.findings
       .filter((f) => f.overdue)
       .map((f) => ({
-        assetId: a.id,
-        owner: a.owner,
-        findingId: f.id,
-        title: f.title,
-        severity: f.severity,
-        url: f.url,
+        ...findingRef(a, f),
         daysOverdue: f.firstSeen && f.slaDays !== null ? (lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
       })),
   );
@@ -143,12 +140,7 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
     a.findings
       .filter((f) => f.status === 'open' && isCounted(f) && f.kind !== 'threat')
       .map((f) => ({
-        assetId: a.id,
-        owner: a.owner,
-        findingId: f.id,
-        title: f.title,
-        severity: f.severity,
-        url: f.url,
+        ...findingRef(a, f),
         overdue: f.overdue,
         contribution: contributionOf(last!.snapshot, a, f),
       })),
