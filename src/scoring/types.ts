@@ -179,22 +179,27 @@ export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'c
 /** Most urgent first (fixes.ts orders by it). */
 export type Urgency = 'incident past response time' | 'known exploited past due' | 'open incident' | 'overdue' | 'when due';
 
+/**
+ * A planned fix (fixes.ts builds them as CompactFix, which derives most of these on read: read-only).
+ * JSON.stringify gives these keys in this order, `ageHours` and `url` only when present.
+ */
 export interface Fix {
   /** Stable key: kind and what it changes. */
-  id: string;
-  kind: FixKind;
+  readonly id: string;
+  readonly kind: FixKind;
   /** What to do, in words (contains outside text: renderers escape it). */
-  action: string;
-  assetIds: string[];
-  /** Findings it closes (counted weaknesses, or the incident's detection). */
-  findingIds: string[];
-  riskRemoved: number;
-  urgency: Urgency;
+  readonly action: string;
+  /** Sorted, each once. */
+  readonly assetIds: readonly string[];
+  /** Findings it closes (counted weaknesses, or the incident's detection); sorted, each once. */
+  readonly findingIds: readonly string[];
+  readonly riskRemoved: number;
+  readonly urgency: Urgency;
   /** The highest severity among what it closes. */
-  severity: Severity;
+  readonly severity: Severity;
   /** Incidents: hours since first seen. */
-  ageHours?: number;
+  readonly ageHours?: number;
   /** Why now: "incident 30 h > 4 h", "known exploited", "overdue", "internet-facing"… */
-  why: string[];
-  url?: string;
+  readonly why: readonly string[];
+  readonly url?: string;
 }
