@@ -142,7 +142,7 @@ const PASSED: ExclusionReason = { kind: 'passed-control' };
 
 /** Builds the rows of one run. Per-run caches: equal factors and exclusion reasons are shared between rows (never mutated). */
 export class RowFactory {
-  private readonly factorCache = new FactorCache<FactorEntry>();
+  private factorCache = new FactorCache<FactorEntry>();
   private readonly closed = new Map<string, ExclusionReason>();
   private readonly exceptions = new Map<string, ExclusionReason>();
   private readonly assets = new Map<string, AssetContext>();
@@ -194,6 +194,19 @@ export class RowFactory {
       sf.excluded = ex;
     }
     return sf;
+  }
+
+  /**
+   * Every row is built: the caches go (rows keep the shared values they took). At a million
+   * findings the factor cache alone is tens of MB of nested maps, and fixes and totals are planned
+   * after this — their working set then need not sit beside it.
+   */
+  done(): void {
+    this.factorCache = new FactorCache<FactorEntry>();
+    this.closed.clear();
+    this.exceptions.clear();
+    this.lastFinding = undefined;
+    this.lastEntry = undefined;
   }
 
   excepted(id: string): ExclusionReason {

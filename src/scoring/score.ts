@@ -79,6 +79,8 @@ export function score(input: ScoreInput): ScoreResult {
     }
   }
 
+  rows.done();
+
   unmapped.sort(byId);
   ambiguous.sort((a, b) => byId(a.finding, b.finding));
   const totals = { policy, now, matcher, statuses: input.sources.map((s) => s.status), previousRisk: input.previousRisk };
