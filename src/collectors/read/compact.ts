@@ -69,7 +69,7 @@ const unpackTime = (t: number | string, ms: number): string => (typeof t === 'nu
 const arnPart = (arn: string, i: number) => (arn.startsWith('arn:') ? arn.split(':')[i] || undefined : undefined);
 
 const COMPLIANCE = [undefined, 'passed', 'failed', 'warning', 'not_available'] as const;
-// bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2 | acknowledged 1
+// bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2 | acknowledged 1 | ref 1 | loc 1
 const S_SOURCE = 0,
   S_KIND = 1,
   S_SEV = 3,
@@ -79,7 +79,22 @@ const S_SOURCE = 0,
   B_EXPL = 1 << 13,
   S_FIX = 14,
   S_URL = 16,
-  B_ACK = 1 << 18;
+  B_ACK = 1 << 18,
+  /** `ref` is the GHSA id (else the control id); `loc` is the GitHub location (else the AWS one). */
+  B_REF_GHSA = 1 << 19,
+  B_LOC_GITHUB = 1 << 20;
+
+/**
+ * Fields few findings have, kept out of every finding's own fields (8 bytes each at a million
+ * findings is 9 MB a field): a closing reason, a URL that is not the derived one, and the second
+ * of a pair that one field holds (a GHSA id beside a control id, a GitHub beside an AWS location).
+ */
+interface Rare {
+  closeReason?: string;
+  storedUrl?: string;
+  controlId?: string;
+  github?: GithubLocation;
+}
 const URL_NONE = 0,
   URL_STORED = 1,
   URL_DERIVED = 2;
@@ -99,11 +114,12 @@ export class CompactFinding implements Finding {
   readonly epss: Epss | undefined;
   readonly cves: string[];
   readonly packages: string[];
-  readonly ghsa: string | undefined;
-  readonly controlId: string | undefined;
-  readonly aws: AwsLocation | undefined;
-  readonly github: GithubLocation | undefined;
-  readonly closeReason: string | undefined;
+  /** The GHSA id when B_REF_GHSA is set, else the control id (see `ghsa`, `controlId`). */
+  private readonly ref: string | undefined;
+  /** The GitHub location when B_LOC_GITHUB is set, else the AWS one (see `aws`, `github`). */
+  private readonly loc: AwsLocation | GithubLocation | undefined;
+  /** What few findings have (see Rare). */
+  private readonly rare: Rare | undefined;
   readonly fixedIn: string | undefined;
   /** Seconds since 2000 (see packTime), or the original text when it is not canonical ISO. */
   private readonly first: number | string;
@@ -111,29 +127,40 @@ export class CompactFinding implements Finding {
   private readonly closed: number | string | undefined;
   /** The milliseconds of first, updated and closed, 10 bits each. */
   private readonly millis: number;
-  /** The URL when it is not the one derived from the finding's own fields. */
-  private readonly storedUrl: string | undefined;
 
   constructor(p: CompactParts) {
     this.id = p.id;
-    this.bits = p.bits;
     this.title = p.title;
     this.product = p.product;
     this.cvss = p.cvss;
     this.epss = p.epss;
     this.cves = p.cves;
     this.packages = p.packages;
-    this.ghsa = p.ghsa;
-    this.controlId = p.controlId;
-    this.aws = p.aws;
-    this.github = p.github;
-    this.closeReason = p.closeReason;
+    // One field for two that a finding rarely has both of: the second of a pair goes to `rare`.
+    let bits = p.bits;
+    let rare: Rare | undefined;
+    const more = (): Rare => (rare ??= {});
+    if (p.ghsa !== undefined) {
+      bits |= B_REF_GHSA;
+      this.ref = p.ghsa;
+      if (p.controlId !== undefined) more().controlId = p.controlId;
+    } else this.ref = p.controlId;
+    if (p.aws === undefined && p.github !== undefined) {
+      bits |= B_LOC_GITHUB;
+      this.loc = p.github;
+    } else {
+      this.loc = p.aws;
+      if (p.github !== undefined) more().github = p.github;
+    }
+    if (p.closeReason !== undefined) more().closeReason = p.closeReason;
+    if (p.storedUrl !== undefined) more().storedUrl = p.storedUrl;
+    this.bits = bits;
+    this.rare = rare;
     this.fixedIn = p.fixedIn;
     this.first = p.first;
     this.updated = p.updated;
     this.closed = p.closed;
     this.millis = p.millis;
-    this.storedUrl = p.storedUrl;
   }
 
   /** The compact, interned copy of a finding. */
@@ -141,6 +168,21 @@ export class CompactFinding implements Finding {
     return new CompactFinding(compactParts(f, pool));
   }
 
+  get ghsa(): string | undefined {
+    return this.bits & B_REF_GHSA ? this.ref : undefined;
+  }
+  get controlId(): string | undefined {
+    return this.bits & B_REF_GHSA ? this.rare?.controlId : this.ref;
+  }
+  get aws(): AwsLocation | undefined {
+    return this.bits & B_LOC_GITHUB ? undefined : (this.loc as AwsLocation | undefined);
+  }
+  get github(): GithubLocation | undefined {
+    return this.bits & B_LOC_GITHUB ? (this.loc as GithubLocation) : this.rare?.github;
+  }
+  get closeReason(): string | undefined {
+    return this.rare?.closeReason;
+  }
   get source(): Finding['source'] {
     return SOURCES[(this.bits >> S_SOURCE) & 1]!;
   }
@@ -195,7 +237,7 @@ export class CompactFinding implements Finding {
   }
   get url(): string | undefined {
     const url = (this.bits >> S_URL) & 3;
-    return url === URL_DERIVED ? this.derivedUrl() : url === URL_STORED ? this.storedUrl : undefined;
+    return url === URL_DERIVED ? this.derivedUrl() : url === URL_STORED ? this.rare?.storedUrl : undefined;
   }
   /**
    * Newer than `other` by updatedAt (the copy that wins de-duplication). Copies updated at the same
@@ -214,7 +256,7 @@ export class CompactFinding implements Finding {
   }
   /** Every field, status and severity first (in model order: open and critical sort first). */
   private tieKey(): string {
-    const b = this.bits;
+    const b = this.bits & ~(B_REF_GHSA | B_LOC_GITHUB); // the tie order predates these two bits
     return JSON.stringify([
       (b >> S_STATUS) & 7,
       (b >> S_SEV) & 7,
