@@ -17,7 +17,7 @@
  * 2,000 assets ≤ 1.2 × the 20-asset wall time; 1k after 1M < 300 MB; `--help` and `validate`
  * < 300 ms, `explain` (live or from a snapshot of any size) < 1 s.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,11 @@ function scoreRun(dir: string, config: string, out: string, asOf: string): Promi
   );
 }
 
+/** Reads the files once, so that what follows finds them in the page cache. */
+async function warm(files: string[]): Promise<void> {
+  for (const f of files) for await (const _ of createReadStream(f, { highWaterMark: 1 << 22 }));
+}
+
 async function checked(what: string, m: Promise<Measured>): Promise<Measured> {
   const r = await m;
   if (r.code !== 0 && r.code !== 3) process.stderr.write(`${what} exited ${r.code}:\n${r.stderr}\n`);
@@ -119,7 +124,11 @@ async function checked(what: string, m: Promise<Measured>): Promise<Measured> {
 async function run(findings: number, assets: number, seed: number, decoys = 0, then?: (out: string, dir: string) => Promise<void>): Promise<Row> {
   const dir = await dataset(findings, assets, seed);
   const config = decoys ? await paddedConfig(dir, decoys) : join(dir, FILES.assets);
+  // Both runs read the files from the page cache: a floor that waits on the disk is not a parse floor
+  // (one run measured 147 s of floor wall for 22 s of its CPU, and called secsli 0.6× of it).
+  await warm([join(dir, FILES.securityhub), join(dir, FILES.dependabot)]);
   const floor = await measure(process.execPath, ['-e', FLOOR, join(dir, FILES.securityhub), join(dir, FILES.dependabot)]);
+  await warm([join(dir, FILES.securityhub), join(dir, FILES.dependabot)]);
   const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
   try {
     const score = await scoreRun(dir, config, out, AS_OF);
@@ -183,7 +192,7 @@ const s = (x: number) => x.toFixed(1);
 const mb = (kb?: number) => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
 
 function table(rows: Row[]): string {
-  const head = ['findings', 'alerts', 'assets', 'records/s', 'wall s', 'cpu s', 'peak RSS', 'floor wall s', 'floor cpu s', 'floor RSS', 'wall / floor'];
+  const head = ['findings', 'alerts', 'assets', 'records/s', 'wall s', 'cpu s', 'peak RSS', 'floor wall s', 'floor cpu s', 'floor RSS', 'wall / floor', 'wall / floor cpu'];
   const lines = rows.map((r) => {
     const records = r.findings + r.alerts;
     return [
@@ -198,6 +207,7 @@ function table(rows: Row[]): string {
       r.floor.cpuS === undefined ? 'n/a' : s(r.floor.cpuS),
       mb(r.floor.peakRssKb),
       `${(r.score.wallS / r.floor.wallS).toFixed(2)}×`,
+      r.floor.cpuS === undefined ? 'n/a' : `${(r.score.wallS / r.floor.cpuS).toFixed(2)}×`,
     ];
   });
   return [head, head.map(() => '---'), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
@@ -231,7 +241,7 @@ const padded = rows.find((r) => r.findings === largest && r.label);
 if (main) {
   const ratio = main.score.wallS / main.floor.wallS;
   console.log(
-    `\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`,
+    `\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×; ${main.floor.cpuS === undefined ? 'n/a' : (main.score.wallS / main.floor.cpuS).toFixed(2)}× the floor's CPU), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`,
   );
 }
 if (main && few) console.log(`${assets} vs ${small} assets (different data sets): ${(main.score.wallS / few.score.wallS).toFixed(2)}× wall time`);
