@@ -7,7 +7,7 @@
  * (not once per finding) and builds the CompactFindings from the rows.
  */
 import type { AwsLocation, Cvss, Epss, Finding, GithubLocation } from '../../model/finding.js';
-import { CompactFinding, compactParts, type Interner } from '../read/compact.js';
+import { CompactFinding, compactParts, sameList, type Interner } from '../read/compact.js';
 
 /** Values per row: see `add`. */
 const W = 19;
@@ -59,8 +59,6 @@ class Table<T> {
     return out;
   }
 }
-
-const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Worker side: packs normalized findings into batches; one packer per worker and file. */
 export class FindingPacker {

@@ -1,5 +1,5 @@
 import { KINDS, SEVERITIES, SOURCES, STATUSES, type AwsLocation, type AwsResource, type Cvss, type Epss, type Finding, type GithubLocation } from '../../model/finding.js';
-import { isoOf } from '../../model/time.js';
+import { canonicalIsoMs, isoOf } from '../../model/time.js';
 import { consoleUrl } from '../../sources/asff-rules.js';
 
 /**
@@ -25,7 +25,7 @@ const SMALL = 2 ** 30;
  * ISO text of its instant (`new Date(ms).toISOString()`) or is out of range.
  */
 const packTime = (iso: string): { t: number | string; ms: number } => {
-  const fast = canonicalMs(iso);
+  const fast = canonicalIsoMs(iso);
   const ms = fast ?? Date.parse(iso);
   if (!Number.isFinite(ms) || (fast === undefined && new Date(ms).toISOString() !== iso)) return { t: iso, ms: 0 };
   const rest = ((ms % 1000) + 1000) % 1000;
@@ -33,36 +33,6 @@ const packTime = (iso: string): { t: number | string; ms: number } => {
   // `| 0`: an int32, so V8 keeps the field a small integer instead of boxing a double.
   return Math.abs(t) < SMALL ? { t: t | 0, ms: rest | 0 } : { t: iso, ms: 0 };
 };
-/** Digits at `i…i+n` of `s` as a number, or -1 when one is not a digit. */
-function digits(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let k = i; k < i + n; k++) {
-    const c = s.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
-/**
- * Epoch ms of `iso` when it is exactly the text `toISOString()` gives (YYYY-MM-DDTHH:MM:SS.mmmZ, a
- * real date, year 1000–9999), read without building Dates; undefined for anything else, which then
- * takes the general (slower) path. Most times are in this form, so most finding times cost this.
- */
-function canonicalMs(iso: string): number | undefined {
-  if (iso.length !== 24 || iso[4] !== '-' || iso[7] !== '-' || iso[10] !== 'T' || iso[13] !== ':' || iso[16] !== ':' || iso[19] !== '.' || iso[23] !== 'Z') return undefined;
-  const y = digits(iso, 0, 4);
-  const mo = digits(iso, 5, 2);
-  const d = digits(iso, 8, 2);
-  const h = digits(iso, 11, 2);
-  const mi = digits(iso, 14, 2);
-  const sec = digits(iso, 17, 2);
-  const ms = digits(iso, 20, 3);
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return undefined;
-  if (d > 28 && d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return undefined; // 2026-02-30 is not a date
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-}
-
 const timeMs = (t: number | string, ms: number): number => (typeof t === 'number' ? (t + BASE_S) * 1000 + ms : Date.parse(t));
 const unpackTime = (t: number | string, ms: number): string => (typeof t === 'number' ? isoOf(timeMs(t, ms)) : t);
 
@@ -435,7 +405,8 @@ export class Interner {
 }
 
 const sameResources = (a: AwsResource[], b: AwsResource[]) => a.length === b.length && a.every((r, i) => r === b[i]);
-const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Same strings in the same order. */
+export const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const sameCvss = (a: Cvss, b: Cvss) => a.score === b.score && a.version === b.version && a.vector === b.vector;
 const sameEpss = (a: Epss, b: Epss) => a.probability === b.probability && a.percentile === b.percentile;
 const sameGithub = (a: GithubLocation, b: GithubLocation) =>
