@@ -40,21 +40,22 @@ class ByteSink {
     if (!text) return;
     // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     if (this.used + text.length * 3 > FLUSH_AT) await this.flush();
-    if (text.length * 3 > FLUSH_AT) {
-      await this.fh.write(text);
-      return;
-    }
-    this.used += this.buf.write(text, this.used);
+    if (text.length * 3 > FLUSH_AT) await writeAll(this.fh, Buffer.from(text, 'utf8'));
+    else this.used += this.buf.write(text, this.used);
   }
 
   async flush(): Promise<void> {
-    // A write may take fewer bytes than offered (POSIX allows it): the rest follows.
-    for (let at = 0; at < this.used; ) {
-      const { bytesWritten } = await this.fh.write(this.buf, at, this.used - at);
-      if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-      at += bytesWritten;
-    }
+    await writeAll(this.fh, this.buf, this.used);
     this.used = 0;
+  }
+}
+
+/** Every byte of `bytes[0…length)`: a write may take fewer than offered (POSIX allows it), the rest follows. */
+async function writeAll(fh: FileHandle, bytes: Uint8Array, length = bytes.length): Promise<void> {
+  for (let at = 0; at < length; ) {
+    const { bytesWritten } = await fh.write(bytes, at, length - at);
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    at += bytesWritten;
   }
 }
 
@@ -63,12 +64,12 @@ async function writeContent(path: string, content: FileContent, guard: GuardOpti
   const fh = await open(path, 'w');
   try {
     if (Buffer.isBuffer(content)) {
-      await fh.write(content);
+      await writeAll(fh, content);
       return;
     }
     const g = createFileGuard(path, guard);
     if (typeof content === 'string') {
-      await fh.write(g.take(content) + g.end());
+      await writeAll(fh, Buffer.from(g.take(content) + g.end(), 'utf8'));
       return;
     }
     const out = new ByteSink(fh);
