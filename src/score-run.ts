@@ -1,4 +1,5 @@
 import { liveSecrets } from './collectors/secrets.js';
+import { parallelFrom } from './collectors/parallel/options.js';
 import { stopOf } from './collectors/stop.js';
 import { renderAttributionMarkdown, renderChangesTooLarge } from './history/attribution-render.js';
 import { findPreviousRun, loadStoredRun, type PreviousRun } from './history/load.js';
@@ -9,6 +10,7 @@ import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { fixesCsvChunks } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
+import { findingFiles } from './report/finding-files.js';
 import { buildSnapshot, snapshotFiles } from './report/snapshot.js';
 import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { runFolderName, type FileContent } from './report/write.js';
@@ -24,6 +26,13 @@ import { collectAndScore, type CollectHooks, type CollectOptions } from './pipel
  * change, then write every report of the run folder through the one writer, and publish the sync
  * state only after the run is written.
  */
+
+/**
+ * From this many finding rows on, findings.csv is rendered in a worker thread beside the snapshot's
+ * findings (report/finding-files.ts), unless SECSLI_WORKERS=0 (or one core): below it, starting the
+ * worker costs about what it saves.
+ */
+const CSV_WORKER_MIN_ROWS = 20_000;
 
 /** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
 const ATTRIBUTION_MAX_FINDINGS = 200_000;
@@ -115,10 +124,13 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (previous)
       changes = attribute ? await changesSince(store, previous, snapshotOfRun(buildSnapshot(result, meta)), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
     // findings.csv and the snapshot grow with the findings: they are written as they are rendered.
+    const rows = result.assets.reduce((n, a) => n + a.findings.length, 0);
+    const twoThreads = rows >= CSV_WORKER_MIN_ROWS && parallelFrom(opts.env).workers > 0;
     const files: Record<string, FileContent> = {
       ...snapshotFiles(result, meta),
+      // With two threads, in place of the snapshot's findings too (rendered once, for both files).
+      ...(twoThreads ? findingFiles(result, { guard }) : { 'findings.csv': findingsCsvChunks(result) }),
       'assets.csv': renderAssetsCsv(result),
-      'findings.csv': findingsCsvChunks(result),
       'unmapped.csv': renderUnmappedCsv(result),
       'fixes.csv': fixesCsvChunks(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),

@@ -81,7 +81,7 @@ export function renderAssetsCsv(r: ScoreResult): string {
   );
 }
 
-const FINDING_COLUMNS = [
+export const FINDING_COLUMNS = [
   'asset_id',
   'finding_id',
   'source',
@@ -145,7 +145,7 @@ export function exclusionText(e: ExclusionReason | undefined): string {
   }
 }
 
-function findingRow(a: AssetResult, s: ScoredFinding): string {
+export function findingRow(a: AssetResult, s: ScoredFinding): string {
   const f = s.finding;
   return csvRow([
     a.asset.id,
@@ -193,6 +193,126 @@ function findingRow(a: AssetResult, s: ScoredFinding): string {
     f.url,
     s.dueRule,
     round(s.ifFixed, 4),
+  ]);
+}
+
+/**
+ * findings.csv rendered in another thread (report/finding-files.ts): that thread has the
+ * finding's snapshot line (snapshot.ts `findingLine`, the whole scored finding as JSON) and
+ * these cells, the ones the line does not hold, in column order. A finding with a number JSON
+ * cannot spell (NaN, ±Infinity: JSON writes null) is sent as its row, rendered here. The two
+ * halves are `findingRow` split in two: test/report/finding-files.test.ts renders findings.csv
+ * both ways and compares the bytes.
+ */
+export function findingExtras(a: AssetResult, s: ScoredFinding): Cell[] | string {
+  const f = s.finding;
+  const x = s.factors;
+  const epss = f.epss ? round(f.epss.percentile, 5) : '';
+  const cvss = f.cvss?.score;
+  if (
+    !(Number.isFinite(x.risk) && Number.isFinite(x.severityPoints) && Number.isFinite(x.likelihood) && Number.isFinite(x.context)) ||
+    !(Number.isFinite(s.contribution) && Number.isFinite(s.slaDays) && Number.isFinite(s.ageDays) && Number.isFinite(s.ifFixed) && Number.isFinite(s.exposure)) ||
+    (cvss !== undefined && !Number.isFinite(cvss)) ||
+    (typeof epss === 'number' && !Number.isFinite(epss))
+  )
+    return findingRow(a, s);
+  return [
+    f.product,
+    cvss,
+    epss,
+    f.exploitAvailable,
+    f.fixAvailable === undefined ? '' : f.fixAvailable,
+    s.exposure,
+    f.ghsa,
+    f.controlId,
+    f.packages.join(' '),
+    f.aws?.accountId,
+    f.aws?.region,
+    f.aws ? resourceIds(f.aws.resources) : undefined,
+    f.github?.repo,
+    f.github?.manifestPath,
+    f.github?.scope,
+    s.matchedBy,
+    s.ambiguous,
+  ];
+}
+
+/** A finding's snapshot line, parsed: what `findingRowOf` reads of it. */
+export interface FindingRecord {
+  asset: string;
+  id: string;
+  source: string;
+  kind: string;
+  severity: string;
+  title: string;
+  status: string;
+  counted: boolean;
+  excludedText: string;
+  risk: number;
+  contribution: number;
+  knownExploited: boolean;
+  firstSeen: string;
+  closedAt: string | null;
+  slaDays: number;
+  dueAt: string;
+  dueRule: string;
+  ifFixed: number;
+  overdue: boolean;
+  cves: string[];
+  url: string | null;
+  factors: { severityPoints: number; severityBasis: string; likelihood: number; likelihoodBasis: string; context: number; contextBasis: string };
+  ageDays: number;
+}
+
+/** `findingRow` from a finding's snapshot line and its `findingExtras` cells: the same row. */
+export function findingRowOf(r: FindingRecord, e: readonly Cell[]): string {
+  const x = r.factors;
+  return csvRow([
+    r.asset,
+    r.id,
+    r.source,
+    e[0],
+    r.kind,
+    r.severity,
+    r.title,
+    r.status,
+    r.counted,
+    r.excludedText,
+    e[1],
+    e[2],
+    r.knownExploited,
+    e[3],
+    e[4],
+    round(x.severityPoints, 4),
+    x.severityBasis,
+    round(x.likelihood, 4),
+    x.likelihoodBasis,
+    x.context,
+    x.contextBasis,
+    round(r.risk, 4),
+    e[5],
+    round(r.contribution, 4),
+    day(r.firstSeen),
+    day(r.closedAt ?? undefined),
+    round(r.ageDays, 1),
+    r.slaDays,
+    day(r.dueAt),
+    r.overdue,
+    r.cves.join(' '),
+    e[6],
+    e[7],
+    e[8],
+    e[9],
+    e[10],
+    e[11],
+    e[12],
+    e[13],
+    e[14],
+    e[15],
+    e[16],
+    r.url,
+    r.dueRule,
+    round(r.ifFixed, 4),
   ]);
 }
 

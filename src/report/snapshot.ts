@@ -20,7 +20,7 @@ import { jsonChunks, LazyArray } from './json-chunks.js';
  * old-history generators) and every reader reads all three.
  */
 export const SNAPSHOT_SCHEMA_VERSION = 3;
-const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
+export const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
 const SNAPSHOT_FIXES_FILE = 'snapshot-fixes.ndjson';
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
@@ -195,7 +195,7 @@ function* findingLines(r: ScoreResult): Generator<string> {
   if (buf) yield buf;
 }
 
-const CHUNK = 1 << 16;
+export const CHUNK = 1 << 16;
 
 /** One JSON line per item, in chunks. */
 function* ndjsonChunks(items: readonly unknown[]): Generator<string> {
@@ -216,7 +216,7 @@ function* ndjsonChunks(items: readonly unknown[]): Generator<string> {
  * against it in test/report/fast-paths.test.ts). `head` is `{"asset":"<id>",`. One join, so the
  * line is one flat string rather than a rope of ~70 pieces for the writer to walk.
  */
-function findingLine(head: string, s: ScoredFinding): string {
+export function findingLine(head: string, s: ScoredFinding): string {
   const f = s.finding;
   const excluded = s.excluded;
   return [
@@ -288,7 +288,7 @@ function factorsLine(f: ScoredFinding['factors']): string {
 
 /** Printable ASCII other than `"` and `\`: JSON.stringify would write such a string as is, quoted. */
 const JSON_PLAIN = /^[ !#-[\]-~]*$/;
-const jsonString = (v: string): string => (JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
+export const jsonString = (v: string): string => (JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
 const nullable = (v: string | undefined): string => (v === undefined || v === null ? 'null' : jsonString(v));
 const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 

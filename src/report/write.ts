@@ -12,7 +12,21 @@ import { createFileGuard, type GuardOptions } from './file-guard.js';
  * A file's content is a string (or Buffer), or an iterable / async iterable of string chunks for
  * files too big to hold as one string (findings.csv, snapshot.json of a million findings).
  */
-export type FileContent = string | Buffer | Iterable<string> | AsyncIterable<string>;
+export type FileContent = string | Buffer | Iterable<string> | AsyncIterable<string> | ParallelFile;
+
+/**
+ * A file rendered in another thread, which applied the same guard (`createFileGuard` of its name)
+ * before handing over the bytes: they are written as they come, at the same time as the files
+ * named in `writeWith`, whose rendering feeds that thread (report/finding-files.ts).
+ */
+export interface ParallelFile {
+  readonly guardedBytes: AsyncIterable<Uint8Array>;
+  readonly writeWith: readonly string[];
+  /** The files written with it failed: stop, and make `guardedBytes` end in an error. */
+  cancel(e: Error): void;
+}
+
+const isParallel = (c: FileContent): c is ParallelFile => typeof c === 'object' && 'guardedBytes' in c;
 
 /** "2026-11-27T00:00:00.000Z" → "2026-11-27T000000Z": sortable, and valid on every file system. */
 export function runFolderName(asOf: Date): string {
@@ -67,6 +81,10 @@ async function writeContent(path: string, content: FileContent, guard: GuardOpti
       await writeAll(fh, content);
       return;
     }
+    if (isParallel(content)) {
+      for await (const bytes of content.guardedBytes) await writeAll(fh, bytes);
+      return;
+    }
     const g = createFileGuard(path, guard);
     if (typeof content === 'string') {
       await writeAll(fh, Buffer.from(g.take(content) + g.end(), 'utf8'));
@@ -79,6 +97,26 @@ async function writeContent(path: string, content: FileContent, guard: GuardOpti
   } finally {
     await fh.close();
   }
+}
+
+/** A file written with others stopped because one of them failed: that failure is the one to report. */
+export class StoppedWithOthers extends Error {}
+
+/**
+ * Files written at the same time. When one fails the rest are cancelled; the run then fails with
+ * the first error that is not merely such a stop, once none of them is writing any more (the folder
+ * is removed only then).
+ */
+async function writeTogether(names: readonly string[], write: (name: string) => Promise<void>, cancel: (e: Error) => void): Promise<void> {
+  const errors: unknown[] = [];
+  await Promise.allSettled(
+    names.map((n) =>
+      write(n).catch((e: unknown) => {
+        if (errors.push(e) === 1) cancel(e instanceof Error ? e : new Error(String(e)));
+      }),
+    ),
+  );
+  if (errors.length) throw errors.find((e) => !(e instanceof StoppedWithOthers)) ?? errors[0];
 }
 
 const outputError = (outDir: string, e: unknown) =>
@@ -178,11 +216,20 @@ export class RunFolder {
    */
   async commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>): Promise<string> {
     const { outDir, base, tmp } = this;
+    const write = async (name: string) => {
+      const path = join(tmp, name);
+      await mkdir(dirname(path), { recursive: true });
+      await writeContent(path, files[name]!, this.guard);
+    };
     try {
+      const started = new Set<string>();
       for (const name of Object.keys(files).sort()) {
-        const path = join(tmp, name);
-        await mkdir(dirname(path), { recursive: true });
-        await writeContent(path, files[name]!, this.guard);
+        if (started.has(name)) continue;
+        const content = files[name]!;
+        const group = [name, ...(isParallel(content) ? content.writeWith.filter((n) => n in files && !started.has(n)) : [])];
+        for (const n of group) started.add(n);
+        if (group.length === 1) await write(name);
+        else await writeTogether(group, write, (e) => (content as ParallelFile).cancel(e));
       }
     } catch (e) {
       await this.abort();

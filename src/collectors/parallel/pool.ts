@@ -2,22 +2,13 @@
  * A few parse workers (worker_threads) and a queue of jobs for them. Results come back as
  * promises, one per job, so the caller can take them in file order while the workers run ahead.
  */
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../../io/worker-url.js';
 import type { JobResult, JobSpec } from './job.js';
 import type { JobReply, JobRequest } from './worker.js';
 
 /** A worker's own I/O failed (the file vanished, EIO): the reader reports it like a failed read. */
 export class JobReadError extends Error {}
-
-/** The compiled worker. Run from the TypeScript sources (vitest), the same tree's build (npm test compiles first). */
-function workerUrl(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return here;
-  const built = new URL(here.href.replace('/src/collectors/parallel/', '/dist/src/collectors/parallel/'));
-  if (!existsSync(built)) throw new Error(`parse worker not built: ${built.pathname} (run npm run build)`);
-  return built;
-}
 
 export class ParsePool {
   private readonly workers: Worker[] = [];
@@ -27,7 +18,7 @@ export class ParsePool {
   private failed: Error | undefined;
 
   constructor(size: number) {
-    const url = workerUrl();
+    const url = workerUrl('./worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
       const w = new Worker(url);
       w.on('message', (m: JobReply) => this.reply(m));

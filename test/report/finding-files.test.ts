@@ -1,0 +1,154 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/model/finding.js';
+import { findingExtras, findingsCsvChunks } from '../../src/report/csv.js';
+import { findingFiles } from '../../src/report/finding-files.js';
+import { snapshotFiles } from '../../src/report/snapshot.js';
+import { type FileContent, writeRun } from '../../src/report/write.js';
+import { makeAsset, makeFinding, scoreWith } from '../builders.js';
+
+/**
+ * findings.csv rendered in a worker from each finding's snapshot line (report/finding-files.ts)
+ * must be the file the one-thread renderer writes, byte for byte, and so must the snapshot's
+ * findings rendered beside it. The worker is the built one (npm test builds first).
+ */
+
+const asOf = new Date('2026-11-27T00:00:00Z');
+const meta = { toolVersion: '0.0.0', inventoryFile: 'assets.yaml' };
+const SECRET = 'ghp_secretsecretsecret0123';
+
+/** Text chosen to need every escape: CSV quoting and formula neutralising, JSON escapes, bidi, lone surrogates, a secret. */
+const NASTY = [
+  'plain',
+  'quote " and \\ back',
+  'comma, and\nnewline\r',
+  '=HYPERLINK("x")',
+  '-1+2',
+  '@sum',
+  'bidi \u202e evil',
+  'lone \ud800 half',
+  'pair 😀 é 中',
+  '',
+  `token ${SECRET} here`,
+  '\t\x1b[31mred',
+];
+
+function findings(): Finding[] {
+  const out: Finding[] = [];
+  for (let i = 0; i < 150; i++) {
+    const t = NASTY[i % NASTY.length]!;
+    const github = i % 2 === 1;
+    out.push(
+      makeFinding({
+        source: github ? 'dependabot' : 'securityhub',
+        nativeId: `n-${String((i * 37) % 60).padStart(3, '0')}-${t}`,
+        title: `${t} #${i}`,
+        severity: (['critical', 'high', 'medium', 'low', 'info'] as const)[i % 5]!,
+        cves: i % 3 ? [`CVE-2026-${1000 + i}`, ...(i % 4 ? [] : [`CVE-2025-${t}`])] : [],
+        packages: i % 4 ? [`pkg-${t}`, 'other'] : [],
+        ...(i % 5 === 0 ? { cvss: { score: 9.8, version: '3.1' } } : i % 5 === 1 ? { cvss: { score: 5.3, version: '3.1', vector: 'CVSS:3.1/AV:N' } } : {}),
+        ...(i % 3 === 0 ? { epss: { probability: 0.2, percentile: 0.123456789 } } : {}),
+        ...(i % 6 === 0 ? { status: 'resolved' as const, closedAt: '2026-11-25T00:00:00Z', closeReason: `fixed ${t}` } : {}),
+        ...(i % 4 === 1 ? { url: `https://example.com/${encodeURIComponent(t)}?q="${t}"` } : {}),
+        ...(i % 7 === 0 ? { exploitAvailable: true, fixAvailable: i % 2 === 0 } : {}),
+        ...(i % 9 === 0 ? { ghsa: `GHSA-${t}`, controlId: `S3.${t}` } : {}),
+        ...(github
+          ? { github: { repo: i % 3 ? 'acme/app' : 'acme/web', manifestPath: `dir/${t}/package.json`, scope: i % 2 ? 'runtime' : 'development' } }
+          : {
+              aws: {
+                accountId: i % 3 ? '111122223333' : '444455556666',
+                region: 'eu-west-1',
+                resources: [
+                  { id: `arn:aws:ecs:eu-west-1:111122223333:service/app-${t}`, type: 'AwsEcsService', tags: {} },
+                  ...(i % 4 ? [] : [{ id: 'arn:aws:s3:::bucket,with"quote', type: 'AwsS3Bucket', tags: {} }]),
+                ],
+              },
+            }),
+      }),
+    );
+  }
+  // Numbers JSON cannot spell: these rows are rendered by the main thread and sent as text.
+  out.push(makeFinding({ nativeId: 'nan-cvss', title: 'NaN score', cvss: { score: Number.NaN, version: '3.1' } }));
+  out.push(makeFinding({ nativeId: 'inf-epss', title: 'Infinite percentile', epss: { probability: 1, percentile: Number.POSITIVE_INFINITY } }));
+  return out;
+}
+
+const assets = [
+  makeAsset({ id: 'web', exposure: 'internet', aws: { accounts: ['444455556666'] }, github: { repos: ['acme/web'] } }),
+  makeAsset({ id: 'app', aws: { accounts: ['111122223333'] }, github: { repos: ['acme/app'] } }),
+  makeAsset({ id: 'zz-empty', aws: { accounts: ['999999999999'] }, github: { repos: ['acme/none'] } }),
+];
+
+async function written(files: Record<string, FileContent>, secrets: string[] = []): Promise<Record<string, Buffer>> {
+  const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+  const dir = await writeRun(out, asOf, files, { secrets });
+  const names = (await readdir(dir)).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
+}
+
+const oneThread = (r: ReturnType<typeof scoreWith>) => ({
+  'findings.csv': findingsCsvChunks(r),
+  'snapshot-findings.ndjson': snapshotFiles(r, meta)['snapshot-findings.ndjson']!,
+  'z.txt': 'written after both',
+});
+
+describe('findings.csv from the snapshot lines, in a worker', () => {
+  const r = scoreWith(findings(), assets);
+
+  it('the fixture reaches both paths: cells sent to the worker, and rows the main thread renders', () => {
+    const kinds = r.assets.flatMap((a) => a.findings.map((s) => typeof findingExtras(a, s)));
+    expect(kinds.filter((k) => k === 'string').length).toBe(2);
+    expect(kinds.filter((k) => k === 'object').length).toBeGreaterThan(50);
+  });
+
+  it.each([
+    ['default batches', {}],
+    ['tiny batches (every batch boundary inside an asset)', { batchChars: 300 }],
+    ['assets too big for the worker (their rows rendered in the main thread)', { maxAssetRows: 5, batchChars: 700 }],
+  ])('writes both files byte for byte as one thread does: %s', async (_, opts) => {
+    const want = await written(oneThread(r), [SECRET]);
+    const got = await written({ ...findingFiles(r, { guard: { secrets: [SECRET] }, ...opts }), 'z.txt': 'written after both' }, [SECRET]);
+    expect(Object.keys(got)).toEqual(['findings.csv', 'snapshot-findings.ndjson', 'z.txt']);
+    expect(want['findings.csv']!.toString()).toContain('***');
+    expect(want['findings.csv']!.toString()).not.toContain(SECRET);
+    expect(got['findings.csv']!.toString('utf8')).toBe(want['findings.csv']!.toString('utf8'));
+    expect(got['findings.csv']!.equals(want['findings.csv']!)).toBe(true);
+    expect(got['snapshot-findings.ndjson']!.equals(want['snapshot-findings.ndjson']!)).toBe(true);
+    expect(got['z.txt']!.toString()).toBe('written after both');
+  });
+
+  it('a run with no findings writes the header alone', async () => {
+    const empty = scoreWith([], assets);
+    const got = await written(findingFiles(empty, { guard: {} }));
+    expect(got['findings.csv']!.toString()).toBe(`${[...findingsCsvChunks(empty)].join('')}`);
+    expect(got['snapshot-findings.ndjson']!.length).toBe(0);
+  });
+
+  it('when the snapshot file cannot be written, the CSV stops too: the run fails with that error and leaves nothing', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+    const files = findingFiles(r, { guard: {}, batchChars: 300 });
+    const lines = files['snapshot-findings.ndjson'] as AsyncIterable<string>;
+    // The snapshot's renderer breaks after its first chunk, while the worker is busy with the CSV.
+    async function* failing() {
+      for await (const chunk of lines) {
+        yield chunk;
+        throw new Error('renderer broke');
+      }
+    }
+    await expect(writeRun(out, asOf, { ...files, 'snapshot-findings.ndjson': failing() })).rejects.toThrow('renderer broke');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('when the snapshot file fails before a line is rendered, the CSV (waiting for its first bytes) ends too', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+    const files = findingFiles(r, { guard: {} });
+    // biome-ignore lint/correctness/useYield: it fails before its first chunk, as a renderer can
+    async function* failing(): AsyncGenerator<string> {
+      throw new Error('broke at once');
+    }
+    await expect(writeRun(out, asOf, { ...files, 'snapshot-findings.ndjson': failing() })).rejects.toThrow('broke at once');
+    expect(await readdir(out)).toEqual([]);
+  });
+});
