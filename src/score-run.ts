@@ -6,12 +6,13 @@ import { findPreviousRun, loadStoredRun, type PreviousRun } from './history/load
 import { snapshotOfRun, type SnapshotV1 } from './history/schema.js';
 import type { Logger } from './log.js';
 import type { Source } from './model/finding.js';
+import { collectGarbage } from './io/gc.js';
 import { toolVersion } from './package-root.js';
 import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/csv.js';
 import { fixesCsvChunks } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { findingFiles } from './report/finding-files.js';
-import { buildSnapshot, snapshotFiles } from './report/snapshot.js';
+import { buildSnapshot, SNAPSHOT_FIXES_FILE, snapshotFiles } from './report/snapshot.js';
 import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { runFolderName, type FileContent } from './report/write.js';
 import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
@@ -28,11 +29,11 @@ import { collectAndScore, type CollectHooks, type CollectOptions } from './pipel
  */
 
 /**
- * From this many finding rows on, findings.csv is rendered in a worker thread beside the snapshot's
- * findings (report/finding-files.ts), unless SECSLI_WORKERS=0 (or one core): below it, starting the
- * worker costs about what it saves.
+ * From this many finding rows on, the per-finding files are rendered on two threads
+ * (report/finding-files.ts), unless SECSLI_WORKERS=0 (or one core), and scoring's garbage is
+ * collected before writing (io/gc.ts): below it, the worker costs about what it saves.
  */
-const CSV_WORKER_MIN_ROWS = 20_000;
+const BIG_RUN_ROWS = 20_000;
 
 /** Above this, attributing the change in report.md is left to `secsli diff` (it re-reads both snapshots). */
 const ATTRIBUTION_MAX_FINDINGS = 200_000;
@@ -125,11 +126,12 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       changes = attribute ? await changesSince(store, previous, snapshotOfRun(buildSnapshot(result, meta)), result, opts.log) : renderChangesTooLarge(previous.name, previous.dir);
     // findings.csv and the snapshot grow with the findings: they are written as they are rendered.
     const rows = result.assets.reduce((n, a) => n + a.findings.length, 0);
-    const twoThreads = rows >= CSV_WORKER_MIN_ROWS && parallelFrom(opts.env).workers > 0;
+    const big = rows >= BIG_RUN_ROWS;
+    const twoThreads = big && parallelFrom(opts.env).workers > 0;
     const files: Record<string, FileContent> = {
       ...snapshotFiles(result, meta),
       // With two threads, in place of the snapshot's findings too (rendered once, for both files).
-      ...(twoThreads ? findingFiles(result, { guard }) : { 'findings.csv': findingsCsvChunks(result) }),
+      ...(twoThreads ? findingFiles(result, { guard, alongside: ['fixes.csv', SNAPSHOT_FIXES_FILE] }) : { 'findings.csv': findingsCsvChunks(result) }),
       'assets.csv': renderAssetsCsv(result),
       'unmapped.csv': renderUnmappedCsv(result),
       'fixes.csv': fixesCsvChunks(result),
@@ -153,6 +155,8 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       });
       return { 'summary.json': renderSummary(summary) };
     };
+    // What scoring built and no report needs is garbage now: collect it before the writing grows the heap.
+    if (big) collectGarbage();
     const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files, named);
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);

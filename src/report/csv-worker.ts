@@ -1,56 +1,104 @@
 /**
- * The findings.csv thread (report/finding-files.ts): it is sent each finding's snapshot line with
- * the cells the line lacks, in snapshot order (by finding id within an asset), and each line's row
- * position within its asset; it renders the rows (csv.ts `findingRowOf`), puts each asset's rows
- * in findings.csv order, passes the text through the file guard every report file goes through,
- * and posts the bytes back (transferred) for the main thread to write.
+ * The worker of report/finding-files.ts. It is sent each finding's snapshot line with the cells the
+ * line lacks, in snapshot order (by finding id within an asset), and each line's row position
+ * within its asset. The lines go on to snapshot-findings.ndjson; each CSV row is rendered from its
+ * line (csv.ts `findingRowOf`) and an asset's rows put in findings.csv order. It writes both files
+ * itself, every byte through the file guard every report file goes through.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Cell } from './csv-encode.js';
 import { type FindingRecord, findingRowOf } from './csv.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
+
+export type Output = 'csv' | 'ndjson';
 
 /** Main thread → this thread. */
 export type CsvRequest =
   /** Whole snapshot lines (each ends in \n) of consecutive findings; `extras`: a JSON array, per line its cells or its rendered row; `pos`: per line, its row's position in its asset. */
   | { t: 'rows'; lines: string; extras: string; pos: Int32Array }
-  /** Text of findings.csv the main thread rendered (the header; an asset too big to hold here). */
+  /** Snapshot lines whose rows the main thread renders (an asset too big to hold here). */
+  | { t: 'lines'; lines: string }
+  /** findings.csv text the main thread rendered (the header; the rows of an asset too big to hold here). */
   | { t: 'text'; text: string }
   | { t: 'end' };
 
-/** This thread → main thread: findings.csv bytes, one reply per request (`ack`), then `done` after `end`. */
-export type CsvReply = { t: 'bytes'; bytes: Uint8Array } | { t: 'ack' } | { t: 'done' } | { t: 'error'; message: string };
+/** This thread → main thread: an `ack` per request, `done` once both files are written and closed. `code`: the file system's error code. */
+export type CsvReply = { t: 'ack' } | { t: 'done' } | { t: 'error'; message: string; code?: string };
 
 export interface CsvWorkerData {
-  /** The file's name (the guard escapes by its extension). */
-  name: string;
+  /** The files' paths (the guard escapes by extension). */
+  csv: string;
+  ndjson: string;
   guard: GuardOptions;
 }
 
 const FLUSH_AT = 1 << 20;
+
+/** Guarded text on its way to one file, written about every MiB. */
+class Out {
+  private text = '';
+  private readonly guard;
+  private readonly fd: number;
+  constructor(path: string, guard: GuardOptions) {
+    this.guard = createFileGuard(path, guard);
+    this.fd = openSync(path, 'w');
+  }
+  add(text: string): void {
+    this.text += this.guard.take(text);
+    if (this.text.length >= FLUSH_AT) this.flush();
+  }
+  end(): void {
+    this.text += this.guard.end();
+    this.flush();
+    this.close();
+  }
+  /** Closes the file (once); never throws: it also runs on the way out of a failure. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already unusable: the failure that brought us here is the one to report
+    }
+  }
+  private closed = false;
+  private flush(): void {
+    if (!this.text) return;
+    const bytes = encoder.encode(this.text);
+    this.text = '';
+    // Every byte: a write may take fewer than offered.
+    for (let at = 0; at < bytes.length; ) {
+      const n = writeSync(this.fd, bytes, at, bytes.length - at);
+      if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+      at += n;
+    }
+  }
+}
+
+const encoder = new TextEncoder();
 const port = parentPort;
 if (port) {
-  const { name, guard: guardOptions } = workerData as CsvWorkerData;
-  const guard = createFileGuard(name, guardOptions);
-  const encoder = new TextEncoder();
-  let out = '';
+  const data = workerData as CsvWorkerData;
+  const post = (m: CsvReply) => port.postMessage(m);
+  const opened: Out[] = [];
+  try {
+    for (const path of [data.csv, data.ndjson]) opened.push(new Out(path, data.guard));
+  } catch (e) {
+    for (const o of opened) o.close();
+    post(failure(e));
+  }
+  if (opened.length === 2) serve(port, opened[0]!, opened[1]!);
+}
+
+function serve(port: MessagePort, csv: Out, ndjson: Out): void {
+  const post = (m: CsvReply) => port.postMessage(m);
   let asset: string | undefined;
   let rows: string[] = [];
-
-  const post = (m: CsvReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-  const emit = (text: string) => {
-    out += guard.take(text);
-    if (out.length >= FLUSH_AT) flush();
-  };
-  const flush = () => {
-    if (!out) return;
-    const bytes = encoder.encode(out);
-    out = '';
-    post({ t: 'bytes', bytes }, [bytes.buffer as ArrayBuffer]);
-  };
   // An asset's rows are complete when the next asset's first line (or text, or the end) arrives.
   const endAsset = () => {
-    if (rows.length) emit(rows.join(''));
+    if (rows.length) csv.add(rows.join(''));
     rows = [];
     asset = undefined;
   };
@@ -58,6 +106,7 @@ if (port) {
   port.on('message', (m: CsvRequest) => {
     try {
       if (m.t === 'rows') {
+        ndjson.add(m.lines);
         // Snapshot lines hold no raw newline (JSON escapes it): the batch is one JSON array.
         const records = JSON.parse(`[${m.lines.slice(0, -1).replaceAll('\n', ',')}]`) as FindingRecord[];
         const extras = JSON.parse(m.extras) as (Cell[] | string)[];
@@ -70,19 +119,30 @@ if (port) {
           const e = extras[i]!;
           rows[m.pos[i]!] = typeof e === 'string' ? e : findingRowOf(r, e);
         }
+      } else if (m.t === 'lines') {
+        endAsset();
+        ndjson.add(m.lines);
       } else if (m.t === 'text') {
         endAsset();
-        emit(m.text);
+        csv.add(m.text);
       } else {
         endAsset();
-        out += guard.end();
-        flush();
+        csv.end();
+        ndjson.end();
         post({ t: 'done' });
         return;
       }
       post({ t: 'ack' });
     } catch (e) {
-      post({ t: 'error', message: (e as Error).stack ?? String(e) });
+      csv.close();
+      ndjson.close();
+      post(failure(e));
     }
   });
+}
+
+/** A file system error keeps its code (the output's fault, not secsli's); anything else is a bug, sent with its stack. */
+function failure(e: unknown): CsvReply {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code ? { t: 'error', message: (e as Error).message, code } : { t: 'error', message: (e as Error).stack ?? String(e) };
 }

@@ -2,24 +2,27 @@
  * findings.csv and snapshot-findings.ndjson of a big run, rendered on two threads. Both hold one
  * line per scored finding, and rendering them is most of a big run's writing, all of it on the
  * main thread while the other cores idle. Here the main thread renders each finding's snapshot
- * line once: it goes into snapshot-findings.ndjson and, with the few cells the line does not hold,
- * to a worker (report/csv-worker.ts) that renders the CSV row from it, guards it and hands back
- * bytes. The two files are written at the same time (write.ts `ParallelFile`), and byte for byte
- * as the one-thread renderers (`findingsCsvChunks`, `snapshotFiles`) write them.
+ * line once and sends it, with the few cells the line does not hold, to a worker
+ * (report/csv-worker.ts), which writes the lines to snapshot-findings.ndjson, renders each CSV row
+ * from its line into findings.csv, and writes both files itself (through the file guard every
+ * report goes through): the bytes never come back, so the main thread neither encodes nor holds
+ * them (1 MiB buffers arriving by the thousand made its collector run full collections of the
+ * whole heap). Both files are byte for byte what the one-thread renderers (`findingsCsvChunks`,
+ * `snapshotFiles`) write.
  *
  * Memory stays bounded: a few batches are in flight each way, and the worker holds one asset's
  * rows at a time (findings.csv orders an asset's rows by contribution, the snapshot by id), so an
- * asset with more than `maxAssetRows` findings has its rows rendered by the main thread instead.
+ * asset with more than `maxAssetRows` findings has its CSV rows rendered by the main thread.
  */
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../io/worker-url.js';
 import type { AssetResult, ScoreResult } from '../scoring/types.js';
 import { csvRow, type Cell } from './csv-encode.js';
 import { FINDING_COLUMNS, findingExtras, findingRow } from './csv.js';
-import type { CsvReply, CsvRequest, CsvWorkerData } from './csv-worker.js';
+import type { CsvReply, CsvRequest, CsvWorkerData, Output } from './csv-worker.js';
 import type { GuardOptions } from './file-guard.js';
-import { CHUNK, findingLine, jsonString, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
-import { type FileContent, type ParallelFile, StoppedWithOthers } from './write.js';
+import { findingLine, jsonString, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
+import type { FileContent, ParallelFile } from './write.js';
 
 export interface FindingFilesOptions {
   guard: GuardOptions;
@@ -27,75 +30,81 @@ export interface FindingFilesOptions {
   maxAssetRows?: number;
   /** Characters of snapshot lines per batch sent to the worker (default 256 Ki). */
   batchChars?: number;
+  /**
+   * Other files of the run to write at the same time: the worker has the most to do, and the main
+   * thread renders these while it waits for it.
+   */
+  alongside?: readonly string[];
 }
 
 const FINDINGS_CSV = 'findings.csv';
-/** Requests not yet answered, and byte chunks not yet written, before the main thread waits. */
+/** Requests not yet answered before the main thread waits. */
 const WINDOW = 8;
+/**
+ * The worker's young generation: its garbage is short-lived text, and its memory comes on top of
+ * the run's peak, which is as the writing starts (1M findings: ~40 MB less than V8's default).
+ */
+const YOUNG_MB = 8;
 
 /** The run's findings.csv and snapshot-findings.ndjson, to put in place of the one-thread renderers'. */
 export function findingFiles(r: ScoreResult, opts: FindingFilesOptions): Record<string, FileContent> {
-  const feed = new CsvFeed(opts.guard);
-  const csv: ParallelFile = { guardedBytes: feed.bytes(), writeWith: [SNAPSHOT_FINDINGS_FILE], cancel: (e) => feed.cancel(e) };
-  return { [FINDINGS_CSV]: csv, [SNAPSHOT_FINDINGS_FILE]: snapshotLines(r, feed, opts) };
+  const feed = new Feed(opts.guard, (f) => render(r, f, opts));
+  const also = opts.alongside ?? [];
+  const file = (out: Output, partner: string): ParallelFile => ({ write: (path) => feed.write(out, path), writeWith: [partner, ...also], cancel: (e) => feed.cancel(e) });
+  return { [FINDINGS_CSV]: file('csv', SNAPSHOT_FINDINGS_FILE), [SNAPSHOT_FINDINGS_FILE]: file('ndjson', FINDINGS_CSV) };
 }
 
-async function* snapshotLines(r: ScoreResult, feed: CsvFeed, opts: FindingFilesOptions): AsyncGenerator<string> {
+/** Sends every finding's line (and its CSV cells, or rows) to the worker, assets by id, in snapshot order. */
+async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Promise<void> {
   const maxRows = opts.maxAssetRows ?? 100_000;
   const batchChars = opts.batchChars ?? 1 << 18;
-  let buf = '';
   let lines = '';
   let extras: (Cell[] | string)[] = [];
   let pos: number[] = [];
+  /** Whether `lines` are the snapshot's only (an asset too big for the worker: its rows go as text). */
+  let snapshotOnly = false;
   const send = async () => {
     if (!lines) return;
-    await feed.send({ t: 'rows', lines, extras: JSON.stringify(extras), pos: Int32Array.from(pos) });
+    await feed.send(snapshotOnly ? { t: 'lines', lines } : { t: 'rows', lines, extras: JSON.stringify(extras), pos: Int32Array.from(pos) });
     lines = '';
     extras = [];
     pos = [];
   };
-  let ended = false;
-  try {
-    await feed.send({ t: 'text', text: csvRow(FINDING_COLUMNS) });
-    for (const a of [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1))) {
-      const head = `{"asset":${jsonString(a.asset.id)},`;
-      const order = byFindingIdOrder(a);
-      const big = a.findings.length > maxRows;
-      if (big) await send();
-      let text = '';
-      for (let k = 0; k < order.length; k++) {
-        const at = order[k]!;
-        const s = a.findings[at]!;
-        const line = findingLine(head, s);
-        buf += line;
-        if (!big) {
-          lines += line;
-          extras.push(findingExtras(a, s));
-          pos.push(at);
-          if (lines.length >= batchChars) await send();
-        } else {
-          // In findings.csv order: row k while line k goes to the snapshot.
-          text += findingRow(a, a.findings[k]!);
-          if (text.length >= batchChars) {
-            await feed.send({ t: 'text', text });
-            text = '';
-          }
-        }
-        if (buf.length >= CHUNK) {
-          yield buf;
-          buf = '';
-        }
-      }
-      if (text) await feed.send({ t: 'text', text });
+  await feed.send({ t: 'text', text: csvRow(FINDING_COLUMNS) });
+  for (const a of [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1))) {
+    const head = `{"asset":${jsonString(a.asset.id)},`;
+    const order = byFindingIdOrder(a);
+    const big = a.findings.length > maxRows;
+    if (big !== snapshotOnly) {
+      await send();
+      snapshotOnly = big;
     }
-    await send();
-    await feed.send({ t: 'end' });
-    ended = true;
-    if (buf) yield buf;
-  } finally {
-    // Abandoned (the snapshot file could not be written): findings.csv cannot be finished either.
-    if (!ended) feed.cancel(new StoppedWithOthers(`${SNAPSHOT_FINDINGS_FILE} was not written to the end`));
+    let text = '';
+    for (let k = 0; k < order.length; k++) {
+      const at = order[k]!;
+      const s = a.findings[at]!;
+      lines += findingLine(head, s);
+      if (!big) {
+        extras.push(findingExtras(a, s));
+        pos.push(at);
+      } else {
+        // In findings.csv order: row k while line k goes to the snapshot.
+        text += findingRow(a, a.findings[k]!);
+      }
+      if (lines.length >= batchChars) await send();
+      if (text.length >= batchChars) {
+        await send(); // the snapshot's lines so far first: the worker takes requests in order
+        await feed.send({ t: 'text', text });
+        text = '';
+      }
+    }
+    if (text) {
+      await send();
+      await feed.send({ t: 'text', text });
+    }
   }
+  await send();
+  await feed.send({ t: 'end' });
 }
 
 /** The positions of `a.findings` sorted by finding id: the snapshot's order (snapshot.ts `byFindingId`). */
@@ -106,79 +115,78 @@ function byFindingIdOrder(a: AssetResult): number[] {
 }
 
 /**
- * The worker and both directions of its traffic: `send` waits while WINDOW requests are
- * unanswered or WINDOW byte chunks are unwritten; `bytes` yields the chunks in order.
+ * The worker and the traffic to it. It starts once both files' paths are known; `send` waits while
+ * WINDOW requests are unanswered; `write` settles when the worker has written and closed both
+ * files, or with what stopped it (the first failure: the worker's, the renderer's, or a cancel).
  */
-class CsvFeed {
+class Feed {
   private worker: Worker | undefined;
+  private readonly paths: Partial<Record<Output, string>> = {};
   private unanswered = 0;
-  private readonly chunks: Uint8Array[] = [];
   private done = false;
   private failure: Error | undefined;
-  /** Whoever waits for the next change: the sender for room, the CSV writer for bytes. */
-  private wakeSender: (() => void) | undefined;
-  private wakeReader: (() => void) | undefined;
+  private waiting: (() => void)[] = [];
+  private settle!: { resolve: () => void; reject: (e: Error) => void };
+  private readonly finished = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
 
-  constructor(private readonly guard: GuardOptions) {}
+  constructor(
+    private readonly guard: GuardOptions,
+    private readonly produce: (feed: Feed) => Promise<void>,
+  ) {
+    this.finished.catch(() => {}); // observed through write(); never an unhandled rejection
+  }
 
-  private start(): Worker {
-    const data: CsvWorkerData = { name: FINDINGS_CSV, guard: this.guard };
-    const w = new Worker(workerUrl('./csv-worker.js', import.meta.url), { workerData: data });
+  write(out: Output, path: string): Promise<void> {
+    this.paths[out] = path;
+    const { csv, ndjson } = this.paths;
+    if (csv !== undefined && ndjson !== undefined && !this.worker && !this.failure) this.start({ csv, ndjson, guard: this.guard });
+    return this.finished;
+  }
+
+  private start(data: CsvWorkerData): void {
+    const w = new Worker(workerUrl('./csv-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     w.on('message', (m: CsvReply) => this.reply(m));
     w.on('error', (e) => this.cancel(e));
     w.on('exit', (code) => {
       if (!this.done) this.cancel(new Error(`findings.csv worker exited (code ${code}) before the end`));
     });
-    return w;
+    this.worker = w;
+    // A renderer that throws is a bug: it stops both files with its own error.
+    this.produce(this).catch((e: unknown) => this.cancel(e instanceof Error ? e : new Error(String(e))));
   }
 
   async send(m: CsvRequest): Promise<void> {
-    this.worker ??= this.start();
-    while (!this.failure && (this.unanswered >= WINDOW || this.chunks.length >= WINDOW)) await new Promise<void>((r) => (this.wakeSender = r));
+    while (!this.failure && this.unanswered >= WINDOW) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure;
     this.unanswered++;
-    this.worker.postMessage(m, m.t === 'rows' ? [m.pos.buffer as ArrayBuffer] : []);
-  }
-
-  async *bytes(): AsyncGenerator<Uint8Array> {
-    try {
-      for (;;) {
-        const c = this.chunks.shift();
-        if (c) {
-          this.wakeSender?.();
-          yield c;
-          continue;
-        }
-        if (this.failure) throw this.failure;
-        if (this.done) return;
-        await new Promise<void>((r) => (this.wakeReader = r));
-      }
-    } finally {
-      if (!this.done) this.cancel(new StoppedWithOthers('findings.csv was not written to the end'));
-      else void this.worker?.terminate();
-    }
+    this.worker!.postMessage(m, m.t === 'rows' ? [m.pos.buffer as ArrayBuffer] : []);
   }
 
   cancel(e: Error): void {
-    if (this.failure || (this.done && this.chunks.length === 0)) return;
+    if (this.failure || this.done) return;
     this.failure = e;
     void this.worker?.terminate();
+    this.settle.reject(e);
     this.wake();
   }
 
   private reply(m: CsvReply): void {
-    if (m.t === 'bytes') this.chunks.push(m.bytes);
-    else if (m.t === 'ack') this.unanswered--;
-    else if (m.t === 'done') this.done = true;
-    else this.cancel(new Error(`findings.csv worker failed: ${m.message}`));
+    if (m.t === 'ack') this.unanswered--;
+    else if (m.t === 'done') {
+      this.done = true;
+      this.settle.resolve();
+      void this.worker?.terminate();
+    } else {
+      // The worker's own I/O (a full disk) is the output's fault and keeps its code; anything else is a bug.
+      const e = m.code ? Object.assign(new Error(m.message), { code: m.code }) : new Error(`findings.csv worker failed: ${m.message}`);
+      this.cancel(e);
+    }
     this.wake();
   }
 
   private wake(): void {
-    const s = this.wakeSender;
-    const r = this.wakeReader;
-    this.wakeSender = this.wakeReader = undefined;
-    s?.();
-    r?.();
+    const w = this.waiting;
+    this.waiting = [];
+    for (const resolve of w) resolve();
   }
 }

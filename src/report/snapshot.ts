@@ -21,7 +21,7 @@ import { jsonChunks, LazyArray } from './json-chunks.js';
  */
 export const SNAPSHOT_SCHEMA_VERSION = 3;
 export const SNAPSHOT_FINDINGS_FILE = 'snapshot-findings.ndjson';
-const SNAPSHOT_FIXES_FILE = 'snapshot-fixes.ndjson';
+export const SNAPSHOT_FIXES_FILE = 'snapshot-fixes.ndjson';
 
 /** Hash of what decides which findings an asset claims and how it is weighed (for attribution). */
 function assetDefinitionHash(a: Asset): string {
@@ -195,7 +195,7 @@ function* findingLines(r: ScoreResult): Generator<string> {
   if (buf) yield buf;
 }
 
-export const CHUNK = 1 << 16;
+const CHUNK = 1 << 16;
 
 /** One JSON line per item, in chunks. */
 function* ndjsonChunks(items: readonly unknown[]): Generator<string> {

@@ -15,18 +15,19 @@ import { createFileGuard, type GuardOptions } from './file-guard.js';
 export type FileContent = string | Buffer | Iterable<string> | AsyncIterable<string> | ParallelFile;
 
 /**
- * A file rendered in another thread, which applied the same guard (`createFileGuard` of its name)
- * before handing over the bytes: they are written as they come, at the same time as the files
- * named in `writeWith`, whose rendering feeds that thread (report/finding-files.ts).
+ * A file another thread renders and writes, through the same guard (`createFileGuard` of its name),
+ * at the same time as the files named in `writeWith`, which come from the same rendering
+ * (report/finding-files.ts).
  */
 export interface ParallelFile {
-  readonly guardedBytes: AsyncIterable<Uint8Array>;
+  /** Writes the file at `path`; settles when it is written and closed. */
+  write(path: string): Promise<void>;
   readonly writeWith: readonly string[];
-  /** The files written with it failed: stop, and make `guardedBytes` end in an error. */
+  /** A file written with it failed: stop, and make `write` fail with `e`. */
   cancel(e: Error): void;
 }
 
-const isParallel = (c: FileContent): c is ParallelFile => typeof c === 'object' && 'guardedBytes' in c;
+const isParallel = (c: FileContent): c is ParallelFile => typeof c === 'object' && 'writeWith' in c;
 
 /** "2026-11-27T00:00:00.000Z" → "2026-11-27T000000Z": sortable, and valid on every file system. */
 export function runFolderName(asOf: Date): string {
@@ -75,14 +76,11 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, length = bytes.length
 
 /** Every text file goes through the guard (secrets redacted, unsafe characters escaped) on its way out. */
 async function writeContent(path: string, content: FileContent, guard: GuardOptions): Promise<void> {
+  if (isParallel(content)) return content.write(path);
   const fh = await open(path, 'w');
   try {
     if (Buffer.isBuffer(content)) {
       await writeAll(fh, content);
-      return;
-    }
-    if (isParallel(content)) {
-      for await (const bytes of content.guardedBytes) await writeAll(fh, bytes);
       return;
     }
     const g = createFileGuard(path, guard);
@@ -99,13 +97,9 @@ async function writeContent(path: string, content: FileContent, guard: GuardOpti
   }
 }
 
-/** A file written with others stopped because one of them failed: that failure is the one to report. */
-export class StoppedWithOthers extends Error {}
-
 /**
- * Files written at the same time. When one fails the rest are cancelled; the run then fails with
- * the first error that is not merely such a stop, once none of them is writing any more (the folder
- * is removed only then).
+ * Files written at the same time. The first failure cancels the rest and is the one reported, once
+ * none of them is writing any more (only then is the folder removed).
  */
 async function writeTogether(names: readonly string[], write: (name: string) => Promise<void>, cancel: (e: Error) => void): Promise<void> {
   const errors: unknown[] = [];
@@ -116,7 +110,7 @@ async function writeTogether(names: readonly string[], write: (name: string) => 
       }),
     ),
   );
-  if (errors.length) throw errors.find((e) => !(e instanceof StoppedWithOthers)) ?? errors[0];
+  if (errors.length) throw errors[0];
 }
 
 const outputError = (outDir: string, e: unknown) =>
@@ -226,7 +220,11 @@ export class RunFolder {
       for (const name of Object.keys(files).sort()) {
         if (started.has(name)) continue;
         const content = files[name]!;
-        const group = [name, ...(isParallel(content) ? content.writeWith.filter((n) => n in files && !started.has(n)) : [])];
+        const partners = isParallel(content) ? content.writeWith : [];
+        const missing = partners.find((n) => !(n in files));
+        // A renderer bug: the file would wait for its partner forever.
+        if (missing !== undefined) throw new Error(`${name} is written with ${missing}, which is not in the run`);
+        const group = [name, ...partners.filter((n) => !started.has(n))];
         for (const n of group) started.add(n);
         if (group.length === 1) await write(name);
         else await writeTogether(group, write, (e) => (content as ParallelFile).cancel(e));

@@ -6,7 +6,8 @@ import type { Finding } from '../../src/model/finding.js';
 import { findingExtras, findingsCsvChunks } from '../../src/report/csv.js';
 import { findingFiles } from '../../src/report/finding-files.js';
 import { snapshotFiles } from '../../src/report/snapshot.js';
-import { type FileContent, writeRun } from '../../src/report/write.js';
+import { OutputError } from '../../src/errors.js';
+import { type FileContent, type ParallelFile, writeRun } from '../../src/report/write.js';
 import { makeAsset, makeFinding, scoreWith } from '../builders.js';
 
 /**
@@ -126,29 +127,49 @@ describe('findings.csv from the snapshot lines, in a worker', () => {
     expect(got['snapshot-findings.ndjson']!.length).toBe(0);
   });
 
-  it('when the snapshot file cannot be written, the CSV stops too: the run fails with that error and leaves nothing', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
-    const files = findingFiles(r, { guard: {}, batchChars: 300 });
-    const lines = files['snapshot-findings.ndjson'] as AsyncIterable<string>;
-    // The snapshot's renderer breaks after its first chunk, while the worker is busy with the CSV.
-    async function* failing() {
-      for await (const chunk of lines) {
-        yield chunk;
-        throw new Error('renderer broke');
-      }
+  it('when either file cannot be written, the other stops too: the run fails with that error and leaves nothing', async () => {
+    for (const failing of ['findings.csv', 'snapshot-findings.ndjson']) {
+      const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+      const files = findingFiles(r, { guard: {}, batchChars: 300 });
+      const file = files[failing] as ParallelFile;
+      const full = Object.assign(new Error(`disk full writing ${failing}`), { code: 'ENOSPC' });
+      const broken: ParallelFile = { ...file, write: () => Promise.reject(full) };
+      const e = await writeRun(out, asOf, { ...files, [failing]: broken }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(OutputError);
+      expect((e as Error).message).toContain('ENOSPC');
+      expect(await readdir(out)).toEqual([]);
     }
-    await expect(writeRun(out, asOf, { ...files, 'snapshot-findings.ndjson': failing() })).rejects.toThrow('renderer broke');
+  });
+
+  it("the worker's own write failing is an output error with the file system's code", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+    const files = findingFiles(r, { guard: {} });
+    const csv = (files['findings.csv'] as ParallelFile).write(join(dir, 'no-such-folder', 'findings.csv'));
+    const nd = (files['snapshot-findings.ndjson'] as ParallelFile).write(join(dir, 'snapshot-findings.ndjson'));
+    await expect(csv).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(nd).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a file without the partner it is rendered with is refused (it would wait for it forever)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+    const { 'findings.csv': csv } = findingFiles(r, { guard: {} });
+    await expect(writeRun(out, asOf, { 'findings.csv': csv! })).rejects.toThrow('findings.csv is written with snapshot-findings.ndjson, which is not in the run');
     expect(await readdir(out)).toEqual([]);
   });
 
-  it('when the snapshot file fails before a line is rendered, the CSV (waiting for its first bytes) ends too', async () => {
+  it('a renderer that throws (a bug) stops both files with its own error, not as an output error', async () => {
     const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
-    const files = findingFiles(r, { guard: {} });
-    // biome-ignore lint/correctness/useYield: it fails before its first chunk, as a renderer can
-    async function* failing(): AsyncGenerator<string> {
-      throw new Error('broke at once');
-    }
-    await expect(writeRun(out, asOf, { ...files, 'snapshot-findings.ndjson': failing() })).rejects.toThrow('broke at once');
+    const broken = scoreWith(findings(), assets);
+    const victim = broken.assets.find((a) => a.findings.length > 10)!.findings[7]!.finding;
+    Object.defineProperty(victim, 'title', {
+      get() {
+        throw new TypeError('renderer bug');
+      },
+    });
+    const e = await writeRun(out, asOf, findingFiles(broken, { guard: {}, batchChars: 300 })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e).not.toBeInstanceOf(OutputError);
+    expect((e as Error).message).toBe('renderer bug');
     expect(await readdir(out)).toEqual([]);
   });
 });
