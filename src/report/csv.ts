@@ -147,79 +147,67 @@ export function exclusionText(e: ExclusionReason | undefined): string {
 
 export function findingRow(a: AssetResult, s: ScoredFinding): string {
   const f = s.finding;
-  return csvRow([
-    a.asset.id,
-    f.id,
-    f.source,
-    f.product,
-    f.kind,
-    f.severity,
-    f.title,
-    f.status,
-    s.excluded === undefined,
-    exclusionText(s.excluded),
-    f.cvss?.score,
-    f.epss ? round(f.epss.percentile, 5) : '',
-    s.knownExploited,
-    f.exploitAvailable,
-    f.fixAvailable === undefined ? '' : f.fixAvailable,
-    round(s.factors.severityPoints, 4),
-    s.factors.severityBasis,
-    round(s.factors.likelihood, 4),
-    s.factors.likelihoodBasis,
-    s.factors.context,
-    s.factors.contextBasis,
-    round(s.factors.risk, 4),
-    s.exposure,
-    round(s.contribution, 4),
-    day(f.firstSeen),
-    day(f.closedAt),
-    round(s.ageDays, 1),
-    s.slaDays,
-    day(s.dueAt),
-    s.overdue,
-    f.cves.join(' '),
-    f.ghsa,
-    f.controlId,
-    f.packages.join(' '),
-    f.aws?.accountId,
-    f.aws?.region,
-    f.aws ? resourceIds(f.aws.resources) : undefined,
-    f.github?.repo,
-    f.github?.manifestPath,
-    f.github?.scope,
-    s.matchedBy,
-    s.ambiguous,
-    f.url,
-    s.dueRule,
-    round(s.ifFixed, 4),
-  ]);
+  const x = s.factors;
+  const line: FindingRecord = {
+    asset: a.asset.id,
+    id: f.id,
+    source: f.source,
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    status: f.status,
+    counted: s.excluded === undefined,
+    excludedText: exclusionText(s.excluded),
+    risk: x.risk,
+    contribution: s.contribution,
+    knownExploited: s.knownExploited,
+    firstSeen: f.firstSeen,
+    closedAt: f.closedAt ?? null,
+    slaDays: s.slaDays,
+    dueAt: s.dueAt,
+    dueRule: s.dueRule,
+    ifFixed: s.ifFixed,
+    overdue: s.overdue,
+    cves: f.cves,
+    url: f.url ?? null,
+    factors: x,
+    ageDays: s.ageDays,
+  };
+  return findingRowOf(line, extraCells(s));
 }
 
 /**
  * findings.csv rendered in another thread (report/finding-files.ts): that thread has the
  * finding's snapshot line (snapshot.ts `findingLine`, the whole scored finding as JSON) and
  * these cells, the ones the line does not hold, in column order. A finding with a number JSON
- * cannot spell (NaN, ±Infinity: JSON writes null) is sent as its row, rendered here. The two
- * halves are `findingRow` split in two: test/report/finding-files.test.ts renders findings.csv
- * both ways and compares the bytes.
+ * cannot spell (NaN, ±Infinity: JSON writes null) is sent as its row, rendered here. Both threads
+ * assemble rows with `findingRowOf`; test/report/finding-files.test.ts renders findings.csv both
+ * ways and compares the bytes.
  */
 export function findingExtras(a: AssetResult, s: ScoredFinding): Cell[] | string {
-  const f = s.finding;
   const x = s.factors;
-  const epss = f.epss ? round(f.epss.percentile, 5) : '';
-  const cvss = f.cvss?.score;
-  if (
-    !(Number.isFinite(x.risk) && Number.isFinite(x.severityPoints) && Number.isFinite(x.likelihood) && Number.isFinite(x.context)) ||
-    !(Number.isFinite(s.contribution) && Number.isFinite(s.slaDays) && Number.isFinite(s.ageDays) && Number.isFinite(s.ifFixed) && Number.isFinite(s.exposure)) ||
-    (cvss !== undefined && !Number.isFinite(cvss)) ||
-    (typeof epss === 'number' && !Number.isFinite(epss))
-  )
-    return findingRow(a, s);
+  const e = extraCells(s);
+  const finite = (v: Cell) => typeof v !== 'number' || Number.isFinite(v);
+  const spelt =
+    Number.isFinite(x.risk) &&
+    Number.isFinite(x.severityPoints) &&
+    Number.isFinite(x.likelihood) &&
+    Number.isFinite(x.context) &&
+    Number.isFinite(s.contribution) &&
+    Number.isFinite(s.slaDays) &&
+    Number.isFinite(s.ageDays) &&
+    Number.isFinite(s.ifFixed) &&
+    e.every(finite);
+  return spelt ? e : findingRow(a, s);
+}
+
+/** The cells of a finding's row its snapshot line does not hold, in column order. */
+function extraCells(s: ScoredFinding): Cell[] {
+  const f = s.finding;
   return [
     f.product,
-    cvss,
-    epss,
+    f.cvss?.score,
+    f.epss ? round(f.epss.percentile, 5) : '',
     f.exploitAvailable,
     f.fixAvailable === undefined ? '' : f.fixAvailable,
     s.exposure,
@@ -264,7 +252,7 @@ export interface FindingRecord {
   ageDays: number;
 }
 
-/** `findingRow` from a finding's snapshot line and its `findingExtras` cells: the same row. */
+/** A finding's row from its snapshot line and its other cells: `findingRow` here, the worker's rows there. */
 export function findingRowOf(r: FindingRecord, e: readonly Cell[]): string {
   const x = r.factors;
   return csvRow([
