@@ -13,7 +13,11 @@ if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
 read -r -a extra <<< "${INPUT_ARGS:-}"
 log="$tmp/secsli-log.ndjson"
 # stdout (the run folder) to a file; the JSON log to the job log and to a file for the summary.
-node "$root/dist/src/cli/index.js" "${args[@]}" "${extra[@]}" 2>&1 > "$tmp/secsli-stdout" | tee "$log" >&2
+# Node 22 and 24 let the young generation grow to 134 MB, which puts a million-finding run over
+# 1 GiB; 16 MB semi-spaces (Node 20's size) keep it under (docs/benchmarks.md). NODE_OPTIONS wins.
+node_flags=()
+if [[ "${NODE_OPTIONS:-}" != *semi-space* ]]; then node_flags+=(--max-semi-space-size=16); fi
+node "${node_flags[@]}" "$root/dist/src/cli/index.js" "${args[@]}" "${extra[@]}" 2>&1 > "$tmp/secsli-stdout" | tee "$log" >&2
 code=${PIPESTATUS[0]}
 run_dir="$(tail -n 1 "$tmp/secsli-stdout")"
 node "$root/dist/scripts/action/step-outputs.js" "$code" "$run_dir" "$log" || echo "secsli: warn: could not write the step summary" >&2
