@@ -75,6 +75,9 @@ export function networkFault(err: unknown, depth = 0): NetworkFault | undefined 
     const first = Array.isArray(e.errors) ? (e.errors[0] as ErrLike | undefined) : undefined;
     return { code, host: hostOf(e) || (first ? hostOf(first) : ''), what: w };
   }
+  // fetch (undici) refuses the Fetch standard's "bad ports" (1, 22, 25, 6000, …) before connecting:
+  // TypeError('fetch failed', { cause: Error('bad port') }), no code. Nothing will ever answer there.
+  if (e.message === 'bad port' && depth > 0) return { code: 'BAD_PORT', host: '', what: 'fetch refuses this port (a "bad port" of the Fetch standard)' };
   const inner = networkFault(e.cause, depth + 1);
   if (inner) return inner;
   if (Array.isArray(e.errors)) for (const x of e.errors) if (networkFault(x, depth + 1)) return networkFault(x, depth + 1);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,23 @@ import { AS_OF, cli, tmp } from './run.js';
 const CONFIG = fileURLToPath(new URL('../fixtures/live/assets.yaml', import.meta.url));
 
 /** A port nothing listens on: bound, then closed. */
+/**
+ * A port nothing listens on, and nothing will while the test runs. A port freed after listen(0)
+ * can be handed to the next listen(0) of a test running beside this one (it was, once, in CI: a
+ * fake Security Hub of another file answered); port 2 lies below every range the OS picks from
+ * (and is not one of fetch's "bad ports"), so it is used when it refuses here.
+ */
 async function refusedPort(): Promise<number> {
+  const refuses = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+    });
+  if (await refuses(2)) return 2;
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const { port } = srv.address() as AddressInfo;
@@ -59,6 +75,15 @@ describe.concurrent('network faults are "network unreachable", retried briefly, 
     expect([r.summary.exitReason, r.summary.partial]).toEqual(['incomplete', true]);
     expect(r.problems('securityhub')).toContain(`network unreachable (127.0.0.1:${port}): connection refused (ECONNREFUSED)`);
     expect(r.problems('dependabot')).toContain(`network unreachable (127.0.0.1:${port}): connection refused (ECONNREFUSED)`);
+    expect(r.stderr).not.toMatch(/\b500\b/);
+    expect(r.seconds).toBeLessThan(15);
+  });
+
+  it('a port fetch refuses to use (127.0.0.1:1, a "bad port"): named as such, at once, not retried as a 500', async () => {
+    const port = await refusedPort();
+    const r = await scoreAgainst(`http://127.0.0.1:${port}`, 'http://127.0.0.1:1');
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.problems('dependabot')).toContain('network unreachable (127.0.0.1:1): fetch refuses this port (a "bad port" of the Fetch standard)');
     expect(r.stderr).not.toMatch(/\b500\b/);
     expect(r.seconds).toBeLessThan(15);
   });
