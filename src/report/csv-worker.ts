@@ -5,11 +5,12 @@
  * line (csv.ts `findingRowOf`) and an asset's rows put in findings.csv order. It writes both files
  * itself, every byte through the file guard every report file goes through.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Cell } from './csv-encode.js';
 import { type FindingRecord, findingRowOf } from './csv.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
+import { writeAllSync } from './write.js';
 
 export type Output = 'csv' | 'ndjson';
 
@@ -68,12 +69,7 @@ class Out {
     if (!this.text) return;
     const bytes = encoder.encode(this.text);
     this.text = '';
-    // Every byte: a write may take fewer than offered.
-    for (let at = 0; at < bytes.length; ) {
-      const n = writeSync(this.fd, bytes, at, bytes.length - at);
-      if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-      at += n;
-    }
+    writeAllSync(this.fd, bytes);
   }
 }
 

@@ -187,7 +187,6 @@ export function findingRow(a: AssetResult, s: ScoredFinding): string {
 export function findingExtras(a: AssetResult, s: ScoredFinding): Cell[] | string {
   const x = s.factors;
   const e = extraCells(s);
-  const finite = (v: Cell) => typeof v !== 'number' || Number.isFinite(v);
   const spelt =
     Number.isFinite(x.risk) &&
     Number.isFinite(x.severityPoints) &&
@@ -200,6 +199,8 @@ export function findingExtras(a: AssetResult, s: ScoredFinding): Cell[] | string
     e.every(finite);
   return spelt ? e : findingRow(a, s);
 }
+
+const finite = (v: Cell) => typeof v !== 'number' || Number.isFinite(v);
 
 /** The cells of a finding's row its snapshot line does not hold, in column order. */
 function extraCells(s: ScoredFinding): Cell[] {

@@ -16,12 +16,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../io/worker-url.js';
-import type { AssetResult, ScoreResult } from '../scoring/types.js';
+import type { ScoreResult } from '../scoring/types.js';
 import { csvRow, type Cell } from './csv-encode.js';
 import { FINDING_COLUMNS, findingExtras, findingRow } from './csv.js';
 import type { CsvReply, CsvRequest, CsvWorkerData, Output } from './csv-worker.js';
 import type { GuardOptions } from './file-guard.js';
-import { findingLine, jsonString, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
+import { byFindingIdOrder, findingLine, jsonString, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
 import type { FileContent, ParallelFile } from './write.js';
 
 export interface FindingFilesOptions {
@@ -41,8 +41,8 @@ const FINDINGS_CSV = 'findings.csv';
 /** Requests not yet answered before the main thread waits. */
 const WINDOW = 8;
 /**
- * The worker's young generation: its garbage is short-lived text, and its memory comes on top of
- * the run's peak, which is as the writing starts (1M findings: ~40 MB less than V8's default).
+ * The worker's young generation: its garbage is short-lived text, and a small one keeps the
+ * writing's memory under scoring's peak (1M findings: ~40 MB less than V8's default).
  */
 const YOUNG_MB = 8;
 
@@ -105,13 +105,6 @@ async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Pr
   }
   await send();
   await feed.send({ t: 'end' });
-}
-
-/** The positions of `a.findings` sorted by finding id: the snapshot's order (snapshot.ts `byFindingId`). */
-function byFindingIdOrder(a: AssetResult): number[] {
-  const fs = a.findings;
-  const order = Array.from({ length: fs.length }, (_, i) => i);
-  return order.sort((x, y) => (fs[x]!.finding.id < fs[y]!.finding.id ? -1 : 1));
 }
 
 /**

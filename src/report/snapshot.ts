@@ -77,7 +77,13 @@ const factorsEntry = (f: ScoredFinding['factors']) => ({
   contextBasis: f.contextBasis,
 });
 
-const byFindingId = (a: AssetResult) => [...a.findings].sort((x, y) => (x.finding.id < y.finding.id ? -1 : 1));
+/** The positions of `a.findings` in the snapshot's order: by finding id. */
+export function byFindingIdOrder(a: AssetResult): number[] {
+  const fs = a.findings;
+  const order = Array.from({ length: fs.length }, (_, i) => i);
+  return order.sort((x, y) => (fs[x]!.finding.id < fs[y]!.finding.id ? -1 : 1));
+}
+const byFindingId = (a: AssetResult) => byFindingIdOrder(a).map((i) => a.findings[i]!);
 
 /** The whole snapshot in memory, findings inline (what history readers return), for attribution. */
 export function buildSnapshot(r: ScoreResult, meta: Meta) {

@@ -9,8 +9,9 @@ import { createFileGuard, type GuardOptions } from './file-guard.js';
  * name and renamed into place, so a report is complete or absent; an earlier run is never
  * overwritten (a second run with the same as-of gets a "-2" suffix).
  *
- * A file's content is a string (or Buffer), or an iterable / async iterable of string chunks for
- * files too big to hold as one string (findings.csv, snapshot.json of a million findings).
+ * A file's content is a string (or Buffer), an iterable / async iterable of string chunks for
+ * files too big to hold as one string (findings.csv, snapshot.json of a million findings), or a
+ * `ParallelFile` another thread writes.
  */
 export type FileContent = string | Buffer | Iterable<string> | AsyncIterable<string> | ParallelFile;
 
@@ -71,6 +72,15 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, length = bytes.length
     const { bytesWritten } = await fh.write(bytes, at, length - at);
     if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     at += bytesWritten;
+  }
+}
+
+/** The synchronous `writeAll`, for a file descriptor: `--save-raw`'s line sinks, the report worker (csv-worker.ts). */
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) {
+    const n = writeSync(fd, bytes, at, bytes.length - at);
+    if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    at += n;
   }
 }
 
@@ -165,7 +175,7 @@ export class RunFolder {
           fd = openSync(path, 'w');
           this.fds.add(fd);
         }
-        writeSync(fd, buf);
+        writeAllSync(fd, Buffer.from(buf, 'utf8'));
       } catch (e) {
         // A full disk or a vanished folder is the output's fault, never the record's.
         throw outputError(this.outDir, e);
