@@ -131,6 +131,14 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     expectSame(await both('dependabot', good.join('\n'), { jobBytes: 400 }));
   });
 
+  it('text beyond ASCII in some jobs and not in others (jobs of pure ASCII are read as Latin-1)', async () => {
+    const title = 'Überprüfung — ✓ 日本語 🚀';
+    const records = shRecords.slice(0, 40).map((r, i) => (i % 7 === 3 ? { ...r, Title: `${title} ${i}` } : r));
+    const r = await both('securityhub', `${lines(records).join('\n')}\n`, { jobBytes: 1500 });
+    expectSame(r);
+    expect(JSON.stringify(r.parallel.result)).toContain(`${title} 3`);
+  });
+
   it('invalid UTF-8 is one note with the first offset and the count', async () => {
     const good = lines(dbRecords.slice(0, 12)).join('\n') + '\n';
     const bytes = Buffer.from(good);
