@@ -126,9 +126,18 @@ async function run(findings: number, assets: number, seed: number, decoys = 0, t
   const config = decoys ? await paddedConfig(dir, decoys) : join(dir, FILES.assets);
   // Both runs read the files from the page cache (warmed once here): a floor that waits on the disk is not a parse floor
   // (one run measured 147 s of floor wall for 22 s of its CPU, and called secsli 0.6× of it).
-  await warm([join(dir, FILES.securityhub), join(dir, FILES.dependabot)]);
+  const inputs = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
+  await warm(inputs);
   // The floor has just read every byte: secsli finds them cached too.
-  const floor = await measure(process.execPath, ['-e', FLOOR, join(dir, FILES.securityhub), join(dir, FILES.dependabot)]);
+  let floor = await measure(process.execPath, ['-e', FLOOR, ...inputs]);
+  if (waited(floor)) {
+    // Warming is not always enough: a kernel that reclaims page cache proactively (DAMON) took
+    // the input back between the warm-up and the floor (54.6 s of wall for 22.2 s of CPU, once).
+    process.stderr.write(`${findings}: the floor waited (${s(floor.wallS)} s wall, ${s(floor.cpuS ?? 0)} s CPU); measuring it again\n`);
+    await warm(inputs);
+    const again = await measure(process.execPath, ['-e', FLOOR, ...inputs]);
+    if (again.wallS < floor.wallS) floor = again;
+  }
   const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
   try {
     const score = await scoreRun(dir, config, out, AS_OF);
@@ -189,6 +198,13 @@ async function startUp(): Promise<string> {
 }
 
 const s = (x: number) => x.toFixed(1);
+
+/**
+ * The floor is one thread parsing: its wall time is its CPU time, give or take the collector's
+ * helper threads. Well above it, the loop waited (on the disk, or on a machine busy with something
+ * else), and its wall time is no parse floor to compare with.
+ */
+const waited = (floor: Measured): boolean => floor.cpuS !== undefined && floor.wallS > 1.15 * floor.cpuS;
 const mb = (kb?: number) => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
 
 function table(rows: Row[]): string {
@@ -239,10 +255,12 @@ const main = rows.find((r) => r.findings === largest && r.assets === assets && !
 const few = rows.find((r) => r.findings === largest && r.assets === small);
 const padded = rows.find((r) => r.findings === largest && r.label);
 if (main) {
-  const ratio = main.score.wallS / main.floor.wallS;
-  console.log(
-    `\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${ratio.toFixed(2)}× floor (target ≤ 1.5×; ${main.floor.cpuS === undefined ? 'n/a' : (main.score.wallS / main.floor.cpuS).toFixed(2)}× the floor's CPU), peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`,
-  );
+  const { floor } = main;
+  const cpu = floor.cpuS === undefined ? 'n/a' : `${(main.score.wallS / floor.cpuS).toFixed(2)}×`;
+  const verdict = waited(floor)
+    ? `the floor waited (${s(floor.wallS)} s wall for ${s(floor.cpuS ?? 0)} s of CPU), so its wall is no floor: ${cpu} the floor's CPU (target ≤ 1.5×)`
+    : `${(main.score.wallS / floor.wallS).toFixed(2)}× floor (target ≤ 1.5×; ${cpu} the floor's CPU)`;
+  console.log(`\n${largest.toLocaleString('en-US')} findings vs ${assets} assets: ${verdict}, peak RSS ${mb(main.score.peakRssKb)} (target < 1024 MB)`);
 }
 if (main && few) console.log(`${assets} vs ${small} assets (different data sets): ${(main.score.wallS / few.score.wallS).toFixed(2)}× wall time`);
 if (padded && few) {
