@@ -23,15 +23,12 @@ Each row's parts add up to its change in risk points. Rules: docs/review.md ("At
     )
     .action(async (pathA: string, pathB: string, flags: LogFlags & { format: 'text' | 'markdown'; drivers: number }) => {
       const log = historyLogger(flags, io);
-      const [{ renderAttributionMarkdown, renderAttributionText }, { attributeChange }, { loadRun }] = await Promise.all([
+      const [{ renderAttributionMarkdown, renderAttributionText }, { diffRuns }] = await Promise.all([
         import('../history/attribution-render.js'),
-        import('../history/attribution.js'),
-        import('../history/load.js'),
+        import('../history/diff-runs.js'),
       ]);
-      const a = await loadRun(pathA, log, { env: io.env });
-      const b = await loadRun(pathB, log, { env: io.env });
+      const { a, b, rows } = await diffRuns(pathA, pathB, log, { env: io.env });
       if (a.snapshot.asOf > b.snapshot.asOf) log.warn(`${a.name} (${a.snapshot.asOf}) is later than ${b.name}; showing the change from the first to the second as given`);
-      const rows = attributeChange(a.snapshot, b.snapshot);
       const opts = { labelA: a.name, labelB: b.name };
       io.stdout.write(
         flags.format === 'markdown'

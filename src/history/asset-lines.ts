@@ -53,7 +53,7 @@ async function* text(stream: Readable): AsyncGenerator<string> {
 }
 
 /** A byte loop, not Buffer.compare: a million native calls cost more than the bytes they compare. */
-function startsWith(buf: Buffer, start: number, end: number, p: Buffer): boolean {
+export function startsWith(buf: Buffer, start: number, end: number, p: Buffer): boolean {
   if (end - start < p.length) return false;
   for (let i = 0; i < p.length; i++) if (buf[start + i] !== p[i]) return false;
   return true;
@@ -94,7 +94,7 @@ function lineFilter(assetId: string, seeking: boolean) {
 const ANY_ASSET = Buffer.from('{"asset":"');
 
 /** Feeds each line of `stream` to `take` until it returns true; returns whether it did. */
-async function scanLines(stream: Readable, take: (buf: Buffer, start: number, end: number) => boolean): Promise<boolean> {
+export async function scanLines(stream: Readable, take: (buf: Buffer, start: number, end: number) => boolean): Promise<boolean> {
   let rest: Buffer | undefined;
   for await (const raw of stream) {
     const chunk: Buffer = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);

@@ -68,9 +68,35 @@ export function budgetUsedOf(a: AssetV1): number | null {
 function presentIds(s: SnapshotV1): Set<string> {
   const ids = new Set<string>();
   for (const a of s.assets) for (const f of a.findings) ids.add(f.id);
-  for (const u of s.unmapped) for (const id of u.findingIds) ids.add(id);
-  for (const x of s.ambiguous) ids.add(x.findingId);
+  addSummaryIds(s, (id) => ids.add(id));
   return ids;
+}
+
+/** The finding ids a run's summary names outside its assets' findings (unmapped, ambiguous). */
+export function addSummaryIds(s: SnapshotV1, add: (id: string) => void): void {
+  for (const u of s.unmapped) for (const id of u.findingIds) add(id);
+  for (const x of s.ambiguous) add(x.findingId);
+}
+
+/**
+ * What attributing one asset needs of the two whole runs: their summaries (assets' findings
+ * not needed) and whether a finding id appears anywhere in each.
+ */
+export interface AttributionContext {
+  a: SnapshotV1;
+  b: SnapshotV1;
+  inA: (id: string) => boolean;
+  inB: (id: string) => boolean;
+  weightsChanged: boolean;
+}
+
+export function attributionContext(a: SnapshotV1, b: SnapshotV1, inA: (id: string) => boolean, inB: (id: string) => boolean): AttributionContext {
+  return { a, b, inA, inB, weightsChanged: policyWeightsChanged(a, b) };
+}
+
+/** Every asset of either run, sorted by id: the order of attributeChange's rows. */
+export function assetIdsOf(a: SnapshotV1, b: SnapshotV1): string[] {
+  return [...new Set([...a.assets.map((x) => x.id), ...b.assets.map((x) => x.id)])].sort();
 }
 
 /** Did the policy's weights (not just the KEV catalog) change? Unknown policy: judged by the hash. */
@@ -93,75 +119,94 @@ export function attributeChange(a: SnapshotV1, b: SnapshotV1): AssetAttribution[
   const assetsB = byId(b.assets);
   const inA = presentIds(a);
   const inB = presentIds(b);
-  const weightsChanged = policyWeightsChanged(a, b);
-  const ids = [...new Set([...assetsA.keys(), ...assetsB.keys()])].sort();
-  return ids.map((id) => {
+  const ctx = attributionContext(
+    a,
+    b,
+    (id) => inA.has(id),
+    (id) => inB.has(id),
+  );
+  return assetIdsOf(a, b).map((id) => {
     const x = assetsA.get(id);
     const y = assetsB.get(id);
-    const parts = zero();
-    const drivers: Driver[] = [];
-    const add = (f: FindingV1, part: AttributionPart, amount: number, note: string) => {
-      if (amount === 0) return;
-      parts[part] += amount;
-      drivers.push({ findingId: f.id, title: f.title, severity: f.severity, part, amount, note });
-    };
-    const notes: string[] = [];
-    if (!x || !y) {
-      const [s, asset, sign] = x ? [a, x, -1] : [b, y!, 1];
-      notes.push(x ? 'asset removed from the inventory' : 'asset added to the inventory');
-      for (const f of asset.findings) add(f, 'inventory', sign * contributionOf(s, asset, f), notes[0]!);
-    } else {
-      notes.push(...inventoryNotes(x, y));
-      const eA = exposureWeightOf(a, x);
-      const eB = exposureWeightOf(b, y);
-      const exposurePart: AttributionPart = x.exposure !== y.exposure ? 'inventory' : 'policy';
-      const fa = byId(x.findings);
-      const fb = byId(y.findings);
-      for (const fid of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
-        const p = fa.get(fid);
-        const q = fb.get(fid);
-        const ca = p ? contributionOf(a, x, p) : 0;
-        const cb = q ? contributionOf(b, y, q) : 0;
-        if (p && q && isCounted(p) && isCounted(q)) {
-          // ca / eA is the finding's exposure-free term (risk, or risk / rank when damped).
-          const byExposure = (eB - eA) * (eA > 0 ? ca / eA : p.risk);
-          add(q, exposurePart, byExposure, exposurePart === 'inventory' ? 'exposure changed' : 'exposure weights changed');
-          const rest = cb - ca - byExposure;
-          if (weightsChanged) add(q, 'policy', rest, 'policy weights changed');
-          // Same risk, other term: damping re-ranked it — heavier findings arrived (it moved down) or left (up).
-          else if (p.risk === q.risk)
-            add(q, rest < 0 ? 'newFindings' : 'fixed', rest, rest < 0 ? 'ranked lower: heavier findings arrived' : 'ranked higher: heavier findings left');
-          else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
-        } else if (q && isCounted(q)) {
-          if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);
-          else if (p?.excluded?.kind === 'duplicate') add(q, 'fixed', cb, `counts again: ${p.excluded.of ?? 'the other report'} closed`);
-          else if (!p && inA.has(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
-          else add(q, 'newFindings', cb, p ? `reopened (was ${p.status})` : 'new');
-        } else if (p && isCounted(p)) {
-          if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
-          else if (q?.excluded?.kind === 'duplicate') add(p, 'newFindings', -ca, `now a duplicate of ${q.excluded.of ?? 'another report'}`);
-          else if (!q && inB.has(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
-          // A detection an older model weighed as risk: now an incident (response time, never risk).
-          else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
-          else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
-        }
+    return attributeAsset(ctx, id, x, x?.findings ?? [], y, y?.findings ?? []);
+  });
+}
+
+/**
+ * One asset's change: `x` and `y` its entries in A and B (absent: not in that run's inventory),
+ * `fx` and `fy` its findings there (a streaming reader passes them without attaching them).
+ */
+export function attributeAsset(
+  ctx: AttributionContext,
+  id: string,
+  x: AssetV1 | undefined,
+  fx: readonly FindingV1[],
+  y: AssetV1 | undefined,
+  fy: readonly FindingV1[],
+): AssetAttribution {
+  const { a, b, inA, inB, weightsChanged } = ctx;
+  const parts = zero();
+  const drivers: Driver[] = [];
+  const add = (f: FindingV1, part: AttributionPart, amount: number, note: string) => {
+    if (amount === 0) return;
+    parts[part] += amount;
+    drivers.push({ findingId: f.id, title: f.title, severity: f.severity, part, amount, note });
+  };
+  const notes: string[] = [];
+  if (!x || !y) {
+    const [s, asset, list, sign] = x ? [a, x, fx, -1] : [b, y!, fy, 1];
+    notes.push(x ? 'asset removed from the inventory' : 'asset added to the inventory');
+    for (const f of list) add(f, 'inventory', sign * contributionOf(s, asset, f), notes[0]!);
+  } else {
+    notes.push(...inventoryNotes(x, y));
+    const eA = exposureWeightOf(a, x);
+    const eB = exposureWeightOf(b, y);
+    const exposurePart: AttributionPart = x.exposure !== y.exposure ? 'inventory' : 'policy';
+    const fa = byId(fx);
+    const fb = byId(fy);
+    for (const fid of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
+      const p = fa.get(fid);
+      const q = fb.get(fid);
+      const ca = p ? contributionOf(a, x, p) : 0;
+      const cb = q ? contributionOf(b, y, q) : 0;
+      if (p && q && isCounted(p) && isCounted(q)) {
+        // ca / eA is the finding's exposure-free term (risk, or risk / rank when damped).
+        const byExposure = (eB - eA) * (eA > 0 ? ca / eA : p.risk);
+        add(q, exposurePart, byExposure, exposurePart === 'inventory' ? 'exposure changed' : 'exposure weights changed');
+        const rest = cb - ca - byExposure;
+        if (weightsChanged) add(q, 'policy', rest, 'policy weights changed');
+        // Same risk, other term: damping re-ranked it — heavier findings arrived (it moved down) or left (up).
+        else if (p.risk === q.risk) add(q, rest < 0 ? 'newFindings' : 'fixed', rest, rest < 0 ? 'ranked lower: heavier findings arrived' : 'ranked higher: heavier findings left');
+        else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
+      } else if (q && isCounted(q)) {
+        if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);
+        else if (p?.excluded?.kind === 'duplicate') add(q, 'fixed', cb, `counts again: ${p.excluded.of ?? 'the other report'} closed`);
+        else if (!p && inA(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
+        else add(q, 'newFindings', cb, p ? `reopened (was ${p.status})` : 'new');
+      } else if (p && isCounted(p)) {
+        if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
+        else if (q?.excluded?.kind === 'duplicate') add(p, 'newFindings', -ca, `now a duplicate of ${q.excluded.of ?? 'another report'}`);
+        else if (!q && inB(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
+        // A detection an older model weighed as risk: now an incident (response time, never risk).
+        else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
+        else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
       }
     }
-    drivers.sort((d, e) => Math.abs(e.amount) - Math.abs(d.amount) || (d.findingId < e.findingId ? -1 : d.findingId > e.findingId ? 1 : 0));
-    return {
-      assetId: id,
-      owner: (y ?? x)!.owner,
-      presence: x && y ? 'both' : x ? 'removed' : 'added',
-      riskA: x?.risk ?? null,
-      riskB: y?.risk ?? null,
-      budgetUsedA: x ? budgetUsedOf(x) : null,
-      budgetUsedB: y ? budgetUsedOf(y) : null,
-      statusA: x?.status ?? null,
-      statusB: y?.status ?? null,
-      delta: (y?.risk ?? 0) - (x?.risk ?? 0),
-      parts,
-      notes,
-      drivers,
-    };
-  });
+  }
+  drivers.sort((d, e) => Math.abs(e.amount) - Math.abs(d.amount) || (d.findingId < e.findingId ? -1 : d.findingId > e.findingId ? 1 : 0));
+  return {
+    assetId: id,
+    owner: (y ?? x)!.owner,
+    presence: x && y ? 'both' : x ? 'removed' : 'added',
+    riskA: x?.risk ?? null,
+    riskB: y?.risk ?? null,
+    budgetUsedA: x ? budgetUsedOf(x) : null,
+    budgetUsedB: y ? budgetUsedOf(y) : null,
+    statusA: x?.status ?? null,
+    statusB: y?.status ?? null,
+    delta: (y?.risk ?? 0) - (x?.risk ?? 0),
+    parts,
+    notes,
+    drivers,
+  };
 }

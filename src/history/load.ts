@@ -141,16 +141,28 @@ export async function loadStoredRun(store: RunStore, name: string, log: Logger):
   return { name, snapshot: r.snapshot };
 }
 
+/** Where a run given on the command line is: its files, its summary's name, and what to call both in messages. */
+export interface RunAt {
+  name: string;
+  files: RunFiles;
+  /** The summary file (snapshot.json, or the name a path gave). */
+  file: string;
+  /** The summary as the user would find it (a path or an s3:// URL), for messages. */
+  where: string;
+}
+
 /**
- * One run for `diff`: a run folder or a snapshot.json path, or the same as an s3:// URL
+ * A run folder or a snapshot.json path, or the same as an s3:// URL
  * (`s3://bucket/prefix/2026-11-27T000000Z`). Unlike history, a bad one is a usage error.
  */
-export async function loadRun(path: string, log: Logger, env: StoreEnv = { env: {} }): Promise<Run> {
+export async function locateRun(path: string, env: StoreEnv = { env: {} }): Promise<RunAt> {
   if (isS3Location(path)) {
     const url = path.replace(/\/+$/, '').replace(/\/snapshot\.json$/, '');
     const cut = url.lastIndexOf('/');
     if (cut <= 'S3://'.length) throw new UsageError(`${path}: not a run`, 'Give a run: s3://bucket/prefix/2026-11-27T000000Z.');
-    return loadStoredRun(await openRunStore(url.slice(0, cut), env), url.slice(cut + 1), log);
+    const store = await openRunStore(url.slice(0, cut), env);
+    const name = url.slice(cut + 1);
+    return { name, files: storeRunFiles(store, name), file: 'snapshot.json', where: store.runLocation(name) };
   }
   let file = path;
   try {
@@ -158,9 +170,18 @@ export async function loadRun(path: string, log: Logger, env: StoreEnv = { env: 
   } catch {
     throw new UsageError(`${path}: no such run folder or snapshot file`, 'Give a run folder (reports/2026-11-27T000000Z) or its snapshot.json.');
   }
-  const r = await readSnapshotFiles(localRunFiles(dirname(file)), { findings: true, file: basename(file) });
-  if (!r.ok) throw new UsageError(`${file}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
-  for (const n of r.notes) log.warn(`${file}: ${n}`);
-  const name = basename(file === path ? dirname(path) : path);
-  return { name, snapshot: r.snapshot };
+  return { name: basename(file === path ? dirname(path) : path), files: localRunFiles(dirname(file)), file: basename(file), where: file };
+}
+
+/** A located run's snapshot; a bad one is a usage error naming it, and the reader's notes are logged (when `log` is given: once per run). */
+export async function readRun(at: RunAt, log: Logger | undefined, findings: boolean): Promise<Run> {
+  const r = await readSnapshotFiles(at.files, { findings, file: at.file });
+  if (!r.ok) throw new UsageError(`${at.where}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
+  if (log) for (const n of r.notes) log.warn(`${at.where}: ${n}`);
+  return { name: at.name, snapshot: r.snapshot };
+}
+
+/** One run, every finding read (a run folder, a snapshot.json path or an s3:// URL). */
+export async function loadRun(path: string, log: Logger, env: StoreEnv = { env: {} }): Promise<Run> {
+  return readRun(await locateRun(path, env), log, true);
 }

@@ -184,32 +184,70 @@ function parseFinding(t: string): FindingV1 | string {
 async function readFindingLines(files: RunFiles, file: string, assets: { id: string; findings: FindingV1[] }[]): Promise<number | SnapshotRead> {
   const byId = new Map(assets.map((a) => [a.id, a]));
   let n = 0;
+  try {
+    for await (const batch of findingLinesOf(files, file)) {
+      for (const f of batch) {
+        n++;
+        const a = assetOfLine(f, byId, file, n);
+        if (!a.ok) return a.bad;
+        a.asset.findings.push(f);
+      }
+    }
+  } catch (e) {
+    if (e instanceof BadLine) return e.read;
+    throw e;
+  }
+  return n;
+}
+
+/** The asset a findings-file line names, which snapshot.json must list. */
+export function assetOfLine<T>(f: FindingV1, assets: ReadonlyMap<string, T>, file: string, n: number): { ok: true; asset: T } | { ok: false; bad: SnapshotRead } {
+  const assetId = (f as { asset?: unknown }).asset;
+  const a = typeof assetId === 'string' ? assets.get(assetId) : undefined;
+  return a ? { ok: true, asset: a } : { ok: false, bad: fail(`not a valid snapshot: ${file} line ${n}: asset ${JSON.stringify(assetId)} is not in snapshot.json`) };
+}
+
+/** Why a findings file cannot be read, as readSnapshot would answer. */
+export class BadLine extends Error {
+  constructor(readonly read: SnapshotRead & { ok: false }) {
+    super(read.reason);
+  }
+}
+
+/** The non-blank lines of a run's file, a chunk's worth at a time; an unreadable file throws BadLine. */
+async function* linesOf(files: RunFiles, file: string): AsyncGenerator<string[]> {
   let rest = '';
-  const take = (line: string): SnapshotRead | undefined => {
-    if (!line) return undefined;
-    n++;
-    const f = parseFinding(line);
-    if (typeof f === 'string') return fail(`not a valid snapshot: ${file} line ${n}: ${f}`);
-    const assetId = (f as { asset?: unknown }).asset;
-    const a = typeof assetId === 'string' ? byId.get(assetId) : undefined;
-    if (!a) return fail(`not a valid snapshot: ${file} line ${n}: asset ${JSON.stringify(assetId)} is not in snapshot.json`);
-    a.findings.push(f);
-    return undefined;
-  };
   try {
     for await (const chunk of text(await files.open(file))) {
+      const out: string[] = [];
       let start = 0;
       for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
-        const bad = take(rest + chunk.slice(start, nl));
-        if (bad) return bad;
+        const line = rest + chunk.slice(start, nl);
+        if (line) out.push(line);
         rest = '';
         start = nl + 1;
       }
       rest += chunk.slice(start);
+      if (out.length) yield out;
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) return openError(e, file);
+    if ((e as NodeJS.ErrnoException).code) throw new BadLine(openError(e, file) as SnapshotRead & { ok: false });
     throw e;
   }
-  return take(rest) ?? n;
+  if (rest) yield [rest];
+}
+
+/** Each line of a findings file as its finding entry, in file order; a line that is not one throws BadLine naming it. */
+export async function* findingLinesOf(files: RunFiles, file: string): AsyncGenerator<FindingV1[]> {
+  let n = 0;
+  for await (const lines of linesOf(files, file)) {
+    const out: FindingV1[] = [];
+    for (const line of lines) {
+      n++;
+      const f = parseFinding(line);
+      if (typeof f === 'string') throw new BadLine(fail(`not a valid snapshot: ${file} line ${n}: ${f}`) as SnapshotRead & { ok: false });
+      out.push(f);
+    }
+    yield out;
+  }
 }

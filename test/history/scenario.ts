@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { SourceStatus } from '../../src/collectors/types.js';
 import type { Asset, RiskException } from '../../src/config/schema.js';
 import type { Finding, FindingStatus, Severity } from '../../src/model/finding.js';
-import { renderSnapshot } from '../../src/report/snapshot.js';
+import { renderSnapshot, snapshotFiles } from '../../src/report/snapshot.js';
 import { runFolderName } from '../../src/report/write.js';
 import type { ScoreInput } from '../../src/scoring/score.js';
+import type { ScoreResult } from '../../src/scoring/types.js';
 import { linearPolicy, makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 
 /**
@@ -102,17 +103,31 @@ export interface RunOptions {
   over?: Partial<ScoreInput>;
 }
 
-/** snapshot.json text for one run, through the real score() and renderSnapshot(). */
-export function snapshotText(asOf: Date, o: RunOptions = {}): string {
+/** One run of the scenario through the real score(). */
+export function scenarioResult(asOf: Date, o: RunOptions = {}): ScoreResult {
   const assets = o.assets ?? ASSETS;
-  const result = scoreWith(findingsAt(asOf, o.specs), assets, {
+  return scoreWith(findingsAt(asOf, o.specs), assets, {
     inventory: makeInventory(assets, o.exceptions ?? EXCEPTIONS),
     now: asOf,
     policy: linearPolicy(),
     sources: sources(o.gapRepos ?? (GAP_RUNS.includes(asOf.toISOString().slice(0, 10)) ? ['acme/batch'] : [])),
     ...o.over,
   });
-  return renderSnapshot(result, { toolVersion: 'test', inventoryFile: 'assets.yaml' });
+}
+
+const SNAPSHOT_META = { toolVersion: 'test', inventoryFile: 'assets.yaml' };
+
+/** snapshot.json text for one run (the single-file layout, schemaVersion 1), through the real score() and renderSnapshot(). */
+export function snapshotText(asOf: Date, o: RunOptions = {}): string {
+  return renderSnapshot(scenarioResult(asOf, o), SNAPSHOT_META);
+}
+
+/** One run's folder in the layout `score` writes (schemaVersion 2: snapshot.json and the NDJSON files it names). */
+export async function writeRunFiles(dir: string, name: string, r: ScoreResult): Promise<string> {
+  const at = join(dir, name);
+  await mkdir(at, { recursive: true });
+  for (const [file, chunks] of Object.entries(snapshotFiles(r, SNAPSHOT_META))) await writeFile(join(at, file), [...chunks].join(''));
+  return at;
 }
 
 export async function writeRunFolder(dir: string, name: string, text: string | undefined): Promise<void> {
