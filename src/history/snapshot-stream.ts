@@ -245,7 +245,11 @@ export async function* findingLinesOf(files: RunFiles, file: string): AsyncGener
     for (const line of lines) {
       n++;
       const f = parseFinding(line);
-      if (typeof f === 'string') throw new BadLine(fail(`not a valid snapshot: ${file} line ${n}: ${f}`) as SnapshotRead & { ok: false });
+      if (typeof f === 'string') {
+        // The lines before it first: a problem the consumer finds in one of them is the one to report.
+        if (out.length) yield out;
+        throw new BadLine(fail(`not a valid snapshot: ${file} line ${n}: ${f}`) as SnapshotRead & { ok: false });
+      }
       out.push(f);
     }
     yield out;
