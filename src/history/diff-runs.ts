@@ -154,10 +154,11 @@ async function streamed(atA: RunAt, a: SnapshotV1, atB: RunAt, b: SnapshotV1, se
   const assetsB = new Map<string, AssetV1>(b.assets.map((x) => [x.id, x]));
   const groupsA = groupsOf(atA, a);
   const groupsB = groupsOf(atB, b);
-  let ga = (await groupsA.next()).value as Group | undefined;
-  let gb = (await groupsB.next()).value as Group | undefined;
   const rows: AssetAttribution[] = [];
   try {
+    // Inside the try: when B's first read fails, A's open file is closed too.
+    let ga = (await groupsA.next()).value as Group | undefined;
+    let gb = (await groupsB.next()).value as Group | undefined;
     for (const id of assetIdsOf(a, b)) {
       let fx: FindingV1[] = [];
       let fy: FindingV1[] = [];

@@ -5,7 +5,8 @@
  * reading whole, with the same answer, when it cannot stream; bad files fail as the whole reader
  * fails them.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AssetAttribution, attributeChange } from '../../src/history/attribution.js';
@@ -37,6 +38,17 @@ async function pair(d1: Date, d2: Date, o1: RunOptions = {}, o2: RunOptions = {}
 }
 
 const whole = async (a: string, b: string) => attributeChange((await loadRun(a, memoryLogger())).snapshot, (await loadRun(b, memoryLogger())).snapshot);
+
+/** Files under `dir` this process holds open (Linux's /proc; elsewhere nothing is known, so nothing is asserted). */
+async function openUnder(dir: string): Promise<string[]> {
+  if (!existsSync('/proc/self/fd')) return [];
+  const open: string[] = [];
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target.startsWith(dir)) open.push(target);
+  }
+  return open;
+}
 
 /** Diffs a → b and b → a, streamed, each checked against the whole reader; returns each way's rows. */
 async function bothWays(a: string, b: string) {
@@ -119,7 +131,7 @@ describe('diff, two runs streamed side by side', () => {
   });
 
   it('a corrupt line, a line of an unknown asset, a cut file: the whole reader’s message, no rows', async () => {
-    const { a, b, lines, rewrite } = await pair(RUN_DATES[2]!, RUN_DATES[4]!);
+    const { dir, a, b, lines, rewrite } = await pair(RUN_DATES[2]!, RUN_DATES[4]!);
     const good = await lines(b);
     const cases = [
       [...good.slice(0, 2), '{"asset":"pay","id":', ...good.slice(2)],
@@ -134,6 +146,8 @@ describe('diff, two runs streamed side by side', () => {
       );
       expect(expected).not.toBe('read');
       await expect(diffRuns(a, b, memoryLogger())).rejects.toThrow(expected);
+      // And nothing of either run is left open (A's file was open when B's failed).
+      expect(await openUnder(dir)).toEqual([]);
     }
   });
 });
