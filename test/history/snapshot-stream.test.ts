@@ -164,7 +164,10 @@ describe('reading snapshots as streams', () => {
     await writeFile(join(dir, 'snapshot-findings.ndjson'), [lines[0]!.replace('"asset":"aws-foundation"', '"asset":"nope"'), ...lines.slice(1)].join('\n'));
     expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/line 1: asset "nope" is not in snapshot.json/) });
     // Both in one chunk: the first problem in the file is the one named.
-    await writeFile(join(dir, 'snapshot-findings.ndjson'), [lines[0]!.replace('"asset":"aws-foundation"', '"asset":"nope"'), ...lines.slice(1, 3), '{"asset":', ...lines.slice(4)].join('\n'));
+    await writeFile(
+      join(dir, 'snapshot-findings.ndjson'),
+      [lines[0]!.replace('"asset":"aws-foundation"', '"asset":"nope"'), ...lines.slice(1, 3), '{"asset":', ...lines.slice(4)].join('\n'),
+    );
     expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/line 1: asset "nope" is not in snapshot.json/) });
     await rm(join(dir, 'snapshot-findings.ndjson'));
     expect(await readSnapshot(localRunFiles(dir), { findings: true })).toMatchObject({ ok: false, reason: 'no snapshot-findings.ndjson' });
