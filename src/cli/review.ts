@@ -77,17 +77,21 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
       const pdf = flags.pdf ? await import('../history/pdf.js') : null;
       const chromium = pdf ? await pdf.requireChromium(io.env) : null;
       // The implementation is loaded only when the command runs.
-      const [{ loadHistory }, { reviewFiles }, { buildReview }, { resolveWindow }, { writeReview }, { openRunStore }] = await Promise.all([
+      const [{ loadHistory }, { reviewFiles }, { streamReview }, { resolveWindow }, { writeReview }, { openRunStore }] = await Promise.all([
         import('../history/load.js'),
         import('../history/review-files.js'),
-        import('../history/review.js'),
+        import('../history/review-stream.js'),
         import('../history/window.js'),
         import('../history/write-review.js'),
         import('../store/index.js'),
       ]);
-      const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log, { findings: true });
-      const window = resolveWindow(history.runs, flags.from, flags.to);
-      const review = buildReview(history, window, { objective: flags.objective, recentDays: flags.recentDays });
+      const store = await openRunStore(flags.reports, { env: io.env });
+      // Summaries first; each run's findings are then read and folded one run at a time.
+      const summaries = await loadHistory(store, log, { findings: false });
+      const { review, window, history } = await streamReview(store, summaries, (runs) => resolveWindow(runs, flags.from, flags.to), log, {
+        objective: flags.objective,
+        recentDays: flags.recentDays,
+      });
       if (review.runs.length === 0) {
         const span = history.runs.length ? `runs span ${history.runs[0]!.snapshot.asOf} … ${history.runs.at(-1)!.snapshot.asOf}` : 'no readable runs';
         throw new UsageError(`no runs in ${flags.reports} between ${window.from} and ${window.to} (${span})`, 'Choose --from/--to around existing runs.');

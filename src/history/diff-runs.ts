@@ -30,17 +30,26 @@ export async function diffRuns(pathA: string, pathB: string, log: Logger, env: S
   const atB = await locateRun(pathB, env);
   const a = await readRun(atA, log, false);
   const b = await readRun(atB, log, false);
-  const fa = a.snapshot.findingsFile;
-  const fb = b.snapshot.findingsFile;
+  const r = await attributeRuns(atA, a.snapshot, atB, b.snapshot, log);
+  return { a: r.whole?.[0] ?? a, b: r.whole?.[1] ?? b, rows: r.rows, streamed: !r.whole };
+}
+
+/**
+ * Attribution from run A to run B, given where they are and their summaries (read without
+ * findings): streamed when both findings files allow it, else both read whole (`whole`).
+ */
+export async function attributeRuns(atA: RunAt, a: SnapshotV1, atB: RunAt, b: SnapshotV1, log: Logger): Promise<{ rows: AssetAttribution[]; whole?: readonly [Run, Run] }> {
+  const fa = a.findingsFile;
+  const fb = b.findingsFile;
   if (fa && fb) {
     const seen = new Map<string, number>();
-    const inOrder = (await noteIds(atA, a.snapshot, fa.name, IN_A, seen)) && (await noteIds(atB, b.snapshot, fb.name, IN_B, seen));
-    if (inOrder) return { a, b, rows: await streamed(atA, a.snapshot, atB, b.snapshot, seen), streamed: true };
-    log.debug('diff: a findings file is not grouped by asset in id order; reading both runs whole');
+    const inOrder = (await noteIds(atA, a, fa.name, IN_A, seen)) && (await noteIds(atB, b, fb.name, IN_B, seen));
+    if (inOrder) return { rows: await streamed(atA, a, atB, b, seen) };
+    log.debug('attribution: a findings file is not grouped by asset in id order; reading both runs whole');
   }
   // Their notes were logged with the summaries.
   const whole = [await readRun(atA, undefined, true), await readRun(atB, undefined, true)] as const;
-  return { a: whole[0], b: whole[1], rows: attributeChange(whole[0].snapshot, whole[1].snapshot), streamed: false };
+  return { rows: attributeChange(whole[0].snapshot, whole[1].snapshot), whole };
 }
 
 const IN_A = 1;

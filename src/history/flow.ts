@@ -55,9 +55,21 @@ function seenIn(run: Run): Map<string, Seen> {
 
 /** Lives of every finding seen in `runs` (oldest first), by id. */
 export function findingLives(runs: readonly Run[]): FindingLife[] {
-  const lives = new Map<string, FindingLife & { open: boolean; real: boolean }>();
-  let prev: { run: Run; seen: Map<string, Seen> } | undefined;
-  for (const run of runs) {
+  const t = new LifeTracker();
+  for (const run of runs) t.add(run);
+  return t.lives();
+}
+
+/**
+ * findingLives one run at a time, oldest first, so that a caller can read runs one by one and let
+ * each go: what it keeps of the run before is each finding's assets, not the findings.
+ */
+export class LifeTracker {
+  private readonly all = new Map<string, FindingLife & { open: boolean; real: boolean }>();
+  private prev: Map<string, readonly string[]> | undefined;
+
+  add(run: Run): void {
+    const lives = this.all;
     const seen = seenIn(run);
     for (const [id, s] of seen) {
       const f = s.f;
@@ -83,24 +95,29 @@ export function findingLives(runs: readonly Run[]): FindingLife[] {
       else if (life.open) Object.assign(life, { open: false, closedAt: f.closedAt ?? run.snapshot.asOf, closedBy: 'source', closeReason: f.closeReason });
       lives.set(id, life);
     }
-    if (prev && !run.snapshot.partial) {
+    if (this.prev && !run.snapshot.partial) {
       const assets = new Map(run.snapshot.assets.map((a) => [a.id, a]));
       const mentioned = new Set(run.snapshot.unmapped.flatMap((u) => u.findingIds));
-      for (const [id, s] of prev.seen) {
+      for (const [id, assetIds] of this.prev) {
         const life = lives.get(id)!;
         if (seen.has(id) || mentioned.has(id) || !life.open) continue;
         // Gone: fixed, unless its assets were dropped or not fully looked at this time.
-        if (s.assetIds.every((aid) => assets.has(aid) && isCovered(assets.get(aid)!))) {
+        if (assetIds.every((aid) => assets.has(aid) && isCovered(assets.get(aid)!))) {
           Object.assign(life, { open: false, closedAt: run.snapshot.asOf, closedBy: 'vanished', closeReason: null });
         }
       }
     }
-    prev = { run, seen };
+    // Keyed by the life's own id string, not this run's copy of it: one string per finding across runs.
+    this.prev = new Map([...seen].map(([id, s]) => [lives.get(id)!.id, s.assetIds]));
   }
-  return [...lives.values()]
-    .filter((l) => l.real)
-    .map(({ open: _o, real: _r, ...l }) => l)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  /** The lives so far (copies: adding more runs does not change them). */
+  lives(): FindingLife[] {
+    return [...this.all.values()]
+      .filter((l) => l.real)
+      .map(({ open: _o, real: _r, ...l }) => l)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
 }
 
 interface FlowRow {

@@ -1,11 +1,10 @@
 import { fixed, pct } from '../report/format.js';
 import { esc, link, statusBadge, table } from './html.js';
-import type { Review } from './review.js';
+import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
 
 /** One owner's page in review.html (and the body of owners/<owner>.html): assets, next actions, overdue items, expiring exceptions. */
 
 const LIST_LIMIT = 20;
-const ACTIONS = 5;
 
 export const ownersOf = (r: Review): string[] => [...new Set(r.attainment.map((a) => a.owner))].sort();
 
@@ -33,7 +32,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
   const list = r.attainment.filter((a) => a.owner === owner);
   const overdue = r.overdue.filter((o) => o.owner === owner);
   const expiring = r.expiring.filter((e) => e.owner === owner);
-  const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, ACTIONS);
+  const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, NEXT_ACTIONS_PER_OWNER);
   const sub = heading === 'h2' ? 'h3' : 'h4';
   const out = [`<section class="break owner"><${heading}>${esc(owner)}</${heading}>`];
   out.push(

@@ -1,5 +1,5 @@
 import { day, fixed, mdCell, mdLink, mdTable, pct } from '../report/format.js';
-import type { Review } from './review.js';
+import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
 import type { Attainment } from './slo.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
@@ -41,7 +41,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
   const list = r.attainment.filter((a) => a.owner === owner);
   const overdue = r.overdue.filter((o) => o.owner === owner);
   const expiring = r.expiring.filter((e) => e.owner === owner);
-  const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, 5);
+  const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, NEXT_ACTIONS_PER_OWNER);
   out.push('', `${h} ${mdCell(owner)}`, '');
   out.push(
     mdTable(

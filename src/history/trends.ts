@@ -77,14 +77,27 @@ function openCveAssets(s: SnapshotV1): Map<string, { assets: Set<string>; owners
   return by;
 }
 
-/** CVEs open on two or more assets at the window's last run: "fix once, close it on N assets". */
-export function recurringCves(runs: readonly Run[], limit = 10): RecurringCve[] {
-  const last = runs.at(-1);
-  if (!last) return [];
-  const perRun = runs.map((r) => openCveAssets(r.snapshot));
-  return [...perRun.at(-1)!.entries()]
-    .filter(([, e]) => e.assets.size >= 2)
-    .map(([cve, e]) => ({ cve, assets: [...e.assets].sort(), owners: [...e.owners].sort(), runs: perRun.filter((m) => (m.get(cve)?.assets.size ?? 0) >= 2).length }))
-    .sort((a, b) => b.assets.length - a.assets.length || b.runs - a.runs || (a.cve < b.cve ? -1 : 1))
-    .slice(0, limit);
+/**
+ * CVEs open on two or more assets at the window's last run: "fix once, close it on N assets".
+ * Runs are added one at a time (oldest first): of each it keeps the CVEs open on two or more
+ * assets, of the last one their assets.
+ */
+export class CveFold {
+  private readonly multi: Set<string>[] = [];
+  private last: Map<string, { assets: Set<string>; owners: Set<string> }> | undefined;
+
+  add(run: Run): void {
+    const m = openCveAssets(run.snapshot);
+    this.multi.push(new Set([...m].filter(([, e]) => e.assets.size >= 2).map(([cve]) => cve)));
+    this.last = m;
+  }
+
+  result(limit = 10): RecurringCve[] {
+    if (!this.last) return [];
+    return [...this.last.entries()]
+      .filter(([, e]) => e.assets.size >= 2)
+      .map(([cve, e]) => ({ cve, assets: [...e.assets].sort(), owners: [...e.owners].sort(), runs: this.multi.filter((m) => m.has(cve)).length }))
+      .sort((a, b) => b.assets.length - a.assets.length || b.runs - a.runs || (a.cve < b.cve ? -1 : 1))
+      .slice(0, limit);
+  }
 }
