@@ -91,7 +91,8 @@ function lineFilter(assetId: string, seeking: boolean) {
   return { state, take };
 }
 
-const ANY_ASSET = Buffer.from('{"asset":"');
+/** The start of every line as the writer puts it (report/snapshot.ts `lineHead`). */
+export const ANY_ASSET = Buffer.from('{"asset":"');
 
 /** Feeds each line of `stream` to `take` until it returns true; returns whether it did. */
 export async function scanLines(stream: Readable, take: (buf: Buffer, start: number, end: number) => boolean): Promise<boolean> {

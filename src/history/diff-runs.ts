@@ -2,10 +2,10 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { StoreEnv } from '../store/index.js';
 import { addSummaryIds, assetIdsOf, attributeAsset, attributeChange, attributionContext, type AssetAttribution } from './attribution.js';
-import { locateRun, readRun, type Run, type RunAt } from './load.js';
+import { badRunError, locateRun, readRun, type Run, type RunAt } from './load.js';
 import type { AssetV1, FindingV1, SnapshotV1 } from './schema.js';
-import { scanLines, startsWith } from './asset-lines.js';
-import { assetOfLine, BadLine, findingLinesOf } from './snapshot-stream.js';
+import { ANY_ASSET, scanLines, startsWith } from './asset-lines.js';
+import { assetOfLine, BadLine, cutShort, findingLinesOf } from './snapshot-stream.js';
 
 /**
  * `secsli diff` of two runs of any size. Attribution goes asset by asset, and a run's findings
@@ -54,7 +54,6 @@ export async function attributeRuns(atA: RunAt, a: SnapshotV1, atB: RunAt, b: Sn
 
 const IN_A = 1;
 const IN_B = 2;
-const HEAD = Buffer.from('{"asset":"');
 const ID_KEY = Buffer.from('","id":"');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -65,15 +64,15 @@ const BACKSLASH = 0x5c;
  * whole chunk alive for as long as the id is held (a million ids, every chunk of the file).
  */
 function headOf(buf: Buffer, start: number, end: number): { asset: string; id: string } | undefined {
-  if (!startsWith(buf, start, end, HEAD)) return undefined;
-  const close = buf.indexOf(QUOTE, start + HEAD.length);
+  if (!startsWith(buf, start, end, ANY_ASSET)) return undefined;
+  const close = buf.indexOf(QUOTE, start + ANY_ASSET.length);
   if (close < 0 || close >= end || !startsWith(buf, close, end, ID_KEY)) return undefined;
   const from = close + ID_KEY.length;
   const idClose = buf.indexOf(QUOTE, from);
   if (idClose < 0 || idClose >= end) return undefined;
   // An escape (a quote or backslash in an id) is left to JSON.parse.
-  for (let i = start + HEAD.length; i < idClose; i++) if (buf[i] === BACKSLASH) return undefined;
-  return { asset: buf.toString('utf8', start + HEAD.length, close), id: buf.toString('utf8', from, idClose) };
+  for (let i = start + ANY_ASSET.length; i < idClose; i++) if (buf[i] === BACKSLASH) return undefined;
+  return { asset: buf.toString('utf8', start + ANY_ASSET.length, close), id: buf.toString('utf8', from, idClose) };
 }
 
 /**
@@ -114,10 +113,7 @@ async function noteIds(at: RunAt, snap: SnapshotV1, file: string, bit: number, s
   return ordered;
 }
 
-function runError(at: RunAt, e: BadLine): UsageError {
-  const r = e.read;
-  return new UsageError(`${at.where}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
-}
+const runError = (at: RunAt, e: BadLine): UsageError => badRunError(at, e.read);
 
 interface Group {
   assetId: string;
@@ -135,7 +131,7 @@ async function* groupsOf(at: RunAt, snap: SnapshotV1): AsyncGenerator<Group> {
       for (const f of batch) {
         n++;
         const a = assetOfLine(f, assets, file, n);
-        if (!a.ok) throw new BadLine(a.bad as typeof a.bad & { ok: false });
+        if (!a.ok) throw new BadLine(a.bad);
         if (group && group.assetId !== a.asset.id) {
           yield group;
           group = undefined;
@@ -144,7 +140,7 @@ async function* groupsOf(at: RunAt, snap: SnapshotV1): AsyncGenerator<Group> {
         group.findings.push(f);
       }
     }
-    if (n !== lines) throw new BadLine({ ok: false, reason: `not a valid snapshot: ${file} has ${n} findings, snapshot.json says ${lines} (truncated?)`, findings: 0 });
+    if (n !== lines) throw new BadLine(cutShort(file, n, lines));
   } catch (e) {
     if (e instanceof BadLine) throw runError(at, e);
     throw e;

@@ -7,7 +7,7 @@ import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
 import { compareRunNames, splitRunName } from '../store/names.js';
 import type { RunStore } from '../store/types.js';
 import type { SnapshotV1 } from './schema.js';
-import { localRunFiles, readSnapshot as readSnapshotFiles, type RunFiles, type SnapshotRead } from './snapshot-stream.js';
+import { type BadSnapshot, localRunFiles, readSnapshot as readSnapshotFiles, type RunFiles, type SnapshotRead } from './snapshot-stream.js';
 
 export { compareRunNames } from '../store/names.js';
 
@@ -151,6 +151,9 @@ export interface RunAt {
   where: string;
 }
 
+/** A run of a store, located. */
+export const storedRunAt = (store: RunStore, name: string): RunAt => ({ name, files: storeRunFiles(store, name), file: 'snapshot.json', where: store.runLocation(name) });
+
 /**
  * A run folder or a snapshot.json path, or the same as an s3:// URL
  * (`s3://bucket/prefix/2026-11-27T000000Z`). Unlike history, a bad one is a usage error.
@@ -160,9 +163,7 @@ export async function locateRun(path: string, env: StoreEnv = { env: {} }): Prom
     const url = path.replace(/\/+$/, '').replace(/\/snapshot\.json$/, '');
     const cut = url.lastIndexOf('/');
     if (cut <= 'S3://'.length) throw new UsageError(`${path}: not a run`, 'Give a run: s3://bucket/prefix/2026-11-27T000000Z.');
-    const store = await openRunStore(url.slice(0, cut), env);
-    const name = url.slice(cut + 1);
-    return { name, files: storeRunFiles(store, name), file: 'snapshot.json', where: store.runLocation(name) };
+    return storedRunAt(await openRunStore(url.slice(0, cut), env), url.slice(cut + 1));
   }
   let file = path;
   try {
@@ -173,10 +174,15 @@ export async function locateRun(path: string, env: StoreEnv = { env: {} }): Prom
   return { name: basename(file === path ? dirname(path) : path), files: localRunFiles(dirname(file)), file: basename(file), where: file };
 }
 
+/** A run given on the command line that cannot be read: a usage error naming it and why. */
+export function badRunError(at: RunAt, r: BadSnapshot): UsageError {
+  return new UsageError(`${at.where}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
+}
+
 /** A located run's snapshot; a bad one is a usage error naming it, and the reader's notes are logged (when `log` is given: once per run). */
 export async function readRun(at: RunAt, log: Logger | undefined, findings: boolean): Promise<Run> {
   const r = await readSnapshotFiles(at.files, { findings, file: at.file });
-  if (!r.ok) throw new UsageError(`${at.where}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, 'Give a run folder written by `secsli score`, or its snapshot.json.');
+  if (!r.ok) throw badRunError(at, r);
   if (log) for (const n of r.notes) log.warn(`${at.where}: ${n}`);
   return { name: at.name, snapshot: r.snapshot };
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { RunStore } from '../store/types.js';
 import { compareRunNames } from '../store/names.js';
 import { attributeRuns } from './diff-runs.js';
-import { type History, type Run, storeRunFiles } from './load.js';
+import { type History, type Run, storeRunFiles, storedRunAt } from './load.js';
 import { assembleReview, type Review, ReviewFolds, type ReviewOptions } from './review.js';
 import { readSnapshot } from './snapshot-stream.js';
 import { runsIn, type Window } from './window.js';
@@ -14,7 +14,7 @@ import { runsIn, type Window } from './window.js';
  * them (three 1M-finding runs read whole ran out of V8's 4 GB heap). The window's first → last
  * attribution streams both runs side by side (diff-runs.ts). The result is buildReview's on the
  * same history read whole: a run whose findings cannot be read is skipped with the same warning,
- * and when that moves the window `pick` chooses, the folds start over with the new window.
+ * and when that moves the window `pick` chooses or removes one of its runs, the folds start over.
  */
 export async function streamReview(
   store: RunStore,
@@ -44,12 +44,13 @@ export async function streamReview(
     if (failed.length > 0) {
       history = { ...history, runs: history.runs.filter((r) => !failed.includes(r)) };
       const again = pick(history.runs);
-      if (again.startMs !== window.startMs || again.endMs !== window.endMs) continue;
+      // The folds were set up for the window and its runs: a window that moves, or a run of it gone, starts them over.
+      if (again.startMs !== window.startMs || again.endMs !== window.endMs || failed.some((r) => runsIn(window, [r]).length > 0)) continue;
     }
     const runs = runsIn(window, history.runs);
     const first = runs[0];
     const last = runs.at(-1);
-    const at = (r: Run) => ({ name: r.name, files: storeRunFiles(store, r.name), file: 'snapshot.json', where: store.runLocation(r.name) });
+    const at = (r: Run) => storedRunAt(store, r.name);
     const moves = first && last && first !== last ? (await attributeRuns(at(first), first.snapshot, at(last), last.snapshot, log)).rows : [];
     return { review: assembleReview(history, window, folds, moves, opts), window, history };
   }

@@ -105,7 +105,7 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
  * What the review reads from the runs' findings, gathered one run at a time (history's order,
  * oldest first), so that a caller can read each run's findings, add it, and let it go: finding
  * lives up to the window's end and up to the previous window's end, each window run's trend and
- * recurring CVEs, and the lists of the latest window run added. `windowRuns`: the window's runs
+ * recurring CVEs, and the lists of the window's last run. `windowRuns`: the window's runs
  * (by name) as the review will count them.
  */
 export class ReviewFolds {
@@ -113,6 +113,7 @@ export class ReviewFolds {
   private before: FindingLife[] | undefined;
   private readonly cves = new CveFold();
   private readonly names: ReadonlySet<string>;
+  private readonly lastName: string | undefined;
   private readonly previousEndMs: number;
   readonly trends: RunTrend[] = [];
   overdue: OverdueFinding[] = [];
@@ -123,6 +124,7 @@ export class ReviewFolds {
     windowRuns: readonly Run[],
   ) {
     this.names = new Set(windowRuns.map((r) => r.name));
+    this.lastName = windowRuns.at(-1)?.name;
     this.previousEndMs = previousWindow(w).endMs;
   }
 
@@ -134,6 +136,8 @@ export class ReviewFolds {
     if (!this.names.has(run.name)) return;
     this.trends.push(runTrend(run));
     this.cves.add(run);
+    // Only the last run's: a million findings sorted once, not once a run.
+    if (run.name !== this.lastName) return;
     this.overdue = overdueOf(run);
     this.nextActions = nextActionsOf(run);
   }

@@ -80,9 +80,12 @@ export interface ReadOptions {
 /** How many (asset, finding) entries the run holds, read or not. */
 export type SnapshotRead = ParseResult & { findings: number };
 
-const fail = (reason: string, detail?: string): SnapshotRead => ({ ok: false, reason, ...(detail ? { detail } : {}), findings: 0 });
+/** A snapshot that cannot be read, and why. */
+export type BadSnapshot = SnapshotRead & { ok: false };
 
-function openError(e: unknown, name: string): SnapshotRead {
+const fail = (reason: string, detail?: string): BadSnapshot => ({ ok: false, reason, ...(detail ? { detail } : {}), findings: 0 });
+
+function openError(e: unknown, name: string): BadSnapshot {
   // A storage error that is the user's to fix (S3 access denied) stops the command, as before.
   if (e instanceof SecsliError) throw e;
   const code = (e as NodeJS.ErrnoException).code;
@@ -166,7 +169,7 @@ export async function readSnapshot(files: RunFiles, opts: ReadOptions): Promise<
   if (!opts.findings) return { ...r, findings: lines };
   const read = await readFindingLines(files, file, snap.assets);
   if (typeof read === 'object') return read;
-  if (read !== lines) return fail(`not a valid snapshot: ${file} has ${read} findings, snapshot.json says ${lines} (truncated?)`);
+  if (read !== lines) return cutShort(file, read, lines);
   return { ...r, findings: lines };
 }
 
@@ -200,8 +203,12 @@ async function readFindingLines(files: RunFiles, file: string, assets: { id: str
   return n;
 }
 
+/** A findings file with fewer (or more) lines than snapshot.json counted. */
+export const cutShort = (file: string, read: number, lines: number): BadSnapshot =>
+  fail(`not a valid snapshot: ${file} has ${read} findings, snapshot.json says ${lines} (truncated?)`);
+
 /** The asset a findings-file line names, which snapshot.json must list. */
-export function assetOfLine<T>(f: FindingV1, assets: ReadonlyMap<string, T>, file: string, n: number): { ok: true; asset: T } | { ok: false; bad: SnapshotRead } {
+export function assetOfLine<T>(f: FindingV1, assets: ReadonlyMap<string, T>, file: string, n: number): { ok: true; asset: T } | { ok: false; bad: BadSnapshot } {
   const assetId = (f as { asset?: unknown }).asset;
   const a = typeof assetId === 'string' ? assets.get(assetId) : undefined;
   return a ? { ok: true, asset: a } : { ok: false, bad: fail(`not a valid snapshot: ${file} line ${n}: asset ${JSON.stringify(assetId)} is not in snapshot.json`) };
@@ -209,7 +216,7 @@ export function assetOfLine<T>(f: FindingV1, assets: ReadonlyMap<string, T>, fil
 
 /** Why a findings file cannot be read, as readSnapshot would answer. */
 export class BadLine extends Error {
-  constructor(readonly read: SnapshotRead & { ok: false }) {
+  constructor(readonly read: BadSnapshot) {
     super(read.reason);
   }
 }
@@ -231,7 +238,7 @@ async function* linesOf(files: RunFiles, file: string): AsyncGenerator<string[]>
       if (out.length) yield out;
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) throw new BadLine(openError(e, file) as SnapshotRead & { ok: false });
+    if ((e as NodeJS.ErrnoException).code) throw new BadLine(openError(e, file));
     throw e;
   }
   if (rest) yield [rest];
@@ -248,7 +255,7 @@ export async function* findingLinesOf(files: RunFiles, file: string): AsyncGener
       if (typeof f === 'string') {
         // The lines before it first: a problem the consumer finds in one of them is the one to report.
         if (out.length) yield out;
-        throw new BadLine(fail(`not a valid snapshot: ${file} line ${n}: ${f}`) as SnapshotRead & { ok: false });
+        throw new BadLine(fail(`not a valid snapshot: ${file} line ${n}: ${f}`));
       }
       out.push(f);
     }

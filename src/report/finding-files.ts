@@ -21,7 +21,7 @@ import { csvRow, type Cell } from './csv-encode.js';
 import { FINDING_COLUMNS, findingExtras, findingRow } from './csv.js';
 import type { CsvReply, CsvRequest, CsvWorkerData, Output } from './csv-worker.js';
 import type { GuardOptions } from './file-guard.js';
-import { byFindingIdOrder, findingLine, jsonString, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
+import { byAssetId, byFindingIdOrder, findingLine, lineHead, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
 import type { FileContent, ParallelFile } from './write.js';
 
 export interface FindingFilesOptions {
@@ -71,8 +71,8 @@ async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Pr
     pos = [];
   };
   await feed.send({ t: 'text', text: csvRow(FINDING_COLUMNS) });
-  for (const a of [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1))) {
-    const head = `{"asset":${jsonString(a.asset.id)},`;
+  for (const a of byAssetId(r)) {
+    const head = lineHead(a.asset.id);
     const order = byFindingIdOrder(a);
     const big = a.findings.length > maxRows;
     if (big !== snapshotOnly) {

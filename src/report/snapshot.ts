@@ -186,10 +186,16 @@ export function snapshotFiles(r: ScoreResult, meta: Meta): Record<string, Iterab
   };
 }
 
+/** The assets in the findings file's order: by id (readers binary-search it and walk it asset by asset). */
+export const byAssetId = (r: ScoreResult): AssetResult[] => [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1));
+
+/** How each of an asset's lines starts, `{"asset":"<id>",`: readers find an asset's lines by it (history/asset-lines.ts). */
+export const lineHead = (assetId: string): string => `{"asset":${jsonString(assetId)},`;
+
 function* findingLines(r: ScoreResult): Generator<string> {
   let buf = '';
-  for (const a of [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1))) {
-    const head = `{"asset":${jsonString(a.asset.id)},`;
+  for (const a of byAssetId(r)) {
+    const head = lineHead(a.asset.id);
     for (const s of byFindingId(a)) {
       buf += findingLine(head, s);
       if (buf.length >= CHUNK) {
@@ -294,7 +300,7 @@ function factorsLine(f: ScoredFinding['factors']): string {
 
 /** Printable ASCII other than `"` and `\`: JSON.stringify would write such a string as is, quoted. */
 const JSON_PLAIN = /^[ !#-[\]-~]*$/;
-export const jsonString = (v: string): string => (JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
+const jsonString = (v: string): string => (JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
 const nullable = (v: string | undefined): string => (v === undefined || v === null ? 'null' : jsonString(v));
 const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
