@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../model/finding.js';
 import type { Run } from './load.js';
-import { isCovered, type FindingV1 } from './schema.js';
+import { type AssetV1, isCovered, type FindingV1 } from './schema.js';
 import { DAY } from './slo.js';
 import { inWindow, type Window } from './window.js';
 
@@ -26,32 +26,12 @@ export interface FindingLife {
   closedAt: string | null;
   closedBy: 'source' | 'vanished' | null;
   closeReason: string | null;
-  assets: string[];
-  owners: string[];
-}
-
-interface Seen {
-  f: FindingV1;
-  assetIds: string[];
-  owners: string[];
+  assets: readonly string[];
+  owners: readonly string[];
 }
 
 const isOpen = (f: FindingV1) => f.status === 'open';
 const ignorable = (f: FindingV1) => f.excluded?.kind === 'passed-control' || f.excluded?.kind === 'duplicate';
-
-function seenIn(run: Run): Map<string, Seen> {
-  const out = new Map<string, Seen>();
-  for (const a of run.snapshot.assets) {
-    for (const f of a.findings) {
-      const s = out.get(f.id) ?? { f, assetIds: [], owners: [] };
-      s.assetIds.push(a.id);
-      s.owners.push(a.owner);
-      if (!ignorable(f)) s.f = f;
-      out.set(f.id, s);
-    }
-  }
-  return out;
-}
 
 /** Lives of every finding seen in `runs` (oldest first), by id. */
 export function findingLives(runs: readonly Run[]): FindingLife[] {
@@ -61,64 +41,154 @@ export function findingLives(runs: readonly Run[]): FindingLife[] {
 }
 
 /**
- * findingLives one run at a time, oldest first, so that a caller can read runs one by one and let
- * each go: what it keeps of the run before is each finding's assets, not the findings.
+ * findingLives one run at a time, oldest first, and within a run one finding entry at a time (in
+ * the run's order: by asset, then as the asset lists them), so that a caller can stream a run's
+ * findings file and keep none of its entries: what it keeps is one life per finding id, and of the
+ * run before the ids it touched with their assets. `add` is the same for a run read whole.
  */
 export class LifeTracker {
-  private readonly all = new Map<string, FindingLife & { open: boolean; real: boolean }>();
-  private prev: Map<string, readonly string[]> | undefined;
+  private readonly all = new Map<string, Life>();
+  private readonly one = new Map<string, readonly string[]>();
+  private readonly text = new Map<string, string>();
+  /** Runs begun so far; a life's `mark` is the number of the run that last touched it. */
+  private runs = 0;
+  private run: { asOf: string; touched: Life[] } | undefined;
+  private prev: Life[] | undefined;
 
   add(run: Run): void {
-    const lives = this.all;
-    const seen = seenIn(run);
-    for (const [id, s] of seen) {
-      const f = s.f;
-      const life = lives.get(id) ?? {
-        id,
-        title: f.title,
-        severity: f.severity,
-        slaDays: f.slaDays,
-        firstSeen: f.firstSeen ?? run.snapshot.asOf,
-        closedAt: null,
-        closedBy: null,
-        closeReason: null,
-        assets: [],
-        owners: [],
-        open: true,
-        real: false,
-      };
-      Object.assign(life, { title: f.title, severity: f.severity, slaDays: f.slaDays });
-      life.real ||= !ignorable(f);
-      life.assets = [...new Set([...life.assets, ...s.assetIds])].sort();
-      life.owners = [...new Set([...life.owners, ...s.owners])].sort();
-      if (isOpen(f)) Object.assign(life, { open: true, closedAt: null, closedBy: null, closeReason: null });
-      else if (life.open) Object.assign(life, { open: false, closedAt: f.closedAt ?? run.snapshot.asOf, closedBy: 'source', closeReason: f.closeReason });
-      lives.set(id, life);
+    this.begin(run);
+    for (const a of run.snapshot.assets) for (const f of a.findings) this.finding(a, f);
+    this.end(run);
+  }
+
+  begin(run: Run): void {
+    this.runs++;
+    this.run = { asOf: run.snapshot.asOf, touched: [] };
+  }
+
+  /** One (asset, finding) entry of the run begun. */
+  finding(a: AssetV1, f: FindingV1): void {
+    const run = this.run!;
+    let life = this.all.get(f.id);
+    const born = !life;
+    if (!life) {
+      life = newLife(f.id);
+      this.all.set(life.id, life);
     }
+    if (life.mark !== this.runs) {
+      // First entry of this finding in the run: what the run changes is judged against the state before it.
+      life.mark = this.runs;
+      life.was = { born, open: life.open, closedAt: life.closedAt, closedBy: life.closedBy, closeReason: life.closeReason };
+      life.runAssets = this.single(a.id);
+      run.touched.push(life);
+      this.choose(life, f, run.asOf);
+    } else {
+      life.runAssets = [...life.runAssets, a.id];
+      // The run's word on a finding on several assets: its last entry that is a real finding, else its first.
+      if (!ignorable(f)) this.choose(life, f, run.asOf);
+    }
+    life.assets = this.union(life.assets, a.id);
+    life.owners = this.union(life.owners, a.owner);
+  }
+
+  end(run: Run): void {
+    const touched = this.run!.touched;
+    this.run = undefined;
     if (this.prev && !run.snapshot.partial) {
       const assets = new Map(run.snapshot.assets.map((a) => [a.id, a]));
       const mentioned = new Set(run.snapshot.unmapped.flatMap((u) => u.findingIds));
-      for (const [id, assetIds] of this.prev) {
-        const life = lives.get(id)!;
-        if (seen.has(id) || mentioned.has(id) || !life.open) continue;
+      for (const life of this.prev) {
+        if (life.mark === this.runs || mentioned.has(life.id) || !life.open) continue;
         // Gone: fixed, unless its assets were dropped or not fully looked at this time.
-        if (assetIds.every((aid) => assets.has(aid) && isCovered(assets.get(aid)!))) {
+        if (life.runAssets.every((aid) => assets.has(aid) && isCovered(assets.get(aid)!))) {
           Object.assign(life, { open: false, closedAt: run.snapshot.asOf, closedBy: 'vanished', closeReason: null });
         }
       }
     }
-    // Keyed by the life's own id string, not this run's copy of it: one string per finding across runs.
-    this.prev = new Map([...seen].map(([id, s]) => [lives.get(id)!.id, s.assetIds]));
+    for (const life of touched) life.was = undefined;
+    this.prev = touched;
   }
 
   /** The lives so far (copies: adding more runs does not change them). */
   lives(): FindingLife[] {
-    return [...this.all.values()]
-      .filter((l) => l.real)
-      .map(({ open: _o, real: _r, ...l }) => l)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const out: FindingLife[] = [];
+    for (const l of this.all.values()) {
+      if (!l.real) continue;
+      const { id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, assets, owners } = l;
+      out.push({ id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, assets, owners });
+    }
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** `f` is what the run says of the life: its title, severity and deadline, open or closed. */
+  private choose(life: Life, f: FindingV1, asOf: string): void {
+    life.title = this.intern(f.title);
+    life.severity = this.intern(f.severity);
+    life.slaDays = f.slaDays;
+    if (!ignorable(f)) life.real = true;
+    const { born, ...was } = life.was!;
+    if (born) life.firstSeen = f.firstSeen ?? asOf;
+    if (isOpen(f)) Object.assign(life, { open: true, closedAt: null, closedBy: null, closeReason: null });
+    else if (was.open)
+      Object.assign(life, { open: false, closedAt: f.closedAt ?? asOf, closedBy: 'source', closeReason: f.closeReason === null ? null : this.intern(f.closeReason) });
+    else Object.assign(life, was);
+  }
+
+  private intern(s: string): string {
+    const hit = this.text.get(s);
+    if (hit !== undefined) return hit;
+    this.text.set(s, s);
+    return s;
+  }
+
+  /** `[id]`, one array per id (most findings sit on one asset: a million of them share 2,000 arrays). */
+  private single(id: string): readonly string[] {
+    let a = this.one.get(id);
+    if (!a) {
+      a = [id];
+      this.one.set(id, a);
+    }
+    return a;
+  }
+
+  /** The sorted list with `id` in it: the same array when it is there already (lists are never changed in place). */
+  private union(list: readonly string[], id: string): readonly string[] {
+    if (list.includes(id)) return list;
+    if (list.length === 0) return this.single(id);
+    return [...list, id].sort();
   }
 }
+
+interface Life extends Omit<FindingLife, 'assets' | 'owners'> {
+  assets: readonly string[];
+  owners: readonly string[];
+  open: boolean;
+  /** Seen as a real finding (not only as a passing control or another's duplicate). */
+  real: boolean;
+  /** The number of the run that last touched it, and the assets it sat on there. */
+  mark: number;
+  runAssets: readonly string[];
+  /** While its run is read: its state before the run, and whether the run is the first to list it. */
+  was: (Pick<FindingLife, 'closedAt' | 'closedBy' | 'closeReason'> & { open: boolean; born: boolean }) | undefined;
+}
+
+const newLife = (id: string): Life => ({
+  id,
+  title: '',
+  severity: '',
+  slaDays: null,
+  firstSeen: '',
+  closedAt: null,
+  closedBy: null,
+  closeReason: null,
+  assets: [],
+  owners: [],
+  open: true,
+  real: false,
+  mark: 0,
+  runAssets: [],
+  was: undefined,
+});
 
 interface FlowRow {
   key: string;

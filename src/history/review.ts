@@ -4,9 +4,9 @@ import { type FindingLife, flow, type Flow, LifeTracker } from './flow.js';
 import type { History, Run, Skipped } from './load.js';
 import { describePolicyChange } from './policy-diff.js';
 import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
-import { contributionOf, isCounted, type AssetV1, type FindingV1 } from './schema.js';
+import { type AssetV1, contributionOf, type FindingV1, isCounted } from './schema.js';
 import { attainment, DAY, DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS, ownerAttainment, type Attainment, type OwnerAttainment } from './slo.js';
-import { CveFold, runTrend, type RecurringCve, type RunTrend } from './trends.js';
+import { CveFold, type RecurringCve, type RunTrend, TrendCount } from './trends.js';
 import { runsIn, type Window } from './window.js';
 
 /** Everything review.md and its CSVs show, computed from history in one pure call. */
@@ -103,10 +103,12 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
 
 /**
  * What the review reads from the runs' findings, gathered one run at a time (history's order,
- * oldest first), so that a caller can read each run's findings, add it, and let it go: finding
- * lives up to the window's end and up to the previous window's end, each window run's trend and
- * recurring CVEs, and the lists of the window's last run. `windowRuns`: the window's runs
- * (by name) as the review will count them.
+ * oldest first), and within a run one (asset, finding) entry at a time, so that a caller can
+ * stream each run's findings file and keep none of its entries: finding lives up to the window's
+ * end and up to the previous window's end, each window run's trend and recurring CVEs, and the
+ * lists of the window's last run (its overdue findings; each owner's first next actions, kept as
+ * they pass). `windowRuns`: the window's runs (by name) as the review will count them.
+ * `add(run)` is the same for a run read whole.
  */
 export class ReviewFolds {
   private readonly lifeTracker = new LifeTracker();
@@ -115,6 +117,7 @@ export class ReviewFolds {
   private readonly names: ReadonlySet<string>;
   private readonly lastName: string | undefined;
   private readonly previousEndMs: number;
+  private run: { run: Run; inWindow: boolean; trend: TrendCount; last?: LastRunLists } | undefined;
   readonly trends: RunTrend[] = [];
   overdue: OverdueFinding[] = [];
   nextActions: NextAction[] = [];
@@ -129,17 +132,43 @@ export class ReviewFolds {
   }
 
   add(run: Run): void {
+    if (!this.begin(run)) return;
+    for (const a of run.snapshot.assets) for (const f of a.findings) this.finding(a, f);
+    this.end();
+  }
+
+  /** A run's findings follow (`finding`, then `end`), or — false — the review does not need them (a run after the window). */
+  begin(run: Run): boolean {
     const t = Date.parse(run.snapshot.asOf);
-    if (t >= this.w.endMs) return;
+    if (t >= this.w.endMs) return false;
     if (this.before === undefined && t >= this.previousEndMs) this.before = this.lifeTracker.lives();
-    this.lifeTracker.add(run);
-    if (!this.names.has(run.name)) return;
-    this.trends.push(runTrend(run));
-    this.cves.add(run);
-    // Only the last run's: a million findings sorted once, not once a run.
-    if (run.name !== this.lastName) return;
-    this.overdue = overdueOf(run);
-    this.nextActions = nextActionsOf(run);
+    this.lifeTracker.begin(run);
+    const inWindow = this.names.has(run.name);
+    if (inWindow) this.cves.begin();
+    // Only the last run's lists: a million findings sorted once, not once a run.
+    this.run = { run, inWindow, trend: new TrendCount(), ...(run.name === this.lastName ? { last: new LastRunLists(run) } : {}) };
+    return true;
+  }
+
+  finding(a: AssetV1, f: FindingV1): void {
+    const r = this.run!;
+    this.lifeTracker.finding(a, f);
+    if (!r.inWindow) return;
+    r.trend.finding(f);
+    this.cves.finding(a, f);
+    r.last?.finding(a, f);
+  }
+
+  end(): void {
+    const r = this.run!;
+    this.run = undefined;
+    this.lifeTracker.end(r.run);
+    if (!r.inWindow) return;
+    this.trends.push(r.trend.result(r.run));
+    this.cves.end();
+    if (!r.last) return;
+    this.overdue = r.last.overdueList();
+    this.nextActions = r.last.nextActionsList();
   }
 
   /** Lives of the runs before the window's end. */
@@ -157,40 +186,56 @@ export class ReviewFolds {
   }
 }
 
-function overdueOf(last: Run): OverdueFinding[] {
-  const lastTime = Date.parse(last.snapshot.asOf);
-  const overdue: OverdueFinding[] = last.snapshot.assets.flatMap((a) =>
-    a.findings
-      .filter((f) => f.overdue)
-      .map((f) => ({
-        ...findingRef(a, f),
-        daysOverdue: f.firstSeen && f.slaDays !== null ? (lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
-      })),
-  );
-  return overdue.sort((a, b) => (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
-}
-
 /** Next actions the pack shows per owner (review-owners.ts, review-html-owner.ts): the review keeps no more. */
 export const NEXT_ACTIONS_PER_OWNER = 5;
 
-/** Each owner's first NEXT_ACTIONS_PER_OWNER, in the one order; a million open findings are not carried to the renderers to show five each. */
-function nextActionsOf(last: Run): NextAction[] {
-  const nextActions: NextAction[] = last.snapshot.assets.flatMap((a) =>
-    a.findings
-      .filter((f) => f.status === 'open' && isCounted(f) && f.kind !== 'threat')
-      .map((f) => ({
+/** Overdue first, then by the risk it adds, then by asset and finding: the one order of next actions. */
+const byUrgency = (a: NextAction, b: NextAction) =>
+  Number(b.overdue) - Number(a.overdue) || b.contribution - a.contribution || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId);
+
+/**
+ * The window's last run's lists, its entries taken one at a time: every overdue finding, and each
+ * owner's first NEXT_ACTIONS_PER_OWNER open counted findings (a million open findings are not
+ * carried to the renderers to show five each, nor held to be sorted).
+ */
+class LastRunLists {
+  private readonly lastTime: number;
+  private readonly overdue: OverdueFinding[] = [];
+  private readonly next = new Map<string, NextAction[]>();
+
+  constructor(private readonly run: Run) {
+    this.lastTime = Date.parse(run.snapshot.asOf);
+  }
+
+  finding(a: AssetV1, f: FindingV1): void {
+    if (f.overdue) {
+      this.overdue.push({
         ...findingRef(a, f),
-        overdue: f.overdue,
-        contribution: contributionOf(last.snapshot, a, f),
-      })),
-  );
-  nextActions.sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.contribution - a.contribution || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
-  const taken = new Map<string, number>();
-  return nextActions.filter((a) => {
-    const n = taken.get(a.owner) ?? 0;
-    taken.set(a.owner, n + 1);
-    return n < NEXT_ACTIONS_PER_OWNER;
-  });
+        daysOverdue: f.firstSeen && f.slaDays !== null ? (this.lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
+      });
+    }
+    if (f.status !== 'open' || !isCounted(f) || f.kind === 'threat') return;
+    const action: NextAction = { ...findingRef(a, f), overdue: f.overdue, contribution: contributionOf(this.run.snapshot, a, f) };
+    let mine = this.next.get(a.owner);
+    if (!mine) {
+      mine = [];
+      this.next.set(a.owner, mine);
+    }
+    if (mine.length === NEXT_ACTIONS_PER_OWNER && byUrgency(action, mine.at(-1)!) >= 0) return;
+    let i = mine.length;
+    while (i > 0 && byUrgency(action, mine[i - 1]!) < 0) i--;
+    mine.splice(i, 0, action);
+    if (mine.length > NEXT_ACTIONS_PER_OWNER) mine.pop();
+  }
+
+  overdueList(): OverdueFinding[] {
+    return this.overdue.sort((a, b) => (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
+  }
+
+  /** Each owner's first ones, in the one order. */
+  nextActionsList(): NextAction[] {
+    return [...this.next.values()].flat().sort(byUrgency);
+  }
 }
 
 /**

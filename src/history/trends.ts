@@ -1,5 +1,7 @@
 import type { Run } from './load.js';
-import type { SnapshotV1 } from './schema.js';
+import type { AssetV1, FindingV1 } from './schema.js';
+
+type CveAssets = Map<string, { assets: Set<string>; owners: Set<string> }>;
 
 /**
  * The per-run series the review's trend charts draw, and the CVEs that recur across assets.
@@ -24,32 +26,38 @@ export interface RunTrend {
   atRisk: number;
 }
 
-export function runTrend(run: Run): RunTrend {
-  const s = run.snapshot;
-  const backlog = new Set<string>();
-  const overdue = new Set<string>();
-  const accepted = new Set<string>();
-  for (const a of s.assets) {
-    for (const f of a.findings) {
-      if (f.status !== 'open') continue;
-      if (f.excluded === null) {
-        backlog.add(f.id);
-        if (f.overdue) overdue.add(f.id);
-      } else if (f.excluded.kind === 'excepted') accepted.add(f.id);
-    }
+/**
+ * One run's trend, its findings taken one entry at a time (`finding`, in any order), its
+ * summary at the end (`result`).
+ */
+export class TrendCount {
+  private readonly backlog = new Set<string>();
+  private readonly overdue = new Set<string>();
+  private readonly accepted = new Set<string>();
+
+  finding(f: FindingV1): void {
+    if (f.status !== 'open') return;
+    if (f.excluded === null) {
+      this.backlog.add(f.id);
+      if (f.overdue) this.overdue.add(f.id);
+    } else if (f.excluded.kind === 'excepted') this.accepted.add(f.id);
   }
-  const status = (x: string) => s.assets.filter((a) => a.status === x).length;
-  return {
-    run: run.name,
-    asOf: s.asOf,
-    backlog: backlog.size,
-    overdue: overdue.size,
-    accepted: accepted.size,
-    exceptions: s.exceptions.filter((e) => e.state !== 'expired').length,
-    unclaimed: s.unmapped.length,
-    breached: status('BREACHED'),
-    atRisk: status('AT RISK'),
-  };
+
+  result(run: Run): RunTrend {
+    const s = run.snapshot;
+    const status = (x: string) => s.assets.filter((a) => a.status === x).length;
+    return {
+      run: run.name,
+      asOf: s.asOf,
+      backlog: this.backlog.size,
+      overdue: this.overdue.size,
+      accepted: this.accepted.size,
+      exceptions: s.exceptions.filter((e) => e.state !== 'expired').length,
+      unclaimed: s.unmapped.length,
+      breached: status('BREACHED'),
+      atRisk: status('AT RISK'),
+    };
+  }
 }
 
 export interface RecurringCve {
@@ -61,22 +69,6 @@ export interface RecurringCve {
   runs: number;
 }
 
-function openCveAssets(s: SnapshotV1): Map<string, { assets: Set<string>; owners: Set<string> }> {
-  const by = new Map<string, { assets: Set<string>; owners: Set<string> }>();
-  for (const a of s.assets) {
-    for (const f of a.findings) {
-      if (f.status !== 'open' || (f.excluded && f.excluded.kind !== 'excepted')) continue;
-      for (const cve of f.cves) {
-        const e = by.get(cve) ?? { assets: new Set(), owners: new Set() };
-        e.assets.add(a.id);
-        e.owners.add(a.owner);
-        by.set(cve, e);
-      }
-    }
-  }
-  return by;
-}
-
 /**
  * CVEs open on two or more assets at the window's last run: "fix once, close it on N assets".
  * Runs are added one at a time (oldest first): of each it keeps the CVEs open on two or more
@@ -84,10 +76,30 @@ function openCveAssets(s: SnapshotV1): Map<string, { assets: Set<string>; owners
  */
 export class CveFold {
   private readonly multi: Set<string>[] = [];
-  private last: Map<string, { assets: Set<string>; owners: Set<string> }> | undefined;
+  private last: CveAssets | undefined;
+  private run: CveAssets | undefined;
 
-  add(run: Run): void {
-    const m = openCveAssets(run.snapshot);
+  /** A run's findings follow, one (asset, finding) entry at a time, then `end`. */
+  begin(): void {
+    this.run = new Map();
+  }
+
+  finding(a: AssetV1, f: FindingV1): void {
+    if (f.status !== 'open' || (f.excluded && f.excluded.kind !== 'excepted')) return;
+    for (const cve of f.cves) {
+      let e = this.run!.get(cve);
+      if (!e) {
+        e = { assets: new Set(), owners: new Set() };
+        this.run!.set(cve, e);
+      }
+      e.assets.add(a.id);
+      e.owners.add(a.owner);
+    }
+  }
+
+  end(): void {
+    const m = this.run!;
+    this.run = undefined;
     this.multi.push(new Set([...m].filter(([, e]) => e.assets.size >= 2).map(([cve]) => cve)));
     this.last = m;
   }

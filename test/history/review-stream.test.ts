@@ -80,4 +80,39 @@ describe('review, one run at a time', () => {
       }
     }
   });
+
+  it('a findings file broken part-way (a corrupt line, a cut file, an unknown asset), in the window or before it, is skipped as the whole reader skips it, the folds started over', async () => {
+    const h = join(dir, 'h');
+    const fs = await import('node:fs/promises');
+    // One run of the default window, one before it (its findings only reach the lives).
+    for (const broken of [runs[20]!, runs[5]!]) {
+      const damage: [string, (lines: string[]) => string[]][] = [
+        ['a corrupt line', (ls) => ls.map((l, i) => (i === Math.floor(ls.length / 2) ? '{"asset": ' : l))],
+        ['a cut file', (ls) => ls.slice(0, ls.length - 3)],
+        ['an unknown asset', (ls) => ls.map((l, i) => (i === ls.length - 1 ? l.replace(/^\{"asset":"[^"]*"/, '{"asset":"nobody"') : l))],
+      ];
+      for (const [what, change] of damage) {
+        const file = join(h, broken, 'snapshot-findings.ndjson');
+        const saved = await fs.readFile(file, 'utf8');
+        const lines = saved.split('\n').filter(Boolean);
+        expect(lines.length, what).toBeGreaterThan(10);
+        await fs.writeFile(file, `${change(lines).join('\n')}\n`);
+        try {
+          const r = await both(h);
+          expect(r.streamed.skipped, what).toEqual(r.whole.skipped);
+          expect(
+            r.streamed.skipped.map((x) => x.name),
+            what,
+          ).toContain(broken);
+          expect(
+            r.streamLog.lines.filter((l) => l.includes(broken)),
+            what,
+          ).toEqual(r.wholeLog.lines.filter((l) => l.includes(broken)));
+          expect(reviewFiles(r.streamed), what).toEqual(reviewFiles(r.whole));
+        } finally {
+          await fs.writeFile(file, saved);
+        }
+      }
+    }
+  });
 });
