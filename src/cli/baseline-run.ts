@@ -53,7 +53,8 @@ export async function runBaseline(flags: CollectFlags & { reports?: string }, io
   const samples: BaselineSample[] = result.assets.map((a) => ({ criticality: a.asset.criticality, risk: a.risk, sli: a.remediation.sli }));
   let runs = 0;
   if (flags.reports) {
-    const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log);
+    // Each run's asset summaries are all it needs: a history of million-finding runs is not read whole.
+    const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log, { findings: false });
     // Only runs scored the same way: a linear-sum risk says nothing about a damped budget.
     const same = history.runs.filter(
       (run) => !run.snapshot.scope && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf,

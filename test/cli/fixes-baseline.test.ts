@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
@@ -49,5 +51,16 @@ describe('secsli baseline', () => {
     const r = await cli(['baseline', ...from, '--reports', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`from this run and 1 earlier run(s) under ${out}`);
+  });
+
+  it('reads only the summaries of earlier runs: a run without its findings file still counts', async () => {
+    const out = await tmp();
+    await cli(scoreArgs(out, '--as-of', '2026-11-20T00:00:00Z'));
+    const [run] = await readdir(out);
+    await rm(join(out, run!, 'snapshot-findings.ndjson'));
+    const r = await cli(['baseline', ...from, '--reports', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`from this run and 1 earlier run(s) under ${out}`);
+    expect(r.stderr).not.toContain('skipping run');
   });
 });
