@@ -35,6 +35,8 @@ export default defineConfig({
     // End-to-end tests spawn the built CLI and local emulators; give them room on a 2-core machine.
     testTimeout: 30_000,
     reporters: ['default', './test/summary-reporter.ts'],
+    // One temporary folder per run, removed at its end (test/global-tmp.ts).
+    globalSetup: ['./test/global-tmp.ts'],
     hookTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'shared', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...EXCLUDE, ...isolated], isolate: false } },

@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 900_000,
     fileParallelism: false,
+    // One temporary folder per run, removed at its end (test/global-tmp.ts).
+    globalSetup: ['./test/global-tmp.ts'],
   },
 });
