@@ -42,7 +42,7 @@ function actSentence(r: Review): string | null {
   const owners = [...new Set(r.attainment.map((a) => a.owner))].sort();
   const score = owners.map((o) => {
     const breached = r.attainment.filter((a) => a.owner === o && a.observations.at(-1)?.status === 'BREACHED').map((a) => a.assetId);
-    return { o, breached, overdue: r.overdue.filter((x) => x.owner === o).length, expiring: r.expiring.filter((x) => x.owner === o) };
+    return { o, breached, overdue: r.overdueCount.byOwner.get(o) ?? 0, expiring: r.expiring.filter((x) => x.owner === o) };
   });
   score.sort((a, b) => b.breached.length - a.breached.length || b.overdue - a.overdue || b.expiring.length - a.expiring.length || (a.o < b.o ? -1 : 1));
   const top = score[0];

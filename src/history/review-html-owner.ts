@@ -4,7 +4,6 @@ import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
 
 /** One owner's page in review.html (and the body of owners/<owner>.html): assets, next actions, overdue items, expiring exceptions. */
 
-const LIST_LIMIT = 20;
 
 export const ownersOf = (r: Review): string[] => [...new Set(r.attainment.map((a) => a.owner))].sort();
 
@@ -31,12 +30,13 @@ export function ownerFileNames(r: Review): Map<string, string> {
 export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): string {
   const list = r.attainment.filter((a) => a.owner === owner);
   const overdue = r.overdue.filter((o) => o.owner === owner);
+  const overdueCount = r.overdueCount.byOwner.get(owner) ?? 0;
   const expiring = r.expiring.filter((e) => e.owner === owner);
   const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, NEXT_ACTIONS_PER_OWNER);
   const sub = heading === 'h2' ? 'h3' : 'h4';
   const out = [`<section class="break owner"><${heading}>${esc(owner)}</${heading}>`];
   out.push(
-    `<p class="sub">${list.length} asset(s); ${overdue.length} finding(s) past deadline and ${expiring.length} exception(s) expiring next quarter (${esc(r.nextQuarter.from)} … ${esc(r.nextQuarter.to)}).</p>`,
+    `<p class="sub">${list.length} asset(s); ${overdueCount} finding(s) past deadline and ${expiring.length} exception(s) expiring next quarter (${esc(r.nextQuarter.from)} … ${esc(r.nextQuarter.to)}).</p>`,
     table(
       ['Asset', 'Criticality', 'Status (last run)', 'Why', 'Budget used', 'Runs within budget', 'Runs on target', 'Past deadline'],
       list.map((a) => {
@@ -50,7 +50,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           esc(pct(last.budgetUsed, 0)),
           esc(`${a.risk.met} of ${a.risk.valid}`),
           esc(`${a.both.met} of ${a.both.valid}`),
-          String(overdue.filter((o) => o.assetId === a.assetId).length),
+          String(r.overdueCount.byAsset.get(a.assetId) ?? 0),
         ];
       }),
       [4, 5, 6, 7],
@@ -65,12 +65,12 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           )
       : '<p>Nothing open.</p>',
     `<${sub}>Past deadline at the last run</${sub}>`,
-    overdue.length
+    overdueCount
       ? table(
           ['Asset', 'Finding', 'Severity', 'Days past deadline'],
-          overdue.slice(0, LIST_LIMIT).map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
+          overdue.map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
           [3],
-        ) + (overdue.length > LIST_LIMIT ? `<p class="note">…and ${overdue.length - LIST_LIMIT} more (the last run’s snapshot.json lists them all).</p>` : '')
+        ) + (overdueCount > overdue.length ? `<p class="note">…and ${overdueCount - overdue.length} more (the last run’s snapshot.json lists them all).</p>` : '')
       : '<p>Nothing past its deadline.</p>',
     `<${sub}>Exceptions expiring next quarter</${sub}>`,
     expiring.length

@@ -4,7 +4,6 @@ import type { Attainment } from './slo.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
 
-const LIST_LIMIT = 20;
 
 function breaches(list: Attainment[]): string[] {
   const bad = list.filter((a) => a.badRuns > 0);
@@ -40,6 +39,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
   const out: string[] = [];
   const list = r.attainment.filter((a) => a.owner === owner);
   const overdue = r.overdue.filter((o) => o.owner === owner);
+  const overdueCount = r.overdueCount.byOwner.get(owner) ?? 0;
   const expiring = r.expiring.filter((e) => e.owner === owner);
   const actions = r.nextActions.filter((a) => a.owner === owner).slice(0, NEXT_ACTIONS_PER_OWNER);
   out.push('', `${h} ${mdCell(owner)}`, '');
@@ -55,7 +55,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
           pct(last.budgetUsed, 0),
           pct(a.both.share),
           a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0),
-          String(overdue.filter((o) => o.assetId === a.assetId).length),
+          String(r.overdueCount.byAsset.get(a.assetId) ?? 0),
         ];
       }),
       ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
@@ -78,18 +78,16 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
     '**Overdue at the last run**',
     '',
   );
-  if (overdue.length === 0) out.push('Nothing overdue.');
+  if (overdueCount === 0) out.push('Nothing overdue.');
   else {
     out.push(
       mdTable(
         ['Asset', 'Finding', 'Severity', 'Days past SLA'],
-        overdue
-          .slice(0, LIST_LIMIT)
-          .map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
+        overdue.map((o) => [mdCell(o.assetId), mdLink(o.title || o.findingId, o.url ?? undefined), o.severity, o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
         ['l', 'l', 'l', 'r'],
       ),
     );
-    if (overdue.length > LIST_LIMIT) out.push('', `…and ${overdue.length - LIST_LIMIT} more (snapshot.json of the last run has them all).`);
+    if (overdueCount > overdue.length) out.push('', `…and ${overdueCount - overdue.length} more (snapshot.json of the last run has them all).`);
   }
   out.push('', `**Exceptions expiring next quarter** (${r.nextQuarter.from} … ${r.nextQuarter.to})`, '');
   if (expiring.length === 0) out.push('None.');

@@ -49,6 +49,11 @@ interface OverdueFinding extends FindingRef {
   daysOverdue: number | null;
 }
 
+interface OverdueCount {
+  byOwner: ReadonlyMap<string, number>;
+  byAsset: ReadonlyMap<string, number>;
+}
+
 interface ExpiringException {
   id: string;
   assetId: string;
@@ -73,7 +78,10 @@ export interface Review {
   moversUp: AssetAttribution[];
   moversDown: AssetAttribution[];
   coverage: CoverageRow[];
+  /** The last run's findings past their deadline, most days past first: each owner's first OVERDUE_LISTED_PER_OWNER. */
   overdue: OverdueFinding[];
+  /** How many findings were past their deadline at the last run, per owner and per asset (every one, listed or not). */
+  overdueCount: OverdueCount;
   /** Exceptions (as of the last run) expiring in the quarter after the window. */
   expiring: ExpiringException[];
   nextQuarter: { from: string; to: string };
@@ -120,6 +128,7 @@ export class ReviewFolds {
   private run: { run: Run; inWindow: boolean; trend: TrendCount; last?: LastRunLists } | undefined;
   readonly trends: RunTrend[] = [];
   overdue: OverdueFinding[] = [];
+  overdueCount: OverdueCount = { byOwner: new Map(), byAsset: new Map() };
   nextActions: NextAction[] = [];
 
   constructor(
@@ -167,8 +176,9 @@ export class ReviewFolds {
     this.trends.push(r.trend.result(r.run));
     this.cves.end();
     if (!r.last) return;
-    this.overdue = r.last.overdueList();
-    this.nextActions = r.last.nextActionsList();
+    this.overdue = r.last.overdue.list();
+    this.overdueCount = { byOwner: r.last.overdueByOwner, byAsset: r.last.overdueByAsset };
+    this.nextActions = r.last.next.list();
   }
 
   /** Lives of the runs before the window's end. */
@@ -188,20 +198,56 @@ export class ReviewFolds {
 
 /** Next actions the pack shows per owner (review-owners.ts, review-html-owner.ts): the review keeps no more. */
 export const NEXT_ACTIONS_PER_OWNER = 5;
+/** Overdue findings the pack lists per owner (the same pages): the review keeps no more, and counts them all. */
+export const OVERDUE_LISTED_PER_OWNER = 20;
 
 /** Overdue first, then by the risk it adds, then by asset and finding: the one order of next actions. */
 const byUrgency = (a: NextAction, b: NextAction) =>
   Number(b.overdue) - Number(a.overdue) || b.contribution - a.contribution || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId);
+/** Most days past the deadline first, then by asset and finding. */
+const byLateness = (a: OverdueFinding, b: OverdueFinding) => (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId);
+
+/** Each owner's first `limit` items in `order`, kept as items pass (never all of them). */
+class FirstPerOwner<T extends { owner: string }> {
+  private readonly by = new Map<string, T[]>();
+  constructor(
+    private readonly limit: number,
+    private readonly order: (a: T, b: T) => number,
+  ) {}
+
+  add(x: T): void {
+    let mine = this.by.get(x.owner);
+    if (!mine) {
+      mine = [];
+      this.by.set(x.owner, mine);
+    }
+    if (mine.length === this.limit && this.order(x, mine.at(-1)!) >= 0) return;
+    let i = mine.length;
+    while (i > 0 && this.order(x, mine[i - 1]!) < 0) i--;
+    mine.splice(i, 0, x);
+    if (mine.length > this.limit) mine.pop();
+  }
+
+  /** Every owner's, in the one order. */
+  list(): T[] {
+    return [...this.by.values()].flat().sort(this.order);
+  }
+}
+
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /**
- * The window's last run's lists, its entries taken one at a time: every overdue finding, and each
- * owner's first NEXT_ACTIONS_PER_OWNER open counted findings (a million open findings are not
- * carried to the renderers to show five each, nor held to be sorted).
+ * The window's last run's lists, its entries taken one at a time: how many findings are overdue
+ * per owner and asset, and each owner's first overdue findings and next actions, as many as the
+ * pack shows (a million overdue findings are neither held, sorted, nor filtered once per owner
+ * page to show twenty each).
  */
 class LastRunLists {
   private readonly lastTime: number;
-  private readonly overdue: OverdueFinding[] = [];
-  private readonly next = new Map<string, NextAction[]>();
+  readonly overdue = new FirstPerOwner<OverdueFinding>(OVERDUE_LISTED_PER_OWNER, byLateness);
+  readonly overdueByOwner = new Map<string, number>();
+  readonly overdueByAsset = new Map<string, number>();
+  readonly next = new FirstPerOwner<NextAction>(NEXT_ACTIONS_PER_OWNER, byUrgency);
 
   constructor(private readonly run: Run) {
     this.lastTime = Date.parse(run.snapshot.asOf);
@@ -209,32 +255,15 @@ class LastRunLists {
 
   finding(a: AssetV1, f: FindingV1): void {
     if (f.overdue) {
-      this.overdue.push({
+      bump(this.overdueByOwner, a.owner);
+      bump(this.overdueByAsset, a.id);
+      this.overdue.add({
         ...findingRef(a, f),
         daysOverdue: f.firstSeen && f.slaDays !== null ? (this.lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
       });
     }
     if (f.status !== 'open' || !isCounted(f) || f.kind === 'threat') return;
-    const action: NextAction = { ...findingRef(a, f), overdue: f.overdue, contribution: contributionOf(this.run.snapshot, a, f) };
-    let mine = this.next.get(a.owner);
-    if (!mine) {
-      mine = [];
-      this.next.set(a.owner, mine);
-    }
-    if (mine.length === NEXT_ACTIONS_PER_OWNER && byUrgency(action, mine.at(-1)!) >= 0) return;
-    let i = mine.length;
-    while (i > 0 && byUrgency(action, mine[i - 1]!) < 0) i--;
-    mine.splice(i, 0, action);
-    if (mine.length > NEXT_ACTIONS_PER_OWNER) mine.pop();
-  }
-
-  overdueList(): OverdueFinding[] {
-    return this.overdue.sort((a, b) => (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) || cmp(a.assetId, b.assetId) || cmp(a.findingId, b.findingId));
-  }
-
-  /** Each owner's first ones, in the one order. */
-  nextActionsList(): NextAction[] {
-    return [...this.next.values()].flat().sort(byUrgency);
+    this.next.add({ ...findingRef(a, f), overdue: f.overdue, contribution: contributionOf(this.run.snapshot, a, f) });
   }
 }
 
@@ -291,6 +320,7 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
     moversDown,
     coverage: coverageOverTime(rows, runs, history.runs, w),
     overdue: folds.overdue,
+    overdueCount: folds.overdueCount,
     expiring,
     nextQuarter,
     figures: quarterFigures(history, w, lives),

@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { findingLives, LifeTracker } from '../../src/history/flow.js';
 import type { Run } from '../../src/history/load.js';
+import { NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, ReviewFolds } from '../../src/history/review.js';
+import { resolveWindow } from '../../src/history/window.js';
 import type { AssetV1, FindingV1 } from '../../src/history/schema.js';
 
 type Entry = Partial<FindingV1> & { id: string };
@@ -31,7 +33,7 @@ const finding = (e: Entry): FindingV1 =>
   }) as FindingV1;
 const asset = (id: string, owner: string, findings: Entry[]): AssetV1 =>
   ({ id, owner, status: 'OK', coverage: [{ source: 'securityhub', status: 'covered', reasons: [] }], findings: findings.map(finding) }) as unknown as AssetV1;
-const run = (asOf: string, assets: AssetV1[], partial = false): Run => ({ name: asOf.replaceAll(':', ''), snapshot: { asOf, partial, assets, unmapped: [] } }) as unknown as Run;
+const run = (asOf: string, assets: AssetV1[], partial = false): Run => ({ name: asOf.replaceAll(':', ''), snapshot: { asOf, partial, assets, unmapped: [], exceptions: [] } }) as unknown as Run;
 const DUP = { kind: 'duplicate', of: 'other' } as FindingV1['excluded'];
 
 describe('finding lives, entry by entry', () => {
@@ -88,5 +90,46 @@ describe('finding lives, entry by entry', () => {
     t.add(runs[1]!);
     expect(before[0]).toMatchObject({ closedAt: null, title: 'real' });
     expect(t.lives()[0]).toMatchObject({ closedAt: '2026-02-07T00:00:00Z' });
+  });
+});
+
+describe("the last run's lists, kept as the entries pass", () => {
+  it('each owner’s first overdue findings and next actions, as sorting them all would give, and every overdue one counted', () => {
+    // Two owners, three assets, 90 findings in an order unlike the lists' (ids descending, lateness mixed).
+    const entries = (assetIdx: number): Entry[] =>
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `f${String(99 - i).padStart(2, '0')}-${assetIdx}`,
+        overdue: i % 3 !== 0,
+        firstSeen: `2026-0${1 + ((i * 7 + assetIdx) % 5)}-01T00:00:00Z`,
+        slaDays: 10 + ((i * 13) % 17),
+        risk: (i * 37) % 11,
+        contribution: (i * 37) % 11,
+        ...(i % 10 === 9 ? { status: 'resolved', closedAt: '2026-06-01T00:00:00Z' } : {}),
+      }));
+    const assets = [asset('a', 'team-x', entries(0)), asset('b', 'team-x', entries(1)), asset('c', 'team-y', entries(2))];
+    const last = run('2026-06-30T00:00:00Z', assets);
+    const w = resolveWindow([last], '2026-04-01', '2026-06-30');
+    const folds = new ReviewFolds(w, [last]);
+    folds.add(last);
+
+    const all = assets.flatMap((a) => a.findings.map((f) => ({ a, f })));
+    const overdue = all
+      .filter(({ f }) => f.overdue)
+      .map(({ a, f }) => ({ assetId: a.id, owner: a.owner, findingId: f.id, days: (Date.parse(last.snapshot.asOf) - Date.parse(f.firstSeen!)) / 86_400_000 - f.slaDays! }))
+      .sort((x, y) => y.days - x.days || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0) || (x.findingId < y.findingId ? -1 : 1));
+    const firstOf = <T extends { owner: string }>(list: T[], n: number) => {
+      const seen = new Map<string, number>();
+      return list.filter((x) => (seen.set(x.owner, (seen.get(x.owner) ?? 0) + 1).get(x.owner) ?? 0) <= n);
+    };
+    expect(folds.overdue.map((o) => [o.owner, o.assetId, o.findingId])).toEqual(firstOf(overdue, OVERDUE_LISTED_PER_OWNER).map((o) => [o.owner, o.assetId, o.findingId]));
+    expect(folds.overdue.filter((o) => o.owner === 'team-x')).toHaveLength(OVERDUE_LISTED_PER_OWNER);
+    expect(Object.fromEntries(folds.overdueCount.byOwner)).toEqual({ 'team-x': 40, 'team-y': 20 });
+    expect(Object.fromEntries(folds.overdueCount.byAsset)).toEqual({ a: 20, b: 20, c: 20 });
+
+    const open = all
+      .filter(({ f }) => f.status === 'open')
+      .map(({ a, f }) => ({ owner: a.owner, assetId: a.id, findingId: f.id, overdue: f.overdue, c: f.contribution! }))
+      .sort((x, y) => Number(y.overdue) - Number(x.overdue) || y.c - x.c || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0) || (x.findingId < y.findingId ? -1 : 1));
+    expect(folds.nextActions.map((n) => [n.owner, n.assetId, n.findingId])).toEqual(firstOf(open, NEXT_ACTIONS_PER_OWNER).map((n) => [n.owner, n.assetId, n.findingId]));
   });
 });
