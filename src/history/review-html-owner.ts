@@ -4,7 +4,6 @@ import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
 
 /** One owner's page in review.html (and the body of owners/<owner>.html): assets, next actions, overdue items, expiring exceptions. */
 
-
 export const ownersOf = (r: Review): string[] => [...new Set(r.attainment.map((a) => a.owner))].sort();
 
 /** A file name for an owner: lower-case letters, digits, `.`, `_`, `-`; unique within the review. */

@@ -4,7 +4,6 @@ import type { Attainment } from './slo.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
 
-
 function breaches(list: Attainment[]): string[] {
   const bad = list.filter((a) => a.badRuns > 0);
   if (bad.length === 0) return ['No SLO missed in any run of the window.'];

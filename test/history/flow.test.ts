@@ -33,7 +33,8 @@ const finding = (e: Entry): FindingV1 =>
   }) as FindingV1;
 const asset = (id: string, owner: string, findings: Entry[]): AssetV1 =>
   ({ id, owner, status: 'OK', coverage: [{ source: 'securityhub', status: 'covered', reasons: [] }], findings: findings.map(finding) }) as unknown as AssetV1;
-const run = (asOf: string, assets: AssetV1[], partial = false): Run => ({ name: asOf.replaceAll(':', ''), snapshot: { asOf, partial, assets, unmapped: [], exceptions: [] } }) as unknown as Run;
+const run = (asOf: string, assets: AssetV1[], partial = false): Run =>
+  ({ name: asOf.replaceAll(':', ''), snapshot: { asOf, partial, assets, unmapped: [], exceptions: [] } }) as unknown as Run;
 const DUP = { kind: 'duplicate', of: 'other' } as FindingV1['excluded'];
 
 describe('finding lives, entry by entry', () => {
