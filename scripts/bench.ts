@@ -9,8 +9,9 @@
  *
  * After the largest size, in the same --out folder: the same data scored again a week later (a run
  * after a run that size), `secsli diff` of those two runs, and a 1k run after them (its peak RSS
- * must not depend on the size of the run before), and `explain --run` of the asset whose lines
- * come last in the second run's findings file (best of 5). Then start-up: `--help`, `validate`
+ * must not depend on the size of the run before), `explain --run` of the asset whose lines
+ * come last in the second run's findings file (best of 5), and `review` of the quarter of those
+ * three runs. Then start-up: `--help`, `validate`
  * and `explain` of the bundled example, live and from its snapshot (best of 5).
  *
  * Targets: score wall ≤ 1.5 × floor and peak RSS < 1 GB at 1M + 200k vs 2,000 assets;
@@ -162,6 +163,9 @@ async function historyRows(n: number, out: string, dir: string): Promise<void> {
   history.push({ what: `explain ${last} --run (the second ${label} run), best of 5`, m: await bestOf(5, 'secsli explain --run', [CLI, 'explain', last, '--run', later], true) });
   const small = await dataset(1000, assets, seed);
   history.push({ what: `score 1,000 after ${label}`, m: await scoreRun(small, join(small, FILES.assets), out, '2026-12-11T00:00:00Z') });
+  // The quarter of those three runs: every finding's life across them, the last run's lists, first → last attribution.
+  const review = ['review', '--reports', out, '--out', join(out, 'reviews'), '--from', '2026-10-01', '--to', '2026-12-31', '-q'];
+  history.push({ what: `review of those three runs (${label}, ${label}, 1,000)`, m: await checked('secsli review', measure(process.execPath, [CLI, ...review])) });
 }
 
 const EXAMPLE = ['--config', join(ROOT, 'assets.yaml'), '--as-of', AS_OF];
