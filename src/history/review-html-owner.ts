@@ -69,7 +69,10 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           ['Asset', 'Finding', 'Severity', 'Days past deadline'],
           overdue.map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
           [3],
-        ) + (overdueCount > overdue.length ? `<p class="note">…and ${overdueCount - overdue.length} more (the last run’s snapshot.json lists them all).</p>` : '')
+        ) +
+          (overdueCount > overdue.length
+            ? `<p class="note">…and ${overdueCount - overdue.length} more (findings.csv of run ${esc(r.runs.at(-1)?.name ?? '')} lists them all, column <code>overdue</code>).</p>`
+            : '')
       : '<p>Nothing past its deadline.</p>',
     `<${sub}>Exceptions expiring next quarter</${sub}>`,
     expiring.length

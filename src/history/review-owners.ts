@@ -86,7 +86,8 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
         ['l', 'l', 'l', 'r'],
       ),
     );
-    if (overdueCount > overdue.length) out.push('', `…and ${overdueCount - overdue.length} more (snapshot.json of the last run has them all).`);
+    if (overdueCount > overdue.length)
+      out.push('', `…and ${overdueCount - overdue.length} more (findings.csv of run ${mdCell(r.runs.at(-1)?.name ?? '')} lists them all, column \`overdue\`).`);
   }
   out.push('', `**Exceptions expiring next quarter** (${r.nextQuarter.from} … ${r.nextQuarter.to})`, '');
   if (expiring.length === 0) out.push('None.');

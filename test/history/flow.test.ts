@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findingLives, LifeTracker } from '../../src/history/flow.js';
-import type { Run } from '../../src/history/load.js';
-import { NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, ReviewFolds } from '../../src/history/review.js';
+import type { History, Run } from '../../src/history/load.js';
+import { buildReview, NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, ReviewFolds } from '../../src/history/review.js';
+import { renderOwnerHtml } from '../../src/history/review-html-owner.js';
+import { renderOwnerMarkdown } from '../../src/history/review-owners.js';
 import { resolveWindow } from '../../src/history/window.js';
 import type { AssetV1, FindingV1 } from '../../src/history/schema.js';
 
@@ -132,5 +134,12 @@ describe("the last run's lists, kept as the entries pass", () => {
       .map(({ a, f }) => ({ owner: a.owner, assetId: a.id, findingId: f.id, overdue: f.overdue, c: f.contribution! }))
       .sort((x, y) => Number(y.overdue) - Number(x.overdue) || y.c - x.c || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0) || (x.findingId < y.findingId ? -1 : 1));
     expect(folds.nextActions.map((n) => [n.owner, n.assetId, n.findingId])).toEqual(firstOf(open, NEXT_ACTIONS_PER_OWNER).map((n) => [n.owner, n.assetId, n.findingId]));
+
+    // The pages list those and say where the rest are.
+    const review = buildReview({ runs: [last], skipped: [] } as unknown as History, w);
+    expect(renderOwnerMarkdown(review, 'team-x')).toContain('…and 20 more (findings.csv of run 2026-06-30T000000Z lists them all, column `overdue`).');
+    expect(renderOwnerHtml(review, 'team-x')).toContain('40 finding(s) past deadline');
+    expect(renderOwnerHtml(review, 'team-y')).toContain('<p class="sub">1 asset(s); 20 finding(s) past deadline');
+    expect(renderOwnerHtml(review, 'team-y')).not.toContain('more (findings.csv');
   });
 });
