@@ -84,8 +84,12 @@ describe('review, one run at a time', () => {
   it('a findings file broken part-way (a corrupt line, a cut file, an unknown asset), in the window or before it, is skipped as the whole reader skips it, the folds started over', async () => {
     const h = join(dir, 'h');
     const fs = await import('node:fs/promises');
-    // One run of the default window, one before it (its findings only reach the lives).
-    for (const broken of [runs[20]!, runs[5]!]) {
+    // One run of the default window, one before it (its findings only reach the lives), and the
+    // window's first and last (the attribution reads them before the folds do).
+    const summaries = await loadHistory(h, memoryLogger(), { findings: false });
+    const windowRuns = runsIn(resolveWindow(summaries.runs), summaries.runs).map((r) => r.name);
+    expect(windowRuns.length).toBeGreaterThan(3);
+    for (const broken of [runs[20]!, runs[5]!, windowRuns[0]!, windowRuns.at(-1)!]) {
       const damage: [string, (lines: string[]) => string[]][] = [
         ['a corrupt line', (ls) => ls.map((l, i) => (i === Math.floor(ls.length / 2) ? '{"asset": ' : l))],
         ['a cut file', (ls) => ls.slice(0, ls.length - 3)],
