@@ -5,7 +5,7 @@ import { addSummaryIds, assetIdsOf, attributeAsset, attributeChange, attribution
 import { badRunError, locateRun, readRun, type Run, type RunAt } from './load.js';
 import type { AssetV1, FindingV1, SnapshotV1 } from './schema.js';
 import { ANY_ASSET, scanLines, startsWith } from './asset-lines.js';
-import { assetOfLine, BadLine, cutShort, findingLinesOf } from './snapshot-stream.js';
+import { BadLine, findingEntriesOf } from './snapshot-stream.js';
 
 /**
  * `secsli diff` of two runs of any size. Attribution goes asset by asset, and a run's findings
@@ -122,25 +122,19 @@ interface Group {
 
 /** A run's findings file as one group per asset, checked as the whole reader checks it (parse, asset listed, line count). */
 async function* groupsOf(at: RunAt, snap: SnapshotV1): AsyncGenerator<Group> {
-  const { name: file, lines } = snap.findingsFile!;
   const assets = new Map(snap.assets.map((x) => [x.id, x]));
-  let n = 0;
   let group: Group | undefined;
   try {
-    for await (const batch of findingLinesOf(at.files, file)) {
-      for (const f of batch) {
-        n++;
-        const a = assetOfLine(f, assets, file, n);
-        if (!a.ok) throw new BadLine(a.bad);
-        if (group && group.assetId !== a.asset.id) {
+    for await (const batch of findingEntriesOf(at.files, snap.findingsFile!, assets)) {
+      for (const { asset, f } of batch) {
+        if (group && group.assetId !== asset.id) {
           yield group;
           group = undefined;
         }
-        group ??= { assetId: a.asset.id, findings: [] };
+        group ??= { assetId: asset.id, findings: [] };
         group.findings.push(f);
       }
     }
-    if (n !== lines) throw new BadLine(cutShort(file, n, lines));
   } catch (e) {
     if (e instanceof BadLine) throw runError(at, e);
     throw e;

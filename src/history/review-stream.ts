@@ -4,7 +4,7 @@ import { compareRunNames } from '../store/names.js';
 import { attributeRuns } from './diff-runs.js';
 import { type History, type Run, storeRunFiles, storedRunAt } from './load.js';
 import { assembleReview, type Review, ReviewFolds, type ReviewOptions } from './review.js';
-import { assetOfLine, type BadSnapshot, BadLine, cutShort, findingLinesOf, readSnapshot } from './snapshot-stream.js';
+import { type BadSnapshot, BadLine, findingEntriesOf, readSnapshot } from './snapshot-stream.js';
 import { runsIn, type Window } from './window.js';
 
 /**
@@ -25,7 +25,6 @@ export async function streamReview(
   opts: ReviewOptions = {},
 ): Promise<{ review: Review; window: Window; history: History }> {
   let history = summaries;
-  const unreadable = new Set<string>();
   for (;;) {
     const window = pick(history.runs);
     const folds = new ReviewFolds(window, runsIn(window, history.runs));
@@ -34,12 +33,10 @@ export async function streamReview(
     for (const run of history.runs) {
       const r = await foldRun(store, run, folds);
       if (r.ok) continue;
+      // Once: the run leaves history.runs before the folds start over.
       failed.push(run);
-      if (!unreadable.has(run.name)) {
-        unreadable.add(run.name);
-        log.warn(`skipping run ${run.name}: ${r.bad.reason}${r.bad.detail ? ` (${r.bad.detail})` : ''}`);
-        history = { ...history, skipped: [...history.skipped, { name: run.name, reason: r.bad.reason }].sort((x, y) => compareRunNames(x.name, y.name)) };
-      }
+      log.warn(`skipping run ${run.name}: ${r.bad.reason}${r.bad.detail ? ` (${r.bad.detail})` : ''}`);
+      history = { ...history, skipped: [...history.skipped, { name: run.name, reason: r.bad.reason }].sort((x, y) => compareRunNames(x.name, y.name)) };
       // The folds hold the lines read before the bad one: they start over without the run.
       partway = r.partway;
       if (partway) break;
@@ -79,23 +76,16 @@ async function foldRun(store: RunStore, run: Run, folds: ReviewFolds): Promise<F
     return { ok: true };
   }
   const assets = new Map(run.snapshot.assets.map((a) => [a.id, a]));
-  let n = 0;
   let wanted: boolean | undefined;
   try {
-    for await (const batch of findingLinesOf(files, file.name)) {
+    for await (const batch of findingEntriesOf(files, file, assets)) {
       wanted ??= folds.begin(run);
-      for (const f of batch) {
-        n++;
-        const a = assetOfLine(f, assets, file.name, n);
-        if (!a.ok) return { ok: false, bad: a.bad, partway: wanted };
-        if (wanted) folds.finding(a.asset, f);
-      }
+      if (wanted) for (const { asset, f } of batch) folds.finding(asset, f);
     }
   } catch (e) {
     if (e instanceof BadLine) return { ok: false, bad: e.read, partway: wanted === true };
     throw e;
   }
-  if (n !== file.lines) return { ok: false, bad: cutShort(file.name, n, file.lines), partway: wanted === true };
   wanted ??= folds.begin(run);
   if (wanted) folds.end();
   return { ok: true };

@@ -125,11 +125,11 @@ export class ReviewFolds {
   private readonly names: ReadonlySet<string>;
   private readonly lastName: string | undefined;
   private readonly previousEndMs: number;
-  private run: { run: Run; inWindow: boolean; trend: TrendCount; last?: LastRunLists } | undefined;
+  /** The run being read; `trend` only for a run of the window, `last` only for its last. */
+  private run: { run: Run; trend?: TrendCount; last?: LastRunLists } | undefined;
+  /** The window's last run's lists, once it is read. */
+  private last: LastRunLists | undefined;
   readonly trends: RunTrend[] = [];
-  overdue: OverdueFinding[] = [];
-  overdueCount: OverdueCount = { byOwner: new Map(), byAsset: new Map() };
-  nextActions: NextAction[] = [];
 
   constructor(
     private readonly w: Window,
@@ -152,17 +152,20 @@ export class ReviewFolds {
     if (t >= this.w.endMs) return false;
     if (this.before === undefined && t >= this.previousEndMs) this.before = this.lifeTracker.lives();
     this.lifeTracker.begin(run);
-    const inWindow = this.names.has(run.name);
-    if (inWindow) this.cves.begin();
+    if (!this.names.has(run.name)) {
+      this.run = { run };
+      return true;
+    }
+    this.cves.begin();
     // Only the last run's lists: a million findings sorted once, not once a run.
-    this.run = { run, inWindow, trend: new TrendCount(), ...(run.name === this.lastName ? { last: new LastRunLists(run) } : {}) };
+    this.run = { run, trend: new TrendCount(), ...(run.name === this.lastName ? { last: new LastRunLists(run) } : {}) };
     return true;
   }
 
   finding(a: AssetV1, f: FindingV1): void {
     const r = this.run!;
     this.lifeTracker.finding(a, f);
-    if (!r.inWindow) return;
+    if (!r.trend) return;
     r.trend.finding(f);
     this.cves.finding(a, f);
     r.last?.finding(a, f);
@@ -172,13 +175,24 @@ export class ReviewFolds {
     const r = this.run!;
     this.run = undefined;
     this.lifeTracker.end(r.run);
-    if (!r.inWindow) return;
+    if (!r.trend) return;
     this.trends.push(r.trend.result(r.run));
     this.cves.end();
-    if (!r.last) return;
-    this.overdue = r.last.overdue.list();
-    this.overdueCount = { byOwner: r.last.overdueByOwner, byAsset: r.last.overdueByAsset };
-    this.nextActions = r.last.next.list();
+    this.last = r.last ?? this.last;
+  }
+
+  /** The window's last run's overdue findings, each owner's first OVERDUE_LISTED_PER_OWNER. */
+  get overdue(): OverdueFinding[] {
+    return this.last?.overdue.list() ?? [];
+  }
+
+  get overdueCount(): OverdueCount {
+    return { byOwner: this.last?.overdueByOwner ?? new Map(), byAsset: this.last?.overdueByAsset ?? new Map() };
+  }
+
+  /** The window's last run's next actions, each owner's first NEXT_ACTIONS_PER_OWNER. */
+  get nextActions(): NextAction[] {
+    return this.last?.next.list() ?? [];
   }
 
   /** Lives of the runs before the window's end. */

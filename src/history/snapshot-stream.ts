@@ -165,12 +165,16 @@ export async function readSnapshot(files: RunFiles, opts: ReadOptions): Promise<
   for (const { asset, f } of inline) snap.assets[asset]!.findings.push(f);
   inline.length = 0;
   if (!snap.findingsFile) return { ...r, findings: scanned.findings };
-  const { name: file, lines } = snap.findingsFile;
-  if (!opts.findings) return { ...r, findings: lines };
-  const read = await readFindingLines(files, file, snap.assets);
-  if (typeof read === 'object') return read;
-  if (read !== lines) return cutShort(file, read, lines);
-  return { ...r, findings: lines };
+  const file = snap.findingsFile;
+  if (!opts.findings) return { ...r, findings: file.lines };
+  const byId = new Map(snap.assets.map((a) => [a.id, a]));
+  try {
+    for await (const batch of findingEntriesOf(files, file, byId)) for (const { asset, f } of batch) asset.findings.push(f);
+  } catch (e) {
+    if (e instanceof BadLine) return e.read;
+    throw e;
+  }
+  return { ...r, findings: file.lines };
 }
 
 function parseFinding(t: string): FindingV1 | string {
@@ -183,32 +187,11 @@ function parseFinding(t: string): FindingV1 | string {
   return asFinding(v);
 }
 
-/** Appends each line's finding to its asset; returns the number of lines, or why they cannot be read. */
-async function readFindingLines(files: RunFiles, file: string, assets: { id: string; findings: FindingV1[] }[]): Promise<number | SnapshotRead> {
-  const byId = new Map(assets.map((a) => [a.id, a]));
-  let n = 0;
-  try {
-    for await (const batch of findingLinesOf(files, file)) {
-      for (const f of batch) {
-        n++;
-        const a = assetOfLine(f, byId, file, n);
-        if (!a.ok) return a.bad;
-        a.asset.findings.push(f);
-      }
-    }
-  } catch (e) {
-    if (e instanceof BadLine) return e.read;
-    throw e;
-  }
-  return n;
-}
-
 /** A findings file with fewer (or more) lines than snapshot.json counted. */
-export const cutShort = (file: string, read: number, lines: number): BadSnapshot =>
-  fail(`not a valid snapshot: ${file} has ${read} findings, snapshot.json says ${lines} (truncated?)`);
+const cutShort = (file: string, read: number, lines: number): BadSnapshot => fail(`not a valid snapshot: ${file} has ${read} findings, snapshot.json says ${lines} (truncated?)`);
 
 /** The asset a findings-file line names, which snapshot.json must list. */
-export function assetOfLine<T>(f: FindingV1, assets: ReadonlyMap<string, T>, file: string, n: number): { ok: true; asset: T } | { ok: false; bad: BadSnapshot } {
+function assetOfLine<T>(f: FindingV1, assets: ReadonlyMap<string, T>, file: string, n: number): { ok: true; asset: T } | { ok: false; bad: BadSnapshot } {
   const assetId = (f as { asset?: unknown }).asset;
   const a = typeof assetId === 'string' ? assets.get(assetId) : undefined;
   return a ? { ok: true, asset: a } : { ok: false, bad: fail(`not a valid snapshot: ${file} line ${n}: asset ${JSON.stringify(assetId)} is not in snapshot.json`) };
@@ -245,7 +228,7 @@ async function* linesOf(files: RunFiles, file: string): AsyncGenerator<string[]>
 }
 
 /** Each line of a findings file as its finding entry, in file order; a line that is not one throws BadLine naming it. */
-export async function* findingLinesOf(files: RunFiles, file: string): AsyncGenerator<FindingV1[]> {
+async function* findingLinesOf(files: RunFiles, file: string): AsyncGenerator<FindingV1[]> {
   let n = 0;
   for await (const lines of linesOf(files, file)) {
     const out: FindingV1[] = [];
@@ -261,4 +244,25 @@ export async function* findingLinesOf(files: RunFiles, file: string): AsyncGener
     }
     yield out;
   }
+}
+
+/**
+ * The (asset, finding) entries of a run's findings file, a chunk's worth at a time, in file
+ * order, checked as every reader of it checks them (the whole reader, `diff`, `review`): each
+ * line a finding entry of an asset snapshot.json lists, and as many lines as it counts. A
+ * problem throws BadLine, with readSnapshot's reason.
+ */
+export async function* findingEntriesOf<A>(files: RunFiles, file: { name: string; lines: number }, assets: ReadonlyMap<string, A>): AsyncGenerator<{ asset: A; f: FindingV1 }[]> {
+  let n = 0;
+  for await (const batch of findingLinesOf(files, file.name)) {
+    const out: { asset: A; f: FindingV1 }[] = [];
+    for (const f of batch) {
+      n++;
+      const a = assetOfLine(f, assets, file.name, n);
+      if (!a.ok) throw new BadLine(a.bad);
+      out.push({ asset: a.asset, f });
+    }
+    yield out;
+  }
+  if (n !== file.lines) throw new BadLine(cutShort(file.name, n, file.lines));
 }
