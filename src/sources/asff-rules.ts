@@ -139,10 +139,19 @@ const CONSOLE_HOSTS: Record<string, string> = {
  * is encoded twice, as the console itself does in its links.
  */
 export function consoleUrl(id: string, region: string | undefined, partition: string | undefined): string {
+  if (id === last.id && region === last.region && partition === last.partition) return last.url;
   const host = CONSOLE_HOSTS[partition ?? ''] ?? 'https://console.aws.amazon.com';
   const search = encodeTwice(`\\operator\\:EQUALS\\:${id}`);
-  return `${host}/securityhub/home?region=${region ?? 'us-east-1'}#/findings?search=Id%3D${search}`;
+  const url = `${host}/securityhub/home?region=${region ?? 'us-east-1'}#/findings?search=Id%3D${search}`;
+  last = { id, region, partition, url };
+  return url;
 }
+
+/**
+ * The last URL built. A finding's URL is asked for twice in a row: by the normalizer, and by the
+ * compact store checking that the URL is the derived one (which it then does not keep).
+ */
+let last: { id: string | undefined; region: string | undefined; partition: string | undefined; url: string } = { id: undefined, region: undefined, partition: undefined, url: '' };
 
 /** What encodeURIComponent leaves alone: A–Z a–z 0–9 - _ . ! ~ * ' ( ). */
 const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]$/;

@@ -100,6 +100,32 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     expect(packages).toContain('"packages":["a\\u0000b"]');
   });
 
+  it('values filed under one key stay apart: one resource with other tags or without its Region, one CVSS vector with other scores, past eight of a key', async () => {
+    const base = shRecords.find((f) => f.Vulnerabilities?.[0]?.Cvss?.length && f.Resources?.[0]?.Tags) as Record<string, any>;
+    const resource = base.Resources[0];
+    const cvss = base.Vulnerabilities[0].Cvss[0];
+    const variant = (i: number) => {
+      const tags = i % 3 === 0 ? { Team: 'data', Service: 'airflow' } : i % 3 === 1 ? { Service: 'airflow', Team: 'data' } : { Service: 'airflow', Team: `t${i}` };
+      const { Region: _, ...noRegion } = resource;
+      return {
+        ...base,
+        Id: `${base.Id}-v${i}`,
+        Resources: [{ ...(i % 4 === 3 ? noRegion : resource), Tags: tags }],
+        Vulnerabilities: [{ ...base.Vulnerabilities[0], Cvss: [{ ...cvss, BaseScore: 5 + (i % 12) / 4 }] }],
+      };
+    };
+    const records = Array.from({ length: 30 }, (_, i) => variant(i));
+    // Each value again after its key has filled up, so a reused id would show.
+    const r = await both('securityhub', `${lines([...records, ...records.slice().reverse()]).join('\n')}\n`, { jobBytes: 1 << 20, workers: 1 });
+    expectSame(r);
+    const text = JSON.stringify(r.parallel.result);
+    // The variants reached the result (the reader puts tags in one order: the first two are one value).
+    expect(text).toContain('"type":"AwsEc2Instance","tags":{"Service":"airflow","Team":"t11"}');
+    expect(text).toContain('"type":"AwsEc2Instance","region":"ap-northeast-1","tags":{"Service":"airflow","Team":"t29"}');
+    expect(text).toContain('"type":"AwsEc2Instance","region":"ap-northeast-1","tags":{"Service":"airflow","Team":"data"}');
+    expect(text).toContain('"type":"AwsEc2Instance","tags":{"Service":"airflow","Team":"data"}');
+    for (let i = 0; i < 12; i++) expect(text).toContain(`"cvss":{"score":${5 + i / 4},`);
+  });
   it('bad lines, blank lines, CRLF, a BOM, arrays on a line, records the normalizer rejects', async () => {
     const good = lines(shRecords.slice(0, 30));
     const content = [

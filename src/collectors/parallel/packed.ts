@@ -6,7 +6,7 @@
  * it by index. The main thread decodes a batch with one JSON.parse, interns each table entry once
  * (not once per finding) and builds the CompactFindings from the rows.
  */
-import type { AwsLocation, Cvss, Epss, Finding, GithubLocation } from '../../model/finding.js';
+import type { AwsLocation, AwsResource, Cvss, Epss, Finding, GithubLocation } from '../../model/finding.js';
 import { CompactFinding, compactParts, sameList, type Interner } from '../read/compact.js';
 
 /** Values per row: see `add`. */
@@ -25,34 +25,69 @@ interface Wire {
 }
 
 /**
- * One table: each distinct value once; ids run on across the batches of one worker and file, so a
- * value is sent once, not once per batch. Values are filed under a key and confirmed `equal` where
- * the key is not the whole value (a list's joined key could be forged: `["a\u0000b"]`, `["a","b"]`).
- * The last value seen under each key is kept; past `cap` keys the index starts over (memory stays
- * bounded; a value seen again then gets a new id and is sent again).
+ * One table of distinct strings; ids run on across the batches of one worker and file, so a value
+ * is sent once, not once per batch. Past `cap` strings the index starts over (memory stays bounded;
+ * a string seen again then gets a new id and is sent again).
  */
-class Table<T> {
-  private index = new Map<string, { id: number; v: T | undefined }>();
+class StringTable {
+  private index = new Map<string, number>();
+  private fresh: string[] = [];
+  private nextId = 0;
+  constructor(private readonly cap = 200_000) {}
+  ref(v: string | undefined): number {
+    if (v === undefined) return NONE;
+    const hit = this.index.get(v);
+    if (hit !== undefined) return hit;
+    if (this.index.size >= this.cap) this.index = new Map();
+    const id = this.nextId++;
+    this.fresh.push(v);
+    this.index.set(v, id);
+    return id;
+  }
+  /** The values added since the last call. */
+  take(): string[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+}
+
+/** Values filed under one key, at most (the last one replaced when full). */
+const PER_KEY = 8;
+
+/**
+ * One table of distinct values (lists, CVSS, EPSS, locations), ids as in StringTable. A value is
+ * filed under a cheap key made of what it holds (a resource ARN, a CVSS score and vector),
+ * and takes an earlier value's id only when `same` says it is equal field by field, in the same
+ * key order where it holds a map (tags), so that what the main thread rebuilds is what was read.
+ * (Keys that were a value's JSON text cost more than parsing the record: measured, docs/benchmarks.md.)
+ */
+class ValueTable<T> {
+  private index = new Map<unknown, { id: number; v: T }[]>();
   private fresh: T[] = [];
   private nextId = 0;
   constructor(
-    private readonly key: (v: T) => string,
-    /** Absent: the key is the whole value, and the value need not be kept to compare. */
-    private readonly equal?: (a: T, b: T) => boolean,
+    private readonly key: (v: T) => unknown,
+    private readonly same: (a: T, b: T) => boolean,
     private readonly cap = 200_000,
   ) {}
   ref(v: T | undefined): number {
     if (v === undefined) return NONE;
     const k = this.key(v);
-    const hit = this.index.get(k);
-    if (hit && (!this.equal || hit.v === v || this.equal(hit.v as T, v))) return hit.id;
-    if (!hit && this.index.size >= this.cap) this.index = new Map();
+    let bucket = this.index.get(k);
+    if (bucket) {
+      for (let i = 0; i < bucket.length; i++) {
+        const e = bucket[i]!;
+        if (e.v === v || this.same(e.v, v)) return e.id;
+      }
+    } else if (this.index.size >= this.cap) this.index = new Map();
     const id = this.nextId++;
     this.fresh.push(v);
-    this.index.set(k, { id, v: this.equal ? v : undefined });
+    if (!bucket) this.index.set(k, (bucket = []));
+    if (bucket.length < PER_KEY) bucket.push({ id, v });
+    else bucket[PER_KEY - 1] = { id, v };
     return id;
   }
-  /** The values added since the last call. */
   take(): T[] {
     const out = this.fresh;
     this.fresh = [];
@@ -60,14 +95,39 @@ class Table<T> {
   }
 }
 
+/** The same keys in the same order, with the same values. */
+function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || a[k] !== b[k]) return false;
+  }
+  return true;
+}
+/** Field by field, with the optional fields' presence (an absent field and one set to undefined are the same on the wire: JSON drops both). */
+const sameResource = (a: AwsResource, b: AwsResource) => a.id === b.id && a.type === b.type && a.region === b.region && sameMap(a.tags, b.tags);
+function sameAws(a: AwsLocation, b: AwsLocation): boolean {
+  if (a.accountId !== b.accountId || a.region !== b.region || a.resources.length !== b.resources.length) return false;
+  for (let i = 0; i < a.resources.length; i++) if (!sameResource(a.resources[i]!, b.resources[i]!)) return false;
+  return true;
+}
+const sameCvss = (a: Cvss, b: Cvss) => a.score === b.score && a.version === b.version && a.vector === b.vector;
+const sameEpss = (a: Epss, b: Epss) => a.probability === b.probability && a.percentile === b.percentile;
+const sameGithub = (a: GithubLocation, b: GithubLocation) =>
+  a.repo === b.repo && a.manifestPath === b.manifestPath && a.package === b.package && a.ecosystem === b.ecosystem && a.scope === b.scope;
+const listKey = (l: string[]) => (l.length === 0 ? '' : l.length === 1 ? l[0] : l.join('\u0000'));
+
 /** Worker side: packs normalized findings into batches; one packer per worker and file. */
 export class FindingPacker {
-  private readonly s = new Table<string>((s) => s);
-  private readonly l = new Table<string[]>((l) => l.join('\u0000'), sameList);
-  private readonly c = new Table<Cvss>((c) => JSON.stringify(c));
-  private readonly e = new Table<Epss>((e) => JSON.stringify(e));
-  private readonly a = new Table<AwsLocation>((a) => JSON.stringify(a));
-  private readonly g = new Table<GithubLocation>((g) => JSON.stringify(g));
+  private readonly s = new StringTable();
+  private readonly l = new ValueTable<string[]>(listKey, sameList);
+  private readonly c = new ValueTable<Cvss>((c) => `${c.score} ${c.vector ?? c.version}`, sameCvss);
+  private readonly e = new ValueTable<Epss>((e) => e.probability, sameEpss);
+  private readonly a = new ValueTable<AwsLocation>((a) => a.resources[0]?.id ?? a.accountId, sameAws);
+  private readonly g = new ValueTable<GithubLocation>((g) => g.repo, sameGithub);
   private r: (number | string | null)[] = [];
   count = 0;
 

@@ -1,6 +1,7 @@
 import { KINDS, SEVERITIES, SOURCES, STATUSES, type AwsLocation, type AwsResource, type Cvss, type Epss, type Finding, type GithubLocation } from '../../model/finding.js';
 import { canonicalIsoMs, isoOf } from '../../model/time.js';
 import { consoleUrl } from '../../sources/asff-rules.js';
+import { arnField } from '../../sources/rules.js';
 
 /**
  * Compact storage for normalized findings, so a million of them fit in a few hundred MB.
@@ -35,8 +36,6 @@ const packTime = (iso: string): { t: number | string; ms: number } => {
 };
 const timeMs = (t: number | string, ms: number): number => (typeof t === 'number' ? (t + BASE_S) * 1000 + ms : Date.parse(t));
 const unpackTime = (t: number | string, ms: number): string => (typeof t === 'number' ? isoOf(timeMs(t, ms)) : t);
-
-const arnPart = (arn: string, i: number) => (arn.startsWith('arn:') ? arn.split(':')[i] || undefined : undefined);
 
 const COMPLIANCE = [undefined, 'passed', 'failed', 'warning', 'not_available'] as const;
 // bits: source 1 | kind 2 | severity 3 | status 3 | compliance 3 | knownExploited 1 | exploitAvailable 1 | fixAvailable 2 | url 2 | acknowledged 1 | ref 1 | loc 1
@@ -256,7 +255,7 @@ export class CompactFinding implements Finding {
 
 /** Security Hub: the console URL; Dependabot: the alert's page (`owner/repo#N`); undefined when not derivable. */
 function derivedUrl(source: Finding['source'], nid: string, aws: AwsLocation | undefined, github: GithubLocation | undefined): string | undefined {
-  if (source === 'securityhub') return consoleUrl(nid, aws?.region ?? arnPart(nid, 3), arnPart(nid, 1));
+  if (source === 'securityhub') return consoleUrl(nid, aws?.region ?? arnField(nid, 3), arnField(nid, 1));
   const repo = github?.repo;
   if (repo === undefined || nid.length <= repo.length + 1 || !nid.startsWith(repo) || nid[repo.length] !== '#') return undefined;
   return `https://github.com/${repo}/security/dependabot/${nid.slice(repo.length + 1)}`;
