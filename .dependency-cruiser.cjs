@@ -9,10 +9,10 @@ module.exports = {
   forbidden: [
     {
       name: 'model-imports-nothing',
-      comment: 'model-imports-nothing: src/model (and src/config) are the shared vocabulary; they import no other part of secsli.',
+      comment: 'model-imports-nothing: src/model (and src/config) are the shared vocabulary; they import no other part of secsli (src/vendor is zod and yaml).',
       severity: 'error',
       from: { path: '^src/(model|config)/' },
-      to: { path: '^src/', pathNot: '^src/(model|config)/' },
+      to: { path: '^src/', pathNot: '^src/(model|config|vendor)/' },
     },
     {
       name: 'scoring-is-pure',
@@ -37,10 +37,24 @@ module.exports = {
     },
     {
       name: 'sources-import-only-model',
-      comment: 'sources-import-only-model: a source adapter (src/sources) maps one format to the model; it imports only src/model, other adapters\' shared rules, and zod.',
+      comment: 'sources-import-only-model: a source adapter (src/sources) maps one format to the model; it imports only src/model, other adapters\' shared rules, and zod (src/vendor/zod).',
       severity: 'error',
       from: { path: '^src/sources/' },
-      to: { pathNot: ['^src/(sources|model)/', '(^|/)node_modules/zod/'] },
+      to: { pathNot: ['^src/(sources|model)/', '^src/vendor/zod\\.ts$', '(^|/)node_modules/zod/'] },
+    },
+    {
+      name: 'vendor-is-a-package',
+      comment: 'vendor-is-a-package: a module of src/vendor re-exports one npm package (bundled into one file by scripts/vendor.ts); it imports nothing of secsli.',
+      severity: 'error',
+      from: { path: '^src/vendor/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'packages-through-vendor',
+      comment: 'packages-through-vendor: src imports zod and yaml through src/vendor, which the build bundles into one file each (start-up time); a direct import would load the whole package again.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/vendor/' },
+      to: { path: '(^|/)node_modules/(zod|yaml)/' },
     },
     {
       name: 'no-circular',

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringify } from '../vendor/yaml.js';
 import { EXIT } from '../errors.js';
 import { propose, statusCounts, type BaselineSample, type Proposal } from '../scoring/baseline.js';
 import { DEFAULT_POLICY, type CriticalityMap, type Policy } from '../config/policy.js';

@@ -1,8 +1,8 @@
 import { readRegularFile } from '../io/read-regular.js';
-import { isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isPair, isScalar, LineCounter, parseDocument, visit, type Document } from '../vendor/yaml.js';
 import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
-import type { z } from 'zod';
+import type { z } from '../vendor/zod.js';
 import {
   assetSchema,
   awsSelectorSchema,

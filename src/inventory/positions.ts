@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from '../vendor/yaml.js';
 
 /** A path into assets.yaml: keys and list indexes, as zod reports them. */
 export type PathKey = string | number;

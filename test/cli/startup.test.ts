@@ -47,7 +47,7 @@ describe('start-up', () => {
   ])('%s does not load the YAML parser or the schemas either', (_name, argv) => {
     const r = loaded(...argv);
     expect(r.status).toBe(0);
-    expect(r.urls.filter((u) => /node_modules\/(yaml|zod)\/|\/dist\/src\/config\/schema\.js$/.test(u))).toEqual([]);
+    expect(r.urls.filter((u) => /node_modules\/(yaml|zod)\/|\/dist\/src\/(vendor|config)\/(yaml|zod|schema)\.js$/.test(u))).toEqual([]);
   });
 
   it('an offline score into a local folder does not load the S3 client', async () => {
@@ -58,8 +58,14 @@ describe('start-up', () => {
     expect(r.urls.filter((u) => /node_modules\/@aws-sdk\/client-s3\/|\/dist\/src\/store\/s3\.js$/.test(u))).toEqual([]);
   });
 
-  it('the hook sees the libraries a command does load', () => {
+  it('the hook sees the libraries a command does load: zod and yaml as one file each (the build bundles them), none of their own modules', () => {
     const r = loaded('validate', '--config', fixture('assets.yaml'), '--as-of', '2026-11-27T00:00:00Z');
-    expect(r.urls.some((u) => /node_modules\/yaml\//.test(u))).toBe(true);
+    expect(
+      r.urls
+        .filter((u) => /\/dist\/src\/vendor\//.test(u))
+        .map((u) => u.replace(/.*\/dist\//, ''))
+        .sort(),
+    ).toEqual(['src/vendor/yaml.js', 'src/vendor/zod.js']);
+    expect(r.urls.filter((u) => /node_modules\/(yaml|zod)\//.test(u))).toEqual([]);
   });
 });

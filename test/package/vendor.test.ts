@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The build's bundles of zod and yaml (scripts/vendor.ts → dist/src/vendor/*.js, which the CLI
+ * loads): each one file that imports nothing but Node's own modules, starts with its package's
+ * name, version and license, and exports what src/vendor re-exports, the package's own values.
+ * Runs dist/, which `npm test` builds and bundles first.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const require = createRequire(join(ROOT, 'package.json'));
+const bundle = (name: string) => join(ROOT, 'dist/src/vendor', `${name}.js`);
+
+describe.each(['zod', 'yaml'])('the bundle of %s', (name) => {
+  const text = readFileSync(bundle(name), 'utf8');
+  const home = join(ROOT, 'node_modules', name);
+  const pkg = JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')) as { version: string; license: string };
+
+  it('is one file: its only imports are node: modules', () => {
+    const imports = [...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm)].map((m) => m[1]);
+    expect(
+      imports.filter((i) => !i!.startsWith('node:')),
+      `${bundle(name)} is not a bundle: run npm test or npm run build (they bundle src/vendor)`,
+    ).toEqual([]);
+    expect(text).not.toMatch(/\brequire\(["'](zod|yaml)(\/[^"']*)?["']\)/);
+  });
+
+  it("starts with the package's name, version and whole license", () => {
+    expect(text.startsWith(`/*! ${name} ${pkg.version} (${pkg.license}), bundled by secsli's scripts/vendor.ts.`)).toBe(true);
+    const license = readFileSync(join(home, 'LICENSE'), 'utf8').trim();
+    expect(text.slice(0, text.indexOf('*/'))).toContain(license);
+  });
+
+  it('exports what src/vendor re-exports of the package, with the same behaviour', async () => {
+    const vendored = (await import(pathToFileURL(bundle(name)).href)) as Record<string, unknown>;
+    const original = require(name) as Record<string, unknown>;
+    if (name === 'zod') {
+      const z = vendored.z as typeof import('zod').z;
+      expect(Object.keys(z).sort()).toEqual(Object.keys(original.z as object).sort());
+      const schema = z.object({ id: z.string().min(2), n: z.number().int() });
+      expect(schema.safeParse({ id: 'ab', n: 1 }).success).toBe(true);
+      const bad = schema.safeParse({ id: 'a', n: 1.5 });
+      expect(bad.success).toBe(false);
+      expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['id', 'n']);
+    } else {
+      expect(Object.keys(vendored).sort()).toEqual(['LineCounter', 'isMap', 'isPair', 'isScalar', 'isSeq', 'parseDocument', 'stringify', 'visit']);
+      for (const k of Object.keys(vendored)) expect(typeof vendored[k], k).toBe(typeof original[k]);
+      const doc = (vendored.parseDocument as (s: string) => { toJS(): unknown })('a: [1, {b: c}]\n');
+      expect(doc.toJS()).toEqual({ a: [1, { b: 'c' }] });
+      expect((vendored.stringify as (v: unknown) => string)({ a: ['x: y'] })).toBe((original.stringify as (v: unknown) => string)({ a: ['x: y'] }));
+    }
+  });
+});
