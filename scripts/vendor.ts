@@ -5,7 +5,7 @@
  * `npm run build` and `npm test`.
  *
  * Why: Node loads an ES module graph file by file. zod is 95 modules (65 of them locales, which
- * its index loads eagerly) and yaml about 40, and importing them was ~110 of the ~300 ms that
+ * its index loads eagerly) and yaml about 40, and importing them was 70–110 of the ~300 ms that
  * `secsli validate` took. One file each loads in about half the time (docs/benchmarks.md,
  * start-up). The bundles are not minified, so that a stack trace through them stays readable, and
  * each starts with its package's name, version and license.
@@ -35,7 +35,8 @@ function banner(name: string): string {
 for (const name of PACKAGES) {
   const source = join(root, 'src', 'vendor', `${name}.ts`);
   const file = join(root, 'dist', 'src', 'vendor', `${name}.js`);
-  const bundle = await rolldown({ input: source, platform: 'node', logLevel: 'warn' });
+  // cwd: the module paths in the bundle's comments are relative to it, so the bytes do not depend on where the script runs.
+  const bundle = await rolldown({ input: source, cwd: root, platform: 'node', logLevel: 'warn' });
   const { output } = await bundle.generate({ format: 'esm', banner: banner(name), sourcemap: false });
   await bundle.close();
   if (output.length !== 1 || output[0].type !== 'chunk') throw new Error(`vendor: ${name} did not bundle into one file (${output.length} outputs)`);

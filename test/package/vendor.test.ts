@@ -29,6 +29,13 @@ describe.each(['zod', 'yaml'])('the bundle of %s', (name) => {
     expect(text).not.toMatch(/\brequire\(["'](zod|yaml)(\/[^"']*)?["']\)/);
   });
 
+  it('names its modules from the package root, whatever folder the build ran in (the same bytes)', () => {
+    // Each module's code follows a comment with its path; \0 names are the bundler's own.
+    const named = [...text.matchAll(/^\/\/ (\S+\.c?js)$/gm)].map((m) => m[1]!).filter((p) => !p.startsWith('\\0'));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((p) => !p.startsWith(`node_modules/${name}/`))).toEqual([]);
+  });
+
   it("starts with the package's name, version and whole license", () => {
     expect(text.startsWith(`/*! ${name} ${pkg.version} (${pkg.license}), bundled by secsli's scripts/vendor.ts.`)).toBe(true);
     const license = readFileSync(join(home, 'LICENSE'), 'utf8').trim();
