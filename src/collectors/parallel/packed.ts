@@ -6,8 +6,8 @@
  * it by index. The main thread decodes a batch with one JSON.parse, interns each table entry once
  * (not once per finding) and builds the CompactFindings from the rows.
  */
-import type { AwsLocation, AwsResource, Cvss, Epss, Finding, GithubLocation } from '../../model/finding.js';
-import { CompactFinding, compactParts, sameList, type Interner } from '../read/compact.js';
+import type { AwsLocation, Cvss, Epss, Finding, GithubLocation } from '../../model/finding.js';
+import { CompactFinding, compactParts, type Interner, listKey, sameCvss, sameEpss, sameGithub, sameList, sameResource } from '../read/compact.js';
 
 /** Values per row: see `add`. */
 const W = 19;
@@ -58,8 +58,8 @@ const PER_KEY = 8;
 /**
  * One table of distinct values (lists, CVSS, EPSS, locations), ids as in StringTable. A value is
  * filed under a cheap key made of what it holds (a resource ARN, a CVSS score and vector),
- * and takes an earlier value's id only when `same` says it is equal field by field, in the same
- * key order where it holds a map (tags), so that what the main thread rebuilds is what was read.
+ * and takes an earlier value's id only when `same` says it is equal field by field (the store's
+ * comparisons, compact.ts), so that what the main thread rebuilds is what was read.
  * (Keys that were a value's JSON text cost more than parsing the record: measured, docs/benchmarks.md.)
  */
 class ValueTable<T> {
@@ -95,30 +95,12 @@ class ValueTable<T> {
   }
 }
 
-/** The same keys in the same order, with the same values. */
-function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
-  if (a === b) return true;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i] || a[k] !== b[k]) return false;
-  }
-  return true;
-}
-/** Field by field, with the optional fields' presence (an absent field and one set to undefined are the same on the wire: JSON drops both). */
-const sameResource = (a: AwsResource, b: AwsResource) => a.id === b.id && a.type === b.type && a.region === b.region && sameMap(a.tags, b.tags);
+/** Field by field: the resources are not shared yet, as they are in the store (the Interner's `sameAws` compares them by identity). */
 function sameAws(a: AwsLocation, b: AwsLocation): boolean {
   if (a.accountId !== b.accountId || a.region !== b.region || a.resources.length !== b.resources.length) return false;
   for (let i = 0; i < a.resources.length; i++) if (!sameResource(a.resources[i]!, b.resources[i]!)) return false;
   return true;
 }
-const sameCvss = (a: Cvss, b: Cvss) => a.score === b.score && a.version === b.version && a.vector === b.vector;
-const sameEpss = (a: Epss, b: Epss) => a.probability === b.probability && a.percentile === b.percentile;
-const sameGithub = (a: GithubLocation, b: GithubLocation) =>
-  a.repo === b.repo && a.manifestPath === b.manifestPath && a.package === b.package && a.ecosystem === b.ecosystem && a.scope === b.scope;
-const listKey = (l: string[]) => (l.length === 0 ? '' : l.length === 1 ? l[0] : l.join('\u0000'));
 
 /** Worker side: packs normalized findings into batches; one packer per worker and file. */
 export class FindingPacker {

@@ -371,7 +371,7 @@ export class Interner {
   }
 
   list(items: string[]): string[] {
-    return this.obj(items.length === 0 ? '' : items.length === 1 ? items[0] : items.join('\u0000'), items, sameList);
+    return this.obj(listKey(items), items, sameList);
   }
 
   private resource(r: AwsResource): AwsResource {
@@ -403,14 +403,21 @@ export class Interner {
   }
 }
 
+/**
+ * Keys and field-by-field equality of the values findings share: the Interner's, and the parse
+ * workers' tables (src/collectors/parallel/packed.ts), which file the same values the same way.
+ */
 const sameResources = (a: AwsResource[], b: AwsResource[]) => a.length === b.length && a.every((r, i) => r === b[i]);
+/** A list's key: its one item, or its items joined (a forged join, `["a\u0000b"]`, is told apart by `sameList`). */
+export const listKey = (items: readonly string[]) => (items.length === 0 ? '' : items.length === 1 ? items[0]! : items.join('\u0000'));
 /** Same strings in the same order. */
 export const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const sameCvss = (a: Cvss, b: Cvss) => a.score === b.score && a.version === b.version && a.vector === b.vector;
-const sameEpss = (a: Epss, b: Epss) => a.probability === b.probability && a.percentile === b.percentile;
-const sameGithub = (a: GithubLocation, b: GithubLocation) =>
+export const sameCvss = (a: Cvss, b: Cvss) => a.score === b.score && a.version === b.version && a.vector === b.vector;
+export const sameEpss = (a: Epss, b: Epss) => a.probability === b.probability && a.percentile === b.percentile;
+export const sameGithub = (a: GithubLocation, b: GithubLocation) =>
   a.repo === b.repo && a.manifestPath === b.manifestPath && a.package === b.package && a.ecosystem === b.ecosystem && a.scope === b.scope;
-function sameResource(a: AwsResource, b: AwsResource): boolean {
+/** Same id, type and Region, and the same tags (the readers put tags in one key order). */
+export function sameResource(a: AwsResource, b: AwsResource): boolean {
   if (a.id !== b.id || a.type !== b.type || a.region !== b.region) return false;
   const ka = Object.keys(a.tags);
   return ka.length === Object.keys(b.tags).length && ka.every((k) => a.tags[k] === b.tags[k]);
