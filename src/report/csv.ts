@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { AssetResult, ExclusionReason, ScoredFinding, ScoreResult } from '../scoring/types.js';
 import { csvRow, type Cell } from './csv-encode.js';
 import { day, round } from './format.js';
+import { compareJoined } from '../text/order.js';
 
 /**
  * The CSV reports. Column order is part of the contract (README "Report columns"); add columns
@@ -357,7 +358,7 @@ export function groupUnmapped(unmapped: readonly Finding[]): UnmappedGroup[] {
     groups.set(id, g);
     g.findings.push(f);
   }
-  return [...groups.values()].sort((a, b) => b.findings.length - a.findings.length || (a.source + a.key < b.source + b.key ? -1 : 1));
+  return [...groups.values()].sort((a, b) => b.findings.length - a.findings.length || (compareJoined(a.source, a.key, b.source, b.key) < 0 ? -1 : 1));
 }
 
 export function renderUnmappedCsv(r: ScoreResult): string {

@@ -4,6 +4,7 @@ import { groupUnmapped } from './csv.js';
 import { budgetChart, budgetUsedText } from './budget-chart.js';
 import { fixed, mdCell, mdLink, mdTable, pct } from './format.js';
 import { incidents, nextActions } from './next-actions.js';
+import { compareJoined } from '../text/order.js';
 
 /** report.md: a pure renderer. Same result → same bytes. */
 
@@ -143,7 +144,7 @@ function topRisks(r: ScoreResult): string[] {
     r.assets.map((a) => a.findings),
     TOP_RISKS,
     (s) => s.contribution > 0,
-    (a, b) => b.contribution - a.contribution || (a.finding.id + a.assetId < b.finding.id + b.assetId ? -1 : 1),
+    (a, b) => b.contribution - a.contribution || (compareJoined(a.finding.id, a.assetId, b.finding.id, b.assetId) < 0 ? -1 : 1),
   );
   if (all.length === 0) return ['## Top risks', '', 'No open findings count against any asset.'];
   return [

@@ -1,6 +1,7 @@
 import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
+import { compareJoined } from '../text/order.js';
 
 /**
  * The top of report.md: what to do first (fixes, most urgent first) and the incidents, with
@@ -8,6 +9,8 @@ import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
  */
 
 const NEXT_ACTIONS = 10;
+/** Incidents listed; the rest are counted (a million findings can hold tens of thousands of them). */
+const INCIDENTS_SHOWN = 25;
 
 const assetList = (ids: readonly string[], max = 3) =>
   ids
@@ -41,7 +44,10 @@ export function nextActions(r: ScoreResult): string[] {
 export function incidents(r: ScoreResult): string[] {
   const open = r.assets.flatMap((a) => a.incidents.open.map((i) => ({ a, i })));
   open.sort(
-    (x, y) => Number(y.i.pastTarget) - Number(x.i.pastTarget) || y.i.ageHours - x.i.ageHours || (x.i.row.finding.id + x.a.asset.id < y.i.row.finding.id + y.a.asset.id ? -1 : 1),
+    (x, y) =>
+      Number(y.i.pastTarget) - Number(x.i.pastTarget) ||
+      y.i.ageHours - x.i.ageHours ||
+      (compareJoined(x.i.row.finding.id, x.a.asset.id, y.i.row.finding.id, y.a.asset.id) < 0 ? -1 : 1),
   );
   const head = ['## Incidents (open threat detections)', ''];
   if (open.length === 0) return [...head, 'None: no open threat detection on a declared asset.'];
@@ -53,16 +59,27 @@ export function incidents(r: ScoreResult): string[] {
     '',
     mdTable(
       ['Asset', 'Detection', 'Severity', 'Age', 'Respond within', 'State', 'First seen'],
-      open.map(({ a, i }) => [
-        mdCell(a.asset.id),
-        mdLink(i.row.finding.title, i.row.finding.url),
-        i.row.finding.severity,
-        `${Math.floor(i.ageHours)} h`,
-        `${i.targetHours} h`,
-        state(i),
-        day(i.row.finding.firstSeen),
-      ]),
+      open
+        .slice(0, INCIDENTS_SHOWN)
+        .map(({ a, i }) => [
+          mdCell(a.asset.id),
+          mdLink(i.row.finding.title, i.row.finding.url),
+          i.row.finding.severity,
+          `${Math.floor(i.ageHours)} h`,
+          `${i.targetHours} h`,
+          state(i),
+          day(i.row.finding.firstSeen),
+        ]),
       ['l', 'l', 'l', 'r', 'r', 'l', 'l'],
     ),
+    ...more(open.slice(INCIDENTS_SHOWN).map(({ i }) => i)),
   ];
+}
+
+/** The line under a cut incident table: how many are not listed, how many of those are late, and where they all are. */
+function more(rest: readonly { pastTarget: boolean }[]): string[] {
+  if (rest.length === 0) return [];
+  const late = rest.filter((i) => i.pastTarget).length;
+  const lateText = late > 0 ? `, ${late} of them past their response time` : '';
+  return ['', `…and ${rest.length} more open detections${lateText}. findings.csv lists every one (column \`kind\` is \`threat\`).`];
 }
