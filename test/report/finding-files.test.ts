@@ -120,6 +120,22 @@ describe('findings.csv from the snapshot lines, in a worker', () => {
     expect(got['z.txt']!.toString()).toBe('written after both');
   });
 
+  it('writes an asset whose rows pass a MiB (the worker sends them on in pieces) as one thread does', async () => {
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      makeFinding({
+        nativeId: `big-${String(i).padStart(5, '0')}`,
+        title: `${NASTY[i % NASTY.length]} ${'x'.repeat(400)} #${i}`,
+        severity: (['critical', 'high', 'low'] as const)[i % 3]!,
+      }),
+    );
+    const big = scoreWith(many, [makeAsset({ id: 'app', aws: { accounts: ['111122223333'] } })]);
+    const want = await written(oneThread(big), [SECRET]);
+    expect(want['findings.csv']!.length).toBeGreaterThan(1.5 * 2 ** 20);
+    const got = await written({ ...findingFiles(big, { guard: { secrets: [SECRET] } }), 'z.txt': 'written after both' }, [SECRET]);
+    expect(got['findings.csv']!.equals(want['findings.csv']!)).toBe(true);
+    expect(got['snapshot-findings.ndjson']!.equals(want['snapshot-findings.ndjson']!)).toBe(true);
+  });
+
   it('a run with no findings writes the header alone', async () => {
     const empty = scoreWith([], assets);
     const got = await written(findingFiles(empty, { guard: {} }));
