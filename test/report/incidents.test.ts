@@ -12,32 +12,17 @@ const hoursBefore = (h: number) => new Date(Date.parse('2026-11-27T00:00:00Z') -
 
 /** `late` high detections past their 24 h (oldest first in the table), and `fresh` low ones within their 168 h. */
 function detections(late: number, fresh: number) {
-  const out = [];
-  for (let i = 0; i < late; i++)
-    out.push(
-      makeFinding({
-        kind: 'threat',
-        product: 'GuardDuty',
-        severity: 'high',
-        title: `late ${i}`,
-        nativeId: `late-${i}`,
-        firstSeen: hoursBefore(48 + i),
-        updatedAt: hoursBefore(48 + i),
-      }),
-    );
-  for (let i = 0; i < fresh; i++)
-    out.push(
-      makeFinding({
-        kind: 'threat',
-        product: 'GuardDuty',
-        severity: 'low',
-        title: `fresh ${i}`,
-        nativeId: `fresh-${i}`,
-        firstSeen: hoursBefore(2 + i),
-        updatedAt: hoursBefore(2 + i),
-      }),
-    );
-  return out;
+  const detection = (name: string, severity: 'high' | 'low', ageHours: number) =>
+    makeFinding({
+      kind: 'threat',
+      product: 'GuardDuty',
+      severity,
+      title: name,
+      nativeId: name.replace(' ', '-'),
+      firstSeen: hoursBefore(ageHours),
+      updatedAt: hoursBefore(ageHours),
+    });
+  return [...Array.from({ length: late }, (_, i) => detection(`late ${i}`, 'high', 48 + i)), ...Array.from({ length: fresh }, (_, i) => detection(`fresh ${i}`, 'low', 2 + i))];
 }
 
 const section = (md: string) => md.slice(md.indexOf('## Incidents'), md.indexOf('## Summary'));
