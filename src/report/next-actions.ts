@@ -81,5 +81,5 @@ function more(rest: readonly { pastTarget: boolean }[]): string[] {
   if (rest.length === 0) return [];
   const late = rest.filter((i) => i.pastTarget).length;
   const lateText = late > 0 ? `, ${late} of them past their response time` : '';
-  return ['', `…and ${rest.length} more open detections${lateText}. findings.csv lists every one (column \`kind\` is \`threat\`).`];
+  return ['', `…and ${rest.length} more open detection${rest.length === 1 ? '' : 's'}${lateText}. findings.csv lists every one (column \`kind\` is \`threat\`).`];
 }

@@ -46,5 +46,7 @@ describe('report.md incidents', () => {
     expect(all).not.toContain('more open detections');
     const onlyFresh = section(renderMarkdown(scoreWith(detections(25, 4), [makeAsset()]), META));
     expect(onlyFresh).toContain('…and 4 more open detections. findings.csv lists every one');
+    const one = section(renderMarkdown(scoreWith(detections(26, 0), [makeAsset()]), META));
+    expect(one).toContain('…and 1 more open detection, 1 of them past their response time.');
   });
 });
