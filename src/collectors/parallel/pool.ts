@@ -12,8 +12,8 @@ export class JobReadError extends Error {}
 
 /**
  * A parse worker's young generation, as V8 sizes it by default on Node 20 and 22 (a 32 MB new
- * space). Node 24's V8 defaults to four times that for every isolate: two parse workers then held
- * ~190 MB more at the end of a 1M-finding collection, for no measurable speed.
+ * space). Node 24's V8 defaults to four times that for every isolate: a parse worker then held
+ * ~150 MB with ~19 MB live, and a 1M-finding run peaked ~25 MiB higher (docs/benchmarks.md).
  */
 const YOUNG_MB = 48;
 
