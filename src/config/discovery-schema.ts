@@ -1,4 +1,4 @@
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 
 /**
  * The `discovery:` block of assets.yaml: how GitHub custom properties, repository topics and AWS

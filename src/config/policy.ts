@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 
 /**
  * Scoring policy: every weight DESIGN.md names, with its default. assets.yaml `policy:` overrides

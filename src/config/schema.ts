@@ -1,5 +1,5 @@
 import { parseUtc } from '../model/time.js';
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import { discoverySchema } from './discovery-schema.js';
 import { policySchema } from './policy.js';
 

@@ -1,4 +1,4 @@
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import { exclusionText } from '../report/csv.js';
 import type { ExplainAsset, ExplainFinding, ExplainIncident, ExplainRun } from '../report/explain.js';
 import type { ExclusionReason } from '../scoring/types.js';

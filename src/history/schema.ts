@@ -1,4 +1,4 @@
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../report/snapshot.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readRegularFileSync } from '../io/read-regular.js';
 import { join } from 'node:path';
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import { UsageError } from '../errors.js';
 import type { KevCatalog } from '../model/kev.js';
 import { packageRoot } from '../package-root.js';

@@ -2,7 +2,7 @@ import { readRegularFile } from '../io/read-regular.js';
 import { isPair, isScalar, LineCounter, parseDocument, visit, type Document } from '../vendor/yaml.js';
 import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
-import type { z } from '../vendor/zod.js';
+import type * as z from '../vendor/zod.js';
 import {
   assetSchema,
   awsSelectorSchema,
@@ -166,7 +166,7 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
     return { problems };
   }
   const knownKeys = new WeakMap<object, string[]>();
-  const parsed = inventorySchema.safeParse(data, { error: createErrorMap(knownKeys) });
+  const parsed = inventorySchema.safeParse(data, { error: createErrorMap(knownKeys), jitless: true });
   if (parsed.success) {
     problems.push(...validateInventory(parsed.data, { file, now: opts.now, locate }));
   } else {

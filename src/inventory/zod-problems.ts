@@ -1,4 +1,4 @@
-import type { z } from '../vendor/zod.js';
+import type * as z from '../vendor/zod.js';
 import type { ConfigProblem } from '../errors.js';
 import { didYouMean, didYouMeanSuffix } from './did-you-mean.js';
 import { formatPath, type Locator, type PathKey } from './positions.js';

@@ -9,7 +9,7 @@
  * non-empty Resources array of {Id, Type}. Optional fields of the wrong type are ignored rather than
  * rejecting the finding.
  */
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import { GIVE_UP, objectList, optNum, optStr, optStringMap, optStrings } from './read.js';
 import { isObj } from './rules.js';
 

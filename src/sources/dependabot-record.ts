@@ -8,7 +8,7 @@
  * Old alerts lack `epss`, `cvss_severities`, `relationship` and `classification`; GitHub sends
  * numbers as strings at times ("0.16001e0") and "not scored" as CVSS 0 with no vector.
  */
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import { objectList, optStrOrNull as str } from './read.js';
 import { isObj } from './rules.js';
 

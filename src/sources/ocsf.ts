@@ -7,7 +7,7 @@
  * and every other field errs towards keeping the record and saying less.
  */
 import { isoUtc, isTimeInRange } from '../model/time.js';
-import { z } from '../vendor/zod.js';
+import * as z from '../vendor/zod.js';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../model/finding.js';
 import { addCves, cvssScore, isObj, nonEmpty, sortedUnique, toNumber } from './rules.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';

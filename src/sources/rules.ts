@@ -2,7 +2,7 @@
  * Rules every source format shares, written once: what an object is, timestamps, CVE ids, ARN
  * fields, severity bands, CVSS scores, and how zod issues read as a rejection reason.
  */
-import type { z } from '../vendor/zod.js';
+import type * as z from '../vendor/zod.js';
 import type { Severity } from '../model/finding.js';
 import { parseUtc } from '../model/time.js';
 import type { NormalizeResult } from './types.js';

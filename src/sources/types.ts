@@ -1,4 +1,4 @@
-import type { z } from '../vendor/zod.js';
+import type * as z from '../vendor/zod.js';
 import type { Finding, Source } from '../model/finding.js';
 
 /** What normalizing one raw record gives: a Finding, or why it was rejected (with its native id when one could be read). */
