@@ -10,7 +10,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Cell } from './csv-encode.js';
 import { type FindingRecord, findingRowOf } from './csv.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
-import { writeAllSync } from './write.js';
+import { TEXT_CHUNK, writeAllSync } from './write.js';
 
 export type Output = 'csv' | 'ndjson';
 
@@ -34,9 +34,7 @@ export interface CsvWorkerData {
   guard: GuardOptions;
 }
 
-const FLUSH_AT = 1 << 20;
-
-/** Guarded text on its way to one file, written about every MiB. */
+/** Guarded text on its way to one file, written about every TEXT_CHUNK characters. */
 class Out {
   private text = '';
   private readonly guard;
@@ -47,7 +45,7 @@ class Out {
   }
   add(text: string): void {
     this.text += this.guard.take(text);
-    if (this.text.length >= FLUSH_AT) this.flush();
+    if (this.text.length >= TEXT_CHUNK) this.flush();
   }
   end(): void {
     this.text += this.guard.end();
@@ -93,13 +91,14 @@ function serve(port: MessagePort, csv: Out, ndjson: Out): void {
   let asset: string | undefined;
   let rows: string[] = [];
   // An asset's rows are complete when the next asset's first line (or text, or the end) arrives.
-  // They go out about a MiB at a time: joined whole, an asset of 97,000 rows was 73 MB of text,
-  // copied again by the guard and by encoding (a 1M-finding run against 20 assets peaked there).
+  // They go out about TEXT_CHUNK characters at a time: joined whole, an asset of 97,000 rows was
+  // 73 MB of text, copied again by the guard and by encoding (a 1M-finding run against 20 assets
+  // peaked there).
   const endAsset = () => {
     let text = '';
     for (const row of rows) {
       text += row;
-      if (text.length >= FLUSH_AT) {
+      if (text.length >= TEXT_CHUNK) {
         csv.add(text);
         text = '';
       }

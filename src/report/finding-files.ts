@@ -22,13 +22,13 @@ import { FINDING_COLUMNS, findingExtras, findingRow } from './csv.js';
 import type { CsvReply, CsvRequest, CsvWorkerData, Output } from './csv-worker.js';
 import type { GuardOptions } from './file-guard.js';
 import { byAssetId, byFindingIdOrder, findingLine, lineHead, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
-import type { FileContent, ParallelFile } from './write.js';
+import { type FileContent, type ParallelFile, TEXT_CHUNK } from './write.js';
 
 export interface FindingFilesOptions {
   guard: GuardOptions;
   /** An asset with more findings has its CSV rows rendered in the main thread (default 100,000). */
   maxAssetRows?: number;
-  /** Characters of snapshot lines per batch sent to the worker (default 256 Ki). */
+  /** Characters of snapshot lines per batch sent to the worker (default 64 Ki: write.ts TEXT_CHUNK). */
   batchChars?: number;
   /**
    * Other files of the run to write at the same time: the worker has the most to do, and the main
@@ -57,7 +57,7 @@ export function findingFiles(r: ScoreResult, opts: FindingFilesOptions): Record<
 /** Sends every finding's line (and its CSV cells, or rows) to the worker, assets by id, in snapshot order. */
 async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Promise<void> {
   const maxRows = opts.maxAssetRows ?? 100_000;
-  const batchChars = opts.batchChars ?? 1 << 18;
+  const batchChars = opts.batchChars ?? TEXT_CHUNK;
   let lines = '';
   let extras: (Cell[] | string)[] = [];
   let pos: number[] = [];

@@ -41,6 +41,17 @@ export function runFolderName(asOf: Date): string {
 const FLUSH_AT = 1 << 20;
 
 /**
+ * Characters of text the findings.csv worker handles as one string: each batch of lines from the
+ * main thread (finding-files.ts), and what it encodes and writes at a time. This is under V8's
+ * large-object size (128 KiB), so each such string is made in the young generation and dies
+ * there. Strings of 256 Ki–1 Mi characters (as these were) are large objects: each takes fresh
+ * pages from the kernel and gives them back when collected. At 1M findings that was 2.6 million
+ * page faults and 12 s of system time, against 1.0 million and 8 s at this size
+ * (docs/benchmarks.md, eleventh pass).
+ */
+export const TEXT_CHUNK = 1 << 16;
+
+/**
  * Bytes on their way to a file: each piece of text is encoded into one reused 1 MiB buffer as soon
  * as the guard has passed it, and the buffer is written when full. So a rendered chunk is garbage
  * moments after it was made and dies young, instead of waiting in a growing string for the next
