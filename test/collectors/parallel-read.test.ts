@@ -175,6 +175,17 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     expect(r.serial.log.some((l) => l.startsWith('warn') && l.includes('invalid UTF-8 at byte'))).toBe(true);
   });
 
+  it('lines decoded one by one read as the whole range does: a UTF-8 sequence cut by a line end, a BOM before text beyond ASCII', async () => {
+    const good = lines(dbRecords.slice(0, 12));
+    // A three-byte character missing its last byte just before a newline, and a lead byte alone on its line.
+    const cut = Buffer.concat([Buffer.from(`\ufeff${good[0]}\n${good[1]!.replace('"summary":"', '"summary":"✓ ')}\n${good[2]}`), Buffer.from([0xe2, 0x9c, 0x0a, 0xc3, 0x0a])]);
+    const body = Buffer.from(`${good.slice(3).join('\n')}\n`);
+    const r = await both('dependabot', Buffer.concat([cut, body]), { jobBytes: 700 });
+    expectSame(r);
+    expect(JSON.stringify(r.parallel.result)).toContain('✓ ');
+    expect(r.serial.log.some((l) => l.includes('invalid UTF-8 at byte'))).toBe(true);
+  });
+
   it('over-long lines are rejected with their record and line', async () => {
     const good = lines(dbRecords.slice(0, 10));
     const r = await both('dependabot', good.join('\n') + '\n', { jobBytes: 300, maxRecordChars: 3000 });

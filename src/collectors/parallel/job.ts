@@ -76,8 +76,12 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     if (spec.last) check.end();
     if (check.first !== undefined) utf8 = { first: check.first, count: check.count };
   }
-  let text = ascii ? bytes.toString('latin1') : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  if (spec.start === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Each line is decoded alone, never the range as one string: a string over 128 KiB is a large
+  // object, which V8 counts against the old generation's limit, small in a parse worker (JOB_BYTES
+  // in read.ts); a line's string is young and dies young. A newline byte is never part of a UTF-8
+  // sequence, so the lines are those that decoding the whole range and splitting it gives.
+  const utf8Decoder = ascii ? undefined : new TextDecoder('utf-8', { ignoreBOM: true });
+  const decode = (from: number, to: number): string => (utf8Decoder ? utf8Decoder.decode(bytes.subarray(from, to)) : bytes.toString('latin1', from, to));
 
   const events: JobEvent[] = [];
   const coverage = source === 'dependabot' ? new RepoCoverage() : undefined;
@@ -104,13 +108,14 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
   };
 
   let pos = 0;
-  const n = text.length;
+  const n = bytes.length;
   while (pos < n) {
-    let nl = text.indexOf('\n', pos);
+    let nl = bytes.indexOf(10, pos);
     const final = nl < 0;
     if (final) nl = n;
     const line = newlines + 1;
-    const raw = text.slice(pos, nl);
+    let raw = decode(pos, nl);
+    if (pos === 0 && spec.start === 0 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
     if (!final) newlines++;
     pos = nl + 1;
     if (raw.length > spec.maxRecordChars) {

@@ -6,7 +6,7 @@ export interface ParallelRead {
   workers: number;
   /** Smaller files are read in the main thread: starting workers costs more than they save there. */
   minBytes: number;
-  /** Bytes per job (default 4 MiB; tests use tiny jobs to put boundaries everywhere). */
+  /** Bytes per job (default 1 MiB, parallel/read.ts JOB_BYTES; tests use tiny jobs to put boundaries everywhere). */
   jobBytes?: number;
 }
 

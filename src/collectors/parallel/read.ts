@@ -33,12 +33,20 @@ export interface BatchEvent {
 
 export interface ParallelOptions {
   pool: ParsePool;
-  /** Bytes per job (default 4 MiB). */
+  /** Bytes per job (default JOB_BYTES). */
   jobBytes?: number;
   maxRecordChars: number;
 }
 
 const PROBE = 64 * 1024;
+/**
+ * Bytes per job. A job's work makes a few large objects (its packed rows and their JSON text grow
+ * with it), and V8 counts large objects against the old generation's limit, which stays small in a
+ * parse worker (~20 MB live): with 4 MiB jobs each Security Hub worker collected its whole heap 115
+ * times in a 1M-finding run, with 1 MiB jobs 6 times (user CPU 80 → 72 s, docs/benchmarks.md,
+ * eleventh pass). Smaller jobs cost more than they save (256 KiB: 77 s).
+ */
+const JOB_BYTES = 1024 * 1024;
 
 /** The first offset at or after `at` that starts a line (just after a newline), or `size`. */
 async function lineStart(handle: Awaited<ReturnType<typeof open>>, at: number, size: number): Promise<number> {
@@ -61,7 +69,7 @@ interface Arrived {
 
 export async function* readNdjsonParallel(path: string, size: number, source: Source, opts: ParallelOptions): AsyncGenerator<ReadEvent | BatchEvent, void, void> {
   const expect = FILE_EXPECTATIONS[source];
-  const jobBytes = opts.jobBytes ?? 4 * 1024 * 1024;
+  const jobBytes = opts.jobBytes ?? JOB_BYTES;
   const window = 3 * opts.pool.size;
   const handle = await open(path, 'r');
   const queue: Promise<JobResult>[] = [];
