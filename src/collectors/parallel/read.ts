@@ -43,7 +43,7 @@ const PROBE = 64 * 1024;
  * Bytes per job. A job's work makes a few large objects (its packed rows and their JSON text grow
  * with it), and V8 counts large objects against the old generation's limit, which stays small in a
  * parse worker (~20 MB live): with 4 MiB jobs each Security Hub worker collected its whole heap 115
- * times in a 1M-finding run, with 1 MiB jobs 6 times (user CPU 80 → 72 s, docs/benchmarks.md,
+ * times in a 1M-finding run, with 1 MiB jobs 6 times (user CPU ~78 → ~70 s, docs/benchmarks.md,
  * eleventh pass). Smaller jobs cost more than they save (256 KiB: 77 s).
  */
 const JOB_BYTES = 1024 * 1024;
