@@ -91,7 +91,7 @@ function lineFilter(assetId: string, seeking: boolean) {
   return { state, take };
 }
 
-/** The start of every line as the writer puts it (report/snapshot.ts `lineHead`). */
+/** The start of every line as the writer puts it (report/snapshot.ts `lineEntry`: the asset's id first). */
 export const ANY_ASSET = Buffer.from('{"asset":"');
 
 /** Feeds each line of `stream` to `take` until it returns true; returns whether it did. */

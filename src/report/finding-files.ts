@@ -21,7 +21,7 @@ import { csvRow, type Cell } from './csv-encode.js';
 import { FINDING_COLUMNS, findingExtras, findingRow } from './csv.js';
 import type { CsvReply, CsvRequest, CsvWorkerData, Output } from './csv-worker.js';
 import type { GuardOptions } from './file-guard.js';
-import { byAssetId, byFindingIdOrder, findingLine, lineHead, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
+import { byAssetId, byFindingIdOrder, findingLine, SNAPSHOT_FINDINGS_FILE } from './snapshot.js';
 import { type FileContent, type ParallelFile, TEXT_CHUNK } from './write.js';
 
 export interface FindingFilesOptions {
@@ -72,7 +72,7 @@ async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Pr
   };
   await feed.send({ t: 'text', text: csvRow(FINDING_COLUMNS) });
   for (const a of byAssetId(r)) {
-    const head = lineHead(a.asset.id);
+    const id = a.asset.id;
     const order = byFindingIdOrder(a);
     const big = a.findings.length > maxRows;
     if (big !== snapshotOnly) {
@@ -83,7 +83,7 @@ async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Pr
     for (let k = 0; k < order.length; k++) {
       const at = order[k]!;
       const s = a.findings[at]!;
-      lines += findingLine(head, s);
+      lines += findingLine(id, s);
       if (!big) {
         extras.push(findingExtras(a, s));
         pos.push(at);

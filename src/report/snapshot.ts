@@ -32,9 +32,14 @@ function assetDefinitionHash(a: Asset): string {
 /** `scope.asset`: the run was narrowed with --asset; history and deltas skip such runs. */
 type Meta = { toolVersion: string; inventoryFile: string; previousRun?: string; scope?: { asset: string }; inventoryTruth?: object };
 
-/** One finding of one asset as the snapshot lists it. */
-function findingEntry(s: ScoredFinding) {
+/**
+ * One finding of one asset as its line in snapshot-findings.ndjson holds it: the asset's id first
+ * (readers find an asset's lines by how they start, history/asset-lines.ts), then the finding.
+ * Built as one literal, so that it is one object of one shape for JSON.stringify's fast path.
+ */
+function lineEntry(asset: string, s: ScoredFinding) {
   return {
+    asset,
     id: s.finding.id,
     source: s.finding.source,
     kind: s.finding.kind,
@@ -66,6 +71,12 @@ function findingEntry(s: ScoredFinding) {
     ageFrom: s.ageFrom,
     remediation: s.remediation,
   };
+}
+
+/** One finding of one asset as the snapshot lists it (its line without the asset). */
+function findingEntry(s: ScoredFinding) {
+  const { asset: _, ...entry } = lineEntry('', s);
+  return entry;
 }
 
 const factorsEntry = (f: ScoredFinding['factors']) => ({
@@ -189,15 +200,12 @@ export function snapshotFiles(r: ScoreResult, meta: Meta): Record<string, Iterab
 /** The assets in the findings file's order: by id (readers binary-search it and walk it asset by asset). */
 export const byAssetId = (r: ScoreResult): AssetResult[] => [...r.assets].sort((x, y) => (x.asset.id < y.asset.id ? -1 : 1));
 
-/** How each of an asset's lines starts, `{"asset":"<id>",`: readers find an asset's lines by it (history/asset-lines.ts). */
-export const lineHead = (assetId: string): string => `{"asset":${jsonString(assetId)},`;
-
 function* findingLines(r: ScoreResult): Generator<string> {
   let buf = '';
   for (const a of byAssetId(r)) {
-    const head = lineHead(a.asset.id);
+    const id = a.asset.id;
     for (const s of byFindingId(a)) {
-      buf += findingLine(head, s);
+      buf += findingLine(id, s);
       if (buf.length >= CHUNK) {
         yield buf;
         buf = '';
@@ -223,92 +231,11 @@ function* ndjsonChunks(items: readonly unknown[]): Generator<string> {
 }
 
 /**
- * `JSON.stringify({ asset, ...findingEntry(s) }) + "\n"` without building the object: the same
- * keys in the same order, strings and numbers spelt as JSON.stringify spells them (checked
- * against it in test/report/fast-paths.test.ts). `head` is `{"asset":"<id>",`. One join, so the
- * line is one flat string rather than a rope of ~70 pieces for the writer to walk.
+ * A finding's line in snapshot-findings.ndjson, with its newline. V8's JSON.stringify of the entry:
+ * at a million findings it was 15 % (Node 20) to 29 % (Node 24) faster than spelling the line out
+ * piece by piece in JavaScript, which this replaced (docs/benchmarks.md, twelfth pass).
  */
-export function findingLine(head: string, s: ScoredFinding): string {
-  const f = s.finding;
-  const excluded = s.excluded;
-  return [
-    head,
-    '"id":',
-    jsonString(f.id),
-    ',"source":',
-    jsonString(f.source),
-    ',"kind":',
-    jsonString(f.kind),
-    ',"severity":',
-    jsonString(f.severity),
-    ',"title":',
-    jsonString(f.title),
-    ',"status":',
-    jsonString(f.status),
-    ',"closeReason":',
-    nullable(f.closeReason),
-    excluded === undefined
-      ? ',"counted":true,"excluded":null,"excludedText":""'
-      : `,"counted":false,"excluded":${JSON.stringify(excluded)},"excludedText":${jsonString(exclusionText(excluded))}`,
-    ',"risk":',
-    jsonNumber(s.factors.risk),
-    ',"contribution":',
-    jsonNumber(s.contribution),
-    s.knownExploited ? ',"knownExploited":true,"firstSeen":' : ',"knownExploited":false,"firstSeen":',
-    jsonString(f.firstSeen),
-    ',"closedAt":',
-    nullable(f.closedAt),
-    ',"slaDays":',
-    jsonNumber(s.slaDays),
-    ',"dueAt":',
-    jsonString(s.dueAt),
-    ',"dueRule":',
-    jsonString(s.dueRule),
-    ',"ifFixed":',
-    jsonNumber(s.ifFixed),
-    s.overdue ? ',"overdue":true,"cves":' : ',"overdue":false,"cves":',
-    jsonStrings(f.cves),
-    ',"url":',
-    nullable(f.url),
-    factorsLine(s.factors),
-    ',"ageDays":',
-    jsonNumber(s.ageDays),
-    s.ageFrom === undefined ? '' : `,"ageFrom":${jsonString(s.ageFrom)}`,
-    s.remediation === undefined ? '' : `,"remediation":${JSON.stringify(s.remediation)}`,
-    '}\n',
-  ].join('');
-}
-
-/** `,"factors":` + JSON.stringify(factorsEntry(f)), spelt the same way. */
-function factorsLine(f: ScoredFinding['factors']): string {
-  return [
-    ',"factors":{"severityPoints":',
-    jsonNumber(f.severityPoints),
-    ',"severityBasis":',
-    jsonString(f.severityBasis),
-    ',"likelihood":',
-    jsonNumber(f.likelihood),
-    ',"likelihoodBasis":',
-    jsonString(f.likelihoodBasis),
-    ',"context":',
-    jsonNumber(f.context),
-    ',"contextBasis":',
-    jsonString(f.contextBasis),
-    '}',
-  ].join('');
-}
-
-/** Printable ASCII other than `"` and `\`: JSON.stringify would write such a string as is, quoted. */
-const JSON_PLAIN = /^[ !#-[\]-~]*$/;
-const jsonString = (v: string): string => (JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
-const nullable = (v: string | undefined): string => (v === undefined || v === null ? 'null' : jsonString(v));
-const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
-
-function jsonStrings(list: readonly string[]): string {
-  let out = '[';
-  for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : ',') + jsonString(list[i]!);
-  return `${out}]`;
-}
+export const findingLine = (assetId: string, s: ScoredFinding): string => `${JSON.stringify(lineEntry(assetId, s))}\n`;
 
 /**
  * The single-file (schemaVersion 1) snapshot.json as chunks: each asset's findings produced while
