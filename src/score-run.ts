@@ -12,7 +12,7 @@ import { findingsCsvChunks, renderAssetsCsv, renderUnmappedCsv } from './report/
 import { fixesCsvChunks } from './report/fixes-csv.js';
 import { renderMarkdown } from './report/markdown.js';
 import { findingFiles } from './report/finding-files.js';
-import { buildSnapshot, SNAPSHOT_FIXES_FILE, snapshotFiles } from './report/snapshot.js';
+import { buildSnapshot, snapshotFiles } from './report/snapshot.js';
 import { buildSummary, renderSummary, type FailOn, type Summary } from './report/summary.js';
 import { runFolderName, type FileContent } from './report/write.js';
 import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/live.js';
@@ -130,11 +130,12 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     const twoThreads = big && parallelFrom(opts.env).workers > 0;
     const files: Record<string, FileContent> = {
       ...snapshotFiles(result, meta),
-      // With two threads, in place of the snapshot's findings too (rendered once, for both files).
-      ...(twoThreads ? findingFiles(result, { guard, alongside: ['fixes.csv', SNAPSHOT_FIXES_FILE] }) : { 'findings.csv': findingsCsvChunks(result) }),
+      'findings.csv': findingsCsvChunks(result),
+      'fixes.csv': fixesCsvChunks(result),
+      // With two threads, these four from one rendering each of the snapshot's lines.
+      ...(twoThreads ? findingFiles(result, { guard }) : {}),
       'assets.csv': renderAssetsCsv(result),
       'unmapped.csv': renderUnmappedCsv(result),
-      'fixes.csv': fixesCsvChunks(result),
       'report.md': renderMarkdown(result, { ...meta, ...(changes ? { changes } : {}), ...(truth ? { inventory: { summary: truth.summaryLine, section: truth.section } } : {}) }),
       ...(truth ? { 'inventory.csv': truth.csv } : {}),
     };

@@ -2,17 +2,21 @@
  * The worker of report/finding-files.ts. It is sent each finding's snapshot line with the cells the
  * line lacks, in snapshot order (by finding id within an asset), and each line's row position
  * within its asset. The lines go on to snapshot-findings.ndjson; each CSV row is rendered from its
- * line (csv.ts `findingRowOf`) and an asset's rows put in findings.csv order. It writes both files
- * itself, every byte through the file guard every report file goes through.
+ * line (csv.ts `findingRowOf`) and an asset's rows put in findings.csv order. Then each fix's
+ * snapshot line, in rank order: the lines go on to snapshot-fixes.ndjson, the rows rendered from
+ * them (fixes-csv.ts `fixRow`) to fixes.csv. It writes the four files itself, every byte through
+ * the file guard every report file goes through.
  */
 import { closeSync, openSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Cell } from './csv-encode.js';
 import { type FindingRecord, findingRowOf } from './csv.js';
+import { fixesCsvHeader, fixRow } from './fixes-csv.js';
+import type { Fix } from '../scoring/types.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
 import { TEXT_CHUNK, writeAllSync } from './write.js';
 
-export type Output = 'csv' | 'ndjson';
+export type Output = 'csv' | 'ndjson' | 'fixesCsv' | 'fixesNdjson';
 
 /** Main thread → this thread. */
 export type CsvRequest =
@@ -22,17 +26,19 @@ export type CsvRequest =
   | { t: 'lines'; lines: string }
   /** findings.csv text the main thread rendered (the header; the rows of an asset too big to hold here). */
   | { t: 'text'; text: string }
+  /**
+   * Whole snapshot lines of consecutive fixes, after every finding's; `rows`: the fixes.csv lines
+   * the main thread rendered for those whose snapshot line does not hold all their row says, by
+   * their index in `lines`.
+   */
+  | { t: 'fixes'; lines: string; rows?: [number, string][] }
   | { t: 'end' };
 
 /** This thread → main thread: an `ack` per request, `done` once both files are written and closed. `code`: the file system's error code. */
 export type CsvReply = { t: 'ack' } | { t: 'done' } | { t: 'error'; message: string; code?: string };
 
-export interface CsvWorkerData {
-  /** The files' paths (the guard escapes by extension). */
-  csv: string;
-  ndjson: string;
-  guard: GuardOptions;
-}
+/** The files' paths (the guard escapes by extension), and the guard's options. */
+export type CsvWorkerData = Record<Output, string> & { guard: GuardOptions };
 
 /** Guarded text on its way to one file, written about every TEXT_CHUNK characters. */
 class Out {
@@ -78,18 +84,21 @@ if (port) {
   const post = (m: CsvReply) => port.postMessage(m);
   const opened: Out[] = [];
   try {
-    for (const path of [data.csv, data.ndjson]) opened.push(new Out(path, data.guard));
+    for (const path of [data.csv, data.ndjson, data.fixesCsv, data.fixesNdjson]) opened.push(new Out(path, data.guard));
   } catch (e) {
     for (const o of opened) o.close();
     post(failure(e));
   }
-  if (opened.length === 2) serve(port, opened[0]!, opened[1]!);
+  if (opened.length === 4) serve(port, opened as [Out, Out, Out, Out]);
 }
 
-function serve(port: MessagePort, csv: Out, ndjson: Out): void {
+function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Out, Out, Out]): void {
+  const all = [csv, ndjson, fixesCsv, fixesNdjson];
   const post = (m: CsvReply) => port.postMessage(m);
   let asset: string | undefined;
   let rows: string[] = [];
+  let rank = 0;
+  fixesCsv.add(fixesCsvHeader());
   // An asset's rows are complete when the next asset's first line (or text, or the end) arrives.
   // They go out about TEXT_CHUNK characters at a time: joined whole, an asset of 97,000 rows was
   // 73 MB of text, copied again by the guard and by encoding (a 1M-finding run against 20 assets
@@ -130,17 +139,30 @@ function serve(port: MessagePort, csv: Out, ndjson: Out): void {
       } else if (m.t === 'text') {
         endAsset();
         csv.add(m.text);
+      } else if (m.t === 'fixes') {
+        endAsset();
+        fixesNdjson.add(m.lines);
+        const fixes = JSON.parse(`[${m.lines.slice(0, -1).replaceAll('\n', ',')}]`) as Fix[];
+        const theirs = new Map(m.rows);
+        let text = '';
+        for (let i = 0; i < fixes.length; i++) {
+          rank++;
+          text += theirs.get(i) ?? fixRow(rank, fixes[i]!);
+          if (text.length >= TEXT_CHUNK) {
+            fixesCsv.add(text);
+            text = '';
+          }
+        }
+        fixesCsv.add(text);
       } else {
         endAsset();
-        csv.end();
-        ndjson.end();
+        for (const o of all) o.end();
         post({ t: 'done' });
         return;
       }
       post({ t: 'ack' });
     } catch (e) {
-      csv.close();
-      ndjson.close();
+      for (const o of all) o.close();
       post(failure(e));
     }
   });

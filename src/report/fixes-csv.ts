@@ -1,4 +1,4 @@
-import type { ScoreResult } from '../scoring/types.js';
+import type { Fix, ScoreResult } from '../scoring/types.js';
 import { csvRow } from './csv-encode.js';
 import { round } from './format.js';
 
@@ -11,26 +11,39 @@ import { round } from './format.js';
  */
 const FIX_COLUMNS = ['rank', 'urgency', 'kind', 'action', 'assets', 'findings', 'risk_removed', 'why', 'finding_ids', 'url', 'fix_id', 'severity', 'age_hours'] as const;
 
+/** fixes.csv's header line. */
+export const fixesCsvHeader = (): string => csvRow(FIX_COLUMNS);
+
+/** The fix's fixes.csv line: a fix as scoring made it, or as its snapshot line reads back (report/csv-worker.ts). */
+export function fixRow(rank: number, f: Fix): string {
+  return csvRow([
+    rank,
+    f.urgency,
+    f.kind,
+    f.action,
+    f.assetIds.join(' '),
+    f.findingIds.length,
+    round(f.riskRemoved, 4),
+    f.why.join('; '),
+    f.findingIds.join(' '),
+    f.url,
+    f.id,
+    f.severity,
+    f.ageHours === undefined ? '' : round(f.ageHours, 1),
+  ]);
+}
+
+/**
+ * Whether the fix's snapshot line holds everything its fixes.csv line says: JSON writes a number
+ * that is not finite as null, which reads back as nothing where the row says NaN.
+ */
+export const fixRowFromLine = (f: Fix): boolean => Number.isFinite(f.riskRemoved) && (f.ageHours === undefined || Number.isFinite(f.ageHours));
+
 /** fixes.csv as chunks of about 64 KiB (a million findings make hundreds of thousands of fixes). */
 export function* fixesCsvChunks(r: ScoreResult): Generator<string> {
-  let out = csvRow(FIX_COLUMNS);
+  let out = fixesCsvHeader();
   for (let i = 0; i < r.fixes.length; i++) {
-    const f = r.fixes[i]!;
-    out += csvRow([
-      i + 1,
-      f.urgency,
-      f.kind,
-      f.action,
-      f.assetIds.join(' '),
-      f.findingIds.length,
-      round(f.riskRemoved, 4),
-      f.why.join('; '),
-      f.findingIds.join(' '),
-      f.url,
-      f.id,
-      f.severity,
-      f.ageHours === undefined ? '' : round(f.ageHours, 1),
-    ]);
+    out += fixRow(i + 1, r.fixes[i]!);
     if (out.length >= 1 << 16) {
       yield out;
       out = '';

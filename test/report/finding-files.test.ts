@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/finding.js';
 import { findingExtras, findingsCsvChunks } from '../../src/report/csv.js';
+import { fixesCsvChunks } from '../../src/report/fixes-csv.js';
 import { findingFiles } from '../../src/report/finding-files.js';
 import { snapshotFiles } from '../../src/report/snapshot.js';
 import { OutputError } from '../../src/errors.js';
@@ -91,12 +92,24 @@ async function written(files: Record<string, FileContent>, secrets: string[] = [
 
 const oneThread = (r: ReturnType<typeof scoreWith>) => ({
   'findings.csv': findingsCsvChunks(r),
+  'fixes.csv': fixesCsvChunks(r),
   'snapshot-findings.ndjson': snapshotFiles(r, meta)['snapshot-findings.ndjson']!,
+  'snapshot-fixes.ndjson': snapshotFiles(r, meta)['snapshot-fixes.ndjson']!,
   'z.txt': 'written after both',
 });
 
-describe('findings.csv from the snapshot lines, in a worker', () => {
-  const r = scoreWith(findings(), assets);
+const FOUR = ['findings.csv', 'fixes.csv', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson'];
+
+describe('findings.csv and fixes.csv from the snapshot lines, in a worker', () => {
+  const scored = scoreWith(findings(), assets);
+  // A fix whose numbers JSON cannot spell: its fixes.csv line is rendered by the main thread and sent as text.
+  const odd = { ...JSON.parse(JSON.stringify(scored.fixes[3])), riskRemoved: Number.NaN };
+  const r = { ...scored, fixes: [...scored.fixes.slice(0, 3), odd, ...scored.fixes.slice(3)] };
+
+  it('the fixture has fixes to render, one of them with a number JSON cannot spell', () => {
+    expect(r.fixes.length).toBeGreaterThan(20);
+    expect([...fixesCsvChunks(r)].join('')).toContain(',NaN,');
+  });
 
   it('the fixture reaches both paths: cells sent to the worker, and rows the main thread renders', () => {
     const kinds = r.assets.flatMap((a) => a.findings.map((s) => typeof findingExtras(a, s)));
@@ -108,15 +121,18 @@ describe('findings.csv from the snapshot lines, in a worker', () => {
     ['default batches', {}],
     ['tiny batches (every batch boundary inside an asset)', { batchChars: 300 }],
     ['assets too big for the worker (their rows rendered in the main thread)', { maxAssetRows: 5, batchChars: 700 }],
-  ])('writes both files byte for byte as one thread does: %s', async (_, opts) => {
+  ])('writes the four files byte for byte as one thread does: %s', async (_, opts) => {
     const want = await written(oneThread(r), [SECRET]);
     const got = await written({ ...findingFiles(r, { guard: { secrets: [SECRET] }, ...opts }), 'z.txt': 'written after both' }, [SECRET]);
-    expect(Object.keys(got)).toEqual(['findings.csv', 'snapshot-findings.ndjson', 'z.txt']);
-    expect(want['findings.csv']!.toString()).toContain('***');
-    expect(want['findings.csv']!.toString()).not.toContain(SECRET);
-    expect(got['findings.csv']!.toString('utf8')).toBe(want['findings.csv']!.toString('utf8'));
-    expect(got['findings.csv']!.equals(want['findings.csv']!)).toBe(true);
-    expect(got['snapshot-findings.ndjson']!.equals(want['snapshot-findings.ndjson']!)).toBe(true);
+    expect(Object.keys(got)).toEqual([...FOUR, 'z.txt']);
+    for (const name of ['findings.csv', 'fixes.csv']) {
+      expect(want[name]!.toString()).toContain('***');
+      expect(want[name]!.toString()).not.toContain(SECRET);
+    }
+    for (const name of FOUR) {
+      expect(got[name]!.toString('utf8'), name).toBe(want[name]!.toString('utf8'));
+      expect(got[name]!.equals(want[name]!), name).toBe(true);
+    }
     expect(got['z.txt']!.toString()).toBe('written after both');
   });
 
@@ -132,19 +148,21 @@ describe('findings.csv from the snapshot lines, in a worker', () => {
     const want = await written(oneThread(big), [SECRET]);
     expect(want['findings.csv']!.length).toBeGreaterThan(1.5 * 2 ** 20);
     const got = await written({ ...findingFiles(big, { guard: { secrets: [SECRET] } }), 'z.txt': 'written after both' }, [SECRET]);
-    expect(got['findings.csv']!.equals(want['findings.csv']!)).toBe(true);
-    expect(got['snapshot-findings.ndjson']!.equals(want['snapshot-findings.ndjson']!)).toBe(true);
+    for (const name of FOUR) expect(got[name]!.equals(want[name]!), name).toBe(true);
   });
 
-  it('a run with no findings writes the header alone', async () => {
+  it('a run with no findings writes the headers alone', async () => {
     const empty = scoreWith([], assets);
     const got = await written(findingFiles(empty, { guard: {} }));
     expect(got['findings.csv']!.toString()).toBe(`${[...findingsCsvChunks(empty)].join('')}`);
+    expect(got['fixes.csv']!.toString()).toBe(`${[...fixesCsvChunks(empty)].join('')}`);
+    expect(got['fixes.csv']!.toString()).toMatch(/^rank,urgency,[^\n]*\n$/);
     expect(got['snapshot-findings.ndjson']!.length).toBe(0);
+    expect(got['snapshot-fixes.ndjson']!.length).toBe(0);
   });
 
-  it('when either file cannot be written, the other stops too: the run fails with that error and leaves nothing', async () => {
-    for (const failing of ['findings.csv', 'snapshot-findings.ndjson']) {
+  it('when any of the files cannot be written, the others stop too: the run fails with that error and leaves nothing', async () => {
+    for (const failing of FOUR) {
       const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
       const files = findingFiles(r, { guard: {}, batchChars: 300 });
       const file = files[failing] as ParallelFile;
@@ -161,9 +179,9 @@ describe('findings.csv from the snapshot lines, in a worker', () => {
     const dir = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
     const files = findingFiles(r, { guard: {} });
     const csv = (files['findings.csv'] as ParallelFile).write(join(dir, 'no-such-folder', 'findings.csv'));
-    const nd = (files['snapshot-findings.ndjson'] as ParallelFile).write(join(dir, 'snapshot-findings.ndjson'));
+    const rest = FOUR.slice(1).map((n) => (files[n] as ParallelFile).write(join(dir, n)));
     await expect(csv).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(nd).rejects.toMatchObject({ code: 'ENOENT' });
+    for (const p of rest) await expect(p).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('a file without the partner it is rendered with is refused (it would wait for it forever)', async () => {
@@ -173,7 +191,7 @@ describe('findings.csv from the snapshot lines, in a worker', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
-  it('a renderer that throws (a bug) stops both files with its own error, not as an output error', async () => {
+  it('a renderer that throws (a bug) stops every file with its own error, not as an output error', async () => {
     const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
     const broken = scoreWith(findings(), assets);
     const victim = broken.assets.find((a) => a.findings.length > 10)!.findings[7]!.finding;
