@@ -121,8 +121,7 @@ function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Ou
     try {
       if (m.t === 'rows') {
         ndjson.add(m.lines);
-        // Snapshot lines hold no raw newline (JSON escapes it): the batch is one JSON array.
-        const records = JSON.parse(`[${m.lines.slice(0, -1).replaceAll('\n', ',')}]`) as FindingRecord[];
+        const records = parseLines<FindingRecord>(m.lines);
         const extras = JSON.parse(m.extras) as (Cell[] | string)[];
         for (let i = 0; i < records.length; i++) {
           const r = records[i]!;
@@ -142,7 +141,7 @@ function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Ou
       } else if (m.t === 'fixes') {
         endAsset();
         fixesNdjson.add(m.lines);
-        const fixes = JSON.parse(`[${m.lines.slice(0, -1).replaceAll('\n', ',')}]`) as Fix[];
+        const fixes = parseLines<Fix>(m.lines);
         const theirs = new Map(m.rows);
         let text = '';
         for (let i = 0; i < fixes.length; i++) {
@@ -167,6 +166,9 @@ function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Ou
     }
   });
 }
+
+/** Whole snapshot lines, each ending in \n, as one JSON array: they hold no raw newline (JSON escapes it). */
+const parseLines = <T>(lines: string): T[] => JSON.parse(`[${lines.slice(0, -1).replaceAll('\n', ',')}]`) as T[];
 
 /** A file system error keeps its code (the output's fault, not secsli's); anything else is a bug, sent with its stack. */
 function failure(e: unknown): CsvReply {

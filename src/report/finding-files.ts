@@ -37,6 +37,7 @@ export interface FindingFilesOptions {
 }
 
 const FILES: Record<Output, string> = { csv: 'findings.csv', ndjson: SNAPSHOT_FINDINGS_FILE, fixesCsv: 'fixes.csv', fixesNdjson: SNAPSHOT_FIXES_FILE };
+const OUTPUTS = Object.keys(FILES) as Output[];
 /** Requests not yet answered before the main thread waits. */
 const WINDOW = 8;
 /**
@@ -48,13 +49,12 @@ const YOUNG_MB = 8;
 /** The run's findings.csv, fixes.csv and their snapshot files, to put in place of the one-thread renderers'. */
 export function findingFiles(r: ScoreResult, opts: FindingFilesOptions): Record<string, FileContent> {
   const feed = new Feed(opts.guard, (f) => render(r, f, opts));
-  const outputs = Object.keys(FILES) as Output[];
   const file = (out: Output): ParallelFile => ({
     write: (path) => feed.write(out, path),
-    writeWith: outputs.filter((o) => o !== out).map((o) => FILES[o]),
+    writeWith: OUTPUTS.filter((o) => o !== out).map((o) => FILES[o]),
     cancel: (e) => feed.cancel(e),
   });
-  return Object.fromEntries(outputs.map((o) => [FILES[o], file(o)]));
+  return Object.fromEntries(OUTPUTS.map((o) => [FILES[o], file(o)]));
 }
 
 /** Sends every finding's line (and its CSV cells, or rows) to the worker, assets by id, in snapshot order. */
@@ -114,17 +114,17 @@ async function render(r: ScoreResult, feed: Feed, opts: FindingFilesOptions): Pr
 /** Every fix's snapshot line, in rank order, in batches; with the fixes.csv line of any the worker cannot render from its line. */
 async function sendFixes(r: ScoreResult, feed: Feed, batchChars: number): Promise<void> {
   let lines = '';
-  let count = 0;
+  /** The index of the batch's first fix. */
+  let first = 0;
   let rows: [number, string][] = [];
   for (let i = 0; i < r.fixes.length; i++) {
     const f = r.fixes[i]!;
     lines += `${JSON.stringify(f)}\n`;
-    if (!fixRowFromLine(f)) rows.push([count, fixRow(i + 1, f)]);
-    count++;
+    if (!fixRowFromLine(f)) rows.push([i - first, fixRow(i + 1, f)]);
     if (lines.length >= batchChars || i === r.fixes.length - 1) {
       await feed.send(rows.length ? { t: 'fixes', lines, rows } : { t: 'fixes', lines });
       lines = '';
-      count = 0;
+      first = i + 1;
       rows = [];
     }
   }
@@ -154,9 +154,8 @@ class Feed {
 
   write(out: Output, path: string): Promise<void> {
     this.paths[out] = path;
-    const { csv, ndjson, fixesCsv, fixesNdjson } = this.paths;
-    if (csv !== undefined && ndjson !== undefined && fixesCsv !== undefined && fixesNdjson !== undefined && !this.worker && !this.failure)
-      this.start({ csv, ndjson, fixesCsv, fixesNdjson, guard: this.guard });
+    if (OUTPUTS.every((o) => this.paths[o] !== undefined) && !this.worker && !this.failure)
+      this.start({ ...(this.paths as Record<Output, string>), guard: this.guard });
     return this.finished;
   }
 
