@@ -154,8 +154,7 @@ class Feed {
 
   write(out: Output, path: string): Promise<void> {
     this.paths[out] = path;
-    if (OUTPUTS.every((o) => this.paths[o] !== undefined) && !this.worker && !this.failure)
-      this.start({ ...(this.paths as Record<Output, string>), guard: this.guard });
+    if (OUTPUTS.every((o) => this.paths[o] !== undefined) && !this.worker && !this.failure) this.start({ ...(this.paths as Record<Output, string>), guard: this.guard });
     return this.finished;
   }
 
