@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,9 @@ import { findingFiles } from '../../src/report/finding-files.js';
 import { snapshotFiles } from '../../src/report/snapshot.js';
 import { OutputError } from '../../src/errors.js';
 import { type FileContent, type ParallelFile, writeRun } from '../../src/report/write.js';
+import { FindingStore } from '../../src/collectors/store.js';
+import { consoleUrl } from '../../src/sources/asff-rules.js';
+import { arnField } from '../../src/sources/rules.js';
 import { makeAsset, makeFinding, scoreWith } from '../builders.js';
 
 /**
@@ -136,6 +140,54 @@ describe('findings.csv and fixes.csv from the snapshot lines, in a worker', () =
     expect(got['z.txt']!.toString()).toBe('written after both');
   });
 
+  it('findings from the store, whose URLs it spells again on read, are written as one thread writes them', async () => {
+    // Security Hub findings in a Region that needs escaping, in none (the URL from the ARN's, in
+    // another partition), Dependabot alerts whose id is repo#number; beside them links that are not
+    // derived. (The store keeps only those: collectors/read/compact.ts.)
+    const derived = (source: string, nid: string, region: string | undefined) =>
+      source === 'securityhub' ? consoleUrl(nid, region ?? arnField(nid, 3), arnField(nid, 1)) : `https://github.com/acme/app/security/dependabot/${nid.slice('acme/app#'.length)}`;
+    const regions = ['eu-west-1', 'eu-"west\\1', undefined, 'eu-west-1'];
+    const list = Array.from({ length: 90 }, (_, i) => {
+      const t = NASTY[i % NASTY.length]!;
+      if (i % 3 === 2) {
+        const nativeId = `acme/app#${100 + i}`;
+        return makeFinding({
+          source: 'dependabot',
+          nativeId,
+          title: `${t} #${i}`,
+          github: { repo: 'acme/app', scope: 'runtime' },
+          url: derived('dependabot', nativeId, undefined),
+        });
+      }
+      const region = regions[i % 4];
+      const nativeId = `arn:${region === undefined ? 'aws-cn' : 'aws'}:inspector2:cn-north-1:111122223333:finding/${i}-a b/c`;
+      const url = i % 5 === 0 ? `https://example.com/${i}?q="${t}"` : derived('securityhub', nativeId, region);
+      return makeFinding({
+        nativeId,
+        title: `${t} #${i}`,
+        aws: {
+          accountId: '111122223333',
+          ...(region === undefined ? {} : { region }),
+          resources: [{ id: `arn:aws:ecs:eu-west-1:111122223333:service/x${i}`, type: 'AwsEcsService', tags: {} }],
+        },
+        url,
+      });
+    });
+    const store = new FindingStore();
+    for (const f of list) store.add(f);
+    const compact = store.drain();
+    expect(compact.map((f) => f.url)).toEqual(list.map((f) => f.url));
+    const scored = scoreWith(compact, assets);
+    const want = await written(oneThread(scored));
+    const escaped = derived('securityhub', list[1]!.nativeId, 'eu-"west\\1');
+    expect(want['snapshot-findings.ndjson']!.toString()).toContain(JSON.stringify(escaped));
+    expect(want['snapshot-findings.ndjson']!.toString()).toContain('"https://console.amazonaws.cn/securityhub/home?region=cn-north-1#');
+    for (const opts of [{}, { batchChars: 300 }]) {
+      const got = await written(findingFiles(scored, { guard: {}, ...opts }));
+      for (const name of FOUR) expect(got[name]!.toString('utf8'), name).toBe(want[name]!.toString('utf8'));
+    }
+  });
+
   it('writes an asset whose rows pass a MiB (the worker sends them on in pieces) as one thread does', async () => {
     const many = Array.from({ length: 2500 }, (_, i) =>
       makeFinding({
@@ -182,6 +234,18 @@ describe('findings.csv and fixes.csv from the snapshot lines, in a worker', () =
     const rest = FOUR.slice(1).map((n) => (files[n] as ParallelFile).write(join(dir, n)));
     await expect(csv).rejects.toMatchObject({ code: 'ENOENT' });
     for (const p of rest) await expect(p).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a write that fails after the files are open (a full disk) is an output error with its code, and nothing hangs', async () => {
+    // Big enough that buffers are written while the rows are still coming (not only at the end).
+    const many = Array.from({ length: 3000 }, (_, i) => makeFinding({ nativeId: `full-${i}`, title: `${'y'.repeat(500)} #${i}` }));
+    const big = scoreWith(many, [makeAsset({ id: 'app', aws: { accounts: ['111122223333'] } })]);
+    for (const failing of ['findings.csv', 'snapshot-findings.ndjson']) {
+      const dir = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+      const files = findingFiles(big, { guard: {} });
+      const writes = FOUR.map((n) => (files[n] as ParallelFile).write(n === failing ? '/dev/full' : join(dir, n)));
+      for (const p of writes) await expect(p).rejects.toMatchObject({ code: 'ENOSPC' });
+    }
   });
 
   it('a file without the partner it is rendered with is refused (it would wait for it forever)', async () => {
