@@ -40,8 +40,14 @@ export type CsvReply = { t: 'ack' } | { t: 'done' } | { t: 'error'; message: str
 /** The files' paths (the guard escapes by extension), and the guard's options. */
 export type CsvWorkerData = Record<Output, string> & { guard: GuardOptions };
 
-/** Bytes per write: text is encoded into buffers of this size, each written when full. */
-const BUFFER_BYTES = 1 << 20;
+/**
+ * The size of the reused buffers text is encoded into. A buffer is written when the next piece
+ * might not fit (UTF-8 takes up to 3 bytes per character), so with pieces of ~TEXT_CHUNK
+ * characters of mostly ASCII each write is one piece, ~64 KiB. Buffers of 1 MiB (a dozen pieces
+ * a write) were no faster and peaked ~10 MiB higher (Node 24 at 1M findings: 987–990 against
+ * 977 MiB).
+ */
+const BUFFER_BYTES = 1 << 18;
 /** Full buffers waiting for the disk, over all four files, past which the worker holds back its acks (so the main thread waits). */
 const MAX_QUEUED = 4;
 
@@ -53,7 +59,7 @@ interface OutEvents {
 
 /**
  * Guarded text on its way to one file. The text is encoded, about TEXT_CHUNK characters at a time,
- * into 1 MiB buffers (reused), and each full buffer is written by libuv's thread pool while this
+ * into 256 KiB buffers (reused), and each full buffer is written by libuv's thread pool while this
  * thread renders the next rows. Written in line, the system calls took 6 of this thread's 16 s in
  * a profiled 1M-finding run; off it, the writing ended 0.9 s sooner (docs/benchmarks.md, thirteenth
  * pass). One write per file is in flight at a time, so the bytes reach the file in order.
