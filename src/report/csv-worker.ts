@@ -40,16 +40,14 @@ export type CsvReply = { t: 'ack' } | { t: 'done' } | { t: 'error'; message: str
 /** The files' paths (the guard escapes by extension), and the guard's options. */
 export type CsvWorkerData = Record<Output, string> & { guard: GuardOptions };
 
-/**
- * The size of the reused buffers text is encoded into. A buffer is written when the next piece
- * might not fit (UTF-8 takes up to 3 bytes per character), so with pieces of ~TEXT_CHUNK
- * characters of mostly ASCII each write is one piece, ~64 KiB. Buffers of 1 MiB (a dozen pieces
- * a write) were no faster and peaked ~10 MiB higher (Node 24 at 1M findings: 987–990 against
- * 977 MiB).
- */
+/** The size of the reused buffers text is encoded into (each written when the next piece does not fit). */
 const BUFFER_BYTES = 1 << 18;
-/** Full buffers waiting for the disk, over all four files, past which the worker holds back its acks (so the main thread waits). */
-const MAX_QUEUED = 4;
+/**
+ * Bytes waiting for the disk, over all four files, past which the worker holds back its acks (so
+ * the main thread waits). Counted in buffers (4), with 256 KiB buffers holding one piece each,
+ * the main thread waited often enough to cost ~1 s at 1M findings.
+ */
+const MAX_QUEUED_BYTES = 4 << 20;
 
 /** What an Out tells the worker: a write finished (the backlog shrank), or failed. */
 interface OutEvents {
@@ -84,10 +82,11 @@ class Out {
     this.guard = createFileGuard(path, guard);
     this.fd = openSync(path, 'w');
   }
-  /** Full buffers not yet written. */
+  /** Bytes submitted and not yet written. */
   get backlog(): number {
-    return this.queue.length;
+    return this.queued;
   }
+  private queued = 0;
   add(text: string): void {
     this.text += this.guard.take(text);
     if (this.text.length >= TEXT_CHUNK) this.encode();
@@ -118,17 +117,25 @@ class Out {
     const text = this.text;
     if (!text) return;
     this.text = '';
-    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
-    if (this.used + text.length * 3 > BUFFER_BYTES) this.submit();
-    if (text.length * 3 > BUFFER_BYTES) this.queue.push({ buf: Buffer.from(text, 'utf8'), at: 0, len: -1 });
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units); only
+    // when that might not fit are the bytes counted, so a buffer holds several pieces of ASCII.
+    let bytes = text.length * 3;
+    if (this.used + bytes > BUFFER_BYTES) bytes = Buffer.byteLength(text, 'utf8');
+    if (this.used + bytes > BUFFER_BYTES) this.submit();
+    if (bytes > BUFFER_BYTES) this.enqueue(Buffer.from(text, 'utf8'), -1);
     else this.used += this.buf.write(text, this.used);
     this.pump();
   }
   private submit(): void {
     if (this.used === 0) return;
-    this.queue.push({ buf: this.buf, at: 0, len: this.used });
+    this.enqueue(this.buf, this.used);
     this.buf = this.spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
     this.used = 0;
+  }
+  /** `len` -1: a buffer of its own, written whole and not reused. */
+  private enqueue(buf: Buffer, len: number): void {
+    this.queue.push({ buf, at: 0, len });
+    this.queued += len < 0 ? buf.length : len;
   }
   private pump(): void {
     if (this.writing || this.closed || this.closeWhenIdle) return;
@@ -150,6 +157,7 @@ class Out {
       if (e || n <= 0) return this.events.failed(e ?? Object.assign(new Error('write made no progress'), { code: 'EIO' }));
       // A write may take fewer bytes than offered (POSIX allows it): the rest follows.
       head.at += n;
+      this.queued -= n;
       if (head.at >= len) {
         this.queue.shift();
         if (head.len >= 0) this.spare.push(head.buf);
@@ -178,7 +186,7 @@ function serve(port: MessagePort, data: CsvWorkerData): void {
   const backlog = () => all.reduce((n, o) => n + o.backlog, 0);
   const events: OutEvents = {
     written() {
-      for (; held > 0 && !failed && backlog() <= MAX_QUEUED; held--) post({ t: 'ack' });
+      for (; held > 0 && !failed && backlog() <= MAX_QUEUED_BYTES; held--) post({ t: 'ack' });
     },
     failed: fail,
   };
@@ -254,7 +262,7 @@ function serve(port: MessagePort, data: CsvWorkerData): void {
         for (const o of all) o.end(() => --open === 0 && !failed && post({ t: 'done' }));
         return;
       }
-      if (backlog() > MAX_QUEUED) held++;
+      if (backlog() > MAX_QUEUED_BYTES) held++;
       else post({ t: 'ack' });
     } catch (e) {
       fail(e);
