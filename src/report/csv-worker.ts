@@ -7,14 +7,14 @@
  * them (fixes-csv.ts `fixRow`) to fixes.csv. It writes the four files itself, every byte through
  * the file guard every report file goes through.
  */
-import { closeSync, openSync, write } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Cell } from './csv-encode.js';
 import { type FindingRecord, findingRowOf } from './csv.js';
 import { fixesCsvHeader, fixRow } from './fixes-csv.js';
 import type { Fix } from '../scoring/types.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
-import { TEXT_CHUNK } from './write.js';
+import { TEXT_CHUNK, writeAllSync } from './write.js';
 
 export type Output = 'csv' | 'ndjson' | 'fixesCsv' | 'fixesNdjson';
 
@@ -40,72 +40,27 @@ export type CsvReply = { t: 'ack' } | { t: 'done' } | { t: 'error'; message: str
 /** The files' paths (the guard escapes by extension), and the guard's options. */
 export type CsvWorkerData = Record<Output, string> & { guard: GuardOptions };
 
-/** The size of the reused buffers text is encoded into (each written when the next piece does not fit). */
-const BUFFER_BYTES = 1 << 18;
-/**
- * Bytes waiting for the disk, over all four files, past which the worker holds back its acks (so
- * the main thread waits). Counted in buffers (4), with 256 KiB buffers holding one piece each,
- * the main thread waited often enough to cost ~1 s at 1M findings.
- */
-const MAX_QUEUED_BYTES = 4 << 20;
-
-/** What an Out tells the worker: a write finished (the backlog shrank), or failed. */
-interface OutEvents {
-  written(): void;
-  failed(e: unknown): void;
-}
-
-/**
- * Guarded text on its way to one file. The text is encoded, about TEXT_CHUNK characters at a time,
- * into 256 KiB buffers (reused), and each full buffer is written by libuv's thread pool while this
- * thread renders the next rows. Written in line, the system calls took 6 of this thread's 16 s in
- * a profiled 1M-finding run; off it, the writing ended 0.9 s sooner (docs/benchmarks.md, thirteenth
- * pass). One write per file is in flight at a time, so the bytes reach the file in order.
- */
+/** Guarded text on its way to one file, written about every TEXT_CHUNK characters. */
 class Out {
   private text = '';
   private readonly guard;
   private readonly fd: number;
-  private buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-  private used = 0;
-  private readonly spare: Buffer[] = [];
-  private readonly queue: { buf: Buffer; at: number; len: number }[] = [];
-  private writing = false;
-  private closed = false;
-  private closeWhenIdle = false;
-  private ended: (() => void) | undefined;
-  constructor(
-    path: string,
-    guard: GuardOptions,
-    private readonly events: OutEvents,
-  ) {
+  constructor(path: string, guard: GuardOptions) {
     this.guard = createFileGuard(path, guard);
     this.fd = openSync(path, 'w');
   }
-  /** Bytes submitted and not yet written. */
-  get backlog(): number {
-    return this.queued;
-  }
-  private queued = 0;
   add(text: string): void {
     this.text += this.guard.take(text);
-    if (this.text.length >= TEXT_CHUNK) this.encode();
+    if (this.text.length >= TEXT_CHUNK) this.flush();
   }
-  /** The rest, then `done` once every byte is written and the file closed. */
-  end(done: () => void): void {
+  end(): void {
     this.text += this.guard.end();
-    this.encode();
-    if (this.used > 0) this.submit();
-    this.ended = done;
-    this.pump();
+    this.flush();
+    this.close();
   }
-  /** Closes the file (once, when no write is in flight); never throws: it also runs on the way out of a failure. */
+  /** Closes the file (once); never throws: it also runs on the way out of a failure. */
   close(): void {
     if (this.closed) return;
-    if (this.writing) {
-      this.closeWhenIdle = true;
-      return;
-    }
     this.closed = true;
     try {
       closeSync(this.fd);
@@ -113,90 +68,33 @@ class Out {
       // already unusable: the failure that brought us here is the one to report
     }
   }
-  private encode(): void {
-    const text = this.text;
-    if (!text) return;
+  private closed = false;
+  private flush(): void {
+    if (!this.text) return;
+    const bytes = encoder.encode(this.text);
     this.text = '';
-    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units); only
-    // when that might not fit are the bytes counted, so a buffer holds several pieces of ASCII.
-    let bytes = text.length * 3;
-    if (this.used + bytes > BUFFER_BYTES) bytes = Buffer.byteLength(text, 'utf8');
-    if (this.used + bytes > BUFFER_BYTES) this.submit();
-    if (bytes > BUFFER_BYTES) this.enqueue(Buffer.from(text, 'utf8'), -1);
-    else this.used += this.buf.write(text, this.used);
-    this.pump();
-  }
-  private submit(): void {
-    if (this.used === 0) return;
-    this.enqueue(this.buf, this.used);
-    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
-    this.used = 0;
-  }
-  /** `len` -1: a buffer of its own, written whole and not reused. */
-  private enqueue(buf: Buffer, len: number): void {
-    this.queue.push({ buf, at: 0, len });
-    this.queued += len < 0 ? buf.length : len;
-  }
-  private pump(): void {
-    if (this.writing || this.closed || this.closeWhenIdle) return;
-    const head = this.queue[0];
-    if (!head) {
-      if (this.ended) {
-        const done = this.ended;
-        this.ended = undefined;
-        this.close();
-        done();
-      }
-      return;
-    }
-    const len = head.len < 0 ? head.buf.length : head.len;
-    this.writing = true;
-    write(this.fd, head.buf, head.at, len - head.at, null, (e, n) => {
-      this.writing = false;
-      if (this.closeWhenIdle) return this.close();
-      if (e || n <= 0) return this.events.failed(e ?? Object.assign(new Error('write made no progress'), { code: 'EIO' }));
-      // A write may take fewer bytes than offered (POSIX allows it): the rest follows.
-      head.at += n;
-      this.queued -= n;
-      if (head.at >= len) {
-        this.queue.shift();
-        if (head.len >= 0) this.spare.push(head.buf);
-      }
-      this.events.written();
-      this.pump();
-    });
+    writeAllSync(this.fd, bytes);
   }
 }
 
+const encoder = new TextEncoder();
 const port = parentPort;
-if (port) serve(port, workerData as CsvWorkerData);
-
-function serve(port: MessagePort, data: CsvWorkerData): void {
+if (port) {
+  const data = workerData as CsvWorkerData;
   const post = (m: CsvReply) => port.postMessage(m);
-  let failed = false;
-  /** Requests handled whose ack waits for the backlog to shrink. */
-  let held = 0;
-  const all: Out[] = [];
-  const fail = (e: unknown) => {
-    if (failed) return;
-    failed = true;
-    for (const o of all) o.close();
-    post(failure(e));
-  };
-  const backlog = () => all.reduce((n, o) => n + o.backlog, 0);
-  const events: OutEvents = {
-    written() {
-      for (; held > 0 && !failed && backlog() <= MAX_QUEUED_BYTES; held--) post({ t: 'ack' });
-    },
-    failed: fail,
-  };
+  const opened: Out[] = [];
   try {
-    for (const path of [data.csv, data.ndjson, data.fixesCsv, data.fixesNdjson]) all.push(new Out(path, data.guard, events));
+    for (const path of [data.csv, data.ndjson, data.fixesCsv, data.fixesNdjson]) opened.push(new Out(path, data.guard));
   } catch (e) {
-    fail(e);
-    return;
+    for (const o of opened) o.close();
+    post(failure(e));
   }
-  const [csv, ndjson, fixesCsv, fixesNdjson] = all as [Out, Out, Out, Out];
+  if (opened.length === 4) serve(port, opened as [Out, Out, Out, Out]);
+}
+
+function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Out, Out, Out]): void {
+  const all = [csv, ndjson, fixesCsv, fixesNdjson];
+  const post = (m: CsvReply) => port.postMessage(m);
   let asset: string | undefined;
   let rows: string[] = [];
   let rank = 0;
@@ -220,7 +118,6 @@ function serve(port: MessagePort, data: CsvWorkerData): void {
   };
 
   port.on('message', (m: CsvRequest) => {
-    if (failed) return;
     try {
       if (m.t === 'rows') {
         ndjson.add(m.lines);
@@ -258,14 +155,14 @@ function serve(port: MessagePort, data: CsvWorkerData): void {
         fixesCsv.add(text);
       } else {
         endAsset();
-        let open = all.length;
-        for (const o of all) o.end(() => --open === 0 && !failed && post({ t: 'done' }));
+        for (const o of all) o.end();
+        post({ t: 'done' });
         return;
       }
-      if (backlog() > MAX_QUEUED_BYTES) held++;
-      else post({ t: 'ack' });
+      post({ t: 'ack' });
     } catch (e) {
-      fail(e);
+      for (const o of all) o.close();
+      post(failure(e));
     }
   });
 }

@@ -86,8 +86,8 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, length = bytes.length
   }
 }
 
-/** The synchronous `writeAll`, for a file descriptor: `--save-raw`'s line sinks. */
-function writeAllSync(fd: number, bytes: Uint8Array): void {
+/** The synchronous `writeAll`, for a file descriptor: `--save-raw`'s line sinks, the report worker (csv-worker.ts). */
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
   for (let at = 0; at < bytes.length; ) {
     const n = writeSync(fd, bytes, at, bytes.length - at);
     if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
