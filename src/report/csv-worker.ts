@@ -34,7 +34,7 @@ export type CsvRequest =
   | { t: 'fixes'; lines: string; rows?: [number, string][] }
   | { t: 'end' };
 
-/** This thread → main thread: an `ack` per request, `done` once both files are written and closed. `code`: the file system's error code. */
+/** This thread → main thread: an `ack` per request, `done` once all four files are written and closed. `code`: the file system's error code. */
 export type CsvReply = { t: 'ack' } | { t: 'done' } | { t: 'error'; message: string; code?: string };
 
 /** The files' paths (the guard escapes by extension), and the guard's options. */
@@ -45,6 +45,7 @@ class Out {
   private text = '';
   private readonly guard;
   private readonly fd: number;
+  private closed = false;
   constructor(path: string, guard: GuardOptions) {
     this.guard = createFileGuard(path, guard);
     this.fd = openSync(path, 'w');
@@ -52,6 +53,22 @@ class Out {
   add(text: string): void {
     this.text += this.guard.take(text);
     if (this.text.length >= TEXT_CHUNK) this.flush();
+  }
+  /**
+   * Pieces joined about TEXT_CHUNK characters at a time, so the guard is called per chunk, not per
+   * piece (a row). Joined whole, an asset of 97,000 rows was 73 MB of text, copied again by the
+   * guard and by encoding (a 1M-finding run against 20 assets peaked there).
+   */
+  addAll(pieces: readonly string[]): void {
+    let text = '';
+    for (const piece of pieces) {
+      text += piece;
+      if (text.length >= TEXT_CHUNK) {
+        this.add(text);
+        text = '';
+      }
+    }
+    if (text) this.add(text);
   }
   end(): void {
     this.text += this.guard.end();
@@ -68,7 +85,6 @@ class Out {
       // already unusable: the failure that brought us here is the one to report
     }
   }
-  private closed = false;
   private flush(): void {
     if (!this.text) return;
     const bytes = encoder.encode(this.text);
@@ -81,38 +97,25 @@ const encoder = new TextEncoder();
 const port = parentPort;
 if (port) {
   const data = workerData as CsvWorkerData;
-  const post = (m: CsvReply) => port.postMessage(m);
   const opened: Out[] = [];
   try {
     for (const path of [data.csv, data.ndjson, data.fixesCsv, data.fixesNdjson]) opened.push(new Out(path, data.guard));
   } catch (e) {
-    for (const o of opened) o.close();
-    post(failure(e));
+    port.postMessage(stop(opened, e));
   }
   if (opened.length === 4) serve(port, opened as [Out, Out, Out, Out]);
 }
 
-function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Out, Out, Out]): void {
-  const all = [csv, ndjson, fixesCsv, fixesNdjson];
+function serve(port: MessagePort, all: [Out, Out, Out, Out]): void {
+  const [csv, ndjson, fixesCsv, fixesNdjson] = all;
   const post = (m: CsvReply) => port.postMessage(m);
   let asset: string | undefined;
   let rows: string[] = [];
   let rank = 0;
   fixesCsv.add(fixesCsvHeader());
   // An asset's rows are complete when the next asset's first line (or text, or the end) arrives.
-  // They go out about TEXT_CHUNK characters at a time: joined whole, an asset of 97,000 rows was
-  // 73 MB of text, copied again by the guard and by encoding (a 1M-finding run against 20 assets
-  // peaked there).
   const endAsset = () => {
-    let text = '';
-    for (const row of rows) {
-      text += row;
-      if (text.length >= TEXT_CHUNK) {
-        csv.add(text);
-        text = '';
-      }
-    }
-    if (text) csv.add(text);
+    csv.addAll(rows);
     rows = [];
     asset = undefined;
   };
@@ -143,16 +146,8 @@ function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Ou
         fixesNdjson.add(m.lines);
         const fixes = parseLines<Fix>(m.lines);
         const theirs = new Map(m.rows);
-        let text = '';
-        for (let i = 0; i < fixes.length; i++) {
-          rank++;
-          text += theirs.get(i) ?? fixRow(rank, fixes[i]!);
-          if (text.length >= TEXT_CHUNK) {
-            fixesCsv.add(text);
-            text = '';
-          }
-        }
-        fixesCsv.add(text);
+        fixesCsv.addAll(fixes.map((fix, i) => theirs.get(i) ?? fixRow(rank + i + 1, fix)));
+        rank += fixes.length;
       } else {
         endAsset();
         for (const o of all) o.end();
@@ -161,14 +156,19 @@ function serve(port: MessagePort, [csv, ndjson, fixesCsv, fixesNdjson]: [Out, Ou
       }
       post({ t: 'ack' });
     } catch (e) {
-      for (const o of all) o.close();
-      post(failure(e));
+      post(stop(all, e));
     }
   });
 }
 
 /** Whole snapshot lines, each ending in \n, as one JSON array: they hold no raw newline (JSON escapes it). */
 const parseLines = <T>(lines: string): T[] => JSON.parse(`[${lines.slice(0, -1).replaceAll('\n', ',')}]`) as T[];
+
+/** Closes every file (the files open so far) and says what stopped the worker. */
+function stop(outs: readonly Out[], e: unknown): CsvReply {
+  for (const o of outs) o.close();
+  return failure(e);
+}
 
 /** A file system error keeps its code (the output's fault, not secsli's); anything else is a bug, sent with its stack. */
 function failure(e: unknown): CsvReply {
