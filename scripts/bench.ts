@@ -18,43 +18,21 @@
  * 2,000 assets ≤ 1.2 × the 20-asset wall time; 1k after 1M < 300 MB; `--help` and `validate`
  * < 300 ms, `explain` (live or from a snapshot of any size) < 1 s.
  */
-import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FILES, generate } from './lib/scale/generate.js';
+import { dataset, measureFloor, waited } from './lib/scale/floor.js';
+import { FILES } from './lib/scale/generate.js';
 import { measure, type Measured } from './lib/scale/measure.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/index.js');
 const AS_OF = '2026-11-27T00:00:00Z';
-const GEN_VERSION = 'v1';
-
-const FLOOR = `(async () => {
-  const { createReadStream } = require('node:fs');
-  const { createInterface } = require('node:readline');
-  let n = 0;
-  for (const f of process.argv.slice(1)) {
-    const rl = createInterface({ input: createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-    for await (const line of rl) if (line) { JSON.parse(line); n++; }
-  }
-  process.stderr.write(n + ' records\\n');
-})()`;
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
-}
-
-async function dataset(findings: number, assets: number, seed: number): Promise<string> {
-  const alerts = Math.round(findings / 5);
-  const dir = join(tmpdir(), 'secsli-bench', `gen-${GEN_VERSION}-f${findings}-a${alerts}-k${assets}-s${seed}`);
-  if (!Object.values(FILES).every((f) => existsSync(join(dir, f)))) {
-    process.stderr.write(`generating ${dir} …\n`);
-    await generate({ findings, alerts, assets, seed, out: dir });
-  }
-  return dir;
 }
 
 interface Row {
@@ -110,11 +88,6 @@ function scoreRun(dir: string, config: string, out: string, asOf: string): Promi
   );
 }
 
-/** Reads the files once, so that what follows finds them in the page cache. */
-async function warm(files: string[]): Promise<void> {
-  for (const f of files) for await (const _ of createReadStream(f, { highWaterMark: 1 << 22 }));
-}
-
 async function checked(what: string, m: Promise<Measured>): Promise<Measured> {
   const r = await m;
   if (r.code !== 0 && r.code !== 3) process.stderr.write(`${what} exited ${r.code}:\n${r.stderr}\n`);
@@ -125,20 +98,10 @@ async function checked(what: string, m: Promise<Measured>): Promise<Measured> {
 async function run(findings: number, assets: number, seed: number, decoys = 0, then?: (out: string, dir: string) => Promise<void>): Promise<Row> {
   const dir = await dataset(findings, assets, seed);
   const config = decoys ? await paddedConfig(dir, decoys) : join(dir, FILES.assets);
-  // Both runs read the files from the page cache (warmed once here): a floor that waits on the disk is not a parse floor
+  // Both runs read the files from the page cache (warmed here): a floor that waits on the disk is not a parse floor
   // (one run measured 147 s of floor wall for 22 s of its CPU, and called secsli 0.6× of it).
-  const inputs = [join(dir, FILES.securityhub), join(dir, FILES.dependabot)];
-  await warm(inputs);
   // The floor has just read every byte: secsli finds them cached too.
-  let floor = await measure(process.execPath, ['-e', FLOOR, ...inputs]);
-  if (waited(floor)) {
-    // Warming is not always enough: a kernel that reclaims page cache proactively (DAMON) took
-    // the input back between the warm-up and the floor (54.6 s of wall for 22.2 s of CPU, once).
-    process.stderr.write(`${findings}: the floor waited (${s(floor.wallS)} s wall, ${s(floor.cpuS ?? 0)} s CPU); measuring it again\n`);
-    await warm(inputs);
-    const again = await measure(process.execPath, ['-e', FLOOR, ...inputs]);
-    if (again.wallS < floor.wallS) floor = again;
-  }
+  const floor = await measureFloor([join(dir, FILES.securityhub), join(dir, FILES.dependabot)], String(findings));
   const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
   try {
     const score = await scoreRun(dir, config, out, AS_OF);
@@ -203,12 +166,6 @@ async function startUp(): Promise<string> {
 
 const s = (x: number) => x.toFixed(1);
 
-/**
- * The floor is one thread parsing: its wall time is its CPU time, give or take the collector's
- * helper threads. Well above it, the loop waited (on the disk, or on a machine busy with something
- * else), and its wall time is no parse floor to compare with.
- */
-const waited = (floor: Measured): boolean => floor.cpuS !== undefined && floor.wallS > 1.15 * floor.cpuS;
 const mb = (kb?: number) => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
 
 function table(rows: Row[]): string {
