@@ -1,6 +1,6 @@
 /**
  * What the scale benchmarks share: the cached data sets and the parse floor they are measured
- * against (scripts/bench.ts).
+ * against (scripts/bench.ts, scripts/bench-onepass.ts).
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
