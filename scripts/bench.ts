@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataset, measureFloor, waited } from './lib/scale/floor.js';
 import { FILES } from './lib/scale/generate.js';
-import { measure, type Measured } from './lib/scale/measure.js';
+import { mb, measure, type Measured } from './lib/scale/measure.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/index.js');
@@ -165,8 +165,6 @@ async function startUp(): Promise<string> {
 }
 
 const s = (x: number) => x.toFixed(1);
-
-const mb = (kb?: number) => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
 
 function table(rows: Row[]): string {
   const head = ['findings', 'alerts', 'assets', 'records/s', 'wall s', 'cpu s', 'peak RSS', 'floor wall s', 'floor cpu s', 'floor RSS', 'wall / floor', 'wall / floor cpu'];

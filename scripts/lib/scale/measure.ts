@@ -20,6 +20,9 @@ export interface Measured {
 
 const GNU_TIME = '/usr/bin/time';
 
+/** A peak RSS as the benchmarks print it: MiB, written MB (as the README's tables are). */
+export const mb = (kb?: number): string => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
+
 export async function measure(cmd: string, args: string[], opts: { useTime?: boolean } = {}): Promise<Measured> {
   const useTime = (opts.useTime ?? true) && existsSync(GNU_TIME);
   const dir = await mkdtemp(join(tmpdir(), 'secsli-measure-'));

@@ -49,7 +49,7 @@ const PROBE = 64 * 1024;
 const JOB_BYTES = 1024 * 1024;
 
 /** The first offset at or after `at` that starts a line (just after a newline), or `size`. */
-async function lineStart(handle: Awaited<ReturnType<typeof open>>, at: number, size: number): Promise<number> {
+export async function lineStart(handle: Awaited<ReturnType<typeof open>>, at: number, size: number): Promise<number> {
   if (at >= size) return size;
   const buf = Buffer.allocUnsafe(PROBE);
   for (let pos = at - 1; pos < size; pos += PROBE) {
