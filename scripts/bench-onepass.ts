@@ -41,6 +41,7 @@ import { findingLine } from '../src/report/snapshot.js';
 import { RowFactory } from '../src/scoring/rows.js';
 import type { AssetResult, ScoredFinding } from '../src/scoring/types.js';
 import { normalizeRecord } from '../src/sources/index.js';
+import { arg } from './lib/args.js';
 import { dataset, measureFloor } from './lib/scale/floor.js';
 import { FILES } from './lib/scale/generate.js';
 import { mb, measure, type Measured } from './lib/scale/measure.js';
@@ -74,11 +75,6 @@ interface ThreadData {
 interface ThreadResult {
   records: number;
   rows: number;
-}
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 }
 
 /** `start`, the first line start at or after each target (the parse reader's `lineStart`), then `end`. */

@@ -22,6 +22,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './lib/args.js';
 import { dataset, measureFloor, waited } from './lib/scale/floor.js';
 import { FILES } from './lib/scale/generate.js';
 import { mb, measure, type Measured } from './lib/scale/measure.js';
@@ -29,11 +30,6 @@ import { mb, measure, type Measured } from './lib/scale/measure.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/index.js');
 const AS_OF = '2026-11-27T00:00:00Z';
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
-}
 
 interface Row {
   findings: number;
