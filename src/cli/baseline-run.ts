@@ -48,26 +48,40 @@ function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
 }
 
 export async function runBaseline(flags: CollectFlags & { reports?: string }, io: Io, log: Logger, setExit: (n: number) => void): Promise<void> {
-  const [{ collectAndScore }, { loadHistory }, { openRunStore }] = await Promise.all([import('../pipeline.js'), import('../history/load.js'), import('../store/index.js')]);
+  const [{ collectAndScore }, { loadHistory }, { openRunStore }, { isCovered }] = await Promise.all([
+    import('../pipeline.js'),
+    import('../history/load.js'),
+    import('../store/index.js'),
+    import('../history/schema.js'),
+  ]);
   const { result } = await collectAndScore(collectOptions(flags, io, log));
-  const samples: BaselineSample[] = result.assets.map((a) => ({ criticality: a.asset.criticality, risk: a.risk, sli: a.remediation.sli }));
+  // An asset nobody fully looked at has a risk that is a lower bound (often 0): it says nothing about a budget.
+  const measured = result.assets.filter((a) => a.coverage.every((c) => c.status === 'covered'));
+  let unmeasured = result.assets.length - measured.length;
+  const samples: BaselineSample[] = measured.map((a) => ({ criticality: a.asset.criticality, risk: a.risk, sli: a.remediation.sli }));
   let runs = 0;
   if (flags.reports) {
     // Each run's asset summaries are all it needs: a history of million-finding runs is not read whole.
     const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log, { findings: false });
-    // Only runs scored the same way: a linear-sum risk says nothing about a damped budget.
+    const asOf = Date.parse(result.asOf);
+    // Only complete runs before this one, scored the same way: a linear-sum risk says nothing about a damped budget.
     const same = history.runs.filter(
-      (run) => !run.snapshot.scope && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation && run.snapshot.asOf !== result.asOf,
+      (run) => !run.snapshot.scope && !run.snapshot.partial && Date.parse(run.snapshot.asOf) < asOf && (run.snapshot.policy?.aggregation ?? 'sum') === result.policy.aggregation,
     );
     for (const run of same) {
       for (const a of run.snapshot.assets) {
         if (!CRITICALITIES.includes(a.criticality as never)) continue;
+        if (!isCovered(a)) {
+          unmeasured++;
+          continue;
+        }
         samples.push({ criticality: a.criticality as BaselineSample['criticality'], risk: a.risk, sli: a.remediation?.sli ?? null });
       }
     }
     runs = same.length;
   }
-  const from = runs ? `this run and ${runs} earlier run(s) under ${flags.reports}` : 'this run';
+  const from =
+    (runs ? `this run and ${runs} earlier complete run(s) under ${flags.reports}` : 'this run') + (unmeasured ? ` (${unmeasured} asset-run(s) not fully measured left out)` : '');
   io.stdout.write(renderBaseline(result, propose(samples, result.policy), from));
   setExit(result.partial ? exitCodeFor(result) : EXIT.OK);
 }

@@ -1,8 +1,8 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AS_OF, cli, fixture, scoreArgs, tmp } from './run.js';
+import { AS_OF, cli, fixture, offlineScoreArgs, scoreArgs, tmp } from './run.js';
 
 const from = ['--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF];
 
@@ -50,7 +50,24 @@ describe('secsli baseline', () => {
     await cli(scoreArgs(out));
     const r = await cli(['baseline', ...from, '--reports', out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`from this run and 1 earlier run(s) under ${out}`);
+    expect(r.stdout).toContain(`from this run and 1 earlier complete run(s) under ${out}`);
+  });
+
+  it('learns only from complete runs before this one: not a PARTIAL run, not a later one, not an asset nobody fully looked at', async () => {
+    const out = await tmp();
+    await cli(scoreArgs(out, '--as-of', '2026-11-20T00:00:00Z'));
+    // Dependabot's export cut short: PARTIAL, its assets UNKNOWN at risk 0.
+    const cut = join(await tmp(), 'dependabot-cut.json');
+    const text = await readFile(fixture('dependabot.json'), 'utf8');
+    await writeFile(cut, text.slice(0, Math.floor(text.length / 2)));
+    const partial = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: fixture('securityhub.json'), dependabot: cut, out, asOf: '2026-11-23T00:00:00Z' }));
+    expect(partial.code).toBe(3);
+    await cli(scoreArgs(out, '--as-of', '2026-12-01T00:00:00Z'));
+    const r = await cli(['baseline', ...from, '--reports', out]);
+    expect(r.stdout).toContain(`from this run and 1 earlier complete run(s) under ${out}`);
+    // Without Dependabot the asset that expects it is not measured: left out, and said so.
+    const gap = await cli(['baseline', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--as-of', AS_OF]);
+    expect(gap.stdout).toMatch(/from this run \(\d+ asset-run\(s\) not fully measured left out\)/);
   });
 
   it('reads only the summaries of earlier runs: a run without its findings file still counts', async () => {
@@ -60,7 +77,7 @@ describe('secsli baseline', () => {
     await rm(join(out, run!, 'snapshot-findings.ndjson'));
     const r = await cli(['baseline', ...from, '--reports', out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`from this run and 1 earlier run(s) under ${out}`);
+    expect(r.stdout).toContain(`from this run and 1 earlier complete run(s) under ${out}`);
     expect(r.stderr).not.toContain('skipping run');
   });
 });
