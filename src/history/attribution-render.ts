@@ -12,6 +12,7 @@ export const PART_TITLES: Record<AttributionPart, string> = {
   inventory: 'Inventory',
   policy: 'Policy',
   rescored: 'Re-scored',
+  unmeasured: 'Not measured',
 };
 
 const EPS = 0.005;

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../config/policy.js';
-import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type FindingV1, type SnapshotV1 } from './schema.js';
+import { contributionOf, exposureWeightOf, isCounted, isCovered, type AssetV1, type FindingV1, type SnapshotV1 } from './schema.js';
 
 /**
  * Change attribution between two runs (docs/review.md, "Attribution"). For every asset, the change
@@ -15,6 +15,8 @@ import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type Finding
  * - policy: the policy's weights changed (exposure weights, or finding weights).
  * - rescored: the same finding counted in both runs weighs differently with the same policy weights
  *   (severity, CVSS, EPSS, KEV listing or scope changed at the source, or a new KEV catalog).
+ * - unmeasured: a finding absent from a run in which the asset was not fully measured (UNKNOWN, a
+ *   coverage gap): nobody looked, so it is neither fixed (gone from B) nor new (absent from A).
  *
  * A finding counted in both runs splits as c_B − c_A = (e_B − e_A)·t_A + (c_B − c_A − (e_B − e_A)·t_A),
  * t_A = c_A / e_A its exposure-free term (r_A, or r_A / rank when damped): the exposure part goes to
@@ -24,7 +26,7 @@ import { contributionOf, exposureWeightOf, isCounted, type AssetV1, type Finding
  * finding that changed at the source in the same run as a policy change is all policy.
  */
 
-export const ATTRIBUTION_PARTS = ['newFindings', 'fixed', 'exceptions', 'inventory', 'policy', 'rescored'] as const;
+export const ATTRIBUTION_PARTS = ['newFindings', 'fixed', 'exceptions', 'inventory', 'policy', 'rescored', 'unmeasured'] as const;
 export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
 type AttributionParts = Record<AttributionPart, number>;
 
@@ -48,6 +50,9 @@ export interface AssetAttribution {
   budgetUsedB: number | null;
   statusA: string | null;
   statusB: string | null;
+  /** Every source the asset expects answered fully for it in that run (null: not in that run's inventory). */
+  measuredA: boolean | null;
+  measuredB: boolean | null;
   /** riskB − riskA (an absent side counts as 0). Equals the sum of `parts` up to float rounding. */
   delta: number;
   parts: AttributionParts;
@@ -57,7 +62,7 @@ export interface AssetAttribution {
   drivers: Driver[];
 }
 
-const zero = (): AttributionParts => ({ newFindings: 0, fixed: 0, exceptions: 0, inventory: 0, policy: 0, rescored: 0 });
+const zero = (): AttributionParts => ({ newFindings: 0, fixed: 0, exceptions: 0, inventory: 0, policy: 0, rescored: 0, unmeasured: 0 });
 const byId = <T extends { id: string }>(xs: readonly T[]) => new Map(xs.map((x) => [x.id, x]));
 
 export function budgetUsedOf(a: AssetV1): number | null {
@@ -182,6 +187,7 @@ export function attributeAsset(
         if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);
         else if (p?.excluded?.kind === 'duplicate') add(q, 'fixed', cb, `counts again: ${p.excluded.of ?? 'the other report'} closed`);
         else if (!p && inA(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
+        else if (!p && !isCovered(x)) add(q, 'unmeasured', cb, 'not in the earlier run, which did not fully measure this asset');
         else add(q, 'newFindings', cb, p ? `reopened (was ${p.status})` : 'new');
       } else if (p && isCounted(p)) {
         if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
@@ -189,6 +195,7 @@ export function attributeAsset(
         else if (!q && inB(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
         // A detection an older model weighed as risk: now an incident (response time, never risk).
         else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
+        else if (!q && !isCovered(y)) add(p, 'unmeasured', -ca, 'not reported: the later run did not fully measure this asset');
         else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
       }
     }
@@ -204,6 +211,8 @@ export function attributeAsset(
     budgetUsedB: y ? budgetUsedOf(y) : null,
     statusA: x?.status ?? null,
     statusB: y?.status ?? null,
+    measuredA: x ? isCovered(x) : null,
+    measuredB: y ? isCovered(y) : null,
     delta: (y?.risk ?? 0) - (x?.risk ?? 0),
     parts,
     notes,

@@ -8,9 +8,14 @@ import { inWindow, type Window } from './window.js';
  * Finding flow (docs/review.md "Flow and MTTR"). One life per finding id across all runs (a finding
  * on two assets is one finding; it belongs to both owners). Opened at its `firstSeen`; closed at the
  * `closedAt` the source reports, or — when it silently disappears from a complete run in which its
- * assets are still declared and covered — at the as-of of that run (an upper bound). Reopening clears
- * the close. Passing controls and reports only ever seen as another source's duplicate are not
- * findings. False positives (dismissed as inaccurate) count as closed, never in MTTR.
+ * assets are still declared and covered — at the as-of of that run (an upper bound). A finding that
+ * disappears while one of its assets is not measured (UNKNOWN, or a PARTIAL run) waits: the next
+ * complete run that measures its assets decides, however many runs later (an asset it was on that
+ * left the inventory meanwhile does not hold it open when another one it was on is measured). One whose assets have all left the
+ * inventory is not closed: it has *left* (`leftAt`), and counts neither as fixed nor as open from
+ * then on. Reopening clears the close. Passing controls and reports only ever seen as another
+ * source's duplicate are not findings. False positives (dismissed as inaccurate) count as closed,
+ * never in MTTR.
  */
 
 const FALSE_POSITIVE_REASONS = ['inaccurate', 'false_positive', 'false-positive', 'false positive'];
@@ -26,6 +31,8 @@ export interface FindingLife {
   closedAt: string | null;
   closedBy: 'source' | 'vanished' | null;
   closeReason: string | null;
+  /** Not closed, but every asset it was on left the inventory, as of this run (null: it did not, or it came back). */
+  leftAt: string | null;
   assets: readonly string[];
   owners: readonly string[];
 }
@@ -53,7 +60,11 @@ export class LifeTracker {
   /** Runs begun so far; a life's `mark` is the number of the run that last touched it. */
   private runs = 0;
   private run: { asOf: string; touched: Life[] } | undefined;
-  private prev: Life[] | undefined;
+  /**
+   * Open lives the last run did not list, still to be judged: touched by the run before, or left
+   * waiting by a run that could not tell (an asset of theirs not measured).
+   */
+  private waiting: Life[] = [];
 
   add(run: Run): void {
     this.begin(run);
@@ -94,19 +105,39 @@ export class LifeTracker {
   end(run: Run): void {
     const touched = this.run!.touched;
     this.run = undefined;
-    if (this.prev && !run.snapshot.partial) {
-      const assets = new Map(run.snapshot.assets.map((a) => [a.id, a]));
-      const mentioned = new Set(run.snapshot.unmapped.flatMap((u) => u.findingIds));
-      for (const life of this.prev) {
-        if (life.mark === this.runs || mentioned.has(life.id) || !life.open) continue;
-        // Gone: fixed, unless its assets were dropped or not fully looked at this time.
-        if (life.runAssets.every((aid) => assets.has(aid) && isCovered(assets.get(aid)!))) {
-          Object.assign(life, { open: false, closedAt: run.snapshot.asOf, closedBy: 'vanished', closeReason: null });
-        }
-      }
+    const assets = new Map(run.snapshot.assets.map((a) => [a.id, a]));
+    const mentioned = new Set(run.snapshot.unmapped.flatMap((u) => u.findingIds));
+    const waiting: Life[] = [];
+    for (const life of this.waiting) {
+      if (life.mark === this.runs || !life.open || life.leftAt !== null) continue;
+      const gone = this.gone(life, run, assets, mentioned);
+      if (gone === 'vanished') Object.assign(life, { open: false, closedAt: run.snapshot.asOf, closedBy: 'vanished', closeReason: null });
+      else if (gone === 'left') life.leftAt = run.snapshot.asOf;
+      else waiting.push(life);
     }
-    for (const life of touched) life.was = undefined;
-    this.prev = touched;
+    for (const life of touched) {
+      life.was = undefined;
+      if (life.open) waiting.push(life);
+    }
+    this.waiting = waiting;
+  }
+
+  /**
+   * What the run says of an open life it does not list: fixed (it vanished from a complete run
+   * that measured every asset it was on that is still declared: it is reported nowhere), left (no
+   * asset it was on is declared any more), or nothing yet (a PARTIAL run, one of its assets not
+   * measured, or still reported but unmapped).
+   */
+  private gone(life: Life, run: Run, assets: ReadonlyMap<string, AssetV1>, mentioned: ReadonlySet<string>): 'vanished' | 'left' | null {
+    if (run.snapshot.partial || mentioned.has(life.id)) return null;
+    let declared = 0;
+    for (const aid of life.runAssets) {
+      const a = assets.get(aid);
+      if (!a) continue;
+      if (!isCovered(a)) return null;
+      declared++;
+    }
+    return declared === 0 ? 'left' : 'vanished';
   }
 
   /** The lives so far (copies: adding more runs does not change them). */
@@ -114,8 +145,8 @@ export class LifeTracker {
     const out: FindingLife[] = [];
     for (const l of this.all.values()) {
       if (!l.real) continue;
-      const { id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, assets, owners } = l;
-      out.push({ id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, assets, owners });
+      const { id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, leftAt, assets, owners } = l;
+      out.push({ id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, leftAt, assets, owners });
     }
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -125,10 +156,11 @@ export class LifeTracker {
     life.title = this.intern(f.title);
     life.severity = this.intern(f.severity);
     life.slaDays = f.slaDays;
+    life.leftAt = null;
     if (!ignorable(f)) life.real = true;
     const { born, ...was } = life.was!;
     if (born) life.firstSeen = f.firstSeen ?? asOf;
-    if (isOpen(f)) Object.assign(life, { open: true, closedAt: null, closedBy: null, closeReason: null });
+    if (isOpen(f)) Object.assign(life, { open: true, closedAt: null, closedBy: null, closeReason: null, leftAt: null });
     else if (was.open)
       Object.assign(life, { open: false, closedAt: f.closedAt ?? asOf, closedBy: 'source', closeReason: f.closeReason === null ? null : this.intern(f.closeReason) });
     else Object.assign(life, was);
@@ -181,6 +213,7 @@ const newLife = (id: string): Life => ({
   closedAt: null,
   closedBy: null,
   closeReason: null,
+  leftAt: null,
   assets: [],
   owners: [],
   open: true,

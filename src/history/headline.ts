@@ -36,13 +36,13 @@ export function headlines(r: Review): Headline[] {
       label: 'Assets BREACHED / AT RISK',
       value: `${f.breached} / ${f.atRisk}`,
       change: compare(p, (q) => `${q.breached} / ${q.atRisk} — BREACHED ${signedInt(f.breached - q.breached)}, AT RISK ${signedInt(f.atRisk - q.atRisk)}`),
-      detail: `of ${f.assets} assets, at the last run (${r.runs.at(-1)!.snapshot.asOf.slice(0, 10)})`,
+      detail: `of ${f.assets} assets, at the last run (${r.runs.at(-1)!.snapshot.asOf.slice(0, 10)})${f.unknown ? `; ${f.unknown} UNKNOWN: not measured, so not counted as good` : ''}`,
     },
     {
       label: 'Runs within risk budget',
       value: pct(f.withinBudget.share, 0),
       change: compare(p, (q) => `${pct(q.withinBudget.share, 0)} (${pp(f.withinBudget.share, q.withinBudget.share)})`),
-      detail: `${f.withinBudget.met} of ${f.withinBudget.valid} asset-runs used at most 100 % of their budget`,
+      detail: `${f.withinBudget.met} of ${f.withinBudget.valid} measured asset-runs used at most 100 % of their budget${f.unmeasured ? `; ${f.unmeasured} not measured, left out` : ''}`,
     },
     {
       label: 'Fixed within deadline',

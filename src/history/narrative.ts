@@ -26,7 +26,9 @@ function moverSentence(m: AssetAttribution, verb: string): string {
 
 function standing(f: QuarterFigures, prev: QuarterFigures | null): string {
   const was = prev ? ` (${prev.window.label}: ${prev.breached} BREACHED, ${prev.atRisk} AT RISK)` : ' (no earlier data to compare with)';
-  return `At the end of ${f.window.label}, ${f.breached} of ${plural(f.assets, 'asset')} ${f.breached === 1 ? 'was' : 'were'} BREACHED and ${f.atRisk} AT RISK${was}.`;
+  const counts = f.unknown ? `BREACHED, ${f.atRisk} AT RISK and ${f.unknown} UNKNOWN` : `BREACHED and ${f.atRisk} AT RISK`;
+  const unknown = f.unknown ? `; UNKNOWN: not measured at the last run, so not counted as good` : '';
+  return `At the end of ${f.window.label}, ${f.breached} of ${plural(f.assets, 'asset')} ${f.breached === 1 ? 'was' : 'were'} ${counts}${was}${unknown}.`;
 }
 
 function policySentence(r: Review): string | null {
@@ -55,6 +57,11 @@ function actSentence(r: Review): string | null {
   return `${top.o} should act first: ${what.join('; ')}.`;
 }
 
+/** The assets not compared as movers, each with its owner and its statuses at the first and the last run (plain text). */
+export function unmeasuredList(r: Review): string {
+  return r.unmeasuredMovers.map((m) => `${m.assetId} (${m.owner}; ${m.statusA ?? '—'} → ${m.statusB ?? '—'})`).join(', ');
+}
+
 export function summarySentences(r: Review): string[] {
   const out: string[] = [];
   if (r.figures) out.push(standing(r.figures, r.previous));
@@ -63,6 +70,17 @@ export function summarySentences(r: Review): string[] {
   if (up) out.push(moverSentence(up, 'got worse'));
   if (down) out.push(moverSentence(down, 'improved'));
   if (!up && !down) out.push('No asset’s budget use moved between the first and the last run of the window.');
+  const gaps = r.unmeasuredMovers;
+  if (gaps.length) {
+    const names =
+      gaps
+        .slice(0, 3)
+        .map((m) => `${m.assetId} (${m.owner})`)
+        .join(', ') + (gaps.length > 3 ? ` and ${gaps.length - 3} more` : '');
+    out.push(
+      `${names} ${gaps.length === 1 ? 'was' : 'were'} not fully measured at the first or the last run of the window, so ${gaps.length === 1 ? 'its' : 'their'} change is not counted as better or worse.`,
+    );
+  }
   const policy = policySentence(r);
   if (policy) out.push(policy);
   const act = actSentence(r);

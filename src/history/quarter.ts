@@ -2,7 +2,7 @@ import { SEVERITIES } from '../model/finding.js';
 import { budgetUsedOf } from './attribution.js';
 import { findingLives, isFalsePositive, type FindingLife } from './flow.js';
 import type { History, Run } from './load.js';
-import type { SnapshotV1 } from './schema.js';
+import { isCovered, type SnapshotV1 } from './schema.js';
 import { DAY, type Share } from './slo.js';
 import { makeWindow, runsIn, type Window } from './window.js';
 
@@ -21,7 +21,7 @@ interface DeadlineRow {
 
 export interface MttrRow {
   severity: string;
-  /** Mean days to close, counting findings still open at the window's end at their age then. */
+  /** Mean days to close, counting findings still open at the window's end at their age then (not those whose assets left the inventory). */
   days: number | null;
   closed: number;
   /** Still open at the window's end: when > 0, `days` is a lower bound ("at least"). */
@@ -35,8 +35,15 @@ export interface QuarterFigures {
   /** At the window's last run. */
   breached: number;
   atRisk: number;
-  /** Asset-runs with budget used ≤ 100 % (every run of every asset is one observation). */
+  unknown: number;
+  /**
+   * Asset-runs with budget used ≤ 100 % (every run of every asset is one observation), of those
+   * measured: an asset-run with a coverage gap is left out unless it is over budget anyway (measured
+   * risk is a lower bound), as the attainment tables count it (slo.ts).
+   */
   withinBudget: Share;
+  /** Asset-runs left out of `withinBudget`: not measured, and not over budget on what was measured. */
+  unmeasured: number;
   deadlines: DeadlineRow[];
   deadlinesAll: DeadlineRow;
   mttr: MttrRow[];
@@ -86,6 +93,8 @@ function deadlineRow(severity: string, lives: FindingLife[], w: Window): Deadlin
     const closed = l.closedAt === null ? null : Date.parse(l.closedAt);
     const at = closed !== null && closed < due ? closed : due;
     if (at < w.startMs || at >= w.endMs) continue;
+    // Its assets left the inventory before it was due: no deadline of a declared asset was missed.
+    if (closed === null && l.leftAt !== null && Date.parse(l.leftAt) <= due) continue;
     events++;
     if (closed !== null && closed <= due) inTime++;
   }
@@ -100,7 +109,7 @@ function mttrRow(severity: string, lives: FindingLife[], w: Window): MttrRow {
     const closed = l.closedAt === null ? null : Date.parse(l.closedAt);
     if (closed !== null && closed >= w.startMs && closed < w.endMs) {
       if (!isFalsePositive(l.closeReason)) days.push((closed - first) / DAY);
-    } else if ((closed === null || closed >= w.endMs) && first < w.endMs) {
+    } else if ((closed === null || closed >= w.endMs) && first < w.endMs && (l.leftAt === null || Date.parse(l.leftAt) >= w.endMs)) {
       days.push((w.endMs - first) / DAY);
       open++;
     }
@@ -113,7 +122,16 @@ export function quarterFigures(history: History, w: Window, lives?: FindingLife[
   const last = runs.at(-1);
   if (!last) return null;
   const all = lives ?? findingLives(history.runs.filter((r) => Date.parse(r.snapshot.asOf) < w.endMs));
-  const used = runs.flatMap((r) => r.snapshot.assets.map(budgetUsedOf)).filter((u): u is number => u !== null);
+  const used: number[] = [];
+  let unmeasured = 0;
+  for (const r of runs) {
+    for (const a of r.snapshot.assets) {
+      const u = budgetUsedOf(a);
+      if (u === null) continue;
+      if (isCovered(a) || u > 1) used.push(u);
+      else unmeasured++;
+    }
+  }
   const met = used.filter((u) => u <= 1).length;
   const next = nextQuarterOf(w);
   const live = last.snapshot.exceptions.filter((e) => e.state !== 'expired');
@@ -126,7 +144,9 @@ export function quarterFigures(history: History, w: Window, lives?: FindingLife[
     assets: last.snapshot.assets.length,
     breached: status('BREACHED'),
     atRisk: status('AT RISK'),
+    unknown: status('UNKNOWN'),
     withinBudget: { met, valid: used.length, share: used.length ? met / used.length : null },
+    unmeasured,
     deadlines,
     deadlinesAll: { severity: 'all', events: deadlines.reduce((n, d) => n + d.events, 0), inTime: deadlines.reduce((n, d) => n + d.inTime, 0) },
     mttr: SEVERITIES.filter((s) => s !== 'info').map((s) => mttrRow(s, bySev(s), w)),

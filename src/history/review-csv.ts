@@ -3,6 +3,9 @@ import { round } from '../report/format.js';
 import { ATTRIBUTION_PARTS } from './attribution.js';
 import type { Review } from './review.js';
 
+/** The parts movers.csv had from the start, in their columns' order. */
+const MOVER_PARTS = ATTRIBUTION_PARTS.filter((p) => p !== 'unmeasured');
+
 /**
  * The review's CSVs: the numbers behind every table and chart in review.md, unrounded beyond
  * what a reader needs. Column order is part of the contract (docs/review.md); add columns at the end.
@@ -53,8 +56,10 @@ const MOVER_COLUMNS = [
   'risk_first',
   'risk_last',
   'risk_change',
-  ...ATTRIBUTION_PARTS.map((p) => `part_${p}`),
+  ...MOVER_PARTS.map((p) => `part_${p}`),
   'notes',
+  // Added after `notes`: columns are only ever added at the end.
+  'part_unmeasured',
 ] as const;
 const COVERAGE_COLUMNS = ['asset_id', 'owner', 'runs', 'gap_runs', 'gap_days', 'longest_streak_runs', 'first_gap', 'last_gap', 'ongoing', 'reasons'] as const;
 const EXCEPTION_COLUMNS = ['exception_id', 'asset_id', 'owner', 'expires', 'findings_accepted', 'reason'] as const;
@@ -110,7 +115,7 @@ export function renderReviewCsvs(r: Review): Record<string, string> {
     'lifecycle.csv': toCsv(
       LIFECYCLE_COLUMNS,
       r.flow.lives
-        .filter((l) => inWindow(l.firstSeen) || inWindow(l.closedAt))
+        .filter((l) => inWindow(l.firstSeen) || inWindow(l.closedAt) || inWindow(l.leftAt))
         .map((l) => [
           l.id,
           l.severity,
@@ -119,25 +124,28 @@ export function renderReviewCsvs(r: Review): Record<string, string> {
           l.assets.join(' '),
           l.firstSeen,
           l.closedAt ?? '',
-          l.closedBy ?? '',
+          l.closedBy ?? (l.leftAt !== null ? 'left-inventory' : ''),
           l.closeReason ?? '',
           l.closedAt ? num((Date.parse(l.closedAt) - Date.parse(l.firstSeen)) / 86_400_000, 2) : '',
         ]),
     ),
     'movers.csv': toCsv(
       MOVER_COLUMNS,
-      [...r.moversUp.map((m) => ['up', m] as const), ...r.moversDown.map((m) => ['down', m] as const)].map(([dir, m]) => [
-        dir,
-        m.assetId,
-        m.owner,
-        pctOf(m.budgetUsedA),
-        pctOf(m.budgetUsedB),
-        num(m.riskA),
-        num(m.riskB),
-        num(m.delta),
-        ...ATTRIBUTION_PARTS.map((p) => num(m.parts[p])),
-        m.notes.join('; '),
-      ]),
+      [...r.moversUp.map((m) => ['up', m] as const), ...r.moversDown.map((m) => ['down', m] as const), ...r.unmeasuredMovers.map((m) => ['not-compared', m] as const)].map(
+        ([dir, m]) => [
+          dir,
+          m.assetId,
+          m.owner,
+          pctOf(m.budgetUsedA),
+          pctOf(m.budgetUsedB),
+          num(m.riskA),
+          num(m.riskB),
+          num(m.delta),
+          ...MOVER_PARTS.map((p) => num(m.parts[p])),
+          m.notes.join('; '),
+          num(m.parts.unmeasured),
+        ],
+      ),
     ),
     'coverage.csv': toCsv(
       COVERAGE_COLUMNS,

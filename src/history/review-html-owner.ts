@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fixed, pct } from '../report/format.js';
 import { esc, link, statusBadge, table } from './html.js';
 import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
@@ -6,24 +7,37 @@ import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
 
 export const ownersOf = (r: Review): string[] => [...new Set(r.attainment.map((a) => a.owner))].sort();
 
-/** A file name for an owner: lower-case letters, digits, `.`, `_`, `-`; unique within the review. */
+/**
+ * A file name for an owner: lower-case letters, digits, `.`, `_`, `-`; unique within the review.
+ * An owner whose name is already such a name gets exactly it; another whose name folds onto a
+ * name taken gets a suffix from its own name's hash, so which team gets which file does not
+ * depend on the other owners' names or their order.
+ */
 export function ownerFileNames(r: Review): Map<string, string> {
   const out = new Map<string, string>();
+  const owners = ownersOf(r);
+  const safe = (o: string) =>
+    o
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 60) || 'owner';
   const used = new Set<string>();
-  for (const o of ownersOf(r)) {
-    const base =
-      o
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/-{2,}/g, '-')
-        .replace(/^[-.]+|[-.]+$/g, '')
-        .slice(0, 60) || 'owner';
-    let name = base;
+  for (const o of owners) {
+    if (safe(o) !== o) continue;
+    out.set(o, o);
+    used.add(o);
+  }
+  for (const o of owners) {
+    if (out.has(o)) continue;
+    const base = safe(o);
+    let name = used.has(base) ? `${base}-${createHash('sha256').update(o).digest('hex').slice(0, 8)}` : base;
     for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
     used.add(name);
     out.set(o, name);
   }
-  return out;
+  return new Map(owners.map((o) => [o, out.get(o)!]));
 }
 
 export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): string {

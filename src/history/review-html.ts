@@ -2,7 +2,7 @@ import { day, fixed, pct } from '../report/format.js';
 import { PART_TITLES } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
-import { summarySentences } from './narrative.js';
+import { summarySentences, unmeasuredList } from './narrative.js';
 import { esc, figure, htmlPage, statusBadge, table } from './html.js';
 import type { MttrRow } from './quarter.js';
 import { reviewCharts } from './review-charts.js';
@@ -157,6 +157,7 @@ function fixingSection(r: Review, charts: Record<string, string>): string {
     `<p class="note">From the first run (${esc(day(r.runs[0]?.snapshot.asOf))}) to the last (${esc(day(r.runs.at(-1)?.snapshot.asOf))}), by change in budget used; the change in risk is split into its causes, which add up to it.</p>`,
     r.moversUp.length ? '<h4>Worse</h4>' + table(head, moverRows(r.moversUp), [2, 3]) : '<p>No asset used more of its budget.</p>',
     r.moversDown.length ? '<h4>Better</h4>' + table(head, moverRows(r.moversDown), [2, 3]) : '<p>No asset used less of its budget.</p>',
+    r.unmeasuredMovers.length ? `<p class="note">Not compared (not fully measured at the first or the last run): ${esc(unmeasuredList(r))}.</p>` : '',
     '</section>',
   ].join('\n');
 }

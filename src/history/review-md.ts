@@ -2,7 +2,7 @@ import { day, fixed, mdCell, mdTable, pct } from '../report/format.js';
 import { PART_TITLES, policyLine } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
-import { summarySentences } from './narrative.js';
+import { summarySentences, unmeasuredList } from './narrative.js';
 import { worstAssets } from './review-charts.js';
 import { renderOwnerSections } from './review-owners.js';
 import type { Review } from './review.js';
@@ -183,6 +183,7 @@ function moversSection(r: Review): string[] {
   ];
   out.push('### Up', '', r.moversUp.length ? mdTable(head, r.moversUp.map(moverRow), align) : 'No asset used more of its budget.', '');
   out.push('### Down', '', r.moversDown.length ? mdTable(head, r.moversDown.map(moverRow), align) : 'No asset used less of its budget.');
+  if (r.unmeasuredMovers.length) out.push('', `Not compared (not fully measured at the first or the last run): ${mdCell(unmeasuredList(r))}.`);
   return out;
 }
 
@@ -191,10 +192,10 @@ function flowSection(r: Review): string[] {
   return [
     '## Flow: new and closed findings',
     '',
-    'New = first seen in the window; closed = closed in the window (by the source, or gone from a complete run). MTTR = mean days from first seen to closed, false positives left out (n in brackets).',
+    'New = first seen in the window; closed = closed in the window (by the source, or gone from a complete run). MTTR of closed = mean days from first seen to closed over the findings closed in the window, false positives left out (n in brackets); the summary’s “Mean time to fix” also counts the findings still open at their age, so it can only be higher.',
     '',
     mdTable(
-      ['Severity', 'New', 'Closed', 'of which false positives', 'MTTR'],
+      ['Severity', 'New', 'Closed', 'of which false positives', 'MTTR of closed'],
       r.flow.bySeverity.map((f) => [f.key, String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]),
       ['l', 'r', 'r', 'r', 'r'],
     ),
@@ -207,11 +208,11 @@ function flowSection(r: Review): string[] {
       ['l', 'r', 'r'],
     ),
     '',
-    '### MTTR per owner',
+    '### MTTR of closed findings, per owner',
     '',
     r.flow.byOwner.length
       ? mdTable(
-          ['Owner', 'New', 'Closed', 'of which false positives', 'MTTR'],
+          ['Owner', 'New', 'Closed', 'of which false positives', 'MTTR of closed'],
           r.flow.byOwner.map((f) => [mdCell(f.key), String(f.opened), String(f.closed), String(f.falsePositives), mttr(f.mttrDays, f.mttrN)]),
           ['l', 'r', 'r', 'r', 'r'],
         )

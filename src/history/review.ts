@@ -77,6 +77,8 @@ export interface Review {
   /** First run in the window → last; up by Δ budget used, then down. */
   moversUp: AssetAttribution[];
   moversDown: AssetAttribution[];
+  /** Assets not fully measured at the first or the last run (both in the inventory): their change is not a mover's, whatever it reads. */
+  unmeasuredMovers: AssetAttribution[];
   coverage: CoverageRow[];
   /** The last run's findings past their deadline, most days past first: each owner's first OVERDUE_LISTED_PER_OWNER. */
   overdue: OverdueFinding[];
@@ -302,11 +304,14 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
 
   const deltaUsed = (m: AssetAttribution) => (m.budgetUsedB ?? 0) - (m.budgetUsedA ?? 0);
   const n = opts.movers ?? 5;
-  const moversUp = moves
+  // Budget used read off a run that did not fully measure the asset is a lower bound: comparing it is no movement.
+  const unmeasuredMovers = moves.filter((m) => m.measuredA === false || m.measuredB === false);
+  const measured = moves.filter((m) => m.measuredA !== false && m.measuredB !== false);
+  const moversUp = measured
     .filter((m) => deltaUsed(m) > 0)
     .sort((a, b) => deltaUsed(b) - deltaUsed(a) || cmp(a.assetId, b.assetId))
     .slice(0, n);
-  const moversDown = moves
+  const moversDown = measured
     .filter((m) => deltaUsed(m) < 0)
     .sort((a, b) => deltaUsed(a) - deltaUsed(b) || cmp(a.assetId, b.assetId))
     .slice(0, n);
@@ -332,6 +337,7 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
     flow: flow(lives, w),
     moversUp,
     moversDown,
+    unmeasuredMovers,
     coverage: coverageOverTime(rows, runs, history.runs, w),
     overdue: folds.overdue,
     overdueCount: folds.overdueCount,

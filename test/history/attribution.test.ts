@@ -47,10 +47,33 @@ describe('attributeChange', () => {
       inventory: 5, // F1's exposure part: (2 − 1) × 5
       policy: 0,
       rescored: 10, // F1: 2 × 10 − 1 × 5 − 5
+      unmeasured: 0,
     });
     expect(r!.delta).toBe(36.5);
     expect(r!.notes).toEqual(['exposure internal → internet']);
     expect(r!.drivers[0]).toMatchObject({ findingId: 'dependabot:acme/app#F4', part: 'exceptions', amount: 20, note: 'exception RA-4 no longer applies' });
+  });
+
+  it('a finding absent from a run that did not fully measure the asset is neither fixed nor new: "not measured"', () => {
+    const gap = (s: SnapshotV1): SnapshotV1 => ({
+      ...s,
+      assets: s.assets.map((x) => ({ ...x, status: 'UNKNOWN', coverage: [{ source: 'dependabot', status: 'gap', reasons: ['export cut short'] }] })),
+    });
+    const full = snap(A, [f('F1', 'high'), f('F2', 'medium')], [app()]);
+    // B lists only F1, and Dependabot did not fully answer for the asset: F2 may still be there.
+    const cut = gap(snap(B, [f('F1', 'high')], [app()]));
+    const [down] = attributeChange(full, cut);
+    expect(parts(down!)).toEqual({ newFindings: 0, fixed: 0, exceptions: 0, inventory: 0, policy: 0, rescored: 0, unmeasured: -2 });
+    expect(down!.drivers).toEqual([
+      expect.objectContaining({ findingId: 'dependabot:acme/app#F2', part: 'unmeasured', note: 'not reported: the later run did not fully measure this asset' }),
+    ]);
+    expect([down!.measuredA, down!.measuredB]).toEqual([true, false]);
+    // The other way: F2 was not seen because nobody looked, not because it is new.
+    const [up] = attributeChange(gap(snap(A, [f('F1', 'high')], [app()])), snap(B, [f('F1', 'high'), f('F2', 'medium')], [app()]));
+    expect(up!.parts).toMatchObject({ newFindings: 0, unmeasured: 2 });
+    // Closed at the source in a run with a gap is still fixed: the source said so.
+    const [closed] = attributeChange(full, gap(snap(B, [f('F1', 'high'), f('F2', 'medium', { status: 'fixed', closedAt: '2026-11-25T00:00:00Z' })], [app()])));
+    expect(closed!.parts).toMatchObject({ fixed: -2, unmeasured: 0 });
   });
 
   it('damped: a new heavier finding that pushes others down a rank is all "new"; fixing it moves them back under "fixed"', () => {

@@ -7,10 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { findingLives, LifeTracker } from '../../src/history/flow.js';
 import type { History, Run } from '../../src/history/load.js';
-import { buildReview, NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, ReviewFolds } from '../../src/history/review.js';
-import { renderOwnerHtml } from '../../src/history/review-html-owner.js';
+import { buildReview, NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, type Review, ReviewFolds } from '../../src/history/review.js';
+import { ownerFileNames, renderOwnerHtml } from '../../src/history/review-html-owner.js';
 import { renderOwnerMarkdown } from '../../src/history/review-owners.js';
-import { resolveWindow } from '../../src/history/window.js';
+import { quarterFigures } from '../../src/history/quarter.js';
+import { makeWindow, resolveWindow } from '../../src/history/window.js';
 import type { AssetV1, FindingV1 } from '../../src/history/schema.js';
 
 type Entry = Partial<FindingV1> & { id: string };
@@ -86,6 +87,52 @@ describe('finding lives, entry by entry', () => {
     expect(findingLives(partial).find((l) => l.id === 'X')!.closedAt).toBeNull();
   });
 
+  it('a finding gone while its asset was not measured waits for the next complete run that measures it, however many runs later', () => {
+    const gap = (id: string, owner: string) =>
+      ({ ...asset(id, owner, []), status: 'UNKNOWN', coverage: [{ source: 'securityhub', status: 'gap', reasons: [] }] }) as unknown as AssetV1;
+    const seen = run('2026-03-01T00:00:00Z', [asset('a', 'team-a', [{ id: 'G' }])]);
+    const later = [
+      run('2026-03-08T00:00:00Z', [gap('a', 'team-a')]), // UNKNOWN: nobody looked
+      run('2026-03-15T00:00:00Z', [asset('a', 'team-a', [])], true), // PARTIAL
+      run('2026-03-22T00:00:00Z', [asset('a', 'team-a', [])]), // measured, and it is gone
+    ];
+    const at = (k: number) => findingLives([seen, ...later.slice(0, k)]).find((l) => l.id === 'G')!;
+    expect(at(1)).toMatchObject({ closedAt: null, leftAt: null });
+    expect(at(2)).toMatchObject({ closedAt: null, leftAt: null });
+    expect(at(3)).toMatchObject({ closedAt: '2026-03-22T00:00:00Z', closedBy: 'vanished' });
+    // Listed again on the way: it is judged from its last sighting.
+    const back = [seen, later[0]!, run('2026-03-15T00:00:00Z', [asset('a', 'team-a', [{ id: 'G' }])]), later[2]!];
+    expect(findingLives(back).find((l) => l.id === 'G')).toMatchObject({ closedAt: '2026-03-22T00:00:00Z', closedBy: 'vanished' });
+  });
+
+  it('a finding whose assets left the inventory has left: not closed, not open, and back when they are', () => {
+    const seen = run('2026-03-01T00:00:00Z', [asset('a', 'team-a', [{ id: 'L', severity: 'critical', slaDays: 7 }]), asset('b', 'team-b', [])]);
+    const gone = run('2026-03-05T00:00:00Z', [asset('b', 'team-b', [])]);
+    const lives = findingLives([seen, gone, run('2026-03-12T00:00:00Z', [asset('b', 'team-b', [])])]);
+    expect(lives.find((l) => l.id === 'L')).toMatchObject({ closedAt: null, closedBy: null, leftAt: '2026-03-05T00:00:00Z' });
+    const back = findingLives([seen, gone, run('2026-03-19T00:00:00Z', [asset('a', 'team-a', [{ id: 'L', severity: 'critical', slaDays: 7 }])])]);
+    expect(back.find((l) => l.id === 'L')).toMatchObject({ closedAt: null, leftAt: null });
+    // On two assets, one of them dropped: the other, measured, no longer lists it: fixed.
+    const two = run('2026-03-01T00:00:00Z', [asset('a', 'team-a', [{ id: 'T' }]), asset('b', 'team-b', [{ id: 'T' }])]);
+    expect(findingLives([two, gone]).find((l) => l.id === 'T')).toMatchObject({ closedAt: '2026-03-05T00:00:00Z', closedBy: 'vanished', leftAt: null });
+  });
+
+  it('the quarter counts a finding that left neither as open at its end nor as a missed deadline it was not yet due for', () => {
+    const seen = run('2026-01-05T00:00:00Z', [asset('a', 'team-a', [{ id: 'L', severity: 'critical', slaDays: 30, firstSeen: '2026-01-01T00:00:00Z' }]), asset('b', 'team-b', [])]);
+    const gone = run('2026-01-12T00:00:00Z', [asset('b', 'team-b', [])]);
+    const runs = [seen, gone];
+    const history = { dir: '.', runs, skipped: [] } as History;
+    const q1 = makeWindow(Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-04-01T00:00:00Z'));
+    const f = quarterFigures(history, q1, findingLives(runs))!;
+    expect(f.mttr.find((m) => m.severity === 'critical')).toMatchObject({ days: null, open: 0, closed: 0 });
+    expect(f.deadlines.find((d) => d.severity === 'critical')).toMatchObject({ events: 0, inTime: 0 });
+    // Left after its deadline: the miss stands (it was overdue while declared).
+    const late = [seen, run('2026-02-09T00:00:00Z', [asset('b', 'team-b', [])])];
+    const g = quarterFigures({ dir: '.', runs: late, skipped: [] } as History, q1, findingLives(late))!;
+    expect(g.deadlines.find((d) => d.severity === 'critical')).toMatchObject({ events: 1, inTime: 0 });
+    expect(g.mttr.find((m) => m.severity === 'critical')).toMatchObject({ open: 0 });
+  });
+
   it('lives taken mid-way are copies: later runs do not change them', () => {
     const t = new LifeTracker();
     t.add(runs[0]!);
@@ -141,5 +188,18 @@ describe("the last run's lists, kept as the entries pass", () => {
     expect(renderOwnerHtml(review, 'team-x')).toContain('40 finding(s) past deadline');
     expect(renderOwnerHtml(review, 'team-y')).toContain('<p class="sub">1 asset(s); 20 finding(s) past deadline');
     expect(renderOwnerHtml(review, 'team-y')).not.toContain('more (findings.csv');
+  });
+});
+
+describe('owner file names', () => {
+  const names = (...owners: string[]) => ownerFileNames({ attainment: owners.map((owner) => ({ owner })) } as unknown as Review);
+  it('a name already safe is its own file name; one folding onto it gets a suffix of its own, whatever the other owners are', () => {
+    const both = names('Team-X', 'team-x');
+    expect(both.get('team-x')).toBe('team-x');
+    expect(both.get('Team-X')).toMatch(/^team-x-[0-9a-f]{8}$/);
+    expect(names('Team-X', 'team-x', 'Team X').get('Team-X')).toBe(both.get('Team-X'));
+    expect(names('Team-X').get('Team-X')).toBe('team-x');
+    expect(names('Team/../../etc').get('Team/../../etc')).toBe('team-..-..-etc');
+    expect([...names('b', 'a', 'B').keys()]).toEqual(['B', 'a', 'b']);
   });
 });
