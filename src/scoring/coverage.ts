@@ -1,4 +1,5 @@
 import type { CoverageEntry, SourceStatus } from '../model/source-status.js';
+import { repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
 import type { Source } from '../model/finding.js';
 import type { CoverageStatus } from './types.js';
@@ -8,7 +9,7 @@ import type { CoverageStatus } from './types.js';
  * expects Security Hub; one with `github.repos` expects Dependabot. Zero findings because nobody
  * looked is not zero risk, so any doubt is a gap:
  * - some answer must vouch for each part of the asset (each declared account; each repo glob),
- *   either for the whole source or for that account / a repository the glob claims;
+ *   either for the whole source or for that account / a repository that glob matches;
  * - and no gap may apply to it (a denied account or region, a repo with alerts disabled, a
  *   source that failed without saying where).
  */
@@ -31,16 +32,21 @@ function applies(c: CoverageEntry, asset: Asset, repoClaimedBy: (repo: string, a
 }
 
 /** The parts of an asset some answer must vouch for. */
-function parts(asset: Asset, source: Source, repoClaimedBy: (repo: string, assetId: string) => boolean): { label: string; vouched: (c: CoverageEntry) => boolean }[] {
+function parts(asset: Asset, source: Source): { label: string; vouched: (c: CoverageEntry) => boolean }[] {
   if (source === 'securityhub') {
     const accounts = asset.aws?.accounts ?? [];
     if (accounts.length === 0) return [{ label: 'its resources', vouched: (c) => !c.scope.repo }];
     return accounts.map((a) => ({ label: `account ${a}`, vouched: (c) => !c.scope.repo && (!c.scope.account || c.scope.account === a) }));
   }
-  return (asset.github?.repos ?? []).map((glob) => ({
-    label: glob,
-    vouched: (c) => !c.scope.account && !c.scope.region && (!c.scope.repo || c.scope.repo === glob || repoClaimedBy(c.scope.repo, asset.id)),
-  }));
+  // A repository-level answer vouches for the glob that claims that repository, not for every glob
+  // of the asset: an export of acme/identity-service says nothing of acme/auth-sdk-js.
+  return (asset.github?.repos ?? []).map((glob) => {
+    const claims = repoMatcher(glob);
+    return {
+      label: glob,
+      vouched: (c: CoverageEntry) => !c.scope.account && !c.scope.region && (!c.scope.repo || c.scope.repo === glob || claims(c.scope.repo)),
+    };
+  });
 }
 
 export function assetCoverage(asset: Asset, statuses: readonly SourceStatus[], repoClaimedBy: (repo: string, assetId: string) => boolean): CoverageStatus[] {
@@ -63,7 +69,7 @@ export function assetCoverage(asset: Asset, statuses: readonly SourceStatus[], r
       reasons.push(`${SOURCE_NAME[source]}${where ? ` ${where}` : ''}: ${c.reason ?? 'not covered'}`);
     }
     const covered = entries.filter((c) => c.status === 'covered');
-    for (const part of parts(asset, source, repoClaimedBy)) {
+    for (const part of parts(asset, source)) {
       if (!covered.some(part.vouched)) reasons.push(`${SOURCE_NAME[source]}: no answer covers ${part.label}`);
     }
     const unique = [...new Set(reasons)].sort();

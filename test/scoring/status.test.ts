@@ -83,6 +83,14 @@ describe('asset status: every rule and the reason it names', () => {
     const o = r.assets.find((a) => a.asset.id === 'other')!;
     expect(o.status).toBe('UNKNOWN');
     expect(o.statusReasons.join()).toContain('no answer covers acme/other-*');
+    // An asset of two repositories, one in the export: the other was not looked at.
+    const two = makeAsset({ id: 'two', github: { repos: ['acme/app', 'acme/sdk-*'] }, aws: { accounts: ['444455556666'] } });
+    const t = scoreWith([], [two], { sources: [...covered('securityhub'), { status: dep, describe: 'file' }] }).assets[0]!;
+    expect(t.status).toBe('UNKNOWN');
+    expect(t.statusReasons.join()).toContain('no answer covers acme/sdk-*');
+    // …and the glob is vouched for by a repository it matches (GitHub names are case-insensitive).
+    const both = { ...dep, coverage: [...dep.coverage, { source: 'dependabot' as const, scope: { repo: 'ACME/sdk-js' }, status: 'covered' as const }] };
+    expect(scoreWith([], [two], { sources: [...covered('securityhub'), { status: both, describe: 'file' }] }).assets[0]!.status).toBe('OK');
   });
 
   it('an account denied by Security Hub leaves only assets in that account UNKNOWN', () => {
