@@ -95,7 +95,13 @@ function toFinding(s: SnapshotV1, a: AssetV1, f: Entry): ExplainFinding {
     risk: f.risk,
     factors: f.factors,
     ifFixed: counted ? f.ifFixed : (f.ifFixed ?? 0),
-    excluded: counted ? undefined : { kind: ex.kind, text: f.excludedText ?? (exclusionText(ex as ExclusionReason) || ex.kind) },
+    excluded: counted
+      ? undefined
+      : {
+          kind: ex.kind,
+          text: f.excludedText ?? (exclusionText(ex as ExclusionReason) || ex.kind),
+          ...(ex.kind === 'duplicate' && typeof (ex as { of?: unknown }).of === 'string' ? { of: (ex as { of: string }).of } : {}),
+        },
     overdue: f.overdue,
     ageDays: f.ageDays,
     ageFrom: f.ageFrom,

@@ -24,7 +24,8 @@ export interface ExplainFinding {
   risk: number;
   factors: { severityPoints: number; severityBasis: string; likelihood: number; likelihoodBasis: string; context: number; contextBasis: string } | undefined;
   ifFixed: number | undefined;
-  excluded: { kind: string; text: string } | undefined;
+  /** `of`: for a duplicate, the id of the report that counts in its place. */
+  excluded: { kind: string; text: string; of?: string } | undefined;
   overdue: boolean;
   ageDays: number | undefined;
   ageFrom: string | undefined;
@@ -82,7 +83,7 @@ function fromScored(s: ScoredFinding): ExplainFinding {
     risk,
     factors: { severityPoints, severityBasis, likelihood, likelihoodBasis, context, contextBasis },
     ifFixed: s.ifFixed,
-    excluded: s.excluded ? { kind: s.excluded.kind, text: exclusionText(s.excluded) } : undefined,
+    excluded: s.excluded ? { kind: s.excluded.kind, text: exclusionText(s.excluded), ...(s.excluded.kind === 'duplicate' ? { of: s.excluded.of } : {}) } : undefined,
     overdue: s.overdue,
     ageDays: s.ageDays,
     ageFrom: s.ageFrom,
@@ -152,8 +153,13 @@ export function renderExplain(r: ExplainRun, a: ExplainAsset, opts: { limit?: nu
   L.push(`          budget used = ${fixed(a.risk, 4)} / ${budget} = ${a.budgetUsed === null ? NOT_RECORDED : budgetUsedText(a.budgetUsed)} (SLO: ≤ 100 %)`);
   L.push('');
   L.push(
-    `Counted findings (${counted.length}), heaviest first — contribution = severity × likelihood × context × exposure${damped ? ' / rank' : ''}; "if fixed" = R − R without it:`,
+    `Counted findings (${counted.length}), heaviest first — contribution = severity × likelihood × context × exposure${damped ? ' / rank' : ''}; "if fixed" = R − R without it (and without another source's report of the same vulnerability, its duplicate, which would count in its place):`,
   );
+  const duplicates = new Map<string, string[]>();
+  for (const x of a.findings) {
+    const of = x.excluded?.kind === 'duplicate' ? x.excluded.of : undefined;
+    if (of !== undefined) duplicates.set(of, [...(duplicates.get(of) ?? []), x.id]);
+  }
   let shown = 0;
   let sum = 0;
   for (const s of counted) {
@@ -162,6 +168,8 @@ export function renderExplain(r: ExplainRun, a: ExplainAsset, opts: { limit?: nu
     L.push(`  ${fixed(s.contribution, 4).padStart(9)}  ${clean(s.severity).padEnd(8)} ${clean(s.title, 100)}`);
     L.push(`             = ${factorLine(s, a.exposureWeight)}${damped ? ` / ${shown}` : ''};  if fixed ${s.ifFixed === undefined ? NOT_RECORDED : `−${fixed(s.ifFixed, 4)}`}`);
     L.push(`             ${clean(s.id)}${ageLine(s)}`);
+    const dups = duplicates.get(s.id);
+    if (dups) L.push(`             fixing it fixes its duplicate${dups.length > 1 ? 's' : ''} too: ${dups.map((d) => clean(d)).join(', ')}`);
   }
   if (counted.length > limit) {
     const rest = counted.slice(limit).reduce((t, s) => t + s.contribution, 0);

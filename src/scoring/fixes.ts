@@ -85,6 +85,17 @@ function uniqueSorted(values: string | string[]): readonly string[] {
   return [...new Set(values)].sort(cmpId);
 }
 
+/** The group of each counted row of one asset, by finding id (built only for an asset with duplicates). */
+function membersOf(counted: readonly ScoredFinding[], groups: ReadonlyMap<string, Group>): Map<string, Group> {
+  const out = new Map<string, Group>();
+  for (const row of counted) {
+    const f = row.finding;
+    const g = groups.get(keyOf(f, kindOf(f)));
+    if (g) out.set(f.id, g);
+  }
+  return out;
+}
+
 /**
  * `ranked`: each asset's counted rows in rank order (risk descending, then id), as finishAsset
  * ranked them for its aggregate.
@@ -147,6 +158,17 @@ export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<As
     for (let i = 0; i < counted.length; i++) risks[i] = counted[i]!.factors.risk;
     for (let i = 0; i < counted.length; i++) add(a, counted[i]!, i);
     for (const s of a.findings) if (s.excluded?.kind === 'incident') add(a, s, -1);
+    // Another source's report of the same vulnerability goes with the report it duplicates: the
+    // change that fixes one fixes both, and without it the duplicate would count in its place.
+    let byMember: Map<string, Group> | undefined;
+    for (const s of a.findings) {
+      if (s.excluded?.kind !== 'duplicate') continue;
+      byMember ??= membersOf(counted, groups);
+      const g = byMember.get(s.excluded.of);
+      if (!g) continue;
+      if (typeof g.findingIds === 'string') g.findingIds = [g.findingIds];
+      g.findingIds.push(s.finding.id);
+    }
     // Risk removed is exact: the asset re-scored without the group's counted findings there.
     const removal = new GroupRemoval(risks, a.exposure, policy.aggregation, a.risk);
     for (const g of visited) {

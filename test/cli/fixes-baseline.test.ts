@@ -13,7 +13,7 @@ describe('secsli fixes', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^Next actions as of 2026-11-27T00:00:00.000Z \(policy [0-9a-f]{12}\): 5 fixes$/);
     expect(lines[4]).toMatch(
-      /^1 +known exploited past due +upgrade org\.apache\.logging\.log4j:log4j-core to 2\.0 in acme\/payments-api\/package-lock\.json +payments-api +1 +−57\.04/,
+      /^1 +known exploited past due +upgrade org\.apache\.logging\.log4j:log4j-core to 2\.0 in acme\/payments-api\/package-lock\.json +payments-api +2 +−57\.04/,
     );
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u001b]/);
   });
