@@ -142,7 +142,11 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (raw) {
       for (const [source, lines] of raw) files[`raw/${source}.ndjson`] = lines.join('\n') + (lines.length ? '\n' : '');
     }
-    if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    // SIGTERM/SIGINT abandon the run until it is published (the rename): checked now, before each file and before the rename.
+    const cancelled = () => {
+      if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
+    };
+    cancelled();
     // summary.json names the run's final location: written just before the step that claims it.
     let summary: Summary | undefined;
     const named = (name: string) => {
@@ -158,7 +162,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     };
     // What scoring built and no report needs is garbage now: collect it before the writing grows the heap.
     if (big) collectGarbage();
-    const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files, named);
+    const runDir = await (folder ?? (await store.createRun(base, guard))).commit(files, named, cancelled);
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);

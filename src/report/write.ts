@@ -1,5 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
@@ -161,7 +163,7 @@ export class RunFolder {
    * Temp folders that killed runs left behind (their process is gone) are removed first.
    */
   static async named(outDir: string, base: string, guard: GuardOptions = {}): Promise<RunFolder> {
-    const tmp = join(outDir, `.${base}.tmp-${process.pid}-${Date.now()}`);
+    const tmp = join(outDir, `.${base}.tmp-h${HOST}-${process.pid}-${Date.now()}`);
     try {
       await mkdir(outDir, { recursive: true });
       await removeStaleTempFolders(outDir);
@@ -225,11 +227,29 @@ export class RunFolder {
   }
 
   /**
+   * Every file written is still there: the folder is ours, as we left it. Another process that took
+   * it for a dead run's and removed it while we wrote (a run on another host sharing the folder)
+   * would otherwise leave a folder that `mkdir` recreated half-full to be published as complete.
+   */
+  private async verify(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      try {
+        await stat(join(this.tmp, name));
+      } catch (e) {
+        throw new OutputError(
+          `${this.outDir}: ${name} vanished from the run being written (${(e as NodeJS.ErrnoException).code ?? String(e)}): another process removed its temporary folder; this run is not published — run it again`,
+        );
+      }
+    }
+  }
+
+  /**
    * Writes `files` (in name order) and renames the folder into place; returns its final path.
+   * `stop` throws to abandon the run (SIGTERM): it is asked before each file and before the rename.
    * `named` files depend on the final name (summary.json says where the run is): they are written
    * for each candidate name just before the rename that claims it.
    */
-  async commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>): Promise<string> {
+  async commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>, stop?: () => void): Promise<string> {
     const { outDir, base, tmp } = this;
     const write = async (name: string) => {
       const path = join(tmp, name);
@@ -247,6 +267,7 @@ export class RunFolder {
         if (missing !== undefined) throw new Error(`${name} is written with ${missing}, which is not in the run`);
         const group = [name, ...partners.filter((n) => !started.has(n))];
         for (const n of group) started.add(n);
+        stop?.();
         if (group.length === 1) await write(name);
         else await writeTogether(group, write, (e) => (content as ParallelFile).cancel(e));
       }
@@ -255,6 +276,14 @@ export class RunFolder {
       if (e instanceof OutputError) throw e;
       if ((e as NodeJS.ErrnoException).code === undefined) throw e; // a renderer bug, not the file system
       throw outputError(outDir, e);
+    }
+    try {
+      // The last moment to abandon the run: after the rename it is published.
+      stop?.();
+      await this.verify(Object.keys(files));
+    } catch (e) {
+      await this.abort();
+      throw e;
     }
     for (let n = 1; n < 1000; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
@@ -288,8 +317,16 @@ export async function writeRun(
   return folder.commit(files, named);
 }
 
-/** ".<name>.tmp-<pid>-<ms>": what `RunFolder.named` creates. */
-const TEMP_FOLDER = /^\..+\.tmp-(\d+)-(\d+)$/;
+/**
+ * ".<name>.tmp-h<host>-<pid>-<ms>": what `RunFolder.named` creates (`<host>`: a hash of the host
+ * name); ".<name>.tmp-<pid>-<ms>" from earlier versions. A PID says whether the run is alive only
+ * on the host, and in the PID namespace, that made it: two containers or hosts sharing one --out
+ * (EFS, NFS) see each other's PIDs as gone.
+ */
+const TEMP_FOLDER = /^\..+\.tmp-(?:h([0-9a-f]{8})-)?(\d+)-(\d+)$/;
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+/** A folder without its host, or from this host, left untouched this long: whoever wrote it has stopped. */
+const QUIET_MS = 3600 * 1000;
 /** A temp folder older than this is stale even if its PID is alive again (a restored cache, PID reuse). */
 const STALE_AFTER_MS = 24 * 3600 * 1000;
 
@@ -318,11 +355,17 @@ export async function removeStaleTempFolders(outDir: string, now = Date.now()): 
   for (const name of names) {
     const m = TEMP_FOLDER.exec(name);
     if (!m) continue;
+    const [, host, pid, ms] = m;
     const path = join(outDir, name);
-    const old = now - Number(m[2]) > STALE_AFTER_MS;
-    if (!old && !processGone(Number(m[1]))) continue;
+    const old = now - Number(ms) > STALE_AFTER_MS;
+    // Another host's (or container's) run: its PID means nothing here; only age tells.
+    if (!old && (host === undefined ? false : host !== HOST)) continue;
+    if (!old && !processGone(Number(pid))) continue;
     try {
-      if (!(await stat(path)).isDirectory()) continue;
+      const st = await stat(path);
+      if (!st.isDirectory()) continue;
+      // An earlier version's name does not say its host: a PID gone here removes it only once it has been quiet.
+      if (!old && host === undefined && now - st.mtimeMs < QUIET_MS) continue;
       await rm(path, { recursive: true, force: true });
       removed.push(name);
     } catch {

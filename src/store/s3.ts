@@ -135,12 +135,12 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
         await folder.abort();
         await rm(local, { recursive: true, force: true });
       },
-      async commit(files, named) {
+      async commit(files, named, stop) {
         try {
           // The name first (the claim), so files that say where the run is can say it.
           const run = await claim(base);
           uploaded.push(prefix + `${run}/${CLAIM}`);
-          const dir = await folder.commit(files, () => named?.(run) ?? {});
+          const dir = await folder.commit(files, () => named?.(run) ?? {}, stop);
           const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
             .filter((d) => d.isFile())
             .map((d) => relative(dir, join(d.parentPath, d.name)).split('\\').join('/'))

@@ -25,9 +25,10 @@ export interface RunWriter {
   lineSink(name: string): { line(text: string): void; close(): void };
   /**
    * Writes `files` and makes the run visible, complete or not at all; returns where it is.
-   * `named` files depend on the run's final name (summary.json says where the run is).
+   * `named` files depend on the run's final name (summary.json says where the run is). `stop`
+   * throws to abandon the run (SIGTERM): asked before each file and before the run is published.
    */
-  commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>): Promise<string>;
+  commit(files: Record<string, FileContent>, named?: (name: string) => Record<string, string>, stop?: () => void): Promise<string>;
   /** Drops everything written so far. */
   abort(): Promise<void>;
 }

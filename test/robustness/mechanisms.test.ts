@@ -3,7 +3,10 @@
  * file guard, the writer's cleanup, history reading, the one glob engine. Tables where they fit.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolvePatterns, type OwnerListing } from '../../src/collectors/dependabot/repos.js';
@@ -14,7 +17,7 @@ import { compileInventory } from '../../src/inventory/match.js';
 import { silentLogger } from '../../src/log.js';
 import { parseUtc } from '../../src/model/time.js';
 import { createFileGuard } from '../../src/report/file-guard.js';
-import { removeStaleTempFolders } from '../../src/report/write.js';
+import { RunFolder, removeStaleTempFolders } from '../../src/report/write.js';
 import { hasUnsafe, safeUrl, sanitizeLine } from '../../src/text/sanitize.js';
 import { AS_OF, cli, fixture, offlineScoreArgs, scoreArgs, tmp } from '../cli/run.js';
 
@@ -159,15 +162,45 @@ describe('class 7: the file guard redacts a secret even when a write splits it',
 });
 
 describe('class 2: faults while writing', () => {
-  it("removes the temp folders of dead processes and old ones, keeps a live run's", async () => {
+  it("removes the temp folders of dead processes and old ones, keeps a live run's and another host's", async () => {
     const out = await tmp('secsli-stale-');
     const now = Date.now();
-    const dead = `.2026-11-27T000000Z.tmp-999999999-${now}`;
-    const old = `.2026-11-27T000000Z.tmp-${process.ppid}-${now - 2 * 86_400_000}`;
-    const live = `.2026-11-27T000000Z.tmp-${process.ppid}-${now}`;
-    for (const d of [dead, old, live, '2026-11-20T000000Z']) await mkdir(join(out, d));
-    expect(await removeStaleTempFolders(out, now)).toEqual([dead, old].sort());
-    expect((await readdir(out)).sort()).toEqual([live, '2026-11-20T000000Z'].sort());
+    const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+    const dead = `.2026-11-27T000000Z.tmp-h${host}-999999999-${now}`;
+    const old = `.2026-11-27T000000Z.tmp-h${host}-${process.ppid}-${now - 2 * 86_400_000}`;
+    const live = `.2026-11-27T000000Z.tmp-h${host}-${process.ppid}-${now}`;
+    // Another container or host on a shared volume: its PID is no one's here, yet it may be writing.
+    const elsewhere = `.2026-11-27T000000Z.tmp-h00000000-999999999-${now}`;
+    const elsewhereOld = `.2026-11-27T000000Z.tmp-h00000000-999999999-${now - 2 * 86_400_000}`;
+    // An earlier version's name (no host): a dead PID counts only once the folder has been quiet for an hour.
+    const legacy = `.2026-11-27T000000Z.tmp-999999999-${now}`;
+    for (const d of [dead, old, live, elsewhere, elsewhereOld, legacy, '2026-11-20T000000Z']) await mkdir(join(out, d));
+    expect(await removeStaleTempFolders(out, now)).toEqual([dead, elsewhereOld, old].sort());
+    expect(await removeStaleTempFolders(out, now + 2 * 3600_000)).toEqual([legacy]);
+    expect((await readdir(out)).sort()).toEqual([live, elsewhere, '2026-11-20T000000Z'].sort());
+  });
+
+  it('a run is not published when SIGTERM comes while it is written, nor when its temporary folder vanished', async () => {
+    const out = await tmp('secsli-commit-');
+    const files = { 'a.csv': 'a\n', 'b.csv': 'b\n', 'c.csv': 'c\n' };
+    let asked = 0;
+    const stopped = await RunFolder.create(out, new Date('2026-11-27T00:00:00Z'));
+    const stop = new Error('cancelled by SIGTERM');
+    await expect(
+      stopped.commit(files, undefined, () => {
+        if (++asked === 2) throw stop;
+      }),
+    ).rejects.toBe(stop);
+    expect(await readdir(out)).toEqual([]);
+    // Another host took the folder for a dead run's and removed it between two files: mkdir would recreate it half-full.
+    const robbed = await RunFolder.create(out, new Date('2026-11-27T00:00:00Z'));
+    asked = 0;
+    await expect(
+      robbed.commit(files, undefined, () => {
+        if (++asked === 2) rmSync(robbed.tmp, { recursive: true, force: true });
+      }),
+    ).rejects.toThrow(/a\.csv vanished from the run being written .*not published/);
+    expect(await readdir(out)).toEqual([]);
   });
 });
 
