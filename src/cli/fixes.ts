@@ -4,7 +4,7 @@ import { textTable } from '../history/text-table.js';
 import { fixed } from '../report/format.js';
 import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
-import { addCollectOptions, collectOptions, exitCodeFor, loggerFor, type CollectFlags, type Io } from './options.js';
+import { addCollectOptions, collectOptions, countFlag, exitCodeFor, loggerFor, unmeasuredReasons, type CollectFlags, type Io } from './options.js';
 
 /** `secsli fixes`: the next actions on a terminal, most urgent first (the same list as fixes.csv). */
 
@@ -34,7 +34,7 @@ export function registerFixes(program: Command, io: Io, setExit: (n: number) => 
   addCollectOptions(program.command('fixes').description('list the next actions: fixes ordered by urgency, then by the risk they remove'))
     .option('--asset <id>', 'only fixes on this asset')
     .option('--owner <name>', 'only fixes on assets of this owner')
-    .option('--limit <n>', 'fixes to list', (v) => Number.parseInt(v, 10), 20)
+    .option('--limit <n>', 'fixes to list', countFlag('--limit'), 20)
     .addHelpText(
       'after',
       `
@@ -58,6 +58,9 @@ control across its resources, one incident to respond to. Writes nothing; exit c
       }
       const fixes = result.fixes.filter((f) => (!flags.asset || f.assetIds.includes(flags.asset)) && (!keep || f.assetIds.some((id) => keep.has(id))));
       io.stdout.write(renderFixesText(result, fixes, Number.isFinite(flags.limit) && flags.limit > 0 ? flags.limit : 20));
-      setExit(result.partial ? exitCodeFor(result) : EXIT.OK);
+      // Exactly as for score: 3 whenever something an asset expects was not measured, each gap named.
+      const code = exitCodeFor(result);
+      if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+      setExit(code);
     });
 }

@@ -127,6 +127,11 @@ function redactingStdout(io: Io): Io {
 
 export async function main(argv: string[], given: Io): Promise<number> {
   const io = redactingStdout(given);
+  const json = argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && argv[i + 1] === 'json'));
+  // The parser's own errors quote the arguments (a token pasted by a misquoted workflow line, raw
+  // escapes): they go out as every other error does, sanitised and redacted, one JSON line with
+  // --log-format json. Kept until the parse fails, then said once.
+  let parserSaid = '';
   let exit: number = EXIT.OK;
   const setExit = (n: number) => {
     exit = n;
@@ -136,7 +141,12 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .version(toolVersion())
     .exitOverride()
     .showHelpAfterError('(add --help for usage and examples)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => {
+        parserSaid += s;
+      },
+    });
   registerScore(program, io, setExit);
   registerExplain(program, io, setExit);
   registerFixes(program, io, setExit);
@@ -152,12 +162,32 @@ export async function main(argv: string[], given: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exit;
   } catch (e) {
-    const json = argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && argv[i + 1] === 'json'));
-    return reportError(e, io, json);
+    const said = parserSaid;
+    parserSaid = '';
+    return reportError(e, io, json, said);
+  } finally {
+    // Anything the parser wrote without failing (none today) is still said.
+    if (parserSaid && exit === EXIT.OK) reportParserText(parserSaid, io, json);
   }
 }
 
-function reportError(e: unknown, io: Io, json: boolean): number {
+function reportParserText(text: string, io: Io, json: boolean): void {
+  const secrets = secretsFrom(io.env);
+  const body = text.replace(/\n+$/, '');
+  io.stderr.write(
+    redact(
+      json
+        ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: body }))
+        : body
+            .split('\n')
+            .map((l) => sanitizeLine(l))
+            .join('\n'),
+      secrets,
+    ) + '\n',
+  );
+}
+
+function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number {
   const secrets = secretsFrom(io.env);
   // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.
   const say = (s: string, fields: Record<string, unknown> = {}) =>
@@ -173,7 +203,8 @@ function reportError(e: unknown, io: Io, json: boolean): number {
       ) + '\n',
     );
   if (e instanceof CommanderError) {
-    // help and version "errors" are successes; commander already printed its message.
+    // help and version "errors" are successes (printed on stdout); the rest, said once here.
+    if (parserSaid) reportParserText(parserSaid, io, json);
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (e instanceof SecsliError) {

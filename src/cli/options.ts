@@ -56,8 +56,12 @@ export function exitCodeFor(result: ScoreResult, failOn?: Exclude<FailOn, 'worse
 export function parseAsOf(value: string | undefined, now: () => Date): Date {
   if (value === undefined) return now();
   const t = parseUtc(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
-    throw new UsageError(`--as-of: "${value}" is not an ISO 8601 time that exists`, 'Example: --as-of 2026-11-27T00:00:00Z (no zone means UTC)');
+  // The one time parser (model/time.ts): ISO 8601 or RFC 2822, strict, as the README says of every time secsli reads.
+  if (Number.isNaN(t)) {
+    throw new UsageError(
+      `--as-of: "${value}" is not an ISO 8601 or RFC 2822 time that exists`,
+      'Example: --as-of 2026-11-27T00:00:00Z (no zone means UTC), or "Fri, 27 Nov 2026 00:00:00 GMT"',
+    );
   }
   return new Date(t);
 }

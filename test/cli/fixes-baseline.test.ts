@@ -29,6 +29,14 @@ describe('secsli fixes', () => {
     const bad = await cli(['fixes', ...from, '--owner', 'team-nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('team-payments, team-web');
+    const limit = await cli(['fixes', ...from, '--limit', 'abc']);
+    expect([limit.code, limit.stderr]).toEqual([2, expect.stringContaining('--limit: "abc" is not a whole number')]);
+  });
+
+  it('exits as score does: 3, each gap named, when a source an asset expects is missing', async () => {
+    const r = await cli(['fixes', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--as-of', AS_OF]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/not measured: .*dependabot did not answer for it/);
   });
 });
 

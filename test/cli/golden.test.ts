@@ -29,3 +29,20 @@ describe('golden reports for the bundled example', () => {
     }
   });
 });
+
+describe('the bundled assets.yaml', () => {
+  it('states the defaults in force where its comments quote them', async () => {
+    const { DEFAULT_POLICY } = await import('../../src/config/policy.js');
+    const text = await readFile(join(ROOT, 'assets.yaml'), 'utf8');
+    const budget = /riskBudget critical (\d+) \/ high (\d+) \/ medium (\d+) \/ low (\d+)/.exec(text);
+    expect(budget?.slice(1).map(Number)).toEqual([
+      DEFAULT_POLICY.riskBudget.critical,
+      DEFAULT_POLICY.riskBudget.high,
+      DEFAULT_POLICY.riskBudget.medium,
+      DEFAULT_POLICY.riskBudget.low,
+    ]);
+    const sla = /SLAs in days\. Defaults: critical (\d+), high (\d+), medium (\d+), low (\d+), info (\d+)/.exec(text);
+    const d = DEFAULT_POLICY.slaDays;
+    expect(sla?.slice(1).map(Number)).toEqual([d.critical, d.high, d.medium, d.low, d.info]);
+  });
+});

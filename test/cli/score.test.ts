@@ -154,6 +154,17 @@ describe('secsli score (end to end)', () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain('wJalrXUtnFEMI');
   });
+
+  it('never prints a token or a raw escape the argument parser quotes back (a misquoted workflow line)', async () => {
+    const token = 'ghp_FAKEtoken0123456789SECRET';
+    for (const argv of [['score', '--fail-on', token], ['score', `--bogus=${token}`], ['score', `extra-${token}`], [token], ['score', '--fail-on', '\x1b]0;pwn\x07x']]) {
+      const r = await cli(argv, { GITHUB_TOKEN: token });
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toContain(token);
+      expect(r.stderr).not.toMatch(/[\u0000-\u0008\u001b]/);
+      expect(r.stderr).toMatch(/^error: /);
+    }
+  });
 });
 
 describe('bad input: clear message, nothing lost', () => {
@@ -258,7 +269,11 @@ describe('--log-format json', () => {
     const ok = await cli(scoreArgs(await tmp(), '--log-format', 'json'));
     const bad = await cli(['score', '--config', '/nonexistent/assets.yaml', '--log-format', 'json']);
     expect(bad.code).toBe(2);
-    for (const line of (ok.stderr + bad.stderr).trim().split('\n')) {
+    // The argument parser's errors too.
+    const flag = await cli(['score', '--log-format', 'json', '--nope']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("unknown option '--nope'");
+    for (const line of (ok.stderr + bad.stderr + flag.stderr).trim().split('\n')) {
       const obj = JSON.parse(line) as { level: string; msg: string };
       expect(['info', 'warn', 'error', 'progress', 'debug']).toContain(obj.level);
     }

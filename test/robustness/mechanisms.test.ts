@@ -78,10 +78,19 @@ describe('class 4: one time parser, UTC unless a zone is given, impossible dates
   it.each([
     ['--as-of', '2026-02-30'],
     ['--as-of', '2026-11-27T25:00:00Z'],
+    ['--as-of', 'Tue, 27 Nov 2026 00:00:00 GMT'], // 27 Nov 2026 is a Friday
+    ['--as-of', '11/27/2026'],
   ])('%s %s is a usage error', async (flag, value) => {
     const r = await cli(['score', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, flag, value]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('is not an ISO 8601 time that exists');
+    expect(r.stderr).toContain('is not an ISO 8601 or RFC 2822 time that exists');
+  });
+
+  it('--as-of in RFC 2822, as every other time secsli reads, is the same instant as in ISO 8601', async () => {
+    const args = (asOf: string) => ['explain', 'payments-api', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--as-of', asOf];
+    const rfc = await cli(args('Fri, 27 Nov 2026 00:00:00 GMT'));
+    expect(rfc.stdout).toContain('as of 2026-11-27T00:00:00.000Z');
+    expect(rfc.stdout).toBe((await cli(args('2026-11-27T00:00:00Z'))).stdout);
   });
 
   it('refuses expires: 2026-11-31 in validate', async () => {
