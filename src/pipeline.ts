@@ -108,6 +108,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     let n = 0;
     let good = 0;
     let bad = 0;
+    const firstRejected = rejected.length;
     const status = await collectUntil(
       c,
       {
@@ -160,9 +161,15 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
       opts.log,
       opts.stop,
     );
+    // A collector stopped from outside (--timeout) cannot count what it handed over: the sink
+    // counted the findings it took, each from a record (at least that many were read).
+    if (status.records < good) status.records = good;
     sources.push({ status, describe: c.describe, findings: good, rejected: bad });
-    const level = status.complete ? 'info' : 'warn';
-    opts.log[level](`${c.describe}: ${status.records} records${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
+    const level = status.complete && bad === 0 ? 'info' : 'warn';
+    const first = rejected[firstRejected];
+    const where = first ? [first.record !== undefined ? `record ${first.record}` : '', first.line !== undefined ? `line ${first.line}` : ''].filter(Boolean).join(', ') : '';
+    const rejects = first ? `, ${bad} rejected (first: ${where ? `${where}: ` : ''}${first.reason}; a score run lists every one in report.md, "Rejected records")` : '';
+    opts.log[level](`${c.describe}: ${status.records} records${rejects}${status.complete ? '' : ` — INCOMPLETE: ${status.problems.join('; ')}`}`);
   }
 
   const timedOut = opts.stop?.aborted === true && stopOf(opts.stop).kind === 'timeout';

@@ -221,6 +221,8 @@ describe('bad input: clear message, nothing lost', () => {
     expect(snap.rejected).toHaveLength(2);
     expect(snap.rejected[0]).toMatchObject({ source: 'dependabot', record: 7 });
     expect(await read(r.stdout.trim(), 'report.md')).toContain('## Rejected records');
+    // …and said where someone watching the run sees it, not only in the report.
+    expect(r.stderr).toMatch(new RegExp(`warn: file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ records, 2 rejected \\(first: record 7, line 1: missing created_at`));
   });
 
   it('a missing export file is a usage error (exit 2), nothing written', async () => {
