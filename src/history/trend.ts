@@ -1,6 +1,7 @@
 import { fixed, pct } from '../report/format.js';
 import { budgetUsedOf } from './attribution.js';
 import type { Run } from './load.js';
+import { isCovered } from './schema.js';
 import type { RunMetrics } from './slo.js';
 import { signed, sparkline, termSafe, textTable } from './text-table.js';
 
@@ -9,6 +10,8 @@ import { signed, sparkline, termSafe, textTable } from './text-table.js';
 export interface TrendRow extends RunMetrics {
   open: { critical: number; high: number; medium: number; low: number };
   policyHash: string;
+  /** Every source the asset expects answered fully: else its risk is a lower bound (nobody looked everywhere). */
+  measured: boolean;
 }
 
 export function trendRows(runs: readonly Run[], assetId: string): TrendRow[] {
@@ -26,6 +29,7 @@ export function trendRows(runs: readonly Run[], assetId: string): TrendRow[] {
         remediationSli: a.remediation?.sli ?? null,
         open: { critical: o.critical, high: o.high, medium: o.medium, low: o.low },
         policyHash: run.snapshot.policyHash,
+        measured: isCovered(a),
       },
     ];
   });
@@ -33,16 +37,24 @@ export function trendRows(runs: readonly Run[], assetId: string): TrendRow[] {
 
 export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { limit?: number } = {}): string {
   const shown = opts.limit ? rows.slice(-opts.limit) : rows;
+  const start = rows.length - shown.length;
+  /** The last measured run before row `k` of `rows`: Δ compares what was measured, never a gap's lower bound. */
+  const measuredBefore = (k: number) => {
+    for (let j = k - 1; j >= 0; j--) if (rows[j]!.measured) return rows[j];
+    return undefined;
+  };
+  const bound = (r: TrendRow, text: string) => (r.measured ? text : `≥ ${text}`);
   const table = textTable(
     ['as-of', 'status', 'risk', 'Δ', 'budget used', 'remediation SLI', 'open C/H/M/L', 'policy'],
     shown.map((r, i) => {
-      const prev = i > 0 ? shown[i - 1] : rows[rows.length - shown.length - 1];
+      const prev = start + i > 0 ? rows[start + i - 1] : undefined;
+      const base = r.measured ? measuredBefore(start + i) : undefined;
       return [
         r.asOf.replace(/:00(\.000)?Z$/, 'Z'),
         r.status,
-        fixed(r.risk),
-        prev ? signed(r.risk - prev.risk) : '',
-        pct(r.budgetUsed, 0),
+        bound(r, fixed(r.risk)),
+        base ? signed(r.risk - base.risk) : '',
+        r.budgetUsed === null ? pct(null, 0) : bound(r, pct(r.budgetUsed, 0)),
         pct(r.remediationSli),
         `${r.open.critical}/${r.open.high}/${r.open.medium}/${r.open.low}`,
         // The hash only where it changes: numbers either side of a policy change are not comparable.
@@ -51,9 +63,12 @@ export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { 
     }),
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
   );
-  const used = shown.map((r) => r.budgetUsed);
+  // A run that did not measure the asset is a gap in the line, not a dip.
+  const used = shown.map((r) => (r.measured ? r.budgetUsed : null));
   const nums = used.filter((u): u is number => u !== null);
   const line = `budget used ${sparkline(used, 1)}  ${pct(nums[0] ?? null, 0)} → ${pct(nums.at(-1) ?? null, 0)} (peak ${pct(nums.length ? Math.max(...nums) : null, 0)}; scale 0 … max(peak, 100 %))`;
+  const gaps = shown.filter((r) => !r.measured).length;
+  const note = gaps ? [`≥: ${gaps} run(s) did not fully measure the asset (a lower bound, left out of Δ and of the line)`] : [];
   const skipped = rows.length - shown.length;
-  return [termSafe(`${assetId}: ${rows.length} run(s)${skipped ? `, last ${shown.length} shown` : ''}`), '', table, line, ''].join('\n');
+  return [termSafe(`${assetId}: ${rows.length} run(s)${skipped ? `, last ${shown.length} shown` : ''}`), '', table, line, ...note, ''].join('\n');
 }

@@ -188,6 +188,17 @@ describe('secsli trend', () => {
     expect(r.stdout).toContain('budget used ▂████  10 % → 110 % (peak 110 %');
   });
 
+  it('a run that did not measure the asset shows its numbers as lower bounds, outside Δ and the line', async () => {
+    // batch is UNKNOWN on 08-14 and 08-21 (Dependabot alerts disabled for its repository).
+    const r = await cli(at('trend', 'batch', '--reports', 'reports'));
+    const line = (d: string) => r.stdout.split('\n').find((l) => l.startsWith(d))!;
+    expect(line('2026-08-14')).toMatch(/^2026-08-14T00:00Z +UNKNOWN +≥ 0\.50 +≥ 1 % +n\/a/);
+    // Δ of the next measured run against the last measured one (08-07), not against the gap.
+    expect(line('2026-08-28')).toMatch(/^2026-08-28T00:00Z +BREACHED +0\.50 +0 +1 %/);
+    expect(r.stdout).toContain('budget used ▁▁▁▁▁▁··▁▁▁▁▁▁');
+    expect(r.stdout).toContain('≥: 2 run(s) did not fully measure the asset (a lower bound, left out of Δ and of the line)');
+  });
+
   it('an unknown asset is a usage error listing the known ones', async () => {
     expect(await cli(at('trend', 'x-unknown', '--reports', 'reports'))).toMatchObject({ code: 2, stderr: expect.stringContaining('Known assets: batch, pay, web') });
   });
