@@ -112,6 +112,10 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       // A repository-level export (alerts without `repository`) answers only for the repositories
       // in it: any other repository an asset claims was not looked at, so it must not read as covered.
       const perRepo = source === 'dependabot' && complete && records > 0 && coverage.withRepository === 0;
+      // An organization listing (alerts that name their repository) answers for the organizations in
+      // it, every repository of each: not for a repository of another organization an asset claims.
+      const perOrg = source === 'dependabot' && complete && records > 0 && !perRepo;
+      const orgs = perOrg ? [...new Set([...coverage.repos].map((r) => r.slice(0, r.indexOf('/')).toLowerCase()))].filter(Boolean).sort() : [];
       return {
         source,
         origins: [path],
@@ -119,7 +123,9 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         problems,
         coverage: perRepo
           ? [...coverage.repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const }))
-          : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
+          : orgs.length
+            ? orgs.map((org) => ({ source, scope: { org }, status: 'covered' as const }))
+            : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
         records,
       };
     },

@@ -4,12 +4,13 @@ import type { Source } from './finding.js';
 
 /**
  * Did a source answer for a scope? Live collectors emit one entry per account/region or repository
- * they tried; file readers emit one `{}`-scoped entry per file they could read.
+ * they tried; file readers emit one `{}`-scoped entry per file they could read, or one per
+ * repository (a repository-level Dependabot export) or per organization (an organization listing).
  */
 export interface CoverageEntry {
   source: Source;
-  /** Empty scope = the whole source. */
-  scope: { account?: string; region?: string; repo?: string };
+  /** Empty scope = the whole source. `org`: every repository of that GitHub organization or user (an organization's alert listing). */
+  scope: { account?: string; region?: string; repo?: string; org?: string };
   status: 'covered' | 'gap';
   /** Why it is a gap ("Dependabot alerts are disabled for this repository.", "401 not subscribed", …). */
   reason?: string;

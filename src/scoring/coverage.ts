@@ -1,5 +1,5 @@
 import type { CoverageEntry, SourceStatus } from '../model/source-status.js';
-import { repoMatcher } from '../config/glob.js';
+import { hasGlobSyntax, repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
 import type { Source } from '../model/finding.js';
 import type { CoverageStatus } from './types.js';
@@ -25,8 +25,9 @@ const SOURCE_NAME: Record<Source, string> = { securityhub: 'Security Hub', depen
 
 /** Does a coverage entry speak about this asset? `repoClaimedBy` answers for repo-scoped entries. */
 function applies(c: CoverageEntry, asset: Asset, repoClaimedBy: (repo: string, assetId: string) => boolean): boolean {
-  const { account, repo } = c.scope;
+  const { account, repo, org } = c.scope;
   if (repo) return repoClaimedBy(repo, asset.id);
+  if (org) return (asset.github?.repos ?? []).some((g) => g.toLowerCase().startsWith(`${org.toLowerCase()}/`));
   if (account) return !asset.aws?.accounts?.length || asset.aws.accounts.includes(account);
   return true; // a whole region or the whole source
 }
@@ -40,11 +41,16 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
   }
   // A repository-level answer vouches for the glob that claims that repository, not for every glob
   // of the asset: an export of acme/identity-service says nothing of acme/auth-sdk-js.
+  // An organization's listing vouches for the globs of that organization (a glob whose owner part is
+  // itself a pattern, e.g. `*/api`, for any organization listed).
   return (asset.github?.repos ?? []).map((glob) => {
     const claims = repoMatcher(glob);
+    const owner = glob.slice(0, Math.max(0, glob.indexOf('/')));
+    const inOrg = (org: string) => hasGlobSyntax(owner) || owner.toLowerCase() === org.toLowerCase();
     return {
       label: glob,
-      vouched: (c: CoverageEntry) => !c.scope.account && !c.scope.region && (!c.scope.repo || c.scope.repo === glob || claims(c.scope.repo)),
+      vouched: (c: CoverageEntry) =>
+        !c.scope.account && !c.scope.region && (c.scope.org !== undefined ? inOrg(c.scope.org) : !c.scope.repo || c.scope.repo === glob || claims(c.scope.repo)),
     };
   });
 }
@@ -65,7 +71,7 @@ export function assetCoverage(asset: Asset, statuses: readonly SourceStatus[], r
     }
     for (const c of entries) {
       if (c.status !== 'gap' || !applies(c, asset, repoClaimedBy)) continue;
-      const where = [c.scope.account, c.scope.region, c.scope.repo].filter(Boolean).join(' ');
+      const where = [c.scope.account, c.scope.region, c.scope.org, c.scope.repo].filter(Boolean).join(' ');
       reasons.push(`${SOURCE_NAME[source]}${where ? ` ${where}` : ''}: ${c.reason ?? 'not covered'}`);
     }
     const covered = entries.filter((c) => c.status === 'covered');

@@ -93,6 +93,27 @@ describe('asset status: every rule and the reason it names', () => {
     expect(scoreWith([], [two], { sources: [...covered('securityhub'), { status: both, describe: 'file' }] }).assets[0]!.status).toBe('OK');
   });
 
+  it("an organization's listing vouches for its organization's repositories, not another's", () => {
+    const dep: SourceStatus = {
+      source: 'dependabot',
+      origins: ['org.json'],
+      complete: true,
+      problems: [],
+      records: 3,
+      coverage: [{ source: 'dependabot', scope: { org: 'acme' }, status: 'covered' }],
+    };
+    const sources = [...covered('securityhub'), { status: dep, describe: 'file' }];
+    const ours = makeAsset({ id: 'ours', github: { repos: ['ACME/app', 'acme/quiet-*'] }, aws: { accounts: ['444455556666'] } });
+    const theirs = makeAsset({ id: 'theirs', github: { repos: ['acme/app', 'othercorp/sdk'] }, aws: { accounts: ['444455556666'] } });
+    const anyOrg = makeAsset({ id: 'any', github: { repos: ['*/app'] }, aws: { accounts: ['444455556666'] } });
+    const r = scoreWith([], [ours, theirs, anyOrg], { sources });
+    const at = (id: string) => r.assets.find((a) => a.asset.id === id)!;
+    expect(at('ours').status).toBe('OK');
+    expect(at('theirs').status).toBe('UNKNOWN');
+    expect(at('theirs').statusReasons.join()).toContain('no answer covers othercorp/sdk');
+    expect(at('any').status).toBe('OK');
+  });
+
   it('an account denied by Security Hub leaves only assets in that account UNKNOWN', () => {
     const other = makeAsset({ id: 'other', aws: { accounts: ['444455556666'] }, github: { repos: ['acme/other'] } });
     const sh: SourceStatus = {
