@@ -162,29 +162,9 @@ export async function main(argv: string[], given: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exit;
   } catch (e) {
-    const said = parserSaid;
-    parserSaid = '';
-    return reportError(e, io, json, said);
-  } finally {
-    // Anything the parser wrote without failing (none today) is still said.
-    if (parserSaid && exit === EXIT.OK) reportParserText(parserSaid, io, json);
+    // With exitOverride, whatever the parser wrote to stderr is followed by the error it throws.
+    return reportError(e, io, json, parserSaid);
   }
-}
-
-function reportParserText(text: string, io: Io, json: boolean): void {
-  const secrets = secretsFrom(io.env);
-  const body = text.replace(/\n+$/, '');
-  io.stderr.write(
-    redact(
-      json
-        ? jsonSafe(JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: body }))
-        : body
-            .split('\n')
-            .map((l) => sanitizeLine(l))
-            .join('\n'),
-      secrets,
-    ) + '\n',
-  );
 }
 
 function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number {
@@ -203,8 +183,8 @@ function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number
       ) + '\n',
     );
   if (e instanceof CommanderError) {
-    // help and version "errors" are successes (printed on stdout); the rest, said once here.
-    if (parserSaid) reportParserText(parserSaid, io, json);
+    // help and version "errors" are successes (printed on stdout); the parser's message, said here.
+    if (parserSaid) say(parserSaid.replace(/\n+$/, ''));
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (e instanceof SecsliError) {

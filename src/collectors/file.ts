@@ -111,11 +111,11 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       const complete = problems.length === 0;
       // A repository-level export (alerts without `repository`) answers only for the repositories
       // in it: any other repository an asset claims was not looked at, so it must not read as covered.
-      const perRepo = source === 'dependabot' && complete && records > 0 && coverage.withRepository === 0;
+      const alerts = source === 'dependabot' && complete && records > 0;
+      const perRepo = alerts && coverage.withRepository === 0;
       // An organization listing (alerts that name their repository) answers for the organizations in
       // it, every repository of each: not for a repository of another organization an asset claims.
-      const perOrg = source === 'dependabot' && complete && records > 0 && !perRepo;
-      const orgs = perOrg ? [...new Set([...coverage.repos].map((r) => r.slice(0, r.indexOf('/')).toLowerCase()))].filter(Boolean).sort() : [];
+      const orgs = alerts && !perRepo ? [...new Set([...coverage.repos].map((r) => r.split('/')[0]!.toLowerCase()))].sort() : [];
       return {
         source,
         origins: [path],

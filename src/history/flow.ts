@@ -11,9 +11,9 @@ import { inWindow, type Window } from './window.js';
  * assets are still declared and covered — at the as-of of that run (an upper bound). A finding that
  * disappears while one of its assets is not measured (UNKNOWN, or a PARTIAL run) waits: the next
  * complete run that measures its assets decides, however many runs later (an asset it was on that
- * left the inventory meanwhile does not hold it open when another one it was on is measured). One whose assets have all left the
- * inventory is not closed: it has *left* (`leftAt`), and counts neither as fixed nor as open from
- * then on. Reopening clears the close. Passing controls and reports only ever seen as another
+ * left the inventory meanwhile does not hold it open when another one it was on is measured). One
+ * whose assets have all left the inventory is not closed: it has *left* (`leftAt`), and counts
+ * neither as fixed nor as open from then on. Reopening clears the close. Passing controls and reports only ever seen as another
  * source's duplicate are not findings. False positives (dismissed as inaccurate) count as closed,
  * never in MTTR.
  */

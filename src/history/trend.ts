@@ -38,22 +38,25 @@ export function trendRows(runs: readonly Run[], assetId: string): TrendRow[] {
 export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { limit?: number } = {}): string {
   const shown = opts.limit ? rows.slice(-opts.limit) : rows;
   const start = rows.length - shown.length;
-  /** The last measured run before row `k` of `rows`: Δ compares what was measured, never a gap's lower bound. */
-  const measuredBefore = (k: number) => {
-    for (let j = k - 1; j >= 0; j--) if (rows[j]!.measured) return rows[j];
-    return undefined;
-  };
+  // Each measured row's Δ is against the last measured row before it, never a gap's lower bound.
+  let lastMeasured: TrendRow | undefined;
+  const base = rows.map((r) => {
+    if (!r.measured) return undefined;
+    const b = lastMeasured;
+    lastMeasured = r;
+    return b;
+  });
   const bound = (r: TrendRow, text: string) => (r.measured ? text : `≥ ${text}`);
   const table = textTable(
     ['as-of', 'status', 'risk', 'Δ', 'budget used', 'remediation SLI', 'open C/H/M/L', 'policy'],
     shown.map((r, i) => {
-      const prev = start + i > 0 ? rows[start + i - 1] : undefined;
-      const base = r.measured ? measuredBefore(start + i) : undefined;
+      const prev = rows[start + i - 1];
+      const from = base[start + i];
       return [
         r.asOf.replace(/:00(\.000)?Z$/, 'Z'),
         r.status,
         bound(r, fixed(r.risk)),
-        base ? signed(r.risk - base.risk) : '',
+        from ? signed(r.risk - from.risk) : '',
         r.budgetUsed === null ? pct(null, 0) : bound(r, pct(r.budgetUsed, 0)),
         pct(r.remediationSli),
         `${r.open.critical}/${r.open.high}/${r.open.medium}/${r.open.low}`,
@@ -69,6 +72,5 @@ export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { 
   const line = `budget used ${sparkline(used, 1)}  ${pct(nums[0] ?? null, 0)} → ${pct(nums.at(-1) ?? null, 0)} (peak ${pct(nums.length ? Math.max(...nums) : null, 0)}; scale 0 … max(peak, 100 %))`;
   const gaps = shown.filter((r) => !r.measured).length;
   const note = gaps ? [`≥: ${gaps} run(s) did not fully measure the asset (a lower bound, left out of Δ and of the line)`] : [];
-  const skipped = rows.length - shown.length;
-  return [termSafe(`${assetId}: ${rows.length} run(s)${skipped ? `, last ${shown.length} shown` : ''}`), '', table, line, ...note, ''].join('\n');
+  return [termSafe(`${assetId}: ${rows.length} run(s)${start ? `, last ${shown.length} shown` : ''}`), '', table, line, ...note, ''].join('\n');
 }

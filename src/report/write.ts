@@ -325,7 +325,7 @@ export async function writeRun(
  */
 const TEMP_FOLDER = /^\..+\.tmp-(?:h([0-9a-f]{8})-)?(\d+)-(\d+)$/;
 const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
-/** A folder without its host, or from this host, left untouched this long: whoever wrote it has stopped. */
+/** A folder named without its host (an earlier version) left untouched this long: whoever wrote it has stopped. */
 const QUIET_MS = 3600 * 1000;
 /** A temp folder older than this is stale even if its PID is alive again (a restored cache, PID reuse). */
 const STALE_AFTER_MS = 24 * 3600 * 1000;
@@ -359,7 +359,7 @@ export async function removeStaleTempFolders(outDir: string, now = Date.now()): 
     const path = join(outDir, name);
     const old = now - Number(ms) > STALE_AFTER_MS;
     // Another host's (or container's) run: its PID means nothing here; only age tells.
-    if (!old && (host === undefined ? false : host !== HOST)) continue;
+    if (!old && host !== undefined && host !== HOST) continue;
     if (!old && !processGone(Number(pid))) continue;
     try {
       const st = await stat(path);

@@ -23,11 +23,17 @@ function expectedSources(asset: Asset): Source[] {
 
 const SOURCE_NAME: Record<Source, string> = { securityhub: 'Security Hub', dependabot: 'Dependabot' };
 
+/** Is a repo glob about that organization's repositories? (One whose owner part is itself a pattern, such as `*`, is about any.) */
+function globInOrg(glob: string, org: string): boolean {
+  const owner = glob.slice(0, Math.max(0, glob.indexOf('/')));
+  return hasGlobSyntax(owner) || owner.toLowerCase() === org.toLowerCase();
+}
+
 /** Does a coverage entry speak about this asset? `repoClaimedBy` answers for repo-scoped entries. */
 function applies(c: CoverageEntry, asset: Asset, repoClaimedBy: (repo: string, assetId: string) => boolean): boolean {
   const { account, repo, org } = c.scope;
   if (repo) return repoClaimedBy(repo, asset.id);
-  if (org) return (asset.github?.repos ?? []).some((g) => g.toLowerCase().startsWith(`${org.toLowerCase()}/`));
+  if (org) return (asset.github?.repos ?? []).some((g) => globInOrg(g, org));
   if (account) return !asset.aws?.accounts?.length || asset.aws.accounts.includes(account);
   return true; // a whole region or the whole source
 }
@@ -41,16 +47,13 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
   }
   // A repository-level answer vouches for the glob that claims that repository, not for every glob
   // of the asset: an export of acme/identity-service says nothing of acme/auth-sdk-js.
-  // An organization's listing vouches for the globs of that organization (a glob whose owner part is
-  // itself a pattern, e.g. `*/api`, for any organization listed).
+  // An organization's listing vouches for the globs of that organization.
   return (asset.github?.repos ?? []).map((glob) => {
     const claims = repoMatcher(glob);
-    const owner = glob.slice(0, Math.max(0, glob.indexOf('/')));
-    const inOrg = (org: string) => hasGlobSyntax(owner) || owner.toLowerCase() === org.toLowerCase();
     return {
       label: glob,
       vouched: (c: CoverageEntry) =>
-        !c.scope.account && !c.scope.region && (c.scope.org !== undefined ? inOrg(c.scope.org) : !c.scope.repo || c.scope.repo === glob || claims(c.scope.repo)),
+        !c.scope.account && !c.scope.region && (c.scope.org !== undefined ? globInOrg(glob, c.scope.org) : !c.scope.repo || c.scope.repo === glob || claims(c.scope.repo)),
     };
   });
 }
