@@ -149,3 +149,10 @@ export function canonicalIsoMs(iso: string): number | undefined {
   if (d > 28 && d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return undefined; // 2026-02-30 is not a date
   return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }
+
+/**
+ * An incident's hours as every output shows them: one decimal, so `why` in fixes.csv, report.md's
+ * incident table, `explain` and fixes.csv's `age_hours` agree (24.5 h open against a 24 h target
+ * reads "24.5 h > 24 h", where whole hours read "24 h > 24 h").
+ */
+export const hoursText = (hours: number): string => (Math.round(hours * 10) / 10).toFixed(1);

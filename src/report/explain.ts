@@ -2,6 +2,7 @@ import type { AssetResult, ScoreResult, ScoredFinding } from '../scoring/types.j
 import { exclusionText } from './csv.js';
 import { budgetUsedText } from './budget-chart.js';
 import { fixed, pct, termSafe } from './format.js';
+import { hoursText } from '../model/time.js';
 
 /**
  * `secsli explain <asset>`: every number of one asset traced to the findings and weights that
@@ -243,7 +244,7 @@ function incidentLines(a: ExplainAsset, L: string[]): void {
     `Incidents (threat detections; not risk): ${i.open.length} open, ${i.pastTarget} past response time; responded within target ${i.withinTarget} of ${i.events} in the window`,
   );
   for (const x of i.open.slice(0, 10)) {
-    const state = x.responseHours !== null ? `responded in ${fixed(x.responseHours, 1)} h` : x.pastTarget ? 'NO RESPONSE, past target' : 'no response yet';
-    L.push(`  ${clean(x.severity).padEnd(8)} ${fixed(x.ageHours, 1)} h old, respond within ${x.targetHours} h — ${state}: ${clean(x.title, 100)}`);
+    const state = x.responseHours !== null ? `responded in ${hoursText(x.responseHours)} h` : x.pastTarget ? 'NO RESPONSE, past target' : 'no response yet';
+    L.push(`  ${clean(x.severity).padEnd(8)} ${hoursText(x.ageHours)} h old, respond within ${x.targetHours} h — ${state}: ${clean(x.title, 100)}`);
   }
 }

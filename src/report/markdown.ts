@@ -162,7 +162,7 @@ function topRisks(r: ScoreResult): string[] {
           mdCell(`${s.factors.severityBasis} × ${s.factors.likelihoodBasis} × ${s.factors.contextBasis} × exposure ${s.exposure}`),
           fixed(s.contribution),
           `−${fixed(s.ifFixed)}`,
-          `${Math.floor(s.ageDays)} d / ${s.slaDays} d (${s.dueRule})${s.overdue ? ' **overdue**' : ''}`,
+          `${fixed(s.ageDays, 1)} d / ${s.slaDays} d (${s.dueRule})${s.overdue ? ' **overdue**' : ''}`,
         ]),
       ['r', 'l', 'l', 'l', 'l', 'r', 'r', 'r'],
     ),

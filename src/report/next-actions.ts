@@ -2,6 +2,7 @@ import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
 import { compareJoined } from '../text/order.js';
+import { hoursText } from '../model/time.js';
 
 /**
  * The top of report.md: what to do first (fixes, most urgent first) and the incidents, with
@@ -52,7 +53,7 @@ export function incidents(r: ScoreResult): string[] {
   const head = ['## Incidents (open threat detections)', ''];
   if (open.length === 0) return [...head, 'None: no open threat detection on a declared asset.'];
   const state = (i: (typeof open)[number]['i']) =>
-    i.responseHours !== null ? `responded in ${Math.floor(i.responseHours)} h (NOTIFIED)` : i.pastTarget ? '**no response, past target**' : 'no response yet';
+    i.responseHours !== null ? `responded in ${hoursText(i.responseHours)} h (NOTIFIED)` : i.pastTarget ? '**no response, past target**' : 'no response yet';
   return [
     ...head,
     'Detections are evidence that something is happening, not weaknesses: they add nothing to risk and are measured by response time (first seen until the workflow leaves NEW).',
@@ -65,7 +66,7 @@ export function incidents(r: ScoreResult): string[] {
           mdCell(a.asset.id),
           mdLink(i.row.finding.title, i.row.finding.url),
           i.row.finding.severity,
-          `${Math.floor(i.ageHours)} h`,
+          `${hoursText(i.ageHours)} h`,
           `${i.targetHours} h`,
           state(i),
           day(i.row.finding.firstSeen),

@@ -1,4 +1,5 @@
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../model/finding.js';
+import { hoursText } from '../model/time.js';
 import type { Fix, FixKind, Incident, Urgency } from './types.js';
 
 /**
@@ -141,8 +142,8 @@ export class CompactFix implements Fix {
     if (i) {
       why.push(
         i.responseHours === null
-          ? `incident open ${Math.floor(i.ageHours)} h ${i.pastTarget ? '>' : '/'} ${i.targetHours} h to respond`
-          : `incident open ${Math.floor(i.ageHours)} h, answered in ${Math.floor(i.responseHours)} h`,
+          ? `incident open ${hoursText(i.ageHours)} h ${i.pastTarget ? '>' : '/'} ${i.targetHours} h to respond`
+          : `incident open ${hoursText(i.ageHours)} h, answered in ${hoursText(i.responseHours)} h`,
       );
     }
     const kev = (this.bits & F_KEV) !== 0;

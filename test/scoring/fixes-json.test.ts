@@ -70,7 +70,7 @@ describe('fix JSON', () => {
         urgency: 'open incident',
         severity: 'high',
         ageHours: 24,
-        why: ['incident open 24 h / 24 h to respond', 'internet-facing'],
+        why: ['incident open 24.0 h / 24 h to respond', 'internet-facing'],
         url: 'https://console.example/gd/1',
       },
     );
@@ -85,7 +85,7 @@ describe('fix JSON', () => {
         urgency: 'incident past response time',
         severity: 'medium',
         ageHours: 168,
-        why: ['incident open 168 h > 72 h to respond', 'internet-facing'],
+        why: ['incident open 168.0 h > 72 h to respond', 'internet-facing'],
       },
     );
     expect(r.fixes.map((f) => f.riskRemoved)).toEqual([0, 0]);
@@ -111,7 +111,7 @@ describe('fix JSON', () => {
       urgency: 'when due',
       severity: 'low',
       ageHours: 24,
-      why: ['incident open 24 h, answered in 5 h'],
+      why: ['incident open 24.0 h, answered in 5.5 h'],
     });
   });
 

@@ -46,7 +46,14 @@ describe('fixes', () => {
     expect(r.fixes.map((f) => f.findingIds[0])).toEqual([lateIncident.id, kevLate.id, freshIncident.id, big.id, small.id]);
     expect(r.fixes.map((f) => f.urgency)).toEqual(['incident past response time', 'known exploited past due', 'open incident', 'when due', 'when due']);
     expect(r.fixes[0]!.riskRemoved).toBe(0);
-    expect(r.fixes[0]!.why[0]).toBe('incident open 168 h > 72 h to respond');
+    expect(r.fixes[0]!.why[0]).toBe('incident open 168.0 h > 72 h to respond');
+  });
+
+  it("an incident's hours read the same in `why` as in its age: half an hour past a 24 h target is 24.5 h > 24 h, not 24 h > 24 h", () => {
+    const late = makeFinding({ kind: 'threat', product: 'GuardDuty', severity: 'high', firstSeen: '2026-11-25T23:30:00Z' });
+    const [fix] = scoreWith([late], [asset]).fixes;
+    expect(fix!.ageHours).toBe(24.5);
+    expect(fix!.why[0]).toBe('incident open 24.5 h > 24 h to respond');
   });
 
   it('one control across its resources is one fix, whichever assets they belong to', () => {
