@@ -45,6 +45,11 @@ export interface CollectOptions {
   sync?: { store: StateStore; pending?: PendingStates; full?: boolean };
   /** Score for one asset: checked against the inventory before anything is collected. */
   asset?: string;
+  /**
+   * Only checked against the inventory before anything is collected, the score not narrowed
+   * (`fixes --asset/--owner` list the whole run's fixes that touch these, as fixes.csv has them).
+   */
+  expect?: { asset?: string; owner?: string };
   /** Aborted with a RunStopped: `--timeout` cuts collection short, SIGTERM abandons the run (src/collectors/stop.ts). */
   stop?: AbortSignal;
   /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
@@ -76,7 +81,9 @@ export interface CollectHooks {
 export async function collectAndScore(opts: CollectOptions, previousRisk?: ReadonlyMap<string, number>, hooks: CollectHooks = {}): Promise<Collected> {
   const inventory = await loadInventory(opts.configPath, { now: opts.asOf });
   // A mistyped asset id must not cost a full live collection before it is reported.
-  if (opts.asset && !inventory.assets.some((a) => a.id === opts.asset)) throw unknownAsset(opts.asset, inventory);
+  for (const id of [opts.asset, opts.expect?.asset]) if (id !== undefined && !inventory.assets.some((a) => a.id === id)) throw unknownAsset(id, inventory);
+  const owner = opts.expect?.owner;
+  if (owner !== undefined && !inventory.assets.some((a) => a.owner === owner)) throw unknownOwner(owner, inventory);
   for (const w of inventory.warnings) opts.log.warn(`${w.file}:${w.line ?? 0}:${w.col ?? 0} ${w.path}: ${w.message}`);
   const policy = resolvePolicy(inventory.policy);
   const kevPath = opts.kevPath ?? (inventory.policy?.kev ? resolveFrom(opts.configPath, inventory.policy.kev) : undefined);
@@ -186,6 +193,11 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
   });
   return { inventory, result, ...(raw ? { raw } : {}), ...(timedOut ? { timedOut } : {}) };
+}
+
+function unknownOwner(owner: string, inv: Inventory): UsageError {
+  const owners = [...new Set(inv.assets.map((a) => a.owner))].sort();
+  return new UsageError(`no asset in ${inv.file} has owner "${owner}"`, `Owners: ${owners.join(', ')}`);
 }
 
 export function unknownAsset(id: string, inv: Inventory): UsageError {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { textTable } from '../history/text-table.js';
 import { fixed } from '../report/format.js';
 import type { Fix } from '../scoring/types.js';
@@ -47,20 +47,21 @@ control across its resources, one incident to respond to. Writes nothing; exit c
     .action(async (flags: CollectFlags & { asset?: string; owner?: string; limit: number }) => {
       const log = loggerFor(flags, io);
       const { collectAndScore } = await import('../pipeline.js');
-      const { inventory, result } = await collectAndScore({ ...collectOptions(flags, io, log), ...(flags.asset ? { asset: flags.asset } : {}) });
-      let keep: Set<string> | undefined;
-      if (flags.owner !== undefined) {
-        keep = new Set(inventory.assets.filter((a) => a.owner === flags.owner).map((a) => a.id));
-        if (keep.size === 0) {
-          const owners = [...new Set(inventory.assets.map((a) => a.owner))].sort();
-          throw new UsageError(`no asset in ${inventory.file} has owner "${flags.owner}"`, `Owners: ${owners.join(', ')}`);
-        }
-      }
-      const fixes = result.fixes.filter((f) => (!flags.asset || f.assetIds.includes(flags.asset)) && (!keep || f.assetIds.some((id) => keep.has(id))));
+      // The whole run is scored, then its fixes filtered: a fix is one change, and one that spans
+      // other assets (a control on four functions) reads as fixes.csv has it, the same under
+      // --asset as under --owner, not as the part a narrowed run would see.
+      const expect = { ...(flags.asset !== undefined ? { asset: flags.asset } : {}), ...(flags.owner !== undefined ? { owner: flags.owner } : {}) };
+      const { inventory, result } = await collectAndScore({ ...collectOptions(flags, io, log), expect });
+      const keep = new Set(
+        inventory.assets.filter((a) => (flags.asset === undefined || a.id === flags.asset) && (flags.owner === undefined || a.owner === flags.owner)).map((a) => a.id),
+      );
+      const fixes = result.fixes.filter((f) => f.assetIds.some((id) => keep.has(id)));
       io.stdout.write(renderFixesText(result, fixes, Number.isFinite(flags.limit) && flags.limit > 0 ? flags.limit : 20));
-      // Exactly as for score: 3 whenever something an asset expects was not measured, each gap named.
-      const code = exitCodeFor(result);
-      if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
+      // As for score of the selected assets: 3 whenever something one of them expects was not
+      // measured (or a source was incomplete), each gap named; another owner's gap is not theirs.
+      const selected = { ...result, assets: result.assets.filter((a) => keep.has(a.asset.id)) };
+      const code = exitCodeFor(selected);
+      if (code === EXIT.SOURCE) for (const line of unmeasuredReasons(selected)) log.warn(`not measured: ${line}`);
       setExit(code);
     });
 }

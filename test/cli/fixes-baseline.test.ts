@@ -2,7 +2,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AS_OF, cli, fixture, offlineScoreArgs, scoreArgs, tmp } from './run.js';
+import { AS_OF, cli, exampleScoreArgs, fixture, offlineScoreArgs, scoreArgs, tmp } from './run.js';
 
 const from = ['--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF];
 
@@ -33,10 +33,44 @@ describe('secsli fixes', () => {
     expect([limit.code, limit.stderr]).toEqual([2, expect.stringContaining('--limit: "abc" is not a whole number')]);
   });
 
+  it('a fix that spans assets reads the same under --asset as under --owner and in fixes.csv: the whole change, not the part on one asset', async () => {
+    const out = await tmp();
+    const score = await cli(exampleScoreArgs(out));
+    expect(score.code).toBe(0);
+    const [run] = await readdir(out);
+    const csv = await readFile(join(out, run!, 'fixes.csv'), 'utf8');
+    const lambda2 = csv.split('\n').find((l) => l.includes('fix control Lambda.2'))!;
+    // The bundled example's Lambda.2 fix: four functions of three assets, one of them payments-api's.
+    expect(lambda2).toMatch(/,batch-reconciliation mobile-backend payments-api,4,0\.975,/);
+    const ex = exampleScoreArgs(out).filter((a, i, all) => a !== 'score' && a !== '--out' && all[i - 1] !== '--out');
+    const rowOf = (stdout: string) =>
+      stdout
+        .split('\n')
+        .find((l) => l.includes('fix control Lambda.2'))
+        ?.replace(/^ *\d+ +/, '');
+    const asset = await cli(['fixes', ...ex, '--asset', 'payments-api', '--limit', '100']);
+    const owner = await cli(['fixes', ...ex, '--owner', 'team-payments', '--limit', '100']);
+    expect([asset.code, owner.code]).toEqual([0, 0]);
+    expect(rowOf(asset.stdout)).toMatch(/on 4 resource\(s\).* 4 +−0\.97 +overdue/);
+    expect(rowOf(asset.stdout)).toBe(rowOf(owner.stdout));
+    // A mistyped owner or asset is refused before anything is collected, naming what exists.
+    const bad = await cli(['fixes', ...ex, '--asset', 'payments-apj']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('unknown asset "payments-apj"')]);
+  });
+
   it('exits as score does: 3, each gap named, when a source an asset expects is missing', async () => {
     const r = await cli(['fixes', '--config', fixture('assets.yaml'), '--from', `securityhub=${fixture('securityhub.json')}`, '--as-of', AS_OF]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/not measured: .*dependabot did not answer for it/);
+  });
+
+  it("with --owner, another owner's gap is not theirs: web (GitHub only) is fully measured without Security Hub, payments-api is not", async () => {
+    const only = ['--config', fixture('assets.yaml'), '--from', `dependabot=${fixture('dependabot.json')}`, '--as-of', AS_OF];
+    const web = await cli(['fixes', ...only, '--owner', 'team-web']);
+    expect([web.code, web.stderr]).toEqual([0, expect.not.stringContaining('not measured')]);
+    const pay = await cli(['fixes', ...only, '--owner', 'team-payments']);
+    expect(pay.code).toBe(3);
+    expect(pay.stderr).toMatch(/not measured: payments-api: securityhub did not answer for it/);
   });
 });
 
