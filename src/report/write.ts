@@ -4,6 +4,7 @@ import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
+import { makeDirs } from '../io/make-dirs.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
 
 /**
@@ -165,7 +166,7 @@ export class RunFolder {
   static async named(outDir: string, base: string, guard: GuardOptions = {}): Promise<RunFolder> {
     const tmp = join(outDir, `.${base}.tmp-h${HOST}-${process.pid}-${Date.now()}`);
     try {
-      await mkdir(outDir, { recursive: true });
+      await makeDirs(outDir);
       await removeStaleTempFolders(outDir);
       await mkdir(tmp);
     } catch (e) {

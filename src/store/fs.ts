@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../errors.js';
+import { makeDirs } from '../io/make-dirs.js';
 import { RunFolder } from '../report/write.js';
 import { stateFile, syncStateDir } from '../sync/state.js';
 import { RUN_FOLDER } from './names.js';
@@ -82,7 +83,7 @@ export function fsStateStore(dir: string): StateStore {
       }
     },
     async staging(source) {
-      await mkdir(dir, { recursive: true });
+      await makeDirs(dir);
       return `${stateFile(dir, source)}.tmp-${process.pid}-${Date.now()}-${++staged}`;
     },
     async replace(source, staged, expected) {
