@@ -59,6 +59,8 @@ export interface ScoreOptions extends Omit<CollectOptions, 'sync'> {
   /** SSE-KMS key for what is written to S3. */
   sseKmsKeyId?: string;
   failOn?: FailOn;
+  /** History retention (`--keep-days`): once this run is published, runs older than this many days before the newest go (history/prune.ts). */
+  keepDays?: number;
 }
 
 export interface ScoreOutcome {
@@ -166,6 +168,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);
+    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, opts.log);
     return { runDir, result, summary: summary!, stateConflicts };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
@@ -174,5 +177,21 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     throw e;
   } finally {
     await store.state.close();
+  }
+}
+
+/**
+ * `--keep-days` after a published run: this run is never removed (a back-fill older than the
+ * window stays), and a run that cannot be removed is a warning: the run itself is written and
+ * its exit code stands.
+ */
+async function keepHistory(store: RunStore, keepDays: number, run: string, log: Logger): Promise<void> {
+  try {
+    const { pruneRuns, bytesText } = await import('./history/prune.js');
+    const r = await pruneRuns(store, keepDays, log, { spare: [run] });
+    const done = r.remove.length - r.failed.length;
+    if (done) log.info(`--keep-days ${keepDays}: removed ${done} run(s) as of before ${r.cutoff} (${bytesText(r.bytes)})`);
+  } catch (e) {
+    log.warn(`--keep-days ${keepDays}: history not pruned: ${(e as Error).message}`);
   }
 }

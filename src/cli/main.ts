@@ -11,6 +11,7 @@ import { DEFAULT_TIMEOUT, parseDuration, startRunStop } from './deadline.js';
 import { registerInit } from './init.js';
 import { addCollectOptions, collectOptions, FAIL_ON, loggerFor, secretsFrom, unmeasuredReasons, type CollectFlags, type FailOn, type Io } from './options.js';
 import { registerDiff } from './diff.js';
+import { keepDaysFlag, registerPrune } from './prune.js';
 import { registerReview } from './review.js';
 import { registerTrend } from './trend.js';
 import { registerValidate } from './validate.js';
@@ -38,6 +39,11 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .option('--save-raw', 'keep exactly what was collected (raw/<source>.ndjson) inside the run folder, replayable with --from')
     .option('--full', 'live sources: pull everything instead of only what changed since the last sync (state in <out>/.secsli-state/)')
     .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
+    .option(
+      '--keep-days <n>',
+      'history retention: once this run is written, remove runs older than n days before the newest (as `secsli prune`; this run always stays)',
+      keepDaysFlag('--keep-days'),
+    )
     .addHelpText(
       'after',
       `
@@ -54,7 +60,17 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
     );
   cmd.action(
     async (
-      flags: CollectFlags & { out: string; asset?: string; failOn?: FailOn; saveRaw?: boolean; full?: boolean; timeout: string; discovery?: boolean; s3SseKmsKeyId?: string },
+      flags: CollectFlags & {
+        out: string;
+        asset?: string;
+        failOn?: FailOn;
+        saveRaw?: boolean;
+        full?: boolean;
+        timeout: string;
+        discovery?: boolean;
+        s3SseKmsKeyId?: string;
+        keepDays?: number;
+      },
     ) => {
       const log = loggerFor(flags, io);
       const json = flags.logFormat === 'json';
@@ -85,6 +101,7 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
           ...(flags.discovery === false ? { discovery: false } : {}),
           ...(flags.full ? { full: true } : {}),
           ...(kms ? { sseKmsKeyId: kms } : {}),
+          ...(flags.keepDays !== undefined ? { keepDays: flags.keepDays } : {}),
           stop: stop.signal,
         });
         // The run folder says what it measured; losing the race for the sync state is said here (and exits 3).
@@ -155,6 +172,7 @@ export async function main(argv: string[], given: Io): Promise<number> {
   registerReview(program, io, setExit);
   registerDiff(program, io, setExit);
   registerTrend(program, io, setExit);
+  registerPrune(program, io, setExit);
   registerInit(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
 

@@ -164,7 +164,7 @@ export class RunFolder {
    * Temp folders that killed runs left behind (their process is gone) are removed first.
    */
   static async named(outDir: string, base: string, guard: GuardOptions = {}): Promise<RunFolder> {
-    const tmp = join(outDir, `.${base}.tmp-h${HOST}-${process.pid}-${Date.now()}`);
+    const tmp = join(outDir, tempFolderName(base));
     try {
       await makeDirs(outDir);
       await removeStaleTempFolders(outDir);
@@ -326,6 +326,13 @@ export async function writeRun(
  */
 const TEMP_FOLDER = /^\..+\.tmp-(?:h([0-9a-f]{8})-)?(\d+)-(\d+)$/;
 const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/**
+ * A temporary name for `name` in its folder: a run being written, or one being removed (prune
+ * renames it first, so readers never see half a run). A process killed meanwhile leaves a folder
+ * `removeStaleTempFolders` clears.
+ */
+export const tempFolderName = (name: string) => `.${name}.tmp-h${HOST}-${process.pid}-${Date.now()}`;
 /** A folder named without its host (an earlier version) left untouched this long: whoever wrote it has stopped. */
 const QUIET_MS = 3600 * 1000;
 /** A temp folder older than this is stale even if its PID is alive again (a restored cache, PID reuse). */

@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
-import { type FileHandle, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { makeDirs } from '../io/make-dirs.js';
-import { RunFolder } from '../report/write.js';
+import { RunFolder, tempFolderName } from '../report/write.js';
 import { stateFile, syncStateDir } from '../sync/state.js';
 import { RUN_FOLDER } from './names.js';
 import { StateConflictError, type RunListing, type RunStore, type StateStore } from './types.js';
@@ -32,9 +32,26 @@ export function fsRunStore(dir: string): RunStore {
     openRunFile: (run, name) => openFile(join(dir, run, name)),
     runLocation: (run) => join(dir, run),
     createRun: (base, guard) => RunFolder.named(dir, base, guard),
+    async removeRun(run) {
+      if (!RUN_FOLDER.test(run)) throw new Error(`not a run folder name: ${run}`);
+      const gone = join(dir, tempFolderName(run));
+      await rename(join(dir, run), gone);
+      const bytes = await sizeOf(gone);
+      await rm(gone, { recursive: true, force: true });
+      return { bytes };
+    },
     state: fsStateStore(syncStateDir(dir)),
     tidy: async () => {},
   };
+}
+
+/** Bytes of the files under a folder (symbolic links not followed). */
+async function sizeOf(folder: string): Promise<number> {
+  let bytes = 0;
+  for (const e of await readdir(folder, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) bytes += (await lstat(join(e.parentPath, e.name))).size;
+  }
+  return bytes;
 }
 
 /**

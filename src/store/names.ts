@@ -20,3 +20,9 @@ export function splitRunName(name: string): [string, number] {
   const m = /^(.*Z)(?:-(\d+))?$/.exec(name);
   return m ? [m[1]!, m[2] === undefined ? 1 : Number(m[2])] : [name, 0];
 }
+
+/** The as-of a run's name records ("2026-11-27T000000Z-2" → 2026-11-27T00:00:00Z), in ms; NaN for another name. */
+export function runNameMs(name: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-\d+)?$/.exec(name);
+  return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : Number.NaN;
+}

@@ -68,9 +68,12 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
       return fail(`GetObject ${key}`)(e);
     }
   };
+  /** Fails when S3 names a key it could not delete (DeleteObjects answers 200 either way). */
   const remove = async (keys: string[]) => {
     for (let i = 0; i < keys.length; i += 1000) {
-      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+      const r = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+      const failed = r.Errors?.[0];
+      if (failed) throw Object.assign(new Error(`${failed.Key}: ${failed.Code ?? 'error'} ${failed.Message ?? ''}`.trim()), { name: failed.Code ?? 'DeleteError' });
     }
   };
 
@@ -192,7 +195,29 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     orphans = [];
   };
 
-  return { location: url('').replace(/\/$/, ''), listRuns, openRunFile, runLocation: url, createRun, tidy, state: s3StateStore({ put, get, url }) };
+  /** The manifest first: from then on no reader takes the run for one; then everything else under it. */
+  const removeRun = async (run: string) => {
+    if (!RUN_FOLDER.test(run)) throw new Error(`not a run name: ${run}`);
+    const keys: string[] = [];
+    let bytes = 0;
+    let token: string | undefined;
+    do {
+      const page = await client
+        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${run}/`, ...(token ? { ContinuationToken: token } : {}) }))
+        .catch(fail('ListObjectsV2'));
+      for (const obj of page.Contents ?? []) {
+        keys.push(obj.Key!);
+        bytes += obj.Size ?? 0;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const manifest = `${prefix}${run}/${MANIFEST}`;
+    await remove([manifest]).catch(fail(`DeleteObjects ${run}/${MANIFEST}`));
+    manifests.delete(run);
+    await remove(keys.filter((k) => k !== manifest)).catch(fail(`DeleteObjects ${run}/`));
+    return { bytes };
+  };
+  return { location: url('').replace(/\/$/, ''), listRuns, openRunFile, runLocation: url, createRun, removeRun, tidy, state: s3StateStore({ put, get, url }) };
 }
 
 function s3StateStore(s3: {

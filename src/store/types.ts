@@ -44,6 +44,11 @@ export interface RunStore {
   /** A new run called `base` (or `base-2`, … when taken); every text file goes through `guard` (secrets redacted). */
   createRun(base: string, guard?: GuardOptions): Promise<RunWriter>;
   readonly state: StateStore;
+  /**
+   * Removes a complete run (`secsli prune`): it stops being a run first (a folder renamed to a
+   * temporary name, an S3 run's manifest deleted), then its files go. Returns the bytes freed.
+   */
+  removeRun(run: string): Promise<{ bytes: number }>;
   /** Housekeeping after a run was written (S3: removes uploads that never got a manifest). */
   tidy(log: Logger): Promise<void>;
 }

@@ -41,6 +41,8 @@ export interface S3EmulatorOptions {
    * 'internal': 500 InternalError. Called for every request; undefined: no fault.
    */
   fault?: (r: S3Request) => 'reset' | 'internal' | undefined;
+  /** true: DeleteObjects reports this key as AccessDenied in its 200 answer (S3 answers per key) and keeps it. */
+  keepOnDelete?: (key: string) => boolean;
   /** Awaited before a request is handled (tests hold writes back to make runs overlap). */
   gate?: (r: S3Request) => Promise<void> | void;
 }
@@ -159,11 +161,16 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
             .replace(/&apos;/g, "'")
             .replace(/&amp;/g, '&'),
         );
-        for (const k of keys) store.delete(k);
+        // SOURCE: DeleteObjects in the S3 API Reference — one <Error> (Key, Code, Message) per key not
+        // deleted, in a 200 answer; Quiet mode leaves out only the <Deleted> entries.
+        const refused = keys.filter((k) => opts.keepOnDelete?.(k));
+        const deleted = keys.filter((k) => !refused.includes(k));
+        for (const k of deleted) store.delete(k);
         const quiet = /<Quiet>true<\/Quiet>/.test(body.toString('utf8'));
+        const errors = refused.map((k) => `<Error><Key>${xmlEscape(k)}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`).join('');
         return sendXml(
           res,
-          `${XML_HEAD}<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${quiet ? '' : keys.map((k) => `<Deleted><Key>${xmlEscape(k)}</Key></Deleted>`).join('')}</DeleteResult>`,
+          `${XML_HEAD}<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${quiet ? '' : deleted.map((k) => `<Deleted><Key>${xmlEscape(k)}</Key></Deleted>`).join('')}${errors}</DeleteResult>`,
         );
       }
       case 'ListObjectsV2':

@@ -64,6 +64,23 @@ describe.each(stores)('%s store', (kind, make) => {
     expect(await store.openRunFile(BASE, 'nope.txt')).toBeUndefined();
   });
 
+  it('removes a run whole: it is no run from the first step, its files go, other runs and the sync state stay', async () => {
+    const store = await make();
+    await (await store.createRun(BASE)).commit({ 'snapshot.json': '{"k":1}', 'owners/a.md': 'x' });
+    await (await store.createRun('2026-12-04T000000Z')).commit({ 'snapshot.json': '{"k":2}' });
+    const st = await store.state.staging('securityhub');
+    await writeFile(st, 'state\n');
+    await store.state.replace('securityhub', st, undefined);
+    // The files' bytes (the S3 store's claim and manifest objects count too).
+    expect((await store.removeRun(BASE)).bytes).toBeGreaterThanOrEqual(8);
+    expect((await store.listRuns()).runs).toEqual(['2026-12-04T000000Z']);
+    expect(await store.openRunFile(BASE, 'snapshot.json')).toBeUndefined();
+    expect(await text(await store.openRunFile('2026-12-04T000000Z', 'snapshot.json'))).toBe('{"k":2}');
+    expect(await store.state.open('securityhub')).toBeDefined();
+    await store.state.close();
+    await expect(store.removeRun('../etc')).rejects.toThrow(/not a run/);
+  });
+
   it('an aborted run leaves nothing', async () => {
     const store = await make();
     const w = await store.createRun(BASE);
@@ -120,6 +137,27 @@ describe('s3 store', () => {
     });
     objects.get(`manifest/${BASE}/snapshot.json`)!.body = Buffer.from('{"a":2}');
     await expect(text(await store.openRunFile(BASE, 'snapshot.json'))).rejects.toThrow(/manifest\/2026-11-27T000000Z\/snapshot.json differs from its manifest/);
+  });
+
+  it('removing a run deletes its manifest first, and says which object S3 refused to delete', async () => {
+    const store = await openRunStore('s3://hist/remove', { env: env() });
+    await (await store.createRun(BASE)).commit({ 'snapshot.json': '{}', 'assets.csv': 'id\n' });
+    const seen = s3.requests.length;
+    await store.removeRun(BASE);
+    const deletes = s3.requests.slice(seen).filter((r) => r.op === 'DeleteObjects');
+    expect(deletes).toHaveLength(2); // the manifest alone, then the rest
+    expect(s3.objects.get('hist')!.has(`remove/${BASE}/manifest.json`)).toBe(false);
+    expect([...s3.objects.get('hist')!.keys()].filter((k) => k.startsWith('remove/'))).toEqual([]);
+
+    await (await store.createRun(BASE)).commit({ 'snapshot.json': '{}' });
+    s3.opts.keepOnDelete = (k) => k.endsWith('/snapshot.json');
+    try {
+      await expect(store.removeRun(BASE)).rejects.toThrow(`access denied by S3 to DeleteObjects ${BASE}/ under s3://hist/remove/`);
+      // No manifest: no longer a run, whatever is left (a later score run's housekeeping removes it once abandoned).
+      expect((await store.listRuns()).runs).toEqual([]);
+    } finally {
+      delete s3.opts.keepOnDelete;
+    }
   });
 
   it('an upload without a manifest is skipped with its reason, and removed by a later run once abandoned', async () => {

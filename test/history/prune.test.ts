@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planPrune } from '../../src/history/prune.js';
+import { cli, exampleScoreArgs, tmp } from '../cli/run.js';
+
+describe('planPrune', () => {
+  const runs = ['2026-11-27T000000Z', '2025-11-27T000000Z', '2026-05-31T000000Z', '2026-05-31T000000Z-2', '2026-06-01T000000Z', '2026-05-31T235959Z'];
+
+  it('keeps the window before the newest run (not before today), oldest first, the newest always', () => {
+    // 180 days before 2026-11-27 is 2026-05-31T00:00Z: a run exactly at the edge stays.
+    expect(planPrune(runs, 180)).toEqual({
+      remove: ['2025-11-27T000000Z'],
+      keep: ['2026-05-31T000000Z', '2026-05-31T000000Z-2', '2026-05-31T235959Z', '2026-06-01T000000Z', '2026-11-27T000000Z'],
+      cutoff: '2026-05-31T00:00:00Z',
+    });
+    expect(planPrune(runs, 179).remove).toEqual(['2025-11-27T000000Z', '2026-05-31T000000Z', '2026-05-31T000000Z-2', '2026-05-31T235959Z']);
+    expect(planPrune(runs, 1).keep).toEqual(['2026-11-27T000000Z']);
+    expect(planPrune(['2020-01-01T000000Z'], 1)).toMatchObject({ remove: [], keep: ['2020-01-01T000000Z'] });
+    expect(planPrune([], 30)).toEqual({ remove: [], keep: [], cutoff: '' });
+  });
+
+  it('spares the runs it is told to, whatever their age (a back-fill that score --keep-days just wrote)', () => {
+    expect(planPrune(runs, 1, ['2025-11-27T000000Z']).remove).not.toContain('2025-11-27T000000Z');
+  });
+});
+
+const AS_OF = (day: string) => ['--as-of', `${day}T00:00:00Z`];
+const scoreAt = (out: string, day: string, ...extra: string[]) =>
+  cli([...exampleScoreArgs(out, ...extra).filter((a, i, all) => a !== '--as-of' && all[i - 1] !== '--as-of'), ...AS_OF(day)]);
+
+describe('secsli prune and score --keep-days', () => {
+  it('a dry run names what would go; the real one removes it and nothing else (sync state, temp folders, foreign folders stay)', async () => {
+    const out = await tmp('secsli-prune-');
+    for (const day of ['2026-01-01', '2026-05-01', '2026-11-27']) expect((await scoreAt(out, day)).code).toBe(0);
+    await mkdir(join(out, '.secsli-state'));
+    await writeFile(join(out, '.secsli-state', 'securityhub.ndjson'), '{}\n');
+    await mkdir(join(out, 'notes'));
+    const writing = `.2026-11-28T000000Z.tmp-h00000000-1-${Date.now()}`; // another host's run being written
+    await mkdir(join(out, writing));
+    const dry = await cli(['prune', '--reports', out, '--keep-days', '200', '--dry-run']);
+    expect([dry.code, dry.stdout]).toEqual([
+      0,
+      [
+        'Keeping runs as of 2026-05-11T00:00:00Z or later (200 days before the newest, 2026-11-27T000000Z).',
+        'would remove  2026-01-01T000000Z',
+        'would remove  2026-05-01T000000Z',
+        'Would remove 2 run(s); 1 kept (oldest 2026-11-27T000000Z).',
+        '',
+      ].join('\n'),
+    ]);
+    expect(await readdir(out)).toHaveLength(6);
+    const real = await cli(['prune', '--reports', out, '--keep-days', '300']);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(/^removed {2}2026-01-01T000000Z\nRemoved 1 run\(s\) \(\d+\.\d [kM]B\); 2 kept \(oldest 2026-05-01T000000Z\)\.\n$/m);
+    expect((await readdir(out)).sort()).toEqual(['.secsli-state', writing, '2026-05-01T000000Z', '2026-11-27T000000Z', 'notes'].sort());
+    // review's quarter-over-quarter needs the quarter before: a shorter window is allowed, with a warning.
+    expect(real.stderr).not.toMatch(/keep 200 days/);
+    expect((await cli(['prune', '--reports', out, '--keep-days', '30', '--dry-run'])).stderr).toMatch(/keep 200 days or more/);
+  });
+
+  it('refuses what would be a mistake: 0 days, no --keep-days, a folder that does not exist', async () => {
+    const zero = await cli(['prune', '--reports', 'reports', '--keep-days', '0']);
+    expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('keep at least 1 day')]);
+    expect((await cli(['prune', '--reports', 'reports'])).code).toBe(2);
+    const missing = await cli(['prune', '--reports', '/nonexistent/secsli-reports', '--keep-days', '400']);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('no reports folder at /nonexistent/secsli-reports (ENOENT)')]);
+  });
+
+  it('score --keep-days prunes once its run is written, and never the run it wrote (a back-fill older than the window)', async () => {
+    const out = await tmp('secsli-keep-');
+    for (const day of ['2026-01-01', '2026-11-27']) expect((await scoreAt(out, day)).code).toBe(0);
+    const backfill = await scoreAt(out, '2025-06-01', '--keep-days', '100');
+    expect(backfill.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['2025-06-01T000000Z', '2026-11-27T000000Z']);
+    expect(backfill.stderr).toMatch(/--keep-days 100: removed 1 run\(s\) as of before 2026-08-19T00:00:00Z/);
+    expect(existsSync(join(out, '2025-06-01T000000Z', 'summary.json'))).toBe(true);
+  });
+});
