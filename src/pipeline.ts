@@ -169,8 +169,9 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
       opts.stop,
     );
     // A collector stopped from outside (--timeout) cannot count what it handed over: the sink
-    // counted the findings it took and the records it refused (at least that many were read).
-    if (status.records < good + bad) status.records = good + bad;
+    // counted the findings it took, each from a record (at least that many were read; a line that
+    // was not JSON is no record, so the refused are not added).
+    if (status.records < good) status.records = good;
     sources.push({ status, describe: c.describe, findings: good, rejected: bad });
     const level = status.complete && bad === 0 ? 'info' : 'warn';
     const first = rejected[firstRejected];
