@@ -16,15 +16,30 @@ export const PART_TITLES: Record<AttributionPart, string> = {
 };
 
 const EPS = 0.005;
-const isChanged = (r: AssetAttribution): boolean => Math.abs(r.delta) >= EPS || r.notes.length > 0 || ATTRIBUTION_PARTS.some((p) => Math.abs(r.parts[p]) >= EPS);
+/** A status that moved is a change even when risk did not: a deadline passed, an incident went unanswered, coverage came back. */
+const statusMoved = (r: AssetAttribution): boolean => r.presence === 'both' && r.statusA !== r.statusB;
+const isChanged = (r: AssetAttribution): boolean => statusMoved(r) || Math.abs(r.delta) >= EPS || r.notes.length > 0 || ATTRIBUTION_PARTS.some((p) => Math.abs(r.parts[p]) >= EPS);
 
-/** Largest change first, then asset id. */
-const byImpact = (x: AssetAttribution, y: AssetAttribution): number => Math.abs(y.delta) - Math.abs(x.delta) || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0);
+const RANK: Record<string, number> = { OK: 0, 'AT RISK': 1, BREACHED: 2 };
+/** A status that got worse (OK → AT RISK → BREACHED) is what an alert was about: those first. */
+const gotWorse = (r: AssetAttribution): boolean => statusMoved(r) && (RANK[r.statusB ?? ''] ?? -1) > (RANK[r.statusA ?? ''] ?? 99);
 
-function mainDriver(r: AssetAttribution): string {
+/** Statuses that got worse first, then the largest change, then asset id. */
+const byImpact = (x: AssetAttribution, y: AssetAttribution): number =>
+  Number(gotWorse(y)) - Number(gotWorse(x)) || Math.abs(y.delta) - Math.abs(x.delta) || (x.assetId < y.assetId ? -1 : x.assetId > y.assetId ? 1 : 0);
+
+/** Why the later run gave its status, when the status moved: the rules that set it (none: OK). */
+function statusWhy(r: AssetAttribution, b: SnapshotV1): string {
+  if (!statusMoved(r)) return '';
+  const reasons = b.assets.find((x) => x.id === r.assetId)?.statusReasons ?? [];
+  return `${r.statusB}: ${reasons.length ? reasons.join('; ') : 'no rule holds'}`;
+}
+
+function mainDriver(r: AssetAttribution, b: SnapshotV1): string {
   const d = r.drivers[0];
-  if (!d) return '';
-  return `${d.title || d.findingId} (${d.severity}; ${d.note}; ${PART_TITLES[d.part].toLowerCase()} ${signed(d.amount)})`;
+  const finding = d ? `${d.title || d.findingId} (${d.severity}; ${d.note}; ${PART_TITLES[d.part].toLowerCase()} ${signed(d.amount)})` : '';
+  const why = statusWhy(r, b);
+  return why && finding ? `${why} — ${finding}` : why || finding;
 }
 
 export function policyLine(a: SnapshotV1, b: SnapshotV1): string {
@@ -61,10 +76,10 @@ export function renderAttributionMarkdown(a: SnapshotV1, b: SnapshotV1, rows: As
         mdCell(used(r)),
         signed(r.delta),
         ...ATTRIBUTION_PARTS.map((p) => signed(r.parts[p])),
-        mdCell(mainDriver(r)),
+        mdCell(mainDriver(r, b)),
         mdCell(r.notes.join('; ')),
       ]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+      ['l', 'l', 'r', 'r', 'r', ...ATTRIBUTION_PARTS.map(() => 'r' as const), 'l', 'l'],
     ),
   );
   const same = rows.length - changed.length;
@@ -86,12 +101,14 @@ export function renderAttributionText(
     textTable(
       ['asset', 'status', 'risk', 'budget used', 'Δ risk', ...ATTRIBUTION_PARTS.map((p) => PART_TITLES[p].toLowerCase())],
       changed.map((r) => [r.assetId, status(r), risk(r), used(r), signed(r.delta), ...ATTRIBUTION_PARTS.map((p) => signed(r.parts[p]))]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', ...ATTRIBUTION_PARTS.map(() => 'r' as const)],
     ),
   );
   const n = opts.drivers ?? 3;
   for (const r of changed) {
+    const why = statusWhy(r, b);
     const lines = [
+      ...(why ? [`  status ${why}`] : []),
       ...r.notes.map((x) => `  ${x}`),
       ...r.drivers.slice(0, n).map((d) => `  ${signed(d.amount).padStart(8)}  ${PART_TITLES[d.part].toLowerCase()}: ${d.findingId} ${d.severity} — ${d.note}`),
     ];

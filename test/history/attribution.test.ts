@@ -212,4 +212,22 @@ describe('rendering', () => {
     expect(text).not.toContain('\u001b');
     expect(text).toContain('fixed/closed: dependabot:acme/app#F1 high — closed (fixed)');
   });
+
+  it('a status that moved with no change in risk (a deadline passed) is a change, first when it got worse, with the rules that set it', () => {
+    const assets = [app(), makeAsset({ id: 'busy', aws: undefined, github: { repos: ['acme/busy'] } })];
+    const busy = (n: string) => f(n, 'high', { nativeId: `acme/busy#${n}`, github: { repo: 'acme/busy', scope: 'runtime' } });
+    const a = snap(A, [f('F1', 'high'), busy('B1')], assets);
+    const b = structuredClone(snap(B, [f('F1', 'high'), busy('B1'), busy('B2')], assets));
+    const appB = b.assets.find((x) => x.id === 'app')!;
+    Object.assign(appB, { status: 'BREACHED', statusReasons: ['1 known-exploited finding(s) past deadline'] });
+    const md = renderAttributionMarkdown(a, b);
+    expect(md).not.toContain('No asset changed');
+    const rows = md.split('\n').filter((l) => l.startsWith('| **'));
+    // app's risk did not move, busy's did: app comes first all the same — its status got worse.
+    expect(rows.map((l) => l.split(' | ')[0])).toEqual(['| **app**', '| **busy**']);
+    expect(rows[0]).toContain('| OK → BREACHED | 5.00 → 5.00 |');
+    expect(rows[0]).toContain('| BREACHED: 1 known-exploited finding(s) past deadline |');
+    expect(md).toMatch(/\| --- \| --- \| ---: \| ---: \| ---: (\| ---: ){7}\| --- \| --- \|/);
+    expect(renderAttributionText(a, b)).toContain('app:\n  status BREACHED: 1 known-exploited finding(s) past deadline');
+  });
 });
