@@ -14,6 +14,12 @@ export interface CoverageEntry {
   status: 'covered' | 'gap';
   /** Why it is a gap ("Dependabot alerts are disabled for this repository.", "401 not subscribed", …). */
   reason?: string;
+  /**
+   * A gap the service answered: asked, it has nothing to show (Security Hub: no findings and no
+   * passed control for the account). What was read is all there is, so the incremental sync may
+   * trust it; any other gap did not answer, and its records are missing or stale.
+   */
+  answered?: true;
 }
 
 export interface SourceStatus {

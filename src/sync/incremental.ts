@@ -8,7 +8,7 @@ import { recordFacts, updatedMs, type RecordFacts } from './records.js';
 import { fsStateStore } from '../store/fs.js';
 import type { StateStore, StateVersion } from '../store/types.js';
 import { publishState, type PendingStates } from './pending.js';
-import { readStateEntries, StateWriter, STATE_VERSION, type StateHeader } from './state.js';
+import { readStateEntries, StateWriter, STATE_VERSION, type GapScope, type StateHeader } from './state.js';
 import { loadStoredState, scopeKey, type Loaded } from './stored.js';
 
 /**
@@ -100,7 +100,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
       return;
     }
     try {
-      writer.commit();
+      writer.commit(gapScopes(status));
     } catch (err) {
       writer.abort();
       log.warn(`${label}: cannot save sync state ${where} (${why(err)}); the next run pulls in full`);
@@ -146,6 +146,9 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
     const query: IncrementalQuery = {
       since,
       known(account, region) {
+        // A scope that did not answer last time has no records to judge by: whether it answers now
+        // is what counts (and if it does, the run becomes a full pull below).
+        if ((state.header.gaps ?? []).some((g) => (account === undefined || g.account === account) && (region === undefined || g.region === region))) return true;
         for (const key of new Set([...state.counts.keys(), ...delta.keys()])) {
           const [a, r] = key.split('|');
           if ((account === undefined || a === account) && (region === undefined || r === region)) {
@@ -155,6 +158,9 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
         return false;
       },
     };
+    // Held back until the changes are known to be enough: a scope that answers again after a gap
+    // means a full pull instead, which reports its own rejects.
+    const rejects: Parameters<RecordSink['reject']>[0][] = [];
     const status = await factory.create(query).collect(
       {
         record(raw, where) {
@@ -176,10 +182,19 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
           changes.set(f.id, { ...f, id: f.id, raw });
           if (f.keep) adjust(scopeKey(f), +1);
         },
-        reject: (r) => sink.reject(r),
+        reject: (r) => void rejects.push(r),
       },
       log,
     );
+
+    // A scope that did not answer at the last sync has its records missing or stale there, and
+    // "changed since" cannot bring back what changed before: once it answers, pull in full.
+    const back = recovered(state.header.gaps ?? [], status);
+    if (back.length) {
+      log.info(`${label}: full pull (${back.map(scopeText).join(', ')} answered again after a gap in the last sync)`);
+      return fullPull(sink, log, startedAt, state.version);
+    }
+    for (const r of rejects) sink.reject(r);
 
     // The merged set, pushed in a stable order: stored records not replaced (file order), then the changes kept (by id).
     const writer = await openWriter(header(startedAt, state.header.lastFull), log);
@@ -235,6 +250,22 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
       return incremental(sink, log, startedAt, state);
     },
   };
+}
+
+const scopeId = (s: GapScope) => JSON.stringify([s.account ?? '', s.region ?? '', s.repo ?? '', s.org ?? '']);
+const scopeText = (s: GapScope) => [s.org && `org ${s.org}`, s.repo, s.account, s.region].filter(Boolean).join(' ') || 'the whole source';
+
+/** The scopes that did not answer (not the answered gaps: no evidence is an answer), each once, in a stable order (the state file is compared byte for byte in tests). */
+function gapScopes(status: SourceStatus): GapScope[] {
+  const byId = new Map<string, GapScope>();
+  for (const c of status.coverage) if (c.status === 'gap' && !c.answered) byId.set(scopeId(c.scope), c.scope);
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, scope]) => ({ ...scope }));
+}
+
+/** Stored gaps this run's coverage says answered. */
+function recovered(gaps: readonly GapScope[], status: SourceStatus): GapScope[] {
+  const covered = new Set(status.coverage.filter((c) => c.status === 'covered').map((c) => scopeId(c.scope)));
+  return gaps.filter((g) => covered.has(scopeId(g)));
 }
 
 function facts(f: RecordFacts & { id: string }) {

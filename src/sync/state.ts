@@ -11,11 +11,14 @@ import type { Source } from '../model/finding.js';
  *   {"secsliSyncState":1,"source":"securityhub","scope":"…","lastSync":"…","lastFull":"…","tool":"0.1.0"}
  *   {"id":"arn:aws:securityhub:…","updatedAt":"2026-…","account":"111122223333","region":"eu-west-1","raw":{…}}
  *   …
- *   {"end":true,"records":1234}
+ *   {"end":true,"records":1234,"gaps":[{"account":"777788889999","region":"eu-west-1"}]}
  *
  * - `scope`: what the full query covers (LiveCollectorFactory.scope); a different scope is a full pull.
  * - `lastSync`: wall-clock time just before the first request of the last complete sync;
  *   `lastFull`: the same for the last full pull.
+ * - `gaps` (version 2): the scopes that did not answer in that sync (a denied account or Region,
+ *   alerts refused on a repository). Their records are missing or stale in the file, whatever
+ *   `lastSync` says: when one answers again, the next run pulls in full (src/sync/incremental.ts).
  * - The trailer makes a cut-off file detectable. The file is written under a temporary name and
  *   synced, then the store (src/store) puts it in place — renamed, or uploaded with a condition —
  *   so it is the last complete state or the one before.
@@ -25,7 +28,9 @@ import type { Source } from '../model/finding.js';
  * same normalization as a full pull, and `--save-raw` of an incremental run replays like any other.
  */
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
+/** Version 1 files (no `gaps`) are read, but used only for a full pull: a gap they hid is unknown. */
+export const STATE_VERSIONS_READ = [1, 2];
 /** Folder of the state files, inside `--out` (dot-named: history and previous-run lookups skip it). */
 export const STATE_FOLDER = '.secsli-state';
 
@@ -39,7 +44,12 @@ export interface StateHeader {
   lastSync: string;
   lastFull: string;
   tool?: string;
+  /** From the trailer: the scopes that did not answer in that sync (empty for version 1). */
+  gaps?: GapScope[];
 }
+
+/** A coverage scope that did not answer (CoverageEntry['scope']). */
+export type GapScope = { account?: string; region?: string; repo?: string; org?: string };
 
 export interface StateEntry {
   id: string;
@@ -77,14 +87,14 @@ async function* lines(file: string): AsyncGenerator<string> {
 export async function readStateIndex(file: string, onEntry: (keys: EntryKeys) => void): Promise<StateHeader> {
   let header: StateHeader | undefined;
   let count = 0;
-  let trailer: { end?: unknown; records?: unknown } | undefined;
+  let trailer: { end?: unknown; records?: unknown; gaps?: unknown } | undefined;
   let n = 0;
   for await (const line of lines(file)) {
     n++;
     if (trailer) throw new StateError(`line ${n}: data after the end marker`);
     if (n === 1) {
       header = JSON.parse(line) as StateHeader;
-      if (header?.secsliSyncState !== STATE_VERSION) throw new StateError(`not a version ${STATE_VERSION} sync state file`);
+      if (!STATE_VERSIONS_READ.includes(header?.secsliSyncState)) throw new StateError(`not a version ${STATE_VERSIONS_READ.join(' or ')} sync state file`);
       if (typeof header.lastSync !== 'string' || Number.isNaN(parseUtc(header.lastSync))) throw new StateError('no valid lastSync in the header');
       continue;
     }
@@ -98,7 +108,9 @@ export async function readStateIndex(file: string, onEntry: (keys: EntryKeys) =>
   if (!header) throw new StateError('empty file');
   if (trailer?.end !== true) throw new StateError('cut off (no end marker)');
   if (trailer.records !== count) throw new StateError(`end marker says ${String(trailer.records)} records, found ${count}`);
-  return header;
+  const gaps = trailer.gaps ?? [];
+  if (!Array.isArray(gaps) || !gaps.every((g) => typeof g === 'object' && g !== null)) throw new StateError("the end marker's gaps are not a list of scopes");
+  return { ...header, gaps: gaps as GapScope[] };
 }
 
 /** Every entry, records parsed, in file order (call after readStateIndex accepted the file). */
@@ -140,8 +152,8 @@ export class StateWriter {
     return this.count;
   }
 
-  commit(): void {
-    this.push(JSON.stringify({ end: true, records: this.count }));
+  commit(gaps: readonly GapScope[] = []): void {
+    this.push(JSON.stringify({ end: true, records: this.count, ...(gaps.length ? { gaps } : {}) }));
     this.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);

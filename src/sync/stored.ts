@@ -3,7 +3,7 @@ import { SecsliError } from '../errors.js';
 import { parseUtc } from '../model/time.js';
 import type { StateStore, StateVersion } from '../store/types.js';
 import { updatedMs } from './records.js';
-import { readStateIndex, type StateHeader } from './state.js';
+import { readStateIndex, STATE_VERSION, type StateHeader } from './state.js';
 
 /** Reading the stored sync state of one source, and deciding whether an incremental run may use it. */
 
@@ -59,6 +59,7 @@ export async function loadStoredState(store: StateStore, factory: LiveCollectorF
     return unused(`sync state ${where} is unusable (${(err as Error).message})`, true);
   }
   if (header.source !== source) return unused(`sync state ${where} belongs to ${String(header.source)}`, true);
+  if (header.secsliSyncState !== STATE_VERSION) return unused('the sync state was written by an earlier secsli, which did not record the scopes that did not answer', false);
   if (header.scope !== factory.scope) return unused('the source configuration changed since the last sync', false);
   const last = parseUtc(header.lastSync);
   if (last > o.startedAt.getTime() + FUTURE_SLACK_MS) return unused(`the last sync (${header.lastSync}) is in the future: is the clock right?`, true);

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stateFile } from '../../src/sync/state.js';
-import { alertsFor } from '../fakes/seed.js';
+import { alertsFor, makeAsff } from '../fakes/seed.js';
 import { A, asffSeed, B, dbChange, ocsfChange, ocsfSeed, pull, REGION, shChange, sorted, syncWorld, tmp, type SyncWorld } from './world.js';
 
 /**
@@ -165,6 +165,23 @@ describe('incremental sync (1 % of the data changed, as in a daily run)', () => 
     expect(inc.requests).toBe(3); // the repository list, one page per repository
     expect(sorted(inc.raw)).toEqual(sorted((await pull(w, 'dependabot')).raw));
   });
+
+  it('Dependabot: a full pull with alerts refused (403) on a repository saves the gap; once it answers, a full pull brings its alerts back', async () => {
+    const alerts = { 'acme/web': alertsFor('acme', 'web', 30), 'acme/api': alertsFor('acme', 'api', 20) };
+    const repos = [
+      { owner: 'acme', name: 'web' },
+      { owner: 'acme', name: 'api' },
+    ];
+    const w = keep(await syncWorld({ alerts, repos, claimed: ['acme/web', 'acme/api'], sources: { dependabot: { repos: ['acme/*'] } } }));
+    const dir = await tmp();
+    w.ghOpts.fault = (r) => (r.path.includes('/repos/acme/api/dependabot/alerts') ? { status: 403, body: { message: 'Resource not accessible by integration' } } : undefined);
+    const refused = await pull(w, 'dependabot', { dir, full: true });
+    expect(refused.raw.size).toBe(30);
+    delete w.ghOpts.fault;
+    const back = await pull(w, 'dependabot', { dir });
+    expect(back.log.join('\n')).toMatch(/full pull \(acme\/api answered again after a gap in the last sync\)/);
+    expect(back.raw.size).toBe(50);
+  });
 });
 
 describe('sync state', () => {
@@ -181,7 +198,7 @@ describe('sync state', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines[0]).toMatchObject({ secsliSyncState: 1, source: 'securityhub', lastSync: expect.any(String), lastFull: lines[0].lastSync });
+    expect(lines[0]).toMatchObject({ secsliSyncState: 2, source: 'securityhub', lastSync: expect.any(String), lastFull: lines[0].lastSync });
     expect(lines.at(-1)).toEqual({ end: true, records: 120 });
     expect(Object.keys(lines[1])).toEqual(['id', 'updatedAt', 'account', 'region', 'raw']);
     expect(lines[1].id).toBe(lines[1].raw.Id);
@@ -233,6 +250,53 @@ describe('sync state', () => {
     expect(since(healed)).toBe(since(broken));
     expect(JSON.parse(healed.raw.get(findings[0]!.Id)!).Title).toMatch(/\(updated\)$/);
     expect(await readFile(file, 'utf8')).not.toBe(before);
+  });
+
+  it('a scope that did not answer is recorded; when it answers again the next run pulls in full, so nothing it missed stays missing', async () => {
+    // Two Regions; us-east-1 holds 10 findings. A sync that us-east-1 refuses must not become the
+    // truth about it: neither a full pull (its records absent) nor an incremental one (lastSync moved on).
+    const EAST = 'us-east-1';
+    const findings = [...asffSeed(20), ...Array.from({ length: 10 }, (_, i) => makeAsff(100 + i, { account: A, region: EAST }))];
+    const w = keep(await syncWorld({ findings, alerts: {}, repos: [], claimed: [], sources: { securityhub: { regions: [REGION, EAST] } } }));
+    const dir = await tmp();
+    const file = stateFile(dir, 'securityhub');
+    const denyEast = () => (w.shOpts.fault = (r) => (r.region === EAST ? 'access-denied' : undefined));
+    const gapsOf = async () => JSON.parse((await readFile(file, 'utf8')).trimEnd().split('\n').at(-1)!).gaps;
+
+    // 1. A full pull with us-east-1 refused: saved (eu-west-1 answered), with the gap in its trailer.
+    denyEast();
+    const refused = await pull(w, 'securityhub', { dir });
+    expect(refused.status.coverage.filter((c) => c.status === 'gap').map((c) => c.scope.region)).toContain(EAST);
+    expect(refused.raw.size).toBe(20);
+    expect(await gapsOf()).toEqual(expect.arrayContaining([expect.objectContaining({ region: EAST })]));
+    // 2. us-east-1 answers again: a full pull, and all 30 findings are back (an incremental run read 20).
+    delete w.shOpts.fault;
+    const back = await pull(w, 'securityhub', { dir });
+    expect(back.log.join('\n')).toMatch(/full pull \(.*us-east-1 answered again after a gap in the last sync\)/);
+    expect(back.raw.size).toBe(30);
+    expect(await gapsOf()).toBeUndefined();
+
+    // 3. An incremental run with us-east-1 refused moves lastSync on; a finding made there meanwhile
+    //    would be older than the next "since": the recorded gap makes that next run a full pull.
+    denyEast();
+    expect((await pull(w, 'securityhub', { dir })).log.join('\n')).toMatch(/incremental sync since/);
+    findings.push(Object.assign(makeAsff(200, { account: A, region: EAST }), { UpdatedAt: new Date(Date.now() - 30 * 86_400_000).toISOString() }));
+    delete w.shOpts.fault;
+    const healed = await pull(w, 'securityhub', { dir });
+    expect(healed.log.join('\n')).toMatch(/full pull \(.*answered again/);
+    expect(healed.raw.size).toBe(31);
+    expect((await pull(w, 'securityhub', { dir })).log.join('\n')).toMatch(/incremental sync since/);
+  });
+
+  it('a version 1 state (no gaps recorded) is used for one full pull, without a warning', async () => {
+    const { w } = await small();
+    const dir = await tmp();
+    await pull(w, 'securityhub', { dir });
+    const file = stateFile(dir, 'securityhub');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"secsliSyncState":2', '"secsliSyncState":1'));
+    const again = await pull(w, 'securityhub', { dir });
+    expect(again.log.join('\n')).toMatch(/info .*full pull \(the sync state was written by an earlier secsli/);
+    expect(again.log.filter((l) => l.startsWith('warn'))).toEqual([]);
   });
 
   it('known limit: a workflow change that leaves UpdatedAt alone (BatchUpdateFindings) is seen only by a full pull', async () => {

@@ -111,8 +111,14 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
         let scopeRecords = 0;
         /** Gaps found in this scope, by account ('' = the Region as a whole). */
         const gaps = new Map<string, string>();
-        const gap = (reason: string, accounts: string[]) => {
-          for (const a of accounts.length ? accounts : ['']) gaps.set(a, reason);
+        /** Accounts whose gap is an answer: Security Hub was asked and has nothing (no findings, no passed control). */
+        const answered = new Set<string>();
+        const gap = (reason: string, accounts: string[], wasAnswered = false) => {
+          for (const a of accounts.length ? accounts : ['']) {
+            gaps.set(a, reason);
+            if (wasAnswered) answered.add(a);
+            else answered.delete(a);
+          }
         };
 
         const run = async (): Promise<Outcome> => {
@@ -176,6 +182,7 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
                 gap(
                   `no findings and no passed control checks${account ? ` for account ${account}` : ''}: is it a Security Hub member with a standard or integration enabled?`,
                   account ? [account] : [],
+                  true,
                 );
               }
             } catch (err) {
@@ -197,7 +204,11 @@ export function createSecurityHubLiveCollector(o: SecurityHubLiveOptions): Colle
         for (const a of scope.accounts.length ? scope.accounts : ['']) {
           const where = a ? { account: a, region: scope.region } : { region: scope.region };
           const reason = gaps.get(a);
-          status.coverage.push(reason === undefined ? { source: 'securityhub', scope: where, status: 'covered' } : { source: 'securityhub', scope: where, status: 'gap', reason });
+          status.coverage.push(
+            reason === undefined
+              ? { source: 'securityhub', scope: where, status: 'covered' }
+              : { source: 'securityhub', scope: where, status: 'gap', reason, ...(answered.has(a) ? { answered: true as const } : {}) },
+          );
         }
       };
 
