@@ -103,7 +103,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
       writer.commit(gapScopes(status));
     } catch (err) {
       writer.abort();
-      log.warn(`${label}: cannot save sync state ${where} (${why(err)}); the next run pulls in full`);
+      log.warn(`${label}: cannot save sync state ${where} (${why(err)}); it stays as it was, and the next run starts from it (or pulls in full when there is none)`);
       return;
     }
     const item = { source, label, store, staged: writer.tmp, expected, records: writer.records };

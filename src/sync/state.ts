@@ -126,12 +126,18 @@ export async function* readStateEntries(file: string): AsyncGenerator<StateEntry
  * Writes a new state file at a staging path (StateStore.staging), synchronously (records arrive
  * through a synchronous sink) in ~1 MB batches. `commit` adds the trailer and syncs it, ready for
  * StateStore.replace; `abort` removes it.
+ *
+ * A write that fails (a full disk) never reaches the record sink: the state is only a cache of
+ * what the APIs returned, so the writer drops its file, keeps the error, and ignores the rest;
+ * `commit` then throws it, and the caller warns that the next run pulls in full. The run itself
+ * goes on (and a disk that is full for the reports too fails there, as an output error).
  */
 export class StateWriter {
   private fd: number;
   private buf: string[] = [];
   private size = 0;
   private count = 0;
+  private failed: unknown;
 
   constructor(
     readonly tmp: string,
@@ -142,6 +148,7 @@ export class StateWriter {
   }
 
   add(e: StateEntry): void {
+    if (this.failed !== undefined) return;
     // Key order matters: id, updatedAt, account, region, then raw (see entryKeys).
     const keys: EntryKeys = { id: e.id, updatedAt: e.updatedAt, ...(e.account ? { account: e.account } : {}), ...(e.region ? { region: e.region } : {}) };
     this.push(JSON.stringify({ ...keys, raw: e.raw }));
@@ -153,15 +160,26 @@ export class StateWriter {
   }
 
   commit(gaps: readonly GapScope[] = []): void {
-    this.push(JSON.stringify({ end: true, records: this.count, ...(gaps.length ? { gaps } : {}) }));
-    this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = -1;
+    if (this.failed === undefined) {
+      this.push(JSON.stringify({ end: true, records: this.count, ...(gaps.length ? { gaps } : {}) }));
+      this.guard(() => {
+        this.flush();
+        fsyncSync(this.fd);
+        closeSync(this.fd);
+        this.fd = -1;
+      });
+    }
+    if (this.failed !== undefined) throw this.failed;
   }
 
   abort(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // closing what a failed write left open: nothing more to lose
+      }
+    }
     this.fd = -1;
     rmSync(this.tmp, { force: true });
   }
@@ -169,7 +187,19 @@ export class StateWriter {
   private push(line: string): void {
     this.buf.push(line);
     this.size += line.length + 1;
-    if (this.size >= 1 << 20) this.flush();
+    if (this.size >= 1 << 20) this.guard(() => this.flush());
+  }
+
+  /** Runs a write; the first failure drops the file and is kept for `commit`. */
+  private guard(write: () => void): void {
+    if (this.failed !== undefined) return;
+    try {
+      write();
+    } catch (err) {
+      this.failed = err;
+      this.buf = [];
+      this.abort();
+    }
   }
 
   private flush(): void {
