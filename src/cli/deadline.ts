@@ -1,6 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStopped } from '../collectors/stop.js';
+import { TEMP_HOST } from '../io/temp-names.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 
@@ -81,8 +82,8 @@ export function startRunStop(o: { timeoutMs: number; timeoutText: string; signal
 }
 
 /**
- * Removes what this process left half-written in `dir`: run folders (`.<name>.tmp-<pid>-…`) and
- * sync-state files (`<source>.ndjson.tmp-<pid>-…`) of a collector that was still running.
+ * Removes what this process left half-written in `dir`: run folders (`.<name>.tmp-h<host>-<pid>-…`) and
+ * sync-state files (`<source>.ndjson.tmp-h<host>-<pid>-…`) of a collector that was still running.
  */
 function removeOwnTemps(dir: string, pid = process.pid): void {
   let names: string[];
@@ -91,5 +92,7 @@ function removeOwnTemps(dir: string, pid = process.pid): void {
   } catch {
     return;
   }
-  for (const n of names) if (n.includes(`.tmp-${pid}-`)) rmSync(join(dir, n), { recursive: true, force: true });
+  // `.tmp-h<host>-<pid>-` (and `.tmp-<pid>-` from earlier versions): this process's, on this host.
+  const own = new RegExp(`\\.tmp-(?:h${TEMP_HOST}-)?${pid}-`);
+  for (const n of names) if (own.test(n)) rmSync(join(dir, n), { recursive: true, force: true });
 }

@@ -1,10 +1,9 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import { makeDirs } from '../io/make-dirs.js';
+import { STALE_AFTER_MS, TEMP_HOST, tempIsStale } from '../io/temp-names.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
 
 /**
@@ -325,28 +324,15 @@ export async function writeRun(
  * (EFS, NFS) see each other's PIDs as gone.
  */
 const TEMP_FOLDER = /^\..+\.tmp-(?:h([0-9a-f]{8})-)?(\d+)-(\d+)$/;
-const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 /**
  * A temporary name for `name` in its folder: a run being written, or one being removed (prune
  * renames it first, so readers never see half a run). A process killed meanwhile leaves a folder
  * `removeStaleTempFolders` clears.
  */
-export const tempFolderName = (name: string) => `.${name}.tmp-h${HOST}-${process.pid}-${Date.now()}`;
+export const tempFolderName = (name: string) => `.${name}.tmp-h${TEMP_HOST}-${process.pid}-${Date.now()}`;
 /** A folder named without its host (an earlier version) left untouched this long: whoever wrote it has stopped. */
 const QUIET_MS = 3600 * 1000;
-/** A temp folder older than this is stale even if its PID is alive again (a restored cache, PID reuse). */
-const STALE_AFTER_MS = 24 * 3600 * 1000;
-
-function processGone(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: alive, another user's
-  }
-}
 
 /**
  * Removes the temp folders of runs that were killed (SIGKILL, a crash, a cancelled CI job) before
@@ -366,9 +352,7 @@ export async function removeStaleTempFolders(outDir: string, now = Date.now()): 
     const [, host, pid, ms] = m;
     const path = join(outDir, name);
     const old = now - Number(ms) > STALE_AFTER_MS;
-    // Another host's (or container's) run: its PID means nothing here; only age tells.
-    if (!old && host !== undefined && host !== HOST) continue;
-    if (!old && !processGone(Number(pid))) continue;
+    if (!tempIsStale(host, Number(pid), Number(ms), now)) continue;
     try {
       const st = await stat(path);
       if (!st.isDirectory()) continue;
