@@ -1,13 +1,20 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { unknownIdHint } from '../inventory/did-you-mean.js';
-import type { Io } from './options.js';
+import { countFlag, type Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
+
+/** `--last -5`, `0` or `abc` showed one run and exited 0: a usage error instead, as `--limit` is. */
+function lastFlag(v: string): number {
+  const n = countFlag('--last')(v);
+  if (n < 1) throw new UsageError(`--last: "${v}" is not a whole number ≥ 1`, 'Example: --last 13');
+  return n;
+}
 
 export function registerTrend(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('trend').argument('<asset>', 'asset id').description("show one asset's history: status, risk, budget used, remediation SLI, open findings"))
     .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
-    .option('--last <n>', 'show only the last n runs', (v) => Math.max(1, Number.parseInt(v, 10) || 1))
+    .option('--last <n>', 'show only the last n runs (a whole number ≥ 1)', lastFlag)
     .addHelpText(
       'after',
       `

@@ -105,7 +105,9 @@ const snapshotV1Schema = z.looseObject({
   kev: z.looseObject({ version: str.default('unknown') }).default({ version: 'unknown' }),
   assets: z.array(assetV1),
   /** Version 2: the findings are in this file of the run folder (one line per asset, finding). */
-  findingsFile: z.looseObject({ name: str, lines: num }).optional(),
+  // A file of the run itself: a plain name, never a path (a snapshot from shared history must not
+  // point a reader at ../../anything).
+  findingsFile: z.looseObject({ name: str.regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'a file name inside the run folder (no path)'), lines: num }).optional(),
   unmapped: z.array(z.looseObject({ findingIds: z.array(str).default([]) })).default([]),
   ambiguous: z.array(z.looseObject({ findingId: str })).default([]),
   exceptions: z.array(exceptionV1).default([]),

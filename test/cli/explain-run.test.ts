@@ -141,6 +141,15 @@ describe('secsli explain --run, bad input (exit 2)', () => {
     const dir = await brokenRun('snapshot.json', (t) => t.replace('"name": "snapshot-findings.ndjson"', '"name": "gone.ndjson"'));
     await fails(['payments-api', '--run', dir], `${join(dir, 'gone.ndjson')}: missing`);
   });
+
+  it('a snapshot whose findings file is a path out of its run: refused, nothing outside the run read', async () => {
+    const dir = await brokenRun('snapshot.json', (t) => t.replace('"name": "snapshot-findings.ndjson"', '"name": "../../secret.txt"'));
+    await writeFile(join(dir, '../../secret.txt'), 'SECRET=ghp_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\n');
+    const r = await cli(['explain', 'payments-api', '--run', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a file name inside the run folder (no path)');
+    expect(r.stderr).not.toContain('SECRET');
+  });
 });
 
 describe('secsli explain --run with s3:// history', () => {

@@ -202,4 +202,10 @@ describe('secsli trend', () => {
   it('an unknown asset is a usage error listing the known ones', async () => {
     expect(await cli(at('trend', 'x-unknown', '--reports', 'reports'))).toMatchObject({ code: 2, stderr: expect.stringContaining('Known assets: batch, pay, web') });
   });
+
+  it('--last takes a whole number ≥ 1: -5, 0 and abc are usage errors, not one run and exit 0', async () => {
+    for (const bad of ['-5', '0', 'abc']) {
+      expect(await cli(at('trend', 'pay', '--reports', 'reports', '--last', bad))).toMatchObject({ code: 2, stderr: expect.stringContaining('--last: ') });
+    }
+  });
 });
