@@ -155,8 +155,10 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       summary = buildSummary(result, {
         inventory,
         failOn: opts.failOn,
-        previousStatus: previous?.status,
+        // Status news is judged against the last run that measured everything (see PreviousRun.baseline).
+        previousStatus: previous?.baseline?.status,
         previousRun: previous?.name,
+        baselineRun: previous?.baseline?.name,
         run: { name, location: store.runLocation(name) },
         timedOut,
       });

@@ -6,7 +6,7 @@ import { fsRunStore } from '../store/fs.js';
 import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
 import { compareRunNames, splitRunName } from '../store/names.js';
 import type { RunStore } from '../store/types.js';
-import type { SnapshotV1 } from './schema.js';
+import { isCovered, type SnapshotV1 } from './schema.js';
 import { type BadSnapshot, localRunFiles, readSnapshot as readSnapshotFiles, type RunFiles, type SnapshotRead } from './snapshot-stream.js';
 
 export { compareRunNames } from '../store/names.js';
@@ -84,7 +84,21 @@ export interface PreviousRun {
   policyHash?: string;
   /** How many (asset, finding) entries its snapshot holds. */
   findings: number;
+  /**
+   * What `--fail-on worse` and summary.json's changes compare with: the latest earlier run that
+   * measured everything (not PARTIAL, no coverage gap; its exit code could only be 0 or 1). A
+   * status seen in a run that exited 3 reached no one as news, so it is not the baseline: an asset
+   * that broke during a blip is still news at the next complete run, and one that was BREACHED
+   * before the blip and is BREACHED after it is not. Absent when no earlier run was complete.
+   */
+  baseline?: { name: string; status: ReadonlyMap<string, string> };
 }
+
+/** A run that measured everything: the only kind whose statuses an alert could have reported. */
+const measuredAll = (snap: SnapshotV1) => !snap.partial && snap.assets.every(isCovered);
+
+/** How far back the baseline is looked for (each a snapshot.json without its findings). */
+const BASELINE_RUNS = 90;
 
 /**
  * The latest run under `outDir` whose folder is older than `current` (the folder name this run
@@ -100,21 +114,30 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     .filter((n) => splitRunName(n)[0] < currentBase)
     .sort(compareRunNames)
     .reverse();
+  let previous: PreviousRun | undefined;
+  let looked = 0;
   for (const name of earlier) {
+    if (previous && ++looked > BASELINE_RUNS) break;
     const dir = store.runLocation(name);
     const r = await readSnapshot(store, name, false);
     if (!r.ok) {
-      log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
+      if (!previous) log.warn(`skipping earlier run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
       continue;
     }
     const snap = r.snapshot;
     if (snap.scope?.asset) continue;
+    const status = new Map(snap.assets.map((a) => [a.id, a.status]));
+    const baseline = measuredAll(snap) ? { name, status } : undefined;
+    if (previous) {
+      if (baseline) return { ...previous, baseline };
+      continue;
+    }
     // 'unknown' is the reader's default for a snapshot written without a policy hash.
     const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
-    const status = new Map(snap.assets.map((a) => [a.id, a.status]));
-    return { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, findings: r.findings, ...(policyHash ? { policyHash } : {}) };
+    previous = { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, findings: r.findings, ...(policyHash ? { policyHash } : {}) };
+    if (baseline) return { ...previous, baseline };
   }
-  return undefined;
+  return previous;
 }
 
 /** A run of a store as the stream reader sees it: a missing file is ENOENT. */

@@ -84,6 +84,8 @@ export interface SummaryInput extends OutcomeInput {
   inventory: Pick<Inventory, 'owners'>;
   /** The previous run's folder name, when there is one. */
   previousRun?: string | undefined;
+  /** The run `previousStatus` comes from: the latest earlier one that measured everything (history/load.ts). */
+  baselineRun?: string | undefined;
   /** The run folder's final name and location (`<out>/<name>`; later `s3://bucket/prefix/<name>`). */
   run: { name: string; location: string };
 }
@@ -118,6 +120,7 @@ export function buildSummary(result: ScoreResult, s: SummaryInput) {
     partial: result.partial || Boolean(s.timedOut),
     run: s.run,
     previousRun: s.previousRun ?? null,
+    baselineRun: s.baselineRun ?? null,
     assets: result.assets.length,
     byStatus: { BREACHED: count('BREACHED'), UNKNOWN: count('UNKNOWN'), 'AT RISK': count('AT RISK'), OK: count('OK') },
     changes,

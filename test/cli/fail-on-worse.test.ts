@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeAsff } from '../fakes/seed.js';
+import { makeAlert, makeAsff } from '../fakes/seed.js';
 import { cli, tmp } from './run.js';
 
 /**
@@ -97,6 +97,27 @@ describe('--fail-on worse', () => {
     const fourth = await run(dir, '2026-11-24T00:00:00Z', false);
     expect(fourth.code).toBe(0);
     expect(fourth.summary?.changes).toEqual([expect.objectContaining({ asset: 'svc-a', from: 'BREACHED', to: 'OK', worse: false })]);
+  });
+
+  it('judges news against the last run that measured everything: a breach first seen in a run that exited 3 still alerts at the next complete one, and only once', async () => {
+    const dir = await setup();
+    // svc-b also claims a repository: a run without the Dependabot export cannot measure it (exit 3).
+    await writeFile(join(dir, 'assets.yaml'), INVENTORY.replace('    aws: { accounts: ["' + A + '"] }\n', `    aws: { accounts: ["${A}"] }\n    github: { repos: ["acme/b"] }\n`));
+    const alerts = join(dir, 'alerts.json');
+    await writeFile(alerts, JSON.stringify([makeAlert('acme', 'b', 1, 'fixed')]));
+    const withAlerts = ['--from', `dependabot=${alerts}`];
+    const complete = await run(dir, '2026-11-21T00:00:00Z', false, ...withAlerts);
+    expect([complete.code, complete.summary?.baselineRun]).toEqual([0, null]);
+    // The blip: svc-a breaks while svc-b cannot be measured; exit 3 says "could not measure", not the breach.
+    const blip = await run(dir, '2026-11-22T00:00:00Z', true);
+    expect([blip.code, blip.summary?.changes.map((c: Obj) => `${c.asset} ${c.from}→${c.to}`)]).toEqual([3, ['svc-a OK→BREACHED', 'svc-b OK→UNKNOWN']]);
+    // Measured again: the breach is news to whoever routes on exit 1 — against 11-21, not the blip.
+    const next = await run(dir, '2026-11-23T00:00:00Z', true, ...withAlerts);
+    expect([next.code, next.summary?.message]).toEqual([1, 'status got worse: svc-a (OK → BREACHED)']);
+    expect([next.summary?.previousRun, next.summary?.baselineRun]).toEqual(['2026-11-22T000000Z', '2026-11-21T000000Z']);
+    // And not again the day after.
+    const after = await run(dir, '2026-11-24T00:00:00Z', true, ...withAlerts);
+    expect([after.code, after.summary?.baselineRun, after.summary?.changes]).toEqual([0, '2026-11-23T000000Z', []]);
   });
 
   it('on the first run, trips on the assets that start BREACHED and names their owners', async () => {
