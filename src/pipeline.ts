@@ -142,7 +142,13 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
           const r = g.ok ? g.value.r : { ok: false as const, reason: g.reason };
           if (!r.ok) {
             bad++;
-            rejected.push({ source: c.source, ...where, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
+            rejected.push({
+              source: c.source,
+              ...where,
+              ...(r.nativeId ? { nativeId: r.nativeId } : {}),
+              reason: r.reason,
+              ...('claims' in r && r.claims ? { claims: r.claims } : {}),
+            });
             return;
           }
           good++;

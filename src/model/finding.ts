@@ -116,6 +116,15 @@ export interface Rejected {
   /** The native id when one could be read. */
   nativeId?: string;
   reason: string;
+  /** What the record says it is about, where that could be read: an asset it names is not fully measured (scoring/coverage.ts). */
+  claims?: RecordClaims;
+}
+
+/** The account, resources or repository an unreadable record names. */
+export interface RecordClaims {
+  account?: string;
+  resources?: string[];
+  repo?: string;
 }
 
 /** Severities as numbers, worst highest, for ordering. */

@@ -1,7 +1,8 @@
 import type { CoverageEntry, SourceStatus } from '../model/source-status.js';
 import { hasGlobSyntax, repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
-import type { Source } from '../model/finding.js';
+import type { Matcher } from '../config/inventory.js';
+import type { Finding, Rejected, Source } from '../model/finding.js';
 import type { CoverageStatus } from './types.js';
 
 /**
@@ -58,7 +59,47 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
   });
 }
 
-export function assetCoverage(asset: Asset, statuses: readonly SourceStatus[], repoClaimedBy: (repo: string, assetId: string) => boolean): CoverageStatus[] {
+/**
+ * The rejected records each asset is named by (its account, one of its resources, a repository it
+ * claims): a record that could not be read is a part of the asset nobody measured, so the asset is
+ * not "covered" by that source (it reads UNKNOWN unless a measured breach holds, and the run exits 3).
+ */
+export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher, assets: readonly Asset[]): Map<string, Rejected[]> {
+  const out = new Map<string, Rejected[]>();
+  const add = (id: string, r: Rejected) => {
+    const list = out.get(id);
+    if (list) list.push(r);
+    else out.set(id, [r]);
+  };
+  for (const r of rejected) {
+    const c = r.claims;
+    if (!c) continue;
+    const ids = new Set<string>();
+    if (c.repo) for (const id of matcher.assetsForRepo(c.repo)) ids.add(id);
+    if (c.account || c.resources?.length) {
+      // As a finding of that account on those resources would map (tags are unknown: an asset
+      // selected by tags in the account is named by the account below).
+      const probe = { source: r.source, aws: { accountId: c.account ?? '', resources: (c.resources ?? []).map((id) => ({ id, type: '', tags: {} })) } } as unknown as Finding;
+      for (const id of matcher.match(probe).assetIds) ids.add(id);
+      if (c.account) for (const a of assets) if (a.aws?.accounts?.includes(c.account)) ids.add(a.id);
+    }
+    for (const id of ids) add(id, r);
+  }
+  return out;
+}
+
+function rejectedReason(source: Source, list: readonly Rejected[]): string {
+  const first = list[0]!;
+  const where = [first.record !== undefined ? `record ${first.record}` : '', first.line !== undefined ? `line ${first.line}` : ''].filter(Boolean).join(', ');
+  return `${SOURCE_NAME[source]}: ${list.length} record(s) about it could not be read (first: ${where ? `${where}: ` : ''}${first.reason})`;
+}
+
+export function assetCoverage(
+  asset: Asset,
+  statuses: readonly SourceStatus[],
+  repoClaimedBy: (repo: string, assetId: string) => boolean,
+  rejected: readonly Rejected[] = [],
+): CoverageStatus[] {
   return expectedSources(asset).map((source) => {
     const mine = statuses.filter((s) => s.source === source);
     if (mine.length === 0) {
@@ -77,6 +118,8 @@ export function assetCoverage(asset: Asset, statuses: readonly SourceStatus[], r
       const where = [c.scope.account, c.scope.region, c.scope.org, c.scope.repo].filter(Boolean).join(' ');
       reasons.push(`${SOURCE_NAME[source]}${where ? ` ${where}` : ''}: ${c.reason ?? 'not covered'}`);
     }
+    const unread = rejected.filter((r) => r.source === source);
+    if (unread.length) reasons.push(rejectedReason(source, unread));
     const covered = entries.filter((c) => c.status === 'covered');
     for (const part of parts(asset, source)) {
       if (!covered.some(part.vouched)) reasons.push(`${SOURCE_NAME[source]}: no answer covers ${part.label}`);

@@ -4,6 +4,7 @@ import { policyHash } from '../config/policy.js';
 import type { Finding, Rejected } from '../model/finding.js';
 import type { KevCatalog } from '../model/kev.js';
 import type { SourceStatus } from '../model/source-status.js';
+import { rejectedByAsset } from './coverage.js';
 import { dedupeAcrossSources } from './dedupe.js';
 import { exceptionMatches, exceptionState, expiryInstant } from './exceptions.js';
 import { planFixes } from './fixes.js';
@@ -83,7 +84,14 @@ export function score(input: ScoreInput): ScoreResult {
 
   unmapped.sort(byId);
   ambiguous.sort((a, b) => byId(a.finding, b.finding));
-  const totals = { policy, now, matcher, statuses: input.sources.map((s) => s.status), previousRisk: input.previousRisk };
+  const totals = {
+    policy,
+    now,
+    matcher,
+    statuses: input.sources.map((s) => s.status),
+    previousRisk: input.previousRisk,
+    rejected: rejectedByAsset(input.rejected, matcher, scoredAssets),
+  };
   const ranked = new Map<AssetResult, Scored[]>();
   const assets: AssetResult[] = scoredAssets.map((asset) => {
     // Id order, so sums add up in the same order whatever the input order (floating point).

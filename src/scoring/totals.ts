@@ -1,7 +1,7 @@
 import type { Asset } from '../config/schema.js';
 import type { Matcher } from '../config/inventory.js';
 import type { Policy } from '../config/policy.js';
-import { endMs, SEVERITIES, type Severity } from '../model/finding.js';
+import { endMs, SEVERITIES, type Rejected, type Severity } from '../model/finding.js';
 import type { SourceStatus } from '../model/source-status.js';
 import { assetCoverage } from './coverage.js';
 import { exposureWeight } from './factors.js';
@@ -20,6 +20,8 @@ interface TotalsInput {
   matcher: Matcher;
   statuses: readonly SourceStatus[];
   previousRisk?: ReadonlyMap<string, number> | undefined;
+  /** Rejected records per asset they name (coverage.ts `rejectedByAsset`). */
+  rejected?: ReadonlyMap<string, readonly Rejected[]>;
 }
 
 const INCIDENT: ExclusionReason = { kind: 'incident' };
@@ -100,7 +102,7 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
   const target = policy.remediationTarget[asset.criticality];
   const remediation = { good, valid, sli: remediationSli(good, valid, events, policy.remediationMinEvents), target, events, backlog };
   const incidents = summarizeIncidents(threats, policy, nowMs, windowStart);
-  const coverage = assetCoverage(asset, input.statuses, (repo, id) => matcher.assetsForRepo(repo).includes(id));
+  const coverage = assetCoverage(asset, input.statuses, (repo, id) => matcher.assetsForRepo(repo).includes(id), input.rejected?.get(asset.id));
   const { status, rule, reasons } = assetStatus(
     {
       risk,

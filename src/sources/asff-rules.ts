@@ -9,7 +9,8 @@ import { arnField, cvssScore, cvssVersionOf, severityFromScore100 } from './rule
 const LABELS: Record<string, Severity> = { INFORMATIONAL: 'info', LOW: 'low', MEDIUM: 'medium', HIGH: 'high', CRITICAL: 'critical' };
 
 /** Severity.Label, else Severity.Normalized (0–100), else the provider's label, else Severity.Product (0–10 or 0–100). */
-export function severityOf(f: Asff): Severity {
+/** The finding's level, from the first readable of Label, Normalized, the provider's Label, Product; undefined when none is. */
+export function severityOf(f: Asff): Severity | undefined {
   const s = f.Severity;
   const fromLabel = LABELS[s?.Label?.toUpperCase() ?? ''];
   if (fromLabel) return fromLabel;
@@ -18,7 +19,7 @@ export function severityOf(f: Asff): Severity {
   if (provider) return provider;
   const p = s?.Product;
   if (p !== undefined && p >= 0 && p <= 100) return severityFromScore100(p > 10 ? p : p * 10);
-  return 'info';
+  return undefined;
 }
 
 export function complianceOf(status: string | undefined) {

@@ -17,6 +17,11 @@ function toFinding(f: Asff): NormalizeResult {
   if (!updatedAt) return reject(`UpdatedAt is not a timestamp: ${JSON.stringify(f.UpdatedAt)}`, f.Id);
   const firstSeen = isoTime(f.FirstObservedAt) ?? isoTime(f.CreatedAt);
   if (!firstSeen) return reject(f.CreatedAt === undefined ? 'missing CreatedAt' : `CreatedAt is not a timestamp: ${JSON.stringify(f.CreatedAt)}`, f.Id);
+  // Unreadable is not "informational": a made-up level would understate (or overstate) the risk.
+  const severity = severityOf(f);
+  if (!severity) {
+    return reject(`Severity: expected a Label of INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (or Normalized 0–100); got ${JSON.stringify(f.Severity ?? null)}`, f.Id);
+  }
 
   const vulns = f.Vulnerabilities ?? [];
   const compliance = complianceOf(f.Compliance?.Status);
@@ -79,7 +84,7 @@ function toFinding(f: Asff): NormalizeResult {
     nativeId: f.Id,
     kind: kindOf(f, vulns.length > 0, product),
     title: f.Title,
-    severity: severityOf(f),
+    severity,
   } as Finding;
   if (cvss) finding.cvss = cvss;
   finding.knownExploited = knownExploited;
@@ -110,6 +115,12 @@ export const asff: SourceAdapter<Asff> = {
   read: readAsff,
   schema: asffSchema,
   idOf: (raw) => (isObj(raw) ? str(raw.Id) : undefined),
+  claimsOf(raw) {
+    if (!isObj(raw)) return undefined;
+    const account = str(raw.AwsAccountId);
+    const resources = (Array.isArray(raw.Resources) ? raw.Resources : []).map((r: unknown) => (isObj(r) ? str(r.Id) : undefined)).filter((id): id is string => id !== undefined);
+    return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
+  },
   toFinding,
   link: (f) => consoleUrl(f.Id, regionOf(f), partitionOf(f)),
   facts(raw) {

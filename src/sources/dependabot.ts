@@ -165,6 +165,10 @@ export const dependabot: SourceAdapter<Alert> = {
     return repo && typeof raw.number === 'number' ? `${repo}#${raw.number}` : undefined;
   },
   toFinding,
+  claimsOf(raw) {
+    const repo = isObj(raw) ? repoOf(raw as Partial<Alert>) : undefined;
+    return repo ? { repo } : undefined;
+  },
   link: (a) => a.html_url || undefined,
   facts(raw) {
     const r = (isObj(raw) ? raw : {}) as { html_url?: unknown; url?: unknown; updated_at?: unknown };

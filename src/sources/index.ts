@@ -33,9 +33,16 @@ export function adapterFor(source: Source, raw: unknown): SourceAdapter<unknown>
 /** Raw record → Finding through one adapter: the fast reader when it can, else the schema (which explains a rejection). */
 export function normalizeWith<R>(adapter: SourceAdapter<R>, raw: unknown): NormalizeResult {
   const record = adapter.read(raw);
-  if (record !== undefined) return adapter.toFinding(record);
+  if (record !== undefined) return withClaims(adapter, raw, adapter.toFinding(record));
   const parsed = adapter.schema.safeParse(raw);
-  return parsed.success ? adapter.toFinding(parsed.data) : reject(zodReason(parsed.error), adapter.idOf(raw));
+  return withClaims(adapter, raw, parsed.success ? adapter.toFinding(parsed.data) : reject(zodReason(parsed.error), adapter.idOf(raw)));
+}
+
+/** A rejection says what the record is about, so the asset it names is not read as fully measured. */
+function withClaims<R>(adapter: SourceAdapter<R>, raw: unknown, r: NormalizeResult): NormalizeResult {
+  if (r.ok) return r;
+  const claims = adapter.claimsOf(raw);
+  return claims ? { ...r, claims } : r;
 }
 
 /** Raw record → Finding, by source; pure. */

@@ -228,6 +228,14 @@ export const ocsf: SourceAdapter<Ocsf> = {
   read: readOcsf,
   schema: ocsfSchema,
   idOf: (raw) => (isObj(raw) ? idOf(raw) : undefined),
+  claimsOf(raw) {
+    if (!isObj(raw)) return undefined;
+    const account = accountOf(raw);
+    const resources = arr(raw.resources)
+      .map((r) => str(obj(r).uid))
+      .filter((id): id is string => id !== undefined);
+    return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
+  },
   toFinding,
   link,
   // Sync reads keys as given (untrimmed): the same text the store was keyed by.

@@ -1,8 +1,11 @@
 import type * as z from '../vendor/zod.js';
-import type { Finding, Source } from '../model/finding.js';
+import type { Finding, RecordClaims, Source } from '../model/finding.js';
 
-/** What normalizing one raw record gives: a Finding, or why it was rejected (with its native id when one could be read). */
-export type NormalizeResult = { ok: true; finding: Finding } | { ok: false; reason: string; nativeId?: string };
+/**
+ * What normalizing one raw record gives: a Finding, or why it was rejected (with its native id, and
+ * what it is about, when those could be read).
+ */
+export type NormalizeResult = { ok: true; finding: Finding } | { ok: false; reason: string; nativeId?: string; claims?: RecordClaims };
 
 /**
  * What incremental sync needs to know of one raw record: its key, when it last changed, where it
@@ -43,6 +46,8 @@ export interface SourceAdapter<R> {
   readonly schema: z.ZodType<R>;
   /** The native id of a record the schema rejected, when one can be read (shown with the rejection). */
   idOf(raw: unknown): string | undefined;
+  /** What a rejected record is about, as far as it can be read (its account, resources, repository): best effort, never throws. */
+  claimsOf(raw: unknown): RecordClaims | undefined;
   /** The one mapping to Finding; may still reject what the schema cannot judge (a timestamp that does not parse). */
   toFinding(record: R): NormalizeResult;
   /** The link back to the source's own page for this record (console URL, `html_url`). */

@@ -117,14 +117,6 @@ describe('normalizeAsff: severity', () => {
       },
       'critical',
     ],
-    [
-      'nothing at all → info',
-      (r) => {
-        delete r.Severity;
-        delete r.FindingProviderFields;
-      },
-      'info',
-    ],
     ['an unknown label falls through', (r) => (r.Severity = { Label: 'SEVERE', Normalized: 95 }), 'critical'],
   ])('%s', (_name, change, severity) => {
     expect(ok(variant(fsbp, change)).severity).toBe(severity);
@@ -387,11 +379,26 @@ describe('normalizeAsff: rejects', () => {
       'missing CreatedAt',
       fsbp.Id,
     ],
+    [
+      'a Severity nothing can read (not "informational": unread)',
+      variant(fsbp, (r) => {
+        r.Severity = { Label: 'BOGUS' };
+        delete r.FindingProviderFields;
+      }),
+      'Severity: expected a Label of INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (or Normalized 0–100); got {"Label":"BOGUS"}',
+      fsbp.Id,
+    ],
     ['not an object', 'text', 'record is not an object', undefined],
     ['null', null, 'record is not an object', undefined],
   ])('%s', (_name, raw, reason, nativeId) => {
-    const r = normalizeAsff(raw);
+    const { claims: _claims, ...r } = normalizeAsff(raw) as { claims?: unknown };
     expect(r).toEqual(nativeId ? { ok: false, reason, nativeId } : { ok: false, reason });
+  });
+
+  it('a rejection says what the record is about, as far as it reads: its account and resources', () => {
+    const r = normalizeAsff(variant(fsbp, (x) => (x.UpdatedAt = 'yesterday')));
+    expect(r).toMatchObject({ ok: false, claims: { account: fsbp.AwsAccountId, resources: fsbp.Resources.map((x: { Id: string }) => x.Id) } });
+    expect(normalizeAsff('text')).not.toHaveProperty('claims');
   });
 
   it('tolerates optional fields of the wrong type', () => {

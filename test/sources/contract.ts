@@ -15,10 +15,13 @@ import { reject, zodReason } from '../../src/sources/rules.js';
 import type { NormalizeResult, SourceAdapter } from '../../src/sources/types.js';
 import { oddValue, schemaPaths, samplePaths, mutate, viaJson } from './variations.js';
 
-/** The reference path: every record through the schema, then the same mapping. */
+/** The reference path: every record through the schema, then the same mapping; a rejection says what the record claims. */
 export function normalizeWithSchema<R>(adapter: SourceAdapter<R>, raw: unknown): NormalizeResult {
   const parsed = adapter.schema.safeParse(raw);
-  return parsed.success ? adapter.toFinding(parsed.data) : reject(zodReason(parsed.error), adapter.idOf(raw));
+  const r = parsed.success ? adapter.toFinding(parsed.data) : reject(zodReason(parsed.error), adapter.idOf(raw));
+  if (r.ok) return r;
+  const claims = adapter.claimsOf(raw);
+  return claims ? { ...r, claims } : r;
 }
 
 /** Same result, and the same keys in the same order (reports serialize findings); a throw counts as a result. */

@@ -240,12 +240,13 @@ describe('normalizeDependabotAlert: rejects', () => {
     ['a bad created_at', variant(open, (r) => (r.created_at = 'soon')), 'created_at is not a timestamp: "soon"', 'octocat/hello-world#1'],
     ['an array', [open], 'record is not an object', undefined],
   ])('%s', (_name, raw, reason, nativeId) => {
-    expect(normalizeDependabotAlert(raw)).toEqual(nativeId ? { ok: false, reason, nativeId } : { ok: false, reason });
+    const { claims: _claims, ...r } = normalizeDependabotAlert(raw) as { claims?: unknown };
+    expect(r).toEqual(nativeId ? { ok: false, reason, nativeId } : { ok: false, reason });
   });
 
   it('normalizes a mixed batch: good records pass, bad ones get reasons', () => {
     const results = [dismissed, { number: 3 }, open].map(normalizeDependabotAlert);
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
-    expect(results[1]).toEqual({ ok: false, reason: 'missing state; missing created_at; missing updated_at (and 1 more)' });
+    expect(results[1]).toMatchObject({ ok: false, reason: 'missing state; missing created_at; missing updated_at (and 1 more)' });
   });
 });

@@ -78,7 +78,7 @@ describe('normalizeOcsf', () => {
   });
 
   it.each((fixture('invalid-findings.json') as Array<{ record: unknown; reason: string; nativeId?: string }>).map((c) => [c.reason, c] as const))('rejects: %s', (_r, c) => {
-    expect(normalizeOcsf(c.record)).toEqual({ ok: false, reason: c.reason, ...(c.nativeId ? { nativeId: c.nativeId } : {}) });
+    expect(normalizeOcsf(c.record)).toMatchObject({ ok: false, reason: c.reason, ...(c.nativeId ? { nativeId: c.nativeId } : {}) });
   });
 });
 
@@ -108,7 +108,7 @@ describe('OCSF rules shared with the other formats, and reasons that stay put', 
       },
     ],
   ])('names the missing update time for %s (one reason, never a throw)', (_what, change) => {
-    expect(normalizeOcsf(with_(change))).toEqual({ ok: false, reason: 'missing finding_info.modified_time_dt (and time_dt)', nativeId: 'x-5' });
+    expect(normalizeOcsf(with_(change))).toMatchObject({ ok: false, reason: 'missing finding_info.modified_time_dt (and time_dt)', nativeId: 'x-5' });
   });
 
   it('reads CVE ids by the one rule (four or more digits, anywhere, upper-cased)', () => {

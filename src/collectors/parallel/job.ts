@@ -6,7 +6,7 @@
  * Record and line numbers are the job's own (1-based): the main thread adds what came before.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import type { Source } from '../../model/finding.js';
+import type { RecordClaims, Source } from '../../model/finding.js';
 import { normalizeRecord } from '../../sources/index.js';
 import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
 import { guardRecord } from '../read/record-guard.js';
@@ -27,7 +27,7 @@ export interface JobSpec {
 
 /** What went wrong with one record slot, numbers local to the job. */
 type JobEvent =
-  | { k: 'reject'; record: number; line: number; nativeId?: string; reason: string }
+  | { k: 'reject'; record: number; line: number; nativeId?: string; reason: string; claims?: RecordClaims }
   | { k: 'invalid'; record: number; line: number; why: string }
   | { k: 'oversize'; record: number; line: number }
   | { k: 'cut'; record: number; line: number };
@@ -104,7 +104,15 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
       return r;
     });
     const r = g.ok ? g.value : { ok: false as const, reason: g.reason };
-    if (!r.ok) events.push({ k: 'reject', record: slots, line, ...(r.nativeId ? { nativeId: r.nativeId } : {}), reason: r.reason });
+    if (!r.ok)
+      events.push({
+        k: 'reject',
+        record: slots,
+        line,
+        ...(r.nativeId ? { nativeId: r.nativeId } : {}),
+        reason: r.reason,
+        ...('claims' in r && r.claims ? { claims: r.claims } : {}),
+      });
   };
 
   let pos = 0;

@@ -109,7 +109,7 @@ export async function* readNdjsonParallel(path: string, size: number, source: So
       const record = a.recordBase + ev.record;
       const line = a.lineBase + ev.line;
       if (ev.k === 'reject') {
-        rejected.push({ origin: path, record, line, ...(ev.nativeId ? { nativeId: ev.nativeId } : {}), reason: ev.reason });
+        rejected.push({ origin: path, record, line, ...(ev.nativeId ? { nativeId: ev.nativeId } : {}), reason: ev.reason, ...(ev.claims ? { claims: ev.claims } : {}) });
       } else if (ev.k === 'cut') {
         cut = { kind: 'error', message: say.cutLastLine(path, line), record, line, fatal: true };
       } else {
