@@ -1,5 +1,6 @@
 import { classifyGithubError } from '../collectors/dependabot/classify.js';
 import type { GithubRequester, GithubResponse } from '../collectors/dependabot/client.js';
+import { listItems } from '../collectors/dependabot/items.js';
 import { runLimited } from '../collectors/limit.js';
 import { nextLink } from '../collectors/dependabot/repos.js';
 import type { Logger } from '../log.js';
@@ -36,8 +37,9 @@ async function pageAll(gh: GithubRequester, route: string, params: Obj): Promise
   const seen = new Set<string>();
   try {
     let res: GithubResponse = await gh.request(route, { ...params, per_page: 100 });
-    for (;;) {
-      for (const item of Array.isArray(res.data) ? (res.data as Obj[]) : []) items.push(item);
+    for (let page = 1; ; page++) {
+      // A body that is not a list stops the listing as an error (items.ts), never as its end.
+      for (const item of listItems(res, `page ${page}`) as Obj[]) items.push(item);
       const next = nextLink(res.headers.link);
       if (!next) return { items };
       if (seen.has(next)) return { items, error: new Error('the next-page link repeated: stopped paging to avoid a loop') };
@@ -107,7 +109,8 @@ export async function discoverGithub(o: GithubDiscoveryOptions): Promise<GithubD
   await runLimited(toProbe, concurrency, async (r) => {
     const [owner, repo] = r.fullName.split('/');
     try {
-      await o.gh.request('GET /repos/{owner}/{repo}/dependabot/alerts', { owner, repo, per_page: 1 });
+      // A 200 that is not a list of alerts does not show that alerts are on.
+      listItems(await o.gh.request('GET /repos/{owner}/{repo}/dependabot/alerts', { owner, repo, per_page: 1 }), 'probe');
       r.dependabot = { on: true };
     } catch (e) {
       r.dependabot = { on: false, reason: reason(e) };

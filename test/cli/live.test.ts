@@ -68,6 +68,8 @@ interface WorldOptions {
   bulk?: number;
   /** Extra open alerts on acme/unclaimed, to make the org listing page. */
   bulkAlerts?: number;
+  /** 30 more open alerts on acme/web, a year old: web BREACHED (risk budget), from Dependabot alone. */
+  webOverdue?: boolean;
 }
 
 interface World {
@@ -110,7 +112,7 @@ async function world(o: WorldOptions = {}): Promise<World> {
     ],
     alerts: {
       'acme/payments-api': [alert('payments-api', 1, 'fixed'), alert('payments-api', 2, 'dismissed')],
-      'acme/web': [alert('web', 1, 'open')],
+      'acme/web': [alert('web', 1, 'open'), ...Array.from({ length: o.webOverdue ? 30 : 0 }, (_, k) => alert('web', k + 2, 'open', 365))],
       'acme/unclaimed': Array.from({ length: 2 + (o.bulkAlerts ?? 0) }, (_, k) => alert('unclaimed', k + 1, 'open')),
     },
   };
@@ -276,6 +278,31 @@ describe('secsli score against live APIs (both emulators, configured by the envi
     expect(JSON.parse(await readFile(join(runDir, 'snapshot.json'), 'utf8')).partial).toBe(true);
     expect(await readFile(join(runDir, 'report.md'), 'utf8')).toMatch(/cursor repeated after page 2/);
     expect(await statuses(runDir)).toEqual({ 'payments-api': 'UNKNOWN', web: 'UNKNOWN', 'data-lake': 'OK' });
+    await expectNoSecrets(r, out);
+  });
+
+  it('every alerts request answered 200 with an HTML page (a proxy): PARTIAL, exit 3, web UNKNOWN (not OK), the sync state kept', async () => {
+    const w = await world({ webOverdue: true });
+    const out = await tmp();
+    const first = await score(w, out);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await statuses(first.stdout.trim())).toMatchObject({ web: 'BREACHED' });
+    const before = await tree(out);
+
+    const page = '<html><head><title>Proxy</title></head><body>Please sign in</body></html>';
+    w.ghOpts.fault = (q) => (q.path.includes('/dependabot/alerts') ? { status: 200, raw: page, contentType: 'text/html' } : undefined);
+    const r = await score(w, out, '--as-of', '2026-11-28T00:00:00Z');
+    expect(r.code, r.stderr).toBe(3);
+    const runDir = r.stdout.trim();
+    expect(JSON.parse(await readFile(join(runDir, 'snapshot.json'), 'utf8')).partial).toBe(true);
+    expect(await statuses(runDir)).toEqual({ 'payments-api': 'UNKNOWN', web: 'UNKNOWN', 'data-lake': 'OK' });
+    expect(await readFile(join(runDir, 'report.md'), 'utf8')).toContain(
+      `org acme: page 1 of /orgs/acme/dependabot/alerts: 200 with a body that is not a JSON array (text/html, ${page.length} bytes)`,
+    );
+    const after = await tree(out);
+    const state = [...before.keys()].filter((p) => p.startsWith('.secsli-state/dependabot'));
+    expect(state.length).toBeGreaterThan(0);
+    for (const p of state) expect(after.get(p), p).toBe(before.get(p));
     await expectNoSecrets(r, out);
   });
 

@@ -61,4 +61,17 @@ describe('GitHub discovery', () => {
     expect(d.notes.join('\n')).toMatch(/repository list of big is incomplete/);
     for (const s of SECRETS) expect(JSON.stringify(d)).not.toContain(s);
   });
+
+  it('a 200 that is not a JSON array (a proxy’s HTML page): the listing is incomplete and the probe does not say "on"', async () => {
+    const page = { status: 200, raw: '<html><body>proxy</body></html>', contentType: 'text/html' };
+    const probed = await discoverOn([{ owner: 'big', name: 'app' }], { fault: (r) => (r.path.endsWith('/dependabot/alerts') ? page : undefined) });
+    expect(probed.d.repos.map((r) => r.dependabot)).toEqual([
+      { on: false, reason: 'probe of /repos/big/app/dependabot/alerts: 200 with a body that is not a JSON array (text/html, 31 bytes)' },
+    ]);
+    const listed = await discoverOn([{ owner: 'big', name: 'app' }], { fault: (r) => (r.path === '/orgs/big/repos' ? page : undefined) });
+    expect(listed.d.complete).toBe(false);
+    expect(listed.d.notes.join('\n')).toContain(
+      'the repository list of big is incomplete (page 1 of /orgs/big/repos: 200 with a body that is not a JSON array (text/html, 31 bytes))',
+    );
+  });
 });

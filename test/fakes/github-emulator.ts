@@ -7,7 +7,9 @@ import { json, listen } from './http.js';
  * and enterprise alert lists with cursor pagination (absolute `Link` URLs back at the emulator,
  * `after`, `per_page` ≤ 100; `page` answers 400), `GET /orgs/{org}/repos` (page-based, with
  * archived repos), x-github-request-id and x-ratelimit-* on every response, the 401/403/404
- * bodies GitHub sends, and primary/secondary rate limits on chosen requests.
+ * bodies GitHub sends, and primary/secondary rate limits on chosen requests. Faults of what lies
+ * between secsli and GitHub are opt-in: answers that are not GitHub's JSON, damaged bodies, dropped
+ * connections, next links to somewhere else (see GhFault, `damage`, `linkBase`).
  */
 
 type Obj = Record<string, any>;
@@ -55,8 +57,35 @@ export interface GithubEmulatorOptions {
   numericNextLinks?: boolean;
   /** From this page on, the next link repeats the cursor the client sent. */
   repeatCursorFromPage?: number;
-  fault?: (req: GhRequest) => { status: number; body: Obj } | undefined;
+  fault?: (req: GhRequest) => GhFault | undefined;
+  /**
+   * A 200 answer damaged on its way, after the emulator built the real page:
+   * - `cut`: only the first N bytes arrive, as a complete response (content-length N) — a proxy or
+   *   cache that stored part of the body and serves it as whole;
+   * - `dropAfter`: the headers (content-length of the whole page) and the first N bytes, then the
+   *   connection is destroyed — a connection lost mid-transfer. fetch fails reading the body, and
+   *   Octokit (getResponseData) swallows that error and hands back the body as "".
+   */
+  damage?: (req: GhRequest) => { cut: number } | { dropAfter: number } | undefined;
+  /**
+   * Next links point here (scheme://host:port[/path]) instead of back at the emulator: a server or
+   * proxy that rewrites Link to another host, port or scheme. Requests there are not the emulator's.
+   * A function is given the emulator's origin (http://127.0.0.1:PORT), for links beside it.
+   */
+  linkBase?: string | ((origin: string) => string);
+  /** Served under this path, as GitHub Enterprise Server serves /api/v3: `url` includes it; other paths 404. */
+  basePath?: string;
 }
+
+/**
+ * What a fault answers instead of the emulated API:
+ * - `{ status, body }`: a JSON answer as GitHub sends it (body as given);
+ * - `{ status, raw, contentType }`: a body that is not GitHub's JSON — a proxy's or captive portal's
+ *   HTML page with 200, an error page of a load balancer;
+ * - `{ drop: true }`: the connection is closed without an answer (a proxy or load balancer that
+ *   resets it): fetch fails with "other side closed" (UND_ERR_SOCKET), which Octokit wraps as a 500.
+ */
+export type GhFault = { status: number; body: Obj } | { status: number; raw: string; contentType: string } | { drop: true };
 
 export interface GithubEmulator {
   url: string;
@@ -73,10 +102,19 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
   const orgNames = new Set([...repos.map((r) => r.owner), ...Object.keys(opts.orgs ?? {})]);
   let used = 0;
   let url = '';
+  // Read on every request: tests flip options between runs.
+  const linkBase = () => {
+    const l = opts.linkBase;
+    return l === undefined ? url : (typeof l === 'string' ? l : l(new URL(url).origin)).replace(/\/+$/, '');
+  };
 
+  const basePath = (opts.basePath ?? '').replace(/\/+$/, '');
   const started = await listen((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://x');
-    const request: GhRequest = { seq: requests.length + 1, path: u.pathname, query: u.searchParams, authorization: String(req.headers.authorization ?? '') };
+    const full = new URL(req.url ?? '/', 'http://x');
+    const inside = !basePath || full.pathname === basePath || full.pathname.startsWith(`${basePath}/`);
+    // Routes below see the path under basePath; the request log keeps the path as sent.
+    const u = inside ? new URL(full.pathname.slice(basePath.length) + full.search, 'http://x') : full;
+    const request: GhRequest = { seq: requests.length + 1, path: full.pathname, query: u.searchParams, authorization: String(req.headers.authorization ?? '') };
     requests.push(request);
     used++;
     const reset = Math.ceil(Date.now() / 1000) + 3600;
@@ -90,10 +128,22 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
       'x-ratelimit-resource': 'core',
       ...extra,
     });
-    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => json(res, status, body, headers(extra));
+    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+      const damage = status === 200 ? opts.damage?.(request) : undefined;
+      if (!damage) return json(res, status, body, headers(extra));
+      const bytes = Buffer.from(JSON.stringify(body));
+      if ('cut' in damage) {
+        const part = bytes.subarray(0, damage.cut);
+        res.writeHead(200, { ...headers(extra), 'content-length': String(part.length) });
+        res.end(part);
+        return;
+      }
+      res.writeHead(200, { ...headers(extra), 'content-length': String(bytes.length) });
+      res.write(bytes.subarray(0, damage.dropAfter), () => res.socket?.destroy());
+    };
     const notFound = () => send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
 
-    if (req.method !== 'GET') return notFound();
+    if (req.method !== 'GET' || !inside) return notFound();
     const auth = /^(?:token|bearer) (.+)$/i.exec(request.authorization)?.[1];
     if (auth !== opts.token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     if (opts.primaryLimitAt?.includes(request.seq)) {
@@ -118,10 +168,15 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
       );
     }
     const fault = opts.fault?.(request);
+    if (fault && 'drop' in fault) return void req.socket.destroy();
+    if (fault && 'raw' in fault) {
+      res.writeHead(fault.status, { ...headers(), 'content-type': fault.contentType, 'content-length': String(Buffer.byteLength(fault.raw)) });
+      return void res.end(fault.raw);
+    }
     if (fault) return send(fault.status, fault.body);
 
     const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    if (handleDiscoveryRoute({ parts, u, base: url, repos, ...(opts.orgs ? { orgs: opts.orgs } : {}), send, notFound, repoJson })) return;
+    if (handleDiscoveryRoute({ parts, u, base: linkBase(), repos, ...(opts.orgs ? { orgs: opts.orgs } : {}), send, notFound, repoJson })) return;
     // GET /orgs/{org}/repos and /users/{user}/repos: classic page-based listing.
     if ((parts[0] === 'orgs' || parts[0] === 'users') && parts[2] === 'repos' && parts.length === 3) {
       if (!orgNames.has(parts[1]!)) return notFound();
@@ -131,7 +186,7 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
       const slice = visible.slice((page - 1) * perPage, page * perPage).map((r) => repoJson(r));
       const links: string[] = [];
       if (page * perPage < visible.length) {
-        const next = new URL(url + u.pathname);
+        const next = new URL(linkBase() + u.pathname);
         next.searchParams.set('per_page', String(perPage));
         next.searchParams.set('page', String(page + 1));
         links.push(`<${next.href}>; rel="next"`);
@@ -165,7 +220,7 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
     if (!list) return notFound();
     return listAlerts(list, u, send);
   });
-  url = started.url;
+  url = started.url + basePath;
 
   function repoDenied(repo: (typeof repos)[number] | undefined, send: (s: number, b: unknown, h?: Record<string, string>) => void, notFound: () => void): boolean {
     if (!repo || repo.access === 'hidden-404') {
@@ -224,7 +279,7 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
         const repo = repos.find((r) => `${r.owner}/${r.name}`.toLowerCase() === `${repoMatch[1]}/${repoMatch[2]}`.toLowerCase());
         if (repo) path = `/repositories/${repo.id}/dependabot/alerts`;
       }
-      const next = new URL(url + path);
+      const next = new URL(linkBase() + path);
       for (const [k, v] of q) if (k !== 'after') next.searchParams.set(k, v);
       const cursor = opts.repeatCursorFromPage && page >= opts.repeatCursorFromPage && after ? after : Buffer.from(`cursor:v2:${offset + perPage}`).toString('base64');
       next.searchParams.set('after', cursor);
@@ -233,7 +288,7 @@ export async function startGithubEmulator(opts: GithubEmulatorOptions): Promise<
     return send(200, slice, extra);
   }
 
-  return { url: started.url, requests, close: started.close };
+  return { url, requests, close: started.close };
 }
 
 function repoJson(r: GhRepo & { id: number }): Obj {

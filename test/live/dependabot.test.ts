@@ -3,7 +3,7 @@ import type { Collector } from '../../src/collectors/types.js';
 import { alertsFor } from '../fakes/seed.js';
 import { memoryLogger, memorySink } from '../fakes/sink.js';
 import { githubWorld, SECRETS } from './world.js';
-import type { GhRepo } from '../fakes/github-emulator.js';
+import type { GhFault, GhRepo } from '../fakes/github-emulator.js';
 
 async function collect(collector: Collector) {
   const sink = memorySink();
@@ -160,5 +160,79 @@ describe('Dependabot live collector', () => {
     } finally {
       await w.close();
     }
+  });
+
+  describe('a 200 whose body is not a JSON array is no page of alerts: the scope is incomplete, never empty', () => {
+    const alertsPath = (r: { path: string }) => r.path.includes('/dependabot/alerts');
+    const html = '<!DOCTYPE html><html><body><h1>Sign in to the proxy</h1></body></html>';
+    it.each<[string, GhFault, RegExp]>([
+      ['an HTML page (a proxy, a captive portal)', { status: 200, raw: html, contentType: 'text/html; charset=utf-8' }, new RegExp(`\\(text/html, ${html.length} bytes\\)$`)],
+      ['an error object', { status: 200, body: { message: 'Server Error' } }, /\(application\/json, 26 bytes: a JSON object\)$/],
+      ['JSON cut short', { status: 200, raw: '[{"number":1,"state":"op', contentType: 'application/json; charset=utf-8' }, /\(application\/json, 24 bytes: not valid JSON\)$/],
+    ])('%s on every alerts request', async (_name, fault, detail) => {
+      const w = await githubWorld({ org: 'acme' }, { repos, alerts, fault: (r) => (alertsPath(r) ? fault : undefined) }, ['acme/payments-api']);
+      try {
+        const { status, sink } = await collect(w.collector);
+        expect(sink.records).toHaveLength(0);
+        expect(status.complete).toBe(false);
+        expect(status.problems).toEqual([
+          expect.stringMatching(/^org acme: page 1 of \/orgs\/acme\/dependabot\/alerts: 200 with a body that is not a JSON array /),
+          expect.stringMatching(/^repo acme\/payments-api: probe of \/repos\/acme\/payments-api\/dependabot\/alerts: 200 with a body that is not a JSON array /),
+        ]);
+        for (const p of status.problems) expect(p).toMatch(detail);
+        expect(coverageOf(status)).toEqual({ '*': expect.stringMatching(/^gap: page 1 of/), 'acme/payments-api': expect.stringMatching(/^gap: probe of/) });
+      } finally {
+        await w.close();
+      }
+    });
+
+    it('a repository list answered with an HTML page: globs cannot be expanded (not "no repository matches")', async () => {
+      const page: GhFault = { status: 200, raw: html, contentType: 'text/html' };
+      const w = await githubWorld({ org: 'acme' }, { repos, alerts, fault: (r) => (r.path === '/orgs/acme/repos' ? page : undefined) }, ['acme/payments-*']);
+      try {
+        const { status, log } = await collect(w.collector);
+        expect(coverageOf(status)).toEqual({ 'acme/payments-*': 'gap: cannot expand: the repository list of acme is not readable' });
+        expect(log.lines).toContain(
+          `warn Dependabot: cannot list the repositories of acme: page 1 of /orgs/acme/repos: 200 with a body that is not a JSON array (text/html, ${html.length} bytes)`,
+        );
+      } finally {
+        await w.close();
+      }
+    });
+
+    it('page 2 of the org listing cut mid-JSON: the alerts of page 1 are kept, the org is incomplete', async () => {
+      const w = await githubWorld(
+        { org: 'acme' },
+        { repos, alerts, damage: (r) => (r.path === '/orgs/acme/dependabot/alerts' && r.query.has('after') ? { cut: 5000 } : undefined) },
+        ['acme/payments-api'],
+      );
+      try {
+        const { status, sink } = await collect(w.collector);
+        expect(sink.records).toHaveLength(100);
+        expect(status.complete).toBe(false);
+        expect(status.problems).toEqual([
+          'org acme: page 2 of /orgs/acme/dependabot/alerts: 200 with a body that is not a JSON array (application/json, 5000 bytes: not valid JSON)',
+        ]);
+        expect(status.coverage).toContainEqual({ source: 'dependabot', scope: {}, status: 'gap', reason: expect.stringMatching(/^page 2 of /) });
+      } finally {
+        await w.close();
+      }
+    });
+
+    it('a connection lost mid-body (Octokit hands back ""): the byte count says how much of the page came', async () => {
+      const w = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, damage: (r) => (alertsPath(r) ? { dropAfter: 300 } : undefined) }, ['acme/payments-api']);
+      try {
+        const { status, sink } = await collect(w.collector);
+        expect(sink.records).toHaveLength(0);
+        expect(status.problems).toEqual([
+          expect.stringMatching(
+            /^repo acme\/payments-api: page 1 of \/repos\/acme\/payments-api\/dependabot\/alerts: 200 with a body that is not a JSON array \(application\/json, 0 of \d+ bytes\)$/,
+          ),
+        ]);
+        expect(coverageOf(status)).toEqual({ 'acme/payments-api': expect.stringMatching(/^gap: page 1 of/) });
+      } finally {
+        await w.close();
+      }
+    });
   });
 });

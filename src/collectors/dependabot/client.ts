@@ -10,6 +10,8 @@ import { networkFaults } from './network.js';
 
 export interface GithubResponse {
   status: number;
+  /** The URL that answered (after redirects), for messages. */
+  url?: string;
   headers: Record<string, string | number | undefined>;
   data: unknown;
 }
@@ -79,7 +81,7 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       const octokit = await client;
       // Next-page URLs are requested verbatim, the way octokit.paginate does it.
       const res = /^https?:\/\//.test(route) ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /') : await octokit.request(route, params ?? {});
-      return { status: res.status, headers: res.headers as GithubResponse['headers'], data: res.data };
+      return { status: res.status, url: res.url, headers: res.headers as GithubResponse['headers'], data: res.data };
     },
   };
 }

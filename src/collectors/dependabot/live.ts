@@ -4,6 +4,7 @@ import type { Collector, CoverageEntry, RecordSink, SourceStatus } from '../type
 import { runLimited } from '../limit.js';
 import { classifyGithubError } from './classify.js';
 import type { GithubRequester, GithubResponse } from './client.js';
+import { listItems } from './items.js';
 import { listOwnerRepos, nextLink, ownersOf, resolvePatterns, type OwnerListing, type RepoInfo } from './repos.js';
 
 /**
@@ -106,7 +107,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
           res = await get(route, { ...params, ...byUpdate, per_page: 100 });
           for (let page = 1; ; page++) {
             let reachedOld = false;
-            for (const raw of Array.isArray(res.data) ? res.data : []) {
+            // A body that is not a list throws: the scope is incomplete, not empty (items.ts).
+            for (const raw of listItems(res, `page ${page}`)) {
               if (olderThanSince(raw)) reachedOld = true;
               const repo = repoOf(raw);
               if (repo) perRepo.set(repo, (perRepo.get(repo) ?? 0) + 1);
@@ -205,7 +207,7 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
           const [owner, name] = repo.split('/');
           try {
             const res = await get('GET /repos/{owner}/{repo}/dependabot/alerts', { owner, repo: name, ...byUpdate, per_page: 1 });
-            const newest = Array.isArray(res.data) ? res.data[0] : undefined;
+            const newest = listItems(res, 'probe')[0];
             // Incremental: only a change since the last sync is news; older alerts are in the stored state already.
             if (newest !== undefined && !olderThanSince(newest) && !perRepo.get(repo)) {
               // The probe sees alerts the org/enterprise listing did not return (e.g. an org where the token is not security manager): fetch them.

@@ -1,5 +1,6 @@
 import { compileGlob, hasGlobSyntax } from '../../config/glob.js';
 import type { GithubRequester } from './client.js';
+import { listItems } from './items.js';
 
 /**
  * Which repositories a list of "owner/name" patterns names (in the glob dialect of assets.yaml,
@@ -23,20 +24,20 @@ export async function listOwnerRepos(gh: GithubRequester, owner: string): Promis
   const repos: RepoInfo[] = [];
   for (const kind of ['orgs', 'users'] as const) {
     try {
-      let res = await gh.request(`GET /${kind}/{owner}/repos`, { owner, per_page: 100, type: 'all' });
       requests++;
-      for (;;) {
-        for (const r of (res.data as Array<{ full_name?: string; archived?: boolean }>) ?? []) {
-          if (r.full_name) repos.push({ fullName: r.full_name, archived: r.archived === true });
+      let res = await gh.request(`GET /${kind}/{owner}/repos`, { owner, per_page: 100, type: 'all' });
+      for (let page = 1; ; page++) {
+        // A body that is not a list is no list of repositories (items.ts): the listing is not readable.
+        for (const r of listItems(res, `page ${page}`) as Array<{ full_name?: unknown; archived?: unknown } | null>) {
+          if (typeof r?.full_name === 'string' && r.full_name) repos.push({ fullName: r.full_name, archived: r.archived === true });
         }
         const next = nextLink(res.headers.link);
         if (!next) break;
-        res = await gh.request(next);
         requests++;
+        res = await gh.request(next);
       }
       return { ok: true, repos, requests };
     } catch (error) {
-      requests++;
       if ((error as { status?: number }).status === 404 && kind === 'orgs') continue;
       return { ok: false, error, requests };
     }
