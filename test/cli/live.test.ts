@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { listen } from '../fakes/http.js';
 import { startGithubEmulator, type GithubEmulator, type GithubEmulatorOptions } from '../fakes/github-emulator.js';
 import { startOrganizationsEmulator, type OrganizationsEmulator } from '../fakes/organizations-emulator.js';
 import { startSecurityHubEmulator, type SecurityHubEmulator, type SecurityHubEmulatorOptions } from '../fakes/securityhub-emulator.js';
@@ -303,6 +304,23 @@ describe('secsli score against live APIs (both emulators, configured by the envi
     const state = [...before.keys()].filter((p) => p.startsWith('.secsli-state/dependabot'));
     expect(state.length).toBeGreaterThan(0);
     for (const p of state) expect(after.get(p), p).toBe(before.get(p));
+    await expectNoSecrets(r, out);
+  });
+
+  it('a next link to another origin: the token is not sent there; PARTIAL, exit 3', async () => {
+    const got: string[] = [];
+    const other = await listen((q, res) => {
+      got.push(String(q.headers.authorization ?? ''));
+      res.end('[]');
+    });
+    onTestFinished(() => other.close());
+    const w = await world({ bulkAlerts: 150 });
+    w.ghOpts.linkBase = other.url.replace('127.0.0.1', 'localhost');
+    const out = await tmp();
+    const r = await score(w, out);
+    expect(got).toEqual([]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(await readFile(join(r.stdout.trim(), 'report.md'), 'utf8')).toMatch(/next page link leaves the API origin: http:\/\/localhost:\d+\/orgs\/acme\/dependabot\/alerts/);
     await expectNoSecrets(r, out);
   });
 

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { linkOutsideApi } from '../../src/collectors/dependabot/client.js';
 import type { Collector } from '../../src/collectors/types.js';
+import { listen } from '../fakes/http.js';
 import { alertsFor } from '../fakes/seed.js';
 import { memoryLogger, memorySink } from '../fakes/sink.js';
 import { githubWorld, SECRETS } from './world.js';
@@ -232,6 +234,78 @@ describe('Dependabot live collector', () => {
         expect(coverageOf(status)).toEqual({ 'acme/payments-api': expect.stringMatching(/^gap: page 1 of/) });
       } finally {
         await w.close();
+      }
+    });
+  });
+
+  describe('the token goes to the configured API only: a next link elsewhere is not followed', () => {
+    /** Another server on this machine: every request it gets, with the Authorization it carried. */
+    async function elsewhere() {
+      const got: string[] = [];
+      const s = await listen((req, res) => {
+        got.push(`${req.url} ${req.headers.authorization ?? ''}`);
+        res.end('[]');
+      });
+      onTestFinished(() => s.close());
+      return { got, port: new URL(s.url).port };
+    }
+
+    it.each([
+      ['https://api.github.com', 'https://api.github.com/orgs/acme/dependabot/alerts?after=x', undefined],
+      ['https://api.github.com', 'https://API.github.com:443/repositories/1/dependabot/alerts', undefined],
+      ['https://api.github.com', 'http://api.github.com/orgs/acme/dependabot/alerts', 'leaves the API origin'],
+      ['https://api.github.com', 'https://api.github.com.evil.example/orgs/acme', 'leaves the API origin'],
+      ['https://api.github.com', 'https://api.github.com:8443/orgs/acme', 'leaves the API origin'],
+      ['https://api.github.com', 'https://user:pw@api.github.com/orgs/acme', 'leaves the API origin'],
+      ['https://api.github.com', '//evil.example/orgs/acme', 'leaves the API origin'],
+      ['https://ghe.example/api/v3', 'https://ghe.example/api/v3/orgs/acme/dependabot/alerts', undefined],
+      ['https://ghe.example/api/v3/', 'https://ghe.example/api/v3/orgs/acme', undefined],
+      ['https://ghe.example/api/v3', 'https://ghe.example/orgs/acme', 'leaves the API base path /api/v3'],
+      ['https://ghe.example/api/v3', 'https://ghe.example/api/v3/../../login', 'leaves the API base path /api/v3'],
+      ['https://ghe.example/api/v3', 'https://ghe.example/api/v3/%2e%2e/x', 'leaves the API base path /api/v3'],
+      ['https://ghe.example/api/v3', 'https://ghe.example/api/v30/x', 'leaves the API base path /api/v3'],
+      ['https://ghe.example/api/v3', 'DELETE /repos/acme/app', 'leaves the API base path /api/v3'],
+    ])('API %s, next link %s: %s', (base, link, refused) => {
+      const got = linkOutsideApi(link, base);
+      if (refused === undefined) expect(got).toBeUndefined();
+      else expect(got).toContain(`next page link ${refused}: ${link}`);
+    });
+
+    it('another port (and name) on the same machine: the org is incomplete, no request goes there', async () => {
+      const other = await elsewhere();
+      const w = await githubWorld({ org: 'acme' }, { repos, alerts, linkBase: `http://localhost:${other.port}` }, ['acme/payments-api']);
+      try {
+        const { status, sink } = await collect(w.collector);
+        expect(other.got).toEqual([]);
+        expect(sink.records).toHaveLength(100);
+        expect(status.complete).toBe(false);
+        expect(status.problems).toEqual([
+          expect.stringMatching(new RegExp(`^org acme: next page link leaves the API origin: http://localhost:${other.port}/orgs/acme/dependabot/alerts\\?`)),
+        ]);
+      } finally {
+        await w.close();
+      }
+    });
+
+    it('GitHub Enterprise Server (/api/v3): pages under the base path are followed, a link outside it is not', async () => {
+      const inside = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, basePath: '/api/v3' }, ['acme/payments-api']);
+      try {
+        const { status, sink } = await collect(inside.collector);
+        expect([status.complete, sink.records.length]).toEqual([true, 120]);
+        expect(inside.emulator.requests.every((r) => r.path.startsWith('/api/v3/'))).toBe(true);
+      } finally {
+        await inside.close();
+      }
+      // The links name the emulator's own origin, without /api/v3.
+      const outside = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, basePath: '/api/v3', linkBase: (origin) => origin }, ['acme/payments-api']);
+      try {
+        const origin = new URL(outside.emulator.url).origin;
+        const { status } = await collect(outside.collector);
+        expect(status.complete).toBe(false);
+        expect(status.problems).toEqual([expect.stringMatching(new RegExp(`^repo acme/payments-api: next page link leaves the API base path /api/v3: ${origin}/repos/`))]);
+        expect(outside.emulator.requests.filter((r) => !r.path.startsWith('/api/v3/'))).toEqual([]);
+      } finally {
+        await outside.close();
       }
     });
   });

@@ -16,7 +16,11 @@ export interface GithubResponse {
   data: unknown;
 }
 
-/** The one call the collector makes: a GET of a route (with params), or of an absolute next-page URL as given in `Link`. */
+/**
+ * The one call the collector makes: a GET of a route ("GET /orgs/{org}/…", with params), or of a
+ * next-page URL as given in `Link` — followed only while it stays on the configured API
+ * (linkOutsideApi: anything else fails without a request).
+ */
 export interface GithubRequester {
   request(routeOrUrl: string, params?: Record<string, unknown>): Promise<GithubResponse>;
   /** Send rate-limit waits and Octokit's own messages to this logger from now on (the collector passes the one it was given). */
@@ -37,6 +41,38 @@ export interface GithubClientOptions {
   /** A rate-limit wait longer than this (seconds) is not worth it in a scheduled run: fail the request. Default 900. */
   maxRateLimitWaitSeconds?: number;
   userAgent?: string;
+}
+
+/** A next link that would take the token off the API: refused before any request (status-less: the scope is incomplete). */
+class LinkRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LinkRefused';
+  }
+}
+
+/**
+ * Why `link` (a `Link: rel="next"` target) is not followed, or undefined when it stays on the
+ * configured API: same scheme, host and port, and under the API's base path. Octokit puts the
+ * token on every request, to whatever URL it is given: a next link naming another host or port,
+ * or http:// for an https:// API, would hand the token over in a header — and on GitHub Enterprise
+ * Server the API is only /api/v3 of a host that serves everything else too. (Redirects need no
+ * check: fetch drops Authorization when a redirect leaves the origin.)
+ */
+export function linkOutsideApi(link: string, baseUrl: string): string | undefined {
+  let base: URL;
+  let u: URL;
+  try {
+    base = new URL(baseUrl);
+    // Relative targets resolve against the API, as against the request that returned them.
+    u = new URL(link, base);
+  } catch {
+    return `next page link is not a URL: ${link}`;
+  }
+  if (u.protocol !== base.protocol || u.host !== base.host || u.username || u.password) return `next page link leaves the API origin: ${link} (the API is ${base.origin})`;
+  const path = base.pathname.replace(/\/+$/, '');
+  if (path && u.pathname !== path && !u.pathname.startsWith(`${path}/`)) return `next page link leaves the API base path ${path}: ${link}`;
+  return undefined;
 }
 
 export function createGithubClient(o: GithubClientOptions): GithubRequester {
@@ -77,10 +113,15 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       log = next;
     },
     async request(route, params) {
+      // Routes are the code's own ("GET /…"); anything else is a next link an answer gave.
+      const link = route.startsWith('GET /') ? undefined : route;
+      const refused = link === undefined ? undefined : linkOutsideApi(link, options.baseUrl);
+      if (refused) throw new LinkRefused(refused);
       client ??= load();
       const octokit = await client;
-      // Next-page URLs are requested verbatim, the way octokit.paginate does it.
-      const res = /^https?:\/\//.test(route) ? await octokit.request({ method: 'GET', url: route } as unknown as 'GET /') : await octokit.request(route, params ?? {});
+      // Next-page URLs are requested as given, the way octokit.paginate does it.
+      const res =
+        link === undefined ? await octokit.request(route, params ?? {}) : await octokit.request({ method: 'GET', url: new URL(link, options.baseUrl).href } as unknown as 'GET /');
       return { status: res.status, url: res.url, headers: res.headers as GithubResponse['headers'], data: res.data };
     },
   };

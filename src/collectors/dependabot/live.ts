@@ -9,7 +9,8 @@ import { listOwnerRepos, nextLink, ownersOf, resolvePatterns, type OwnerListing,
 
 /**
  * Dependabot alerts through the REST API, cursor-paged (`per_page=100`, then the `Link` next URL
- * verbatim; never `page`, which api.github.com answers with 400).
+ * verbatim, if it stays on the configured API — client.ts; never `page`, which api.github.com
+ * answers with 400).
  *
  * Coverage is per repository the inventory claims. The org and enterprise endpoints cannot say
  * which repositories have alerts disabled, so each claimed repository gets a one-alert probe of

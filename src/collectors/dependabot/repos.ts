@@ -84,7 +84,7 @@ export function resolvePatterns(patterns: readonly string[], listings: ReadonlyM
   return { repos, unmatched };
 }
 
-/** The rel="next" URL of a Link header (absolute, followed verbatim). */
+/** The rel="next" URL of a Link header, as given (the client follows it only on the API: linkOutsideApi). */
 export function nextLink(link: unknown): string | undefined {
   return typeof link === 'string' ? /<([^<>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
 }
