@@ -238,6 +238,22 @@ describe('Dependabot live collector', () => {
     });
   });
 
+  it('a connection closed without an answer is a network failure, not a "500" GitHub never sent', async () => {
+    const w = await githubWorld({ repos: ['acme/payments-api'] }, { repos, alerts, fault: (r) => (r.path.includes('/dependabot/alerts') ? { drop: true } : undefined) }, [
+      'acme/payments-api',
+    ]);
+    try {
+      const { status } = await collect(w.collector);
+      expect(status.complete).toBe(false);
+      const host = new URL(w.emulator.url).host;
+      const reason = `network failure (${host}): the other side closed the connection before the answer was complete (UND_ERR_SOCKET)`;
+      expect(status.problems).toEqual([`repo acme/payments-api: ${reason}`]);
+      expect(coverageOf(status)).toEqual({ 'acme/payments-api': `gap: ${reason}` });
+    } finally {
+      await w.close();
+    }
+  });
+
   describe('the token goes to the configured API only: a next link elsewhere is not followed', () => {
     /** Another server on this machine: every request it gets, with the Authorization it carried. */
     async function elsewhere() {

@@ -1,5 +1,5 @@
 import { redact } from '../../log.js';
-import { describeNetworkFault, networkFault } from '../net-errors.js';
+import { describeNetworkFault, droppedConnection, hostOfUrl, networkFault } from '../net-errors.js';
 import { NetworkUnreachable } from './network.js';
 
 /**
@@ -8,7 +8,7 @@ import { NetworkUnreachable } from './network.js';
  *   token without access, not found): the repository is not covered, the run is not broken;
  * - `auth`: the token itself is rejected (401): nothing can be read;
  * - `failed`: rate limit still exhausted after waiting, 5xx after retries, network unreachable
- *   (DNS, refused, TLS: src/collectors/net-errors.ts): incomplete.
+ *   (DNS, refused, TLS: src/collectors/net-errors.ts), a connection lost mid-answer: incomplete.
  */
 export type GithubErrorKind = { kind: 'gap' | 'auth' | 'failed'; reason: string };
 
@@ -16,6 +16,7 @@ interface OctokitLikeError {
   status?: number;
   message?: string;
   response?: { data?: unknown; headers?: Record<string, unknown> };
+  request?: { url?: unknown };
 }
 
 export function classifyGithubError(err: unknown, secrets: readonly string[]): GithubErrorKind {
@@ -31,6 +32,9 @@ export function classifyGithubError(err: unknown, secrets: readonly string[]): G
   const headers = e.response?.headers ?? {};
   const fault = networkFault(err);
   if (fault || e instanceof NetworkUnreachable) return { kind: 'failed', reason: e instanceof NetworkUnreachable ? e.message : describeNetworkFault(fault!) };
+  // Octokit wraps a lost connection as status 500 ("500 other side closed"): name what happened instead.
+  const dropped = droppedConnection(err);
+  if (dropped) return { kind: 'failed', reason: redact(describeNetworkFault(dropped, hostOfUrl(typeof e.request?.url === 'string' ? e.request.url : undefined)), secrets) };
   if (status === 401) return { kind: 'auth', reason: `GitHub rejected the token (401 ${message})` };
   if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message))) {
     const reset = Number(headers['x-ratelimit-reset']);
