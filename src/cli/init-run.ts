@@ -1,5 +1,6 @@
 import { access, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { resolveFrom } from '../collectors/select.js';
 import { discover } from '../discovery/index.js';
 import type { Discovery } from '../discovery/types.js';
 import { EXIT, formatProblem, SecsliError, UsageError } from '../errors.js';
@@ -29,24 +30,26 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
   if (flags.diff && !current) throw new UsageError(`--diff: ${flags.config} does not exist`, 'Pass the current inventory with --config FILE.');
   const groupBy = parseGroupBy(flags.groupBy) ?? current?.discovery?.groupBy;
   const config = { ...current?.discovery, ...(groupBy ? { groupBy } : {}) };
-  const offline = !!(flags.repos?.length || flags.properties?.length || flags.accounts?.length);
-  const { findings, evidence } = await readFindingExports(parseFrom(flags.from), log);
+  const from = parseFrom(flags.from);
+  // Findings exports alone are enough when there is nothing live to discover: init proposes what they name.
+  const offline = !!(flags.repos?.length || flags.properties?.length || flags.accounts?.length) || (from.length > 0 && !hasLiveSources(current, flags));
+  const { findings, evidence } = await readFindingExports(from, log);
   let discovery: Discovery;
-  let from: string;
+  let origin: string;
   if (offline) {
     discovery = {
       ...(flags.repos?.length ? { github: await readRepoExports(flags.repos, flags.properties ?? []) } : {}),
       ...(flags.accounts?.length ? { aws: await readAccountExports(flags.accounts) } : {}),
     };
-    from = 'exported files';
+    origin = 'exported files';
   } else {
     const inventory = liveInventory(current, flags);
     discovery = await discover({ inventory, env: io.env, log, probeAll: true, seen: { repos: [], accounts: [] } });
-    from = 'discovery';
+    origin = 'discovery';
   }
   const proposal = propose({ discovery, findings, evidence, config });
   const sources = offline ? undefined : (current?.sources ?? liveInventory(current, flags).sources);
-  const text = renderProposal(proposal, { asOf: asOf.toISOString(), from, ...(sources ? { sources } : {}), ...(Object.keys(config).length ? { discovery: config } : {}) });
+  const text = renderProposal(proposal, { asOf: asOf.toISOString(), from: origin, ...(sources ? { sources } : {}), ...(Object.keys(config).length ? { discovery: config } : {}) });
   const target = flags.output ?? join(dirname(flags.config), 'assets.proposed.yaml');
   const parsed = parseInventory(text, target, { now: asOf });
   if (!parsed.inventory) throw new Error(`the proposal does not validate:\n${parsed.problems.map(formatProblem).join('\n')}`);
@@ -78,14 +81,45 @@ function mapped(inv: Inventory, findings: readonly { status: string }[]): string
   return open.length ? `${hit} of ${open.length} open findings map to an asset` : 'no findings given (--from) to check the mapping against';
 }
 
-/** The sources discovery reads: assets.yaml's, with --org / --region added. */
-function liveInventory(current: Inventory | undefined, flags: InitFlags): Inventory {
+/** The organizations and Regions discovery reads: assets.yaml's live sources, with --org / --region added. */
+function liveTargets(current: Inventory | undefined, flags: InitFlags): { orgs: string[]; regions: string[] } {
   const s = current?.sources ?? {};
   const orgs = [...new Set([...(s.dependabot?.org ? [s.dependabot.org] : []), ...(s.dependabot?.orgs ?? []), ...(flags.org ?? [])])];
   const regions = [...new Set([...(s.securityhub?.regions ?? []), ...(s.securityhub?.aggregationRegion ? [s.securityhub.aggregationRegion] : []), ...(flags.region ?? [])])];
-  if (!orgs.length && !regions.length) {
-    throw new UsageError('init: nothing to discover from', 'Give --org and/or --region, an assets.yaml with sources:, or exported files (--repos, --accounts).');
-  }
+  return { orgs, regions };
+}
+
+function hasLiveSources(current: Inventory | undefined, flags: InitFlags): boolean {
+  const { orgs, regions } = liveTargets(current, flags);
+  return orgs.length > 0 || regions.length > 0;
+}
+
+/**
+ * Nothing live to discover and no exports given: say which, and how to go on. assets.yaml's
+ * `file:` sources are findings exports (what the bundled example has): init reads them only
+ * through --from, so the hint spells that command out.
+ */
+function nothingToDiscover(current: Inventory | undefined, flags: InitFlags): UsageError {
+  const files = (['securityhub', 'dependabot'] as const).flatMap((source) => {
+    const file = current?.sources?.[source]?.file;
+    return (file === undefined ? [] : Array.isArray(file) ? file : [file]).map((f) => `--from ${source}=${relative(process.cwd(), resolveFrom(flags.config, f))}`);
+  });
+  const live = '--org ORG / --region REGION (or sources.dependabot.org / sources.securityhub.regions in assets.yaml)';
+  const exports = '--repos, --accounts or --from SOURCE=FILE exports';
+  if (files.length)
+    return new UsageError(
+      `init: nothing to discover from: the sources of ${flags.config} are exported files (file:), not live ones, and no ${exports} were given`,
+      `To propose from those exports: secsli init --config ${flags.config} ${files.join(' ')} --diff (or --stdout). To discover: ${live}.`,
+    );
+  const why = current ? `${flags.config} names no live sources` : `${flags.config} does not exist`;
+  return new UsageError(`init: nothing to discover from: ${why}, and no ${exports} were given`, `Give ${live} to discover, or ${exports}.`);
+}
+
+/** The sources discovery reads: assets.yaml's, with --org / --region added. */
+function liveInventory(current: Inventory | undefined, flags: InitFlags): Inventory {
+  const s = current?.sources ?? {};
+  const { orgs, regions } = liveTargets(current, flags);
+  if (!orgs.length && !regions.length) throw nothingToDiscover(current, flags);
   const { org: _org, orgs: _orgs, ...dbRest } = s.dependabot ?? {};
   return {
     file: current?.file ?? '(init)',

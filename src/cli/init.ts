@@ -20,7 +20,7 @@ export function registerInit(program: Command, io: Io, setExit: (n: number) => v
     .option('--repos <file>', 'offline: `gh api --paginate /orgs/X/repos` output (repeatable)', many)
     .option('--properties <file>', 'offline: `gh api --paginate /orgs/X/properties/values` output (repeatable)', many)
     .option('--accounts <file>', 'offline: `aws organizations list-accounts` output (repeatable)', many)
-    .option('--from <source=file>', 'findings exports, to map and to suggest values (repeatable)', many)
+    .option('--from <source=file>', 'findings exports, to map and to suggest values; alone, with nothing live to discover, what they name is proposed (repeatable)', many)
     .option('--group-by <spec>', 'property:NAME | topic:PREFIX | tag:KEY | prefix (default: discovery.groupBy, else name prefix)')
     .option('-o, --output <file>', 'where to write the proposal (default: assets.proposed.yaml beside --config); never overwritten')
     .option('--stdout', 'print the proposal instead of writing it')
@@ -37,6 +37,8 @@ Examples:
   $ secsli init --org acme --region eu-west-1 --stdout       # no assets.yaml yet
   $ secsli init --repos repos.json --properties props.json --accounts accounts.json --from securityhub=sh.json
   $ secsli init --config assets.yaml --diff
+  $ secsli init --config assets.yaml --from securityhub=examples/securityhub-findings.json \\
+      --from dependabot=examples/dependabot-alerts.json --diff  # the bundled example: its sources are file: exports
 
 Exit codes: 0 proposal written (or printed), 2 usage error (or the output file exists), 70 internal error.`,
     )
