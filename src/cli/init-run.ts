@@ -48,12 +48,18 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
     origin = 'discovery';
   }
   const proposal = propose({ discovery, findings, evidence, config });
+  // discover() warned its own notes; the exports' (records refused) and the proposal's refusals are warned here.
+  const refused = offline ? proposal.notes : proposal.refused;
+  for (const n of refused) log.warn(n);
   const sources = offline ? undefined : (current?.sources ?? liveInventory(current, flags).sources);
   const text = renderProposal(proposal, { asOf: asOf.toISOString(), from: origin, ...(sources ? { sources } : {}), ...(Object.keys(config).length ? { discovery: config } : {}) });
   const target = flags.output ?? join(dirname(flags.config), 'assets.proposed.yaml');
   const parsed = parseInventory(text, target, { now: asOf });
   if (!parsed.inventory) throw new Error(`the proposal does not validate:\n${parsed.problems.map(formatProblem).join('\n')}`);
-  if (!proposal.assets.length) log.warn('nothing discovered (an empty organization, or nothing the token can see): the proposal is a minimal file with one placeholder asset');
+  if (!proposal.assets.length)
+    log.warn(
+      `${refused.length ? 'nothing to propose (every record read was refused, above)' : 'nothing discovered (an empty organization, or nothing the token can see)'}: the proposal is a minimal file with one placeholder asset`,
+    );
   log.info(`proposal: ${proposal.assets.length} assets; ${mapped(parsed.inventory, findings)}`);
 
   if (flags.diff) {

@@ -6,6 +6,8 @@ import type { Logger } from '../log.js';
 import type { Finding, Source } from '../model/finding.js';
 import type { AwsDiscovery, DiscoveredAccount, DiscoveredRepo, GithubDiscovery } from '../discovery/types.js';
 import { createEvidenceCollector } from '../drift/live.js';
+import { accountIdProblem } from '../inventory/validate.js';
+import { repoProblem } from './declarable.js';
 
 /**
  * `secsli init` from exported files instead of the APIs:
@@ -60,15 +62,34 @@ async function read(file: string): Promise<unknown[]> {
 type Obj = Record<string, unknown>;
 const objects = (values: unknown[]): Obj[] => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v));
 
+/**
+ * A record that cannot be declared (no or a bad full_name / Id) is refused: left out, with a note
+ * naming the file, the record (1-based, across the file's pages) and what was expected; the notes
+ * are warned and head the proposal. A repository export none of whose records has a full_name is
+ * the wrong file, refused whole.
+ */
+const refused = (file: string, n: number, why: string) => `${file}: record ${n} refused, left out of the proposal: ${why}`;
+
 export async function readRepoExports(repoFiles: string[], propertyFiles: string[]): Promise<GithubDiscovery> {
   const byKey = new Map<string, DiscoveredRepo>();
+  const notes: string[] = [];
   for (const file of repoFiles) {
-    for (const [i, r] of objects(await read(file)).entries()) {
-      if (typeof r.full_name !== 'string')
-        throw new UsageError(
-          `${file}: record ${i + 1} has no full_name: is this \`gh api --paginate /orgs/X/repos\` output?`,
-          'Export with: gh api --paginate /orgs/ORG/repos > repos.json',
-        );
+    const records = objects(await read(file));
+    if (records.length && !records.some((r) => typeof r.full_name === 'string'))
+      throw new UsageError(
+        `${file}: no record has a full_name: is this \`gh api --paginate /orgs/X/repos\` output?`,
+        'Export with: gh api --paginate /orgs/ORG/repos > repos.json',
+      );
+    for (const [i, r] of records.entries()) {
+      if (typeof r.full_name !== 'string') {
+        notes.push(refused(file, i + 1, 'no full_name (expected "owner/name", as `gh api /orgs/X/repos` gives it)'));
+        continue;
+      }
+      const problem = repoProblem(r.full_name);
+      if (problem) {
+        notes.push(refused(file, i + 1, `full_name ${problem}`));
+        continue;
+      }
       byKey.set(r.full_name.toLowerCase(), {
         ...(typeof r.id === 'number' ? { id: r.id } : {}),
         fullName: r.full_name,
@@ -90,20 +111,31 @@ export async function readRepoExports(repoFiles: string[], propertyFiles: string
     }
   }
   const repos = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
-  return { orgs: [...new Set(repos.map((r) => r.fullName.split('/')[0]!))].sort(), repos, lookups: [], complete: true, propertiesReadable: propertyFiles.length > 0, notes: [] };
+  return { orgs: [...new Set(repos.map((r) => r.fullName.split('/')[0]!))].sort(), repos, lookups: [], complete: true, propertiesReadable: propertyFiles.length > 0, notes };
 }
 
 export async function readAccountExports(files: string[]): Promise<AwsDiscovery> {
   const byId = new Map<string, DiscoveredAccount>();
+  const notes: string[] = [];
   for (const file of files) {
     const values = objects(await read(file));
     const list = values.flatMap((v) => (Array.isArray(v.Accounts) ? objects(v.Accounts) : 'Id' in v ? [v] : []));
-    for (const a of list) {
-      if (typeof a.Id !== 'string') continue;
+    for (const [i, a] of list.entries()) {
+      if (typeof a.Id !== 'string') {
+        notes.push(
+          refused(file, i + 1, `${a.Id === undefined ? 'no Id' : `Id is a ${typeof a.Id}`} (expected a string of 12 digits, as \`aws organizations list-accounts\` gives it)`),
+        );
+        continue;
+      }
+      const problem = accountIdProblem(a.Id);
+      if (problem) {
+        notes.push(refused(file, i + 1, `Id: ${problem}`));
+        continue;
+      }
       byId.set(a.Id, { id: a.Id, ...(typeof a.Name === 'string' ? { name: a.Name } : {}), state: String(a.State ?? a.Status ?? 'UNKNOWN'), tags: {} });
     }
   }
-  return { from: 'organizations', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs: [], membersRead: false, notes: [] };
+  return { from: 'organizations', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs: [], membersRead: false, notes };
 }
 
 /** Findings from exports, de-duplicated by id (newest copy wins), with their exposure evidence. */

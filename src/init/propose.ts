@@ -3,6 +3,8 @@ import { CRITICALITIES, EXPOSURES, type Criticality, type Exposure } from '../co
 import type { Finding } from '../model/finding.js';
 import type { DiscoveredAccount, DiscoveredRepo, Discovery } from '../discovery/types.js';
 import type { ExposurePattern } from '../drift/exposure.js';
+import { accountIdProblem } from '../inventory/validate.js';
+import { repoProblem } from './declarable.js';
 
 /**
  * `secsli init`'s proposal, pure: discovered repositories and accounts (plus the findings, when
@@ -13,6 +15,8 @@ import type { ExposurePattern } from '../drift/exposure.js';
  * - accounts: grouped by `discovery.groupBy.tag` when given, else one asset per account, named after it;
  * - repositories and accounts that only findings name are proposed too, so the findings map;
  * - archived repositories and suspended or closed accounts are left out (listed in the header);
+ * - a repository or account assets.yaml cannot declare (discovery or a finding named it) is left
+ *   out with a note saying why, so the proposal always validates;
  * - criticality, exposure and owner come from the mapped properties and tags (the value most
  *   members agree on); otherwise a default with a `TODO: confirm` naming the evidence.
  */
@@ -35,7 +39,10 @@ export interface Proposal {
   orgs: string[];
   regions: string[];
   leftOut: string[];
+  /** Discovery's notes, then `refused`. */
   notes: string[];
+  /** What discovery or the findings named that cannot be declared, and why: not proposed. */
+  refused: string[];
 }
 
 export interface ProposeInput {
@@ -83,17 +90,44 @@ export function propose(input: ProposeInput): Proposal {
   const gh = input.discovery.github;
   const aws = input.discovery.aws;
   const leftOut: string[] = [];
+  // One entry per name however many findings name it: the problem, and who named it.
+  const refused = new Map<string, { problem: string; by: string[] }>();
+  const refuse = (key: string, problem: string, by: string) => {
+    const r = refused.get(key);
+    if (r) r.by.push(by);
+    else refused.set(key, { problem, by: [by] });
+  };
   const repos = new Map<string, DiscoveredRepo>();
-  for (const r of gh?.repos ?? []) r.archived ? leftOut.push(`${r.fullName} (archived)`) : repos.set(r.fullName.toLowerCase(), r);
+  for (const r of gh?.repos ?? []) {
+    const problem = repoProblem(r.fullName);
+    if (r.archived) leftOut.push(`${r.fullName} (archived)`);
+    else if (problem) refuse(`repo ${r.fullName.toLowerCase()}`, problem, 'a discovered repository');
+    else repos.set(r.fullName.toLowerCase(), r);
+  }
   const accounts = new Map<string, DiscoveredAccount>();
-  for (const a of aws?.accounts ?? []) ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(a.state) ? leftOut.push(`${a.id} (${a.state.toLowerCase()})`) : accounts.set(a.id, a);
+  for (const a of aws?.accounts ?? []) {
+    const problem = accountIdProblem(a.id);
+    if (['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(a.state)) leftOut.push(`${a.id} (${a.state.toLowerCase()})`);
+    else if (problem) refuse(`account ${a.id}`, problem, 'a discovered account');
+    else accounts.set(a.id, a);
+  }
   const aliases = new Set([...repos.values()].flatMap((r) => r.aliases));
   for (const f of input.findings) {
     if (f.status !== 'open') continue;
-    if (f.github?.repo && !repos.has(f.github.repo) && !aliases.has(f.github.repo))
-      repos.set(f.github.repo, { fullName: f.github.repo, aliases: [], archived: false, topics: [], properties: {} });
-    if (f.aws?.accountId && !accounts.has(f.aws.accountId)) accounts.set(f.aws.accountId, { id: f.aws.accountId, state: 'UNKNOWN', tags: {} });
+    const repo = f.github?.repo;
+    if (repo && !repos.has(repo) && !aliases.has(repo)) {
+      const problem = repoProblem(repo);
+      if (problem) refuse(`repo ${repo}`, problem, `the repository of finding ${f.id}`);
+      else repos.set(repo, { fullName: repo, aliases: [], archived: false, topics: [], properties: {} });
+    }
+    const account = f.aws?.accountId;
+    if (account && !accounts.has(account)) {
+      const problem = accountIdProblem(account);
+      if (problem) refuse(`account ${account}`, problem, `the account of finding ${f.id}`);
+      else accounts.set(account, { id: account, state: 'UNKNOWN', tags: {} });
+    }
   }
+  const refusals = [...refused.values()].map((r) => `${r.by[0]}${r.by.length > 1 ? ` (and ${r.by.length - 1} more)` : ''} is not proposed: ${r.problem}`).sort(cmp);
 
   const groups = new Map<string, { members: Member[]; glob?: string; why: string }>();
   const add = (key: string, m: Member, why: string, glob?: string) => {
@@ -192,5 +226,13 @@ export function propose(input: ProposeInput): Proposal {
   }
   const regions = [...new Set([...(aws?.hubs ?? []).map((h) => h.region), ...input.findings.map((f) => f.aws?.region).filter((r): r is string => !!r)])].sort(cmp);
   const orgs = [...new Set([...(gh?.orgs ?? []), ...[...repos.values()].map((r) => r.fullName.split('/')[0]!)])].sort(cmp);
-  return { assets, owners: [...new Set(assets.map((a) => a.owner))].sort(cmp), orgs, regions, leftOut: leftOut.sort(cmp), notes: [...(gh?.notes ?? []), ...(aws?.notes ?? [])] };
+  return {
+    assets,
+    owners: [...new Set(assets.map((a) => a.owner))].sort(cmp),
+    orgs,
+    regions,
+    leftOut: leftOut.sort(cmp),
+    notes: [...(gh?.notes ?? []), ...(aws?.notes ?? []), ...refusals],
+    refused: refusals,
+  };
 }

@@ -27,6 +27,11 @@ function hasSelectors(asset: Asset): boolean {
   return awsAny || (asset.github?.repos.length ?? 0) > 0;
 }
 
+/** Why `account` cannot be declared as an AWS account id; undefined when it can. Also `secsli init`'s test of what it may propose. */
+export function accountIdProblem(account: string): string | undefined {
+  return /^\d{12}$/.test(account) ? undefined : `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`;
+}
+
 /**
  * Cross-checks the schema cannot express. Runs on a file that passed the schema, collects every
  * problem (errors and warnings) and never stops at the first.
@@ -45,7 +50,8 @@ export function validateInventory(data: InventoryFile, opts: ValidateOptions): C
     for (const message of globProblems(pattern, kind)) error(path, `invalid pattern "${pattern}": ${message}`);
   };
   const checkAccount = (path: PathKey[], account: string) => {
-    if (!/^\d{12}$/.test(account)) error(path, `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`);
+    const problem = accountIdProblem(account);
+    if (problem) error(path, problem);
   };
 
   // A Set: `includes` on the owner list made a large inventory O(assets × owners) to validate.
