@@ -1,5 +1,6 @@
 import { repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { Proposal, ProposedAsset } from './propose.js';
 
 /**
@@ -54,9 +55,11 @@ export function diffProposal(p: Proposal, current: readonly Asset[]): InitDiff {
   return { added: added.sort(cmp), dropped: dropped.sort(cmp), changed: changed.sort(cmp) };
 }
 
+/** For a terminal: the lines quote account names and owner values from outside, each sanitised. */
 export function renderDiff(d: InitDiff, files: { current: string; proposal: string }): string {
   const n = d.added.length + d.dropped.length + d.changed.length;
-  const head = `--- ${files.current}\n+++ ${files.proposal}\n`;
-  if (!n) return `${head}no differences in what is claimed or how\n`;
-  return head + [...d.added, ...d.dropped, ...d.changed].join('\n') + `\n${d.added.length} added, ${d.dropped.length} dropped, ${d.changed.length} changed\n`;
+  const lines = [`--- ${files.current}`, `+++ ${files.proposal}`];
+  if (!n) lines.push('no differences in what is claimed or how');
+  else lines.push(...d.added, ...d.dropped, ...d.changed, `${d.added.length} added, ${d.dropped.length} dropped, ${d.changed.length} changed`);
+  return lines.map((l) => sanitizeLine(l)).join('\n') + '\n';
 }

@@ -1,15 +1,19 @@
 import type { DiscoveryConfig } from '../config/discovery-schema.js';
 import type { SourcesConfig } from '../config/schema.js';
+import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
 import type { Proposal } from './propose.js';
 
 /**
  * The proposal as assets.yaml text, with comments: how each asset was formed, and a `# TODO:
  * confirm` with the evidence for every value that is a guess. Hand-written so the output is the
  * same bytes for the same input (strings are JSON-quoted, which YAML reads as double-quoted).
+ * Names, property and tag values come from outside: a value is quoted with every control, bidi
+ * and zero-width character escaped (`\u202e`, which YAML reads back exactly), and a comment is
+ * one sanitised line, so neither can act on a terminal or break out of its line.
  */
 
-const q = (s: string) => JSON.stringify(s);
-const comment = (s: string, indent = '') => `${indent}# ${s.replace(/[\r\n]+/g, ' ')}`;
+const q = (s: string) => jsonSafe(JSON.stringify(s));
+const comment = (s: string, indent = '') => `${indent}# ${sanitizeLine(s)}`;
 
 function sourcesYaml(p: Proposal, sources: SourcesConfig | undefined): string[] {
   const out: string[] = ['sources:'];
