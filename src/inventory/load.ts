@@ -30,12 +30,16 @@ export interface ParseResult {
   problems: ConfigProblem[];
 }
 
+/** The one option of assets.yaml outside `policy` whose value is a boolean (src/config/discovery-schema.ts). */
+const BOOLEAN_OPTION = 'discovery.groupBy.namePrefix';
+
 /**
  * YAML turns plain scalars into other types: `012345678901` into a number (the leading zero lost),
- * `True` into the boolean true, `~` or `Null` into null. Outside `policy` (numbers) and `version`,
- * every scalar in assets.yaml is used as a string — ids, account ids, tag values, patterns,
- * reasons — so each keeps the characters as written: a tag `Critical: True` matches the resource
- * tag "True", not "true". An empty value (`aws:`) stays absent.
+ * `True` into the boolean true, `~` or `Null` into null. Outside `policy` (numbers), `version` and
+ * the one boolean option (`discovery.groupBy.namePrefix`), every scalar in assets.yaml is used as
+ * a string — ids, account ids, tag values, patterns, reasons — so each keeps the characters as
+ * written: a tag `Critical: True` matches the resource tag "True", not "true". An empty value
+ * (`aws:`) stays absent.
  */
 function keepScalarsAsWritten(doc: Document): void {
   visit(doc, {
@@ -47,6 +51,7 @@ function keepScalarsAsWritten(doc: Document): void {
       const pair = path[path.length - 1];
       if (isPair(pair) && pair.key === node) return;
       if (keys[0] === 'policy' || keys[0] === 'version' || (keys[0] === 'owners' && keys.length === 2 && isPair(pair))) return;
+      if (typeof node.value === 'boolean' && keys.join('.') === BOOLEAN_OPTION) return;
       node.value = node.source;
     },
   });

@@ -37,6 +37,38 @@ describe('secsli validate', () => {
     expect(r.stdout).toContain('ok');
   });
 
+  it.each(['true', 'false', 'True'])('accepts `groupBy: { namePrefix: %s }` as written in YAML (a boolean, not the string)', async (value) => {
+    const dir = await tmp();
+    const cfg = join(dir, 'assets.yaml');
+    await writeFile(
+      cfg,
+      [
+        'version: 1',
+        'discovery:',
+        `  groupBy: { namePrefix: ${value} }`,
+        'owners: { team-a: {} }',
+        'assets:',
+        '  - { id: a, owner: team-a, criticality: high, exposure: internet, github: { repos: [acme/a] } }',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['validate', '--config', cfg, '--as-of', AS_OF]);
+    expect(r.stdout + r.stderr).not.toMatch(/namePrefix/);
+    expect(r.code).toBe(0);
+  });
+
+  it('still refuses a namePrefix that is not true or false, naming line and path', async () => {
+    const dir = await tmp();
+    const cfg = join(dir, 'assets.yaml');
+    await writeFile(
+      cfg,
+      ['version: 1', 'discovery:', '  groupBy: { namePrefix: "true" }', 'assets:', '  - { id: a, owner: t, criticality: high, exposure: internet }', ''].join('\n'),
+    );
+    const r = await cli(['validate', '--config', cfg, '--as-of', AS_OF]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/assets\.yaml:3:\d+ discovery\.groupBy\.namePrefix: expected true or false/);
+  });
+
   it('prints every problem and exits 2', async () => {
     const dir = await tmp();
     const cfg = join(dir, 'assets.yaml');
