@@ -10,9 +10,13 @@
  * start-up). The bundles are not minified, so that a stack trace through them stays readable, and
  * each starts with its package's name, version and license.
  *
+ * It also makes package.json's `bin` executable: tsc writes dist/src/cli/index.js with mode 644,
+ * and `npm pack`'s prepack deletes dist/ first, so after a pack `npx --no-install secsli` in the
+ * clone failed with "Permission denied" (npm sets the mode only where it links the bin).
+ *
  * Usage: node dist/scripts/vendor.js (from the package's root or anywhere: paths are this script's)
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,3 +54,6 @@ for (const name of PACKAGES) {
   rmSync(`${file}.map`, { force: true }); // tsc's map of the re-export; the bundle has none
   process.stdout.write(`vendor: ${name} → ${file} (${Math.round(code.length / 1024)} KiB)\n`);
 }
+
+const { bin } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+for (const path of Object.values(bin)) chmodSync(join(root, path), 0o755);
