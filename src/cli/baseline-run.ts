@@ -25,7 +25,8 @@ function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
   const L: string[] = [
     `# secsli baseline — as of ${r.asOf}, from ${from}`,
     '# Budgets: 75th percentile of asset risk per criticality (rounded up); remediation targets: 25th',
-    '# percentile of the achieved SLI, floored to 5 points. Start where you are; tighten each quarter.',
+    '# percentile of the achieved SLI, floored to a multiple of 5 % and kept within 50–99 % (an SLI of',
+    '# 100 % proposes 99 %). Start where you are; tighten each quarter.',
     '#',
     `# ${'setting'.padEnd(28)} ${'default'.padStart(8)} ${'in force'.padStart(8)} ${'proposed'.padStart(8)}  samples`,
   ];

@@ -9,8 +9,8 @@ import { ASSET_STATUSES, type AssetResult, type AssetStatus } from './types.js';
  *
  * - risk budget per criticality: the 75th percentile of the assets' risk (every asset, every run
  *   given), rounded up to a whole point — three in four assets of that criticality fit today;
- * - remediation target per criticality: the 25th percentile of the measured SLI, floored to 5
- *   points (and kept within 50–99 %) — three in four assets already meet it.
+ * - remediation target per criticality: the 25th percentile of the measured SLI, floored to a
+ *   multiple of 0.05 (5 points) and kept within 0.50–0.99 — three in four assets already meet it.
  * A criticality with no sample keeps the policy's value.
  */
 
