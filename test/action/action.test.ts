@@ -63,7 +63,7 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(['args', 'artifact-retention-days', 'config', 'fail-on', 'history', 'node-version']);
     expect(action.inputs['node-version'].default).toBe('24');
     expect(action.inputs['fail-on'].default).toBe('worse');
-    expect(Object.keys(action.outputs)).toEqual(expect.arrayContaining(['exit-code', 'exit-reason', 'run-folder', 'breached', 'unknown', 'at-risk', 'ok']));
+    expect(Object.keys(action.outputs).sort()).toEqual(['at-risk', 'breached', 'exit-code', 'exit-reason', 'ok', 'partial', 'run-folder', 'run-name', 'unknown', 'worse']);
     expect(action.runs.using).toBe('composite');
   });
 
