@@ -11,7 +11,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mdCell } from '../../src/report/format.js';
+import { fixed, mdCell } from '../../src/report/format.js';
 import type { Summary } from '../../src/report/summary.js';
 
 const REASON_WITHOUT_RUN: Record<number, string> = { 2: 'usage', 70: 'internal-error', 130: 'cancelled', 143: 'cancelled' };
@@ -95,7 +95,9 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
     out.push('### Next actions', '');
     for (const [i, a] of s.nextActions.items.entries()) {
       const where = a.assets.map((x) => `${mdCell(x.asset)} (${mdCell(x.owner)})`).join(', ');
-      out.push(`${i + 1}. ${mdCell(a.action)} — ${where}; closes ${a.closes}, risk −${a.riskRemoved}${a.why.length ? `; ${mdCell(a.why.join(', '))}` : ''}`);
+      // As report.md's Next actions: an incident removes no risk (it is measured by response time), so no "−0".
+      const risk = a.kind === 'incident' ? '— (incident)' : `−${fixed(a.riskRemoved)}`;
+      out.push(`${i + 1}. ${mdCell(a.action)} — ${where}; closes ${a.closes}, risk ${risk}${a.why.length ? `; ${mdCell(a.why.join(', '))}` : ''}`);
     }
     out.push('');
   }

@@ -107,7 +107,18 @@ describe('the action steps, run locally', () => {
     expect(first.markdown).toContain('| 3 | 0 | 3 | 7 |');
     expect(first.markdown).toContain('### Status changes (first run)');
     expect(first.markdown).toContain('| payments-api | team-payments | \\#payments-oncall | new | **BREACHED** |'); // escaped by mdCell
-    expect(first.markdown).toMatch(/### Next actions\n\n1\. .+ — \S+ \(team-\S+\); closes \d+, risk −[\d.]+/);
+    expect(first.markdown).toMatch(/### Next actions\n\n1\. .+ — \S+ \(team-\S+\); closes \d+, risk (— \(incident\)|−\d+\.\d\d)/);
+    // Risk removed as report.md prints it: an incident removes none ("— (incident)", never "−0"), a fix to 2 decimals.
+    const actions = first.markdown
+      .split('### Next actions')[1]!
+      .split('\n')
+      .filter((l) => /^\d+\. /.test(l));
+    expect(actions.filter((l) => l.includes('respond to incident:')).every((l) => l.includes('closes 1, risk — (incident)'))).toBe(true);
+    expect(actions.some((l) => l.includes('respond to incident:'))).toBe(true);
+    expect(actions.join('\n')).toContain(
+      'upgrade org.apache.logging.log4j:log4j-core to 2.16.0 in acme/payments-api/pom.xml — payments-api (team-payments); closes 3, risk −55.17;',
+    );
+    expect(actions.join('\n')).not.toMatch(/risk −0[;\s]|risk −\d+;/);
 
     const second = await step({ ...inputs, INPUT_ARGS: exampleArgs('2026-11-28T00:00:00Z') });
     expect(second.code, second.stderr).toBe(0);
