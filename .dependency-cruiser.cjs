@@ -1,5 +1,6 @@
 /**
- * Layer rules of secsli (issue 9, docs/architecture.md), checked by `npm run lint`. Each rule's
+ * Layer rules of secsli (issue 9, docs/architecture.md, whose layer table names the rule of each
+ * row), checked by `npm run lint:layers` (part of `npm test` and `npm run lint`). Each rule's
  * name and comment are printed with a violation, so a wrong import fails CI naming the rule.
  * Type-only imports count too (tsPreCompilationDeps): a layer that needs another's types
  * depends on it.
@@ -27,6 +28,65 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/collectors/' },
       to: { path: '^src/(scoring|report)/' },
+    },
+    {
+      name: 'text-and-io-are-leaves',
+      comment: 'text-and-io-are-leaves: src/text (the one sanitiser, string order) and src/io (file and worker primitives) import nothing else of secsli.',
+      severity: 'error',
+      from: { path: '^src/(text|io)/' },
+      to: { path: '^src/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'leaf-modules',
+      comment: 'leaf-modules: src/errors.ts, src/log.ts and src/package-root.ts, which every layer may import, import only src/text (and errors.ts the ConfigProblem type of src/config/problem.ts).',
+      severity: 'error',
+      from: { path: '^src/(errors|log|package-root)\\.ts$' },
+      to: { path: '^src/', pathNot: ['^src/text/', '^src/config/problem\\.ts$', '^src/(errors|log|package-root)\\.ts$'] },
+    },
+    {
+      name: 'inventory-reads-only-config',
+      comment: 'inventory-reads-only-config: src/inventory loads assets.yaml and the KEV file; it imports only src/model, src/config, src/vendor and the leaf modules (src/text, src/io, errors.ts, log.ts, package-root.ts).',
+      severity: 'error',
+      from: { path: '^src/inventory/' },
+      to: { path: '^src/', pathNot: ['^src/(inventory|model|config|vendor|text|io)/', '^src/(errors|log|package-root)\\.ts$'] },
+    },
+    {
+      name: 'report-renders-scores',
+      comment: 'report-renders-scores: src/report renders a ScoreResult; it imports only src/scoring, src/model, src/config and the leaf modules (src/text, src/io, errors.ts, log.ts, package-root.ts): no collectors, inventory, store or history.',
+      severity: 'error',
+      from: { path: '^src/report/' },
+      to: { path: '^src/', pathNot: ['^src/(report|scoring|model|config|text|io)/', '^src/(errors|log|package-root)\\.ts$'] },
+    },
+    {
+      name: 'history-reads-snapshots',
+      comment: 'history-reads-snapshots: src/history reads saved runs; it imports src/report (snapshot shape, renderers), src/scoring, src/store, src/model, src/config, src/vendor, the leaf modules, and of src/inventory only did-you-mean.ts: no collectors, sources, sync or pipeline.',
+      severity: 'error',
+      from: { path: '^src/history/' },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/(history|report|scoring|store|model|config|vendor|text|io)/', '^src/inventory/did-you-mean\\.ts$', '^src/(errors|log|package-root)\\.ts$'],
+      },
+    },
+    {
+      name: 'store-holds-files',
+      comment: 'store-holds-files: src/store keeps run folders and the sync state (a folder or S3); it imports only the writer of src/report, src/sync, src/model and the leaf modules.',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/', pathNot: ['^src/(store|report|sync|model|text|io)/', '^src/(errors|log|package-root)\\.ts$'] },
+    },
+    {
+      name: 'sync-wraps-collectors',
+      comment: 'sync-wraps-collectors: src/sync wraps live collectors for incremental sync; it imports only src/collectors, src/sources, src/store, src/model and the leaf modules: no scoring, report or history.',
+      severity: 'error',
+      from: { path: '^src/sync/' },
+      to: { path: '^src/', pathNot: ['^src/(sync|collectors|sources|store|model|text|io)/', '^src/(errors|log|package-root)\\.ts$'] },
+    },
+    {
+      name: 'inventory-truth-on-top',
+      comment: 'inventory-truth-on-top: src/discovery, src/drift and src/init (inventory truth, secsli init) are imported only by each other, src/score-run.ts and src/cli.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(cli|discovery|drift|init)/', '^src/score-run\\.ts$'] },
+      to: { path: '^src/(discovery|drift|init)/' },
     },
     {
       name: 'nothing-imports-cli',
