@@ -929,7 +929,7 @@ Try it:
 
 \`\`\`sh
 npm run build
-npx secsli score --config assets.yaml \\
+npx --no-install secsli score --config assets.yaml \\
   --from securityhub=examples/securityhub-findings.json \\
   --from dependabot=examples/dependabot-alerts.json \\
   --as-of ${REFERENCE_DATE}
@@ -941,11 +941,12 @@ first seen up to ~200 days before it), so SLA ages and exception expiry only mak
 ## The story it tells
 
 A reasonably run company: most teams keep up, so most assets are OK. Scored as of
-${REFERENCE_DATE} with the default policy:
+${REFERENCE_DATE} with the policy in assets.yaml — the defaults, except the remediation SLAs acme agreed
+(\`slaDays\`: critical 14 days instead of 7, high 60 instead of 30):
 
 | Asset | Status | Why (the rule that set it) |
 |---|---|---|
-| payments-api | BREACHED | known exploited past due: log4j-core (CVE-2021-44228, CVE-2021-45046) open for 48 days on an internet-facing service, past the 14-day KEV deadline |
+| payments-api | BREACHED | known exploited past due: log4j-core (CVE-2021-44228, CVE-2021-45046) open for 48 days on an internet-facing service, past its 14-day deadline (acme's critical SLA; explain and findings.csv name the rule \`severity SLA, 14 d\`, which ties with the 14-day KEV deadline) |
 | data-warehouse | BREACHED | remediation SLO: the one team with the old long tail — an overdue backlog, most findings months past due |
 | ci-runners | BREACHED | incident response: GuardDuty C2 and Bitcoin DNS detections on a runner, still NEW three days later (high: respond within 24 h) |
 | identity-service | AT RISK | known exploited on internet-facing: HTTP/2 Rapid Reset (CVE-2023-44487) in grpc, five days old, inside its deadline |
@@ -955,7 +956,8 @@ ${REFERENCE_DATE} with the default policy:
 
 The other GuardDuty detections were answered within hours (NOTIFIED, RESOLVED or archived); the
 other KEV findings on declared assets are young (inside 14 days). The model was not tuned to
-this: the defaults come from their sources (README, "Scoring model").
+this: apart from those two SLAs the policy is the defaults, which come from their sources (README,
+"Scoring model").
 
 ## How it was generated
 
