@@ -30,7 +30,7 @@ import type { Source } from '../model/finding.js';
 
 export const STATE_VERSION = 2;
 /** Version 1 files (no `gaps`) are read, but used only for a full pull: a gap they hid is unknown. */
-export const STATE_VERSIONS_READ = [1, 2];
+const STATE_VERSIONS_READ = [1, 2];
 /** Folder of the state files, inside `--out` (dot-named: history and previous-run lookups skip it). */
 export const STATE_FOLDER = '.secsli-state';
 
