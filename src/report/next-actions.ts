@@ -36,7 +36,7 @@ export function nextActions(r: ScoreResult): string[] {
   const top = r.fixes.slice(0, NEXT_ACTIONS);
   return [
     ...head,
-    `The ${top.length} most urgent of ${r.fixes.length} fixes (all in fixes.csv): incidents past their response time and known-exploited findings past due first, then by the risk each removes (exact: the asset re-scored without what it closes).`,
+    `The ${top.length} most urgent of ${r.fixes.length} fixes (all in fixes.csv): incidents past their response time, known-exploited findings past due, open incidents, other known-exploited findings, overdue ones, then the rest; within each, by the risk each removes (exact: the asset re-scored without what it closes).`,
     '',
     mdTable(['#', 'Do', 'Asset(s)', 'Closes', 'Risk removed', 'Why now'], top.map(fixRow), ['r', 'l', 'l', 'r', 'r', 'l']),
   ];

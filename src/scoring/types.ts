@@ -177,7 +177,7 @@ export interface IncidentSummary {
 export type FixKind = 'incident' | 'dependency upgrade' | 'package upgrade' | 'control' | 'finding';
 
 /** Most urgent first (fixes.ts orders by it). */
-export type Urgency = 'incident past response time' | 'known exploited past due' | 'open incident' | 'overdue' | 'when due';
+export type Urgency = 'incident past response time' | 'known exploited past due' | 'open incident' | 'known exploited' | 'overdue' | 'when due';
 
 /**
  * A planned fix (fixes.ts builds them as CompactFix, which derives most of these on read: read-only).

@@ -218,7 +218,7 @@ describe('fix JSON', () => {
       action: 'remediate: Weak cipher',
       assetIds: ['app'],
       findingIds: [kev.id],
-      urgency: 'when due',
+      urgency: 'known exploited',
       severity: 'high',
       why: ['known exploited'],
       url: 'https://console.example/sh/1',

@@ -56,6 +56,16 @@ describe('fixes', () => {
     expect(fix!.why[0]).toBe('incident open 24.5 h > 24 h to respond');
   });
 
+  it('a known-exploited weakness not yet due comes before every overdue one, however small they are', () => {
+    const kevYoung = makeFinding({ severity: 'high', cves: ['CVE-2023-44487'], packages: ['grpc'], firstSeen: '2026-11-20T00:00:00Z' });
+    const overdueLow = makeFinding({ severity: 'low', firstSeen: '2025-01-01T00:00:00Z' });
+    const r = scoreWith([overdueLow, kevYoung], [asset], { kev: kevWith('CVE-2023-44487') });
+    expect(r.fixes.map((f) => [f.findingIds[0], f.urgency])).toEqual([
+      [kevYoung.id, 'known exploited'],
+      [overdueLow.id, 'overdue'],
+    ]);
+  });
+
   it('one control across its resources is one fix, whichever assets they belong to', () => {
     const other = makeAsset({ id: 'other', aws: { accounts: ['444455556666'] }, github: { repos: ['acme/other'] } });
     const s3 = (account: string, bucket: string) =>
