@@ -75,6 +75,7 @@ export interface ScoreOutcome {
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const store = await openRunStore(opts.out, { env: opts.env, ...(opts.sseKmsKeyId ? { sseKmsKeyId: opts.sseKmsKeyId } : {}) });
   const base = runFolderName(opts.asOf);
+  await store.preflight?.();
   const previous = await findPreviousRun(store, base, opts.log);
   // With --save-raw the run is opened first and the raw records stream into it while collecting;
   // it is published only when every report is written (or removed on failure).

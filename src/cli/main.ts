@@ -206,7 +206,9 @@ function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (e instanceof SecsliError) {
-    if (json) say(e.message, { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}) });
+    // The last line a scheduler reads is a summary event whatever the exit (docs/scheduled-job.md's
+    // metric filter matches `$.event = "summary"`): a run that could not start or write says so too.
+    if (json) say(e.message, { event: 'summary', exitCode: e.exitCode, exitReason: e.exitCode === EXIT.USAGE ? 'usage' : 'error', ...(e.hint ? { hint: e.hint } : {}) });
     else {
       say(`secsli: error: ${e.message}`);
       if (e.hint) say(`hint: ${e.hint}`);
@@ -214,6 +216,14 @@ function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number
     return e.exitCode;
   }
   const err = e as Error;
+  if (json) {
+    say(`secsli: internal error: ${err?.stack ?? String(e)}. This is a bug in secsli; please report it with the command you ran.`, {
+      event: 'summary',
+      exitCode: EXIT.INTERNAL,
+      exitReason: 'internal-error',
+    });
+    return EXIT.INTERNAL;
+  }
   say(`secsli: internal error: ${err?.stack ?? String(e)}`);
   say('This is a bug in secsli; please report it with the command you ran.');
   return EXIT.INTERNAL;

@@ -33,6 +33,10 @@ export function fsRunStore(dir: string): RunStore {
     openRunFile: (run, name) => openFile(join(dir, run, name)),
     runLocation: (run) => join(dir, run),
     createRun: (base, guard) => RunFolder.named(dir, base, guard),
+    async preflight() {
+      // A read-only mount, a file in its place, no permission: found now, not after a full collection.
+      await (await RunFolder.named(dir, 'preflight')).abort();
+    },
     async removeRun(run) {
       if (!RUN_FOLDER.test(run)) throw new Error(`not a run folder name: ${run}`);
       const gone = join(dir, tempFolderName(run));

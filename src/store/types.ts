@@ -49,6 +49,12 @@ export interface RunStore {
    * temporary name, an S3 run's manifest deleted), then its files go. Returns the bytes freed.
    */
   removeRun(run: string): Promise<{ bytes: number }>;
+  /**
+   * Checks, before anything is collected, that a run could be written here (a folder: made if
+   * missing, and a folder made and removed in it); throws the output error a commit would. S3
+   * needs none: listing the runs, which `score` does first, already asks for access.
+   */
+  preflight?(): Promise<void>;
   /** Housekeeping after a run was written (S3: removes uploads that never got a manifest). */
   tidy(log: Logger): Promise<void>;
 }

@@ -281,6 +281,20 @@ describe('--log-format json', () => {
     }
     expect(bad.stderr).toContain('"level":"error"');
   });
+
+  it('a run that cannot start ends with a summary event too, and an unwritable --out is found before anything is collected', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'file'), 'x');
+    const out = join(dir, 'file', 'reports');
+    const r = await cli(scoreArgs(out, '--log-format', 'json'));
+    expect(r.code).toBe(2);
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ event: 'summary', exitCode: 2, exitReason: 'usage', msg: expect.stringContaining(`cannot write reports under ${out}: ENOTDIR`) });
+    expect(lines.filter((l) => String(l.msg).startsWith('collecting'))).toEqual([]);
+  });
 });
 
 describe('help', () => {
