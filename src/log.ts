@@ -3,6 +3,7 @@
  * plain lines otherwise, JSON lines for schedulers (`--log-format json`).
  */
 import { jsonSafe, sanitizeLine } from './text/sanitize.js';
+import { scrubTokens } from './text/tokens.js';
 
 type LogFormat = 'text' | 'json';
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -56,7 +57,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     // visible (src/text/sanitize.ts), secrets redacted.
     if (format === 'json') {
       const line = jsonSafe(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }));
-      stream.write(redact(line, secrets) + '\n');
+      stream.write(scrubTokens(redact(line, secrets)) + '\n');
       return;
     }
     const extra =
@@ -66,7 +67,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
             .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
             .join(' ')
         : '';
-    const text = redact(sanitizeLine(msg + extra), secrets);
+    const text = scrubTokens(redact(sanitizeLine(msg + extra), secrets));
     if (level === 'progress') {
       if (tty) {
         stream.write('\r\x1b[K' + text.slice(0, 200));

@@ -6,6 +6,7 @@ import type { AwsResource, Finding } from '../model/finding.js';
 import { asffSchema, readAsff, type Asff } from './asff-record.js';
 import { acknowledged, bestCvss, complianceOf, consoleUrl, controlFromGenerator, kindOf, partitionOf, productOf, regionOf, severityOf, statusOf } from './asff-rules.js';
 import { addCves, isGhsa, isObj, isoTime, nonEmpty as str, reject, sortedUnique } from './rules.js';
+import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
 /**
@@ -83,7 +84,7 @@ function toFinding(f: Asff): NormalizeResult {
     source: 'securityhub',
     nativeId: f.Id,
     kind: kindOf(f, vulns.length > 0, product),
-    title: f.Title,
+    title: scrubTokens(f.Title),
     severity,
   } as Finding;
   if (cvss) finding.cvss = cvss;

@@ -5,6 +5,7 @@
 import type { Cvss, DependencyScope, Epss, FindingStatus, Severity } from '../model/finding.js';
 import { alertSchema, readAlert, type Alert } from './dependabot-record.js';
 import { cvesIn, cvssScore, cvssVersionOf, isObj, isoTime, nonEmpty, reject, toNumber } from './rules.js';
+import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
 const STATES: Record<string, FindingStatus> = { open: 'open', fixed: 'fixed', dismissed: 'dismissed', auto_dismissed: 'dismissed' };
@@ -44,7 +45,7 @@ function toFinding(a: Alert): NormalizeResult {
       source: 'dependabot',
       nativeId,
       kind: 'vulnerability',
-      title: adv.summary || ghsa || cves[0] || `Dependabot alert #${a.number}`,
+      title: scrubTokens(adv.summary || ghsa || cves[0] || `Dependabot alert #${a.number}`),
       severity,
       ...(cvss ? { cvss } : {}),
       ...(epss ? { epss } : {}),
@@ -69,7 +70,7 @@ function toFinding(a: Alert): NormalizeResult {
         ...(pkg?.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
         scope,
       },
-      ...(a.html_url ? { url: a.html_url } : {}), // the link back (`link`)
+      ...(a.html_url ? { url: scrubTokens(a.html_url) } : {}), // the link back (`link`)
     },
   };
 }

@@ -10,6 +10,7 @@ import { isoUtc, isTimeInRange } from '../model/time.js';
 import * as z from '../vendor/zod.js';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../model/finding.js';
 import { addCves, cvssScore, isObj, nonEmpty, sortedUnique, toNumber } from './rules.js';
+import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -111,7 +112,7 @@ function toFinding(raw: Ocsf): NormalizeResult {
   const info = obj(raw.finding_info);
   // Present: `read` and the schema require them.
   const nativeId = idOf(raw)!;
-  const title = titleOf(raw)!;
+  const title = scrubTokens(titleOf(raw)!);
   const updatedAt = updatedAtOf(raw)!;
   const accountId = accountOf(raw)!;
   const firstSeen = isoTime(info.first_seen_time_dt, info.first_seen_time) ?? isoTime(info.created_time_dt, info.created_time) ?? updatedAt;
@@ -184,7 +185,7 @@ function toFinding(raw: Ocsf): NormalizeResult {
           ? 'misconfiguration'
           : 'other';
   const closed = status !== 'open';
-  const url = link(raw);
+  const url = link(raw) && scrubTokens(link(raw)!);
 
   const finding: Finding = {
     id: `securityhub:${nativeId}`,

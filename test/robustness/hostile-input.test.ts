@@ -154,6 +154,20 @@ describe('class 7: no secret secsli knows of in any file it writes', () => {
     expect(r.files['report.md']).toContain('TOKEN=***'); // redacted in its Markdown spelling (`ghp\_…`) too
     expect(r.stdout + r.stderr).not.toContain(token);
   });
+
+  it('a credential inside the data — a token in a title, a password in a link — is redacted by its shape in every report', async () => {
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    const sh = SH.map((f, i) => (i === 0 ? { ...copy(f), Title: `rotate ${token} now` } : f));
+    const dep = DEP.map((a, i) => (i === 0 ? { ...copy(a), html_url: String(a.html_url).replace('https://', 'https://octocat:hunter22pass@') } : a));
+    const r = await score(sh, dep);
+    expect(r.code).toBe(0);
+    for (const [name, text] of Object.entries(r.files)) {
+      expect(text, name).not.toContain(token);
+      expect(text, name).not.toContain('hunter22pass');
+    }
+    expect(r.files['findings.csv']).toContain('rotate *** now');
+    expect(r.files['findings.csv']).toContain('https://***@github.com/');
+  });
 });
 
 describe('class 9: equal UpdatedAt in two files resolves the same in any --from order', () => {
