@@ -25,7 +25,10 @@ export const awsSelectorSchema = z.strictObject({
   /** ASFF resource types, e.g. AwsEcsService (globs allowed). */
   resourceTypes: z.array(nonEmpty).optional(),
   /** Every listed tag must be present on the resource with that value (value globs allowed). */
-  tags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  tags: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .refine((t) => !Object.hasOwn(t, ''), 'a tag key is never empty: this selector could match nothing')
+    .optional(),
 });
 
 const githubSelectorSchema = z.strictObject({
@@ -47,8 +50,15 @@ export type Asset = z.infer<typeof assetSchema>;
 
 export const exceptionMatchSchema = z
   .strictObject({
-    cve: nonEmpty.optional(),
-    ghsa: nonEmpty.optional(),
+    // An id that cannot be one never matches: say so now, not by an exception that silently accepts nothing.
+    cve: z
+      .string()
+      .regex(/^CVE-\d{4}-\d{4,}$/i, 'a CVE id such as CVE-2021-44228')
+      .optional(),
+    ghsa: z
+      .string()
+      .regex(/^GHSA(-[0-9a-z]{4}){3}$/i, 'a GitHub advisory id such as GHSA-jfh8-c2jp-5v3q')
+      .optional(),
     controlId: nonEmpty.optional(),
     /** A finding id as secsli prints it (`securityhub:<Id>` or `dependabot:owner/repo#12`). */
     findingId: nonEmpty.optional(),

@@ -176,7 +176,7 @@ describe('parseInventory: details', () => {
   });
 
   it('an exception expiring today still applies; one that expired yesterday warns', () => {
-    const ex = (date: string) => asset(`exceptions:\n  - { id: RA-1, asset: a, match: { cve: CVE-1 }, reason: r, expires: ${date} }\n`);
+    const ex = (date: string) => asset(`exceptions:\n  - { id: RA-1, asset: a, match: { cve: CVE-2024-0001 }, reason: r, expires: ${date} }\n`);
     expect(parse(ex('2026-11-27')).problems).toEqual([]);
     expect(parse(ex('2026-11-26')).problems.map((p) => p.severity)).toEqual(['warning']);
     expect(parse(ex('2026-11-26')).inventory?.warnings).toHaveLength(1);
@@ -187,14 +187,28 @@ describe('parseInventory: details', () => {
       asset(
         'exceptions:\n' +
           '  - { id: RA-1, asset: a, match: { repo: "acme" }, reason: r, expires: 2027-01-01 }\n' +
-          '  - { id: RA-1, asset: a, match: { cve: CVE-1 }, reason: "  ", expires: 2027-01-01 }\n',
+          '  - { id: RA-1, asset: a, match: { cve: CVE-2024-0001 }, reason: "  ", expires: 2027-01-01 }\n',
       ),
     );
     expect(r.problems.map(formatProblem)).toEqual([
       'assets.yaml:9:42 exceptions[0].match.repo: invalid pattern "acme": a repository is written owner/name (e.g. acme/payments-*)',
       'assets.yaml:10:11 exceptions[1].id: duplicate exception id `RA-1` (first declared on line 9)',
-      'assets.yaml:10:58 exceptions[1].reason: every exception needs a reason',
+      'assets.yaml:10:66 exceptions[1].reason: every exception needs a reason',
     ]);
+  });
+
+  it('a selector or exception that could never match is an error: an empty tag key, a CVE or GHSA id that is none', () => {
+    const r = parse(
+      asset(
+        'exceptions:\n' +
+          '  - { id: RA-1, asset: a, match: { cve: not-a-cve }, reason: r, expires: 2027-01-01 }\n' +
+          '  - { id: RA-2, asset: a, match: { ghsa: GHSA-1 }, reason: r, expires: 2027-01-01 }\n',
+      ).replace('    github: { repos: [acme/a] }', '    github: { repos: [acme/a] }\n    aws: { accounts: ["111122223333"], tags: { "": x } }'),
+    );
+    const said = r.problems.map(formatProblem).join('\n');
+    expect(said).toMatch(/assets\[0\]\.aws\.tags: a tag key is never empty/);
+    expect(said).toMatch(/exceptions\[0\]\.match\.cve: a CVE id such as CVE-2021-44228/);
+    expect(said).toMatch(/exceptions\[1\]\.match\.ghsa: a GitHub advisory id such as GHSA-/);
   });
 
   it('a misspelt top-level key does not make every exception "unknown asset"', () => {
