@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fsRunStore } from '../store/fs.js';
 import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
-import { compareRunNames, splitRunName } from '../store/names.js';
+import { compareRunNames, runNameMs, splitRunName } from '../store/names.js';
 import type { RunStore } from '../store/types.js';
 import { isCovered, type SnapshotV1 } from './schema.js';
 import { type BadSnapshot, localRunFiles, readSnapshot as readSnapshotFiles, type RunFiles, type SnapshotRead } from './snapshot-stream.js';
@@ -152,8 +152,21 @@ export function storeRunFiles(store: RunStore, run: string): RunFiles {
   };
 }
 
-/** A run's snapshot, parsed; a storage error that is the user's to fix (S3 access) is thrown. */
-const readSnapshot = (store: RunStore, run: string, findings: boolean): Promise<SnapshotRead> => readSnapshotFiles(storeRunFiles(store, run), { findings });
+/**
+ * A run's snapshot, parsed; a storage error that is the user's to fix (S3 access) is thrown. A
+ * snapshot whose as-of is not its folder's (edited, or copied under another name) is not that run:
+ * read as one, a year-9999 as-of became "latest" and emptied every review window.
+ */
+async function readSnapshot(store: RunStore, run: string, findings: boolean): Promise<SnapshotRead> {
+  const r = await readSnapshotFiles(storeRunFiles(store, run), { findings });
+  if (!r.ok) return r;
+  const named = runNameMs(run);
+  const asOf = Date.parse(r.snapshot.asOf);
+  if (!Number.isNaN(named) && Math.floor(asOf / 1000) * 1000 !== named) {
+    return { ok: false, reason: `its snapshot says as of ${r.snapshot.asOf}, its name says ${new Date(named).toISOString()}: edited, or copied under another name?`, findings: 0 };
+  }
+  return r;
+}
 
 /** One run of a store (the previous run, when `score` attributes its change). */
 export async function loadStoredRun(store: RunStore, name: string, log: Logger): Promise<Run> {

@@ -195,12 +195,25 @@ describe('reading snapshots as streams', () => {
   it('trend reads history without the findings files; review, which needs them, skips a run that lacks its file', async () => {
     await cp(V2, join(dir, '2026-11-27T000000Z'), { recursive: true });
     await cp(V1, join(dir, '2026-11-20T000000Z'), { recursive: true });
+    // The v1 example is as of 11-27; as the 11-20 run it must say so (a name and an as-of that differ are no run).
+    const older = join(dir, '2026-11-20T000000Z', 'snapshot.json');
+    await writeFile(older, (await readFile(older, 'utf8')).replace('"asOf": "2026-11-27T00:00:00.000Z"', '"asOf": "2026-11-20T00:00:00.000Z"'));
     await rm(join(dir, '2026-11-27T000000Z', 'snapshot-findings.ndjson'));
     const light = await loadHistory(dir, memoryLogger(), { findings: false });
     expect(light.runs.map((r) => r.name)).toEqual(['2026-11-20T000000Z', '2026-11-27T000000Z']);
     expect(light.skipped).toEqual([]);
     const full = await loadHistory(dir, memoryLogger(), { findings: true });
     expect(full.skipped).toEqual([{ name: '2026-11-27T000000Z', reason: 'no snapshot-findings.ndjson' }]);
+  });
+
+  it('a run whose snapshot as-of is not its name is skipped, naming both (it would be "latest" with a year-9999 as-of)', async () => {
+    await cp(V2, join(dir, '2026-11-27T000000Z'), { recursive: true });
+    await cp(V2, join(dir, '2026-11-28T000000Z'), { recursive: true });
+    const forged = join(dir, '2026-11-28T000000Z', 'snapshot.json');
+    await writeFile(forged, (await readFile(forged, 'utf8')).replace(/"asOf": "[^"]*"/, '"asOf": "9999-12-31T23:59:59.999Z"'));
+    const h = await loadHistory(dir, memoryLogger(), { findings: false });
+    expect(h.runs.map((r) => r.name)).toEqual(['2026-11-27T000000Z']);
+    expect(h.skipped[0]?.reason).toMatch(/its snapshot says as of 9999-12-31T23:59:59.999Z, its name says 2026-11-28T00:00:00.000Z/);
   });
 
   it('diff reads either layout (loadRun on a folder or on a snapshot.json path)', async () => {
