@@ -2,7 +2,7 @@
  * Offline collector: one exported file (`aws securityhub get-findings` output, `gh api --paginate`
  * output, JSON arrays, NDJSON) streamed record by record into the sink.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
@@ -45,6 +45,13 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       let pool: ParsePool | undefined;
       try {
         const { parallel, ...read } = readOptions;
+        // A `.ndjson` file that is not one value per line (pretty-printed objects back to back, `jq .`
+        // output; objects on one line; CR line ends) is read as a stream of JSON values, as a `.json`
+        // file would be, instead of losing every record to "the last line is not complete JSON".
+        if (readsByLine(path, read) && (await notLineDelimited(path))) {
+          log.warn(`${path}: not one JSON value per line (NDJSON): read as a stream of JSON values`);
+          read.ndjson = false;
+        }
         let events: AsyncGenerator<ReadEvent | BatchEvent, void, void>;
         if (sink.batch && parallel && parallel.workers > 0 && readsByLine(path, read) && size >= parallel.minBytes) {
           // Large NDJSON: parse workers read and normalize it (src/collectors/parallel).
@@ -150,4 +157,40 @@ function toInputFileError(path: string, err: unknown): Error {
   if (!code || (errPath !== undefined && errPath !== path)) return err instanceof Error ? err : new Error(String(err));
   const what = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'not a file' : code;
   return new InputFileError(path, code, `${path}: ${what}`, { cause: err });
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Whether a file meant to hold one JSON value per line holds them some other way the stream
+ * reader reads whole: line ends that are CR alone; objects back to back on one line; pretty-printed
+ * objects (a first line that opens a value and does not close it). A first line that is merely
+ * broken is none of these: the line reader rejects it and keeps the good lines after it.
+ */
+async function notLineDelimited(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    const head = buf
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\ufeff/, '');
+    if (!head.includes('\n')) return head.includes('\r') || /^\s*\{.*\}\s*\{/s.test(head);
+    const line = head.slice(0, head.indexOf('\n')).trim();
+    if (line === '{' || line === '[') return true;
+    if (/^\{.*\}\s*\{/.test(line)) return true;
+    return line.startsWith('{') && /[,{[]$/.test(line) && !isJson(line);
+  } finally {
+    await fh.close();
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

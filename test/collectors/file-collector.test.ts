@@ -40,6 +40,28 @@ describe('createFileCollector', () => {
     expect(rejects).toEqual([]);
   });
 
+  it.each([
+    ['pretty-printed objects back to back (jq . output)', (xs: unknown[]) => xs.map((x) => JSON.stringify(x, null, 2)).join('\n') + '\n'],
+    ['objects back to back on one line', (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).join('')],
+    ['CR line ends', (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).join('\r') + '\r'],
+  ])('a .ndjson file that is not one value per line — %s — is read whole, with a warning', async (_name, write) => {
+    const path = files.write(`shape-${_name.length}.ndjson`, write([control, variant(control, (r) => (r.Id = `${r.Id}-2`))]));
+    const { sink, records, rejects } = memorySink();
+    const { log, lines } = recordingLogger();
+    const status = await createFileCollector('securityhub', path).collect(sink, log);
+    expect([status.complete, records.length, rejects]).toEqual([true, 2, []]);
+    expect(lines).toContain(`warn ${path}: not one JSON value per line (NDJSON): read as a stream of JSON values`);
+  });
+
+  it("a broken first line of real NDJSON is still that line's rejection: the lines after it are read", async () => {
+    const path = files.write('first-bad.ndjson', ['{"Id": "cut', JSON.stringify(control), JSON.stringify(variant(control, (r) => (r.Id = `${r.Id}-2`)))].join('\n') + '\n');
+    const { sink, records, rejects } = memorySink();
+    const { log, lines } = recordingLogger();
+    await createFileCollector('securityhub', path).collect(sink, log);
+    expect([records.length, rejects.map((r) => r.line)]).toEqual([2, [1]]);
+    expect(lines.join('\n')).not.toMatch(/stream of JSON values/);
+  });
+
   it('rejects a bad NDJSON line and stays complete', async () => {
     const path = files.write('alerts.ndjson', [JSON.stringify(alerts[0]), '{oops', JSON.stringify(alerts[1])].join('\n') + '\n');
     const { sink, records, rejects } = memorySink();
