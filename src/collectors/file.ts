@@ -176,11 +176,14 @@ async function notLineDelimited(path: string): Promise<boolean> {
       .subarray(0, bytesRead)
       .toString('utf8')
       .replace(/^\ufeff/, '');
-    if (!head.includes('\n')) return head.includes('\r') || /^\s*\{.*\}\s*\{/s.test(head);
-    const line = head.slice(0, head.indexOf('\n')).trim();
-    if (line === '{' || line === '[') return true;
-    if (/^\{.*\}\s*\{/.test(line)) return true;
-    return line.startsWith('{') && /[,{[]$/.test(line) && !isJson(line);
+    const nl = head.indexOf('\n');
+    // No line end in the sniff: one record longer than it (let the line reader judge), unless CR
+    // ends the lines or objects follow each other on the one line.
+    if (nl < 0) return bytesRead < SNIFF_BYTES || head.includes('\r') ? !isJson(head.trim()) && (head.includes('\r') || /^\s*\{.*\}\s*\{/s.test(head)) : false;
+    const line = head.slice(0, nl).trim();
+    // A first line that is one whole value is NDJSON, whatever its strings hold ("} {" in a description).
+    if (isJson(line)) return false;
+    return line === '{' || line === '[' || /^\{.*\}\s*\{/.test(line) || (line.startsWith('{') && /[,{[]$/.test(line));
   } finally {
     await fh.close();
   }
