@@ -21,7 +21,16 @@ function toFinding(f: Asff): NormalizeResult {
   // Unreadable is not "informational": a made-up level would understate (or overstate) the risk.
   const severity = severityOf(f);
   if (!severity) {
-    return reject(`Severity: expected a Label of INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (or Normalized 0–100); got ${JSON.stringify(f.Severity ?? null)}`, f.Id);
+    // Only the fields read are quoted: the same reason from the fast reader and the schema (which drops other keys).
+    const s = f.Severity;
+    const got = s
+      ? {
+          ...(s.Label !== undefined ? { Label: s.Label } : {}),
+          ...(s.Normalized !== undefined ? { Normalized: s.Normalized } : {}),
+          ...(s.Product !== undefined ? { Product: s.Product } : {}),
+        }
+      : null;
+    return reject(`Severity: expected a Label of INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (or Normalized 0–100); got ${JSON.stringify(got)}`, f.Id);
   }
 
   const vulns = f.Vulnerabilities ?? [];
