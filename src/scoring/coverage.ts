@@ -71,6 +71,11 @@ export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher,
     if (list) list.push(r);
     else out.set(id, [r]);
   };
+  // Account → the assets that declare it, built once: a file of many bad records costs one look-up each.
+  const byAccount = new Map<string, string[]>();
+  if (rejected.some((r) => r.claims?.account)) {
+    for (const a of assets) for (const acct of a.aws?.accounts ?? []) byAccount.set(acct, [...(byAccount.get(acct) ?? []), a.id]);
+  }
   for (const r of rejected) {
     const c = r.claims;
     if (!c) continue;
@@ -81,7 +86,7 @@ export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher,
       // selected by tags in the account is named by the account below).
       const probe = { source: r.source, aws: { accountId: c.account ?? '', resources: (c.resources ?? []).map((id) => ({ id, type: '', tags: {} })) } } as unknown as Finding;
       for (const id of matcher.match(probe).assetIds) ids.add(id);
-      if (c.account) for (const a of assets) if (a.aws?.accounts?.includes(c.account)) ids.add(a.id);
+      if (c.account) for (const id of byAccount.get(c.account) ?? []) ids.add(id);
     }
     for (const id of ids) add(id, r);
   }
