@@ -89,16 +89,19 @@ export interface PreviousRun {
    * measured everything (not PARTIAL, no coverage gap; its exit code could only be 0 or 1). A
    * status seen in a run that exited 3 reached no one as news, so it is not the baseline: an asset
    * that broke during a blip is still news at the next complete run, and one that was BREACHED
-   * before the blip and is BREACHED after it is not. Absent when no earlier run was complete.
+   * before the blip and is BREACHED after it is not. When none of the last BASELINE_RUNS runs
+   * measured everything (a gap that stays: every run exits 3 and no alert on 1 can fire), `name` is
+   * undefined and each asset is compared with the latest of them that measured it (else its status
+   * in the previous run), so `changes` still lists news, not every red asset again.
    */
-  baseline?: { name: string; status: ReadonlyMap<string, string> };
+  baseline?: { name: string | undefined; status: ReadonlyMap<string, string> };
 }
 
 /** A run that measured everything: the only kind whose statuses an alert could have reported. */
 const measuredAll = (snap: SnapshotV1) => !snap.partial && snap.assets.every(isCovered);
 
-/** How far back the baseline is looked for (each a snapshot.json without its findings). */
-const BASELINE_RUNS = 90;
+/** How far back the baseline is looked for (each a snapshot.json without its findings): a month of daily runs. */
+const BASELINE_RUNS = 30;
 
 /**
  * The latest run under `outDir` whose folder is older than `current` (the folder name this run
@@ -116,8 +119,15 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     .reverse();
   let previous: PreviousRun | undefined;
   let looked = 0;
+  /** Per asset, its status in the latest run that measured it (the fallback baseline). */
+  const lastMeasured = new Map<string, string>();
+  const fallback = () => {
+    const status = new Map(previous!.status);
+    for (const [id, st] of lastMeasured) status.set(id, st);
+    return { ...previous!, baseline: { name: undefined, status } };
+  };
   for (const name of earlier) {
-    if (previous && ++looked > BASELINE_RUNS) break;
+    if (previous && ++looked > BASELINE_RUNS) return fallback();
     const dir = store.runLocation(name);
     const r = await readSnapshot(store, name, false);
     if (!r.ok) {
@@ -128,6 +138,7 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     if (snap.scope?.asset) continue;
     const status = new Map(snap.assets.map((a) => [a.id, a.status]));
     const baseline = measuredAll(snap) ? { name, status } : undefined;
+    for (const a of snap.assets) if (!lastMeasured.has(a.id) && isCovered(a) && !snap.partial) lastMeasured.set(a.id, a.status);
     if (previous) {
       if (baseline) return { ...previous, baseline };
       continue;
@@ -137,7 +148,7 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     previous = { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, findings: r.findings, ...(policyHash ? { policyHash } : {}) };
     if (baseline) return { ...previous, baseline };
   }
-  return previous;
+  return previous && fallback();
 }
 
 /** A run of a store as the stream reader sees it: a missing file is ENOENT. */

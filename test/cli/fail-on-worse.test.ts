@@ -120,6 +120,18 @@ describe('--fail-on worse', () => {
     expect([after.code, after.summary?.baselineRun, after.summary?.changes]).toEqual([0, '2026-11-23T000000Z', []]);
   });
 
+  it('with a gap that stays (every run exits 3), changes still list news only: each asset against the last run that measured it', async () => {
+    const dir = await setup();
+    await writeFile(join(dir, 'assets.yaml'), INVENTORY.replace('    aws: { accounts: ["' + A + '"] }\n', `    aws: { accounts: ["${A}"] }\n    github: { repos: ["acme/b"] }\n`));
+    // No Dependabot export in any run: svc-b is never measured, svc-a always is.
+    const first = await run(dir, '2026-11-21T00:00:00Z', true);
+    expect([first.code, first.summary?.changes.map((c: Obj) => c.asset)]).toEqual([3, ['svc-a']]);
+    const second = await run(dir, '2026-11-22T00:00:00Z', true);
+    expect([second.code, second.summary?.baselineRun, second.summary?.changes]).toEqual([3, null, []]);
+    const fixed = await run(dir, '2026-11-23T00:00:00Z', false);
+    expect(fixed.summary?.changes.map((c: Obj) => `${c.asset} ${c.from}→${c.to}`)).toEqual(['svc-a BREACHED→OK']);
+  });
+
   it('on the first run, trips on the assets that start BREACHED and names their owners', async () => {
     const dir = await setup();
     const r = await run(dir, '2026-11-22T00:00:00Z', true, '--log-format', 'json');
