@@ -1,6 +1,6 @@
 import type { Inventory } from './config/inventory.js';
 import { resolvePolicy } from './config/policy.js';
-import { normalizeRecord } from './sources/index.js';
+import { normalizeRecord, rejectionFields } from './sources/index.js';
 import { guardRecord } from './collectors/read/record-guard.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
 import { collectUntil, stopOf } from './collectors/stop.js';
@@ -142,13 +142,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
           const r = g.ok ? g.value.r : { ok: false as const, reason: g.reason };
           if (!r.ok) {
             bad++;
-            rejected.push({
-              source: c.source,
-              ...where,
-              ...(r.nativeId ? { nativeId: r.nativeId } : {}),
-              reason: r.reason,
-              ...('claims' in r && r.claims ? { claims: r.claims } : {}),
-            });
+            rejected.push({ source: c.source, ...where, ...rejectionFields(r) });
             return;
           }
           good++;

@@ -97,9 +97,6 @@ export interface PreviousRun {
   baseline?: { name: string | undefined; status: ReadonlyMap<string, string> };
 }
 
-/** A run that measured everything: the only kind whose statuses an alert could have reported. */
-const measuredAll = (snap: SnapshotV1) => !snap.partial && snap.assets.every(isCovered);
-
 /** How far back the baseline is looked for (each a snapshot.json without its findings): a month of daily runs. */
 const BASELINE_RUNS = 30;
 
@@ -137,8 +134,11 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     const snap = r.snapshot;
     if (snap.scope?.asset) continue;
     const status = new Map(snap.assets.map((a) => [a.id, a.status]));
-    const baseline = measuredAll(snap) ? { name, status } : undefined;
-    for (const a of snap.assets) if (!lastMeasured.has(a.id) && isCovered(a) && !snap.partial) lastMeasured.set(a.id, a.status);
+    // Measured: every source the asset expects answered, in a run not cut short. A run that measured
+    // every asset is the only kind whose statuses an alert could have reported.
+    const measured = snap.partial ? [] : snap.assets.filter(isCovered);
+    const baseline = !snap.partial && measured.length === snap.assets.length ? { name, status } : undefined;
+    for (const a of measured) if (!lastMeasured.has(a.id)) lastMeasured.set(a.id, a.status);
     if (previous) {
       if (baseline) return { ...previous, baseline };
       continue;

@@ -1,9 +1,9 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import { makeDirs } from '../io/make-dirs.js';
-import { STALE_AFTER_MS, TEMP_HOST, tempIsStale } from '../io/temp-names.js';
+import { removeStaleTemps, TEMP_HOST } from '../io/temp-names.js';
 import { createFileGuard, type GuardOptions } from './file-guard.js';
 
 /**
@@ -331,38 +331,8 @@ const TEMP_FOLDER = /^\..+\.tmp-(?:h([0-9a-f]{8})-)?(\d+)-(\d+)$/;
  * `removeStaleTempFolders` clears.
  */
 export const tempFolderName = (name: string) => `.${name}.tmp-h${TEMP_HOST}-${process.pid}-${Date.now()}`;
-/** A folder named without its host (an earlier version) left untouched this long: whoever wrote it has stopped. */
-const QUIET_MS = 3600 * 1000;
-
 /**
  * Removes the temp folders of runs that were killed (SIGKILL, a crash, a cancelled CI job) before
  * they could clean up: their process no longer exists, or they are older than a day. Best effort.
  */
-export async function removeStaleTempFolders(outDir: string, now = Date.now()): Promise<string[]> {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = await readdir(outDir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const m = TEMP_FOLDER.exec(name);
-    if (!m) continue;
-    const [, host, pid, ms] = m;
-    const path = join(outDir, name);
-    const old = now - Number(ms) > STALE_AFTER_MS;
-    if (!tempIsStale(host, Number(pid), Number(ms), now)) continue;
-    try {
-      const st = await stat(path);
-      if (!st.isDirectory()) continue;
-      // An earlier version's name does not say its host: a PID gone here removes it only once it has been quiet.
-      if (!old && host === undefined && now - st.mtimeMs < QUIET_MS) continue;
-      await rm(path, { recursive: true, force: true });
-      removed.push(name);
-    } catch {
-      // another run is removing it too, or it is not ours to remove: leave it
-    }
-  }
-  return removed.sort();
-}
+export const removeStaleTempFolders = (outDir: string, now = Date.now()): Promise<string[]> => removeStaleTemps(outDir, TEMP_FOLDER, 'folder', now);

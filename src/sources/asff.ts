@@ -5,7 +5,7 @@
 import type { AwsResource, Finding } from '../model/finding.js';
 import { asffSchema, readAsff, type Asff } from './asff-record.js';
 import { acknowledged, bestCvss, complianceOf, consoleUrl, controlFromGenerator, kindOf, partitionOf, productOf, regionOf, severityOf, statusOf } from './asff-rules.js';
-import { addCves, isGhsa, isObj, isoTime, nonEmpty as str, reject, sortedUnique } from './rules.js';
+import { addCves, awsClaims, isGhsa, isObj, isoTime, nonEmpty as str, reject, sortedUnique } from './rules.js';
 import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -125,12 +125,13 @@ export const asff: SourceAdapter<Asff> = {
   read: readAsff,
   schema: asffSchema,
   idOf: (raw) => (isObj(raw) ? str(raw.Id) : undefined),
-  claimsOf(raw) {
-    if (!isObj(raw)) return undefined;
-    const account = str(raw.AwsAccountId);
-    const resources = (Array.isArray(raw.Resources) ? raw.Resources : []).map((r: unknown) => (isObj(r) ? str(r.Id) : undefined)).filter((id): id is string => id !== undefined);
-    return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
-  },
+  claimsOf: (raw) =>
+    isObj(raw)
+      ? awsClaims(
+          str(raw.AwsAccountId),
+          (Array.isArray(raw.Resources) ? raw.Resources : []).map((r: unknown) => (isObj(r) ? str(r.Id) : undefined)),
+        )
+      : undefined,
   toFinding,
   link: (f) => consoleUrl(f.Id, regionOf(f), partitionOf(f)),
   facts(raw) {

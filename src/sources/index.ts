@@ -3,7 +3,7 @@
  * them (normalize this record, what does sync need to know of it). Adding a format means adding
  * its file and one line here (docs/architecture.md, "Source adapters").
  */
-import type { Source } from '../model/finding.js';
+import type { RecordClaims, Source } from '../model/finding.js';
 import { asff } from './asff.js';
 import { dependabot } from './dependabot.js';
 import { ocsf } from './ocsf.js';
@@ -37,6 +37,13 @@ export function normalizeWith<R>(adapter: SourceAdapter<R>, raw: unknown): Norma
   const parsed = adapter.schema.safeParse(raw);
   return withClaims(adapter, raw, parsed.success ? adapter.toFinding(parsed.data) : reject(zodReason(parsed.error), adapter.idOf(raw)));
 }
+
+/** A rejection's fields as a Rejected record carries them (the native id and claims only when read). */
+export const rejectionFields = (r: { reason: string; nativeId?: string; claims?: RecordClaims }) => ({
+  ...(r.nativeId ? { nativeId: r.nativeId } : {}),
+  reason: r.reason,
+  ...(r.claims ? { claims: r.claims } : {}),
+});
 
 /** A rejection says what the record is about, so the asset it names is not read as fully measured. */
 function withClaims<R>(adapter: SourceAdapter<R>, raw: unknown, r: NormalizeResult): NormalizeResult {

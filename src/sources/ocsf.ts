@@ -9,7 +9,7 @@
 import { isoUtc, isTimeInRange } from '../model/time.js';
 import * as z from '../vendor/zod.js';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../model/finding.js';
-import { addCves, cvssScore, isObj, nonEmpty, sortedUnique, toNumber } from './rules.js';
+import { addCves, awsClaims, cvssScore, isObj, nonEmpty, sortedUnique, toNumber } from './rules.js';
 import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -185,7 +185,8 @@ function toFinding(raw: Ocsf): NormalizeResult {
           ? 'misconfiguration'
           : 'other';
   const closed = status !== 'open';
-  const url = link(raw) && scrubTokens(link(raw)!);
+  const found = link(raw);
+  const url = found && scrubTokens(found);
 
   const finding: Finding = {
     id: `securityhub:${nativeId}`,
@@ -229,14 +230,13 @@ export const ocsf: SourceAdapter<Ocsf> = {
   read: readOcsf,
   schema: ocsfSchema,
   idOf: (raw) => (isObj(raw) ? idOf(raw) : undefined),
-  claimsOf(raw) {
-    if (!isObj(raw)) return undefined;
-    const account = accountOf(raw);
-    const resources = arr(raw.resources)
-      .map((r) => str(obj(r).uid))
-      .filter((id): id is string => id !== undefined);
-    return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
-  },
+  claimsOf: (raw) =>
+    isObj(raw)
+      ? awsClaims(
+          accountOf(raw),
+          arr(raw.resources).map((r) => str(obj(r).uid)),
+        )
+      : undefined,
   toFinding,
   link,
   // Sync reads keys as given (untrimmed): the same text the store was keyed by.

@@ -3,7 +3,7 @@
  * fields, severity bands, CVSS scores, and how zod issues read as a rejection reason.
  */
 import type * as z from '../vendor/zod.js';
-import type { Severity } from '../model/finding.js';
+import type { RecordClaims, Severity } from '../model/finding.js';
 import { parseUtc } from '../model/time.js';
 import type { NormalizeResult } from './types.js';
 
@@ -14,6 +14,12 @@ export function isObj(v: unknown): v is Record<string, unknown> {
 
 /** A string that is not empty, as given (keys, ids); anything else is undefined. */
 export const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** What a rejected Security Hub record names (ASFF and OCSF alike): its account and resource ids, when readable. */
+export function awsClaims(account: string | undefined, resourceIds: ReadonlyArray<string | undefined>): RecordClaims | undefined {
+  const resources = resourceIds.filter((id): id is string => id !== undefined);
+  return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
+}
 
 export const reject = (reason: string, nativeId?: string): NormalizeResult => (nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { makeDirs } from '../io/make-dirs.js';
-import { TEMP_HOST, tempIsStale } from '../io/temp-names.js';
+import { removeStaleTemps, TEMP_HOST } from '../io/temp-names.js';
 import { RunFolder, tempFolderName } from '../report/write.js';
 import { stateFile, syncStateDir } from '../sync/state.js';
 import { RUN_FOLDER } from './names.js';
@@ -82,26 +82,12 @@ async function openFile(path: string): Promise<Readable | undefined> {
 
 /** `<source>.ndjson.tmp-h<host>-<pid>-<ms>-<n>` (no `h<host>-` from earlier versions): a state being written. */
 const STAGING = /^.+\.ndjson\.tmp-(?:h([0-9a-f]{8})-)?(\d+)-(\d+)-\d+$/;
-const QUIET_MS = 3600 * 1000;
 
 /**
  * Removes the staging files of runs killed while writing the state (SIGKILL, an OOM kill): they
  * hold raw findings, and would pile up in a cache or on a shared volume. Best effort.
  */
-async function removeStaleStaging(dir: string, now = Date.now()): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const m = STAGING.exec(name);
-    if (!m || !tempIsStale(m[1], Number(m[2]), Number(m[3]), now)) continue;
-    const path = join(dir, name);
-    try {
-      // An earlier version's name does not say its host: only once it has been quiet for an hour.
-      if (m[1] === undefined && now - (await stat(path)).mtimeMs < QUIET_MS) continue;
-      await rm(path, { force: true });
-    } catch {
-      // another run is removing it too: leave it
-    }
-  }
-}
+const removeStaleStaging = (dir: string) => removeStaleTemps(dir, STAGING, 'file');
 
 /** inode, size and modification time: changes whenever the file is replaced. */
 const versionOf = async (file: string) => {

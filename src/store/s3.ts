@@ -88,25 +88,30 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     return m;
   };
 
-  const listRuns = async (): Promise<RunListing> => {
-    const runs = new Map<string, { complete: boolean; claimed: boolean; keys: string[]; newest: number }>();
+  /** Every object under `under` (a key prefix), page after page. */
+  async function* objectsUnder(under: string) {
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })).catch(fail('ListObjectsV2'));
-      for (const obj of page.Contents ?? []) {
-        const rel = obj.Key!.slice(prefix.length);
-        const cut = rel.indexOf('/');
-        const name = rel.slice(0, cut);
-        if (cut < 0 || !RUN_FOLDER.test(name)) continue;
-        const r = runs.get(name) ?? { complete: false, claimed: false, keys: [], newest: 0 };
-        runs.set(name, r);
-        r.keys.push(obj.Key!);
-        r.newest = Math.max(r.newest, obj.LastModified?.getTime() ?? 0);
-        if (rel === `${name}/${MANIFEST}`) r.complete = true;
-        if (rel === `${name}/${CLAIM}`) r.claimed = true;
-      }
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: under, ...(token ? { ContinuationToken: token } : {}) })).catch(fail('ListObjectsV2'));
+      yield* page.Contents ?? [];
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  const listRuns = async (): Promise<RunListing> => {
+    const runs = new Map<string, { complete: boolean; claimed: boolean; keys: string[]; newest: number }>();
+    for await (const obj of objectsUnder(prefix)) {
+      const rel = obj.Key!.slice(prefix.length);
+      const cut = rel.indexOf('/');
+      const name = rel.slice(0, cut);
+      if (cut < 0 || !RUN_FOLDER.test(name)) continue;
+      const r = runs.get(name) ?? { complete: false, claimed: false, keys: [], newest: 0 };
+      runs.set(name, r);
+      r.keys.push(obj.Key!);
+      r.newest = Math.max(r.newest, obj.LastModified?.getTime() ?? 0);
+      if (rel === `${name}/${MANIFEST}`) r.complete = true;
+      if (rel === `${name}/${CLAIM}`) r.claimed = true;
+    }
     const all = [...runs.entries()];
     orphans = all.filter(([, r]) => !r.complete).map(([name, r]) => ({ name, keys: r.keys, newest: r.newest, claimed: r.claimed }));
     const why = (r: Orphan) =>
@@ -200,17 +205,10 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     if (!RUN_FOLDER.test(run)) throw new Error(`not a run name: ${run}`);
     const keys: string[] = [];
     let bytes = 0;
-    let token: string | undefined;
-    do {
-      const page = await client
-        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${run}/`, ...(token ? { ContinuationToken: token } : {}) }))
-        .catch(fail('ListObjectsV2'));
-      for (const obj of page.Contents ?? []) {
-        keys.push(obj.Key!);
-        bytes += obj.Size ?? 0;
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for await (const obj of objectsUnder(`${prefix}${run}/`)) {
+      keys.push(obj.Key!);
+      bytes += obj.Size ?? 0;
+    }
     const manifest = `${prefix}${run}/${MANIFEST}`;
     await remove([manifest]).catch(fail(`DeleteObjects ${run}/${MANIFEST}`));
     manifests.delete(run);

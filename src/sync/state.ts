@@ -3,6 +3,7 @@ import { closeSync, createReadStream, fsyncSync, openSync, rmSync, writeSync } f
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Source } from '../model/finding.js';
+import type { CoverageEntry } from '../model/source-status.js';
 
 /**
  * The sync state of one source: every raw record a full pull would return now, keyed by id, as of
@@ -48,8 +49,8 @@ export interface StateHeader {
   gaps?: GapScope[];
 }
 
-/** A coverage scope that did not answer (CoverageEntry['scope']). */
-export type GapScope = { account?: string; region?: string; repo?: string; org?: string };
+/** A coverage scope that did not answer. */
+export type GapScope = CoverageEntry['scope'];
 
 export interface StateEntry {
   id: string;

@@ -7,7 +7,7 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { RecordClaims, Source } from '../../model/finding.js';
-import { normalizeRecord } from '../../sources/index.js';
+import { normalizeRecord, rejectionFields } from '../../sources/index.js';
 import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
 import { guardRecord } from '../read/record-guard.js';
 import { RepoCoverage } from '../read/repo-coverage.js';
@@ -104,15 +104,7 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
       return r;
     });
     const r = g.ok ? g.value : { ok: false as const, reason: g.reason };
-    if (!r.ok)
-      events.push({
-        k: 'reject',
-        record: slots,
-        line,
-        ...(r.nativeId ? { nativeId: r.nativeId } : {}),
-        reason: r.reason,
-        ...('claims' in r && r.claims ? { claims: r.claims } : {}),
-      });
+    if (!r.ok) events.push({ k: 'reject', record: slots, line, ...rejectionFields(r) });
   };
 
   let pos = 0;
