@@ -106,7 +106,9 @@ describe('stopping a run from outside (real child process, emulators)', () => {
     const code = await c.code;
     const seconds = (Date.now() - t0) / 1000;
     expect(code, c.stderr()).toBe(3);
-    expect(seconds).toBeLessThan(15);
+    // Liveness, not speed: the stalled page never answers, so a run that waited for it would never
+    // exit. The bound is wide because a loaded CI machine has taken 26 s for this 3 s run.
+    expect(seconds).toBeLessThan(90);
     const runDir = c.stdout().trim();
     const summary = JSON.parse(await readFile(join(runDir, 'summary.json'), 'utf8')) as Obj;
     expect([summary.exitCode, summary.exitReason, summary.partial]).toEqual([3, 'timeout', true]);
@@ -123,7 +125,7 @@ describe('stopping a run from outside (real child process, emulators)', () => {
     expect((await entries(out)).filter((e) => e.includes('.secsli-state/') || e.includes('.tmp-'))).toEqual([]);
     const last = JSON.parse(c.stderr().trim().split('\n').pop()!) as Obj;
     expect([last.event, last.exitReason]).toEqual(['summary', 'timeout']);
-  });
+  }, 120_000);
 
   it('SIGTERM: no run folder, no temporary files, sync state untouched, exit 143', async () => {
     const w = await world((r) => r.seq > 0);
