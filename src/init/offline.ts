@@ -138,28 +138,44 @@ export async function readAccountExports(files: string[]): Promise<AwsDiscovery>
   return { from: 'organizations', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs: [], membersRead: false, notes };
 }
 
-/** Findings from exports, de-duplicated by id (newest copy wins), with their exposure evidence. */
+/** Refused finding records named one by one in the warnings; the rest are counted. */
+const REFUSED_SHOWN = 10;
+
+/**
+ * Findings from exports, de-duplicated by id (newest copy wins), with their exposure evidence. A
+ * record that cannot be read as a finding proposes nothing, and says so: the first ten by file and
+ * record (as `score` lists them), then how many more.
+ */
 export async function readFindingExports(from: Array<{ source: Source; file: string }>, log: Logger) {
   const byId = new Map<string, Finding>();
   const ev = createEvidenceCollector();
+  let refusedCount = 0;
+  const refuse = (origin: string, record: number | undefined, line: number | undefined, reason: string) => {
+    if (++refusedCount > REFUSED_SHOWN) return;
+    const where = record === undefined ? '' : ` record ${record}${line ? ` (line ${line})` : ''}`;
+    log.warn(`${origin}:${where} refused, nothing proposed from it: ${reason}`);
+  };
   for (const f of from) {
     const c = createFileCollector(f.source, f.file);
     const status = await c.collect(
       {
-        record(raw) {
+        record(raw, where) {
           const r = normalizeRecord(f.source, raw);
-          if (!r.ok) return;
+          if (!r.ok) return refuse(where.origin, where.record, where.line, r.reason);
           const prev = byId.get(r.finding.id);
           if (!prev || r.finding.updatedAt >= prev.updatedAt) {
             byId.set(r.finding.id, r.finding);
             ev.record(r.finding, raw);
           }
         },
-        reject() {},
+        reject(x) {
+          refuse(x.origin, x.record, x.line, x.reason);
+        },
       },
       log,
     );
     if (!status.complete) log.warn(`${f.file}: ${status.problems.join('; ')}`);
   }
+  if (refusedCount > REFUSED_SHOWN) log.warn(`…and ${refusedCount - REFUSED_SHOWN} more finding record(s) refused (${refusedCount} in all)`);
   return { findings: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), evidence: ev.evidence };
 }

@@ -5,7 +5,7 @@
 import type { AwsResource, Finding } from '../model/finding.js';
 import { asffSchema, readAsff, type Asff } from './asff-record.js';
 import { acknowledged, bestCvss, complianceOf, consoleUrl, controlFromGenerator, kindOf, partitionOf, productOf, regionOf, severityOf, statusOf } from './asff-rules.js';
-import { addCves, awsClaims, isGhsa, isObj, isoTime, nonEmpty as str, reject, sortedUnique } from './rules.js';
+import { accountProblem, addCves, awsClaims, isGhsa, isObj, isoTime, nonEmpty as str, reject, sortedUnique } from './rules.js';
 import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -14,6 +14,8 @@ import type { NormalizeResult, SourceAdapter } from './types.js';
  * throw-away objects, lazy fallbacks; keys in a fixed order (reports serialize findings).
  */
 function toFinding(f: Asff): NormalizeResult {
+  const badAccount = accountProblem('AwsAccountId', f.AwsAccountId);
+  if (badAccount) return reject(badAccount, f.Id);
   const updatedAt = isoTime(f.UpdatedAt);
   if (!updatedAt) return reject(`UpdatedAt is not a timestamp: ${JSON.stringify(f.UpdatedAt)}`, f.Id);
   const firstSeen = isoTime(f.FirstObservedAt) ?? isoTime(f.CreatedAt);

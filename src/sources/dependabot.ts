@@ -14,7 +14,7 @@ const SEVERITIES: Record<string, Severity> = { critical: 'critical', high: 'high
 /** The one mapping. */
 function toFinding(a: Alert): NormalizeResult {
   const repo = repoOf(a);
-  if (!repo) return reject('cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N');
+  if (!repo) return reject(`cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N (${NAME_RULE})`);
   const nativeId = `${repo}#${a.number}`;
 
   const status = STATES[a.state];
@@ -75,10 +75,19 @@ function toFinding(a: Alert): NormalizeResult {
   };
 }
 
+/**
+ * An owner or repository name as a path segment holds it: no slash, space, control or format
+ * character (a newline or a bidi override decoded from `%0A`/`%E2%80%AE` names no repository, and
+ * would be matched, keyed and written as one).
+ */
+const NAME = /^[^/\s\p{Cc}\p{Cf}]+$/u;
+const NAME_RULE = 'names without slashes, spaces or control characters';
+
 /** "owner/name", lower-cased: `repository.full_name` (org/enterprise listings), else parsed from `html_url` or the API `url`. */
 export function repoOf(a: Partial<Alert>): string | undefined {
   const full = typeof a.repository?.full_name === 'string' ? a.repository.full_name : undefined;
-  if (full && /^[^/\s]+\/[^/\s]+$/.test(full)) return full.toLowerCase();
+  const slash = full ? full.indexOf('/') : -1;
+  if (full && slash > 0 && NAME.test(full.slice(0, slash)) && NAME.test(full.slice(slash + 1))) return full.toLowerCase();
   for (const [url, re] of [
     [a.html_url, /\/([^/]+)\/([^/]+)\/security\/dependabot\/\d+\/?$/],
     [a.url, /\/repos\/([^/]+)\/([^/]+)\/dependabot\/alerts\/\d+\/?$/],
@@ -93,7 +102,7 @@ export function repoOf(a: Partial<Alert>): string | undefined {
     const m = re.exec(path);
     const owner = m && safeDecode(m[1] ?? '');
     const name = m && safeDecode(m[2] ?? '');
-    if (owner && name) return `${owner}/${name}`.toLowerCase();
+    if (owner && name && NAME.test(owner) && NAME.test(name)) return `${owner}/${name}`.toLowerCase();
   }
   return undefined;
 }

@@ -9,7 +9,7 @@
 import { isoUtc, isTimeInRange } from '../model/time.js';
 import * as z from '../vendor/zod.js';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../model/finding.js';
-import { addCves, awsClaims, cvssScore, isObj, nonEmpty, sortedUnique, toNumber } from './rules.js';
+import { accountProblem, addCves, awsClaims, cvssScore, isObj, nonEmpty, reject, sortedUnique, toNumber } from './rules.js';
 import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -115,6 +115,8 @@ function toFinding(raw: Ocsf): NormalizeResult {
   const title = scrubTokens(titleOf(raw)!);
   const updatedAt = updatedAtOf(raw)!;
   const accountId = accountOf(raw)!;
+  const badAccount = accountProblem('cloud.account.uid', accountId);
+  if (badAccount) return reject(badAccount, nativeId);
   const firstSeen = isoTime(info.first_seen_time_dt, info.first_seen_time) ?? isoTime(info.created_time_dt, info.created_time) ?? updatedAt;
 
   // OCSF severity_id 0 (Unknown) and 99 (Other) carry no level: keep the finding, as info, rather than lose it.

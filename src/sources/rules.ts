@@ -21,6 +21,18 @@ export function awsClaims(account: string | undefined, resourceIds: ReadonlyArra
   return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
 }
 
+/**
+ * Why `account` cannot be the AWS account a finding is about, or undefined when it can: exactly 12
+ * digits (the model's "Length Constraints: 12"). Anything else would be matched, keyed and written
+ * as an account that does not exist; a record that says so is refused with the value quoted (at
+ * most 40 characters of it).
+ */
+export function accountProblem(field: string, account: string): string | undefined {
+  if (account.length === 12 && /^\d{12}$/.test(account)) return undefined;
+  const shown = account.length > 40 ? `${JSON.stringify(account.slice(0, 40))}…` : JSON.stringify(account);
+  return `${field} is not an AWS account id (12 digits): ${shown}`;
+}
+
 export const reject = (reason: string, nativeId?: string): NormalizeResult => (nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId });
 
 /** zod issues as short reasons: "missing Id", "Resources[0].Type: expected string, received number". */

@@ -82,11 +82,16 @@ describe('secsli init refuses records it cannot declare', () => {
     expect(r.stderr).toContain('no record has a full_name: is this `gh api --paginate /orgs/X/repos` output?');
   });
 
-  it('an account or repository only a finding names, that cannot be declared, is refused with the finding named', async () => {
+  it('a finding whose account or repository cannot be one is refused, named by file and record', async () => {
     const sh = JSON.parse(await readFile(fixture('securityhub.json'), 'utf8')) as { Findings: Array<Record<string, unknown>> };
     const bad = { ...sh.Findings[0]!, AwsAccountId: '12345' };
     const alerts = JSON.parse(await readFile(fixture('dependabot.json'), 'utf8')) as Array<Record<string, unknown>>;
-    const badRepo = { ...alerts[0]!, repository: { full_name: 'acme/a b' }, html_url: 'https://github.com/acme/a%20b/security/dependabot/1' };
+    const badRepo = {
+      ...alerts[0]!,
+      repository: { full_name: 'acme/a b' },
+      html_url: 'https://github.com/acme/a%20b/security/dependabot/1',
+      url: 'https://api.github.com/repos/acme/a%20b/dependabot/alerts/1',
+    };
     const r = await initFrom(
       { 'sh.json': { Findings: [bad, ...sh.Findings.slice(1)] }, 'dep.json': [badRepo] },
       '--from',
@@ -95,9 +100,25 @@ describe('secsli init refuses records it cannot declare', () => {
       'dependabot={dep.json}',
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warn: the account of finding securityhub:\S+ is not proposed: an AWS account id is exactly 12 digits, got "12345" \(5 digits\)/);
-    expect(r.stderr).toMatch(/warn: the repository of finding dependabot:acme\/a b#1 is not proposed: "acme\/a b" is not a repository name/);
+    // A finding whose account is not 12 digits is no finding at all (sources/rules.ts accountProblem), and init says so.
+    expect(r.stderr).toMatch(/warn: \S*sh\.json: record 1 \(line 1\) refused, nothing proposed from it: AwsAccountId is not an AWS account id \(12 digits\): "12345"/);
+    expect(r.stdout).not.toContain('12345');
+    // So is an alert whose repository name has a space (sources/dependabot.ts repoOf).
+    expect(r.stderr).toMatch(/warn: \S*dep\.json: record 1 \(line 1\) refused, nothing proposed from it: cannot tell the repository/);
+    expect(r.stdout).not.toContain('a b');
     expect(r.stdout).toContain('- "111122223333"');
+    await validates(r.dir, r.stdout);
+  });
+
+  it('finding records that cannot be read are named (the first ten), then counted', async () => {
+    const sh = JSON.parse(await readFile(fixture('securityhub.json'), 'utf8')) as { Findings: Array<Record<string, unknown>> };
+    const bad = Array.from({ length: 12 }, (_, i) => ({ ...sh.Findings[0]!, Id: `bad-${i}`, UpdatedAt: 'yesterday' }));
+    const r = await initFrom({ 'sh.json': { Findings: [...sh.Findings, ...bad] } }, '--from', 'securityhub={sh.json}');
+    expect(r.code, r.stderr).toBe(0);
+    const named = r.stderr.split('\n').filter((l) => /refused, nothing proposed from it: UpdatedAt is not a timestamp: "yesterday"/.test(l));
+    expect(named).toHaveLength(10);
+    expect(named[0]).toMatch(new RegExp(`sh\\.json: record ${sh.Findings.length + 1} \\(line 1\\) refused`));
+    expect(r.stderr).toContain('…and 2 more finding record(s) refused (12 in all)');
     await validates(r.dir, r.stdout);
   });
 });

@@ -370,6 +370,20 @@ describe('normalizeAsff: rejects', () => {
     ['a resource without Type', variant(fsbp, (r) => delete r.Resources[0].Type), 'missing Resources[0].Type', fsbp.Id],
     ['no account', variant(fsbp, (r) => delete r.AwsAccountId), 'missing AwsAccountId', fsbp.Id],
     ['a bad UpdatedAt', variant(fsbp, (r) => (r.UpdatedAt = 'yesterday')), 'UpdatedAt is not a timestamp: "yesterday"', fsbp.Id],
+    ['an account of 5 digits', variant(fsbp, (r) => (r.AwsAccountId = '12345')), 'AwsAccountId is not an AWS account id (12 digits): "12345"', fsbp.Id],
+    ['an account with a newline', variant(fsbp, (r) => (r.AwsAccountId = '111122223333\n')), 'AwsAccountId is not an AWS account id (12 digits): "111122223333\\n"', fsbp.Id],
+    [
+      'an account of 12 other characters',
+      variant(fsbp, (r) => (r.AwsAccountId = '１１１１２２２２３３３３')),
+      'AwsAccountId is not an AWS account id (12 digits): "１１１１２２２２３３３３"',
+      fsbp.Id,
+    ],
+    [
+      'a long account is quoted in part',
+      variant(fsbp, (r) => (r.AwsAccountId = 'x'.repeat(500))),
+      `AwsAccountId is not an AWS account id (12 digits): "${'x'.repeat(40)}"…`,
+      fsbp.Id,
+    ],
     [
       'no CreatedAt nor FirstObservedAt',
       variant(fsbp, (r) => {

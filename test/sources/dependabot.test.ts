@@ -225,7 +225,36 @@ describe('normalizeDependabotAlert: rejects', () => {
         delete r.html_url;
         delete r.url;
       }),
-      'cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N',
+      'cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N (names without slashes, spaces or control characters)',
+      undefined,
+    ],
+    ...(
+      [
+        ['a newline', 'acme/pay%0Aments'],
+        ['a bidi override', 'acme/pay%E2%80%AEments'],
+        ['a space', 'acme/pay%20ments'],
+        ['an escaped slash', 'acme/pay%2Fments'],
+      ] as const
+    ).map(
+      ([what, path]) =>
+        [
+          `a repository name decoded from html_url with ${what}`,
+          variant(open, (r) => {
+            delete r.url;
+            r.html_url = `https://github.com/${path}/security/dependabot/1`;
+          }),
+          'cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N (names without slashes, spaces or control characters)',
+          undefined,
+        ] as [string, unknown, string, string | undefined],
+    ),
+    [
+      'a repository.full_name with a control character, and no html_url to fall back on',
+      variant(open, (r) => {
+        delete r.url;
+        delete r.html_url;
+        r.repository = { full_name: 'acme/pay\u0007ments' };
+      }),
+      'cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N (names without slashes, spaces or control characters)',
       undefined,
     ],
     [
