@@ -193,6 +193,13 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     ...(previousRisk ? { previousRisk } : {}),
     ...(opts.asset ? { scope: { asset: opts.asset } } : {}),
   });
+  // Routine in a live run (found while collecting: the next run has them), a mistake when it is all of them.
+  if (result.afterAsOf > 0) {
+    const all = result.afterAsOf === result.totalFindings;
+    opts.log[all ? 'warn' : 'info'](
+      `${result.afterAsOf} finding(s) first seen after the as-of (${result.asOf}) left out: they did not exist yet at the time this run measures${all ? ' — that is every finding read: is --as-of right?' : ''}`,
+    );
+  }
   return { inventory, result, ...(raw ? { raw } : {}), ...(timedOut ? { timedOut } : {}) };
 }
 

@@ -64,7 +64,7 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
     '',
     `- **${r.assets.length} assets**: ${count('BREACHED')} BREACHED, ${count('UNKNOWN')} UNKNOWN, ${count('AT RISK')} AT RISK, ${count('OK')} OK.`,
     ...notOk(r),
-    `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected.`,
+    `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected${r.afterAsOf ? `, ${r.afterAsOf} first seen after the as-of (left out: they did not exist yet)` : ''}.`,
     `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
     meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
     ...(meta.previousRun && meta.previousPolicyHash && meta.previousPolicyHash !== r.policyHash

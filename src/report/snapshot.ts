@@ -132,6 +132,7 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
       unmapped: r.unmapped.length,
       ambiguous: r.ambiguous.length,
       rejected: r.rejected.length,
+      ...(r.afterAsOf ? { afterAsOf: r.afterAsOf } : {}),
     },
     findingsFile: files?.findings,
     fixesFile: files?.fixes,

@@ -1,7 +1,7 @@
 import type { Inventory, Matcher } from '../config/inventory.js';
 import type { Policy } from '../config/policy.js';
 import { policyHash } from '../config/policy.js';
-import type { Finding, Rejected } from '../model/finding.js';
+import { firstSeenMs, type Finding, type Rejected } from '../model/finding.js';
 import type { KevCatalog } from '../model/kev.js';
 import type { SourceStatus } from '../model/source-status.js';
 import { rejectedByAsset } from './coverage.js';
@@ -56,7 +56,15 @@ export function score(input: ScoreInput): ScoreResult {
   const slots = new Map(scoredAssets.map((a) => [a.id, { asset: a, ctx: rows.assetContext(a), rows: [] as Scored[], exceptions: [] as typeof exStates }]));
   for (const e of exStates) if (e.state !== 'expired') slots.get(e.ex.asset)?.exceptions.push(e);
 
+  const nowMs = now.getTime();
+  let afterAsOf = 0;
   for (const f of findings) {
+    // Not yet seen at the time this run measures (a back-dated --as-of, or found while collecting):
+    // it did not exist then, so it is in no score, no list and no coverage claim of this run.
+    if (firstSeenMs(f) > nowMs) {
+      afterAsOf++;
+      continue;
+    }
     const m = matcher.match(f);
     const ids = m.assetIds;
     if (ids.length === 0) {
@@ -132,6 +140,7 @@ export function score(input: ScoreInput): ScoreResult {
     policyHash: policyHash(policy, kev.version),
     kev: { version: kev.version, count: kev.cves.size, origin: kev.origin },
     totalFindings: findings.length,
+    afterAsOf,
     fixes: planFixes(assets, ranked, policy, now.getTime()),
   };
 }

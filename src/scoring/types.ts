@@ -130,6 +130,8 @@ export interface ScoreResult {
   kev: { version: string; count: number; origin: string };
   /** Findings read after de-duplication by id. */
   totalFindings: number;
+  /** Of those, first seen after the as-of: left out of everything else (they did not exist yet). */
+  afterAsOf: number;
   /** Every fix (fixes.ts), most urgent first. */
   fixes: Fix[];
 }

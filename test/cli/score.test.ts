@@ -8,6 +8,29 @@ const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
 const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'];
 
 describe('secsli score (end to end)', () => {
+  it('a back-dated --as-of leaves out the findings first seen after it, and says so in the log, report.md and snapshot.json', async () => {
+    const out = await tmp();
+    const r = await cli(
+      offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: fixture('securityhub.json'), dependabot: fixture('dependabot.json'), out, asOf: '2026-11-15T00:00:00Z' }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // The fixtures' three Security Hub findings first observed on 2026-11-20 did not exist yet.
+    expect(r.stderr).toContain('3 finding(s) first seen after the as-of (2026-11-15T00:00:00.000Z) left out: they did not exist yet');
+    expect(r.stderr).not.toContain('is --as-of right?');
+    const runDir = r.stdout.trim();
+    expect(await read(runDir, 'report.md')).toContain('3 first seen after the as-of (left out: they did not exist yet).');
+    const snap = JSON.parse(await read(runDir, 'snapshot.json')) as { summary: { afterAsOf?: number; findings: number } };
+    expect(snap.summary).toMatchObject({ afterAsOf: 3, findings: 10 });
+    const rows = parse(await read(runDir, 'findings.csv'), { columns: true }) as Record<string, string>[];
+    expect(rows.filter((f) => f.first_seen > '2026-11-15')).toEqual([]);
+    expect(rows.length).toBeGreaterThan(0);
+
+    const early = await cli(
+      offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: fixture('securityhub.json'), dependabot: fixture('dependabot.json'), out, asOf: '2025-11-15T00:00:00Z' }),
+    );
+    expect(early.stderr).toMatch(/warn: 10 finding\(s\) first seen after the as-of .* that is every finding read: is --as-of right\?/);
+  });
+
   it('scores the fixtures, prints the run folder, writes every report', async () => {
     const out = await tmp();
     const r = await cli(scoreArgs(out));
