@@ -22,7 +22,7 @@ describe('secsli score (end to end)', () => {
     const snap = JSON.parse(await read(runDir, 'snapshot.json')) as { summary: { afterAsOf?: number; findings: number } };
     expect(snap.summary).toMatchObject({ afterAsOf: 3, findings: 10 });
     const rows = parse(await read(runDir, 'findings.csv'), { columns: true }) as Record<string, string>[];
-    expect(rows.filter((f) => f.first_seen > '2026-11-15')).toEqual([]);
+    expect(rows.filter((f) => (f.first_seen ?? '') > '2026-11-15')).toEqual([]);
     expect(rows.length).toBeGreaterThan(0);
 
     const early = await cli(
