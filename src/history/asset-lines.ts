@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { SecsliError } from '../errors.js';
+import { RunFileChanged } from '../store/types.js';
 import type { SnapshotV1 } from './schema.js';
 import { SnapshotScanError, scanSnapshot } from './snapshot-scan.js';
 import type { RunFiles, Seekable } from './snapshot-stream.js';
@@ -41,6 +42,7 @@ export async function readAssetLines(files: RunFiles, snap: SnapshotV1, assetId:
 function failed(e: unknown, file: string): AssetLines {
   if (e instanceof SecsliError) throw e;
   if (e instanceof SnapshotScanError) return { ok: false, file, reason: `corrupt JSON (${e.message})` };
+  if (e instanceof RunFileChanged) return { ok: false, file, reason: e.message };
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return { ok: false, file, reason: 'missing' };
   if (code) return { ok: false, file, reason: `cannot read it (${code === 'ENOTREG' ? 'not a regular file' : code})` };

@@ -3,6 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SecsliError } from '../errors.js';
+import { RunFileChanged } from '../store/types.js';
 import { findingV1, parseSnapshot, type FindingV1, type ParseResult } from './schema.js';
 import { SnapshotScanError, scanSnapshot } from './snapshot-scan.js';
 
@@ -89,6 +90,8 @@ function openError(e: unknown, name: string): BadSnapshot {
   // A storage error that is the user's to fix (S3 access denied) stops the command, as before.
   if (e instanceof SecsliError) throw e;
   const code = (e as NodeJS.ErrnoException).code;
+  // Changed since its run wrote it (S3: not the manifest's bytes): the message names the object and says how.
+  if (e instanceof RunFileChanged) return fail(e.message);
   return code === 'ENOENT' ? fail(`no ${name}`) : fail(`cannot read ${name} (${code === 'ENOTREG' ? 'not a regular file' : (code ?? (e as Error).message)})`);
 }
 

@@ -15,7 +15,7 @@ import { STATE_FOLDER } from '../sync/state.js';
 import type { S3Location, StoreEnv } from './types.js';
 import { nthRunName, RUN_FOLDER } from './names.js';
 import { createS3Client, fileBody, isNotFound, isPreconditionFailed, storeError } from './s3-client.js';
-import { StateConflictError, type RunListing, type RunStore, type RunWriter, type StateStore } from './types.js';
+import { RunFileChanged, StateConflictError, type RunListing, type RunStore, type RunWriter, type StateStore } from './types.js';
 
 /**
  * History under an S3 prefix. S3 has no rename, so a run is made visible the S3 way:
@@ -274,7 +274,7 @@ function verified(entry: { bytes: number; sha256: string }, where: string): Tran
     },
     flush(cb) {
       const digest = h.digest('hex');
-      cb(bytes === entry.bytes && digest === entry.sha256 ? null : new Error(`${where} differs from its manifest (${bytes} bytes, sha256 ${digest.slice(0, 12)}…)`));
+      cb(bytes === entry.bytes && digest === entry.sha256 ? null : new RunFileChanged(`${where} differs from its manifest (${bytes} bytes, sha256 ${digest.slice(0, 12)}…)`));
     },
   });
 }

@@ -103,3 +103,12 @@ export interface StateStore {
 
 /** Another run replaced the sync state after this one read it. */
 export class StateConflictError extends Error {}
+
+/**
+ * A run's file whose bytes are not the ones its run recorded (S3: its size or sha256 differs from
+ * the manifest), raised by the stream `openRunFile` returned. It carries a `code`, as a file
+ * system error does, so every reader takes the run for unreadable (skipped, and named), not for a bug.
+ */
+export class RunFileChanged extends Error {
+  readonly code = 'ERUNFILECHANGED';
+}

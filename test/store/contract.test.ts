@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHistory } from '../../src/history/load.js';
 import { fsRunStore } from '../../src/store/fs.js';
 import { openRunStore } from '../../src/store/index.js';
 import type { RunStore } from '../../src/store/types.js';
@@ -137,6 +138,12 @@ describe('s3 store', () => {
     });
     objects.get(`manifest/${BASE}/snapshot.json`)!.body = Buffer.from('{"a":2}');
     await expect(text(await store.openRunFile(BASE, 'snapshot.json'))).rejects.toThrow(/manifest\/2026-11-27T000000Z\/snapshot.json differs from its manifest/);
+    // To the history readers that run is unreadable (skipped, naming the object), not a bug (exit 70).
+    const h = await loadHistory(store, memoryLogger(), { findings: false });
+    expect(h.runs).toEqual([]);
+    expect(h.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/^s3:\/\/hist\/manifest\/2026-11-27T000000Z\/snapshot.json differs from its manifest \(7 bytes, sha256 /),
+    ]);
   });
 
   it('removing a run deletes its manifest first, and says which object S3 refused to delete', async () => {
