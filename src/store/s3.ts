@@ -77,6 +77,8 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     }
   };
 
+  /** An upload without a manifest last written before this (ms) is abandoned. */
+  const abandonedBefore = () => (o.now ?? (() => new Date()))().getTime() - ABANDONED_AFTER_MS;
   let orphans: Orphan[] = [];
   const manifests = new Map<string, Promise<Manifest | undefined>>();
   const manifestOf = (run: string) => {
@@ -114,11 +116,16 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     }
     const all = [...runs.entries()];
     orphans = all.filter(([, r]) => !r.complete).map(([name, r]) => ({ name, keys: r.keys, newest: r.newest, claimed: r.claimed }));
+    // The cut-off tidy() removes abandoned uploads at: younger, an upload may still be under way.
+    const cutoff = abandonedBefore();
     const why = (r: Orphan) =>
       r.claimed
-        ? `incomplete upload: no ${MANIFEST} (last written ${new Date(r.newest).toISOString()})`
+        ? `incomplete upload: no ${MANIFEST} (last written ${new Date(r.newest).toISOString()}, ${r.newest < cutoff ? 'over a day ago: abandoned' : 'less than a day ago: still uploading?'})`
         : `no ${MANIFEST} and not begun by secsli score (copied in by hand?); left alone`;
-    return { runs: all.filter(([, r]) => r.complete).map(([name]) => name), skipped: orphans.map((r) => ({ name: r.name, reason: why(r) })) };
+    return {
+      runs: all.filter(([, r]) => r.complete).map(([name]) => name),
+      skipped: orphans.map((r) => ({ name: r.name, reason: why(r), ...(r.claimed && r.newest >= cutoff ? { inProgress: true } : {}) })),
+    };
   };
 
   const openRunFile = async (run: string, name: string): Promise<Readable | undefined> => {
@@ -188,7 +195,7 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
   };
 
   const tidy = async (log: Logger) => {
-    const cutoff = (o.now ?? (() => new Date()))().getTime() - ABANDONED_AFTER_MS;
+    const cutoff = abandonedBefore();
     for (const r of orphans.filter((x) => x.claimed && x.newest < cutoff)) {
       try {
         await remove(r.keys);

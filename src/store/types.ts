@@ -13,8 +13,12 @@ import type { FileContent } from '../report/write.js';
 export interface RunListing {
   /** Names of complete runs (any order). */
   runs: string[];
-  /** Things that look like runs but are not complete ones, with the reason (S3: no manifest). */
-  skipped: Array<{ name: string; reason: string }>;
+  /**
+   * Things that look like runs but are not complete ones, with the reason (S3: no manifest).
+   * `inProgress`: an upload secsli began less than a day ago, maybe still being written (not yet
+   * a run, by design); any other is a run the history is missing.
+   */
+  skipped: Array<{ name: string; reason: string; inProgress?: boolean }>;
   /** The location does not exist (a folder not created yet): why (ENOENT, ENOTDIR). */
   missing?: string;
 }

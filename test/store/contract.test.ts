@@ -178,8 +178,14 @@ describe('s3 store', () => {
     expect(listing.runs).toEqual([]);
     const skipped = new Map(listing.skipped.map((s) => [s.name, s.reason]));
     expect([...skipped.keys()].sort()).toEqual(['2026-11-01T000000Z', BASE, '2026-11-30T000000Z']);
-    expect(skipped.get(BASE)).toMatch(/^incomplete upload: no manifest.json \(last written 2026-11-20T00:00:00.000Z\)$/);
+    expect(skipped.get(BASE)).toMatch(/^incomplete upload: no manifest.json \(last written 2026-11-20T00:00:00.000Z, over a day ago: abandoned\)$/);
     expect(skipped.get('2026-11-01T000000Z')).toMatch(/not begun by secsli score \(copied in by hand\?\); left alone/);
+    // Only an upload secsli began less than a day ago may still be under way (a run the history is not missing yet).
+    expect(listing.skipped.filter((s) => s.inProgress).map((s) => s.name)).toEqual([]);
+    const later = await openRunStore('s3://hist/orphans', { env: env(), now: () => new Date('2026-11-20T12:00:00Z') });
+    expect((await later.listRuns()).skipped.filter((s) => s.inProgress).map((s) => [s.name, s.reason])).toEqual([
+      [BASE, 'incomplete upload: no manifest.json (last written 2026-11-20T00:00:00.000Z, less than a day ago: still uploading?)'],
+    ]);
     const log = memoryLogger();
     await store.tidy(log);
     expect(log.lines.join('\n')).toMatch(/removed abandoned upload s3:\/\/hist\/orphans\/2026-11-27T000000Z \(2 object\(s\) without a manifest.json/);
