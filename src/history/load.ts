@@ -16,7 +16,8 @@ export { compareRunNames } from '../store/names.js';
  * the snapshot its `secsli score` run wrote (snapshot.json, and since schemaVersion 2 the findings
  * file it names; read as streams by history/snapshot-stream.ts). Reading never fails on one bad run: missing,
  * corrupt, unsupported or invalid snapshots, and S3 uploads without a manifest, are skipped with a
- * warning that names the run.
+ * warning that names the run — and kept as `unreadable`, so that a command that needed the run
+ * exits 3 (`leftOut`): the output is written, and a scheduler still learns of the hole.
  */
 
 export interface Run {
@@ -25,9 +26,20 @@ export interface Run {
   snapshot: SnapshotV1;
 }
 
+/**
+ * Why a run folder is not used. `unreadable`: it could not be read (no snapshot.json, corrupt
+ * JSON, an invalid snapshot, a findings file cut short or missing, a schemaVersion of a newer
+ * secsli, an as-of that is not its name's, an S3 upload without a manifest that is abandoned or
+ * was not begun by secsli): history has a hole there. By design, never a reason to exit 3:
+ * `narrowed` (scored with `score --asset`: one asset says nothing of the others) and
+ * `in-progress` (an S3 upload begun less than a day ago, maybe still being written).
+ */
+type SkipKind = 'unreadable' | 'narrowed' | 'in-progress';
+
 export interface Skipped {
   name: string;
   reason: string;
+  kind: SkipKind;
 }
 
 export interface History {
@@ -49,24 +61,38 @@ export async function loadHistory(at: RunStore | string, log: Logger, opts: { fi
   const skipped: Skipped[] = [];
   for (const s of listing.skipped) {
     log.warn(`skipping run ${s.name}: ${s.reason}`);
-    skipped.push(s);
+    skipped.push({ name: s.name, reason: s.reason, kind: s.inProgress ? 'in-progress' : 'unreadable' });
   }
   for (const name of listing.runs.sort(compareRunNames)) {
     const r = await readSnapshot(store, name, opts.findings);
     if (r.ok && r.snapshot.scope?.asset) {
       // A --asset run scored one asset: as history it would read as every other asset removed.
       log.info(`skipping run ${name}: narrowed to asset ${r.snapshot.scope.asset}`);
-      skipped.push({ name, reason: `narrowed to asset ${r.snapshot.scope.asset}` });
+      skipped.push({ name, reason: `narrowed to asset ${r.snapshot.scope.asset}`, kind: 'narrowed' });
     } else if (r.ok) {
       for (const n of r.notes) log.warn(`run ${name}: ${n}`);
       runs.push({ name, snapshot: r.snapshot });
     } else {
       log.warn(`skipping run ${name}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
-      skipped.push({ name, reason: r.reason });
+      skipped.push({ name, reason: r.reason, kind: 'unreadable' });
     }
   }
   runs.sort(compareRuns);
   return { dir: store.location, runs, skipped };
+}
+
+/**
+ * The runs a command needed and could not read: the unreadable ones whose as-of (their name says
+ * it: a run is read only when its snapshot agrees) `needed` says the command reads. The others
+ * are left out by design (narrowed, an upload in progress, outside what the command reads).
+ */
+export function leftOut(skipped: readonly Skipped[], needed: (asOfMs: number) => boolean): Skipped[] {
+  return skipped.filter((s) => {
+    if (s.kind !== 'unreadable') return false;
+    const ms = runNameMs(s.name);
+    // A name that is no time (2026-13-45T000000Z) could be anywhere.
+    return Number.isNaN(ms) || needed(ms);
+  });
 }
 
 /**

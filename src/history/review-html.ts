@@ -45,6 +45,8 @@ function summary(r: Review): string {
     `<ol class="story">${summarySentences(r)
       .map((s) => `<li>${esc(s)}</li>`)
       .join('\n')}</ol>`,
+    // The pack is mailed: a hole in the history is said where it is read, not only in the appendix.
+    ...(r.leftOut.length ? [`<p><b>${leftOutText(r)}</b> The appendix lists them with the reason.</p>`] : []),
     '</section>',
   ].join('\n');
 }
@@ -231,6 +233,7 @@ function appendix(r: Review): string {
       : '<p>The policy did not change in the quarter.</p>',
   );
   out.push('<h3>Run folders not used</h3>');
+  if (r.leftOut.length) out.push(`<p>${leftOutText(r)}</p>`);
   out.push(
     r.skipped.length
       ? table(
@@ -251,4 +254,10 @@ function appendix(r: Review): string {
     '</section>',
   );
   return out.join('\n');
+}
+
+/** The runs the review needed and could not read, named (they are what made `secsli review` exit 3). */
+function leftOutText(r: Review): string {
+  const names = r.leftOut.map((s) => `<code>${esc(s.name)}</code>`).join(', ');
+  return `${r.leftOut.length} run folder(s) could not be read and are left out of this review (so <code>secsli review</code> exited 3): ${names}.`;
 }

@@ -5,6 +5,7 @@ import { headlines } from './headline.js';
 import { summarySentences, unmeasuredList } from './narrative.js';
 import { worstAssets } from './review-charts.js';
 import { renderOwnerSections } from './review-owners.js';
+import type { Skipped } from './load.js';
 import type { Review } from './review.js';
 import type { Attainment } from './slo.js';
 import { signed, sparkline } from './text-table.js';
@@ -43,7 +44,8 @@ export function renderReviewMarkdown(r: Review): string {
 
 function summary(r: Review): string[] {
   const bad = r.attainment.filter((a) => a.badRuns > 0).length;
-  const skipped = r.skipped.map((s) => `\`${mdCell(s.name)}\` (${mdCell(s.reason, 120)})`);
+  const named = (list: readonly Skipped[]) => list.map((s) => `\`${mdCell(s.name)}\` (${mdCell(s.reason, 120)})`).join(', ');
+  const others = r.skipped.filter((s) => !r.leftOut.includes(s));
   return [
     '## Executive summary',
     '',
@@ -57,7 +59,10 @@ function summary(r: Review): string[] {
     `- **${r.runs.length} runs** in the window (${day(r.runs[0]?.snapshot.asOf)} … ${day(r.runs.at(-1)?.snapshot.asOf)}), **${r.attainment.length} assets**; ${bad} asset(s) missed a target in at least one run.`,
     `- Findings: ${r.flow.bySeverity.reduce((n, f) => n + f.opened, 0)} new, ${r.flow.bySeverity.reduce((n, f) => n + f.closed, 0)} closed.`,
     `- Policy: ${r.policies.map((p) => `\`${mdCell(p)}\``).join(', ') || 'n/a'}${r.policyChanges.length ? ` — **changed ${r.policyChanges.length} time(s)**: ${r.policyChanges.map((c) => `${day(c.asOf)} ${mdCell(c.what)}`).join('; ')}` : ' (unchanged)'}.`,
-    ...(r.skipped.length ? [`- **${r.skipped.length} run folder(s) not used**: ${skipped.join(', ')}.`] : []),
+    ...(r.leftOut.length
+      ? [`- **${r.leftOut.length} run folder(s) could not be read and are left out of this review** (so \`secsli review\` exited 3): ${named(r.leftOut)}.`]
+      : []),
+    ...(others.length ? [`- **${others.length} ${r.leftOut.length ? 'other ' : ''}run folder(s) not used**: ${named(others)}.`] : []),
   ];
 }
 

@@ -36,7 +36,10 @@ export async function streamReview(
       // Once: the run leaves history.runs before the folds start over.
       failed.push(run);
       log.warn(`skipping run ${run.name}: ${r.bad.reason}${r.bad.detail ? ` (${r.bad.detail})` : ''}`);
-      history = { ...history, skipped: [...history.skipped, { name: run.name, reason: r.bad.reason }].sort((x, y) => compareRunNames(x.name, y.name)) };
+      history = {
+        ...history,
+        skipped: [...history.skipped, { name: run.name, reason: r.bad.reason, kind: 'unreadable' as const }].sort((x, y) => compareRunNames(x.name, y.name)),
+      };
       // The folds hold the lines read before the bad one: they start over without the run.
       partway = r.partway;
       if (partway) break;

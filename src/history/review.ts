@@ -1,13 +1,13 @@
 import { attributeChange, type AssetAttribution } from './attribution.js';
 import { coverageOverTime, type CoverageRow } from './coverage.js';
 import { type FindingLife, flow, type Flow, LifeTracker } from './flow.js';
-import type { History, Run, Skipped } from './load.js';
+import { type History, leftOut, type Run, type Skipped } from './load.js';
 import { describePolicyChange } from './policy-diff.js';
 import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
 import { type AssetV1, contributionOf, type FindingV1, isCounted } from './schema.js';
 import { attainment, DAY, DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS, ownerAttainment, type Attainment, type OwnerAttainment } from './slo.js';
 import { CveFold, type RecurringCve, type RunTrend, TrendCount } from './trends.js';
-import { runsIn, type Window } from './window.js';
+import { runsIn, type Window, wouldMoveWindow } from './window.js';
 
 /** Everything review.md and its CSVs show, computed from history in one pure call. */
 
@@ -18,6 +18,12 @@ export interface ReviewOptions {
   recentDays?: number;
   /** Movers listed each way. Default 5. */
   movers?: number;
+  /**
+   * The --from/--to the window was resolved from (resolveWindow): an end not given follows the
+   * latest run, so a run after the window that could not be read may have moved it (`leftOut`).
+   * Absent: the window was given as is.
+   */
+  choice?: { from?: string; to?: string };
 }
 
 interface PolicyChange {
@@ -66,7 +72,14 @@ interface ExpiringException {
 export interface Review {
   window: Window;
   runs: Run[];
+  /** Every run folder not used, and why (by design or not). */
   skipped: Skipped[];
+  /**
+   * Of `skipped`, the runs the review needed and could not read (`secsli review` exits 3): every
+   * unreadable one before the window's end (the window, the quarter before it, finding lives), and
+   * one after it that, read, would have moved the default window.
+   */
+  leftOut: Skipped[];
   objective: number;
   recentDays: number;
   policies: string[];
@@ -328,6 +341,7 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
     window: w,
     runs,
     skipped: history.skipped,
+    leftOut: leftOut(history.skipped, (ms) => ms < w.endMs || (opts.choice !== undefined && wouldMoveWindow(w, history.runs, ms, opts.choice.from, opts.choice.to))),
     objective,
     recentDays,
     policies: [...new Set(runs.map((r) => r.snapshot.policyHash))],

@@ -53,7 +53,28 @@ export function lastFullQuarter(asOf: string): Window {
 
 /** --from/--to, each optional: missing ends come from the default quarter. */
 export function resolveWindow(runs: readonly Run[], from?: string, to?: string): Window {
+  return windowFor(runs.at(-1)?.snapshot.asOf, from, to);
+}
+
+/**
+ * Whether a run as of `asOfMs` that could not be read would, read, have given another window than
+ * `w` (resolveWindow of `runs`): it would have been the latest run, and an end not given follows
+ * the latest run's quarter. A run after the window that could not move it is outside the review.
+ */
+export function wouldMoveWindow(w: Window, runs: readonly Run[], asOfMs: number, from?: string, to?: string): boolean {
+  if (from && to) return false;
   const latest = runs.at(-1)?.snapshot.asOf;
+  if (latest !== undefined && asOfMs <= Date.parse(latest)) return false;
+  try {
+    const other = windowFor(new Date(asOfMs).toISOString(), from, to);
+    return other.startMs !== w.startMs || other.endMs !== w.endMs;
+  } catch {
+    // That window would have been empty (--to before its default --from): moved, to an error.
+    return true;
+  }
+}
+
+function windowFor(latest: string | undefined, from?: string, to?: string): Window {
   if ((!from || !to) && !latest) {
     throw new UsageError('no readable runs to review', 'Run `secsli score` on a schedule first, or point --reports at its --out folder.');
   }

@@ -24,7 +24,7 @@ describe('scripts/gen-history', () => {
     }
     expect(b.map((d) => d.slice(-18))).toEqual(a.map((d) => d.slice(-18)));
     const history = await loadHistory(join(dir, 'a'), silentLogger, { findings: true });
-    expect(history.skipped).toEqual([{ name: '2026-09-19T000000Z', reason: 'narrowed to asset payments-api' }]);
+    expect(history.skipped).toEqual([{ name: '2026-09-19T000000Z', reason: 'narrowed to asset payments-api', kind: 'narrowed' }]);
     const review = buildReview(history, resolveWindow(history.runs));
     expect(review.window.label).toBe('2026-Q3');
     expect(review.runs).toHaveLength(13);

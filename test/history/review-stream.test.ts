@@ -70,7 +70,7 @@ describe('review, one run at a time', () => {
       try {
         const r = await both(h);
         expect(r.streamed.skipped).toEqual(r.whole.skipped);
-        expect(r.streamed.skipped).toContainEqual({ name: gone, reason: 'no snapshot-findings.ndjson' });
+        expect(r.streamed.skipped).toContainEqual({ name: gone, reason: 'no snapshot-findings.ndjson', kind: 'unreadable' });
         expect(r.streamLog.lines.filter((l) => l.includes(gone))).toEqual(r.wholeLog.lines.filter((l) => l.includes(gone)));
         expect(r.streamed.window).toEqual(r.whole.window);
         if (gone === latest) expect(resolveWindow(r.summaries.runs).label).not.toBe(r.whole.window.label);

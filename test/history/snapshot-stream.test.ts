@@ -203,7 +203,7 @@ describe('reading snapshots as streams', () => {
     expect(light.runs.map((r) => r.name)).toEqual(['2026-11-20T000000Z', '2026-11-27T000000Z']);
     expect(light.skipped).toEqual([]);
     const full = await loadHistory(dir, memoryLogger(), { findings: true });
-    expect(full.skipped).toEqual([{ name: '2026-11-27T000000Z', reason: 'no snapshot-findings.ndjson' }]);
+    expect(full.skipped).toEqual([{ name: '2026-11-27T000000Z', reason: 'no snapshot-findings.ndjson', kind: 'unreadable' }]);
   });
 
   it('a run whose snapshot as-of is not its name is skipped, naming both (it would be "latest" with a year-9999 as-of)', async () => {
