@@ -4,7 +4,9 @@ import { propose, statusCounts, type BaselineSample, type Proposal } from '../sc
 import { DEFAULT_POLICY, type CriticalityMap, type Policy } from '../config/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { CRITICALITIES } from '../config/schema.js';
+import type { Skipped } from '../history/load.js';
 import type { Logger } from '../log.js';
+import { leftOutExit } from './left-out.js';
 import { collectOptions, exitCodeFor, type CollectFlags, type Io } from './options.js';
 
 /**
@@ -49,7 +51,7 @@ function renderBaseline(r: ScoreResult, p: Proposal, from: string): string {
 }
 
 export async function runBaseline(flags: CollectFlags & { reports?: string }, io: Io, log: Logger, setExit: (n: number) => void): Promise<void> {
-  const [{ collectAndScore }, { loadHistory }, { openRunStore }, { isCovered }] = await Promise.all([
+  const [{ collectAndScore }, { leftOut, loadHistory }, { openRunStore }, { isCovered }] = await Promise.all([
     import('../pipeline.js'),
     import('../history/load.js'),
     import('../store/index.js'),
@@ -61,6 +63,7 @@ export async function runBaseline(flags: CollectFlags & { reports?: string }, io
   let unmeasured = result.assets.length - measured.length;
   const samples: BaselineSample[] = measured.map((a) => ({ criticality: a.asset.criticality, risk: a.risk, sli: a.remediation.sli }));
   let runs = 0;
+  let left: Skipped[] = [];
   if (flags.reports) {
     // Each run's asset summaries are all it needs: a history of million-finding runs is not read whole.
     const history = await loadHistory(await openRunStore(flags.reports, { env: io.env }), log, { findings: false });
@@ -80,9 +83,17 @@ export async function runBaseline(flags: CollectFlags & { reports?: string }, io
       }
     }
     runs = same.length;
+    // An earlier run that could not be read is samples missing; a later one would not have been one.
+    left = leftOut(history.skipped, (ms) => ms < asOf);
   }
-  const from =
-    (runs ? `this run and ${runs} earlier complete run(s) under ${flags.reports}` : 'this run') + (unmeasured ? ` (${unmeasured} asset-run(s) not fully measured left out)` : '');
+  const notes = [
+    ...(unmeasured ? [`${unmeasured} asset-run(s) not fully measured left out`] : []),
+    ...(left.length ? [`${left.length} earlier run(s) that could not be read left out`] : []),
+  ];
+  const from = (runs ? `this run and ${runs} earlier complete run(s) under ${flags.reports}` : 'this run') + (notes.length ? ` (${notes.join('; ')})` : '');
   io.stdout.write(renderBaseline(result, propose(samples, result.policy), from));
-  setExit(result.partial ? exitCodeFor(result) : EXIT.OK);
+  const code = result.partial ? exitCodeFor(result) : EXIT.OK;
+  // Exit 3 wins over 1, as for score: the proposal was printed, from less than the history holds.
+  const missing = leftOutExit(log, left, 'the proposal was printed', flags);
+  setExit(missing === EXIT.OK ? code : missing);
 }

@@ -9,7 +9,10 @@ export function registerBaseline(program: Command, io: Io, setExit: (n: number) 
       `
 Examples:
   $ secsli baseline --from securityhub=sh.json --from dependabot=alerts.json --as-of 2026-11-27T00:00:00Z
-  $ secsli baseline --reports reports        # this run plus the history under reports/`,
+  $ secsli baseline --reports reports        # this run plus the history under reports/
+
+An earlier run under --reports that cannot be read is skipped with a warning: the proposal is
+printed without it, its header says so, and the exit code is 3.`,
     )
     .action(async (flags: CollectFlags & { reports?: string }) => {
       // The implementation (yaml, the policy schema, scoring) loads only when the command runs: --help stays light.

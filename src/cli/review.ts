@@ -1,8 +1,10 @@
 import { Option, type Command } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import type { Run } from '../history/load.js';
 import type { Paper } from '../history/pdf.js';
 import { DEFAULT_OBJECTIVE, DEFAULT_RECENT_DAYS } from '../history/slo-defaults.js';
 import { createLogger, type Logger } from '../log.js';
+import { leftOutExit, noRunsText } from './left-out.js';
 import { secretsFrom, type Io } from './options.js';
 
 /** Log flags for the history commands (they collect nothing, so they take no collect flags). */
@@ -69,7 +71,12 @@ Examples:
   $ secsli review --pdf --paper letter              # also review.pdf (needs Debian chromium)
 
 Writes <out>/<2026-Q3 or FROM_TO>/ (never overwrites: a second one gets "-2") and prints its path.
-Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped with a warning and listed with the reason. Definitions: docs/review.md.`,
+Run folders that cannot be used are skipped with a warning and listed in the pack with the reason.
+Exit codes: 0 written; 2 usage error, or no readable run to review (nothing written); 3 written,
+but a run it needed could not be read (corrupt, invalid, cut short, a newer schemaVersion, an
+abandoned S3 upload): the pack and a closing stderr line name it. Narrowed runs (score --asset),
+S3 uploads still in progress and runs after a window they could not have moved are left out by
+design (exit 0). Definitions: docs/review.md.`,
     )
     .action(async (flags: ReviewFlags) => {
       const log = historyLogger(flags, io);
@@ -88,16 +95,28 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
       const store = await openRunStore(flags.reports, { env: io.env });
       // Summaries first; each run's findings are then read and folded one run at a time.
       const summaries = await loadHistory(store, log, { findings: false });
-      const { review, window, history } = await streamReview(store, summaries, (runs) => resolveWindow(runs, flags.from, flags.to), log, {
+      // Every run folder skipped (none readable) is the usage error it was: nothing to review, nothing written.
+      const pick = (runs: readonly Run[]) => {
+        if (runs.length === 0 && (!flags.from || !flags.to) && summaries.skipped.length + summaries.runs.length > 0) {
+          throw new UsageError(
+            `nothing to review under ${flags.reports}: ${noRunsText(summaries.skipped.length + summaries.runs.length)}`,
+            'Fix or remove those run folders, or point --reports at the folder `secsli score --out` writes.',
+          );
+        }
+        return resolveWindow(runs, flags.from, flags.to);
+      };
+      const { review, window, history } = await streamReview(store, summaries, pick, log, {
         objective: flags.objective,
         recentDays: flags.recentDays,
+        choice: { from: flags.from, to: flags.to },
       });
       if (review.runs.length === 0) {
-        const span = history.runs.length ? `runs span ${history.runs[0]!.snapshot.asOf} … ${history.runs.at(-1)!.snapshot.asOf}` : 'no readable runs';
+        const span = history.runs.length ? `runs span ${history.runs[0]!.snapshot.asOf} … ${history.runs.at(-1)!.snapshot.asOf}` : noRunsText(history.skipped.length);
         throw new UsageError(`no runs in ${flags.reports} between ${window.from} and ${window.to} (${span})`, 'Choose --from/--to around existing runs.');
       }
+      const byDesign = history.skipped.length - review.leftOut.length;
       log.info(
-        `review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${history.skipped.length ? `, ${history.skipped.length} run(s) skipped` : ''}`,
+        `review ${window.label}: ${review.runs.length} runs, ${review.attainment.length} assets${review.leftOut.length ? `, ${review.leftOut.length} run(s) left out` : ''}${byDesign ? `, ${byDesign} other run folder(s) not used (narrowed, in progress, or outside the window)` : ''}`,
       );
       const files: Record<string, string | Buffer> = reviewFiles(review);
       if (pdf && chromium) {
@@ -106,6 +125,6 @@ Run folders that cannot be used (narrowed, corrupt, newer schema) are skipped wi
       }
       const dir = await writeReview(flags.out, window.label, files, { secrets: secretsFrom(io.env) });
       io.stdout.write(dir + '\n');
-      setExit(EXIT.OK);
+      setExit(leftOutExit(log, review.leftOut, 'the review was written', flags));
     });
 }

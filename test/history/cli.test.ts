@@ -68,10 +68,14 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 describe('secsli review', () => {
-  it('writes the review folder (HTML, Markdown, per-owner files, CSVs, SVG charts) and prints its path', async () => {
+  it('writes the review folder (HTML, Markdown, per-owner files, CSVs, SVG charts) and prints its path; exit 3 for the corrupt run it left out', async () => {
     const r = await cli(at('review', ...R));
-    expect(r).toMatchObject({ code: 0, stdout: 'reviews/2026-Q3\n' });
+    // The pack is written all the same; the exit code tells a scheduled job that a run of the quarter is missing from it.
+    expect(r).toMatchObject({ code: 3, stdout: 'reviews/2026-Q3\n' });
     expect(r.stderr).toMatch(/skipping run 2026-08-18T000000Z: corrupt JSON/);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'secsli: warn: 1 run(s) left out, could not be read: 2026-08-18T000000Z (corrupt JSON); the review was written without them (exit 3)',
+    );
     const files = await listFiles(join(dir, 'reviews', '2026-Q3'));
     expect(files).toEqual([
       'accepted-risk.svg',
@@ -108,6 +112,9 @@ describe('secsli review', () => {
     const html = await readFile(join(dir, 'reviews', '2026-Q3', 'review.html'), 'utf8');
     expect(html).toContain('<h2>Executive summary</h2>');
     expect(html).toContain('<td>2026-08-18T000000Z</td><td>corrupt JSON</td>');
+    // Said where the pack is read, not only in the appendix.
+    const summaryHtml = html.slice(html.indexOf('<h2>Executive summary</h2>'), html.indexOf('</section>', html.indexOf('<h2>Executive summary</h2>')));
+    expect(summaryHtml).toContain('1 run folder(s) could not be read and are left out of this review (so <code>secsli review</code> exited 3): <code>2026-08-18T000000Z</code>.');
     expect(html).not.toMatch(/<script|<link|src="http|href="\/\//);
     const owner = await readFile(join(dir, 'reviews', '2026-Q3', 'owners', 'team-pay.md'), 'utf8');
     expect(owner.split('\n')[0]).toBe('# team-pay — security review 2026-Q3 (2026-07-01 … 2026-09-30)');
@@ -140,7 +147,8 @@ describe('secsli review', () => {
     expect(missing.stderr).toMatch(/apt-get install chromium/);
     if (!existsSync('/usr/bin/chromium')) return console.warn('secsli review --pdf: printing not tested, no /usr/bin/chromium');
     const r = await cli(at('review', ...R, '--from', '2026-09-01', '--to', '2026-09-30', '--pdf', '--paper', 'letter'), { SECSLI_CHROMIUM: '/usr/bin/chromium' });
-    expect(r).toMatchObject({ code: 0, stdout: 'reviews/2026-09-01_2026-09-30\n' });
+    // The corrupt 2026-08-18 run is in the window compared with (August): left out, exit 3.
+    expect(r).toMatchObject({ code: 3, stdout: 'reviews/2026-09-01_2026-09-30\n' });
     const pdf = await readFile(join(dir, 'reviews', '2026-09-01_2026-09-30', 'review.pdf'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     // Letter is 612 × 792 points.
