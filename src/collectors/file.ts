@@ -129,7 +129,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
         complete,
         problems,
         coverage: perRepo
-          ? [...coverage.repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const }))
+          ? [...coverage.repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const, alone: true as const }))
           : orgs.length
             ? orgs.map((org) => ({ source, scope: { org }, status: 'covered' as const }))
             : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],

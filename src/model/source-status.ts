@@ -20,6 +20,13 @@ export interface CoverageEntry {
    * trust it; any other gap did not answer, and its records are missing or stale.
    */
   answered?: true;
+  /**
+   * A repository-scoped answer that speaks for that repository alone (a repository-level export:
+   * its alerts carry no `repository`): it cannot say which other repositories a glob claims, so it
+   * vouches for an exact name, never for a glob (scoring/coverage.ts). A live collector's
+   * repository entries come from listing the owner's repositories and vouch for globs too.
+   */
+  alone?: true;
 }
 
 export interface SourceStatus {

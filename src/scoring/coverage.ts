@@ -40,7 +40,7 @@ function applies(c: CoverageEntry, asset: Asset, repoClaimedBy: (repo: string, a
 }
 
 /** The parts of an asset some answer must vouch for. */
-function parts(asset: Asset, source: Source): { label: string; vouched: (c: CoverageEntry) => boolean }[] {
+function parts(asset: Asset, source: Source): { label: string; vouched: (c: CoverageEntry) => boolean; why?: (covered: readonly CoverageEntry[]) => string }[] {
   if (source === 'securityhub') {
     const accounts = asset.aws?.accounts ?? [];
     if (accounts.length === 0) return [{ label: 'its resources', vouched: (c) => !c.scope.repo }];
@@ -48,13 +48,27 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
   }
   // A repository-level answer vouches for the glob that claims that repository, not for every glob
   // of the asset: an export of acme/identity-service says nothing of acme/auth-sdk-js.
-  // An organization's listing vouches for the globs of that organization.
+  // An organization's listing vouches for the globs of that organization. An export of single
+  // repositories (`alone`) vouches for exact names only: it cannot tell which other repositories
+  // `acme/payments-*` claims (acme/payments-sdk-java, exported or not, is not in it).
   return (asset.github?.repos ?? []).map((glob) => {
     const claims = repoMatcher(glob);
+    const pattern = hasGlobSyntax(glob);
     return {
       label: glob,
       vouched: (c: CoverageEntry) =>
-        !c.scope.account && !c.scope.region && (c.scope.org !== undefined ? globInOrg(glob, c.scope.org) : !c.scope.repo || c.scope.repo === glob || claims(c.scope.repo)),
+        !c.scope.account &&
+        !c.scope.region &&
+        (c.scope.org !== undefined
+          ? globInOrg(glob, c.scope.org)
+          : !c.scope.repo || c.scope.repo === glob || (claims(c.scope.repo) && !(pattern && c.alone))),
+      why: (covered: readonly CoverageEntry[]) => {
+        if (!pattern) return '';
+        const alone = covered.filter((c) => c.alone && c.scope.repo && claims(c.scope.repo)).map((c) => c.scope.repo!);
+        return alone.length
+          ? ` (an export of single repositories vouches for those alone — ${alone.slice(0, 3).join(', ')}${alone.length > 3 ? ', …' : ''} — not for every repository the glob claims: an organization listing or live collection can)`
+          : '';
+      },
     };
   });
 }
@@ -127,7 +141,7 @@ export function assetCoverage(
     if (unread.length) reasons.push(rejectedReason(source, unread));
     const covered = entries.filter((c) => c.status === 'covered');
     for (const part of parts(asset, source)) {
-      if (!covered.some(part.vouched)) reasons.push(`${SOURCE_NAME[source]}: no answer covers ${part.label}`);
+      if (!covered.some(part.vouched)) reasons.push(`${SOURCE_NAME[source]}: no answer covers ${part.label}${part.why?.(covered) ?? ''}`);
     }
     const unique = [...new Set(reasons)].sort();
     return { source, status: unique.length ? 'gap' : 'covered', reasons: unique };

@@ -1,13 +1,38 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { AS_OF, cli, fixture, offlineScoreArgs, scoreArgs, tmp } from './run.js';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
 const FILES = ['assets.csv', 'findings.csv', 'fixes.csv', 'report.md', 'snapshot-findings.ndjson', 'snapshot-fixes.ndjson', 'snapshot.json', 'summary.json', 'unmapped.csv'];
 
 describe('secsli score (end to end)', () => {
+  it('a repository-level Dependabot export does not vouch for a repo glob: the repositories it may leave out are a coverage gap', async () => {
+    const out = await tmp();
+    // The example's organization listing, cut to acme/payments-api and made repository-level (no `repository`).
+    const all = JSON.parse(await readFile(join(ROOT, 'examples/dependabot-alerts.json'), 'utf8')) as Array<{ repository?: { full_name: string } }>;
+    const one = all.filter((a) => a.repository?.full_name === 'acme/payments-api').map(({ repository: _r, ...a }) => a);
+    const dep = join(out, 'repo-level.json');
+    await writeFile(dep, JSON.stringify(one));
+    const r = await cli([
+      'explain',
+      'payments-api',
+      '--config',
+      join(ROOT, 'assets.yaml'),
+      '--from',
+      `securityhub=${join(ROOT, 'examples/securityhub-findings.json')}`,
+      '--from',
+      `dependabot=${dep}`,
+      '--as-of',
+      AS_OF,
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/not measured: .*no answer covers acme\/payments-\* \(an export of single repositories vouches for those alone — acme\/payments-api —/);
+  });
+
   it('a back-dated --as-of leaves out the findings first seen after it, and says so in the log, report.md and snapshot.json', async () => {
     const out = await tmp();
     const r = await cli(

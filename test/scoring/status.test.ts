@@ -88,9 +88,19 @@ describe('asset status: every rule and the reason it names', () => {
     const t = scoreWith([], [two], { sources: [...covered('securityhub'), { status: dep, describe: 'file' }] }).assets[0]!;
     expect(t.status).toBe('UNKNOWN');
     expect(t.statusReasons.join()).toContain('no answer covers acme/sdk-*');
-    // …and the glob is vouched for by a repository it matches (GitHub names are case-insensitive).
+    // …and the glob is vouched for by a repository it matches that a live collector listed (GitHub names are case-insensitive)…
     const both = { ...dep, coverage: [...dep.coverage, { source: 'dependabot' as const, scope: { repo: 'ACME/sdk-js' }, status: 'covered' as const }] };
-    expect(scoreWith([], [two], { sources: [...covered('securityhub'), { status: both, describe: 'file' }] }).assets[0]!.status).toBe('OK');
+    expect(scoreWith([], [two], { sources: [...covered('securityhub'), { status: both, describe: 'live' }] }).assets[0]!.status).toBe('OK');
+    // …but not by an export of single repositories: acme/sdk-java, say, may exist and not be in it.
+    const alone = { ...dep, coverage: [...dep.coverage, { source: 'dependabot' as const, scope: { repo: 'ACME/sdk-js' }, status: 'covered' as const, alone: true as const }] };
+    const a = scoreWith([], [two], { sources: [...covered('securityhub'), { status: alone, describe: 'file' }] }).assets[0]!;
+    expect(a.status).toBe('UNKNOWN');
+    expect(a.statusReasons.join()).toContain(
+      'no answer covers acme/sdk-* (an export of single repositories vouches for those alone — ACME/sdk-js — not for every repository the glob claims',
+    );
+    // An exact name is vouched for by such an export.
+    const exact = makeAsset({ id: 'exact', github: { repos: ['acme/sdk-js'] }, aws: { accounts: ['444455556666'] } });
+    expect(scoreWith([], [exact], { sources: [...covered('securityhub'), { status: alone, describe: 'file' }] }).assets[0]!.status).toBe('OK');
   });
 
   it("an organization's listing vouches for its organization's repositories, not another's", () => {
