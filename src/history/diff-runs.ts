@@ -30,8 +30,28 @@ export async function diffRuns(pathA: string, pathB: string, log: Logger, env: S
   const atB = await locateRun(pathB, env);
   const a = await readRun(atA, log, false);
   const b = await readRun(atB, log, false);
+  const only = narrowedTo(a, b, log);
   const r = await attributeRuns(atA, a.snapshot, atB, b.snapshot, log);
-  return { a: r.whole?.[0] ?? a, b: r.whole?.[1] ?? b, rows: r.rows, streamed: !r.whole };
+  const rows = only === undefined ? r.rows : r.rows.filter((row) => row.assetId === only);
+  return { a: r.whole?.[0] ?? a, b: r.whole?.[1] ?? b, rows, streamed: !r.whole };
+}
+
+/**
+ * The one asset both runs can speak of when one of them was scored with `score --asset`: that run
+ * holds no other asset, and every other would read as removed from the inventory (or added). Two
+ * runs narrowed to different assets have nothing in common.
+ */
+function narrowedTo(a: Run, b: Run, log: Logger): string | undefined {
+  const na = a.snapshot.scope?.asset;
+  const nb = b.snapshot.scope?.asset;
+  if (na === undefined && nb === undefined) return undefined;
+  if (na !== undefined && nb !== undefined && na !== nb) {
+    throw new UsageError(`${a.name} was scored for asset ${na} alone and ${b.name} for ${nb} alone: they have no asset in common`, 'Compare runs of the whole inventory, or two runs of the same asset.');
+  }
+  const only = (na ?? nb)!;
+  const which = na !== undefined && nb !== undefined ? 'both runs were' : `${na !== undefined ? a.name : b.name} was`;
+  log.warn(`${which} scored with --asset ${only}: only that asset is compared`);
+  return only;
 }
 
 /**
