@@ -46,7 +46,10 @@ function narrowedTo(a: Run, b: Run, log: Logger): string | undefined {
   const nb = b.snapshot.scope?.asset;
   if (na === undefined && nb === undefined) return undefined;
   if (na !== undefined && nb !== undefined && na !== nb) {
-    throw new UsageError(`${a.name} was scored for asset ${na} alone and ${b.name} for ${nb} alone: they have no asset in common`, 'Compare runs of the whole inventory, or two runs of the same asset.');
+    throw new UsageError(
+      `${a.name} was scored for asset ${na} alone and ${b.name} for ${nb} alone: they have no asset in common`,
+      'Compare runs of the whole inventory, or two runs of the same asset.',
+    );
   }
   const only = (na ?? nb)!;
   const which = na !== undefined && nb !== undefined ? 'both runs were' : `${na !== undefined ? a.name : b.name} was`;

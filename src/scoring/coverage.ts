@@ -59,9 +59,7 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
       vouched: (c: CoverageEntry) =>
         !c.scope.account &&
         !c.scope.region &&
-        (c.scope.org !== undefined
-          ? globInOrg(glob, c.scope.org)
-          : !c.scope.repo || c.scope.repo === glob || (claims(c.scope.repo) && !(pattern && c.alone))),
+        (c.scope.org !== undefined ? globInOrg(glob, c.scope.org) : !c.scope.repo || c.scope.repo === glob || (claims(c.scope.repo) && !(pattern && c.alone))),
       why: (covered: readonly CoverageEntry[]) => {
         if (!pattern) return '';
         const alone = covered.filter((c) => c.alone && c.scope.repo && claims(c.scope.repo)).map((c) => c.scope.repo!);

@@ -12,9 +12,12 @@ describe('secsli fixes', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^Next actions as of 2026-11-27T00:00:00.000Z \(policy [0-9a-f]{12}\): 5 fixes$/);
-    expect(lines[4]).toMatch(
-      /^1 +known exploited past due +upgrade org\.apache\.logging\.log4j:log4j-core to 2\.0 in acme\/payments-api\/package-lock\.json +payments-api +2 +−57\.04/,
-    );
+    expect(lines.slice(2, 6)).toEqual([
+      '1. known exploited past due — risk −57.04; closes 2 on payments-api',
+      '   upgrade org.apache.logging.log4j:log4j-core to 2.0 in acme/payments-api/package-lock.json',
+      expect.stringMatching(/^ {3}why now: known exploited/),
+      '',
+    ]);
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u001b]/);
   });
 
@@ -29,6 +32,10 @@ describe('secsli fixes', () => {
     const bad = await cli(['fixes', ...from, '--owner', 'team-nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('team-payments, team-web');
+    // --limit 0 lists every fix (it listed 20).
+    const all = await cli(['fixes', ...from, '--asset', 'payments-api', '--limit', '0']);
+    expect(all.stdout.match(/^\d+\. /gm)).toHaveLength(4);
+    expect(all.stdout).not.toContain('more (--limit');
     const limit = await cli(['fixes', ...from, '--limit', 'abc']);
     expect([limit.code, limit.stderr]).toEqual([2, expect.stringContaining('--limit: "abc" is not a whole number')]);
   });
@@ -43,15 +50,16 @@ describe('secsli fixes', () => {
     // The bundled example's Lambda.2 fix: four functions of three assets, one of them payments-api's.
     expect(lambda2).toMatch(/,batch-reconciliation mobile-backend payments-api,4,0\.975,/);
     const ex = exampleScoreArgs(out).filter((a, i, all) => a !== 'score' && a !== '--out' && all[i - 1] !== '--out');
-    const rowOf = (stdout: string) =>
-      stdout
-        .split('\n')
-        .find((l) => l.includes('fix control Lambda.2'))
-        ?.replace(/^ *\d+ +/, '');
+    // A fix's block without its rank: the first line, the action, why now.
+    const rowOf = (stdout: string) => {
+      const lines = stdout.split('\n');
+      const at = lines.findIndex((l) => l.includes('fix control Lambda.2'));
+      return at < 1 ? undefined : [lines[at - 1]!.replace(/^ *\d+\. /, ''), lines[at], lines[at + 1]].join('\n');
+    };
     const asset = await cli(['fixes', ...ex, '--asset', 'payments-api', '--limit', '100']);
     const owner = await cli(['fixes', ...ex, '--owner', 'team-payments', '--limit', '100']);
     expect([asset.code, owner.code]).toEqual([0, 0]);
-    expect(rowOf(asset.stdout)).toMatch(/on 4 resource\(s\).* 4 +−0\.97 +overdue/);
+    expect(rowOf(asset.stdout)).toMatch(/^overdue — risk −0\.97; closes 4 on batch-reconciliation, mobile-backend, payments-api\n.*fix control Lambda\.2 .*on 4 resource\(s\)/);
     expect(rowOf(asset.stdout)).toBe(rowOf(owner.stdout));
     // A mistyped owner or asset is refused before anything is collected, naming what exists.
     const bad = await cli(['fixes', ...ex, '--asset', 'payments-apj']);
