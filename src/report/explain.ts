@@ -201,9 +201,11 @@ export function renderExplain(r: ExplainRun, a: ExplainAsset, opts: { limit?: nu
           .map(([k, n]) => `${n} ${clean(k)}`)
           .join(', '),
     );
-    for (const s of excluded.filter((x) => x.excluded!.kind === 'duplicate' || x.excluded!.kind === 'excepted').slice(0, 10)) {
-      L.push(`  ${clean(s.id)}: ${clean(s.excluded!.text)}`);
-    }
+    // One by one: accepted risk first (an exception is a decision someone must renew), then
+    // duplicates (counted under another report); as many as --limit, the rest counted.
+    const listed = [...excluded.filter((x) => x.excluded!.kind === 'excepted'), ...excluded.filter((x) => x.excluded!.kind === 'duplicate')];
+    for (const s of listed.slice(0, limit)) L.push(`  ${clean(s.id)}: ${clean(s.excluded!.text)}`);
+    if (listed.length > limit) L.push(`  …and ${listed.length - limit} more excepted or duplicate (--limit to show them)`);
   }
   return L.join('\n') + '\n';
 }
@@ -220,7 +222,7 @@ function remediationLines(r: ExplainRun, a: ExplainAsset, L: string[]): void {
   const events = rem.events === undefined ? `(event count ${NOT_RECORDED})` : `over ${rem.events} events`;
   L.push(
     rem.sli === null
-      ? `          = not enough events (${rem.events ?? '?'} < ${r.remediationMinEvents ?? '?'})  (target ${pct(rem.target)}); ${backlog}`
+      ? `          = ${rem.events === 0 && !r.remediationMinEvents ? 'no events' : `not enough events (${rem.events ?? '?'} < ${r.remediationMinEvents ?? '?'})`}  (target ${pct(rem.target)}); ${backlog}`
       : `          = ${fixed(rem.good, 4)} / ${fixed(rem.valid, 4)} = ${pct(rem.sli)} ${events}  (target ${pct(rem.target)}); ${backlog}`,
   );
   if (a.findings.some((s) => s.remediation === undefined)) {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AS_OF, cli, fixture, tmp } from './run.js';
@@ -21,6 +21,28 @@ describe('secsli explain', () => {
     expect(out).toContain('status rule: known exploited past due');
     expect(out).toMatch(/if fixed −57\.0417/);
     expect(out).toMatch(/duplicate of/);
+  });
+
+  it('lists excepted findings first, then duplicates, as many as --limit, and counts the rest', async () => {
+    const root = new URL('../../', import.meta.url).pathname;
+    const ex = ['--from', `securityhub=${root}examples/securityhub-findings.json`, '--from', `dependabot=${root}examples/dependabot-alerts.json`, '--as-of', AS_OF];
+    // The bundled example with its expired exception renewed: accepted risk must stay in view.
+    const dir = await tmp();
+    const config = join(dir, 'assets.yaml');
+    await writeFile(config, (await readFile(`${root}assets.yaml`, 'utf8')).replace('expires: 2026-10-31', 'expires: 2027-10-31'));
+    const notCounted = (out: string) => out.slice(out.indexOf('Not counted')).split('\n').slice(1).filter(Boolean);
+    const all = await cli(['explain', 'payments-api', '--config', config, ...ex]);
+    const lines = notCounted(all.stdout);
+    const excepted = lines.filter((l) => /: exception /.test(l));
+    expect(excepted.length).toBeGreaterThan(0);
+    expect(lines.slice(0, excepted.length)).toEqual(excepted);
+    // Every one the header counts (the limit, 50, is above them).
+    expect(lines.filter((l) => /: duplicate of /.test(l))).toHaveLength(Number(/Not counted \(\d+\): .*?(\d+) duplicate/.exec(all.stdout)![1]));
+    expect(excepted).toHaveLength(Number(/Not counted \(\d+\): .*?(\d+) exception/.exec(all.stdout)?.[1] ?? excepted.length));
+    expect(all.stdout).not.toContain('…and');
+    const three = notCounted((await cli(['explain', 'payments-api', '--config', config, ...ex, '--limit', '3'])).stdout);
+    expect(three.slice(0, 3)).toEqual(lines.slice(0, 3));
+    expect(three[3]).toBe(`  …and ${lines.length - 3} more excepted or duplicate (--limit to show them)`);
   });
 
   it('names the known assets when the asset is unknown', async () => {
