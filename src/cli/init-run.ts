@@ -33,7 +33,7 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
   const from = parseFrom(flags.from);
   // Findings exports alone are enough when there is nothing live to discover: init proposes what they name.
   const offline = !!(flags.repos?.length || flags.properties?.length || flags.accounts?.length) || (from.length > 0 && !hasLiveSources(current, flags));
-  const { findings, evidence } = await readFindingExports(from, log);
+  const { findings, evidence, incomplete } = await readFindingExports(from, log);
   let discovery: Discovery;
   let origin: string;
   if (offline) {
@@ -60,7 +60,7 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
     log.warn(
       `${refused.length ? 'nothing to propose (every record read was refused, above)' : 'nothing discovered (an empty organization, or nothing the token can see)'}: the proposal is a minimal file with one placeholder asset`,
     );
-  log.info(`proposal: ${proposal.assets.length} assets; ${mapped(parsed.inventory, findings)}`);
+  log.info(`proposal: ${proposal.assets.length} assets; ${mapped(parsed.inventory, findings, from.length > 0)}`);
 
   if (flags.diff) {
     io.stdout.write(renderDiff(diffProposal(proposal, current!.assets), { current: flags.config, proposal: flags.stdout ? '(proposal)' : target }));
@@ -76,15 +76,21 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
     }
     io.stdout.write(target + '\n');
   }
+  // As score exits for the same file: the proposal is out, from less than was given.
+  if (incomplete.length) {
+    log.warn(`${incomplete.length} --from file(s) could not be read whole (above): ${incomplete.join(', ')}; the proposal was made without what they hold (exit 3)`);
+    return EXIT.SOURCE;
+  }
   return EXIT.OK;
 }
 
 /** Open findings the proposal maps, as a sentence for the log. */
-function mapped(inv: Inventory, findings: readonly { status: string }[]): string {
+function mapped(inv: Inventory, findings: readonly { status: string }[], given: boolean): string {
   const matcher = compileInventory(inv);
   const open = findings.filter((f) => f.status === 'open') as Parameters<typeof matcher.match>[0][];
   const hit = open.filter((f) => matcher.match(f).assetIds.length > 0).length;
-  return open.length ? `${hit} of ${open.length} open findings map to an asset` : 'no findings given (--from) to check the mapping against';
+  if (open.length) return `${hit} of ${open.length} open findings map to an asset`;
+  return given ? 'no open finding read from --from to check the mapping against' : 'no findings given (--from) to check the mapping against';
 }
 
 /** The organizations and Regions discovery reads: assets.yaml's live sources, with --org / --region added. */

@@ -150,6 +150,7 @@ export async function readFindingExports(from: Array<{ source: Source; file: str
   const byId = new Map<string, Finding>();
   const ev = createEvidenceCollector();
   let refusedCount = 0;
+  const incomplete: string[] = [];
   const refuse = (origin: string, record: number | undefined, line: number | undefined, reason: string) => {
     if (++refusedCount > REFUSED_SHOWN) return;
     const where = record === undefined ? '' : ` record ${record}${line ? ` (line ${line})` : ''}`;
@@ -174,8 +175,9 @@ export async function readFindingExports(from: Array<{ source: Source; file: str
       },
       log,
     );
-    if (!status.complete) log.warn(`${f.file}: ${status.problems.join('; ')}`);
+    // The collector logged why (not JSON, the wrong kind, cut short): the caller exits 3 for it.
+    if (!status.complete) incomplete.push(f.file);
   }
   if (refusedCount > REFUSED_SHOWN) log.warn(`…and ${refusedCount - REFUSED_SHOWN} more finding record(s) refused (${refusedCount} in all)`);
-  return { findings: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), evidence: ev.evidence };
+  return { findings: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), evidence: ev.evidence, incomplete };
 }

@@ -121,4 +121,18 @@ describe('secsli init refuses records it cannot declare', () => {
     expect(r.stderr).toContain('…and 2 more finding record(s) refused (12 in all)');
     await validates(r.dir, r.stdout);
   });
+
+  it('a --from file of the wrong kind, or cut short: the proposal is printed from the rest, and init exits 3 as score does', async () => {
+    const alerts = JSON.parse(await readFile(fixture('dependabot.json'), 'utf8')) as unknown[];
+    const wrong = await initFrom({ 'dep.json': alerts }, '--from', 'securityhub={dep.json}');
+    expect(wrong.code, wrong.stderr).toBe(3);
+    expect(wrong.stderr).toContain('expected Security Hub findings');
+    expect(wrong.stderr).toContain('no open finding read from --from');
+    expect(wrong.stderr).toMatch(/1 --from file\(s\) could not be read whole \(above\): \S*dep\.json; the proposal was made without what they hold \(exit 3\)/);
+    await validates(wrong.dir, wrong.stdout);
+    const text = JSON.stringify(alerts);
+    const cut = await initFrom({ 'dep.json': text.slice(0, Math.floor(text.length / 2)) }, '--from', 'dependabot={dep.json}');
+    expect(cut.code, cut.stderr).toBe(3);
+    await validates(cut.dir, cut.stdout);
+  });
 });
