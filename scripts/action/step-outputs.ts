@@ -11,7 +11,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fixed, mdCell } from '../../src/report/format.js';
+import { actionCell, fixed, mdCell } from '../../src/report/format.js';
 import type { Summary } from '../../src/report/summary.js';
 
 const REASON_WITHOUT_RUN: Record<number, string> = { 2: 'usage', 70: 'internal-error', 130: 'cancelled', 143: 'cancelled' };
@@ -97,7 +97,7 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       const where = a.assets.map((x) => `${mdCell(x.asset)} (${mdCell(x.owner)})`).join(', ');
       // As report.md's Next actions: an incident removes no risk (it is measured by response time), so no "−0".
       const risk = a.kind === 'incident' ? '— (incident)' : `−${fixed(a.riskRemoved)}`;
-      out.push(`${i + 1}. ${mdCell(a.action)} — ${where}; closes ${a.closes}, risk ${risk}${a.why.length ? `; ${mdCell(a.why.join(', '))}` : ''}`);
+      out.push(`${i + 1}. ${mdCell(actionCell(a.action))} — ${where}; closes ${a.closes}, risk ${risk}${a.why.length ? `; ${mdCell(a.why.join(', '))}` : ''}`);
     }
     out.push('');
   }

@@ -44,6 +44,22 @@ export function mdCell(value: string | number | undefined | null, max = 160): st
 }
 
 /** A link only when the URL is http(s), its target percent-encoded where Markdown or a terminal would act on it. */
+const ALSO = '; also reported in ';
+
+/**
+ * A fix's action for a Markdown cell of at most `max` characters: whole when it fits; else the
+ * change itself (what to upgrade, where) before the other places its duplicates are reported,
+ * which are then counted rather than cut mid-ARN (fixes.csv has the action whole).
+ */
+export function actionCell(action: string, max = 160): string {
+  const at = action.indexOf(ALSO);
+  if (action.length <= max || at < 0) return action;
+  const places = action.slice(at + ALSO.length);
+  const more = /^(.*) and (\d+) more$/.exec(places);
+  const n = more ? more[1]!.split(', ').length + Number(more[2]) : places.split(', ').length;
+  return `${action.slice(0, at)}; also reported in ${n} other place(s) (fixes.csv)`;
+}
+
 export function mdLink(text: string, url: string | undefined): string {
   const label = mdCell(text);
   const target = safeUrl(url);

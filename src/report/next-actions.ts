@@ -1,6 +1,6 @@
 import type { Fix } from '../scoring/types.js';
 import type { ScoreResult } from '../scoring/types.js';
-import { day, fixed, mdCell, mdLink, mdTable } from './format.js';
+import { actionCell, day, fixed, mdCell, mdLink, mdTable } from './format.js';
 import { compareJoined } from '../text/order.js';
 import { hoursText } from '../model/time.js';
 
@@ -22,7 +22,7 @@ const assetList = (ids: readonly string[], max = 3) =>
 function fixRow(f: Fix, i: number): string[] {
   return [
     String(i + 1),
-    mdLink(f.action, f.url),
+    mdLink(actionCell(f.action), f.url),
     assetList(f.assetIds),
     String(f.findingIds.length),
     f.kind === 'incident' ? '— (incident)' : `−${fixed(f.riskRemoved)}`,

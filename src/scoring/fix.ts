@@ -56,7 +56,12 @@ export interface FixParts {
   /** Controls: how many resources the members span. */
   resources: number;
   incident: Incident | undefined;
+  /** Other places (manifests, resources) where the fix's duplicates are reported, sorted; none for most. */
+  also: readonly string[];
 }
+
+/** Places named in an action; the rest are counted (fixes.csv's finding_ids has every finding). */
+const ALSO_SHOWN = 5;
 
 function urgencyOf(flags: number, i: Incident | undefined): Urgency {
   if (flags & F_KEV && flags & F_OVERDUE) return 'known exploited past due';
@@ -68,7 +73,15 @@ function urgencyOf(flags: number, i: Incident | undefined): Urgency {
 }
 
 /** `detail`: an upgrade's fixed-in version, a control's resource count. */
-function actionOf(kind: FixKind, f: Finding, detail: string | number | undefined): string {
+function actionOf(kind: FixKind, f: Finding, detail: string | number | undefined, also: readonly string[] | undefined): string {
+  const base = baseActionOf(kind, f, detail);
+  if (!also?.length) return base;
+  const more = also.length > ALSO_SHOWN ? ` and ${also.length - ALSO_SHOWN} more` : '';
+  // Another source's report of the same vulnerability elsewhere: closed only when the change is made (or deployed) there too.
+  return `${base}; also reported in ${also.slice(0, ALSO_SHOWN).join(', ')}${more}`;
+}
+
+function baseActionOf(kind: FixKind, f: Finding, detail: string | number | undefined): string {
   const to = typeof detail === 'string' && detail ? ` to ${detail}` : '';
   switch (kind) {
     case 'incident':
@@ -98,6 +111,8 @@ export class CompactFix implements Fix {
     /** Upgrades: the fixed-in version; controls: the resource count. */
     private readonly detail: string | number | undefined,
     private readonly incident: Incident | undefined,
+    /** Where its duplicates are reported (FixParts.also), when anywhere else. */
+    private readonly also: readonly string[] | undefined,
   ) {}
 
   static of(p: FixParts): CompactFix {
@@ -106,7 +121,7 @@ export class CompactFix implements Fix {
     const assets = p.assetIds.length === 1 ? p.assetIds[0]! : p.assetIds;
     const findings = p.findingIds.length === 1 && p.findingIds[0] === p.first.id ? undefined : p.findingIds;
     const detail = p.kind === 'control' ? p.resources : p.fixedIn;
-    return new CompactFix(p.id, p.first, bits, p.riskRemoved, assets, findings, detail, p.incident);
+    return new CompactFix(p.id, p.first, bits, p.riskRemoved, assets, findings, detail, p.incident, p.also.length ? p.also : undefined);
   }
 
   /** Most urgent first; then risk removed, severity, age (incidents), id. */
@@ -139,7 +154,7 @@ export class CompactFix implements Fix {
     return this.incident?.ageHours;
   }
   get action(): string {
-    return actionOf(this.kind, this.first, this.detail);
+    return actionOf(this.kind, this.first, this.detail, this.also);
   }
   get why(): string[] {
     const why: string[] = [];

@@ -39,6 +39,14 @@ interface Group {
   /** The resources a control group spans (only control groups count them). */
   resources: Set<string> | undefined;
   incident: Incident | undefined;
+  /** Where other sources report the same vulnerabilities (its duplicates' manifests or resources). */
+  also: Set<string> | undefined;
+}
+
+/** Where a change lands: a repository's manifest, or the resource (image, instance, function). */
+function locationOf(f: Finding): string | undefined {
+  if (f.github) return f.github.manifestPath ? `${f.github.repo}/${f.github.manifestPath}` : f.github.repo;
+  return f.aws?.resources[0]?.id;
 }
 
 function kindOf(f: Finding): FixKind {
@@ -124,6 +132,7 @@ export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<As
         fixedIn: undefined,
         resources: undefined,
         incident: kind === 'incident' ? incidentOf(row, policy, nowMs) : undefined,
+        also: undefined,
       };
       groups.set(id, g);
       visited.push(g);
@@ -168,6 +177,9 @@ export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<As
       if (!g) continue;
       if (typeof g.findingIds === 'string') g.findingIds = [g.findingIds];
       g.findingIds.push(s.finding.id);
+      // The fix closes it only if the change is made there too: the action names the place.
+      const where = locationOf(s.finding);
+      if (where) (g.also ??= new Set()).add(where);
     }
     // Risk removed is exact: the asset re-scored without the group's counted findings there.
     const removal = new GroupRemoval(risks, a.exposure, policy.aggregation, a.risk);
@@ -186,6 +198,7 @@ export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<As
         assetIds: uniqueSorted(g.assetIds),
         findingIds: uniqueSorted(g.findingIds),
         resources: g.resources?.size ?? 0,
+        also: g.also ? [...g.also].filter((w) => w !== locationOf(g.first)).sort(cmpId) : [],
       }),
     );
   }

@@ -14,7 +14,7 @@ describe('secsli fixes', () => {
     expect(lines[0]).toMatch(/^Next actions as of 2026-11-27T00:00:00.000Z \(policy [0-9a-f]{12}\): 5 fixes$/);
     expect(lines.slice(2, 6)).toEqual([
       '1. known exploited past due — risk −57.04; closes 2 on payments-api',
-      '   upgrade org.apache.logging.log4j:log4j-core to 2.0 in acme/payments-api/package-lock.json',
+      '   upgrade org.apache.logging.log4j:log4j-core to 2.0 in acme/payments-api/package-lock.json; also reported in arn:aws:ecr:ap-northeast-1:111122223333:repository/payments/api/sha256:abc',
       expect.stringMatching(/^ {3}why now: known exploited/),
       '',
     ]);

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { renderAssetsCsv, renderFindingsCsv } from '../../src/report/csv.js';
-import { mdCell, mdLink, neutraliseCsv } from '../../src/report/format.js';
+import { actionCell, mdCell, mdLink, neutraliseCsv } from '../../src/report/format.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { sanitizeText } from '../../src/text/sanitize.js';
 import { makeAsset, makeFinding, scoreWith } from '../builders.js';
@@ -93,5 +93,16 @@ describe('terminal escapes', () => {
 
   it('report.md cells drop control characters', () => {
     expect(mdCell(`a${ESC}b`)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('actionCell', () => {
+  const base =
+    'upgrade org.yaml:snakeyaml to 2.0 on arn:aws:ecr:ap-northeast-1:111122223333:repository/payments-api/sha256:636aeb4e075c5d516ac3258f817d7a8bc3f9f8046261e00f05e6e6576a809718';
+  it('keeps an action that fits, and counts the other places of one that does not instead of cutting an ARN', () => {
+    expect(actionCell('upgrade x to 2 in acme/a/pom.xml; also reported in acme/b/pom.xml')).toBe('upgrade x to 2 in acme/a/pom.xml; also reported in acme/b/pom.xml');
+    expect(actionCell(`${base}; also reported in acme/payments-api/pom.xml, acme/payments-sdk-java/pom.xml`)).toBe(`${base}; also reported in 2 other place(s) (fixes.csv)`);
+    expect(actionCell(`${base}; also reported in a/1, a/2, a/3, a/4, a/5 and 7 more`)).toBe(`${base}; also reported in 12 other place(s) (fixes.csv)`);
+    expect(actionCell('x'.repeat(300))).toBe('x'.repeat(300));
   });
 });

@@ -21,6 +21,23 @@ describe('cross-source duplicates', () => {
     expect(a.remediation.sli).toBe(0);
   });
 
+  it("one fix closes both reports, and its action names every place the change must reach: the duplicates' manifests too", () => {
+    const inspector = makeFinding({ ...log4j, severity: 'critical' });
+    const inApp = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app', manifestPath: 'pom.xml', scope: 'runtime' } });
+    const inSdk = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app-sdk', manifestPath: 'pom.xml', scope: 'runtime' } });
+    const both = makeAsset({ criticality: 'high', exposure: 'internal', github: { repos: ['acme/app', 'acme/app-sdk'] } });
+    const r = scoreWith([inspector, inApp, inSdk], [both]);
+    const fix = r.fixes.find((f) => f.findingIds.includes(inspector.id))!;
+    expect([...fix.findingIds].sort()).toEqual([inspector.id, inApp.id, inSdk.id].sort());
+    expect(fix.action).toBe(
+      'upgrade org.apache.logging.log4j:log4j-core on arn:aws:ecs:ap-northeast-1:111122223333:service/app; also reported in acme/app-sdk/pom.xml, acme/app/pom.xml',
+    );
+    expect(r.fixes).toHaveLength(1);
+    // A report of the same place by another source adds no place (nor does a fix without duplicates).
+    const alone = scoreWith([makeFinding({ ...log4j, severity: 'critical' })], [asset]).fixes[0]!;
+    expect(alone.action).not.toContain('also reported');
+  });
+
   it('an exception written for one source accepts the other source report too', () => {
     const inspector = makeFinding({ ...log4j, severity: 'critical' });
     const dependabot = makeFinding({ ...log4j, source: 'dependabot', ghsa: 'GHSA-jfh8-c2jp-5v3q', github: { repo: 'acme/app', scope: 'runtime' } });
