@@ -119,9 +119,16 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       if (refused) throw new LinkRefused(refused);
       client ??= load();
       const octokit = await client;
+      // A `request` bag of its own for each call: without one, Octokit hands every request the same
+      // object (its defaults'), where plugin-retry keeps `retryCount` — and reads it for the next
+      // request's backoff. After one request had used its 3 retries, the next one's first retry
+      // waited (4 + 1)² = 25 s instead of 1 s, and concurrent requests stepped on each other's count.
+      const own = { request: {} };
       // Next-page URLs are requested as given, the way octokit.paginate does it.
       const res =
-        link === undefined ? await octokit.request(route, params ?? {}) : await octokit.request({ method: 'GET', url: new URL(link, options.baseUrl).href } as unknown as 'GET /');
+        link === undefined
+          ? await octokit.request(route, { ...params, ...own })
+          : await octokit.request({ method: 'GET', url: new URL(link, options.baseUrl).href, ...own } as unknown as 'GET /');
       return { status: res.status, url: res.url, headers: res.headers as GithubResponse['headers'], data: res.data };
     },
   };
