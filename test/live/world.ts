@@ -48,7 +48,12 @@ export async function securityHubWorld(
   return { emulator, collector: collector as Collector, close: () => emulator.close() };
 }
 
-export async function githubWorld(sources: NonNullable<SourcesConfig['dependabot']>, emu: Omit<GithubEmulatorOptions, 'token'> & { token?: string }, claimedRepos: string[]) {
+export async function githubWorld(
+  sources: NonNullable<SourcesConfig['dependabot']>,
+  emu: Omit<GithubEmulatorOptions, 'token'> & { token?: string },
+  claimedRepos: string[],
+  dependabot: LiveCollectorOptions['dependabot'] = {},
+) {
   const emulator = await startGithubEmulator({ token: FAKE.githubToken, ...emu });
   const env = { GITHUB_TOKEN: FAKE.githubToken, GITHUB_API_URL: emulator.url };
   const [collector] = createLiveCollectors(
@@ -58,7 +63,7 @@ export async function githubWorld(sources: NonNullable<SourcesConfig['dependabot
       claimedRepos,
       accountsFromInventory: [],
       log: silentLogger,
-      dependabot: { retryAfterBaseValue: 10 },
+      dependabot: { retryAfterBaseValue: 10, ...dependabot },
     },
   );
   return { emulator, collector: collector as Collector, close: () => emulator.close() };

@@ -1,6 +1,7 @@
 import { redact } from '../../log.js';
 import { describeNetworkFault, droppedConnection, hostOfUrl, networkFault } from '../net-errors.js';
 import { NetworkUnreachable } from './network.js';
+import { ServerErrorCutoff } from './server-errors.js';
 
 /**
  * What a GitHub error means for coverage (PROTOCOLS.md §2.5):
@@ -8,7 +9,8 @@ import { NetworkUnreachable } from './network.js';
  *   token without access, not found): the repository is not covered, the run is not broken;
  * - `auth`: the token itself is rejected (401): nothing can be read;
  * - `failed`: rate limit still exhausted after waiting, 5xx after retries, network unreachable
- *   (DNS, refused, TLS: src/collectors/net-errors.ts), a connection lost mid-answer: incomplete.
+ *   (DNS, refused, TLS: src/collectors/net-errors.ts), a connection lost mid-answer, not asked
+ *   because the API answered 5xx to the last requests (server-errors.ts): incomplete.
  */
 export type GithubErrorKind = { kind: 'gap' | 'auth' | 'failed'; reason: string };
 
@@ -30,6 +32,7 @@ export function classifyGithubError(err: unknown, secrets: readonly string[]): G
     secrets,
   );
   const headers = e.response?.headers ?? {};
+  if (e instanceof ServerErrorCutoff) return { kind: 'failed', reason: e.message };
   const fault = networkFault(err);
   if (fault || e instanceof NetworkUnreachable) return { kind: 'failed', reason: e instanceof NetworkUnreachable ? e.message : describeNetworkFault(fault!) };
   // Octokit wraps a lost connection as status 500 ("500 other side closed"): name what happened instead.

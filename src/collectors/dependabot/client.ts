@@ -1,9 +1,13 @@
 import { redact, type Logger } from '../../log.js';
+import { hostOfUrl } from '../net-errors.js';
 import { networkFaults } from './network.js';
+import { ServerErrorCutoff, ServerErrorStreaks } from './server-errors.js';
 
 /**
  * The GitHub client: @octokit/rest with plugin-throttling (primary and secondary rate limits:
- * waits for `retry-after` / `x-ratelimit-reset`) and plugin-retry (5xx). Built here, passed to the
+ * waits for `retry-after` / `x-ratelimit-reset`) and plugin-retry (5xx), and two cut-offs that
+ * stop asking a host for the rest of the run: one found unreachable (network.ts), one that answered
+ * 5xx to several requests in a row (server-errors.ts). Built here, passed to the
  * collector: nothing deeper creates clients. Octokit is imported on the first request, so a
  * command that never talks to GitHub does not pay for loading it.
  */
@@ -102,10 +106,14 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
     },
     retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
   };
+  const streaks = new ServerErrorStreaks();
   const load = async () => {
     const [{ retry }, { throttling }, { Octokit }] = await Promise.all([import('@octokit/plugin-retry'), import('@octokit/plugin-throttling'), import('@octokit/rest')]);
-    // networkFaults first: innermost, so network faults never reach plugin-retry's long backoff.
-    return new (Octokit.plugin(networkFaults, throttling, retry))(options);
+    // The first plugin's wrap is the innermost (before-after-hook): networkFaults, so network faults
+    // never reach plugin-retry's long backoff; then the 5xx cut-off's refusal, inside plugin-retry,
+    // so that no retry is sent to a host cut off. Each request's outcome after its retries — what
+    // the cut-off counts — is what octokit.request gives back below, outside every plugin.
+    return new (Octokit.plugin(networkFaults, streaks.plugin, throttling, retry))(options);
   };
   let client: ReturnType<typeof load> | undefined;
   return {
@@ -117,6 +125,10 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       const link = route.startsWith('GET /') ? undefined : route;
       const refused = link === undefined ? undefined : linkOutsideApi(link, options.baseUrl);
       if (refused) throw new LinkRefused(refused);
+      const url = link === undefined ? undefined : new URL(link, options.baseUrl).href;
+      const host = hostOfUrl(url ?? options.baseUrl);
+      const cut = streaks.refusal(host);
+      if (cut) throw new ServerErrorCutoff(cut, { method: 'GET', url: url ?? route.slice(4), request: {} });
       client ??= load();
       const octokit = await client;
       // A `request` bag of its own for each call: without one, Octokit hands every request the same
@@ -125,10 +137,14 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
       // waited (4 + 1)² = 25 s instead of 1 s, and concurrent requests stepped on each other's count.
       const own = { request: {} };
       // Next-page URLs are requested as given, the way octokit.paginate does it.
-      const res =
-        link === undefined
-          ? await octokit.request(route, { ...params, ...own })
-          : await octokit.request({ method: 'GET', url: new URL(link, options.baseUrl).href, ...own } as unknown as 'GET /');
+      let res: Awaited<ReturnType<typeof octokit.request>>;
+      try {
+        res = url === undefined ? await octokit.request(route, { ...params, ...own }) : await octokit.request({ method: 'GET', url, ...own } as unknown as 'GET /');
+      } catch (err) {
+        streaks.settled(host, err);
+        throw err;
+      }
+      streaks.settled(host);
       return { status: res.status, url: res.url, headers: res.headers as GithubResponse['headers'], data: res.data };
     },
   };
