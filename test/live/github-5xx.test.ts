@@ -80,12 +80,13 @@ describe('GitHub answering 5xx to everything: cut off after 3 requests in a row'
     const w = await githubWorld({ org: 'acme' }, { repos: many, alerts: manyAlerts, fault: () => unavailable }, manyNames, { concurrency: 1 });
     try {
       const status = await collect(w.collector);
-      // 4 tries each: GET /orgs/acme/repos, GET /orgs/acme/dependabot/alerts, the probe of acme/r00.
+      // GET /orgs/acme/repos with its 3 retries; then, the row of 5xx running, GET
+      // /orgs/acme/dependabot/alerts and the probe of acme/r00 with one retry each.
       // Without the cut-off: 4 + 4 + 12 × 4 = 56.
       expect(w.emulator.requests.map((r) => r.path)).toEqual([
         ...Array(4).fill('/orgs/acme/repos'),
-        ...Array(4).fill('/orgs/acme/dependabot/alerts'),
-        ...Array(4).fill('/repos/acme/r00/dependabot/alerts'),
+        ...Array(2).fill('/orgs/acme/dependabot/alerts'),
+        ...Array(2).fill('/repos/acme/r00/dependabot/alerts'),
       ]);
       expect(status.complete).toBe(false);
       const reason = notAsked(w.emulator.url);
@@ -105,10 +106,10 @@ describe('GitHub answering 5xx to everything: cut off after 3 requests in a row'
     try {
       const status = await collect(w.collector);
       const probes = w.emulator.requests.filter((r) => r.path.startsWith('/repos/'));
-      expect(w.emulator.requests.length - probes.length).toBe(8);
-      // 4 repositories at most, 4 tries each at most: a try due after the cut-off is not sent.
+      expect(w.emulator.requests.length - probes.length).toBe(4 + 2);
+      // 4 repositories at most, 2 tries each at most: a try due after the cut-off is not sent.
       expect(new Set(probes.map((r) => r.path)).size).toBeLessThanOrEqual(4);
-      expect(probes.length).toBeLessThanOrEqual(16);
+      expect(probes.length).toBeLessThanOrEqual(8);
       const cov = coverageOf(status);
       expect(Object.values(cov).filter((c) => c === `gap: ${notAsked(w.emulator.url)}`).length).toBeGreaterThanOrEqual(8);
       expect(Object.values(cov).every((c) => c.startsWith('gap: '))).toBe(true);
@@ -125,11 +126,12 @@ describe('GitHub answering 5xx to everything: cut off after 3 requests in a row'
     const gh = createGithubClient({ token: FAKE.githubToken, baseUrl: emulator.url, log, retryAfterBaseValue: 10 });
     const lookup = manyNames.map((n) => n.replace('acme/', 'other/'));
     const d = await discoverGithub({ gh, orgs: ['acme'], secrets: SECRETS, log, lookup, concurrency: 1 });
+    // The repository list with its 3 retries, then the properties and one look-up with one each.
     // Without the cut-off: 4 + 4 + 12 × 4 = 56.
     expect(emulator.requests.map((r) => r.path)).toEqual([
       ...Array(4).fill('/orgs/acme/repos'),
-      ...Array(4).fill('/orgs/acme/properties/values'),
-      ...Array(4).fill('/repos/other/r00'),
+      ...Array(2).fill('/orgs/acme/properties/values'),
+      ...Array(2).fill('/repos/other/r00'),
     ]);
     expect(d.complete).toBe(false);
     expect(d.lookups).toEqual([
@@ -176,8 +178,11 @@ describe('5xx that do not make an outage: no cut-off', () => {
         'acme/r04': 'gap: 503 Service Unavailable',
         'acme/r05': 'covered',
       });
-      // The repository list, 4 tries of each failing repository, 1 of each other.
-      expect(w.emulator.requests).toHaveLength(1 + 4 * 4 + 2);
+      // The repository list; r00 and r03 with their 3 retries, r01 and r04 (in a row of 5xx) with
+      // one; r02 and r05 once — each success ends the row, and brings the 3 retries back.
+      const tries = (name: string) => w.emulator.requests.filter((r) => r.path === `/repos/${name}/dependabot/alerts`).length;
+      expect(names.map(tries)).toEqual([4, 2, 1, 4, 2, 1]);
+      expect(w.emulator.requests).toHaveLength(1 + 4 + 2 + 1 + 4 + 2 + 1);
     } finally {
       await w.close();
     }
@@ -185,12 +190,14 @@ describe('5xx that do not make an outage: no cut-off', () => {
 
   it.each([403, 429] as const)('a secondary rate limit (%i) not waited out ends a row of 5xx; it does not count as one', async (limit) => {
     const paths = ['a', 'b', 'limited', 'c', 'd', 'e', 'f'].map((x) => `/repos/acme/${x}/dependabot/alerts`);
-    // 429 is retried by plugin-retry (3 more tries, each limited again); 403 is not.
+    // plugin-retry retries a 429 3 times (limited again each time: it is not a 5xx, so not retried
+    // less in a row of them), a 403 not at all (doNotRetry).
     const limitedTries = limit === 429 ? 4 : 1;
     const emulator = await startGithubEmulator({
       token: FAKE.githubToken,
       repos: [],
-      secondaryLimitAt: Array.from({ length: limitedTries }, (_, i) => 9 + i),
+      // a: 4 tries, b: 2 (requests 1–6); then the limited one.
+      secondaryLimitAt: Array.from({ length: limitedTries }, (_, i) => 7 + i),
       secondaryStatus: limit,
       fault: (r) => (r.path === paths[2] ? undefined : unavailable),
     });
@@ -207,7 +214,12 @@ describe('5xx that do not make an outage: no cut-off', () => {
       );
     // a, b: 503 (two in a row); limited: the rate limit; c, d: 503 again (two); e: the third in a row; f: not asked.
     expect(outcomes).toEqual([503, 503, limit, 503, 503, 503, `GitHub (${new URL(emulator.url).host}) answered 503 to the last 3 requests: not asked`]);
-    expect(emulator.requests).toHaveLength(4 * 5 + limitedTries);
+    console.log(
+      limit,
+      emulator.requests.map((r) => `${r.seq} ${r.path}`),
+    );
+    // a 4, b 2, limited, c 4 (the row ended: 3 retries again), d 2, e 2.
+    expect(emulator.requests).toHaveLength(4 + 2 + limitedTries + 4 + 2 + 2);
   });
 });
 

@@ -13,6 +13,10 @@ import { hostOfUrl } from '../net-errors.js';
  * answered 503 to the last 3 requests: not asked", and the run ends (exit 3) without trying every
  * scope in turn.
  *
+ * While a row runs, a try answered 5xx is retried once, not 3 times (see `plugin`), so an API that
+ * answers 5xx to everything is found in about 16 s: one request's 14 s of retries, then two more
+ * requests of 1 s each.
+ *
  * What counts, request by request, once its retries are over (client.ts settles each one):
  * - an HTTP answer of 500–599: one more in the row;
  * - any other HTTP answer — a success, a 404, a 403, a rate limit that was not waited out (403 or
@@ -85,16 +89,31 @@ export class ServerErrorStreaks {
   }
 
   /**
-   * An Octokit plugin that refuses every attempt — a first try or a retry — to a host cut off.
-   * Registered before plugin-throttling and plugin-retry, it sits inside both: a request that was
-   * waiting for its next retry when the cut-off came fails then, not after its remaining backoff;
-   * its error (status 0) is retried by neither (plugin-retry: status < 400; throttling: not 403/429).
+   * An Octokit plugin, registered before plugin-throttling and plugin-retry so that it sits inside
+   * both, that sees every try of a request:
+   * - a try to a host cut off is refused: a request that was waiting for its next retry when the
+   *   cut-off came fails then, not after its remaining backoff; the refusal (status 0, no retries in
+   *   its request options) is retried by neither plugin;
+   * - a try answered 5xx while a row of 5xx runs on its host is retried once at most, after 1 s,
+   *   not 3 times over 14 s: the first request of the row has shown that the API does not recover
+   *   within 14 s; the next ones still get over a blip, and a success ends the row and brings the
+   *   3 retries back. Without this the cut-off waited for 3 requests' full retries one after another.
+   *   It is set where plugin-retry reads it (`request.retries` of the options, right after this
+   *   throws), only when a 5xx came: set before sending, plugin-retry would retry whatever the try
+   *   failed with — a 404, a secondary rate limit — as the error carries the options it was sent with.
    */
   readonly plugin = (octokit: Pick<Octokit, 'hook'>): void => {
     octokit.hook.wrap('request', async (request, opts) => {
-      const why = this.refusal(hostOfUrl(opts.url && /^https?:/.test(opts.url) ? opts.url : opts.baseUrl));
+      const host = hostOfUrl(opts.url && /^https?:/.test(opts.url) ? opts.url : opts.baseUrl);
+      const why = this.refusal(host);
       if (why) throw new ServerErrorCutoff(why, { method: opts.method, url: opts.url, request: {} });
-      return request(opts);
+      try {
+        return await request(opts);
+      } catch (err) {
+        // A bag of its own: the one given may be shared with other requests (client.ts).
+        if (this.rows.has(host) && answered(err)) opts.request = { ...opts.request, retries: 1 } as typeof opts.request;
+        throw err;
+      }
     });
   };
 }
