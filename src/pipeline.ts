@@ -2,6 +2,7 @@ import type { Inventory } from './config/inventory.js';
 import { resolvePolicy } from './config/policy.js';
 import { normalizeRecord, rejectionFields } from './sources/index.js';
 import { guardRecord } from './collectors/read/record-guard.js';
+import type { ServerErrorStreaks } from './collectors/dependabot/server-errors.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
 import { collectUntil, stopOf } from './collectors/stop.js';
 import { FindingStore } from './collectors/store.js';
@@ -54,6 +55,8 @@ export interface CollectOptions {
   stop?: AbortSignal;
   /** false: no inventory truth (discovery and drift) in a live run (`score --no-discovery`). */
   discovery?: boolean;
+  /** The run's count of GitHub 5xx in a row, shared by the Dependabot collector and discovery (score-run.ts). */
+  githubServerErrors?: ServerErrorStreaks;
 }
 
 export interface Collected {

@@ -1,3 +1,4 @@
+import { ServerErrorStreaks } from './collectors/dependabot/server-errors.js';
 import { liveSecrets } from './collectors/secrets.js';
 import { parallelFrom } from './collectors/parallel/options.js';
 import { stopOf } from './collectors/stop.js';
@@ -109,10 +110,15 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
         }
       : evidenceHook;
     const sync = { store: store.state, pending, ...(opts.full ? { full: true } : {}) };
-    const { inventory, result, raw, timedOut } = await collectAndScore({ ...opts, sync }, previous?.risk, hooks);
+    // One count of GitHub 5xx for the run: once collection has cut GitHub off, discovery does not
+    // wait through the first requests' retries again (collectors/dependabot/server-errors.ts).
+    const githubServerErrors = opts.githubServerErrors ?? new ServerErrorStreaks();
+    const { inventory, result, raw, timedOut } = await collectAndScore({ ...opts, sync, githubServerErrors }, previous?.risk, hooks);
     if (writeFailure !== undefined) throw writeFailure;
     const live = mayDiscover && discoverable(inventory);
-    const truth = live ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log }) : undefined;
+    const truth = live
+      ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log, discover: { github: { serverErrors: githubServerErrors } } })
+      : undefined;
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
       toolVersion: toolVersion(),

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { SourcesConfig } from '../config/schema.js';
 import { createGithubClient, type GithubRequester } from './dependabot/client.js';
 import { createDependabotLiveCollector } from './dependabot/live.js';
+import type { ServerErrorStreaks } from './dependabot/server-errors.js';
 import type { Clock } from './securityhub/limiter.js';
 import { createSecurityHubLiveCollector, type FindingsClient } from './securityhub/live.js';
 import type { Source } from '../model/finding.js';
@@ -48,6 +49,8 @@ export interface LiveCollectorOptions {
     /** ms per second of retry-after (tests: ~10). Default 1000. */
     retryAfterBaseValue?: number;
     concurrency?: number;
+    /** The run's count of GitHub 5xx in a row, shared with discovery (GithubClientOptions.serverErrors). */
+    serverErrors?: ServerErrorStreaks;
   };
 }
 
@@ -186,6 +189,7 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
         log: opts.log,
         secrets,
         ...(o.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: o.retryAfterBaseValue } : {}),
+        ...(o.serverErrors ? { serverErrors: o.serverErrors } : {}),
       });
     }
     const client = gh;

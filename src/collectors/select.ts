@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { createFileCollector } from './file.js';
 import { parallelFrom } from './parallel/options.js';
+import type { ServerErrorStreaks } from './dependabot/server-errors.js';
 import { liveCollectorFactories, type LiveCollectorFactory } from './live.js';
 import type { Collector } from './types.js';
 
@@ -25,6 +26,8 @@ interface SelectOptions {
   from?: FromFile[];
   /** Turns a live collector factory into the collector to run (incremental sync); default: a full pull. */
   live?: (factory: LiveCollectorFactory) => Collector;
+  /** The run's count of GitHub 5xx in a row, for the Dependabot client (GithubClientOptions.serverErrors). */
+  githubServerErrors?: ServerErrorStreaks;
 }
 
 /** A path from assets.yaml: relative to the file's folder. */
@@ -52,6 +55,7 @@ export function collectorsFor(inv: Inventory, opts: SelectOptions): Collector[] 
       claimedRepos: inv.assets.flatMap((a) => a.github?.repos ?? []),
       accountsFromInventory: [...new Set(inv.assets.flatMap((a) => a.aws?.accounts ?? []))].sort(),
       log: opts.log,
+      ...(opts.githubServerErrors ? { dependabot: { serverErrors: opts.githubServerErrors } } : {}),
     },
   );
   const live = opts.live ?? ((f: LiveCollectorFactory) => f.create());

@@ -1,6 +1,7 @@
 import { OrganizationsClient, type OrganizationsClientConfig } from '@aws-sdk/client-organizations';
 import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { createGithubClient, type GithubRequester } from '../collectors/dependabot/client.js';
+import type { ServerErrorStreaks } from '../collectors/dependabot/server-errors.js';
 import { envCredentials, securityHubEndpoint } from '../collectors/live.js';
 import { liveSecrets } from '../collectors/secrets.js';
 import { createSecurityHubClient } from '../collectors/securityhub/client.js';
@@ -27,7 +28,8 @@ export interface DiscoverOptions {
   seen?: { repos: string[]; accounts: string[] };
   /** Probe every repository / account for coverage, claimed or not (init). Default: only unclaimed ones. */
   probeAll?: boolean;
-  github?: { client?: GithubRequester; retryAfterBaseValue?: number };
+  /** serverErrors: the run's count of GitHub 5xx in a row, shared with the collector that ran before (GithubClientOptions.serverErrors). */
+  github?: { client?: GithubRequester; retryAfterBaseValue?: number; serverErrors?: ServerErrorStreaks };
   aws?: {
     organizations?: SendClient;
     securityHubFor?: (region: string) => SendClient;
@@ -90,6 +92,7 @@ export async function discover(o: DiscoverOptions): Promise<Discovery> {
             log: o.log,
             secrets,
             ...(o.github?.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: o.github.retryAfterBaseValue } : {}),
+            ...(o.github?.serverErrors ? { serverErrors: o.github.serverErrors } : {}),
           })
         : undefined);
     if (gh) {

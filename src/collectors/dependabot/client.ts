@@ -45,6 +45,11 @@ export interface GithubClientOptions {
   /** A rate-limit wait longer than this (seconds) is not worth it in a scheduled run: fail the request. Default 900. */
   maxRateLimitWaitSeconds?: number;
   userAgent?: string;
+  /**
+   * The run's count of 5xx in a row (server-errors.ts), for a run with more than one client —
+   * collection and then discovery — to cut off GitHub once. Default: one of this client's own.
+   */
+  serverErrors?: ServerErrorStreaks;
 }
 
 /** A next link that would take the token off the API: refused before any request (status-less: the scope is incomplete). */
@@ -106,7 +111,7 @@ export function createGithubClient(o: GithubClientOptions): GithubRequester {
     },
     retry: { retryAfterBaseValue: o.retryAfterBaseValue ?? 1000 },
   };
-  const streaks = new ServerErrorStreaks();
+  const streaks = o.serverErrors ?? new ServerErrorStreaks();
   const load = async () => {
     const [{ retry }, { throttling }, { Octokit }] = await Promise.all([import('@octokit/plugin-retry'), import('@octokit/plugin-throttling'), import('@octokit/rest')]);
     // The first plugin's wrap is the innermost (before-after-hook): networkFaults, so network faults
