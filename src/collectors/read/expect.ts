@@ -13,7 +13,7 @@ export interface RecordExpectation {
 
 export const FILE_EXPECTATIONS: Record<Source, RecordExpectation> = {
   securityhub: {
-    what: 'Security Hub findings (`aws securityhub get-findings` output {"Findings":[…]}, a JSON array of ASFF findings, or NDJSON)',
+    what: 'Security Hub findings (`aws securityhub get-findings` output {"Findings":[…]}, `get-findings-v2` output (OCSF), a JSON array of ASFF or OCSF findings, or NDJSON)',
     acceptsWrapper: true,
     // ASFF keys, plus OCSF ones: GetFindingsV2 exports are Security Hub findings too (normalized elsewhere).
     signature: ['SchemaVersion', 'Id', 'ProductArn', 'GeneratorId', 'AwsAccountId', 'finding_info', 'class_uid'],
