@@ -27,6 +27,8 @@ export interface MatchResult {
   ambiguous: boolean;
   /** Which selector won, for `explain` and findings.csv: "aws.resources arn:aws:ecs:*:111122223333:service/payments/*". */
   matchedBy?: string;
+  /** When ambiguous: each asset's own winning selector, in `assetIds` order (`matchedBy` is the first's). */
+  matchedByAsset?: string[];
 }
 
 /** The inventory compiled once for fast look-ups; `match` is pure. */

@@ -225,7 +225,10 @@ export function compileInventory(inv: Inventory): Matcher {
     for (const e of best.values()) top = Math.max(top, e.rank);
     const winners = [...best.values()].filter((e) => e.rank === top).sort((x, y) => (ids[x.asset]! < ids[y.asset]! ? -1 : 1));
     if (winners.length === 0) return { assetIds: [], ambiguous: false };
-    return { assetIds: winners.map((e) => ids[e.asset]!), ambiguous: winners.length > 1, matchedBy: winners[0]!.by };
+    const assetIds = winners.map((e) => ids[e.asset]!);
+    if (winners.length === 1) return { assetIds, ambiguous: false, matchedBy: winners[0]!.by };
+    // Tied assets each matched through a selector of their own: findings.csv names each one's.
+    return { assetIds, ambiguous: true, matchedBy: winners[0]!.by, matchedByAsset: winners.map((e) => e.by) };
   }
 
   function assetsForRepo(repo: string): string[] {

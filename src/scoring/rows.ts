@@ -73,7 +73,8 @@ export class Scored implements ScoredFinding {
     return this.ctx.exposure;
   }
   get matchedBy(): string | undefined {
-    return this.match.matchedBy;
+    const m = this.match;
+    return m.matchedByAsset ? m.matchedByAsset[m.assetIds.indexOf(this.ctx.assetId)] : m.matchedBy;
   }
   get ambiguous(): boolean {
     return this.match.ambiguous;

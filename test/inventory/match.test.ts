@@ -164,6 +164,13 @@ describe('ties and ambiguity', () => {
     expect(r.ambiguous).toBe(true);
     expect(r.matchedBy).toBeDefined();
   });
+
+  it("each tied asset keeps its own selector: findings.csv's matched_by is not another asset's glob", () => {
+    const r = match([makeAsset('x', { github: { repos: ['acme/pay-*'] } }), makeAsset('y', { github: { repos: ['acme/*-api'] } })], makeRepoFinding('acme/pay-api'));
+    expect(r.assetIds).toEqual(['x', 'y']);
+    expect(r.matchedByAsset).toEqual(['github.repos acme/pay-*', 'github.repos acme/*-api']);
+    expect(r.matchedBy).toBe('github.repos acme/pay-*');
+  });
 });
 
 describe('assetsForRepo', () => {
