@@ -87,7 +87,8 @@ function baseActionOf(kind: FixKind, f: Finding, detail: string | number | undef
     case 'incident':
       return `respond to incident: ${f.title}`;
     case 'dependency upgrade':
-      return `upgrade ${f.packages.join(', ')}${to} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
+      // The package as the manifest spells it: Go module paths and NuGet ids are case-sensitive there (`packages` is lower-cased for matching).
+      return `upgrade ${f.github!.package ?? f.packages.join(', ')}${to} in ${f.github!.repo}${f.github!.manifestPath ? `/${f.github!.manifestPath}` : ''}`;
     case 'package upgrade':
       return `upgrade ${f.packages.join(', ')}${to} on ${f.aws!.resources[0]!.id}`;
     case 'control':

@@ -38,6 +38,16 @@ describe('cross-source duplicates', () => {
     expect(alone.action).not.toContain('also reported');
   });
 
+  it('an upgrade names the package as its manifest spells it (Go module paths are case-sensitive)', () => {
+    const toml = makeFinding({
+      source: 'dependabot',
+      packages: ['github.com/burntsushi/toml'],
+      fixedIn: '1.2.0',
+      github: { repo: 'acme/app', manifestPath: 'go.mod', package: 'github.com/BurntSushi/toml', scope: 'runtime' },
+    });
+    expect(scoreWith([toml], [asset]).fixes[0]!.action).toBe('upgrade github.com/BurntSushi/toml to 1.2.0 in acme/app/go.mod');
+  });
+
   it('an exception written for one source accepts the other source report too', () => {
     const inspector = makeFinding({ ...log4j, severity: 'critical' });
     const dependabot = makeFinding({ ...log4j, source: 'dependabot', ghsa: 'GHSA-jfh8-c2jp-5v3q', github: { repo: 'acme/app', scope: 'runtime' } });
