@@ -5,6 +5,7 @@ import { runLimited } from '../limit.js';
 import { classifyGithubError } from './classify.js';
 import type { GithubRequester, GithubResponse } from './client.js';
 import { listItems } from './items.js';
+import { repoOf } from '../../sources/dependabot.js';
 import { listOwnerRepos, nextLink, ownersOf, resolvePatterns, type OwnerListing, type RepoInfo } from './repos.js';
 
 /**
@@ -111,7 +112,8 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
             // A body that is not a list throws: the scope is incomplete, not empty (items.ts).
             for (const raw of listItems(res, `page ${page}`)) {
               if (olderThanSince(raw)) reachedOld = true;
-              const repo = repoOf(raw);
+              // The normalizer's reading (sources/dependabot.ts): a name it would refuse counts for no repository.
+              const repo = raw && typeof raw === 'object' ? repoOf(raw as Parameters<typeof repoOf>[0]) : undefined;
               if (repo) perRepo.set(repo, (perRepo.get(repo) ?? 0) + 1);
               const key = (raw as { html_url?: string; url?: string } | null)?.html_url ?? (raw as { url?: string } | null)?.url;
               if (key && seen.has(key)) continue;
@@ -244,13 +246,4 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
       return status;
     },
   };
-}
-
-/** "owner/name" (lower-cased) of an alert: `repository.full_name` on org lists, else from `html_url`. */
-function repoOf(raw: unknown): string | undefined {
-  const r = raw as { repository?: { full_name?: unknown }; html_url?: unknown } | null;
-  // Any value of any type may arrive here: only strings are read (the normalizer rejects the rest).
-  if (typeof r?.repository?.full_name === 'string' && r.repository.full_name) return r.repository.full_name.toLowerCase();
-  const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/security\/dependabot\//.exec(typeof r?.html_url === 'string' ? r.html_url : '');
-  return m?.[1]?.toLowerCase();
 }
