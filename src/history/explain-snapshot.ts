@@ -37,7 +37,6 @@ const incidentsSchema = z
   .optional();
 
 const assetExtras = z.looseObject({
-  statusReason: str.optional(),
   remediation: z.looseObject({ events: num.optional(), backlog: num.optional() }).nullable().optional(),
   incidents: incidentsSchema,
 });
@@ -145,7 +144,7 @@ export function explainFromSnapshot(s: SnapshotV1, a: AssetV1, entries: unknown[
   const rem = a.remediation && { ...a.remediation, events: x.remediation?.events, backlog: x.remediation?.backlog };
   const asset: ExplainAsset = {
     ...{ id: a.id, owner: a.owner, criticality: a.criticality, exposure: a.exposure, exposureWeight: exposureWeightOf(s, a), budget: a.budget, budgetUsed: a.budgetUsed },
-    ...{ status: a.status, statusReason: x.statusReason, statusReasons: a.statusReasons, risk: a.risk, remediation: rem, incidents, coverage: a.coverage, findings },
+    ...{ status: a.status, statusReason: a.statusReason ?? undefined, statusReasons: a.statusReasons, risk: a.risk, remediation: rem, incidents, coverage: a.coverage, findings },
   };
   const policyNumber = (k: string) => (typeof s.policy?.[k] === 'number' ? (s.policy[k] as number) : undefined);
   const run: ExplainRun = {

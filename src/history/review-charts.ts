@@ -100,7 +100,7 @@ function ownerChart(r: Review): string {
     series: [
       { name: 'within risk budget', values: r.owners.map((o) => o.risk.share) },
       { name: 'fixed on time (remediation target)', values: r.owners.map((o) => o.remediation.share) },
-      { name: 'both', values: r.owners.map((o) => o.both.share) },
+      { name: 'on target', values: r.owners.map((o) => o.good.share) },
     ],
     format: percent,
     max: 1,

@@ -42,9 +42,24 @@ const ATTAINMENT_COLUMNS = [
   'recent_runs',
   'last_status',
   'last_budget_used_pct',
+  // Added at the end: columns are only ever added there. both_attainment_pct is the share of good runs (on target).
+  'breached_runs',
 ] as const;
 
-const HISTORY_COLUMNS = ['as_of', 'run', 'asset_id', 'owner', 'status', 'risk', 'budget_used_pct', 'remediation_sli_pct', 'covered', 'verdict'] as const;
+const HISTORY_COLUMNS = [
+  'as_of',
+  'run',
+  'asset_id',
+  'owner',
+  'status',
+  'risk',
+  'budget_used_pct',
+  'remediation_sli_pct',
+  'covered',
+  'verdict',
+  // Added at the end: why a BREACHED run was (the rule that set the status); empty otherwise.
+  'breached_by',
+] as const;
 const FLOW_COLUMNS = ['dimension', 'key', 'opened', 'closed', 'false_positives', 'mttr_days', 'mttr_n'] as const;
 const LIFECYCLE_COLUMNS = ['finding_id', 'severity', 'title', 'owners', 'assets', 'first_seen', 'closed_at', 'closed_by', 'close_reason', 'days_to_close'] as const;
 const MOVER_COLUMNS = [
@@ -76,7 +91,7 @@ export function renderReviewCsvs(r: Review): Record<string, string> {
           a.owner,
           a.criticality,
           a.runs,
-          a.both.valid,
+          a.good.valid,
           a.unknownRuns,
           a.badRuns,
           a.risk.met,
@@ -85,7 +100,7 @@ export function renderReviewCsvs(r: Review): Record<string, string> {
           a.remediation.met,
           a.remediation.valid,
           pctOf(a.remediation.share),
-          pctOf(a.both.share),
+          pctOf(a.good.share),
           pctOf(a.objective),
           num(a.allowedBad),
           pctOf(a.budgetLeft),
@@ -94,6 +109,7 @@ export function renderReviewCsvs(r: Review): Record<string, string> {
           a.recentRuns,
           last.status,
           pctOf(last.budgetUsed),
+          a.breachedRuns,
         ];
       }),
     ),
@@ -103,7 +119,7 @@ export function renderReviewCsvs(r: Review): Record<string, string> {
         r.attainment.flatMap((a) =>
           a.observations
             .filter((o) => o.run === run.name)
-            .map((o) => [o.asOf, o.run, a.assetId, a.owner, o.status, num(o.risk), pctOf(o.budgetUsed), pctOf(o.remediationSli), o.covered, o.verdict]),
+            .map((o) => [o.asOf, o.run, a.assetId, a.owner, o.status, num(o.risk), pctOf(o.budgetUsed), pctOf(o.remediationSli), o.covered, o.verdict, o.breachedBy ?? '']),
         ),
       ),
     ),

@@ -62,7 +62,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           esc(reasons.join('; ') || '—'),
           esc(pct(last.budgetUsed, 0)),
           esc(`${a.risk.met} of ${a.risk.valid}`),
-          esc(`${a.both.met} of ${a.both.valid}`),
+          esc(`${a.good.met} of ${a.good.valid}`),
           String(r.overdueCount.byAsset.get(a.assetId) ?? 0),
         ];
       }),

@@ -59,9 +59,9 @@ function assetsSection(r: Review): string {
   const att = new Map(r.attainment.map((a) => [a.assetId, a]));
   return [
     '<section class="break"><h2>Assets at the end of the quarter</h2>',
-    '<p class="note">Worst first. “Why” is the rule that set the status: an asset can be BREACHED with little budget used when findings stayed open past their deadline (the remediation target).</p>',
+    '<p class="note">Worst first. “Why” is the rule that set the status: an asset can be BREACHED with little budget used when findings stayed open past their deadline (the remediation target, or a known-exploited finding past its deadline). “On target”: both SLOs met and not BREACHED.</p>',
     table(
-      ['Asset', 'Owner', 'Status', 'Why', 'Budget used (start → end)', 'Runs within budget', 'Runs on target (both)'],
+      ['Asset', 'Owner', 'Status', 'Why', 'Budget used (start → end)', 'Runs within budget', 'Runs on target'],
       assets.map((a) => {
         const x = att.get(a.id);
         const start = first?.assets.find((y) => y.id === a.id);
@@ -72,7 +72,7 @@ function assetsSection(r: Review): string {
           esc(a.statusReasons.join('; ') || '—'),
           esc(`${pct(start?.budgetUsed ?? null, 0)} → ${pct(a.budgetUsed, 0)}`),
           esc(x ? `${x.risk.met} of ${x.risk.valid}` : 'n/a'),
-          esc(x ? `${x.both.met} of ${x.both.valid}` : 'n/a'),
+          esc(x ? `${x.good.met} of ${x.good.valid}` : 'n/a'),
         ];
       }),
       [4, 5, 6],
@@ -165,15 +165,15 @@ function fixingSection(r: Review, charts: Record<string, string>): string {
 }
 
 function targetsSection(r: Review, charts: Record<string, string>): string {
-  const rows = [...r.attainment].sort((a, b) => (a.both.share ?? 2) - (b.both.share ?? 2) || (a.assetId < b.assetId ? -1 : 1));
+  const rows = [...r.attainment].sort((a, b) => (a.good.share ?? 2) - (b.good.share ?? 2) || (a.assetId < b.assetId ? -1 : 1));
   const out = [
     '<section class="break"><h2>Targets met, run by run</h2>',
     figure(
       charts['attainment-by-owner.svg']!,
-      `Share of runs in which each owner’s assets stayed within their risk budget, fixed findings on time (remediation target), and both. Dashed line: the objective (${pct(r.objective, 0)} of runs).`,
+      `Share of runs in which each owner’s assets stayed within their risk budget, fixed findings on time (remediation target), and were on target (both, and not BREACHED). Dashed line: the objective (${pct(r.objective, 0)} of runs).`,
     ),
     table(
-      ['Asset', 'Owner', 'Runs', 'Within budget', 'Fixed on time', 'Both', 'Not measurable', 'Bad runs / allowed', 'Bad runs, last ' + r.recentDays + ' days'],
+      ['Asset', 'Owner', 'Runs', 'Within budget', 'Fixed on time', 'BREACHED', 'On target', 'Not measurable', 'Bad runs / allowed', 'Bad runs, last ' + r.recentDays + ' days'],
       rows.map((a) => {
         const recentBad = a.observations.filter((o) => o.verdict === 'bad' && Date.parse(o.asOf) >= r.window.endMs - r.recentDays * 86_400_000).length;
         return [
@@ -182,15 +182,16 @@ function targetsSection(r: Review, charts: Record<string, string>): string {
           String(a.runs),
           esc(`${a.risk.met} of ${a.risk.valid}`),
           esc(`${a.remediation.met} of ${a.remediation.valid}`),
-          esc(`${a.both.met} of ${a.both.valid}`),
+          String(a.breachedRuns),
+          esc(`${a.good.met} of ${a.good.valid}`),
           String(a.unknownRuns),
           esc(`${a.badRuns} / ${fixed(a.allowedBad, 1)}`),
           esc(`${recentBad} of ${a.recentRuns}`),
         ];
       }),
-      [2, 3, 4, 5, 6, 7, 8],
+      [2, 3, 4, 5, 6, 7, 8, 9],
     ),
-    `<p class="note">A run is bad for an asset when it was over budget or behind on fixing; the objective allows ${pct(1 - r.objective, 0)} of measured runs to be bad (“allowed”). Runs with a coverage gap and nothing missed are not measurable and left out.</p>`,
+    `<p class="note">A run is bad for an asset when it was BREACHED (over budget, a known-exploited finding past its deadline, an incident past its response time, the remediation SLO missed) or missed an SLO; the objective allows ${pct(1 - r.objective, 0)} of measured runs to be bad (“allowed”). Runs with a coverage gap and nothing missed are not measurable and left out.</p>`,
     '<h3>Coverage gaps</h3>',
   ];
   out.push(
@@ -247,7 +248,7 @@ function appendix(r: Review): string {
     '<ul>',
     '<li><b>Risk budget</b>: the risk an asset may carry for its criticality; budget used over 100 % means more risk than agreed.</li>',
     '<li><b>Deadline</b>: first seen + the SLA for its severity (shorter for known-exploited); <b>past deadline</b> = still open after it.</li>',
-    '<li><b>Runs within budget / on target</b>: each run is one observation per asset; “both” = within budget and fixing on time, with full coverage.</li>',
+    '<li><b>Runs within budget / on target</b>: each run is one observation per asset; “on target” = within budget and fixing on time, with full coverage, and not BREACHED (a known-exploited finding past its deadline or an incident past its response time breaches an asset within budget).</li>',
     '<li><b>Quarter over quarter</b>: the same figures computed from the runs of the previous quarter in the same history.</li>',
     '<li>Full rules: docs/review.md in the secsli repository.</li>',
     '</ul>',

@@ -32,7 +32,7 @@ export function renderReviewMarkdown(r: Review): string {
   out.push(
     '## Definitions',
     '',
-    `Attainment counts runs: a run is good for an asset when it met its risk SLO (budget used ≤ 100 %) and its remediation SLO (SLI ≥ target); unknown when coverage was incomplete and nothing was missed (left out of the denominator). Error budget: the objective (${pct(r.objective, 1)} of runs) allows ${pct(1 - r.objective, 1)} of valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1× spends the budget exactly over the window. MTTR leaves out false positives. Full rules: docs/review.md.`,
+    `Attainment counts runs: a run is good (on target) for an asset when it met its risk SLO (budget used ≤ 100 %) and its remediation SLO (SLI ≥ target), with full coverage, and the run did not find it BREACHED; bad when it missed either or was BREACHED, whatever rule set that (a known-exploited finding past its deadline breaches an asset at any budget used); unknown when coverage was incomplete and nothing was missed (left out of the denominator). Error budget: the objective (${pct(r.objective, 1)} of runs) allows ${pct(1 - r.objective, 1)} of valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1× spends the budget exactly over the window. MTTR leaves out false positives. Full rules: docs/review.md.`,
   );
   return (
     out
@@ -102,35 +102,49 @@ function trendsSection(r: Review): string[] {
 }
 
 function attainmentSection(r: Review): string[] {
-  const rows = [...r.attainment].sort((a, b) => (a.both.share ?? 2) - (b.both.share ?? 2) || (a.assetId < b.assetId ? -1 : 1));
+  const rows = [...r.attainment].sort((a, b) => (a.good.share ?? 2) - (b.good.share ?? 2) || (a.assetId < b.assetId ? -1 : 1));
   return [
     '## SLO attainment per asset (share of runs)',
     '',
-    `Objective: both SLOs met in ${pct(r.objective, 1)} of runs. Recent = the last ${r.recentDays} days of the window. Worst first.`,
+    `Objective: on target in ${pct(r.objective, 1)} of runs — both SLOs met and not BREACHED (a run can meet both SLOs and still be BREACHED, e.g. by a known-exploited finding past its deadline). Recent = the last ${r.recentDays} days of the window. Worst first.`,
     '',
     mdTable(
-      ['Asset', 'Owner', 'Runs', 'Risk SLO', 'Remediation SLO', 'Both', 'Unknown runs', 'Error budget left', 'Burn (window)', `Burn (last ${r.recentDays} d)`, 'Trend'],
+      [
+        'Asset',
+        'Owner',
+        'Runs',
+        'Risk SLO',
+        'Remediation SLO',
+        'BREACHED runs',
+        'On target',
+        'Unknown runs',
+        'Error budget left',
+        'Burn (window)',
+        `Burn (last ${r.recentDays} d)`,
+        'Trend',
+      ],
       rows.map((a) => [
         `**${mdCell(a.assetId)}**`,
         mdCell(a.owner),
         String(a.runs),
         `${pct(a.risk.share)} (${a.risk.met}/${a.risk.valid})`,
         `${pct(a.remediation.share)} (${a.remediation.met}/${a.remediation.valid})`,
-        `${pct(a.both.share)} (${a.both.met}/${a.both.valid})`,
+        String(a.breachedRuns),
+        `${pct(a.good.share)} (${a.good.met}/${a.good.valid})`,
         String(a.unknownRuns),
         budgetLeftText(a),
         burnText(a.burnWindow),
         burnText(a.burnRecent),
         trendWord(a),
       ]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
-    '![SLO attainment by owner: bars per owner for the risk SLO, the remediation SLO and both, dashed line at the objective](attainment-by-owner.svg)',
+    '![SLO attainment by owner: bars per owner for the risk SLO, the remediation SLO and on target, dashed line at the objective](attainment-by-owner.svg)',
     '',
     mdTable(
-      ['Owner', 'Assets', 'Risk SLO', 'Remediation SLO', 'Both'],
-      r.owners.map((o) => [mdCell(o.owner), String(o.assets), pct(o.risk.share), pct(o.remediation.share), pct(o.both.share)]),
+      ['Owner', 'Assets', 'Risk SLO', 'Remediation SLO', 'On target'],
+      r.owners.map((o) => [mdCell(o.owner), String(o.assets), pct(o.risk.share), pct(o.remediation.share), pct(o.good.share)]),
       ['l', 'r', 'r', 'r', 'r'],
     ),
   ];

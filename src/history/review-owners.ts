@@ -1,16 +1,48 @@
 import { day, fixed, mdCell, mdLink, mdTable, pct } from '../report/format.js';
 import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
-import type { Attainment } from './slo.js';
+import { type Attainment, BREACHED_BY_REMEDIATION, BREACHED_BY_RISK } from './slo.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
 
+type Observed = Attainment['observations'][number];
+
+/** "risk", "remediation", "risk and remediation": the SLOs these runs missed. */
+const missedSlos = (runs: Observed[]) =>
+  [runs.some((o) => o.riskMet === false) ? 'risk' : '', runs.some((o) => o.remediationMet === false) ? 'remediation' : ''].filter(Boolean).join(' and ');
+
+/** "known-exploited past deadline", or with several rules "known-exploited past deadline in 6, over risk budget in 2". */
+function breachedBy(runs: Observed[]): string {
+  const by = new Map<string, number>();
+  for (const o of runs) by.set(o.breachedBy!, (by.get(o.breachedBy!) ?? 0) + 1);
+  if (by.size === 1) return [...by.keys()][0]!;
+  return [...by.entries()]
+    .sort(([x, m], [y, n]) => n - m || (x < y ? -1 : 1))
+    .map(([why, n]) => `${why} in ${n}`)
+    .join(', ');
+}
+
+/**
+ * Each asset with bad runs, and why: BREACHED (by the rule that set the status: a known-exploited
+ * finding past its deadline breaches an asset that meets both SLOs), and the SLOs missed.
+ */
 function breaches(list: Attainment[]): string[] {
   const bad = list.filter((a) => a.badRuns > 0);
-  if (bad.length === 0) return ['No SLO missed in any run of the window.'];
+  if (bad.length === 0) return ['No SLO missed and nothing BREACHED in any run of the window.'];
   return bad.map((a) => {
     const runs = a.observations.filter((o) => o.verdict === 'bad');
-    const what = [runs.some((o) => o.riskMet === false) ? 'risk' : '', runs.some((o) => o.remediationMet === false) ? 'remediation' : ''].filter(Boolean).join(' and ');
-    return `- **${mdCell(a.assetId)}** missed its ${what} SLO in ${runs.length} of ${a.both.valid} measured runs (${day(runs[0]!.asOf)} … ${day(runs.at(-1)!.asOf)}); last run: ${a.observations.at(-1)!.status}.`;
+    const span = `${day(runs[0]!.asOf)} … ${day(runs.at(-1)!.asOf)}`;
+    const last = `last run: ${a.observations.at(-1)!.status}.`;
+    const breached = runs.filter((o) => o.breached);
+    const other = runs.filter((o) => !o.breached);
+    if (breached.length === 0) return `- **${mdCell(a.assetId)}** missed its ${missedSlos(runs)} SLO in ${runs.length} of ${a.good.valid} measured runs (${span}); ${last}`;
+    // An SLO also missed in runs another rule breached (one missed in a run it breached is named already).
+    const also = [
+      ['risk', breached.filter((o) => o.riskMet === false && o.breachedBy !== BREACHED_BY_RISK).length],
+      ['remediation', breached.filter((o) => o.remediationMet === false && o.breachedBy !== BREACHED_BY_REMEDIATION).length],
+    ].filter(([, n]) => n !== 0);
+    const alsoMissed = also.length ? `; ${also.map(([what, n]) => `${what} SLO also missed in ${n}`).join(', ')}` : '';
+    const notBreached = other.length ? `; missed its ${missedSlos(other)} SLO in ${other.length} more` : '';
+    return `- **${mdCell(a.assetId)}** BREACHED in ${breached.length} of ${a.good.valid} measured runs (${mdCell(breachedBy(breached))}), ${span}${alsoMissed}${notBreached}; ${last}`;
   });
 }
 
@@ -44,7 +76,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
   out.push('', `${h} ${mdCell(owner)}`, '');
   out.push(
     mdTable(
-      ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Both SLOs met', 'Error budget left', 'Open overdue (last run)'],
+      ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Runs on target', 'Error budget left', 'Open overdue (last run)'],
       list.map((a) => {
         const last = a.observations.at(-1)!;
         return [
@@ -52,7 +84,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
           mdCell(a.criticality),
           last.status,
           pct(last.budgetUsed, 0),
-          pct(a.both.share),
+          pct(a.good.share),
           a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0),
           String(r.overdueCount.byAsset.get(a.assetId) ?? 0),
         ];

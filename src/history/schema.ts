@@ -49,6 +49,8 @@ const assetV1 = z.looseObject({
   definitionHash: str.nullable().default(null),
   status: str.default('UNKNOWN'),
   statusReasons: z.array(str).default([]),
+  /** The rule that set the status ("known exploited past due", scoring/status.ts); null in snapshots without it. */
+  statusReason: str.nullable().default(null),
   risk: num,
   budget: num.nullable().default(null),
   budgetUsed: num.nullable().default(null),

@@ -6,11 +6,15 @@ import type { Window } from './window.js';
 
 /**
  * SLO attainment over a window, the SRE way, counted in runs (docs/review.md "Attainment"):
- * each run is one observation per asset. A run is good for an asset when it met both SLOs, bad
- * when it missed either, unknown when coverage was incomplete and nothing was missed (a risk
- * breach stands even with gaps: measured risk is a lower bound). Unknown runs are left out of the
- * denominator and reported beside it. Error budget: the objective allows (1 − objective) × valid
- * runs to be bad. Burn rate: bad share ÷ (1 − objective); 1 spends the budget exactly by the end.
+ * each run is one observation per asset. A run is good for an asset when it met both SLOs, with
+ * full coverage, and the run did not find it BREACHED; bad when it missed either SLO or was
+ * BREACHED, whatever rule set that status (over budget, a known-exploited finding past its
+ * deadline, an incident past its response time, the remediation SLO); unknown when coverage was
+ * incomplete and nothing was missed (a risk breach, and any BREACHED status, stands even with
+ * gaps: the scoring only keeps BREACHED through a gap for breaches that more data cannot undo).
+ * Unknown runs are left out of the denominator and reported beside it. Error budget: the objective
+ * allows (1 − objective) × valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1 spends
+ * the budget exactly by the end.
  */
 
 export const DAY = 86_400_000;
@@ -31,7 +35,29 @@ interface Observation extends RunMetrics {
   /** null: not measurable in this run (coverage gap and no breach). */
   riskMet: boolean | null;
   remediationMet: boolean | null;
+  /** The run's status was BREACHED: a bad run whatever the two SLOs say. */
+  breached: boolean;
+  /** When BREACHED: the rule that set it, in words ("known-exploited past deadline"); else null. */
+  breachedBy: string | null;
   verdict: 'good' | 'bad' | 'unknown';
+}
+
+export const BREACHED_BY_RISK = 'over risk budget';
+export const BREACHED_BY_REMEDIATION = 'remediation SLO missed';
+
+/** The status rules that make an asset BREACHED (scoring/status.ts), as the review words them. */
+const BREACH_RULES: Record<string, string> = {
+  'incident response': 'incident past response time',
+  'known exploited past due': 'known-exploited past deadline',
+  'risk budget': BREACHED_BY_RISK,
+  'remediation SLO': BREACHED_BY_REMEDIATION,
+};
+
+/** Why a BREACHED asset was: its rule (`statusReason`), else — older snapshots — the first reason the run gave. */
+function breachedBy(a: AssetV1): string | null {
+  if (a.status !== 'BREACHED') return null;
+  if (a.statusReason !== null) return BREACH_RULES[a.statusReason] ?? a.statusReason;
+  return a.statusReasons[0] ?? 'reason not recorded';
 }
 
 function observe(run: Run, a: AssetV1): Observation {
@@ -42,7 +68,10 @@ function observe(run: Run, a: AssetV1): Observation {
   const remOk = !rem || rem.sli === null || rem.target === null ? true : rem.sli >= rem.target;
   const riskMet = riskOk === false ? false : covered ? riskOk : null;
   const remediationMet = covered ? remOk : null;
-  const verdict = riskMet === false || remediationMet === false ? 'bad' : riskMet === true && remediationMet === true ? 'good' : 'unknown';
+  // BREACHED is the run's own verdict on the asset (a known-exploited finding past its deadline
+  // breaches it at any budget used). UNKNOWN is not a breach: nothing missed, not measured.
+  const breached = a.status === 'BREACHED';
+  const verdict = breached || riskMet === false || remediationMet === false ? 'bad' : riskMet === true && remediationMet === true ? 'good' : 'unknown';
   return {
     asOf: run.snapshot.asOf,
     run: run.name,
@@ -53,6 +82,8 @@ function observe(run: Run, a: AssetV1): Observation {
     covered,
     riskMet,
     remediationMet,
+    breached,
+    breachedBy: breachedBy(a),
     verdict,
   };
 }
@@ -74,10 +105,12 @@ export interface Attainment {
   runs: number;
   risk: Share;
   remediation: Share;
-  /** Both SLOs met. */
-  both: Share;
+  /** Good runs (on target): both SLOs met, fully covered, not BREACHED. The attainment the objective is for. */
+  good: Share;
   unknownRuns: number;
   badRuns: number;
+  /** Runs in which the asset was BREACHED (each a bad run). */
+  breachedRuns: number;
   objective: number;
   /** Bad runs the objective allows over the window: (1 − objective) × valid runs. */
   allowedBad: number;
@@ -114,9 +147,9 @@ export function attainment(runs: readonly Run[], w: Window, opts: { objective?: 
   return [...per.entries()]
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
     .map(([assetId, { last, obs }]) => {
-      const both = share(obs.filter((o) => o.verdict === 'good').length, obs.filter((o) => o.verdict !== 'unknown').length);
-      const badRuns = both.valid - both.met;
-      const allowedBad = (1 - objective) * both.valid;
+      const good = share(obs.filter((o) => o.verdict === 'good').length, obs.filter((o) => o.verdict !== 'unknown').length);
+      const badRuns = good.valid - good.met;
+      const allowedBad = (1 - objective) * good.valid;
       const recent = obs.filter((o) => Date.parse(o.asOf) >= recentFrom);
       return {
         assetId,
@@ -125,9 +158,10 @@ export function attainment(runs: readonly Run[], w: Window, opts: { objective?: 
         runs: obs.length,
         risk: shareOf(obs.map((o) => o.riskMet)),
         remediation: shareOf(obs.map((o) => o.remediationMet)),
-        both,
-        unknownRuns: obs.length - both.valid,
+        good,
+        unknownRuns: obs.length - good.valid,
         badRuns,
+        breachedRuns: obs.filter((o) => o.breached).length,
         objective,
         allowedBad,
         budgetLeft: allowedBad > 0 ? 1 - badRuns / allowedBad : null,
@@ -144,7 +178,8 @@ export interface OwnerAttainment {
   assets: number;
   risk: Share;
   remediation: Share;
-  both: Share;
+  /** Good runs (on target), pooled. */
+  good: Share;
 }
 
 /** Per owner, pooled over asset-runs (an owner with more assets weighs each run of each). */
@@ -163,6 +198,6 @@ export function ownerAttainment(rows: readonly Attainment[]): OwnerAttainment[] 
       assets: list.length,
       risk: pool(list.map((r) => r.risk)),
       remediation: pool(list.map((r) => r.remediation)),
-      both: pool(list.map((r) => r.both)),
+      good: pool(list.map((r) => r.good)),
     }));
 }

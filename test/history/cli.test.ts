@@ -120,7 +120,7 @@ describe('secsli review', () => {
     expect(owner.split('\n')[0]).toBe('# team-pay — security review 2026-Q3 (2026-07-01 … 2026-09-30)');
     expect(owner).toContain('**Next actions**');
     const attainment = await readFile(join(dir, 'reviews', '2026-Q3', 'attainment.csv'), 'utf8');
-    expect(attainment.split('\n')[2]).toBe('pay,team-pay,critical,13,13,0,4,9,13,69.23,13,13,100,69.23,90,1.3,-207.69,3.0769,7.5,4,BREACHED,110');
+    expect(attainment.split('\n')[2]).toBe('pay,team-pay,critical,13,13,0,4,9,13,69.23,13,13,100,69.23,90,1.3,-207.69,3.0769,7.5,4,BREACHED,110,4');
     await expectGolden(GOLDEN, md, 'review.md');
   });
 

@@ -36,6 +36,10 @@ describe('scripts/gen-history', () => {
     expect(review.trends.at(-1)!.unclaimed).toBe(1);
     expect(review.trends.some((t) => t.overdue > 0)).toBe(true);
     expect(review.recurring.length).toBeGreaterThan(0);
+    // A BREACHED run is a bad run, including those that met both SLOs (a known-exploited finding past its deadline).
+    const obs = review.attainment.flatMap((a) => a.observations);
+    expect(obs.filter((o) => o.status === 'BREACHED').every((o) => o.verdict === 'bad')).toBe(true);
+    expect(obs.some((o) => o.status === 'BREACHED' && o.riskMet === true && o.remediationMet === true)).toBe(true);
   });
 
   it('refuses a folder that is not empty', async () => {

@@ -72,7 +72,7 @@ describe('SLO attainment (share of runs)', () => {
     expect(pay.observations.filter((o) => o.verdict === 'bad').map((o) => o.asOf.slice(0, 10))).toEqual(['2026-08-07', '2026-09-11', '2026-09-18', '2026-09-25']);
     expect(pay.risk).toEqual({ met: 9, valid: 13, share: 9 / 13 });
     expect(pay.remediation).toEqual({ met: 13, valid: 13, share: 1 });
-    expect(pay.both.share).toBeCloseTo(9 / 13, 12);
+    expect(pay.good.share).toBeCloseTo(9 / 13, 12);
     expect(pay.allowedBad).toBeCloseTo(1.3, 12);
     expect(pay.budgetLeft).toBeCloseTo(1 - 4 / 1.3, 12);
     expect(pay.burnWindow).toBeCloseTo(4 / 13 / 0.1, 12);
@@ -93,9 +93,9 @@ describe('SLO attainment (share of runs)', () => {
   });
 
   it('web: every run good; owners pool their asset-runs', () => {
-    expect(row('web').both).toEqual({ met: 13, valid: 13, share: 1 });
+    expect(row('web').good).toEqual({ met: 13, valid: 13, share: 1 });
     expect(row('web').budgetLeft).toBe(1);
-    expect(review.owners.map((o) => [o.owner, o.both.met, o.both.valid])).toEqual([
+    expect(review.owners.map((o) => [o.owner, o.good.met, o.good.valid])).toEqual([
       ['team-pay', 9, 13],
       ['team-web', 19, 24],
     ]);
