@@ -48,6 +48,65 @@ export function findingLives(runs: readonly Run[]): FindingLife[] {
 }
 
 /**
+ * The lives a window ending at `endMs` works on: those of the runs before its end, with the
+ * closures that runs after it report inside it (LaterCloses). `runs`: oldest first.
+ */
+export function windowLives(runs: readonly Run[], endMs: number): FindingLife[] {
+  const t = new LifeTracker();
+  let later: LaterCloses | undefined;
+  for (const run of runs) {
+    if (Date.parse(run.snapshot.asOf) < endMs) {
+      t.add(run);
+      continue;
+    }
+    later ??= new LaterCloses(t.lives(), endMs);
+    for (const a of run.snapshot.assets) for (const f of a.findings) later.finding(f);
+  }
+  return later?.lives ?? t.lives();
+}
+
+/**
+ * Closures that runs after a window report with a closed-at inside it (docs/review.md "Flow and
+ * MTTR"): a finding open at the window's last run and fixed the day after is closed in the window,
+ * though only the next run can say so. `lives` are the window's (the runs before its end), sorted
+ * by id as LifeTracker.lives() gives them, and are changed in place; the later runs' entries come
+ * oldest run first, and the first closure reported stands (a reopening after it is a later
+ * window's). Only a finding still open in `lives` is closed: one closed, or gone with its assets
+ * (left the inventory), stays as the window's runs left it. A finding a later run no longer lists
+ * is not closed by it: that close is the later run's as-of, after the window.
+ */
+export class LaterCloses {
+  constructor(
+    readonly lives: FindingLife[],
+    private readonly endMs: number,
+  ) {}
+
+  /** One entry of a run after the window. */
+  finding(f: FindingV1): void {
+    if (isOpen(f) || ignorable(f) || f.closedAt === null) return;
+    const at = Date.parse(f.closedAt);
+    if (!(at < this.endMs)) return;
+    const life = this.find(f.id);
+    if (!life || life.closedAt !== null || life.leftAt !== null || at < Date.parse(life.firstSeen)) return;
+    Object.assign(life, { closedAt: f.closedAt, closedBy: 'source', closeReason: f.closeReason });
+  }
+
+  /** Binary search: `lives` are sorted by id (code unit order). */
+  private find(id: string): FindingLife | undefined {
+    let lo = 0;
+    let hi = this.lives.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = this.lives[mid]!.id;
+      if (x === id) return this.lives[mid];
+      if (x < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return undefined;
+  }
+}
+
+/**
  * findingLives one run at a time, oldest first, and within a run one finding entry at a time (in
  * the run's order: by asset, then as the asset lists them), so that a caller can stream a run's
  * findings file and keep none of its entries: what it keeps is one life per finding id, and of the

@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../model/finding.js';
 import { budgetUsedOf } from './attribution.js';
-import { findingLives, isFalsePositive, type FindingLife } from './flow.js';
+import { isFalsePositive, type FindingLife, windowLives } from './flow.js';
 import type { History, Run } from './load.js';
 import { isCovered, type SnapshotV1 } from './schema.js';
 import { DAY, type Share } from './slo.js';
@@ -117,11 +117,15 @@ function mttrRow(severity: string, lives: FindingLife[], w: Window): MttrRow {
   return { severity, days: days.length ? days.reduce((a, b) => a + b, 0) / days.length : null, closed: days.length - open, open };
 }
 
+/**
+ * `lives`: the window's (ReviewFolds.lives(), or windowLives of the history): the runs before its
+ * end, with the closures later runs report inside it.
+ */
 export function quarterFigures(history: History, w: Window, lives?: FindingLife[]): QuarterFigures | null {
   const runs: Run[] = runsIn(w, history.runs);
   const last = runs.at(-1);
   if (!last) return null;
-  const all = lives ?? findingLives(history.runs.filter((r) => Date.parse(r.snapshot.asOf) < w.endMs));
+  const all = lives ?? windowLives(history.runs, w.endMs);
   const used: number[] = [];
   let unmeasured = 0;
   for (const r of runs) {

@@ -65,8 +65,9 @@ type Folded = { ok: true } | { ok: false; bad: BadSnapshot; partway: boolean };
 /**
  * One run's findings through the folds, read as readSnapshot reads them (the same checks, the
  * same reasons): a findings file line by line, each line's asset one snapshot.json lists, as many
- * lines as it counts. A run after the window is read all the same (unfolded), so that a broken
- * one is skipped as the whole reader skips it. `partway`: some of its entries were folded.
+ * lines as it counts. A run after the window is read all the same, so that a broken one is
+ * skipped as the whole reader skips it, and folded for the closures it reports inside the window.
+ * `partway`: some of its entries were folded.
  */
 async function foldRun(store: RunStore, run: Run, folds: ReviewFolds): Promise<Folded> {
   const files = storeRunFiles(store, run.name);
@@ -79,17 +80,18 @@ async function foldRun(store: RunStore, run: Run, folds: ReviewFolds): Promise<F
     return { ok: true };
   }
   const assets = new Map(run.snapshot.assets.map((a) => [a.id, a]));
-  let wanted: boolean | undefined;
+  let begun = false;
   try {
     for await (const batch of findingEntriesOf(files, file, assets)) {
-      wanted ??= folds.begin(run);
-      if (wanted) for (const { asset, f } of batch) folds.finding(asset, f);
+      if (!begun) folds.begin(run);
+      begun = true;
+      for (const { asset, f } of batch) folds.finding(asset, f);
     }
   } catch (e) {
-    if (e instanceof BadLine) return { ok: false, bad: e.read, partway: wanted === true };
+    if (e instanceof BadLine) return { ok: false, bad: e.read, partway: begun };
     throw e;
   }
-  wanted ??= folds.begin(run);
-  if (wanted) folds.end();
+  if (!begun) folds.begin(run);
+  folds.end();
   return { ok: true };
 }

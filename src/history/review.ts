@@ -1,6 +1,6 @@
 import { attributeChange, type AssetAttribution } from './attribution.js';
 import { coverageOverTime, type CoverageRow } from './coverage.js';
-import { type FindingLife, flow, type Flow, LifeTracker } from './flow.js';
+import { type FindingLife, flow, type Flow, LaterCloses, LifeTracker } from './flow.js';
 import { type History, leftOut, type Run, type Skipped } from './load.js';
 import { describePolicyChange } from './policy-diff.js';
 import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
@@ -128,20 +128,23 @@ export function buildReview(history: History, w: Window, opts: ReviewOptions = {
  * What the review reads from the runs' findings, gathered one run at a time (history's order,
  * oldest first), and within a run one (asset, finding) entry at a time, so that a caller can
  * stream each run's findings file and keep none of its entries: finding lives up to the window's
- * end and up to the previous window's end, each window run's trend and recurring CVEs, and the
- * lists of the window's last run (its overdue findings; each owner's first next actions, kept as
- * they pass). `windowRuns`: the window's runs (by name) as the review will count them.
- * `add(run)` is the same for a run read whole.
+ * end and up to the previous window's end, each with the closures that runs after that end report
+ * inside it (LaterCloses), each window run's trend and recurring CVEs, and the lists of the
+ * window's last run (its overdue findings; each owner's first next actions, kept as they pass).
+ * `windowRuns`: the window's runs (by name) as the review will count them. `add(run)` is the same
+ * for a run read whole.
  */
 export class ReviewFolds {
   private readonly lifeTracker = new LifeTracker();
-  private before: FindingLife[] | undefined;
+  /** The lives at the previous window's end and at this one's, taken at the first run after each, and the closures later runs report inside it. */
+  private before: LaterCloses | undefined;
+  private atEnd: LaterCloses | undefined;
   private readonly cves = new CveFold();
   private readonly names: ReadonlySet<string>;
   private readonly lastName: string | undefined;
   private readonly previousEndMs: number;
-  /** The run being read; `trend` only for a run of the window, `last` only for its last. */
-  private run: { run: Run; trend?: TrendCount; last?: LastRunLists } | undefined;
+  /** The run being read; `trend` only for a run of the window, `last` only for its last; `after` for a run after the window. */
+  private run: { run: Run; trend?: TrendCount; last?: LastRunLists; after?: true } | undefined;
   /** The window's last run's lists, once it is read. */
   private last: LastRunLists | undefined;
   readonly trends: RunTrend[] = [];
@@ -156,29 +159,37 @@ export class ReviewFolds {
   }
 
   add(run: Run): void {
-    if (!this.begin(run)) return;
+    this.begin(run);
     for (const a of run.snapshot.assets) for (const f of a.findings) this.finding(a, f);
     this.end();
   }
 
-  /** A run's findings follow (`finding`, then `end`), or — false — the review does not need them (a run after the window). */
-  begin(run: Run): boolean {
+  /** A run's findings follow (`finding`, then `end`). Of a run after the window, only the closures it reports inside the window are used. */
+  begin(run: Run): void {
     const t = Date.parse(run.snapshot.asOf);
-    if (t >= this.w.endMs) return false;
-    if (this.before === undefined && t >= this.previousEndMs) this.before = this.lifeTracker.lives();
+    if (this.before === undefined && t >= this.previousEndMs) this.before = new LaterCloses(this.lifeTracker.lives(), this.previousEndMs);
+    if (t >= this.w.endMs) {
+      this.atEnd ??= new LaterCloses(this.lifeTracker.lives(), this.w.endMs);
+      this.run = { run, after: true };
+      return;
+    }
     this.lifeTracker.begin(run);
     if (!this.names.has(run.name)) {
       this.run = { run };
-      return true;
+      return;
     }
     this.cves.begin();
     // Only the last run's lists: a million findings sorted once, not once a run.
     this.run = { run, trend: new TrendCount(), ...(run.name === this.lastName ? { last: new LastRunLists(run) } : {}) };
-    return true;
   }
 
   finding(a: AssetV1, f: FindingV1): void {
     const r = this.run!;
+    this.before?.finding(f);
+    if (r.after) {
+      this.atEnd!.finding(f);
+      return;
+    }
     this.lifeTracker.finding(a, f);
     if (!r.trend) return;
     r.trend.finding(f);
@@ -189,6 +200,7 @@ export class ReviewFolds {
   end(): void {
     const r = this.run!;
     this.run = undefined;
+    if (r.after) return;
     this.lifeTracker.end(r.run);
     if (!r.trend) return;
     this.trends.push(r.trend.result(r.run));
@@ -210,14 +222,14 @@ export class ReviewFolds {
     return this.last?.next.list() ?? [];
   }
 
-  /** Lives of the runs before the window's end. */
+  /** Lives of the runs before the window's end, with the closures later runs report inside it. */
   lives(): FindingLife[] {
-    return this.lifeTracker.lives();
+    return this.atEnd?.lives ?? this.lifeTracker.lives();
   }
 
-  /** Lives of the runs before the previous window's end. */
+  /** Lives of the runs before the previous window's end, with the closures later runs report inside it. */
   previousLives(): FindingLife[] {
-    return this.before ?? this.lifeTracker.lives();
+    return this.before?.lives ?? this.lifeTracker.lives();
   }
 
   recurring(): RecurringCve[] {

@@ -5,7 +5,7 @@
  * in. Hand-computed cases.
  */
 import { describe, expect, it } from 'vitest';
-import { findingLives, LifeTracker } from '../../src/history/flow.js';
+import { findingLives, LifeTracker, windowLives } from '../../src/history/flow.js';
 import type { History, Run } from '../../src/history/load.js';
 import { buildReview, NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, type Review, ReviewFolds } from '../../src/history/review.js';
 import { ownerFileNames, renderOwnerHtml } from '../../src/history/review-html-owner.js';
@@ -131,6 +131,34 @@ describe('finding lives, entry by entry', () => {
     const g = quarterFigures({ dir: '.', runs: late, skipped: [] } as History, q1, findingLives(late))!;
     expect(g.deadlines.find((d) => d.severity === 'critical')).toMatchObject({ events: 1, inTime: 0 });
     expect(g.mttr.find((m) => m.severity === 'critical')).toMatchObject({ open: 0 });
+  });
+
+  it('a close that a run after the window reports inside it is the window’s; one after it, a silent disappearance or a finding gone with its asset is not', () => {
+    const endMs = Date.parse('2026-04-01T00:00:00Z');
+    const open = (id: string) => ({ id, firstSeen: '2026-03-01T00:00:00Z' });
+    const closed = (id: string, closedAt: string) => ({ ...open(id), status: 'fixed', closedAt, closeReason: 'fixed' });
+    const last = run('2026-03-27T00:00:00Z', [asset('a', 'team-a', [open('IN'), open('AFTER'), open('SILENT'), open('REOPENED')]), asset('b', 'team-b', [open('LEFT')])]);
+    const gone = run('2026-03-28T00:00:00Z', [asset('a', 'team-a', [open('IN'), open('AFTER'), open('SILENT'), open('REOPENED')])]);
+    const next = run('2026-04-03T00:00:00Z', [
+      asset('a', 'team-a', [closed('IN', '2026-03-30T00:00:00Z'), closed('AFTER', '2026-04-02T00:00:00Z'), closed('REOPENED', '2026-03-29T00:00:00Z')]),
+      asset('b', 'team-b', [closed('LEFT', '2026-03-30T00:00:00Z')]),
+    ]);
+    const again = run('2026-04-10T00:00:00Z', [asset('a', 'team-a', [open('REOPENED')])]);
+    const lives = windowLives([last, gone, next, again], endMs);
+    const of = (id: string) => lives.find((l) => l.id === id)!;
+    expect(of('IN')).toMatchObject({ closedAt: '2026-03-30T00:00:00Z', closedBy: 'source', closeReason: 'fixed' });
+    expect(of('AFTER')).toMatchObject({ closedAt: null });
+    expect(of('SILENT')).toMatchObject({ closedAt: null });
+    // Reopened after the window: the close inside it stands (the reopening is the next window's).
+    expect(of('REOPENED')).toMatchObject({ closedAt: '2026-03-29T00:00:00Z' });
+    // Its asset left the inventory at 03-28: it has left, not been fixed.
+    expect(of('LEFT')).toMatchObject({ closedAt: null, leftAt: '2026-03-28T00:00:00Z' });
+    // Without the later runs, the same lives as before; and the folds agree.
+    expect(windowLives([last, gone], endMs)).toEqual(findingLives([last, gone]));
+    const w = makeWindow(Date.parse('2026-01-01T00:00:00Z'), endMs);
+    const folds = new ReviewFolds(w, [last, gone]);
+    for (const r of [last, gone, next, again]) folds.add(r);
+    expect(folds.lives()).toEqual(lives);
   });
 
   it('lives taken mid-way are copies: later runs do not change them', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../scripts/gen-history.js';
 import { loadHistory, type Run } from '../../src/history/load.js';
-import { findingLives } from '../../src/history/flow.js';
+import { windowLives } from '../../src/history/flow.js';
 import { previousWindow } from '../../src/history/quarter.js';
 import { buildReview, ReviewFolds } from '../../src/history/review.js';
 import { reviewFiles } from '../../src/history/review-files.js';
@@ -53,7 +53,8 @@ describe('review, one run at a time', () => {
     const w = resolveWindow(history.runs);
     const folds = new ReviewFolds(w, runsIn(w, history.runs));
     for (const r of history.runs) folds.add(r);
-    const livesBefore = (endMs: number) => findingLives(history.runs.filter((r) => Date.parse(r.snapshot.asOf) < endMs));
+    // The runs before each end, with the closures later runs report inside it.
+    const livesBefore = (endMs: number) => windowLives(history.runs, endMs);
     expect(folds.lives()).toEqual(livesBefore(w.endMs));
     expect(folds.previousLives()).toEqual(livesBefore(previousWindow(w).endMs));
     expect(folds.previousLives().length).toBeLessThan(folds.lives().length);
