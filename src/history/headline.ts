@@ -31,12 +31,13 @@ export function headlines(r: Review): Headline[] {
   const dl = share(f.deadlinesAll.inTime, f.deadlinesAll.events);
   const mttrBy = (q: QuarterFigures, s: string) => q.mttr.find((m) => m.severity === s)!;
   const mttrSev = f.mttr.filter((m) => m.days !== null);
+  const lastDay = r.runs.at(-1)!.snapshot.asOf.slice(0, 10);
   return [
     {
       label: 'Assets BREACHED / AT RISK',
       value: `${f.breached} / ${f.atRisk}`,
       change: compare(p, (q) => `${q.breached} / ${q.atRisk} — BREACHED ${signedInt(f.breached - q.breached)}, AT RISK ${signedInt(f.atRisk - q.atRisk)}`),
-      detail: `of ${f.assets} assets, at the last run (${r.runs.at(-1)!.snapshot.asOf.slice(0, 10)})${f.unknown ? `; ${f.unknown} UNKNOWN: not measured, so not counted as good` : ''}`,
+      detail: `of ${f.assets} assets, at the last run (${lastDay})${f.unknown ? `; ${f.unknown} UNKNOWN: not measured, so not counted as good` : ''}`,
     },
     {
       label: 'Runs within risk budget',
@@ -48,7 +49,9 @@ export function headlines(r: Review): Headline[] {
       label: 'Fixed within deadline',
       value: pct(dl, 0),
       change: compare(p, (q) => `${pct(share(q.deadlinesAll.inTime, q.deadlinesAll.events), 0)} (${pp(dl, share(q.deadlinesAll.inTime, q.deadlinesAll.events))})`),
-      detail: `closed by their deadline, of those due in the quarter: ${f.deadlines.map((d) => `${d.severity} ${d.inTime}/${d.events}`).join(' · ')}`,
+      detail: `closed by their deadline, of the deadlines decided in the quarter (met, or missed as a run saw): ${f.deadlines.map((d) => `${d.severity} ${d.inTime}/${d.events}`).join(' · ')}${
+        f.deadlinesAll.undecided ? `; ${f.deadlinesAll.undecided} due after the last run (${lastDay}), not yet decided` : ''
+      }`,
     },
     {
       label: 'Mean time to fix',
@@ -67,7 +70,7 @@ export function headlines(r: Review): Headline[] {
       detail: `${mttrSev
         .slice(2)
         .map((m) => `${m.severity} ${days(m)}`)
-        .join(' · ')}${mttrSev.length > 2 ? '; ' : ''}“≥”: still-open findings count at their age (a lower bound)`,
+        .join(' · ')}${mttrSev.length > 2 ? '; ' : ''}“≥”: findings still open at the last run (${lastDay}) count at their age then (a lower bound)`,
     },
     {
       label: 'Inventory coverage',

@@ -13,18 +13,23 @@ import { makeWindow, runsIn, type Window } from './window.js';
 
 interface DeadlineRow {
   severity: string;
-  /** Findings whose deadline event fell in the window (due, or closed earlier). */
+  /**
+   * Deadlines the window decided: met (closed by the deadline, the close in the window) or missed
+   * (a run of the window was the first after the deadline, and the finding had not been closed by it).
+   */
   events: number;
   /** Of those, closed by their deadline. */
   inTime: number;
+  /** Due after the window's last run and not met in the window: the next run decides them, for the next window. */
+  undecided: number;
 }
 
 export interface MttrRow {
   severity: string;
-  /** Mean days to close, counting findings still open at the window's end at their age then (not those whose assets left the inventory). */
+  /** Mean days to close, counting findings still open at the window's last run at their age then (not those whose assets left the inventory). */
   days: number | null;
   closed: number;
-  /** Still open at the window's end: when > 0, `days` is a lower bound ("at least"). */
+  /** Still open at the window's last run: when > 0, `days` is a lower bound ("at least"). */
   open: number;
 }
 
@@ -84,24 +89,50 @@ function inventoryCoverageOf(s: SnapshotV1): number | null {
   return null;
 }
 
-function deadlineRow(severity: string, lives: FindingLife[], w: Window): DeadlineRow {
+/**
+ * How far a window sees (docs/review.md "Deadlines and ages"): what the review says of deadlines
+ * and ages stops at its last run (`seenMs`) — nobody looked after it. A missed deadline is decided
+ * by the first run after it (the finding still open there, or closed late), so a window counts the
+ * misses its runs decided: deadlines from the last run before the window (`missedFromMs`; the
+ * window's start when there is none) up to its own last run. A deadline between a window's last
+ * run and its end is the next window's, so each is counted once, quarter after quarter.
+ */
+interface Horizon {
+  missedFromMs: number;
+  seenMs: number;
+}
+
+function horizonOf(w: Window, all: readonly Run[], last: Run): Horizon {
+  const before = all.filter((r) => Date.parse(r.snapshot.asOf) < w.startMs).at(-1);
+  return { missedFromMs: before ? Date.parse(before.snapshot.asOf) : w.startMs, seenMs: Date.parse(last.snapshot.asOf) };
+}
+
+function deadlineRow(severity: string, lives: FindingLife[], w: Window, h: Horizon): DeadlineRow {
   let events = 0;
   let inTime = 0;
+  let undecided = 0;
   for (const l of lives) {
     if (l.slaDays === null || isFalsePositive(l.closeReason)) continue;
     const due = Date.parse(l.firstSeen) + l.slaDays * DAY;
     const closed = l.closedAt === null ? null : Date.parse(l.closedAt);
-    const at = closed !== null && closed < due ? closed : due;
-    if (at < w.startMs || at >= w.endMs) continue;
+    if (closed !== null && closed <= due) {
+      // Met: decided when it closed (a close a later run reports inside the window included).
+      if (closed >= w.startMs && closed < w.endMs) {
+        events++;
+        inTime++;
+      }
+      continue;
+    }
     // Its assets left the inventory before it was due: no deadline of a declared asset was missed.
     if (closed === null && l.leftAt !== null && Date.parse(l.leftAt) <= due) continue;
-    events++;
-    if (closed !== null && closed <= due) inTime++;
+    // A run as of its deadline does not see it past due (overdue is "open after the deadline").
+    if (due >= h.missedFromMs && due < h.seenMs) events++;
+    else if (due >= h.seenMs && due < w.endMs) undecided++;
   }
-  return { severity, events, inTime };
+  return { severity, events, inTime, undecided };
 }
 
-function mttrRow(severity: string, lives: FindingLife[], w: Window): MttrRow {
+function mttrRow(severity: string, lives: FindingLife[], w: Window, h: Horizon): MttrRow {
   const days: number[] = [];
   let open = 0;
   for (const l of lives) {
@@ -109,8 +140,9 @@ function mttrRow(severity: string, lives: FindingLife[], w: Window): MttrRow {
     const closed = l.closedAt === null ? null : Date.parse(l.closedAt);
     if (closed !== null && closed >= w.startMs && closed < w.endMs) {
       if (!isFalsePositive(l.closeReason)) days.push((closed - first) / DAY);
-    } else if ((closed === null || closed >= w.endMs) && first < w.endMs && (l.leftAt === null || Date.parse(l.leftAt) >= w.endMs)) {
-      days.push((w.endMs - first) / DAY);
+    } else if ((closed === null || closed >= w.endMs) && first <= h.seenMs && (l.leftAt === null || Date.parse(l.leftAt) > h.seenMs)) {
+      // Open at the last run: its age there, a lower bound (nobody looked after it).
+      days.push((h.seenMs - first) / DAY);
       open++;
     }
   }
@@ -126,6 +158,7 @@ export function quarterFigures(history: History, w: Window, lives?: FindingLife[
   const last = runs.at(-1);
   if (!last) return null;
   const all = lives ?? windowLives(history.runs, w.endMs);
+  const h = horizonOf(w, history.runs, last);
   const used: number[] = [];
   let unmeasured = 0;
   for (const r of runs) {
@@ -141,7 +174,7 @@ export function quarterFigures(history: History, w: Window, lives?: FindingLife[
   const live = last.snapshot.exceptions.filter((e) => e.state !== 'expired');
   const status = (x: string) => last.snapshot.assets.filter((a) => a.status === x).length;
   const bySev = (s: string) => all.filter((l) => l.severity === s);
-  const deadlines = SEVERITIES.filter((s) => s !== 'info').map((s) => deadlineRow(s, bySev(s), w));
+  const deadlines = SEVERITIES.filter((s) => s !== 'info').map((s) => deadlineRow(s, bySev(s), w, h));
   return {
     window: w,
     runs: runs.length,
@@ -152,8 +185,13 @@ export function quarterFigures(history: History, w: Window, lives?: FindingLife[
     withinBudget: { met, valid: used.length, share: used.length ? met / used.length : null },
     unmeasured,
     deadlines,
-    deadlinesAll: { severity: 'all', events: deadlines.reduce((n, d) => n + d.events, 0), inTime: deadlines.reduce((n, d) => n + d.inTime, 0) },
-    mttr: SEVERITIES.filter((s) => s !== 'info').map((s) => mttrRow(s, bySev(s), w)),
+    deadlinesAll: {
+      severity: 'all',
+      events: deadlines.reduce((n, d) => n + d.events, 0),
+      inTime: deadlines.reduce((n, d) => n + d.inTime, 0),
+      undecided: deadlines.reduce((n, d) => n + d.undecided, 0),
+    },
+    mttr: SEVERITIES.filter((s) => s !== 'info').map((s) => mttrRow(s, bySev(s), w, h)),
     inventoryCoverage: inventoryCoverageOf(last.snapshot),
     unclaimed: last.snapshot.unmapped.length,
     accepted: {

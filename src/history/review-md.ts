@@ -32,7 +32,7 @@ export function renderReviewMarkdown(r: Review): string {
   out.push(
     '## Definitions',
     '',
-    `Attainment counts runs: a run is good (on target) for an asset when it met its risk SLO (budget used ≤ 100 %) and its remediation SLO (SLI ≥ target), with full coverage, and the run did not find it BREACHED; bad when it missed either or was BREACHED, whatever rule set that (a known-exploited finding past its deadline breaches an asset at any budget used); unknown when coverage was incomplete and nothing was missed (left out of the denominator). Error budget: the objective (${pct(r.objective, 1)} of runs) allows ${pct(1 - r.objective, 1)} of valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1× spends the budget exactly over the window. MTTR leaves out false positives. Full rules: docs/review.md.`,
+    `Attainment counts runs: a run is good (on target) for an asset when it met its risk SLO (budget used ≤ 100 %) and its remediation SLO (SLI ≥ target), with full coverage, and the run did not find it BREACHED; bad when it missed either or was BREACHED, whatever rule set that (a known-exploited finding past its deadline breaches an asset at any budget used); unknown when coverage was incomplete and nothing was missed (left out of the denominator). Error budget: the objective (${pct(r.objective, 1)} of runs) allows ${pct(1 - r.objective, 1)} of valid runs to be bad. Burn rate: bad share ÷ (1 − objective); 1× spends the budget exactly over the window. Deadlines and ages stop at the window's last run: a deadline after it is not yet decided (the next run decides it, for the next window), a finding open there is aged to it, and a close a later run reports inside the window counts. MTTR leaves out false positives. Full rules: docs/review.md.`,
   );
   return (
     out
@@ -211,7 +211,7 @@ function flowSection(r: Review): string[] {
   return [
     '## Flow: new and closed findings',
     '',
-    'New = first seen in the window; closed = closed in the window (by the source, or gone from a complete run). MTTR of closed = mean days from first seen to closed over the findings closed in the window, false positives left out (n in brackets); the summary’s “Mean time to fix” also counts the findings still open at their age, so it can only be higher.',
+    'New = first seen in the window; closed = closed in the window (by the source — a close a later run reports inside the window included — or gone from a complete run). MTTR of closed = mean days from first seen to closed over the findings closed in the window, false positives left out (n in brackets); the summary’s “Mean time to fix” also counts the findings still open at the window’s last run, at their age there.',
     '',
     mdTable(
       ['Severity', 'New', 'Closed', 'of which false positives', 'MTTR of closed'],
