@@ -1,6 +1,7 @@
 import type { Review } from './review.js';
 import { renderBarChart } from './svg/bar-chart.js';
 import { MONTHS, renderTimeChart } from './svg/time-chart.js';
+import { isComplete } from './trends.js';
 
 /**
  * The review's charts as SVG text: the same strings are written beside review.md and inlined in
@@ -28,28 +29,49 @@ const count = (v: number) => thousands(v);
 
 const markers = (r: Review) => r.policyChanges.map((c) => ({ asOf: c.asOf, label: c.what }));
 const runTimes = (r: Review) => r.runs.map((x) => x.snapshot.asOf);
+/** Per run: it did not measure everything (PARTIAL or a coverage gap), so its counts are lower bounds. */
+const incomplete = (r: Review) => r.trends.map((t) => !isComplete(t));
 
 export function budgetChart(r: Review): string {
   const ids = worstAssets(r);
   const byRun = (id: string) => {
-    const obs = new Map(r.attainment.find((a) => a.assetId === id)!.observations.map((o) => [o.run, o.budgetUsed]));
-    return r.runs.map((x) => obs.get(x.name) ?? null);
+    const obs = new Map(r.attainment.find((a) => a.assetId === id)!.observations.map((o) => [o.run, o]));
+    // A run that did not fully measure the asset gives a lower bound (as `secsli trend` shows it), never a dip.
+    return {
+      name: id,
+      values: r.runs.map((x) => obs.get(x.name)?.budgetUsed ?? null),
+      bound: r.runs.map((x) => obs.get(x.name)?.covered === false),
+    };
   };
   return renderTimeChart({
     title: `How much of its risk budget each asset used (the ${ids.length} highest)`,
     yTitle: 'Share of risk budget used',
     runs: runTimes(r),
-    series: ids.map((id) => ({ name: id, values: byRun(id) })),
+    series: ids.map(byRun),
     format: percent,
     reference: { value: 1, label: 'budget (100 %)' },
     markers: markers(r),
     scale: 'auto',
+    incomplete: incomplete(r),
   });
 }
 
-/** A chart of whole-number counts over the runs, with the policy-change markers. */
-function countChart(r: Review, title: string, yTitle: string, series: { name: string; values: number[] }[]): string {
-  return renderTimeChart({ title, yTitle, runs: runTimes(r), series, format: count, integer: true, markers: markers(r) });
+/**
+ * A chart of whole-number counts over the runs, with the policy-change markers. `measured`: counts
+ * of findings, which a run that did not measure everything undercounts (a lower bound there).
+ */
+function countChart(r: Review, title: string, yTitle: string, series: { name: string; values: number[]; measured?: boolean }[]): string {
+  const gaps = incomplete(r);
+  return renderTimeChart({
+    title,
+    yTitle,
+    runs: runTimes(r),
+    series: series.map((s) => ({ name: s.name, values: s.values, ...(s.measured === false ? {} : { bound: gaps }) })),
+    format: count,
+    integer: true,
+    markers: markers(r),
+    incomplete: gaps,
+  });
 }
 
 function backlogChart(r: Review): string {
@@ -62,7 +84,8 @@ function backlogChart(r: Review): string {
 function acceptedChart(r: Review): string {
   return countChart(r, 'Risk accepted by exceptions', 'Count', [
     { name: 'findings accepted', values: r.trends.map((t) => t.accepted) },
-    { name: 'exceptions in force', values: r.trends.map((t) => t.exceptions) },
+    // Exceptions come from assets.yaml, not from the sources: every run knows them all.
+    { name: 'exceptions in force', values: r.trends.map((t) => t.exceptions), measured: false },
   ]);
 }
 

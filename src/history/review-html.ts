@@ -9,6 +9,7 @@ import { reviewCharts } from './review-charts.js';
 import { ownersOf, renderOwnerHtml } from './review-html-owner.js';
 import type { Review } from './review.js';
 import { signed } from './text-table.js';
+import { isComplete, measuredText, trendCells } from './trends.js';
 
 /**
  * review.html: the quarterly pack as one self-contained document, for a CTO first (executive
@@ -98,6 +99,33 @@ function trendsSection(r: Review, charts: Record<string, string>): string {
       : '<p>Unclaimed inventory: none in these runs (no finding outside the declared assets).</p>',
   );
   out.push('</div>');
+  out.push('<h3>Per run</h3>');
+  out.push(
+    table(
+      ['Run', 'Open', 'Past deadline', 'Accepted findings', 'Exceptions', 'Unclaimed', 'BREACHED', 'AT RISK', 'UNKNOWN', 'Measured'],
+      r.trends.map((t) => {
+        const c = trendCells(t);
+        return [
+          esc(day(t.asOf)),
+          c.open,
+          c.overdue,
+          c.accepted,
+          c.exceptions,
+          c.unclaimed,
+          c.breached,
+          c.atRisk,
+          c.unknown,
+          isComplete(t) ? 'all' : `<b>${esc(measuredText(t))}</b>`,
+        ].map((x, i) => (i === 0 || i === 9 ? x : esc(x)));
+      }),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    ),
+  );
+  const gaps = r.trends.filter((t) => !isComplete(t)).length;
+  if (gaps)
+    out.push(
+      `<p class="note">${gaps} run(s) did not measure everything (PARTIAL: a source failed or was cut short; gaps: assets a source did not fully answer for). Their counts are lower bounds (≥), shaded and drawn hollow in the charts: fewer findings there is nobody looking, not a fix.</p>`,
+    );
   out.push('<h3>Recurring CVEs: fix once, close it on several assets</h3>');
   out.push(
     r.recurring.length

@@ -9,6 +9,7 @@ import type { Skipped } from './load.js';
 import type { Review } from './review.js';
 import type { Attainment } from './slo.js';
 import { signed, sparkline } from './text-table.js';
+import { isComplete, measuredText, trendCells } from './trends.js';
 
 /** review.md: a pure renderer; same review → same bytes. Charts are embedded beside their table form. */
 
@@ -67,16 +68,11 @@ function summary(r: Review): string[] {
 }
 
 function trendsSection(r: Review): string[] {
-  const rows = r.trends.map((t) => [
-    day(t.asOf),
-    String(t.backlog),
-    String(t.overdue),
-    String(t.accepted),
-    String(t.exceptions),
-    String(t.unclaimed),
-    String(t.breached),
-    String(t.atRisk),
-  ]);
+  const rows = r.trends.map((t) => {
+    const c = trendCells(t);
+    return [day(t.asOf), c.open, c.overdue, c.accepted, c.exceptions, c.unclaimed, c.breached, c.atRisk, c.unknown, isComplete(t) ? 'all' : `**${measuredText(t)}**`];
+  });
+  const gaps = r.trends.filter((t) => !isComplete(t)).length;
   return [
     '## Trends',
     '',
@@ -87,7 +83,24 @@ function trendsSection(r: Review): string[] {
     ...(r.trends.some((t) => t.unclaimed > 0)
       ? ['![Repositories and accounts with findings no asset claims, per run](unclaimed.svg)', '']
       : ['Unclaimed inventory: none in these runs.', '']),
-    mdTable(['Run', 'Open', 'Past deadline', 'Accepted findings', 'Exceptions', 'Unclaimed', 'BREACHED', 'AT RISK'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    mdTable(['Run', 'Open', 'Past deadline', 'Accepted findings', 'Exceptions', 'Unclaimed', 'BREACHED', 'AT RISK', 'UNKNOWN', 'Measured'], rows, [
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'l',
+    ]),
+    ...(gaps
+      ? [
+          '',
+          `${gaps} run(s) did not measure everything (PARTIAL: a source failed or was cut short; gaps: assets a source did not fully answer for): their counts are lower bounds (≥), not comparable with the other runs’ — fewer findings there is nobody looking, not a fix.`,
+        ]
+      : []),
     '',
     '**Recurring CVEs** (fix once, close it on several assets)',
     '',
@@ -161,13 +174,17 @@ function budgetSection(r: Review): string[] {
     mdTable(
       ['Asset', 'Per run (▁ 0 … █ max, at least 100 %)', 'First', 'Peak', 'Last'],
       rows.map((a) => {
-        const used = a.observations.map((o) => o.budgetUsed);
+        // A run that did not fully measure the asset is a gap (·), as in `secsli trend`: not a dip.
+        const used = a.observations.map((o) => (o.covered ? o.budgetUsed : null));
         const nums = used.filter((u): u is number => u !== null);
         return [mdCell(a.assetId), sparkline(used, 1), pct(nums[0] ?? null, 0), pct(nums.length ? Math.max(...nums) : null, 0), pct(nums.at(-1) ?? null, 0)];
       }),
       ['l', 'l', 'r', 'r', 'r'],
     ),
     '',
+    ...(rows.some((a) => a.observations.some((o) => !o.covered))
+      ? ['·: a run that did not fully measure the asset (a coverage gap; its budget used there is only a lower bound), left out of the line and of First, Peak and Last.', '']
+      : []),
     'Every run and asset: budget-history.csv.',
   ];
 }

@@ -1,5 +1,5 @@
 import type { Run } from './load.js';
-import type { AssetV1, FindingV1 } from './schema.js';
+import { type AssetV1, type FindingV1, isCovered } from './schema.js';
 
 type CveAssets = Map<string, { assets: Set<string>; owners: Set<string> }>;
 
@@ -24,6 +24,54 @@ export interface RunTrend {
   unclaimed: number;
   breached: number;
   atRisk: number;
+  /** Assets not fully measured, so neither good nor bad (an UNKNOWN asset may be BREACHED). */
+  unknown: number;
+  /** A source failed or was cut short (the run exited 3). */
+  partial: boolean;
+  /** Assets a source they expect did not fully answer for (UNKNOWN, or BREACHED on what was seen). */
+  gaps: number;
+}
+
+/**
+ * Whether the run measured everything. A run that did not (PARTIAL, or a coverage gap) counts
+ * fewer findings than were there: its counts are lower bounds, not comparable with the other
+ * runs' — nobody looking is not a fix.
+ */
+export const isComplete = (t: RunTrend): boolean => !t.partial && t.gaps === 0;
+
+/** What the run did not measure, in words: "all", "PARTIAL", "gaps on 3 assets", or both. */
+export function measuredText(t: RunTrend): string {
+  const gaps = t.gaps ? `gaps on ${t.gaps} asset${t.gaps === 1 ? '' : 's'}` : '';
+  return [t.partial ? 'PARTIAL' : '', gaps].filter(Boolean).join('; ') || 'all';
+}
+
+/**
+ * The trends table's cells for a run (review.md and review.html): counts of findings a run that
+ * did not measure everything undercounts are "≥ n", and so are its BREACHED and AT RISK counts
+ * when assets were UNKNOWN (each may be either). Exceptions come from assets.yaml: always exact.
+ */
+export function trendCells(t: RunTrend): {
+  open: string;
+  overdue: string;
+  accepted: string;
+  exceptions: string;
+  unclaimed: string;
+  breached: string;
+  atRisk: string;
+  unknown: string;
+} {
+  const found = (n: number) => (isComplete(t) ? String(n) : `≥ ${n}`);
+  const status = (n: number) => (t.unknown ? `≥ ${n}` : String(n));
+  return {
+    open: found(t.backlog),
+    overdue: found(t.overdue),
+    accepted: found(t.accepted),
+    exceptions: String(t.exceptions),
+    unclaimed: found(t.unclaimed),
+    breached: status(t.breached),
+    atRisk: status(t.atRisk),
+    unknown: String(t.unknown),
+  };
 }
 
 /**
@@ -56,6 +104,9 @@ export class TrendCount {
       unclaimed: s.unmapped.length,
       breached: status('BREACHED'),
       atRisk: status('AT RISK'),
+      unknown: status('UNKNOWN'),
+      partial: s.partial,
+      gaps: s.assets.filter((a) => !isCovered(a)).length,
     };
   }
 }

@@ -151,3 +151,49 @@ describe('charts', () => {
     for (const d of days) expect(svg.split(`>${months[d.getUTCMonth() - 6]} ${d.getUTCDate()}</text>`), d.toISOString()).toHaveLength(2);
   });
 });
+
+describe('runs that did not measure everything', () => {
+  /** The scenario with its 2026-08-07 run replaced by one where Dependabot answered for no asset (PARTIAL, every asset UNKNOWN, no findings). */
+  async function blindRun() {
+    const h = await fresh();
+    const blind = snapshotFromText(snapshotText(new Date('2026-08-07T00:00:00Z'), { gapRepos: ['acme/pay', 'acme/web', 'acme/batch'], specs: [] }));
+    blind.partial = true;
+    h.runs = h.runs.map((r) => (r.snapshot.asOf.startsWith('2026-08-07') ? { ...r, snapshot: blind } : r));
+    return buildReview(h, resolveWindow(h.runs));
+  }
+  const altOf = (svg: string) => svg.match(/aria-label="([^"]*)"/)![1]!;
+
+  it('a run where every asset is UNKNOWN is no improvement: the trends table counts UNKNOWN, marks the run, and shows its counts as lower bounds', async () => {
+    const r = await blindRun();
+    const t = r.trends.find((x) => x.asOf.startsWith('2026-08-07'))!;
+    expect(t).toMatchObject({ backlog: 0, breached: 0, atRisk: 0, unknown: 3, partial: true, gaps: 3 });
+    const md = reviewFiles(r)['review.md']!;
+    expect(md).toContain('| Run | Open | Past deadline | Accepted findings | Exceptions | Unclaimed | BREACHED | AT RISK | UNKNOWN | Measured |');
+    expect(md).toContain('| 2026-08-07 | ≥ 0 | ≥ 0 | ≥ 0 | 2 | ≥ 0 | ≥ 0 | ≥ 0 | 3 | **PARTIAL; gaps on 3 assets** |');
+    // The batch gap runs of the scenario are marked too; a complete run is not.
+    expect(md).toContain('| 2026-08-14 | ≥ 4 | ≥ 0 | ≥ 0 | 2 | ≥ 0 | ≥ 0 | ≥ 0 | 1 | **gaps on 1 asset** |');
+    expect(md).toMatch(/\| 2026-07-03 \| 4 \| 0 \| 0 \| 2 \| 0 \| 0 \| 0 \| 0 \| all \|/);
+    expect(reviewFiles(r)['review.html']).toContain('<b>PARTIAL; gaps on 3 assets</b>');
+  });
+
+  it('run-level charts shade those runs and draw their counts hollow, off the line; the budget chart shows an UNKNOWN asset as a lower bound, not 0 %', async () => {
+    const r = await blindRun();
+    const files = reviewFiles(r);
+    const backlog = files['backlog.svg']!;
+    expect(backlog).toContain('Shaded: 3 run(s) not fully measured (PARTIAL or a coverage gap)');
+    expect(altOf(backlog)).toContain('open: 4, 5, 5, 5, 3, ≥ 0, ≥ 4, ≥ 4, 3,');
+    expect(altOf(backlog)).toContain('Not fully measured: 2026-08-07, 2026-08-14, 2026-08-21');
+    // The open line is broken at the three runs: four pieces (before, between 08-07 and 08-14 none, after).
+    const open = backlog.match(/<path d="([^"]*)" fill="none" stroke="#0072B2"/)![1]!;
+    expect(open.split('M')).toHaveLength(3);
+    // Exceptions in force are assets.yaml's, known in every run: no lower bound.
+    expect(altOf(files['accepted-risk.svg']!)).toMatch(/exceptions in force: (2, ){12}2/);
+    const budget = files['budget-used.svg']!;
+    const alt = altOf(budget);
+    expect(alt).toMatch(/pay: [^;]*, ≥ 0 %,/);
+    expect(alt).toMatch(/batch: [^;]*≥ 0 %, ≥ 1 %, ≥ 1 %/);
+    expect(budget).toContain('fill="white" stroke="#0072B2"');
+    // review.md's sparkline has a gap there, not a dip.
+    expect(files['review.md']).toMatch(/\| batch \| ▁▁▁▁▁···▁▁▁▁▁ \|/);
+  });
+});

@@ -25,8 +25,29 @@ export const n2 = (x: number): string => String(Math.round(x * 100) / 100);
 /** Approximate rendered width of text at `size` px (sans-serif averages ~0.56 em per character). */
 export const textWidth = (s: string, size = 11): number => s.length * size * 0.56;
 
-export function marker(shape: (typeof SHAPES)[number], x: number, y: number, color: string, r = 3.5): string {
+/**
+ * A series marker at (x, y). `hollow`: the same shape outlined on white — a value that is only a
+ * lower bound (a run that did not measure everything), never to be read as the filled ones.
+ */
+export function marker(shape: (typeof SHAPES)[number], x: number, y: number, color: string, r = 3.5, hollow = false): string {
   const at = (dx: number, dy: number) => `${n2(x + dx)},${n2(y + dy)}`;
+  if (hollow) {
+    const outline = `fill="white" stroke="${color}" stroke-width="1.5"`;
+    switch (shape) {
+      case 'circle':
+      case 'circle-open':
+        return `<circle cx="${n2(x)}" cy="${n2(y)}" r="${r}" ${outline}/>`;
+      case 'square':
+      case 'square-open':
+        return `<rect x="${n2(x - r)}" y="${n2(y - r)}" width="${r * 2}" height="${r * 2}" ${outline}/>`;
+      case 'triangle':
+        return `<polygon points="${at(0, -r - 0.8)} ${at(r + 0.5, r)} ${at(-r - 0.5, r)}" ${outline}/>`;
+      case 'diamond':
+        return `<polygon points="${at(0, -r - 1)} ${at(r + 1, 0)} ${at(0, r + 1)} ${at(-r - 1, 0)}" ${outline}/>`;
+      case 'cross':
+        return `<circle cx="${n2(x)}" cy="${n2(y)}" r="${r + 1}" ${outline}/><path d="M${at(-r / 2, -r / 2)}L${at(r / 2, r / 2)}M${at(-r / 2, r / 2)}L${at(r / 2, -r / 2)}" stroke="${color}" stroke-width="1.2"/>`;
+    }
+  }
   switch (shape) {
     case 'circle':
       return `<circle cx="${n2(x)}" cy="${n2(y)}" r="${r}" fill="${color}"/>`;

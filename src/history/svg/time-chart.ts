@@ -4,12 +4,16 @@ import { esc, frame, HALO, linearScale, logScale, marker, n2, PALETTE, SHAPES, y
  * A line chart over runs: one tick per run date (UTC day), a dashed rule and a numbered label at
  * every policy change (what changed is written under the plot), an optional reference line (the
  * budget) that a log scale keeps in view, a marker shape per series and its name at the line's end.
+ * Runs that did not measure everything are shaded, and a value that is only a lower bound is drawn
+ * hollow and not joined to the line: it must not read as a dip.
  */
 
 interface TimeSeries {
   name: string;
   /** One value per run (same order as `runs`); null: not measured in that run. */
   values: (number | null)[];
+  /** Per run: the value is a lower bound (not everything was measured), shown as "≥". */
+  bound?: boolean[];
 }
 
 export interface TimeChart {
@@ -25,6 +29,8 @@ export interface TimeChart {
   scale?: 'linear' | 'auto';
   /** Counts: whole-number ticks. */
   integer?: boolean;
+  /** Per run (same order as `runs`): it did not measure everything (PARTIAL or a coverage gap): shaded. */
+  incomplete?: boolean[];
 }
 
 const W = 680;
@@ -62,6 +68,7 @@ export function renderTimeChart(c: TimeChart): string {
   const y = useLog ? logScale(Math.min(ref / 10, ...positive), max, bottom, M.top, c.format) : linearScale(max, bottom, M.top, c.format, c.integer);
 
   const parts: string[] = [yAxis(y, x0, x1, c.yTitle + (useLog ? ' — log scale' : ''))];
+  parts.push(...incompleteBands(c, times, x, bottom));
   // x axis: a tick per run day (two runs on one day share one label).
   const days = [...new Set(c.runs.map((r) => r.slice(0, 10)))];
   const rotate = days.length > 7;
@@ -79,13 +86,16 @@ export function renderTimeChart(c: TimeChart): string {
   parts.push(`<text x="${n2((x0 + x1) / 2)}" y="${H - 6}" text-anchor="middle" font-size="11" fill="#333">Run date (UTC)${year ? `, ${esc(year)}` : ''}</text>`);
 
   const notes: string[] = [];
-  (c.markers ?? []).forEach((m, i) => {
+  const policy = c.markers ?? [];
+  policy.forEach((m, i) => {
     const px = n2(x(Date.parse(m.asOf)));
     const tag = `P${i + 1}`;
     parts.push(`<line x1="${px}" x2="${px}" y1="${M.top - 8}" y2="${bottom}" stroke="#555" stroke-dasharray="3 3"/>`);
     parts.push(`<text x="${px}" y="${M.top - 11}" text-anchor="middle" font-size="10.5" font-weight="600" fill="#333" ${HALO}>${tag}</text>`);
     notes.push(`${tag} ${m.asOf.slice(0, 10)} policy change: ${m.label}`);
   });
+  const shaded = (c.incomplete ?? []).filter(Boolean).length;
+  if (shaded) notes.push(`Shaded: ${shaded} run(s) not fully measured (PARTIAL or a coverage gap). Hollow, not joined: a lower bound (≥).`);
   if (c.reference) {
     const ry = n2(y(c.reference.value));
     parts.push(`<line x1="${x0}" x2="${x1}" y1="${ry}" y2="${ry}" stroke="#111" stroke-width="1.5" stroke-dasharray="7 4"/>`);
@@ -96,10 +106,12 @@ export function renderTimeChart(c: TimeChart): string {
   c.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length]!;
     const shape = SHAPES[i % SHAPES.length]!;
+    const bound = (k: number) => s.bound?.[k] === true;
     let d = '';
     let pen = false;
     s.values.forEach((v, k) => {
-      if (v === null) {
+      // A lower bound is no point of the line: joined, an unmeasured run would read as a dip.
+      if (v === null || bound(k)) {
         pen = false;
         return;
       }
@@ -108,7 +120,7 @@ export function renderTimeChart(c: TimeChart): string {
     });
     if (d) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     s.values.forEach((v, k) => {
-      if (v !== null) parts.push(marker(shape, x(times[k]!), y(v), color));
+      if (v !== null) parts.push(marker(shape, x(times[k]!), y(v), color, 3.5, bound(k)));
     });
     const lastK = s.values.findLastIndex((v) => v !== null);
     if (lastK >= 0) ends.push({ y: y(s.values[lastK]!), name: s.name, color, i });
@@ -125,6 +137,26 @@ export function renderTimeChart(c: TimeChart): string {
     const label = e.name.length > 20 ? `${e.name.slice(0, 19)}…` : e.name;
     parts.push(`<text x="${lx + 12}" y="${n2(ly[k]!)}" font-size="11" fill="#222">${esc(label)}</text>`);
   });
-  const alt = `${c.title}. ${c.series.map((s) => `${s.name}: ${s.values.map((v) => (v === null ? 'n/a' : c.format(v))).join(', ')}`).join('; ')}`;
+  const value = (s: TimeSeries, v: number | null, k: number) => (v === null ? 'n/a' : s.bound?.[k] ? `≥ ${c.format(v)}` : c.format(v));
+  const missing = c.runs.filter((_, k) => c.incomplete?.[k]).map((r) => r.slice(0, 10));
+  const alt =
+    `${c.title}. ${c.series.map((s) => `${s.name}: ${s.values.map((v, k) => value(s, v, k)).join(', ')}`).join('; ')}` +
+    (missing.length ? `. Not fully measured: ${missing.join(', ')}` : '');
   return frame(W, H, c.title, parts.join(''), notes, alt);
+}
+
+/** Grey bands behind the runs that did not measure everything, each reaching halfway to its neighbours. */
+function incompleteBands(c: TimeChart, times: number[], x: (t: number) => number, bottom: number): string[] {
+  const px = times.map(x);
+  const out: string[] = [];
+  px.forEach((p, k) => {
+    if (!c.incomplete?.[k]) return;
+    const before = k > 0 ? (p - px[k - 1]!) / 2 : Number.NaN;
+    const after = k < px.length - 1 ? (px[k + 1]! - p) / 2 : Number.NaN;
+    const half = (h: number, other: number) => Math.max(3, Number.isNaN(h) ? (Number.isNaN(other) ? 12 : other) : h);
+    const l = Math.max(M.left, p - half(before, after));
+    const r = Math.min(W - M.right, p + half(after, before));
+    out.push(`<rect x="${n2(l)}" y="${M.top}" width="${n2(r - l)}" height="${n2(bottom - M.top)}" fill="#000" fill-opacity="0.07"/>`);
+  });
+  return out;
 }
