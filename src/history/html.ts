@@ -8,17 +8,31 @@ import { esc } from './svg/common.js';
 
 export { esc };
 
-/** A table; cells are HTML already escaped by the caller; `num` marks right-aligned columns. */
-export function table(headers: string[], rows: string[][], num: number[] = []): string {
-  const cls = (i: number) => (num.includes(i) ? ' class="n"' : '');
-  const head = headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('');
+/**
+ * A table; cells are HTML already escaped by the caller. `num`: right-aligned figures, never
+ * wrapped. `text`: free text from outside (titles, reasons) that may break anywhere (CSS
+ * overflow-wrap: anywhere), so a 400-character word wraps instead of pushing the figures beside it
+ * off the page; other cells break only between words.
+ */
+export function table(headers: string[], rows: string[][], num: number[] = [], text: number[] = []): string {
+  const cls = (i: number) => (num.includes(i) ? ' class="n"' : text.includes(i) ? ' class="t"' : '');
+  const head = headers.map((h, i) => `<th${num.includes(i) ? ' class="n"' : ''}>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** A link only for http(s) URLs (a `javascript:` URL from a source stays text). */
+/** Titles longer than this are clipped on the page, the whole title kept in the tooltip (and in lifecycle.csv). */
+const MAX_TITLE = 200;
+
+/**
+ * A link only for http(s) URLs (a `javascript:` URL from a source stays text). Text over
+ * MAX_TITLE characters is clipped, the full text in the `title` attribute.
+ */
 export function link(text: string, url: string | null | undefined): string {
-  return url && /^https?:\/\//i.test(url) ? `<a href="${esc(url)}">${esc(text)}</a>` : esc(text);
+  const cps = [...text];
+  const shown = cps.length > MAX_TITLE ? `${cps.slice(0, MAX_TITLE - 1).join('')}…` : text;
+  const full = shown === text ? '' : ` title="${esc(text)}"`;
+  return url && /^https?:\/\//i.test(url) ? `<a href="${esc(url)}"${full}>${esc(shown)}</a>` : full ? `<span${full}>${esc(shown)}</span>` : esc(text);
 }
 
 export const statusBadge = (s: string | null | undefined): string => (s ? `<span class="st st-${esc(s.toLowerCase().replace(/[^a-z]+/g, '-'))}">${esc(s)}</span>` : '—');
@@ -28,7 +42,7 @@ export const figure = (svg: string, caption: string): string => `<figure>${svg.t
 const CSS = `
 :root { color-scheme: light; --ink: #1a1a1a; --muted: #555; --rule: #d8d8d8; --card: #f6f7f9; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; overflow-wrap: break-word; }
 main { max-width: 1120px; margin: 0 auto; padding: 14px 28px 40px; }
 h1 { font-size: 24px; margin: 0 0 2px; }
 header .sub { max-width: none; }
@@ -51,6 +65,8 @@ table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #eef0f3; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+td.t { overflow-wrap: anywhere; }
 figure { margin: 10px 0 16px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 0 24px; }
 figure svg { max-width: 100%; height: auto; display: block; }

@@ -10,6 +10,24 @@ import type { Review } from './review.js';
  * policy changes did, and who should act first. Plain text (renderers escape it); 3–5 sentences.
  */
 
+/**
+ * Text from outside (titles, asset ids, owners, ids from a source) inside a sentence, at most
+ * `max` characters: a hostile 400-character title is clipped where it stands, so no renderer ever
+ * needs to cut the sentence — and with it the figures after the title.
+ */
+const MAX_NAME = 80;
+const MAX_TITLE = 120;
+function clip(s: string, max = MAX_NAME): string {
+  const cps = [...s];
+  return cps.length > max ? `${cps.slice(0, max - 1).join('')}…` : s;
+}
+/** A list of outside names: each clipped, the first five named and the rest counted. */
+const clipAll = (xs: readonly string[], n = 5) =>
+  xs
+    .slice(0, n)
+    .map((x) => clip(x))
+    .join(', ') + (xs.length > n ? ` and ${xs.length - n} more` : '');
+
 const pts = (n: number) => `${n >= 0 ? '+' : '−'}${fixed(Math.abs(n), 1)} risk points`;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -20,8 +38,8 @@ function mainPart(m: AssetAttribution): string {
 
 function moverSentence(m: AssetAttribution, verb: string): string {
   const d = m.drivers[0];
-  const driver = d ? `; the largest single change: ${d.title || d.findingId} (${d.note}, ${pts(d.amount)})` : '';
-  return `${m.assetId} (${m.owner}) ${verb}: budget used ${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}, mostly ${mainPart(m)}${driver}.`;
+  const driver = d ? `; the largest single change: ${clip(d.title || d.findingId, MAX_TITLE)} (${clip(d.note, MAX_TITLE)}, ${pts(d.amount)})` : '';
+  return `${clip(m.assetId)} (${clip(m.owner)}) ${verb}: budget used ${pct(m.budgetUsedA, 0)} → ${pct(m.budgetUsedB, 0)}, mostly ${mainPart(m)}${driver}.`;
 }
 
 function standing(f: QuarterFigures, prev: QuarterFigures | null): string {
@@ -34,7 +52,7 @@ function standing(f: QuarterFigures, prev: QuarterFigures | null): string {
 function policySentence(r: Review): string | null {
   if (r.policyChanges.length === 0) return null;
   const policyPts = [...r.moversUp, ...r.moversDown].reduce((n, m) => n + m.parts.policy, 0);
-  const changes = r.policyChanges.map((c) => `${c.asOf.slice(0, 10)}: ${c.what}`).join('; ');
+  const changes = r.policyChanges.map((c) => `${c.asOf.slice(0, 10)}: ${clip(c.what, MAX_TITLE * 2)}`).join('; ');
   const effect = Math.abs(policyPts) >= 0.05 ? `; on the assets that moved most it accounts for ${pts(policyPts)}` : '';
   return `The policy changed ${r.policyChanges.length === 1 ? 'once' : `${r.policyChanges.length} times`} (${changes})${effect}, so numbers either side of a change are not directly comparable.`;
 }
@@ -50,16 +68,16 @@ function actSentence(r: Review): string | null {
   const top = score[0];
   if (!top || (top.breached.length === 0 && top.overdue === 0 && top.expiring.length === 0)) return null;
   const what = [
-    top.breached.length ? `${top.breached.join(', ')} BREACHED` : '',
+    top.breached.length ? `${clipAll(top.breached)} BREACHED` : '',
     top.overdue ? `${plural(top.overdue, 'finding')} past deadline` : '',
-    top.expiring.length ? `exception ${top.expiring.map((e) => `${e.id} expires ${e.expires}`).join(', ')}` : '',
+    top.expiring.length ? `exception ${top.expiring.map((e) => `${clip(e.id)} expires ${e.expires}`).join(', ')}` : '',
   ].filter(Boolean);
-  return `${top.o} should act first: ${what.join('; ')}.`;
+  return `${clip(top.o)} should act first: ${what.join('; ')}.`;
 }
 
 /** The assets not compared as movers, each with its owner and its statuses at the first and the last run (plain text). */
 export function unmeasuredList(r: Review): string {
-  return r.unmeasuredMovers.map((m) => `${m.assetId} (${m.owner}; ${m.statusA ?? '—'} → ${m.statusB ?? '—'})`).join(', ');
+  return r.unmeasuredMovers.map((m) => `${clip(m.assetId)} (${clip(m.owner)}; ${m.statusA ?? '—'} → ${m.statusB ?? '—'})`).join(', ');
 }
 
 export function summarySentences(r: Review): string[] {
@@ -75,7 +93,7 @@ export function summarySentences(r: Review): string[] {
     const names =
       gaps
         .slice(0, 3)
-        .map((m) => `${m.assetId} (${m.owner})`)
+        .map((m) => `${clip(m.assetId)} (${clip(m.owner)})`)
         .join(', ') + (gaps.length > 3 ? ` and ${gaps.length - 3} more` : '');
     out.push(
       `${names} ${gaps.length === 1 ? 'was' : 'were'} not fully measured at the first or the last run of the window, so ${gaps.length === 1 ? 'its' : 'their'} change is not counted as better or worse.`,
@@ -86,6 +104,6 @@ export function summarySentences(r: Review): string[] {
   const act = actSentence(r);
   if (act) out.push(act);
   const cve = r.recurring[0];
-  if (out.length < 5 && cve) out.push(`${cve.cve} is open on ${plural(cve.assets.length, 'asset')} (${cve.assets.join(', ')}): fix it once, close it on all of them.`);
+  if (out.length < 5 && cve) out.push(`${clip(cve.cve)} is open on ${plural(cve.assets.length, 'asset')} (${clipAll(cve.assets)}): fix it once, close it on all of them.`);
   return out.slice(0, 5);
 }

@@ -67,6 +67,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
         ];
       }),
       [4, 5, 6, 7],
+      [3],
     ),
     `<${sub}>Next actions</${sub}>`,
     actions.length
@@ -75,6 +76,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
             ['Asset', 'Finding', 'Severity', 'Past deadline', 'Risk points'],
             actions.map((a) => [esc(a.assetId), link(a.title || a.findingId, a.url), esc(a.severity), a.overdue ? '<b>yes</b>' : 'no', fixed(a.contribution)]),
             [4],
+            [1],
           )
       : '<p>Nothing open.</p>',
     `<${sub}>Past deadline at the last run</${sub}>`,
@@ -83,6 +85,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           ['Asset', 'Finding', 'Severity', 'Days past deadline'],
           overdue.map((o) => [esc(o.assetId), link(o.title || o.findingId, o.url), esc(o.severity), o.daysOverdue === null ? 'n/a' : fixed(o.daysOverdue, 0)]),
           [3],
+          [1],
         ) +
           (overdueCount > overdue.length
             ? `<p class="note">…and ${overdueCount - overdue.length} more (findings.csv of run ${esc(r.runs.at(-1)?.name ?? '')} lists them all, column <code>overdue</code>).</p>`
@@ -94,6 +97,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           ['Exception', 'Asset', 'Expires', 'Findings accepted', 'Reason'],
           expiring.map((e) => [esc(e.id), esc(e.assetId), esc(e.expires), String(e.matched), esc(e.reason)]),
           [3],
+          [4],
         )
       : '<p>None.</p>',
     '</section>',

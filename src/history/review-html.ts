@@ -77,6 +77,7 @@ function assetsSection(r: Review): string {
         ];
       }),
       [4, 5, 6],
+      [3],
     ),
     '</section>',
   ].join('\n');
@@ -133,6 +134,7 @@ function trendsSection(r: Review, charts: Record<string, string>): string {
           ['CVE', 'Open on', 'Assets', 'Owners', 'Runs on 2+ assets'],
           r.recurring.map((c) => [esc(c.cve), String(c.assets.length), esc(c.assets.join(', ')), esc(c.owners.join(', ')), String(c.runs)]),
           [1, 4],
+          [0],
         )
       : '<p>No CVE is open on more than one asset at the last run.</p>',
   );
@@ -185,8 +187,8 @@ function fixingSection(r: Review, charts: Record<string, string>): string {
     '<p class="note">Fixed within deadline: of the deadlines the quarter decided — met (closed by the deadline, in the quarter) or missed (a run of the quarter was the first after the deadline) — those met; a deadline after the quarter’s last run is the next quarter’s. Mean time to fix: days from first seen to closed; “≥” when findings still open at the quarter’s last run are counted at their age then (a lower bound). A close that a later run reports inside the quarter counts. False positives are left out of both.</p>',
     '<h3>What moved most, and why</h3>',
     `<p class="note">From the first run (${esc(day(r.runs[0]?.snapshot.asOf))}) to the last (${esc(day(r.runs.at(-1)?.snapshot.asOf))}), by change in budget used; the change in risk is split into its causes, which add up to it.</p>`,
-    r.moversUp.length ? '<h4>Worse</h4>' + table(head, moverRows(r.moversUp), [2, 3]) : '<p>No asset used more of its budget.</p>',
-    r.moversDown.length ? '<h4>Better</h4>' + table(head, moverRows(r.moversDown), [2, 3]) : '<p>No asset used less of its budget.</p>',
+    r.moversUp.length ? '<h4>Worse</h4>' + table(head, moverRows(r.moversUp), [2, 3], [4, 5]) : '<p>No asset used more of its budget.</p>',
+    r.moversDown.length ? '<h4>Better</h4>' + table(head, moverRows(r.moversDown), [2, 3], [4, 5]) : '<p>No asset used less of its budget.</p>',
     r.unmeasuredMovers.length ? `<p class="note">Not compared (not fully measured at the first or the last run): ${esc(unmeasuredList(r))}.</p>` : '',
     '</section>',
   ].join('\n');
@@ -237,6 +239,7 @@ function targetsSection(r: Review, charts: Record<string, string>): string {
             esc(c.reasons.join('; ')),
           ]),
           [2, 3],
+          [7],
         )
       : '<p>Every asset was fully measured in every run.</p>',
     '</section>',
@@ -258,6 +261,8 @@ function appendix(r: Review): string {
       ? table(
           ['Mark', 'Run', 'What changed', 'Policy hash'],
           r.policyChanges.map((c, i) => [`P${i + 1}`, esc(`${day(c.asOf)} (${c.run})`), esc(c.what), `<code>${esc(c.from)}</code> → <code>${esc(c.to)}</code>`]),
+          [],
+          [2],
         )
       : '<p>The policy did not change in the quarter.</p>',
   );
@@ -268,6 +273,8 @@ function appendix(r: Review): string {
       ? table(
           ['Run folder', 'Why'],
           r.skipped.map((s) => [esc(s.name), esc(s.reason)]),
+          [],
+          [1],
         )
       : '<p>None: every run folder was read.</p>',
   );

@@ -55,7 +55,8 @@ function summary(r: Review): string[] {
       headlines(r).map((h) => [`**${mdCell(h.label)}**`, mdCell(h.value), mdCell(h.change), mdCell(h.detail, 300)]),
     ),
     '',
-    ...summarySentences(r).map((s, i) => `${i + 1}. ${mdCell(s, 600)}`),
+    // Never cut a sentence: its figures come last. Outside text in it is clipped where it stands (narrative.ts).
+    ...summarySentences(r).map((s, i) => `${i + 1}. ${mdCell(s, Number.POSITIVE_INFINITY)}`),
     '',
     `- **${r.runs.length} runs** in the window (${day(r.runs[0]?.snapshot.asOf)} … ${day(r.runs.at(-1)?.snapshot.asOf)}), **${r.attainment.length} assets**; ${bad} asset(s) missed a target in at least one run.`,
     `- Findings: ${r.flow.bySeverity.reduce((n, f) => n + f.opened, 0)} new, ${r.flow.bySeverity.reduce((n, f) => n + f.closed, 0)} closed.`,
@@ -219,7 +220,7 @@ function moversSection(r: Review): string[] {
   ];
   out.push('### Up', '', r.moversUp.length ? mdTable(head, r.moversUp.map(moverRow), align) : 'No asset used more of its budget.', '');
   out.push('### Down', '', r.moversDown.length ? mdTable(head, r.moversDown.map(moverRow), align) : 'No asset used less of its budget.');
-  if (r.unmeasuredMovers.length) out.push('', `Not compared (not fully measured at the first or the last run): ${mdCell(unmeasuredList(r))}.`);
+  if (r.unmeasuredMovers.length) out.push('', `Not compared (not fully measured at the first or the last run): ${mdCell(unmeasuredList(r), Number.POSITIVE_INFINITY)}.`);
   return out;
 }
 

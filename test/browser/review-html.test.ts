@@ -62,6 +62,12 @@ async function open(name: string): Promise<{ page: Page; problems: string[]; req
 
 /** The one browser API used inside page.evaluate (the project's tsconfig has no DOM lib). */
 type BrowserWindow = { getComputedStyle(e: unknown): { breakBefore: string } };
+type DomElement = { tagName: string; className: string; textContent: string; getBoundingClientRect(): { right: number } };
+type DomDocument = {
+  documentElement: { clientWidth: number; scrollWidth: number };
+  querySelectorAll(s: string): Iterable<DomElement>;
+  createRange(): { selectNodeContents(e: DomElement): void; getClientRects(): Iterable<{ top: number }> };
+};
 
 const text = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -133,6 +139,40 @@ describe.skipIf(!HAVE_CHROMIUM)('review.html in headless Chromium', () => {
     const blank = inkOf(await page.locator('#blank').screenshot());
     expect(blank.ink).toBe(0);
     await page.close();
+  });
+
+  it('a 400-character title with no spaces wraps or is clipped: no table, figure or sentence leaves the page', async () => {
+    const history = await loadHistory(join(dir, 'history'), silentLogger, { findings: true });
+    const long = `"${'X'.repeat(398)}"`;
+    for (const run of history.runs) for (const a of run.snapshot.assets) for (const f of a.findings) f.title = long;
+    const hostile = reviewFiles(buildReview(history, resolveWindow(history.runs)));
+    expect(hostile['review.html']).toContain(`title="&quot;${'X'.repeat(398)}&quot;"`);
+    const pages = ['review.html', ...Object.keys(hostile).filter((n) => n.startsWith('owners/') && n.endsWith('.html'))];
+    for (const name of pages) await writeFile(join(dir, 'review', `long-${name.replace('/', '-')}`), hostile[name]!);
+    for (const name of pages) {
+      const { page } = await open(`long-${name.replace('/', '-')}`);
+      const overflow = await page.evaluate(() => {
+        const d = (globalThis as unknown as { document: DomDocument }).document;
+        const right = d.documentElement.clientWidth;
+        const out: string[] = [];
+        if (d.documentElement.scrollWidth > right) out.push(`page scrolls sideways: ${d.documentElement.scrollWidth} > ${right}`);
+        for (const e of d.querySelectorAll('td, ol.story li, p')) {
+          const box = e.getBoundingClientRect();
+          if (box.right > right + 0.5) out.push(`${e.tagName}.${e.className} "${e.textContent.slice(0, 40)}" ends at ${Math.round(box.right)} > ${right}`);
+        }
+        // Figures stay on one line, and a short word beside the long title (a severity) is not broken.
+        for (const e of d.querySelectorAll('td.n, td:not(.t)')) {
+          if (e.className !== 'n' && /[\s-]/.test(e.textContent.trim())) continue;
+          const range = d.createRange();
+          range.selectNodeContents(e);
+          const lines = new Set([...range.getClientRects()].map((b) => Math.round(b.top)));
+          if (lines.size > 1) out.push(`${e.className} "${e.textContent}" wraps`);
+        }
+        return out;
+      });
+      expect(overflow, name).toEqual([]);
+      await page.close();
+    }
   });
 
   it('opens each owner file on its own, with no errors or requests', async () => {

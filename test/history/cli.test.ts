@@ -111,7 +111,7 @@ describe('secsli review', () => {
     for (const d of ['Jul 3', 'Jul 10', 'Aug 14', 'Sep 25']) expect(budget.split(`>${d}</text>`)).toHaveLength(2);
     const html = await readFile(join(dir, 'reviews', '2026-Q3', 'review.html'), 'utf8');
     expect(html).toContain('<h2>Executive summary</h2>');
-    expect(html).toContain('<td>2026-08-18T000000Z</td><td>corrupt JSON</td>');
+    expect(html).toContain('<td>2026-08-18T000000Z</td><td class="t">corrupt JSON</td>');
     // Said where the pack is read, not only in the appendix.
     const summaryHtml = html.slice(html.indexOf('<h2>Executive summary</h2>'), html.indexOf('</section>', html.indexOf('<h2>Executive summary</h2>')));
     expect(summaryHtml).toContain('1 run folder(s) could not be read and are left out of this review (so <code>secsli review</code> exited 3): <code>2026-08-18T000000Z</code>.');

@@ -63,7 +63,7 @@ describe('a run that could not be read: exit 3, the output written all the same'
     expect(lastLine(rv.stderr)).toBe('secsli: warn: 1 run(s) left out, could not be read: 2026-12-04T000000Z (corrupt JSON); the review was written without them (exit 3)');
     expect(rv.md).toContain('- **1 run folder(s) could not be read and are left out of this review** (so `secsli review` exited 3): `2026-12-04T000000Z` (corrupt JSON).');
     const html = await readFile(join(rv.dir, 'review.html'), 'utf8');
-    expect(html).toContain('<td>2026-12-04T000000Z</td><td>corrupt JSON</td>');
+    expect(html).toContain('<td>2026-12-04T000000Z</td><td class="t">corrupt JSON</td>');
 
     const tr = await cli(['trend', 'payments-api', '--reports', h]);
     expect(tr.code, tr.stderr).toBe(3);

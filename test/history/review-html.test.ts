@@ -82,7 +82,7 @@ describe('executive summary figures', () => {
     // Not used by design: nothing the review needed is missing.
     expect(r.leftOut).toEqual([]);
     const files = reviewFiles(r);
-    expect(files['review.html']).toContain('<td>2026-08-15T000000Z</td><td>narrowed to asset pay</td>');
+    expect(files['review.html']).toContain('<td>2026-08-15T000000Z</td><td class="t">narrowed to asset pay</td>');
     expect(files['review.md']).toContain('`2026-08-15T000000Z` (narrowed to asset pay)');
     expect(files['review.md']).not.toMatch(/unreadable|could not be read/);
     expect(files['review.html']).not.toMatch(/could not be read/);
@@ -195,5 +195,23 @@ describe('runs that did not measure everything', () => {
     expect(budget).toContain('fill="white" stroke="#0072B2"');
     // review.md's sparkline has a gap there, not a dip.
     expect(files['review.md']).toMatch(/\| batch \| ▁▁▁▁▁···▁▁▁▁▁ \|/);
+  });
+});
+
+describe('long text from outside', () => {
+  it('review.md never cuts a summary sentence: a hostile title is clipped inside it, the figures after it stay', async () => {
+    const h = await fresh();
+    const long = `"${'X'.repeat(398)}"`;
+    for (const run of h.runs) for (const a of run.snapshot.assets) for (const f of a.findings) f.title = long;
+    const r = buildReview(h, resolveWindow(h.runs));
+    const sentences = summarySentences(r);
+    const mover = sentences.find((s) => s.includes('largest single change'))!;
+    expect(mover).toMatch(/largest single change: "X{118}… \([^)]*, [+−]\d+\.\d risk points\)\.$/);
+    const md = reviewFiles(r)['review.md']!;
+    const lines = md.split('\n').filter((l) => /^\d\. /.test(l));
+    expect(lines).toHaveLength(sentences.length);
+    // &quot; makes the escaped line longer than the sentence: nothing is cut for it.
+    for (const l of lines) expect(l).toMatch(/\.$/);
+    expect(lines.find((l) => l.includes('largest single change'))).toMatch(/&quot;X{118}… \([^)]*, [+−]\d+\.\d risk points\)\.$/);
   });
 });
