@@ -8,6 +8,8 @@ import { loadHistory, type History } from '../../src/history/load.js';
 import { describePolicyChange } from '../../src/history/policy-diff.js';
 import { previousWindow } from '../../src/history/quarter.js';
 import { budgetChart } from '../../src/history/review-charts.js';
+import { renderBarChart } from '../../src/history/svg/bar-chart.js';
+import { renderTimeChart } from '../../src/history/svg/time-chart.js';
 import { buildReview } from '../../src/history/review.js';
 import { resolveWindow } from '../../src/history/window.js';
 import { silentLogger } from '../../src/log.js';
@@ -213,5 +215,68 @@ describe('long text from outside', () => {
     // &quot; makes the escaped line longer than the sentence: nothing is cut for it.
     for (const l of lines) expect(l).toMatch(/\.$/);
     expect(lines.find((l) => l.includes('largest single change'))).toMatch(/&quot;X{118}… \([^)]*, [+−]\d+\.\d risk points\)\.$/);
+  });
+});
+
+describe('charts over many runs', () => {
+  const daily = (n: number, from = '2026-07-01') => Array.from({ length: n }, (_, k) => new Date(Date.parse(`${from}T00:00:00Z`) + k * 86_400_000).toISOString());
+  const labels = (svg: string) => [...svg.matchAll(/rotate\(-40\)" text-anchor="end" font-size="10.5" fill="#444">([^<]*)</g)].map((m) => m[1]!);
+  const xs = (svg: string) => [...svg.matchAll(/translate\(([\d.]+) [\d.]+\) rotate\(-40\)/g)].map((m) => Number(m[1]));
+
+  it('92 daily runs: a readable number of date labels, at least 18 px apart, not one per run', () => {
+    const runs = daily(92);
+    const svg = renderTimeChart({ title: 't', yTitle: 'y', runs, series: [{ name: 'a', values: runs.map((_, k) => k) }], format: String });
+    const got = labels(svg);
+    expect(got.length).toBeGreaterThanOrEqual(5);
+    expect(got.length).toBeLessThanOrEqual(26);
+    const at = xs(svg);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(18);
+    // Weekly, on Mondays.
+    expect(got).toEqual(['Jul 6', 'Jul 13', 'Jul 20', 'Jul 27', 'Aug 3', 'Aug 10', 'Aug 17', 'Aug 24', 'Aug 31', 'Sep 7', 'Sep 14', 'Sep 21', 'Sep 28']);
+    expect(svg).toContain('>Run date (UTC), 2026<');
+  });
+
+  it('a window over several years: month labels with the year at each January, the axis title a range, policy labels merged, bounded widths', () => {
+    const runs = Array.from({ length: 260 }, (_, k) => new Date(Date.parse('2026-04-03T00:00:00Z') + k * 7 * 86_400_000).toISOString());
+    const svg = renderTimeChart({
+      title: 't',
+      yTitle: 'y',
+      runs,
+      series: [{ name: 'a', values: runs.map(() => 1) }],
+      format: String,
+      markers: [
+        { asOf: '2026-08-07T00:00:00Z', label: 'KEV' },
+        { asOf: '2026-09-11T00:00:00Z', label: 'weights' },
+      ],
+    });
+    expect(svg).toContain('>Run date (UTC), 2026–2031<');
+    const got = labels(svg);
+    expect(got.length).toBeLessThanOrEqual(26);
+    for (const y of ['2027', '2028', '2029', '2030', '2031']) expect(got).toContain(`Jan ${y}`);
+    expect(got[0]).toMatch(/ 2026$/);
+    expect(svg).toContain('>P1–P2</text>');
+    expect(svg).not.toContain('>P1</text>');
+    // Both are still described under the plot.
+    expect(svg).toContain('P1 2026-08-07 policy change: KEV');
+    expect(svg).toContain('P2 2026-09-11 policy change: weights');
+    const months = Array.from({ length: 60 }, (_, k) => `M${k}`);
+    const bars = renderBarChart({
+      title: 'b',
+      yTitle: 'y',
+      categories: months,
+      series: [
+        { name: 'opened', values: months.map(() => 12) },
+        { name: 'closed', values: months.map(() => 9) },
+      ],
+      format: String,
+    });
+    expect(Number(bars.match(/<svg [^>]*width="(\d+)"/)![1])).toBeLessThanOrEqual(1000);
+    expect(bars).toContain('Bars too narrow to label');
+  });
+
+  it('a weekly quarter keeps a tick on every run date', () => {
+    const runs = RUN_DATES.slice(0, 13).map((d) => d.toISOString());
+    const got = labels(renderTimeChart({ title: 't', yTitle: 'y', runs, series: [{ name: 'a', values: runs.map(() => 1) }], format: String }));
+    expect(got).toHaveLength(13);
   });
 });

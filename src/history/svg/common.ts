@@ -126,3 +126,21 @@ export function frame(width: number, height: number, title: string, body: string
     `<text x="8" y="20" font-size="14" font-weight="600" fill="#111">${esc(title)}</text>${body}${foot}</svg>\n`
   );
 }
+
+/** Labels of the policy-change rules; labels that would overlap are merged into one ("P2–P4"), centred on their rules. */
+export function policyLabels(px: number[]): { x: number; label: string }[] {
+  const groups: { from: number; to: number; xs: number[] }[] = [];
+  const label = (g: { from: number; to: number }) => (g.from === g.to ? `P${g.from + 1}` : `P${g.from + 1}–P${g.to + 1}`);
+  const centre = (g: { xs: number[] }) => (g.xs[0]! + g.xs.at(-1)!) / 2;
+  const half = (g: { from: number; to: number }) => textWidth(label(g), 10.5) / 2 + 3;
+  px.forEach((p, i) => {
+    groups.push({ from: i, to: i, xs: [p] });
+    while (groups.length > 1) {
+      const b = groups.at(-1)!;
+      const a = groups.at(-2)!;
+      if (centre(a) + half(a) <= centre(b) - half(b)) break;
+      groups.splice(-2, 2, { from: a.from, to: b.to, xs: [...a.xs, ...b.xs] });
+    }
+  });
+  return groups.map((g) => ({ x: centre(g), label: label(g) }));
+}

@@ -1,9 +1,11 @@
-import { esc, frame, HALO, linearScale, logScale, marker, n2, PALETTE, SHAPES, yAxis } from './common.js';
+import { esc, frame, HALO, linearScale, logScale, marker, n2, PALETTE, SHAPES, policyLabels, yAxis } from './common.js';
 
 /**
- * A line chart over runs: one tick per run date (UTC day), a dashed rule and a numbered label at
- * every policy change (what changed is written under the plot), an optional reference line (the
- * budget) that a log scale keeps in view, a marker shape per series and its name at the line's end.
+ * A line chart over runs: a tick per run date (UTC day) while the labels fit, else labelled
+ * calendar ticks (weeks, months, quarters, years) with the year on the first tick of each year; a
+ * dashed rule at every policy change with a numbered label (labels too close to tell apart are
+ * merged, "P2–P4"; what changed is written under the plot); an optional reference line (the
+ * budget) that a log scale keeps in view; a marker shape per series and its name at the line's end.
  * Runs that did not measure everything are shaded, and a value that is only a lower bound is drawn
  * hollow and not joined to the line: it must not read as a dip.
  */
@@ -69,31 +71,17 @@ export function renderTimeChart(c: TimeChart): string {
 
   const parts: string[] = [yAxis(y, x0, x1, c.yTitle + (useLog ? ' — log scale' : ''))];
   parts.push(...incompleteBands(c, times, x, bottom));
-  // x axis: a tick per run day (two runs on one day share one label).
-  const days = [...new Set(c.runs.map((r) => r.slice(0, 10)))];
-  const rotate = days.length > 7;
-  parts.push(`<line x1="${x0}" x2="${x1}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`);
-  for (const d of days) {
-    const px = n2(x(Date.parse(c.runs.find((r) => r.startsWith(d))!)));
-    parts.push(`<line x1="${px}" x2="${px}" y1="${bottom}" y2="${bottom + 5}" stroke="#888"/>`);
-    parts.push(
-      rotate
-        ? `<text transform="translate(${px} ${bottom + 16}) rotate(-40)" text-anchor="end" font-size="10.5" fill="#444">${esc(dayLabel(d))}</text>`
-        : `<text x="${px}" y="${bottom + 18}" text-anchor="middle" font-size="10.5" fill="#444">${esc(dayLabel(d))}</text>`,
-    );
-  }
-  const year = c.runs[0]?.slice(0, 4);
-  parts.push(`<text x="${n2((x0 + x1) / 2)}" y="${H - 6}" text-anchor="middle" font-size="11" fill="#333">Run date (UTC)${year ? `, ${esc(year)}` : ''}</text>`);
-
+  parts.push(...xAxis(c.runs, x, x0, x1, bottom));
   const notes: string[] = [];
   const policy = c.markers ?? [];
   policy.forEach((m, i) => {
     const px = n2(x(Date.parse(m.asOf)));
-    const tag = `P${i + 1}`;
     parts.push(`<line x1="${px}" x2="${px}" y1="${M.top - 8}" y2="${bottom}" stroke="#555" stroke-dasharray="3 3"/>`);
-    parts.push(`<text x="${px}" y="${M.top - 11}" text-anchor="middle" font-size="10.5" font-weight="600" fill="#333" ${HALO}>${tag}</text>`);
-    notes.push(`${tag} ${m.asOf.slice(0, 10)} policy change: ${m.label}`);
+    notes.push(`P${i + 1} ${m.asOf.slice(0, 10)} policy change: ${m.label}`);
   });
+  for (const g of policyLabels(policy.map((m) => x(Date.parse(m.asOf))))) {
+    parts.push(`<text x="${n2(g.x)}" y="${M.top - 11}" text-anchor="middle" font-size="10.5" font-weight="600" fill="#333" ${HALO}>${g.label}</text>`);
+  }
   const shaded = (c.incomplete ?? []).filter(Boolean).length;
   if (shaded) notes.push(`Shaded: ${shaded} run(s) not fully measured (PARTIAL or a coverage gap). Hollow, not joined: a lower bound (≥).`);
   if (c.reference) {
@@ -160,3 +148,88 @@ function incompleteBands(c: TimeChart, times: number[], x: (t: number) => number
   });
   return out;
 }
+
+/** Labels wider apart than this (px) never touch, rotated −40° at 10.5 px. */
+const LABEL_GAP = 18;
+const DAY_MS = 86_400_000;
+
+/**
+ * The x axis: a labelled tick per run day (two runs on one day share it) while those fit; else
+ * labelled calendar ticks at the first step that fits (2 or 7 or 14 days, 1, 2, 3, 6 or 12
+ * months) and an unlabelled tick per run day where there is room. The year is on the first
+ * label and on the first label of each year, and in the axis title (a range when it spans years).
+ */
+function xAxis(runs: string[], x: (t: number) => number, x0: number, x1: number, bottom: number): string[] {
+  const parts = [`<line x1="${x0}" x2="${x1}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`];
+  const days = [...new Set(runs.map((r) => r.slice(0, 10)))];
+  const dayX = (d: string) => x(Date.parse(runs.find((r) => r.startsWith(d))!));
+  const years = [...new Set(runs.map((r) => r.slice(0, 4)))];
+  const many = years.length > 1;
+  const fit = Math.max(2, Math.floor((x1 - x0) / LABEL_GAP));
+  let ticks: { px: number; iso: string; monthly: boolean }[];
+  if (days.length <= fit) ticks = days.map((d) => ({ px: dayX(d), iso: d, monthly: false }));
+  else {
+    if ((x1 - x0) / days.length >= 3) {
+      for (const d of days) parts.push(`<line x1="${n2(dayX(d))}" x2="${n2(dayX(d))}" y1="${bottom}" y2="${bottom + 3}" stroke="#aaa"/>`);
+    }
+    const t0 = Date.parse(runs[0]!);
+    const t1 = Date.parse(runs.at(-1)!);
+    const step = CALENDAR_STEPS.find((s) => s.ticks(t0, t1).length <= fit) ?? CALENDAR_STEPS.at(-1)!;
+    ticks = step.ticks(t0, t1).map((t) => ({ px: x(t), iso: new Date(t).toISOString(), monthly: step.monthly }));
+  }
+  return [...parts, ...drawTicks(ticks, many, bottom), axisTitle(years, x0, x1)];
+}
+
+function axisTitle(years: string[], x0: number, x1: number): string {
+  const span = years.length === 0 ? '' : years.length === 1 ? `, ${years[0]}` : `, ${years[0]}–${years.at(-1)}`;
+  return `<text x="${n2((x0 + x1) / 2)}" y="${H - 6}" text-anchor="middle" font-size="11" fill="#333">Run date (UTC)${esc(span)}</text>`;
+}
+
+function drawTicks(ticks: { px: number; iso: string; monthly: boolean }[], many: boolean, bottom: number): string[] {
+  const rotate = ticks.length > 7;
+  const out: string[] = [];
+  let year = '';
+  for (const t of ticks) {
+    const y = t.iso.slice(0, 4);
+    const month = MONTHS[Number(t.iso.slice(5, 7)) - 1]!;
+    // The year where it starts (and on the first label when the axis spans years, or on month labels).
+    const withYear = y !== year && (many || (t.monthly && year === ''));
+    const text = t.monthly ? (withYear ? `${month} ${y}` : month) : withYear && many ? `${dayLabel(t.iso)}, ${y}` : dayLabel(t.iso);
+    year = y;
+    const px = n2(t.px);
+    out.push(`<line x1="${px}" x2="${px}" y1="${bottom}" y2="${bottom + 5}" stroke="#888"/>`);
+    out.push(
+      rotate
+        ? `<text transform="translate(${px} ${bottom + 16}) rotate(-40)" text-anchor="end" font-size="10.5" fill="#444">${esc(text)}</text>`
+        : `<text x="${px}" y="${bottom + 18}" text-anchor="middle" font-size="10.5" fill="#444">${esc(text)}</text>`,
+    );
+  }
+  return out;
+}
+
+/** Calendar steps, finest first; each gives its tick times (UTC midnight) from t0 to t1. */
+const CALENDAR_STEPS: { monthly: boolean; ticks: (t0: number, t1: number) => number[] }[] = [
+  ...[2, 7, 14].map((n) => ({
+    monthly: false,
+    ticks: (t0: number, t1: number) => {
+      // Every n days from a fixed origin (a Monday, 1970-01-05), so the ticks do not depend on the first run.
+      const origin = 4 * DAY_MS;
+      const first = origin + Math.ceil((t0 - origin) / (n * DAY_MS)) * n * DAY_MS;
+      const out: number[] = [];
+      for (let t = first; t <= t1; t += n * DAY_MS) out.push(t);
+      return out;
+    },
+  })),
+  ...[1, 2, 3, 6, 12].map((n) => ({
+    monthly: true,
+    ticks: (t0: number, t1: number) => {
+      const d = new Date(t0);
+      let m = d.getUTCFullYear() * 12 + d.getUTCMonth();
+      if (Date.UTC(Math.floor(m / 12), m % 12, 1) < t0) m++;
+      m = Math.ceil(m / n) * n;
+      const out: number[] = [];
+      for (let t = Date.UTC(Math.floor(m / 12), m % 12, 1); t <= t1; m += n, t = Date.UTC(Math.floor(m / 12), m % 12, 1)) out.push(t);
+      return out;
+    },
+  })),
+];
