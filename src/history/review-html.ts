@@ -267,17 +267,30 @@ function appendix(r: Review): string {
       : '<p>The policy did not change in the quarter.</p>',
   );
   out.push('<h3>Run folders not used</h3>');
+  const within = r.skipped.filter((s) => !r.afterWindow.includes(s));
   if (r.leftOut.length) out.push(`<p>${leftOutText(r)}</p>`);
   out.push(
-    r.skipped.length
+    within.length
       ? table(
           ['Run folder', 'Why'],
-          r.skipped.map((s) => [esc(s.name), esc(s.reason)]),
+          within.map((s) => [esc(s.name), esc(s.reason)]),
           [],
           [1],
         )
-      : '<p>None: every run folder was read.</p>',
+      : `<p>None: every run folder ${r.afterWindow.length ? 'up to this window’s end ' : ''}was read.</p>`,
   );
+  if (r.afterWindow.length) {
+    out.push(
+      `<h4>After this window (${esc(r.window.to)}), not used</h4>`,
+      '<p class="note">Runs after the window’s end: no bearing on this review, listed so that none is taken for a run missing from it.</p>',
+      table(
+        ['Run folder', 'Why'],
+        r.afterWindow.map((s) => [esc(s.name), esc(s.reason)]),
+        [],
+        [1],
+      ),
+    );
+  }
   out.push(
     '<h3>Definitions</h3>',
     '<ul>',

@@ -46,7 +46,8 @@ export function renderReviewMarkdown(r: Review): string {
 function summary(r: Review): string[] {
   const bad = r.attainment.filter((a) => a.badRuns > 0).length;
   const named = (list: readonly Skipped[]) => list.map((s) => `\`${mdCell(s.name)}\` (${mdCell(s.reason, 120)})`).join(', ');
-  const others = r.skipped.filter((s) => !r.leftOut.includes(s));
+  // Run folders after the window are no hole in it: the appendix lists them apart.
+  const others = r.skipped.filter((s) => !r.leftOut.includes(s) && !r.afterWindow.includes(s));
   return [
     '## Executive summary',
     '',
@@ -295,8 +296,9 @@ function runsSection(r: Review): string[] {
     out.push('', '**Policy changes** (numbers before and after are not directly comparable; attribution puts the effect under "policy"):', '');
     out.push(...r.policyChanges.map((c, i) => `- P${i + 1} ${day(c.asOf)} (${mdCell(c.run)}): ${mdCell(c.what)} — \`${mdCell(c.from)}\` → \`${mdCell(c.to)}\``));
   }
-  if (r.skipped.length) {
-    out.push('', '**Run folders not used:**', '', ...r.skipped.map((s) => `- \`${mdCell(s.name)}\`: ${mdCell(s.reason, 300)}`));
-  }
+  const line = (s: Skipped) => `- \`${mdCell(s.name)}\`: ${mdCell(s.reason, 300)}`;
+  const within = r.skipped.filter((s) => !r.afterWindow.includes(s));
+  if (within.length) out.push('', '**Run folders not used:**', '', ...within.map(line));
+  if (r.afterWindow.length) out.push('', `**After this window (${r.window.to}), not used** — no bearing on this review:`, '', ...r.afterWindow.map(line));
   return out;
 }

@@ -2,6 +2,7 @@ import { attributeChange, type AssetAttribution } from './attribution.js';
 import { coverageOverTime, type CoverageRow } from './coverage.js';
 import { type FindingLife, flow, type Flow, LaterCloses, LifeTracker } from './flow.js';
 import { type History, leftOut, type Run, type Skipped } from './load.js';
+import { runNameMs } from '../store/names.js';
 import { describePolicyChange } from './policy-diff.js';
 import { nextQuarterOf, previousWindow, quarterFigures, type QuarterFigures } from './quarter.js';
 import { type AssetV1, contributionOf, type FindingV1, isCounted } from './schema.js';
@@ -80,6 +81,11 @@ export interface Review {
    * one after it that, read, would have moved the default window.
    */
   leftOut: Skipped[];
+  /**
+   * Of `skipped`, the run folders after the window's end that it did not need (not in `leftOut`):
+   * no hole in this window, and listed apart so that none reads as a run missing from it.
+   */
+  afterWindow: Skipped[];
   objective: number;
   recentDays: number;
   policies: string[];
@@ -349,11 +355,13 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
     .sort((a, b) => cmp(a.expires, b.expires) || cmp(a.id, b.id));
 
   const lives = folds.lives();
+  const needed = leftOut(history.skipped, (ms) => ms < w.endMs || (opts.choice !== undefined && wouldMoveWindow(w, history.runs, ms, opts.choice.from, opts.choice.to)));
   return {
     window: w,
     runs,
     skipped: history.skipped,
-    leftOut: leftOut(history.skipped, (ms) => ms < w.endMs || (opts.choice !== undefined && wouldMoveWindow(w, history.runs, ms, opts.choice.from, opts.choice.to))),
+    leftOut: needed,
+    afterWindow: history.skipped.filter((s) => !needed.includes(s) && runNameMs(s.name) >= w.endMs),
     objective,
     recentDays,
     policies: [...new Set(runs.map((r) => r.snapshot.policyHash))],

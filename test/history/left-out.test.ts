@@ -167,14 +167,22 @@ describe('runs left out by design keep exit 0', () => {
     const rv = await review(h);
     expect(rv.code, rv.stderr).toBe(0);
     expect(rv.dir).toMatch(/2026-Q4$/);
-    expect(rv.md).toContain('- **1 run folder(s) not used**: `2027-01-15T000000Z` (corrupt JSON).');
+    // After the window: no run missing from it, so not in the summary, and listed apart in the appendix.
+    expect(rv.md).not.toContain('run folder(s) not used**');
+    expect(rv.md).not.toContain('**Run folders not used:**');
+    expect(rv.md).toContain('**After this window (2026-12-31), not used** — no bearing on this review:\n\n- `2027-01-15T000000Z`: corrupt JSON');
+    const html = await readFile(join(rv.dir, 'review.html'), 'utf8');
+    expect(html).toContain('<h4>After this window (2026-12-31), not used</h4>');
+    expect(html).toContain('None: every run folder up to this window’s end was read.');
     // The latest run, in a later quarter: read, it would have made the default window 2027-Q1.
     await cp(join(h, name('2027-01-08')), join(h, name('2027-04-09')), { recursive: true });
     await writeFile(snapshot(h, '2027-04-09'), 'not json');
     const moved = await review(h);
     expect(moved.code, moved.stderr).toBe(3);
     expect(lastLine(moved.stderr)).toMatch(/1 run\(s\) left out, could not be read: 2027-04-09T000000Z \(corrupt JSON\)/);
-    expect(moved.md).toContain('`2027-01-15T000000Z` (corrupt JSON)');
+    // The run that moved the window is a run missing; the other one after it still is not.
+    expect(moved.md).toContain('**Run folders not used:**\n\n- `2027-04-09T000000Z`: corrupt JSON');
+    expect(moved.md).toContain('**After this window (2026-12-31), not used** — no bearing on this review:\n\n- `2027-01-15T000000Z`: corrupt JSON');
     // A window given whole: runs after it are not read.
     const given = await review(h, '--from', '2026-10-01', '--to', '2026-12-31');
     expect(given.code, given.stderr).toBe(0);
