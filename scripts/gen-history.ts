@@ -2,7 +2,7 @@
  * Generates a quarter of weekly `secsli score` history from a seed, for the README example of
  * `secsli review`, `secsli trend` and `secsli diff`:
  *
- *   npm run build && node dist/scripts/gen-history.js --out examples/history [--seed 7] [--start 2026-04-03] [--weeks 27]
+ *   npm run build && node dist/scripts/gen-history.js --out examples/history [--seed 7] [--start 2026-04-03] [--weeks 27]   (--help: usage)
  *   node dist/src/cli/index.js review --reports examples/history --out examples/reviews
  *
  * Each run folder holds only the snapshot files (all that history reads), produced by the real
@@ -212,16 +212,61 @@ export async function generateHistory(opts: GenOptions): Promise<string[]> {
   return dirs;
 }
 
+const USAGE = `Usage: node dist/scripts/gen-history.js [--out DIR] [--seed N] [--start YYYY-MM-DD] [--weeks N]
+
+Writes a deterministic history of weekly \`secsli score\` runs (snapshot files only) for trying
+\`secsli review\`, \`secsli trend\` and \`secsli diff\`.
+
+  --out DIR            folder to write the run folders into; must be empty or absent (default: examples/history)
+  --seed N             random seed, a whole number; same seed, same bytes (default: 7)
+  --start YYYY-MM-DD   first run's as-of, UTC midnight (default: 2026-04-03)
+  --weeks N            number of weekly runs, at least 1 (default: 27)
+  -h, --help           print this and exit
+`;
+
+/**
+ * The command line, strictly: an unknown flag, a flag without its value or a bad value is an
+ * error (a mistyped flag must not silently write 27 runs into the default folder).
+ */
+export function parseGenArgs(argv: readonly string[]): { help: true } | { help: false; opts: GenOptions } {
+  const opts: GenOptions = { out: 'examples/history', seed: 7, start: '2026-04-03', weeks: 27 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') return { help: true };
+    const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    if (!['--out', '--seed', '--start', '--weeks'].includes(name)) throw new Error(`unknown argument ${JSON.stringify(flag)} (see --help)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new Error(`${name} needs a value (see --help)`);
+    const whole = (min: number) => {
+      if (!/^\d+$/.test(value) || Number(value) < min) throw new Error(`${name} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, not ${JSON.stringify(value)}`);
+      return Number(value);
+    };
+    if (name === '--out') opts.out = value;
+    else if (name === '--seed') opts.seed = whole(0);
+    else if (name === '--weeks') opts.weeks = whole(1);
+    else {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new Error(`--start must be a date YYYY-MM-DD, not ${JSON.stringify(value)}`);
+      opts.start = value;
+    }
+  }
+  return { help: false, opts };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name: string, def: string) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
-  };
-  generateHistory({ out: arg('out', 'examples/history'), seed: Number(arg('seed', '7')), start: arg('start', '2026-04-03'), weeks: Number(arg('weeks', '27')) }).then(
-    (dirs) => process.stdout.write(dirs.map((d) => d + '\n').join('')),
-    (e: unknown) => {
-      process.stderr.write(`gen-history: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-    },
-  );
+  let parsed: ReturnType<typeof parseGenArgs> | undefined;
+  try {
+    parsed = parseGenArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`gen-history: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
+  if (parsed?.help) process.stdout.write(USAGE);
+  else if (parsed)
+    generateHistory(parsed.opts).then(
+      (dirs) => process.stdout.write(dirs.map((d) => d + '\n').join('')),
+      (e: unknown) => {
+        process.stderr.write(`gen-history: ${(e as Error).message}\n`);
+        process.exitCode = 2;
+      },
+    );
 }

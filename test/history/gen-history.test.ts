@@ -46,3 +46,39 @@ describe('scripts/gen-history', () => {
     await expect(generateHistory({ out: join(dir, 'a') })).rejects.toThrow(/not empty/);
   });
 });
+
+describe('scripts/gen-history command line', () => {
+  it('--help is help, and an unknown flag or a bad value is refused: nothing is written to the default folder', async () => {
+    const { parseGenArgs } = await import('../../scripts/gen-history.js');
+    expect(parseGenArgs(['--help'])).toEqual({ help: true });
+    expect(parseGenArgs(['--out', '/tmp/x', '-h'])).toEqual({ help: true });
+    expect(parseGenArgs(['--out', '/tmp/x', '--seed=3', '--weeks', '5'])).toEqual({ help: false, opts: { out: '/tmp/x', seed: 3, start: '2026-04-03', weeks: 5 } });
+    expect(() => parseGenArgs(['--outt', '/tmp/x'])).toThrow('unknown argument "--outt"');
+    expect(() => parseGenArgs(['stray'])).toThrow('unknown argument "stray"');
+    expect(() => parseGenArgs(['--out'])).toThrow('--out needs a value');
+    expect(() => parseGenArgs(['--out', '--seed', '3'])).toThrow('--out needs a value');
+    expect(() => parseGenArgs(['--weeks', '0'])).toThrow('--weeks must be a whole number ≥ 1');
+    expect(() => parseGenArgs(['--seed', 'x'])).toThrow('--seed must be a whole number');
+    expect(() => parseGenArgs(['--start', '2026-13-45'])).toThrow('--start must be a date');
+  });
+
+  it('the script prints its usage for --help and exits 2 on an unknown flag, writing nothing', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    // The built script, as the README runs it (npm test builds dist/ first).
+    const script = join(import.meta.dirname, '../../dist/scripts/gen-history.js');
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, [script, ...args], { cwd: dir }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: node dist\/scripts\/gen-history\.js/);
+    const bad = await run(['--out', join(dir, 'bad'), '--sed', '3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('gen-history: unknown argument "--sed"');
+    expect(await readdir(dir)).not.toContain('examples');
+    expect(await readdir(dir)).not.toContain('bad');
+  });
+});
