@@ -2,7 +2,7 @@ import { fixed, pct } from '../report/format.js';
 import { PART_TITLES } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import type { QuarterFigures } from './quarter.js';
-import type { Review } from './review.js';
+import { removedIn, type Review } from './review.js';
 
 /**
  * The executive summary's sentences, generated from the figures and the attribution: how the
@@ -61,7 +61,8 @@ function policySentence(r: Review): string | null {
 function actSentence(r: Review): string | null {
   const owners = [...new Set(r.attainment.map((a) => a.owner))].sort();
   const score = owners.map((o) => {
-    const breached = r.attainment.filter((a) => a.owner === o && a.observations.at(-1)?.status === 'BREACHED').map((a) => a.assetId);
+    // BREACHED at the last run: an asset removed from the inventory before it is nobody's to act on.
+    const breached = r.attainment.filter((a) => a.owner === o && !removedIn(r, a) && a.observations.at(-1)?.status === 'BREACHED').map((a) => a.assetId);
     return { o, breached, overdue: r.overdueCount.byOwner.get(o) ?? 0, expiring: r.expiring.filter((x) => x.owner === o) };
   });
   score.sort((a, b) => b.breached.length - a.breached.length || b.overdue - a.overdue || b.expiring.length - a.expiring.length || (a.o < b.o ? -1 : 1));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { fixed, pct } from '../report/format.js';
+import { day, fixed, pct } from '../report/format.js';
 import { esc, link, statusBadge, table } from './html.js';
-import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
+import { NEXT_ACTIONS_PER_OWNER, removedIn, type Review } from './review.js';
 
 /** One owner's page in review.html (and the body of owners/<owner>.html): assets, next actions, overdue items, expiring exceptions. */
 
@@ -54,6 +54,20 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
       ['Asset', 'Criticality', 'Status (last run)', 'Why', 'Budget used', 'Runs within budget', 'Runs on target', 'Past deadline'],
       list.map((a) => {
         const last = a.observations.at(-1)!;
+        const removed = removedIn(r, a);
+        if (removed) {
+          // Its last sighting is no status now: the window's last run does not have it.
+          return [
+            `<b>${esc(a.assetId)}</b>`,
+            esc(a.criticality),
+            esc(`removed from the inventory on ${day(removed.snapshot.asOf)}`),
+            esc(`last seen ${day(last.asOf)}: ${last.status}, budget used ${pct(last.budgetUsed, 0)}`),
+            '—',
+            esc(`${a.risk.met} of ${a.risk.valid}`),
+            esc(`${a.good.met} of ${a.good.valid}`),
+            '—',
+          ];
+        }
         const reasons = r.runs.at(-1)?.snapshot.assets.find((x) => x.id === a.assetId)?.statusReasons ?? [];
         return [
           `<b>${esc(a.assetId)}</b>`,

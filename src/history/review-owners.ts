@@ -1,5 +1,5 @@
 import { day, fixed, mdCell, mdLink, mdTable, pct } from '../report/format.js';
-import { NEXT_ACTIONS_PER_OWNER, type Review } from './review.js';
+import { NEXT_ACTIONS_PER_OWNER, removedIn, type Review } from './review.js';
 import { type Attainment, BREACHED_BY_REMEDIATION, BREACHED_BY_RISK } from './slo.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
@@ -25,13 +25,14 @@ function breachedBy(runs: Observed[]): string {
  * Each asset with bad runs, and why: BREACHED (by the rule that set the status: a known-exploited
  * finding past its deadline breaches an asset that meets both SLOs), and the SLOs missed.
  */
-function breaches(list: Attainment[]): string[] {
+function breaches(r: Review, list: Attainment[]): string[] {
   const bad = list.filter((a) => a.badRuns > 0);
   if (bad.length === 0) return ['No SLO missed and nothing BREACHED in any run of the window.'];
   return bad.map((a) => {
     const runs = a.observations.filter((o) => o.verdict === 'bad');
     const span = `${day(runs[0]!.asOf)} … ${day(runs.at(-1)!.asOf)}`;
-    const last = `last run: ${a.observations.at(-1)!.status}.`;
+    const removed = removedIn(r, a);
+    const last = removed ? `removed from the inventory on ${day(removed.snapshot.asOf)}.` : `last run: ${a.observations.at(-1)!.status}.`;
     const breached = runs.filter((o) => o.breached);
     const other = runs.filter((o) => !o.breached);
     if (breached.length === 0) return `- **${mdCell(a.assetId)}** missed its ${missedSlos(runs)} SLO in ${runs.length} of ${a.good.valid} measured runs (${span}); ${last}`;
@@ -79,11 +80,13 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
       ['Asset', 'Criticality', 'Last status', 'Last budget used', 'Runs on target', 'Error budget left', 'Open overdue (last run)'],
       list.map((a) => {
         const last = a.observations.at(-1)!;
+        const removed = removedIn(r, a);
         return [
           mdCell(a.assetId),
           mdCell(a.criticality),
-          last.status,
-          pct(last.budgetUsed, 0),
+          // Absent from the last run: its last sighting is no status at the end of the window.
+          removed ? `removed from the inventory on ${day(removed.snapshot.asOf)} (last seen ${day(last.asOf)}: ${last.status})` : last.status,
+          removed ? '—' : pct(last.budgetUsed, 0),
           pct(a.good.share),
           a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0),
           String(r.overdueCount.byAsset.get(a.assetId) ?? 0),
@@ -104,7 +107,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
     '',
     '**Breached**',
     '',
-    ...breaches(list),
+    ...breaches(r, list),
     '',
     '**Overdue at the last run**',
     '',

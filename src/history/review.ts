@@ -243,6 +243,16 @@ export class ReviewFolds {
   }
 }
 
+/**
+ * The window's run in which an asset was first missing after it was last seen — removed from the
+ * inventory — or undefined when the window's last run has it. Its last observation is then no
+ * status at the end of the window: the pack says "removed from the inventory on <date>".
+ */
+export function removedIn(r: Pick<Review, 'runs'>, a: Pick<Attainment, 'observations'>): Run | undefined {
+  const k = r.runs.findIndex((x) => x.name === a.observations.at(-1)?.run);
+  return k >= 0 && k < r.runs.length - 1 ? r.runs[k + 1] : undefined;
+}
+
 /** Next actions the pack shows per owner (review-owners.ts, review-html-owner.ts): the review keeps no more. */
 export const NEXT_ACTIONS_PER_OWNER = 5;
 /** Overdue findings the pack lists per owner (the same pages): the review keeps no more, and counts them all. */

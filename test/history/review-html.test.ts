@@ -280,3 +280,20 @@ describe('charts over many runs', () => {
     expect(got).toHaveLength(13);
   });
 });
+
+describe('an asset removed from the inventory mid-quarter', () => {
+  it('is shown as removed on the day it went, not with its last sighting as the current status', async () => {
+    const h = await fresh();
+    for (const run of h.runs) if (run.snapshot.asOf >= '2026-09-04') run.snapshot.assets = run.snapshot.assets.filter((a) => a.id !== 'batch');
+    const r = buildReview(h, resolveWindow(h.runs));
+    const files = reviewFiles(r);
+    const html = files['owners/team-web.html']!;
+    const row = html.split('\n').find((l) => l.startsWith('<tr><td><b>batch</b>'))!;
+    expect(row).toContain('removed from the inventory on 2026-09-04');
+    expect(row).toContain('last seen 2026-08-28');
+    expect(row).not.toContain('st-ok');
+    const md = files['owners/team-web.md']!;
+    expect(md).toMatch(/\| batch \| low \| removed from the inventory on 2026-09-04 \(last seen 2026-08-28: \w[\w ]*\) \| — \|/);
+    for (const s of summarySentences(r)) expect(s).not.toMatch(/batch[^.]*BREACHED/);
+  });
+});
