@@ -67,6 +67,7 @@ th { background: #eef0f3; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n { white-space: nowrap; }
 td.t { overflow-wrap: anywhere; }
+.nw { white-space: nowrap; }
 figure { margin: 10px 0 16px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 0 24px; }
 figure svg { max-width: 100%; height: auto; display: block; }

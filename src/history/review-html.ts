@@ -107,7 +107,7 @@ function trendsSection(r: Review, charts: Record<string, string>): string {
       r.trends.map((t) => {
         const c = trendCells(t);
         return [
-          esc(day(t.asOf)),
+          `<span class="nw">${esc(day(t.asOf))}</span>`,
           c.open,
           c.overdue,
           c.accepted,
