@@ -6,7 +6,7 @@ import { startGithubEmulator } from '../fakes/github-emulator.js';
 import { startOrganizationsEmulator } from '../fakes/organizations-emulator.js';
 import { startSecurityHubEmulator } from '../fakes/securityhub-emulator.js';
 import { FAKE } from '../live/world.js';
-import { AS_OF, cli, tmp } from './run.js';
+import { AS_OF, cli, tmp } from '../cli/run.js';
 
 /**
  * The scheduled job while GitHub is down: `secsli score` of test/fixtures/live/assets.yaml (org
