@@ -1,5 +1,6 @@
 import { hasGlobSyntax, repoMatcher } from '../config/glob.js';
 import type { Asset } from '../config/schema.js';
+import { isAwsAccountId } from '../model/finding.js';
 
 /**
  * Which asset claims a repository or an account, the way the collectors read assets.yaml:
@@ -23,7 +24,7 @@ export function compileClaims(assets: readonly Asset[]): Claims {
     .sort((x, y) => (x.pattern < y.pattern ? -1 : x.pattern > y.pattern ? 1 : x.asset < y.asset ? -1 : 1));
   const byAccount = new Map<string, Set<string>>();
   const claim = (id: string, asset: string) => {
-    if (!/^\d{12}$/.test(id)) return;
+    if (!isAwsAccountId(id)) return;
     const s = byAccount.get(id) ?? new Set<string>();
     byAccount.set(id, s);
     s.add(asset);

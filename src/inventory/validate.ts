@@ -1,5 +1,6 @@
 import { exceptionExpiresAt } from '../config/expiry.js';
 import type { ConfigProblem } from '../errors.js';
+import { isAwsAccountId } from '../model/finding.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { globProblems, hasGlobSyntax, type GlobKind } from '../config/glob.js';
 import { formatPath, type Locator, type PathKey } from './positions.js';
@@ -29,7 +30,7 @@ function hasSelectors(asset: Asset): boolean {
 
 /** Why `account` cannot be declared as an AWS account id; undefined when it can. Also `secsli init`'s test of what it may propose. */
 export function accountIdProblem(account: string): string | undefined {
-  return /^\d{12}$/.test(account) ? undefined : `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`;
+  return isAwsAccountId(account) ? undefined : `an AWS account id is exactly 12 digits, got "${account}"${/^\d+$/.test(account) ? ` (${account.length} digits)` : ''}`;
 }
 
 /**

@@ -31,6 +31,9 @@ export interface Epss {
   percentile: number;
 }
 
+/** An AWS account id as AWS writes it: exactly 12 ASCII digits (the one test every reader of account ids uses). */
+export const isAwsAccountId = (s: string): boolean => s.length === 12 && /^\d{12}$/.test(s);
+
 export interface AwsResource {
   id: string;
   type: string;

@@ -43,6 +43,9 @@ interface Group {
   also: Set<string> | undefined;
 }
 
+/** The places other than the fix's own (`own`: its first finding's), sorted. */
+const alsoOf = (places: ReadonlySet<string>, own: string | undefined): string[] => [...places].filter((w) => w !== own).sort(cmpId);
+
 /** Where a change lands: a repository's manifest, or the resource (image, instance, function). */
 function locationOf(f: Finding): string | undefined {
   if (f.github) return f.github.manifestPath ? `${f.github.repo}/${f.github.manifestPath}` : f.github.repo;
@@ -198,7 +201,7 @@ export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<As
         assetIds: uniqueSorted(g.assetIds),
         findingIds: uniqueSorted(g.findingIds),
         resources: g.resources?.size ?? 0,
-        also: g.also ? [...g.also].filter((w) => w !== locationOf(g.first)).sort(cmpId) : [],
+        also: g.also ? alsoOf(g.also, locationOf(g.first)) : [],
       }),
     );
   }

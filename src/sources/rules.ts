@@ -3,7 +3,7 @@
  * fields, severity bands, CVSS scores, and how zod issues read as a rejection reason.
  */
 import type * as z from '../vendor/zod.js';
-import type { RecordClaims, Severity } from '../model/finding.js';
+import { isAwsAccountId, type RecordClaims, type Severity } from '../model/finding.js';
 import { parseUtc } from '../model/time.js';
 import type { NormalizeResult } from './types.js';
 
@@ -28,7 +28,7 @@ export function awsClaims(account: string | undefined, resourceIds: ReadonlyArra
  * most 40 characters of it).
  */
 export function accountProblem(field: string, account: string): string | undefined {
-  if (account.length === 12 && /^\d{12}$/.test(account)) return undefined;
+  if (isAwsAccountId(account)) return undefined;
   const shown = account.length > 40 ? `${JSON.stringify(account.slice(0, 40))}…` : JSON.stringify(account);
   return `${field} is not an AWS account id (12 digits): ${shown}`;
 }
