@@ -6,7 +6,8 @@ import { inWindow, type Window } from './window.js';
 
 /**
  * Finding flow (docs/review.md "Flow and MTTR"). One life per finding id across all runs (a finding
- * on two assets is one finding; it belongs to both owners). Opened at its `firstSeen`; closed at the
+ * on two assets is one finding; it belongs to both owners — the owners of the assets it sits on in
+ * the latest run that lists it, so a renamed owner takes it over rather than both counting it). Opened at its `firstSeen`; closed at the
  * `closedAt` the source reports, or — when it silently disappears from a complete run in which its
  * assets are still declared and covered — at the as-of of that run (an upper bound). A finding that
  * disappears while one of its assets is not measured (UNKNOWN, or a PARTIAL run) waits: the next
@@ -150,6 +151,9 @@ export class LifeTracker {
       life.mark = this.runs;
       life.was = { born, open: life.open, closedAt: life.closedAt, closedBy: life.closedBy, closeReason: life.closeReason };
       life.runAssets = this.single(a.id);
+      // Its owners are those of the latest run that lists it: an owner renamed, or an asset handed
+      // to another team, moves the finding with it rather than counting it for both.
+      life.owners = this.single(a.owner);
       run.touched.push(life);
       this.choose(life, f, run.asOf);
     } else {
@@ -158,7 +162,7 @@ export class LifeTracker {
       if (!ignorable(f)) this.choose(life, f, run.asOf);
     }
     life.assets = this.union(life.assets, a.id);
-    life.owners = this.union(life.owners, a.owner);
+    if (life.owners[0] !== a.owner) life.owners = this.union(life.owners, a.owner);
   }
 
   end(run: Run): void {

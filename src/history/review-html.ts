@@ -267,7 +267,7 @@ function appendix(r: Review): string {
       : '<p>The policy did not change in the quarter.</p>',
   );
   out.push('<h3>Run folders not used</h3>');
-  const within = r.skipped.filter((s) => !r.afterWindow.includes(s));
+  const within = r.skipped.filter((s) => !r.afterWindow.includes(s) && !r.beforeReach.includes(s));
   if (r.leftOut.length) out.push(`<p>${leftOutText(r)}</p>`);
   out.push(
     within.length
@@ -277,8 +277,20 @@ function appendix(r: Review): string {
           [],
           [1],
         )
-      : `<p>None: every run folder ${r.afterWindow.length ? 'up to this window’s end ' : ''}was read.</p>`,
+      : `<p>None: every run folder ${r.beforeReach.length ? `from the one this review starts from (${esc(day(r.readFrom))}) ` : ''}${r.afterWindow.length ? 'up to this window’s end ' : ''}was read.</p>`,
   );
+  if (r.beforeReach.length) {
+    out.push(
+      `<h4>Before the run this review starts from (${esc(day(r.readFrom))}), not used</h4>`,
+      '<p class="note">Runs before the last run read ahead of the previous quarter: no bearing on this review (findings carry their own first-seen time), listed so that none is taken for a run missing from it.</p>',
+      table(
+        ['Run folder', 'Why'],
+        r.beforeReach.map((s) => [esc(s.name), esc(s.reason)]),
+        [],
+        [1],
+      ),
+    );
+  }
   if (r.afterWindow.length) {
     out.push(
       `<h4>After this window (${esc(r.window.to)}), not used</h4>`,

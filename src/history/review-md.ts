@@ -47,7 +47,7 @@ function summary(r: Review): string[] {
   const bad = r.attainment.filter((a) => a.badRuns > 0).length;
   const named = (list: readonly Skipped[]) => list.map((s) => `\`${mdCell(s.name)}\` (${mdCell(s.reason, 120)})`).join(', ');
   // Run folders after the window are no hole in it: the appendix lists them apart.
-  const others = r.skipped.filter((s) => !r.leftOut.includes(s) && !r.afterWindow.includes(s));
+  const others = r.skipped.filter((s) => !r.leftOut.includes(s) && !r.afterWindow.includes(s) && !r.beforeReach.includes(s));
   return [
     '## Executive summary',
     '',
@@ -297,8 +297,9 @@ function runsSection(r: Review): string[] {
     out.push(...r.policyChanges.map((c, i) => `- P${i + 1} ${day(c.asOf)} (${mdCell(c.run)}): ${mdCell(c.what)} — \`${mdCell(c.from)}\` → \`${mdCell(c.to)}\``));
   }
   const line = (s: Skipped) => `- \`${mdCell(s.name)}\`: ${mdCell(s.reason, 300)}`;
-  const within = r.skipped.filter((s) => !r.afterWindow.includes(s));
+  const within = r.skipped.filter((s) => !r.afterWindow.includes(s) && !r.beforeReach.includes(s));
   if (within.length) out.push('', '**Run folders not used:**', '', ...within.map(line));
+  if (r.beforeReach.length) out.push('', `**Before the run this review starts from (${day(r.readFrom)}), not used** — no bearing on this review:`, '', ...r.beforeReach.map(line));
   if (r.afterWindow.length) out.push('', `**After this window (${r.window.to}), not used** — no bearing on this review:`, '', ...r.afterWindow.map(line));
   return out;
 }

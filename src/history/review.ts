@@ -77,7 +77,9 @@ export interface Review {
   skipped: Skipped[];
   /**
    * Of `skipped`, the runs the review needed and could not read (`secsli review` exits 3): every
-   * unreadable one before the window's end (the window, the quarter before it, finding lives), and
+   * unreadable one from the last run read before the previous window (`readFromMs`) to the
+   * window's end (the window, the quarter before it, finding lives), one after the end and before
+   * the first run read after it (closes it may have been the one to report, `closesUntilMs`), and
    * one after it that, read, would have moved the default window.
    */
   leftOut: Skipped[];
@@ -86,6 +88,13 @@ export interface Review {
    * no hole in this window, and listed apart so that none reads as a run missing from it.
    */
   afterWindow: Skipped[];
+  /** The as-of of the earliest run the review reads (`readFromMs`); undefined when it reads from the first. */
+  readFrom?: string;
+  /**
+   * Of `skipped`, the run folders before `readFrom`: no hole in this review either
+   * (the run it starts from was read), listed apart as `afterWindow` is.
+   */
+  beforeReach: Skipped[];
   objective: number;
   recentDays: number;
   policies: string[];
@@ -325,6 +334,42 @@ class LastRunLists {
 }
 
 /**
+ * The earliest as-of whose run the review depends on: the last run read before the previous
+ * window's start. That run is where the previous window's deadlines start and what its first run's
+ * policy is compared with; finding lives carry their own first-seen time, and a life that closed
+ * before it closed before both windows. So a run that could not be read before that one is no hole
+ * in this review (it is listed as not used, and the review exits 0): a corrupt run from two years
+ * ago does not make every quarterly review exit 3 until someone prunes it. With no run read
+ * before the previous window, every earlier run may have been that one.
+ */
+function readFromMs(runs: readonly Run[], w: Window): number {
+  const start = previousWindow(w).startMs;
+  let from = Number.NEGATIVE_INFINITY;
+  for (const r of runs) {
+    const t = Date.parse(r.snapshot.asOf);
+    if (t < start && t > from) from = t;
+  }
+  return from;
+}
+
+/**
+ * Up to when a run after the window may hold closes the review counts (flow.ts LaterCloses: a
+ * finding fixed after the window's last run and before its end is closed in the window, though
+ * only a later run can say so): until the first run read after the window's end, the one that
+ * reports them. A run after the window that could not be read before that one may have been the
+ * only one to report some (a source that stops listing what it closed), so it is a hole; one after
+ * it is not. With no run read after the window, every later run is.
+ */
+function closesUntilMs(runs: readonly Run[], w: Window): number {
+  let until = Number.POSITIVE_INFINITY;
+  for (const r of runs) {
+    const t = Date.parse(r.snapshot.asOf);
+    if (t >= w.endMs && t < until) until = t;
+  }
+  return until;
+}
+
+/**
  * The review from history's summaries (its runs' findings are not read here), the folds of every
  * run's findings, and the attribution from the window's first run to its last.
  */
@@ -365,13 +410,20 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
     .sort((a, b) => cmp(a.expires, b.expires) || cmp(a.id, b.id));
 
   const lives = folds.lives();
-  const needed = leftOut(history.skipped, (ms) => ms < w.endMs || (opts.choice !== undefined && wouldMoveWindow(w, history.runs, ms, opts.choice.from, opts.choice.to)));
+  const fromMs = readFromMs(history.runs, w);
+  const closesMs = closesUntilMs(history.runs, w);
+  const needed = leftOut(
+    history.skipped,
+    (ms) => (ms >= fromMs && ms < closesMs) || (opts.choice !== undefined && wouldMoveWindow(w, history.runs, ms, opts.choice.from, opts.choice.to)),
+  );
   return {
     window: w,
     runs,
     skipped: history.skipped,
     leftOut: needed,
     afterWindow: history.skipped.filter((s) => !needed.includes(s) && runNameMs(s.name) >= w.endMs),
+    readFrom: Number.isFinite(fromMs) ? new Date(fromMs).toISOString() : undefined,
+    beforeReach: history.skipped.filter((s) => !needed.includes(s) && runNameMs(s.name) < fromMs),
     objective,
     recentDays,
     policies: [...new Set(runs.map((r) => r.snapshot.policyHash))],

@@ -5,7 +5,7 @@
  * in. Hand-computed cases.
  */
 import { describe, expect, it } from 'vitest';
-import { findingLives, LifeTracker, windowLives } from '../../src/history/flow.js';
+import { findingLives, flow, LifeTracker, windowLives } from '../../src/history/flow.js';
 import type { History, Run } from '../../src/history/load.js';
 import { buildReview, NEXT_ACTIONS_PER_OWNER, OVERDUE_LISTED_PER_OWNER, type Review, ReviewFolds } from '../../src/history/review.js';
 import { ownerFileNames, renderOwnerHtml } from '../../src/history/review-html-owner.js';
@@ -64,6 +64,21 @@ describe('finding lives, entry by entry', () => {
     expect(at(2)).toMatchObject({ title: 'real', closedAt: '2026-02-07T00:00:00Z', closedBy: 'source', closeReason: 'fixed' });
     expect(at(3)).toMatchObject({ title: 'real again', closedAt: null, closedBy: null, closeReason: null });
     expect(at(4)).toMatchObject({ closedAt: '2026-02-22T00:00:00Z', closedBy: 'vanished', closeReason: null, assets: ['a', 'b'] });
+  });
+
+  it('an owner renamed (or an asset handed over): the finding moves to the new owner, counted once in the per-owner flow', () => {
+    const renamed = [
+      run('2026-02-01T00:00:00Z', [asset('a', 'payments', [{ id: 'R', firstSeen: '2026-01-20T00:00:00Z' }])]),
+      run('2026-02-08T00:00:00Z', [asset('a', 'payments-platform', [{ id: 'R', firstSeen: '2026-01-20T00:00:00Z' }])]),
+      run('2026-02-15T00:00:00Z', [asset('a', 'payments-platform', [{ id: 'R', status: 'resolved', closedAt: '2026-02-14T00:00:00Z', closeReason: 'fixed' }])]),
+    ];
+    const life = findingLives(renamed).find((l) => l.id === 'R')!;
+    expect(life.owners).toEqual(['payments-platform']);
+    // Closed before the rename: it stays with the owner who had it.
+    expect(findingLives(renamed.slice(0, 1))[0]!.owners).toEqual(['payments']);
+    const q1 = makeWindow(Date.UTC(2026, 0, 1), Date.UTC(2026, 3, 1));
+    const byOwner = flow(windowLives(renamed, q1.endMs), q1).byOwner;
+    expect(byOwner.map((o) => [o.key, o.opened, o.closed])).toEqual([['payments-platform', 1, 1]]);
   });
 
   it('a run that lists a closed finding closed again keeps the earlier close', () => {

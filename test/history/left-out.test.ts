@@ -202,6 +202,48 @@ describe('runs left out by design keep exit 0', () => {
     expect((await cli(['baseline', ...from, '--as-of', '2026-12-05T00:00:00Z', '--reports', h])).code).toBe(0);
   });
 
+  it('an unreadable run before the run the review starts from is no hole: exit 0, listed apart; one after that run is', async () => {
+    // The window is 2027-Q1 (the latest run's), the quarter before it 2026-Q4: the review starts from the last run read before 2026-10-01.
+    const h = await history();
+    const corrupt = async (day: string) => {
+      await rm(join(h, name(day)), { recursive: true, force: true });
+      await cp(join(h, name('2026-11-20')), join(h, name(day)), { recursive: true });
+      await writeFile(snapshot(h, day), 'not json');
+    };
+    await corrupt('2026-02-06');
+    // No run read before 2026-Q4: the corrupt one may have been the run the previous quarter's deadlines start from.
+    expect((await review(h)).code).toBe(3);
+    expect((await cli(scoreArgs(h, '--as-of', '2026-04-10T00:00:00Z'))).code).toBe(0);
+    const rv = await review(h);
+    expect(rv.code, rv.stderr).toBe(0);
+    expect(rv.md).not.toContain('run folder(s) not used**');
+    expect(rv.md).toContain('**Before the run this review starts from (2026-04-10), not used** — no bearing on this review:\n\n- `2026-02-06T000000Z`: corrupt JSON');
+    const html = await readFile(join(rv.dir, 'review.html'), 'utf8');
+    expect(html).toContain('<h4>Before the run this review starts from (2026-04-10), not used</h4>');
+    expect(html).toContain('None: every run folder from the one this review starts from (2026-04-10) was read.');
+    // Between that run and the window's end: the previous quarter's figures are read from there.
+    await corrupt('2026-05-01');
+    const hole = await review(h);
+    expect(hole.code).toBe(3);
+    expect(lastLine(hole.stderr)).toMatch(/1 run\(s\) left out, could not be read: 2026-05-01T000000Z \(corrupt JSON\)/);
+    expect(hole.md).toContain('`2026-02-06T000000Z`: corrupt JSON');
+  });
+
+  it('after a window given whole: the first run after its end reports the closes inside it, so one unreadable before it is a hole', async () => {
+    const h = await history();
+    const q4 = ['--from', '2026-10-01', '--to', '2026-12-31'];
+    await writeFile(snapshot(h, '2027-01-08'), 'not json');
+    // No run read after the window: a finding fixed after its last run and before its end may be reported by none.
+    const lost = await review(h, ...q4);
+    expect(lost.code, lost.stderr).toBe(3);
+    expect(lastLine(lost.stderr)).toMatch(/1 run\(s\) left out, could not be read: 2027-01-08T000000Z \(corrupt JSON\)/);
+    // A run read after it: that one reports them.
+    expect((await cli(scoreArgs(h, '--as-of', '2027-01-01T00:00:00Z'))).code).toBe(0);
+    const read = await review(h, ...q4);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.md).toContain('**After this window (2026-12-31), not used** — no bearing on this review:\n\n- `2027-01-08T000000Z`: corrupt JSON');
+  });
+
   it('temporary and other folders are not runs at all', async () => {
     const h = await history();
     await cp(join(h, name('2026-12-04')), join(h, `.${name('2026-12-18')}.tmp-1234`), { recursive: true });
