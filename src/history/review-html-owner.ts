@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { day, fixed, pct } from '../report/format.js';
+import { day, fixed } from '../report/format.js';
 import { esc, link, statusBadge, table } from './html.js';
 import { NEXT_ACTIONS_PER_OWNER, removedIn, type Review } from './review.js';
+import { usedText } from './slo.js';
 
 /** One owner's page in review.html (and the body of owners/<owner>.html): assets, next actions, overdue items, expiring exceptions. */
 
@@ -61,7 +62,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
             `<b>${esc(a.assetId)}</b>`,
             esc(a.criticality),
             esc(`removed from the inventory on ${day(removed.snapshot.asOf)}`),
-            esc(`last seen ${day(last.asOf)}: ${last.status}, budget used ${pct(last.budgetUsed, 0)}`),
+            esc(`last seen ${day(last.asOf)}: ${last.status}, budget used ${usedText(last.budgetUsed, last.covered)}`),
             '—',
             esc(`${a.risk.met} of ${a.risk.valid}`),
             esc(`${a.good.met} of ${a.good.valid}`),
@@ -74,7 +75,7 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
           esc(a.criticality),
           statusBadge(last.status),
           esc(reasons.join('; ') || '—'),
-          esc(pct(last.budgetUsed, 0)),
+          esc(usedText(last.budgetUsed, last.covered)),
           esc(`${a.risk.met} of ${a.risk.valid}`),
           esc(`${a.good.met} of ${a.good.valid}`),
           String(r.overdueCount.byAsset.get(a.assetId) ?? 0),

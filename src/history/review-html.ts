@@ -8,6 +8,8 @@ import type { MttrRow } from './quarter.js';
 import { reviewCharts } from './review-charts.js';
 import { ownersOf, renderOwnerHtml } from './review-html-owner.js';
 import type { Review } from './review.js';
+import { isCovered } from './schema.js';
+import { usedText } from './slo.js';
 import { signed } from './text-table.js';
 import { isComplete, measuredText, trendCells } from './trends.js';
 
@@ -71,7 +73,7 @@ function assetsSection(r: Review): string {
           esc(a.owner),
           statusBadge(a.status),
           esc(a.statusReasons.join('; ') || '—'),
-          esc(`${pct(start?.budgetUsed ?? null, 0)} → ${pct(a.budgetUsed, 0)}`),
+          esc(`${start ? usedText(start.budgetUsed, isCovered(start)) : pct(null, 0)} → ${usedText(a.budgetUsed, isCovered(a))}`),
           esc(x ? `${x.risk.met} of ${x.risk.valid}` : 'n/a'),
           esc(x ? `${x.good.met} of ${x.good.valid}` : 'n/a'),
         ];

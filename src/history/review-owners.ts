@@ -1,6 +1,6 @@
 import { day, fixed, mdCell, mdLink, mdTable, pct } from '../report/format.js';
 import { NEXT_ACTIONS_PER_OWNER, removedIn, type Review } from './review.js';
-import { type Attainment, BREACHED_BY_REMEDIATION, BREACHED_BY_RISK } from './slo.js';
+import { type Attainment, BREACHED_BY_REMEDIATION, BREACHED_BY_RISK, usedText } from './slo.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
 
@@ -86,7 +86,7 @@ function renderOwnerSection(r: Review, owner: string, h: string): string[] {
           mdCell(a.criticality),
           // Absent from the last run: its last sighting is no status at the end of the window.
           removed ? `removed from the inventory on ${day(removed.snapshot.asOf)} (last seen ${day(last.asOf)}: ${last.status})` : last.status,
-          removed ? '—' : pct(last.budgetUsed, 0),
+          removed ? '—' : usedText(last.budgetUsed, last.covered),
           pct(a.good.share),
           a.budgetLeft === null ? 'n/a' : pct(a.budgetLeft, 0),
           String(r.overdueCount.byAsset.get(a.assetId) ?? 0),

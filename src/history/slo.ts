@@ -1,3 +1,4 @@
+import { pct } from '../report/format.js';
 import { budgetUsedOf } from './attribution.js';
 import type { Run } from './load.js';
 import { isCovered, type AssetV1 } from './schema.js';
@@ -28,6 +29,15 @@ export interface RunMetrics {
   risk: number;
   budgetUsed: number | null;
   remediationSli: number | null;
+}
+
+/**
+ * Budget used as the review's tables show it: read off a run that did not fully measure the asset
+ * (a coverage gap, UNKNOWN) it is a lower bound, "≥ 40 %", as the trends' counts are — never a
+ * figure that reads as measured.
+ */
+export function usedText(used: number | null, covered: boolean): string {
+  return used !== null && !covered ? `≥ ${pct(used, 0)}` : pct(used, 0);
 }
 
 interface Observation extends RunMetrics {

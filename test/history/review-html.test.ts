@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import { linearPolicy } from '../builders.js';
 import { RUN_DATES, snapshotText, writeRunFolder, writeScenario } from './scenario.js';
 import { parseSnapshot, type SnapshotV1 } from '../../src/history/schema.js';
+import { pct } from '../../src/report/format.js';
 
 function snapshotFromText(text: string): SnapshotV1 {
   const r = parseSnapshot(text);
@@ -176,6 +177,29 @@ describe('runs that did not measure everything', () => {
     expect(md).toContain('| 2026-08-14 | ≥ 4 | ≥ 0 | ≥ 0 | 2 | ≥ 0 | ≥ 0 | ≥ 0 | 1 | **gaps on 1 asset** |');
     expect(md).toMatch(/\| 2026-07-03 \| 4 \| 0 \| 0 \| 2 \| 0 \| 0 \| 0 \| 0 \| all \|/);
     expect(reviewFiles(r)['review.html']).toContain('<b>PARTIAL; gaps on 3 assets</b>');
+  });
+
+  it("an asset the window's last run did not fully measure: its budget used there is a lower bound in every table (≥), not a measured figure", async () => {
+    const h = await fresh();
+    const w = resolveWindow(h.runs);
+    const last = buildReview(h, w).runs.at(-1)!;
+    const gap = snapshotFromText(snapshotText(new Date(last.snapshot.asOf), { gapRepos: ['acme/batch'] }));
+    h.runs = h.runs.map((r) => (r.name === last.name ? { ...r, snapshot: gap } : r));
+    const r = buildReview(h, w);
+    const batch = r.attainment.find((a) => a.assetId === 'batch')!.observations.at(-1)!;
+    expect(batch.covered).toBe(false);
+    const used = `≥ ${pct(batch.budgetUsed, 0)}`;
+    const files = reviewFiles(r);
+    // The owner's table in review.md, the owner's page and the assets at the end of the quarter in review.html.
+    expect(files['review.md']).toMatch(new RegExp(`\\| batch \\| low \\| UNKNOWN \\| ${used} \\|`));
+    const html = files['review.html']!;
+    expect(html).toMatch(new RegExp(`<b>batch</b>.*→ ${used}</td>`));
+    const owner = Object.entries(files).find(([name]) => name.startsWith('owners/') && name.endsWith('.html') && files[name]!.includes('<b>batch</b>'))!;
+    expect(owner[1]).toContain(`<td class="n">${used}</td>`);
+    // A measured asset's figure stays as it was.
+    const pay = r.attainment.find((a) => a.assetId === 'pay')!.observations.at(-1)!;
+    expect(pay.covered).toBe(true);
+    expect(files['review.md']).toMatch(new RegExp(`\\| pay \\| critical \\| [A-Z ]+ \\| ${pct(pay.budgetUsed, 0)} \\|`));
   });
 
   it('run-level charts shade those runs and draw their counts hollow, off the line; the budget chart shows an UNKNOWN asset as a lower bound, not 0 %', async () => {
