@@ -1,6 +1,6 @@
 import { classifyGithubError } from '../collectors/dependabot/classify.js';
 import type { GithubRequester, GithubResponse } from '../collectors/dependabot/client.js';
-import { listItems } from '../collectors/dependabot/items.js';
+import { listItems, objectItem } from '../collectors/dependabot/items.js';
 import { runLimited } from '../collectors/limit.js';
 import { nextLink } from '../collectors/dependabot/repos.js';
 import type { Logger } from '../log.js';
@@ -124,8 +124,12 @@ export async function discoverGithub(o: GithubDiscoveryOptions): Promise<GithubD
     const [owner, repo] = name.split('/');
     try {
       const res = await o.gh.request('GET /repos/{owner}/{repo}', { owner, repo });
-      const data = (res.data ?? {}) as Obj;
-      const to = str(data.full_name) ?? name;
+      const data = objectItem(res, 'lookup');
+      const to = str(data.full_name);
+      if (!to) {
+        lookups.set(name, { name, state: 'unknown', reason: `lookup of /repos/${name}: ${res.status} with an object that is not a repository (no full_name)` });
+        return;
+      }
       const id = typeof data.id === 'number' ? data.id : undefined;
       lookups.set(name, { name, state: to.toLowerCase() === name ? 'found' : 'renamed', to, ...(id !== undefined ? { id } : {}) });
     } catch (e) {

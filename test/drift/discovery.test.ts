@@ -74,4 +74,16 @@ describe('GitHub discovery', () => {
       'the repository list of big is incomplete (page 1 of /orgs/big/repos: 200 with a body that is not a JSON array (text/html, 31 bytes))',
     );
   });
+
+  it('a lookup answered 200 with no repository in it (a proxy’s page, an object without full_name): unknown, never "found" under the name asked', async () => {
+    const page = { status: 200, raw: '<html><body>proxy</body></html>', contentType: 'text/html' };
+    const html = await discoverOn([{ owner: 'big', name: 'app' }], { fault: (r) => (r.path === '/repos/big/old' ? page : undefined) }, { lookup: ['big/old'] });
+    expect(html.d.lookups).toEqual([{ name: 'big/old', state: 'unknown', reason: 'lookup of /repos/big/old: 200 with a body that is not a JSON object (text/html, 31 bytes)' }]);
+    const other = await discoverOn(
+      [{ owner: 'big', name: 'app' }],
+      { fault: (r) => (r.path === '/repos/big/old' ? { status: 200, body: { message: 'ok' } } : undefined) },
+      { lookup: ['big/old'] },
+    );
+    expect(other.d.lookups).toEqual([{ name: 'big/old', state: 'unknown', reason: 'lookup of /repos/big/old: 200 with an object that is not a repository (no full_name)' }]);
+  });
 });

@@ -22,6 +22,17 @@ export function listItems(res: GithubResponse, what: string): unknown[] {
   throw new UnreadableAnswer(`${what} of ${pathOf(res)}: ${res.status} with a body that is not a JSON array (${describeBody(res)})`);
 }
 
+/**
+ * The object of a GitHub answer about one thing (a repository), or the same error as listItems: a
+ * 200 whose body is a proxy's HTML page or cut mid-JSON is no repository, and read as {} it said
+ * the repository exists under the name asked.
+ */
+export function objectItem(res: GithubResponse, what: string): Record<string, unknown> {
+  const d = res.data;
+  if (d !== null && typeof d === 'object' && !Array.isArray(d) && !(d instanceof ArrayBuffer)) return d as Record<string, unknown>;
+  throw new UnreadableAnswer(`${what} of ${pathOf(res)}: ${res.status} with a body that is not a JSON object (${describeBody(res)})`);
+}
+
 /** The path asked (no query: cursors are long and say nothing here). */
 function pathOf(res: GithubResponse): string {
   try {
