@@ -5,7 +5,10 @@
  * Node loop that reads the same files line by line and JSON.parses each line. For the largest
  * size it also runs the same count against 20 assets (matching cost must not grow with inventory).
  *
- *   node dist/scripts/bench.js [--sizes 10000,100000,1000000] [--assets 2000] [--small-assets 20] [--seed 1] [--no-small] [--no-history]
+ *   node dist/scripts/bench.js [--sizes 10000,100000,1000000] [--assets 2000] [--small-assets 20] [--seed 1] [--repeat 1] [--no-small] [--no-history]
+ *
+ * `--repeat N`: per row, the floor and `secsli score` alternate N times and the fastest of each is
+ * kept (wall / floor is then best against best), for a host whose speed drifts between runs.
  *
  * After the largest size, in the same --out folder: the same data scored again a week later (a run
  * after a run that size), `secsli diff` of those two runs, and a 1k run after them (its peak RSS
@@ -97,14 +100,25 @@ async function run(findings: number, assets: number, seed: number, decoys = 0, t
   // Both runs read the files from the page cache (warmed here): a floor that waits on the disk is not a parse floor
   // (one run measured 147 s of floor wall for 22 s of its CPU, and called secsli 0.6× of it).
   // The floor has just read every byte: secsli finds them cached too.
-  const floor = await measureFloor([join(dir, FILES.securityhub), join(dir, FILES.dependabot)], String(findings));
-  const out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
+  // With --repeat N the floor and the run alternate N times and the fastest of each is kept: on a
+  // shared host the floor alone moved 28–45 s between rows of one bench run, and one floor set the ratio.
+  let floor: Measured | undefined;
+  let score: Measured | undefined;
+  let out = '';
   try {
-    const score = await scoreRun(dir, config, out, AS_OF);
+    for (let i = 0; i < repeat; i++) {
+      const f = await measureFloor([join(dir, FILES.securityhub), join(dir, FILES.dependabot)], String(findings));
+      if (!floor || f.wallS < floor.wallS) floor = f;
+      if (out) await rm(out, { recursive: true, force: true });
+      out = await mkdtemp(join(tmpdir(), 'secsli-bench-out-'));
+      const m = await scoreRun(dir, config, out, AS_OF);
+      if (repeat > 1) process.stderr.write(`${findings}: try ${i + 1} of ${repeat}: floor ${s(f.wallS)} s, secsli ${s(m.wallS)} s (${(m.wallS / f.wallS).toFixed(2)}×)\n`);
+      if (!score || m.wallS < score.wallS) score = m;
+    }
     await then?.(out, dir);
-    return { findings, alerts: Math.round(findings / 5), assets: assets + decoys, ...(decoys ? { label: `${assets} + ${decoys} decoys` } : {}), floor, score };
+    return { findings, alerts: Math.round(findings / 5), assets: assets + decoys, ...(decoys ? { label: `${assets} + ${decoys} decoys` } : {}), floor: floor!, score: score! };
   } finally {
-    await rm(out, { recursive: true, force: true });
+    if (out) await rm(out, { recursive: true, force: true });
   }
 }
 
@@ -190,6 +204,7 @@ const sizes = arg('sizes', '10000,100000,1000000')
 const assets = Number(arg('assets', '2000'));
 const small = Number(arg('small-assets', '20'));
 const seed = Number(arg('seed', '1'));
+const repeat = Math.max(1, Number(arg('repeat', '1')));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), Node ${process.version}`;
 process.stderr.write(`${machine}\n`);
 
@@ -204,7 +219,9 @@ if (!process.argv.includes('--no-small') && small !== assets) {
   rows.push(await run(largest, small, seed, assets - small));
 }
 
-console.log(`secsli score benchmark — ${machine}; measured with ${rows[0]?.score.method ?? 'n/a'}\n`);
+console.log(
+  `secsli score benchmark — ${machine}; measured with ${rows[0]?.score.method ?? 'n/a'}${repeat > 1 ? `; floor and score each the fastest of ${repeat}, alternating` : ''}\n`,
+);
 console.log(table(rows));
 const main = rows.find((r) => r.findings === largest && r.assets === assets && !r.label);
 const few = rows.find((r) => r.findings === largest && r.assets === small);
