@@ -192,6 +192,21 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     expectSame(r);
   });
 
+  it('a line of more bytes than three per allowed character is too large without being decoded; one of many-byte characters under the limit is read', async () => {
+    const alert = JSON.stringify(dbRecords[0]);
+    const max = 4 * alert.length;
+    // 3 bytes per character (U+20AC): max / 2 characters in 1.5 × max bytes, over max in bytes, under it in characters.
+    const euros = '€'.repeat(max / 2);
+    const wide = JSON.stringify({ ...dbRecords[1], security_advisory: { ...dbRecords[1].security_advisory, summary: euros } });
+    const huge = JSON.stringify({ ...dbRecords[2], note: 'x'.repeat(3 * max + 10) });
+    const r = await both('dependabot', [alert, wide, huge, alert].join('\n') + '\n', { jobBytes: 300, maxRecordChars: max });
+    expectSame(r);
+    expect(r.parallel.result.rejected.map((x) => [x.record, x.line, x.reason])).toEqual([[3, 3, 'record 3 (line 3) is too large to read']]);
+    expect(Buffer.byteLength(wide)).toBeGreaterThan(max);
+    const titles = [...r.parallel.result.assets.flatMap((a) => a.findings.map((f) => f.finding.title)), ...r.parallel.result.unmapped.map((f) => f.title)];
+    expect(titles).toContain(euros);
+  });
+
   it('a file of other records is refused (under and over the sniff limit); an empty file is incomplete', async () => {
     const other = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ hello: i, world: 'x' })).join('\n') + '\n';
     const few = await both('dependabot', other(20), { jobBytes: 200 });

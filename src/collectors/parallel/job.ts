@@ -114,6 +114,17 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     const final = nl < 0;
     if (final) nl = n;
     const line = newlines + 1;
+    // A UTF-8 line of more than 3 bytes per allowed character holds more characters than allowed
+    // (no character takes more than 3 bytes per UTF-16 unit): too large, without decoding it — a
+    // line of 600 MB would make a string longer than V8 allows, and the worker fail.
+    if (nl - pos > 3 * spec.maxRecordChars) {
+      if (!final) newlines++;
+      pos = nl + 1;
+      lines++;
+      slots++;
+      events.push({ k: 'oversize', record: slots, line });
+      continue;
+    }
     let raw = decode(pos, nl);
     if (pos === 0 && spec.start === 0 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
     if (!final) newlines++;
