@@ -35,6 +35,15 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * Outside text about a failure (an API's error message, a URL it names): the environment's secrets
+ * by value, and credentials by their shape (a URL's user info, a token in a query string: text/tokens.ts).
+ * What every error message that reaches a report or a log goes through.
+ */
+export function redactAll(text: string, secrets: readonly string[]): string {
+  return scrubTokens(redact(text, secrets));
+}
+
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const stream = opts.stream ?? process.stderr;
   const format = opts.format ?? 'text';

@@ -10,6 +10,7 @@ import type { Collector, RecordBatch, SourceStatus } from './collectors/types.js
 import { UsageError } from './errors.js';
 import { unknownIdHint } from './inventory/did-you-mean.js';
 import { loadInventory } from './inventory/load.js';
+import { scrubTokens } from './text/tokens.js';
 import { loadKev } from './inventory/kev.js';
 import { compileInventory } from './inventory/match.js';
 import type { Logger } from './log.js';
@@ -175,6 +176,10 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
     // counted the findings it took, each from a record (at least that many were read; a line that
     // was not JSON is no record, so the refused are not added).
     if (status.records < good) status.records = good;
+    // What a collector says went wrong is outside text (an API's error, a URL it names): credentials
+    // by their shape never reach the reports, whichever collector worded it (text/tokens.ts).
+    status.problems = status.problems.map(scrubTokens);
+    for (const e of status.coverage) if (e.reason !== undefined) e.reason = scrubTokens(e.reason);
     sources.push({ status, describe: c.describe, findings: good, rejected: bad });
     const level = status.complete && bad === 0 ? 'info' : 'warn';
     const first = rejected[firstRejected];

@@ -1,8 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, SecsliError } from '../errors.js';
-import { redact } from '../log.js';
+import { redact, redactAll } from '../log.js';
 import { jsonSafe, sanitizeLine } from '../text/sanitize.js';
-import { scrubTokens } from '../text/tokens.js';
 import { toolVersion } from '../package-root.js';
 import { registerBaseline } from './baseline.js';
 import { registerExplain } from './explain.js';
@@ -187,7 +186,6 @@ export async function main(argv: string[], given: Io): Promise<number> {
 }
 
 /** The environment's secrets by value, and credentials by their shape (an API error quoting another token). */
-const redactAll = (text: string, secrets: readonly string[]) => scrubTokens(redact(text, secrets));
 
 function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number {
   const secrets = secretsFrom(io.env);

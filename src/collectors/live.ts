@@ -2,7 +2,7 @@ import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SourcesConfig } from '../config/schema.js';
-import { createGithubClient, type GithubRequester } from './dependabot/client.js';
+import { createGithubClient, type GithubRequester, githubBaseUrl } from './dependabot/client.js';
 import { createDependabotLiveCollector } from './dependabot/live.js';
 import type { ServerErrorStreaks } from './dependabot/server-errors.js';
 import type { Clock } from './securityhub/limiter.js';
@@ -173,7 +173,7 @@ export function liveCollectorFactories(sources: SourcesConfig, opts: LiveCollect
     const chosen = db.enterprise ? 'enterprise' : orgs.length ? 'org' : 'repos';
     const given = (['enterprise', 'org', 'repos'] as const).filter((k) => (k === 'repos' ? db.repos?.length : k === 'org' ? orgs.length : db[k]));
     if (given.length > 1) opts.log.warn(`Dependabot: ${given.join(' and ')} given; collecting by ${chosen}`);
-    const baseUrl = db.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com';
+    const baseUrl = githubBaseUrl(db.apiUrl, opts.env);
     let gh = o.client;
     if (!gh) {
       const token = opts.env.GITHUB_TOKEN || opts.env.GH_TOKEN;

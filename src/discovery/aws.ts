@@ -1,7 +1,7 @@
 import { DescribeOrganizationalUnitCommand, ListAccountsCommand, ListParentsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
 import { DescribeHubCommand, GetFindingsCommand, ListMembersCommand } from '@aws-sdk/client-securityhub';
 import { runLimited } from '../collectors/limit.js';
-import { redact, type Logger } from '../log.js';
+import { redactAll, type Logger } from '../log.js';
 import type { AwsDiscovery, DiscoveredAccount, HubState } from './types.js';
 
 /**
@@ -36,7 +36,7 @@ export interface AwsDiscoveryOptions {
 }
 
 const errName = (e: unknown) => String((e as { name?: string })?.name ?? 'Error');
-const errText = (e: unknown, secrets: string[]) => redact(`${errName(e)}: ${String((e as Error)?.message ?? e).split('\n')[0]}`.slice(0, 300), secrets);
+const errText = (e: unknown, secrets: string[]) => redactAll(`${errName(e)}: ${String((e as Error)?.message ?? e).split('\n')[0]}`.slice(0, 300), secrets);
 
 /** Every page of a NextToken-paged call; throws what the client throws; stops on a repeated token. */
 async function pages<T>(call: (token?: string) => Promise<T & { NextToken?: string }>): Promise<T[]> {

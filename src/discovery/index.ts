@@ -1,6 +1,6 @@
 import { OrganizationsClient, type OrganizationsClientConfig } from '@aws-sdk/client-organizations';
 import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
-import { createGithubClient, type GithubRequester } from '../collectors/dependabot/client.js';
+import { createGithubClient, type GithubRequester, githubBaseUrl } from '../collectors/dependabot/client.js';
 import type { ServerErrorStreaks } from '../collectors/dependabot/server-errors.js';
 import { envCredentials, securityHubEndpoint } from '../collectors/live.js';
 import { liveSecrets } from '../collectors/secrets.js';
@@ -88,7 +88,7 @@ export async function discover(o: DiscoverOptions): Promise<Discovery> {
       (token
         ? createGithubClient({
             token,
-            baseUrl: db.apiUrl ?? o.env.GITHUB_API_URL ?? 'https://api.github.com',
+            baseUrl: githubBaseUrl(db.apiUrl, o.env),
             log: o.log,
             secrets,
             ...(o.github?.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: o.github.retryAfterBaseValue } : {}),

@@ -96,6 +96,35 @@ describe.concurrent('network faults are "network unreachable", retried briefly, 
     expect(r.seconds).toBeLessThan(15);
   });
 
+  it('credentials in the API URL (user info, a token in its query) reach no report file, whatever the error echoes', async () => {
+    const port = await refusedPort();
+    // An API whose error echoes a URL with a token in its query.
+    const echo = await listen((req, res) => {
+      res.writeHead(422, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `cannot serve http://127.0.0.1${req.url}&token=qUeRyT0ken` }));
+    });
+    onTestFinished(() => echo.close());
+    const r = await scoreAgainst(`http://127.0.0.1:${port}`, echo.url);
+    expect(r.code, r.stderr).toBe(3);
+    const dir = r.stdout.trim();
+    for (const file of ['summary.json', 'report.md', 'snapshot.json', 'assets.csv']) expect(await readFile(join(dir, file), 'utf8'), file).not.toContain('qUeRyT0ken');
+    expect(r.stderr).not.toContain('qUeRyT0ken');
+    expect(r.problems('dependabot')).toContain('token=***');
+    // A user and password in it: a configuration error at once (fetch refuses every request to it), never repeated.
+    const out = await tmp('secsli-net-');
+    const env = {
+      AWS_ENDPOINT_URL_SECURITYHUB: `http://127.0.0.1:${port}`,
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+      GITHUB_TOKEN: FAKE.githubToken,
+    };
+    const userinfo = await cli(['score', '--config', CONFIG, '--as-of', AS_OF, '--out', out], { ...env, GITHUB_API_URL: `http://admin:S3cretPassw0rd@127.0.0.1:${port}` });
+    expect(userinfo.code).toBe(2);
+    expect(userinfo.stderr).toContain(`error: GITHUB_API_URL holds credentials (http://***@127.0.0.1:${port}): fetch refuses such a URL`);
+    expect(userinfo.stderr + userinfo.stdout).not.toContain('S3cretPassw0rd');
+  });
+
   it('TLS that fails (https:// to a plain HTTP server)', async () => {
     const plain = await listen((_req, res) => void res.end('plain http'));
     onTestFinished(() => plain.close());

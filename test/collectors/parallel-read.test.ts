@@ -197,7 +197,7 @@ describe('parse workers read NDJSON as the serial reader does', () => {
     const max = 4 * alert.length;
     // 3 bytes per character (U+20AC): max / 2 characters in 1.5 × max bytes, over max in bytes, under it in characters.
     const euros = '€'.repeat(max / 2);
-    const wide = JSON.stringify({ ...dbRecords[1], security_advisory: { ...dbRecords[1].security_advisory, summary: euros } });
+    const wide = JSON.stringify({ ...dbRecords[1], security_advisory: { ...dbRecords[1]!.security_advisory, summary: euros } });
     const huge = JSON.stringify({ ...dbRecords[2], note: 'x'.repeat(3 * max + 10) });
     const r = await both('dependabot', [alert, wide, huge, alert].join('\n') + '\n', { jobBytes: 300, maxRecordChars: max });
     expectSame(r);

@@ -1,4 +1,4 @@
-import { redact } from '../../log.js';
+import { redactAll } from '../../log.js';
 import { describeNetworkFault, droppedConnection, hostOfUrl, networkFault } from '../net-errors.js';
 import { NetworkUnreachable } from './network.js';
 import { ServerErrorCutoff } from './server-errors.js';
@@ -25,7 +25,7 @@ export function classifyGithubError(err: unknown, secrets: readonly string[]): G
   const e = (err ?? {}) as OctokitLikeError;
   const status = e.status;
   const data = e.response?.data as { message?: unknown } | undefined;
-  const message = redact(
+  const message = redactAll(
     String(typeof data?.message === 'string' ? data.message : (e.message ?? err))
       .split('\n')[0]!
       .slice(0, 300),
@@ -37,7 +37,7 @@ export function classifyGithubError(err: unknown, secrets: readonly string[]): G
   if (fault || e instanceof NetworkUnreachable) return { kind: 'failed', reason: e instanceof NetworkUnreachable ? e.message : describeNetworkFault(fault!) };
   // Octokit wraps a lost connection as status 500 ("500 other side closed"): name what happened instead.
   const dropped = droppedConnection(err);
-  if (dropped) return { kind: 'failed', reason: redact(describeNetworkFault(dropped, hostOfUrl(typeof e.request?.url === 'string' ? e.request.url : undefined)), secrets) };
+  if (dropped) return { kind: 'failed', reason: redactAll(describeNetworkFault(dropped, hostOfUrl(typeof e.request?.url === 'string' ? e.request.url : undefined)), secrets) };
   if (status === 401) return { kind: 'auth', reason: `GitHub rejected the token (401 ${message})` };
   if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message))) {
     const reset = Number(headers['x-ratelimit-reset']);

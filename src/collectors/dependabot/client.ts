@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js';
 import { redact, type Logger } from '../../log.js';
 import { hostOfUrl } from '../net-errors.js';
 import { networkFaults } from './network.js';
@@ -82,6 +83,33 @@ export function linkOutsideApi(link: string, baseUrl: string): string | undefine
   const path = base.pathname.replace(/\/+$/, '');
   if (path && u.pathname !== path && !u.pathname.startsWith(`${path}/`)) return `next page link leaves the API base path ${path}: ${link}`;
   return undefined;
+}
+
+/**
+ * The GitHub API base URL a run uses: assets.yaml's `sources.dependabot.apiUrl`, else
+ * GITHUB_API_URL, else api.github.com. One with credentials in it (`https://user:pass@host`) is a
+ * configuration error, said at once: fetch refuses such a URL on every request (which Octokit
+ * reported as a 500 and retried for minutes), and the token belongs in GITHUB_TOKEN. The message
+ * never repeats the credentials.
+ */
+export function githubBaseUrl(apiUrl: string | undefined, env: NodeJS.ProcessEnv): string {
+  const url = apiUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com';
+  const where = apiUrl !== undefined ? 'sources.dependabot.apiUrl in assets.yaml' : 'GITHUB_API_URL';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`${where} is not a URL`, 'Give the API base URL, e.g. https://api.github.com or https://github.example.com/api/v3.');
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError(
+      `${where} holds credentials (${parsed.protocol}//***@${parsed.host}): fetch refuses such a URL`,
+      'Remove the user and password from the URL and give the token in GITHUB_TOKEN (or GH_TOKEN).',
+    );
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new UsageError(`${where} is not an http(s) URL (${parsed.protocol})`, 'Give the API base URL, e.g. https://api.github.com.');
+  return url;
 }
 
 export function createGithubClient(o: GithubClientOptions): GithubRequester {

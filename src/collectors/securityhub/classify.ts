@@ -1,4 +1,4 @@
-import { redact } from '../../log.js';
+import { redactAll } from '../../log.js';
 import { describeNetworkFault, networkFault } from '../net-errors.js';
 
 /**
@@ -49,10 +49,10 @@ export function classifyAwsError(err: unknown): AwsErrorKind {
 /** "InvalidAccessException (401): Account … is not subscribed to AWS Security Hub", secrets removed. */
 export function describeAwsError(err: unknown, secrets: readonly string[]): string {
   const fault = networkFault(err);
-  if (fault) return redact(describeNetworkFault(fault), secrets);
+  if (fault) return redactAll(describeNetworkFault(fault), secrets);
   const e = (err ?? {}) as AwsLikeError;
   const status = e.$metadata?.httpStatusCode;
   const name = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
   const msg = (e.message ?? String(err)).split('\n')[0]!.slice(0, 300);
-  return redact(`${name}${status ? ` (${status})` : ''}: ${msg}`, secrets);
+  return redactAll(`${name}${status ? ` (${status})` : ''}: ${msg}`, secrets);
 }
