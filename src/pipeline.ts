@@ -1,6 +1,6 @@
 import type { Inventory } from './config/inventory.js';
 import { resolvePolicy } from './config/policy.js';
-import { normalizeRecord, rejectionFields } from './sources/index.js';
+import { guardRejection, normalizeRecord, rejectionFields } from './sources/index.js';
 import { guardRecord } from './collectors/read/record-guard.js';
 import type { ServerErrorStreaks } from './collectors/dependabot/server-errors.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
@@ -143,7 +143,7 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
             if (!lines) raw.set(c.source, (lines = []));
             lines.push(line);
           }
-          const r = g.ok ? g.value.r : { ok: false as const, reason: g.reason };
+          const r = g.ok ? g.value.r : guardRejection(c.source, value, g.reason);
           if (!r.ok) {
             bad++;
             rejected.push({ source: c.source, ...where, ...rejectionFields(r) });

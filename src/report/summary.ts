@@ -54,6 +54,16 @@ export function gotWorse(a: Pick<AssetResult, 'status'> & { asset: { id: string 
   return before === undefined ? a.status === 'BREACHED' : now > before;
 }
 
+/**
+ * Rejected records that say nothing of what they are about (a line that is not JSON, a record too
+ * large to read, one without an account, resource or repository that can be read): any asset the
+ * source measures may be missing a finding — a KEV critical as likely as anything — so the run
+ * did not measure everything (exit 3), though no one asset can be named UNKNOWN for it.
+ */
+export function unplacedRejected(result: Pick<ScoreResult, 'rejected'>): ScoreResult['rejected'] {
+  return result.rejected.filter((r) => !r.claims);
+}
+
 /** 3 whenever the measurement is incomplete, so 0 and 1 always describe a complete measurement. */
 export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
   const gaps = result.assets.filter((a) => a.coverage.some((c) => c.status === 'gap')).length;
@@ -62,6 +72,15 @@ export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
     const failed = result.sources.filter((s) => !s.complete).map((s) => s.describe);
     const why = failed.length ? `source(s) incomplete: ${failed.join('; ')}` : `coverage incomplete for ${gaps} asset(s)`;
     return { exitCode: EXIT.SOURCE, exitReason: 'incomplete', message: `could not measure everything (${why})` };
+  }
+  const unplaced = unplacedRejected(result);
+  if (unplaced.length) {
+    const sources = [...new Set(unplaced.map((r) => r.origin))].sort();
+    return {
+      exitCode: EXIT.SOURCE,
+      exitReason: 'incomplete',
+      message: `could not measure everything (${unplaced.length} record(s) of ${sources.join(', ')} could not be read and name no asset: any asset they measure may miss findings)`,
+    };
   }
   if (o.failOn === 'worse') {
     const worse = result.assets.filter((a) => gotWorse(a, o.previousStatus)).sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));

@@ -76,6 +76,16 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
  * claims): a record that could not be read is a part of the asset nobody measured, so the asset is
  * not "covered" by that source (it reads UNKNOWN unless a measured breach holds, and the run exits 3).
  */
+/** The accounts of the ARNs among `ids` (`arn:partition:service:region:account:…`), each once. */
+function arnAccounts(ids: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const id of ids) {
+    const m = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(id);
+    if (m) out.add(m[1]!);
+  }
+  return [...out];
+}
+
 export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher, assets: readonly Asset[]): Map<string, Rejected[]> {
   const out = new Map<string, Rejected[]>();
   const add = (id: string, r: Rejected) => {
@@ -85,7 +95,7 @@ export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher,
   };
   // Account → the assets that declare it, built once: a file of many bad records costs one look-up each.
   const byAccount = new Map<string, string[]>();
-  if (rejected.some((r) => r.claims?.account)) {
+  if (rejected.some((r) => r.claims?.account || r.claims?.resources?.length)) {
     for (const a of assets) for (const acct of a.aws?.accounts ?? []) byAccount.set(acct, [...(byAccount.get(acct) ?? []), a.id]);
   }
   for (const r of rejected) {
@@ -95,10 +105,15 @@ export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher,
     if (c.repo) for (const id of matcher.assetsForRepo(c.repo)) ids.add(id);
     if (c.account || c.resources?.length) {
       // As a finding of that account on those resources would map (tags are unknown: an asset
-      // selected by tags in the account is named by the account below).
-      const probe = { source: r.source, aws: { accountId: c.account ?? '', resources: (c.resources ?? []).map((id) => ({ id, type: '', tags: {} })) } } as unknown as Finding;
-      for (const id of matcher.match(probe).assetIds) ids.add(id);
-      if (c.account) for (const id of byAccount.get(c.account) ?? []) ids.add(id);
+      // selected by tags in the account is named by the account below). A record whose account
+      // field could not be read still names its account in its resources' ARNs.
+      const resources = (c.resources ?? []).map((id) => ({ id, type: '', tags: {} }));
+      const accounts = c.account ? [c.account] : arnAccounts(c.resources ?? []);
+      for (const accountId of accounts.length ? accounts : ['']) {
+        const probe = { source: r.source, aws: { accountId, resources } } as unknown as Finding;
+        for (const id of matcher.match(probe).assetIds) ids.add(id);
+        for (const id of byAccount.get(accountId) ?? []) ids.add(id);
+      }
     }
     for (const id of ids) add(id, r);
   }

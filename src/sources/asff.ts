@@ -130,7 +130,7 @@ export const asff: SourceAdapter<Asff> = {
   claimsOf: (raw) =>
     isObj(raw)
       ? awsClaims(
-          str(raw.AwsAccountId),
+          raw.AwsAccountId,
           (Array.isArray(raw.Resources) ? raw.Resources : []).map((r: unknown) => (isObj(r) ? str(r.Id) : undefined)),
         )
       : undefined,

@@ -52,6 +52,25 @@ function withClaims<R>(adapter: SourceAdapter<R>, raw: unknown, r: NormalizeResu
   return claims ? { ...r, claims } : r;
 }
 
+/**
+ * What a record the record guard refused (its handling threw: a lone surrogate, nesting too deep)
+ * still says it is about — its account, resources or repository, read by the adapter's own few
+ * field reads — or undefined when even that fails.
+ */
+function claimsOfRecord(source: Source, raw: unknown): RecordClaims | undefined {
+  try {
+    return adapterFor(source, raw).claimsOf(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rejection of a record the guard refused, with what it still says it is about. */
+export function guardRejection(source: Source, raw: unknown, reason: string): NormalizeResult & { ok: false } {
+  const claims = claimsOfRecord(source, raw);
+  return claims ? { ok: false, reason, claims } : { ok: false, reason };
+}
+
 /** Raw record → Finding, by source; pure. */
 export function normalizeRecord(source: Source, raw: unknown): NormalizeResult {
   return normalizeWith(adapterFor(source, raw), raw);

@@ -235,7 +235,7 @@ export const ocsf: SourceAdapter<Ocsf> = {
   claimsOf: (raw) =>
     isObj(raw)
       ? awsClaims(
-          accountOf(raw),
+          obj(obj(raw.cloud).account).uid,
           arr(raw.resources).map((r) => str(obj(r).uid)),
         )
       : undefined,

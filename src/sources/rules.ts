@@ -16,9 +16,20 @@ export function isObj(v: unknown): v is Record<string, unknown> {
 export const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** What a rejected Security Hub record names (ASFF and OCSF alike): its account and resource ids, when readable. */
-export function awsClaims(account: string | undefined, resourceIds: ReadonlyArray<string | undefined>): RecordClaims | undefined {
+export function awsClaims(accountField: unknown, resourceIds: ReadonlyArray<string | undefined>): RecordClaims | undefined {
   const resources = resourceIds.filter((id): id is string => id !== undefined);
+  const account = claimedAccount(accountField);
   return account || resources.length ? { ...(account ? { account } : {}), ...(resources.length ? { resources } : {}) } : undefined;
+}
+
+/**
+ * The account a rejected record still names, read leniently: the record is refused for how it
+ * spells its account (a number, padding, dashes), but what it is about is plain, and an asset of
+ * that account must not read as measured. Undefined when nothing like 12 digits is there.
+ */
+function claimedAccount(v: unknown): string | undefined {
+  const text = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v).padStart(12, '0') : typeof v === 'string' ? v.replace(/[\s-]/g, '') : undefined;
+  return text !== undefined && isAwsAccountId(text) ? text : undefined;
 }
 
 /**

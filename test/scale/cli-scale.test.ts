@@ -17,8 +17,10 @@ describe('scale data through the CLI', () => {
     lines[99] = lines[99]!.slice(0, 120); // line 100: cut in the middle of the record
     await writeFile(join(dir, 'bad.ndjson'), lines.join('\n'));
     const r = await score(dir, await tmp(), 'bad.ndjson');
-    expect(r.code).toBe(0);
+    // The cut line names no account: any asset may miss a finding, so the run did not measure everything.
+    expect(r.code).toBe(3);
     const snap = await snapshotOf(r.stdout.trim());
+    expect(JSON.parse(await readFile(join(r.stdout.trim(), 'summary.json'), 'utf8'))).toMatchObject({ exitCode: 3, exitReason: 'incomplete' });
     expect(snap.rejected).toHaveLength(1);
     expect(snap.rejected[0]).toMatchObject({ source: 'securityhub', line: 100 });
     expect(snap.sources.find((s: { source: string }) => s.source === 'securityhub').records).toBe(199);

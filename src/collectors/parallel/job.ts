@@ -7,7 +7,7 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { RecordClaims, Source } from '../../model/finding.js';
-import { normalizeRecord, rejectionFields } from '../../sources/index.js';
+import { guardRejection, normalizeRecord, rejectionFields } from '../../sources/index.js';
 import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
 import { guardRecord } from '../read/record-guard.js';
 import { RepoCoverage } from '../read/repo-coverage.js';
@@ -103,7 +103,7 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
       if (r.ok) packer.add(r.finding);
       return r;
     });
-    const r = g.ok ? g.value : { ok: false as const, reason: g.reason };
+    const r = g.ok ? g.value : guardRejection(source, value, g.reason);
     if (!r.ok) events.push({ k: 'reject', record: slots, line, ...rejectionFields(r) });
   };
 
