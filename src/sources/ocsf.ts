@@ -119,8 +119,19 @@ function toFinding(raw: Ocsf): NormalizeResult {
   if (badAccount) return reject(badAccount, nativeId);
   const firstSeen = isoTime(info.first_seen_time_dt, info.first_seen_time) ?? isoTime(info.created_time_dt, info.created_time) ?? updatedAt;
 
-  // OCSF severity_id 0 (Unknown) and 99 (Other) carry no level: keep the finding, as info, rather than lose it.
-  const severity = SEVERITY_BY_ID[toNumber(raw.severity_id) ?? -1] ?? SEVERITY_BY_CAPTION[(str(raw.severity) ?? '').toLowerCase()] ?? 'info';
+  // OCSF severity_id 0 (Unknown) and 99 (Other) say the source has no level: keep the finding, as
+  // info, rather than lose it. A severity missing or spelt as no OCSF value is unreadable, as for
+  // ASFF: read as info it had 0 points and a 365-day deadline, a critical gone quiet.
+  const severityId = toNumber(raw.severity_id);
+  const caption = (str(raw.severity) ?? '').toLowerCase();
+  const severity =
+    SEVERITY_BY_ID[severityId ?? -1] ??
+    SEVERITY_BY_CAPTION[caption] ??
+    (severityId === 0 || severityId === 99 || caption === 'unknown' || caption === 'other' ? 'info' : undefined);
+  if (severity === undefined) {
+    const shown = (v: unknown) => (v === undefined ? 'missing' : JSON.stringify(v).slice(0, 40));
+    return reject(`severity_id (${shown(raw.severity_id)}) and severity (${shown(raw.severity)}) name no OCSF severity (severity_id 0–6 or 99)`, nativeId);
+  }
   const status = STATUS_BY_ID[toNumber(raw.status_id) ?? -1] ?? STATUS_BY_CAPTION[(str(raw.status) ?? '').toLowerCase()] ?? 'open';
 
   const cloud = obj(raw.cloud);

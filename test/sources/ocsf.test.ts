@@ -87,6 +87,24 @@ describe('normalizeOcsf severity Unknown/Other', () => {
     const r = normalizeOcsf({ finding_info: { uid: 'x-3', title: 't', modified_time_dt: '2026-01-01T00:00:00Z' }, severity_id: id, cloud: { account: { uid: '111122223333' } } });
     expect(r.ok && r.finding.severity).toBe('info');
   });
+
+  it.each([
+    ['missing', {}, 'severity_id (missing) and severity (missing) name no OCSF severity (severity_id 0–6 or 99)'],
+    ['garbled caption', { severity: 'CRITICAL!' }, 'severity_id (missing) and severity ("CRITICAL!") name no OCSF severity (severity_id 0–6 or 99)'],
+    ['an id out of range', { severity_id: 42 }, 'severity_id (42) and severity (missing) name no OCSF severity (severity_id 0–6 or 99)'],
+  ])('rejects a severity that is %s rather than reading it as info (0 points, a 365-day deadline)', (_name, sev, reason) => {
+    const r = normalizeOcsf({ finding_info: { uid: 'x-4', title: 't', modified_time_dt: '2026-01-01T00:00:00Z' }, ...sev, cloud: { account: { uid: '111122223333' } } });
+    expect(r).toMatchObject({ ok: false, reason, nativeId: 'x-4' });
+  });
+
+  it('reads the caption when the id is missing, and an id given as text', () => {
+    const base = { finding_info: { uid: 'x-6', title: 't', modified_time_dt: '2026-01-01T00:00:00Z' }, cloud: { account: { uid: '111122223333' } } };
+    const of = (sev: object) => {
+      const r = normalizeOcsf({ ...base, ...sev });
+      return r.ok ? r.finding.severity : r.reason;
+    };
+    expect([of({ severity: 'High' }), of({ severity_id: '5' }), of({ severity: 'Other' })]).toEqual(['high', 'critical', 'info']);
+  });
 });
 
 describe('OCSF rules shared with the other formats, and reasons that stay put', () => {
