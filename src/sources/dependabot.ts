@@ -4,7 +4,7 @@
  */
 import type { Cvss, DependencyScope, Epss, FindingStatus, Severity } from '../model/finding.js';
 import { alertSchema, readAlert, type Alert } from './dependabot-record.js';
-import { cvesIn, cvssScore, cvssVersionOf, isObj, isoTime, nonEmpty, reject, toNumber } from './rules.js';
+import { cvesIn, cvssScore, cvssVersionOf, isObj, isoTime, nonEmpty, reject, toNumber, webUrl } from './rules.js';
 import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -70,7 +70,7 @@ function toFinding(a: Alert): NormalizeResult {
         ...(pkg?.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
         scope,
       },
-      ...(a.html_url ? { url: scrubTokens(a.html_url) } : {}), // the link back (`link`)
+      ...(webUrl(a.html_url) ? { url: webUrl(a.html_url)! } : {}), // the link back (`link`)
     },
   };
 }
@@ -179,7 +179,7 @@ export const dependabot: SourceAdapter<Alert> = {
     const repo = isObj(raw) ? repoOf(raw as Partial<Alert>) : undefined;
     return repo ? { repo } : undefined;
   },
-  link: (a) => a.html_url || undefined,
+  link: (a) => webUrl(a.html_url || undefined),
   facts(raw) {
     const r = (isObj(raw) ? raw : {}) as { html_url?: unknown; url?: unknown; updated_at?: unknown };
     // Every alert is kept whatever its state: closed alerts still count (their dates give MTTR).

@@ -9,7 +9,7 @@
 import { isoUtc, isTimeInRange } from '../model/time.js';
 import * as z from '../vendor/zod.js';
 import type { AwsResource, Cvss, Finding, FindingStatus, Kind, Severity } from '../model/finding.js';
-import { accountProblem, addCves, awsClaims, cvssScore, isObj, nonEmpty, reject, sortedUnique, toNumber } from './rules.js';
+import { accountProblem, addCves, awsClaims, cvssScore, isObj, nonEmpty, reject, sortedUnique, toNumber, webUrl } from './rules.js';
 import { scrubTokens } from '../text/tokens.js';
 import type { NormalizeResult, SourceAdapter } from './types.js';
 
@@ -199,7 +199,7 @@ function toFinding(raw: Ocsf): NormalizeResult {
           : 'other';
   const closed = status !== 'open';
   const found = link(raw);
-  const url = found && scrubTokens(found);
+  const url = webUrl(found);
 
   const finding: Finding = {
     id: `securityhub:${nativeId}`,

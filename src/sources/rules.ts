@@ -4,6 +4,7 @@
  */
 import type * as z from '../vendor/zod.js';
 import { isAwsAccountId, type RecordClaims, type Severity } from '../model/finding.js';
+import { scrubTokens } from '../text/tokens.js';
 import { parseUtc } from '../model/time.js';
 import type { NormalizeResult } from './types.js';
 
@@ -42,6 +43,16 @@ export function accountProblem(field: string, account: string): string | undefin
   if (isAwsAccountId(account)) return undefined;
   const shown = account.length > 40 ? `${JSON.stringify(account.slice(0, 40))}…` : JSON.stringify(account);
   return `${field} is not an AWS account id (12 digits): ${shown}`;
+}
+
+/**
+ * A link from a source, kept only when it is a web address (http or https, with a host): a
+ * `javascript:` or `data:` URL in an export is no link back, and summary.json, fixes.csv and the
+ * snapshots hand `url` on to whatever routes them (a chat message, a ticket). Credentials in it
+ * are scrubbed by their shape (text/tokens.ts).
+ */
+export function webUrl(v: string | null | undefined): string | undefined {
+  return typeof v === 'string' && /^https?:\/\/[^/\s?#]/i.test(v) ? scrubTokens(v) : undefined;
 }
 
 export const reject = (reason: string, nativeId?: string): NormalizeResult => (nativeId === undefined ? { ok: false, reason } : { ok: false, reason, nativeId });

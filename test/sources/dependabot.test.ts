@@ -88,6 +88,17 @@ describe('normalizeDependabotAlert: the reference samples', () => {
 });
 
 describe('normalizeDependabotAlert: variations in real data', () => {
+  it.each([
+    ['a javascript: URL', 'javascript:alert(1)//github.com/acme/app/security/dependabot/5'],
+    ['a data: URL', 'data:text/html,<script>alert(1)</script>/acme/app/security/dependabot/5'],
+    ['no host', 'https:///acme/app/security/dependabot/5'],
+  ])('an html_url that is no web address (%s) is no link: the finding is kept, without a url', (_name, html) => {
+    const f = ok(variant(open, (r) => (r.html_url = html)));
+    expect(f.url).toBeUndefined();
+    expect(dependabot.link(variant(open, (r) => (r.html_url = html)) as never)).toBeUndefined();
+    expect(ok(open).url).toBe(open.html_url);
+  });
+
   it('an old alert without epss, cvss_severities or relationship uses the legacy cvss', () => {
     const f = ok(oldAlert);
     expect(f.cvss).toEqual({ score: 5.5, version: '3.1', vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N' });
