@@ -1,5 +1,5 @@
 import { readRegularFile } from '../io/read-regular.js';
-import { isPair, isScalar, LineCounter, parseDocument, visit, type Document } from '../vendor/yaml.js';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from '../vendor/yaml.js';
 import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
 import type * as z from '../vendor/zod.js';
@@ -128,6 +128,24 @@ function salvage(data: unknown): InventoryFile {
   };
 }
 
+/** Deepest nesting of lists and mappings read (the deepest real inventory needs under 8). */
+const MAX_YAML_DEPTH = 64;
+
+/** The first node deeper than MAX_YAML_DEPTH (its offset and path), or undefined. Iterative: never overflows itself. */
+function tooDeep(doc: Document): { offset: number; path: PropertyKey[] } | undefined {
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (path.length > MAX_YAML_DEPTH) return { offset: node.range?.[0] ?? 0, path };
+    node.items.forEach((item, i) => {
+      if (isPair(item)) stack.push({ node: item.value, path: [...path, isScalar(item.key) ? String(item.key.value) : i] });
+      else stack.push({ node: item, path: [...path, i] });
+    });
+  }
+  return undefined;
+}
+
 /** Parses and validates assets.yaml text. Pure: no I/O, no clock. */
 export function parseInventory(text: string, file: string, opts: LoadOptions): ParseResult {
   const lineCounter = new LineCounter();
@@ -137,6 +155,13 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: ConfigProblem[] = [];
   const at = (offset: number) => lineCounter.linePos(offset);
+  // Nesting no inventory needs breaks recursive steps (the YAML composer, the schema's walk) with
+  // "Maximum call stack size exceeded": said as what it is, where it starts, before anything else.
+  const deep = tooDeep(doc);
+  if (deep)
+    return {
+      problems: [{ file, ...at(deep.offset), path: formatPath(deep.path), message: `nested more than ${MAX_YAML_DEPTH} levels deep: assets.yaml needs a few`, severity: 'error' }],
+    };
   const errors = [...doc.errors, ...duplicateKeys(doc)];
   for (const [severity, list] of [
     ['error', errors],

@@ -12,8 +12,12 @@ interface Position {
 export type Locator = (path: readonly PathKey[], at?: 'key' | 'value') => Position | undefined;
 
 /** `assets[2].aws.resources[0]`; keys that are not plain words are quoted: `tags["aws:cfn"]`. */
+const MAX_PATH_SHOWN = 12;
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
+  // A path is for a person to find the place: a file nested thousands deep gets its start, not pages of `[0]`.
+  if (path.length > MAX_PATH_SHOWN) return `${formatPath(path.slice(0, MAX_PATH_SHOWN))}… (${path.length} levels)`;
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && /^[A-Za-z_][\w-]*$/.test(key)) out += out === '' ? key : `.${key}`;

@@ -127,6 +127,18 @@ describe('parseInventory: details', () => {
     expect(parse('version: 1\nassets: *nope\n').problems[0]?.message).toMatch(/^cannot read the YAML: Unresolved alias/);
   });
 
+  it('nesting thousands deep is one problem where it starts, not a stack overflow with pages of [0]', () => {
+    const flow = parse(`version: 1\nassets: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    expect(flow.problems.map(formatProblem)).toEqual([
+      'assets.yaml:2:73 assets[0][0][0][0][0][0][0][0][0][0][0]… (65 levels): nested more than 64 levels deep: assets.yaml needs a few',
+    ]);
+    const block = parse(`version: 1\nsources:\n${Array.from({ length: 80 }, (_, i) => `${'  '.repeat(i + 1)}a:`).join('\n')}\n`);
+    expect(block.problems).toHaveLength(1);
+    expect(block.problems[0]).toMatchObject({ line: 67, path: 'sources.a.a.a.a.a.a.a.a.a.a.a… (65 levels)', severity: 'error' });
+    // The deepest real inventory is far from it.
+    expect(parse('version: 1\nassets:\n  - id: a\n    owner: b\n    criticality: low\n    exposure: internal\n    aws: { accounts: ["111122223333"] }\n').problems).toEqual([]);
+  });
+
   it('reports a tab used for indentation', () => {
     const r = parse('version: 1\nassets:\n\t- id: a\n');
     expect(r.problems.length).toBeGreaterThan(0);
