@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { FILE_EXPECTATIONS } from './read/expect.js';
 import type { ParallelRead } from './parallel/options.js';
-import { RepoCoverage } from './read/repo-coverage.js';
+import { AccountCoverage, RepoCoverage } from './read/repo-coverage.js';
 import { readJsonRecords, readsByLine, type ReadEvent, type ReadOptions } from './read/records.js';
 import type { BatchEvent } from './parallel/read.js';
 import type { ParsePool } from './parallel/pool.js';
@@ -42,6 +42,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       const problems: string[] = [];
       let records = 0;
       const coverage = new RepoCoverage();
+      const accounts = new AccountCoverage();
       let pool: ParsePool | undefined;
       try {
         const { parallel, ...read } = readOptions;
@@ -71,6 +72,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
             case 'batch': {
               records += ev.values;
               if (ev.repos) coverage.add(ev.repos, ev.withRepository ?? 0);
+              if (ev.accounts) accounts.add(ev.accounts);
               for (const m of ev.unreadable) log.debug(`${path}: ${m}`);
               sink.batch?.(ev);
               if (Math.floor(records / PROGRESS_EVERY) !== Math.floor((records - ev.values) / PROGRESS_EVERY)) log.progress(`${path}: ${records} records read`);
@@ -79,6 +81,7 @@ export function createFileCollector(source: Source, path: string, readOptions: O
             case 'record':
               records++;
               if (source === 'dependabot') coverage.note(ev.value);
+              else accounts.note(ev.value);
               sink.record(ev.value, { origin: path, record: ev.record, ...(ev.line ? { line: ev.line } : {}) });
               if (records % PROGRESS_EVERY === 0) log.progress(`${path}: ${records} records read`);
               break;
@@ -110,9 +113,15 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       } finally {
         await pool?.close();
       }
-      // Zero alerts cannot say which repositories were looked at: `[]` vouches for none of them.
-      if (source === 'dependabot' && problems.length === 0 && records === 0) {
-        problems.push(`${path} holds no alerts: it does not show that any repository was looked at`);
+      // Zero alerts cannot say which repositories were looked at: `[]` vouches for none of them; nor
+      // can zero findings say which accounts were (Security Hub lists every account's control checks,
+      // passed ones too: an export with none is a failed or over-filtered one).
+      if (problems.length === 0 && records === 0) {
+        problems.push(
+          source === 'dependabot'
+            ? `${path} holds no alerts: it does not show that any repository was looked at`
+            : `${path} holds no findings: it does not show that any AWS account was looked at`,
+        );
         log.warn(problems[0]!);
       }
       const complete = problems.length === 0;
@@ -123,6 +132,9 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       // An organization listing (alerts that name their repository) answers for the organizations in
       // it, every repository of each: not for a repository of another organization an asset claims.
       const orgs = alerts && !perRepo ? [...new Set([...coverage.repos].map((r) => r.split('/')[0]!.toLowerCase()))].sort() : [];
+      // A Security Hub export answers for the accounts its findings name: one from a member account,
+      // or filtered to some accounts, says nothing of another account an asset claims.
+      const named = source === 'securityhub' && complete ? [...accounts.accounts].sort() : [];
       return {
         source,
         origins: [path],
@@ -132,7 +144,9 @@ export function createFileCollector(source: Source, path: string, readOptions: O
           ? [...coverage.repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const, alone: true as const }))
           : orgs.length
             ? orgs.map((org) => ({ source, scope: { org }, status: 'covered' as const }))
-            : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
+            : source === 'securityhub' && complete
+              ? named.map((account) => ({ source, scope: { account }, status: 'covered' as const }))
+              : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
         records,
       };
     },

@@ -44,7 +44,12 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
   if (source === 'securityhub') {
     const accounts = asset.aws?.accounts ?? [];
     if (accounts.length === 0) return [{ label: 'its resources', vouched: (c) => !c.scope.repo }];
-    return accounts.map((a) => ({ label: `account ${a}`, vouched: (c) => !c.scope.repo && (!c.scope.account || c.scope.account === a) }));
+    return accounts.map((a) => ({
+      label: `account ${a}`,
+      vouched: (c) => !c.scope.repo && (!c.scope.account || c.scope.account === a),
+      why: () =>
+        ' (no finding of this account was read: an export from another account, or filtered to others, names none of it — export from the administrator account without an account filter, or collect live)',
+    }));
   }
   // A repository-level answer vouches for the glob that claims that repository, not for every glob
   // of the asset: an export of acme/identity-service says nothing of acme/auth-sdk-js.
@@ -71,11 +76,6 @@ function parts(asset: Asset, source: Source): { label: string; vouched: (c: Cove
   });
 }
 
-/**
- * The rejected records each asset is named by (its account, one of its resources, a repository it
- * claims): a record that could not be read is a part of the asset nobody measured, so the asset is
- * not "covered" by that source (it reads UNKNOWN unless a measured breach holds, and the run exits 3).
- */
 /** The accounts of the ARNs among `ids` (`arn:partition:service:region:account:…`), each once. */
 function arnAccounts(ids: readonly string[]): string[] {
   const out = new Set<string>();
@@ -86,6 +86,11 @@ function arnAccounts(ids: readonly string[]): string[] {
   return [...out];
 }
 
+/**
+ * The rejected records each asset is named by (its account, one of its resources, a repository it
+ * claims): a record that could not be read is a part of the asset nobody measured, so the asset is
+ * not "covered" by that source (it reads UNKNOWN unless a measured breach holds, and the run exits 3).
+ */
 export function rejectedByAsset(rejected: readonly Rejected[], matcher: Matcher, assets: readonly Asset[]): Map<string, Rejected[]> {
   const out = new Map<string, Rejected[]>();
   const add = (id: string, r: Rejected) => {

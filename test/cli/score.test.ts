@@ -249,12 +249,25 @@ describe('bad input: clear message, nothing lost', () => {
     expect(r.stderr).toContain('bad.json');
   });
 
-  it('an empty export is zero records, not an error, but the source still counts as answered', async () => {
+  it('a Security Hub export vouches for the accounts its findings name: another account an asset claims is not measured; an empty one vouches for none', async () => {
     const dir = await tmp();
+    const all = JSON.parse(await readFile(join(ROOT, 'examples/securityhub-findings.json'), 'utf8')) as { Findings: { AwsAccountId: string }[] };
+    const one = join(dir, 'one-account.json');
+    await writeFile(one, JSON.stringify({ Findings: all.Findings.filter((f) => f.AwsAccountId === '444455556666') }));
+    const examples = { config: join(ROOT, 'assets.yaml'), dependabot: join(ROOT, 'examples/dependabot-alerts.json'), asOf: AS_OF };
+    const r = await cli(offlineScoreArgs({ ...examples, securityhub: one, out: await tmp() }));
+    expect(r.code, r.stderr).toBe(3);
+    // ledger-service's accounts have no finding in the export: nobody looked there.
+    expect(r.stderr).toMatch(
+      /not measured: ledger-service: securityhub did not answer for it — Security Hub: no answer covers account \d{12} \(no finding of this account was read/,
+    );
+    const assets = await read(r.stdout.trim(), 'assets.csv');
+    expect(assets).toMatch(/^ledger-service,.*,UNKNOWN,/m);
     const empty = join(dir, 'empty.json');
     await writeFile(empty, '[]');
-    const r = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: empty, dependabot: fixture('dependabot.json'), out: await tmp() }));
-    expect(r.code).toBe(0);
+    const none = await cli(offlineScoreArgs({ config: fixture('assets.yaml'), securityhub: empty, dependabot: fixture('dependabot.json'), out: await tmp() }));
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('holds no findings: it does not show that any AWS account was looked at');
   });
 
   it('records missing required fields among good ones: the good ones are scored, the bad ones listed', async () => {

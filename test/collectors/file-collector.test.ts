@@ -22,7 +22,7 @@ function recordingLogger() {
 }
 
 describe('createFileCollector', () => {
-  it('pushes every record of a readable file with its origin, and covers the source', async () => {
+  it('pushes every record of a readable file with its origin, and covers the accounts its findings name', async () => {
     const path = fixturePath('securityhub/getfindings-response-inspector-ecr.cloud-custodian-placebo.json');
     const collector = createFileCollector('securityhub', path);
     expect(collector).toMatchObject({ source: 'securityhub', describe: `file ${path}` });
@@ -33,7 +33,7 @@ describe('createFileCollector', () => {
       origins: [path],
       complete: true,
       problems: [],
-      coverage: [{ source: 'securityhub', scope: {}, status: 'covered' }],
+      coverage: [{ source: 'securityhub', scope: { account: '644160558196' }, status: 'covered' }],
       records: 1,
     });
     expect(records[0]?.where).toEqual({ origin: path, record: 1, line: 6 });
@@ -118,10 +118,10 @@ describe('createFileCollector', () => {
     expect(lines.join('\n')).toContain(reason);
   });
 
-  it('keeps an empty Security Hub answer ({"Findings":[]}) as covered: the API said "none"', async () => {
+  it('an empty Security Hub export ({"Findings":[]}) vouches for no account: Security Hub lists every account it checks, so none is a failed or over-filtered export', async () => {
     const path = files.write('none.json', '{"Findings":[]}');
     const status = await createFileCollector('securityhub', path).collect(memorySink().sink, recordingLogger().log);
-    expect(status).toMatchObject({ complete: true, records: 0, coverage: [{ status: 'covered' }] });
+    expect(status).toMatchObject({ complete: false, records: 0, problems: [`${path} holds no findings: it does not show that any AWS account was looked at`] });
   });
 
   it.each([

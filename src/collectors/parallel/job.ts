@@ -10,7 +10,7 @@ import type { RecordClaims, Source } from '../../model/finding.js';
 import { guardRejection, normalizeRecord, rejectionFields } from '../../sources/index.js';
 import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
 import { guardRecord } from '../read/record-guard.js';
-import { RepoCoverage } from '../read/repo-coverage.js';
+import { AccountCoverage, RepoCoverage } from '../read/repo-coverage.js';
 import { Utf8Check } from '../read/utf8.js';
 import type { FindingPacker } from './packed.js';
 
@@ -55,6 +55,8 @@ export interface JobResult {
   /** Dependabot: the repositories of the alerts read, and how many alerts named a repository. */
   repos?: string[];
   withRepository?: number;
+  /** Security Hub: the accounts the findings read name. */
+  accounts?: string[];
 }
 
 function packed(p: FindingPacker): { findings: number; packed: Uint8Array } {
@@ -85,6 +87,7 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
 
   const events: JobEvent[] = [];
   const coverage = source === 'dependabot' ? new RepoCoverage() : undefined;
+  const accounts = source === 'securityhub' ? new AccountCoverage() : undefined;
   let newlines = 0;
   let slots = 0;
   let values = 0;
@@ -98,6 +101,7 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     if (first === undefined) first = describeFound(value, 'line');
     if (looksLike(value, expect)) matched = true;
     coverage?.note(value);
+    accounts?.note(value);
     const g = guardRecord(value, () => {
       const r = normalizeRecord(source, value);
       if (r.ok) packer.add(r.finding);
@@ -162,5 +166,6 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
     events,
     ...packed(packer),
     ...(coverage ? { repos: [...coverage.repos], withRepository: coverage.withRepository } : {}),
+    ...(accounts ? { accounts: [...accounts.accounts] } : {}),
   };
 }

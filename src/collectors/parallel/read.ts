@@ -29,6 +29,7 @@ export interface BatchEvent {
   unreadable: string[];
   repos?: string[];
   withRepository?: number;
+  accounts?: string[];
 }
 
 export interface ParallelOptions {
@@ -128,6 +129,7 @@ export async function* readNdjsonParallel(path: string, size: number, source: So
       rejected,
       unreadable,
       ...(r.repos ? { repos: r.repos, withRepository: r.withRepository ?? 0 } : {}),
+      ...(r.accounts ? { accounts: r.accounts } : {}),
     };
     if (cut) {
       stopped = true;

@@ -1,3 +1,4 @@
+import { isAwsAccountId } from '../../model/finding.js';
 import { repoOf } from '../../sources/dependabot.js';
 import { guardRecord } from './record-guard.js';
 
@@ -24,5 +25,25 @@ export class RepoCoverage {
   add(repos: Iterable<string>, withRepository: number): void {
     for (const r of repos) this.repos.add(r);
     this.withRepository += withRepository;
+  }
+}
+
+/**
+ * What a Security Hub export answers for: the AWS accounts its findings name (ASFF `AwsAccountId`,
+ * OCSF `cloud.account.uid`). An export from one member account, or filtered to some accounts, says
+ * nothing of the others an asset claims. Filled record by record, or from a parse worker's tally.
+ */
+export class AccountCoverage {
+  readonly accounts = new Set<string>();
+
+  note(raw: unknown): void {
+    if (!raw || typeof raw !== 'object') return;
+    const r = raw as { AwsAccountId?: unknown; cloud?: { account?: { uid?: unknown } } };
+    const account = typeof r.AwsAccountId === 'string' ? r.AwsAccountId : typeof r.cloud === 'object' && r.cloud ? r.cloud.account?.uid : undefined;
+    if (typeof account === 'string' && isAwsAccountId(account)) this.accounts.add(account);
+  }
+
+  add(accounts: Iterable<string>): void {
+    for (const a of accounts) this.accounts.add(a);
   }
 }
