@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * `npm run test:scale`: the slow tests (test/heavy): a 50k-finding run through the CLI,
  * snapshots larger than V8's maximum string read back as streams, `diff` of two such runs, and
  * a scheduled run against a GitHub that answers 503 with production retry delays (~16 s), an
- * NDJSON line of 600 MB (longer than V8 allows a string) read by the parse workers. Run by
+ * NDJSON line of 600 MB (longer than V8 allows a string) read by the parse workers, SIGTERM to a
+ * 200k-finding run while it writes findings.csv (it must exit within seconds, leaving nothing). Run by
  * .ci/run after `npm test`; they need a few GB of memory and minutes, not seconds.
  *
  * Also the full counts of the property suites `npm test` runs smaller: the source-adapter contract

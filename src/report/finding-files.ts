@@ -50,7 +50,7 @@ const YOUNG_MB = 8;
 export function findingFiles(r: ScoreResult, opts: FindingFilesOptions): Record<string, FileContent> {
   const feed = new Feed(opts.guard, (f) => render(r, f, opts));
   const file = (out: Output): ParallelFile => ({
-    write: (path) => feed.write(out, path),
+    write: (path, stop) => feed.write(out, path, stop),
     writeWith: OUTPUTS.filter((o) => o !== out).map((o) => FILES[o]),
     cancel: (e) => feed.cancel(e),
   });
@@ -133,7 +133,11 @@ async function sendFixes(r: ScoreResult, feed: Feed, batchChars: number): Promis
 /**
  * The worker and the traffic to it. It starts once the four files' paths are known; `send` waits
  * while WINDOW requests are unanswered; `write` settles when the worker has written and closed
- * them all, or with what stopped it (the first failure: the worker's, the renderer's, or a cancel).
+ * them all, or with what stopped it (the first failure: the worker's, the renderer's, a cancel, or
+ * the run's `stop` — asked before each batch, so SIGTERM ends the rendering within a batch or
+ * eight, not after the last finding: at 200k findings that was 8–10 s, at 1M past ECS's 30 s
+ * stopTimeout). A failure terminates the worker, and `write` settles only once it is gone, so the
+ * run folder is removed when no thread writes into it any more.
  */
 class Feed {
   private worker: Worker | undefined;
@@ -142,6 +146,8 @@ class Feed {
   private done = false;
   private failure: Error | undefined;
   private waiting: (() => void)[] = [];
+  /** The run's stop check (`write`'s): throws to abandon the run. */
+  private stop: (() => void) | undefined;
   private settle!: { resolve: () => void; reject: (e: Error) => void };
   private readonly finished = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
 
@@ -152,8 +158,9 @@ class Feed {
     this.finished.catch(() => {}); // observed through write(); never an unhandled rejection
   }
 
-  write(out: Output, path: string): Promise<void> {
+  write(out: Output, path: string, stop?: () => void): Promise<void> {
     this.paths[out] = path;
+    this.stop ??= stop;
     if (OUTPUTS.every((o) => this.paths[o] !== undefined) && !this.worker && !this.failure) this.start({ ...(this.paths as Record<Output, string>), guard: this.guard });
     return this.finished;
   }
@@ -171,7 +178,11 @@ class Feed {
   }
 
   async send(m: CsvRequest): Promise<void> {
-    while (!this.failure && this.unanswered >= WINDOW) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.checkStop();
+    while (!this.failure && this.unanswered >= WINDOW) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      this.checkStop(); // a signal arrives while waiting for the worker: the event loop ran
+    }
     if (this.failure) throw this.failure;
     this.unanswered++;
     this.worker!.postMessage(m, m.t === 'rows' ? [m.pos.buffer as ArrayBuffer] : []);
@@ -180,9 +191,23 @@ class Feed {
   cancel(e: Error): void {
     if (this.failure || this.done) return;
     this.failure = e;
-    void this.worker?.terminate();
-    this.settle.reject(e);
     this.wake();
+    const w = this.worker;
+    if (!w) this.settle.reject(e);
+    else
+      w.terminate().then(
+        () => this.settle.reject(e),
+        () => this.settle.reject(e),
+      );
+  }
+
+  private checkStop(): void {
+    if (this.failure || !this.stop) return;
+    try {
+      this.stop();
+    } catch (e) {
+      this.cancel(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   private reply(m: CsvReply): void {

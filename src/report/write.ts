@@ -23,8 +23,12 @@ export type FileContent = string | Buffer | Iterable<string> | AsyncIterable<str
  * (report/finding-files.ts).
  */
 export interface ParallelFile {
-  /** Writes the file at `path`; settles when it is written and closed. */
-  write(path: string): Promise<void>;
+  /**
+   * Writes the file at `path`; settles when it is written and closed, or once it has stopped. `stop`
+   * (the run's SIGTERM check, see `RunFolder.commit`) is asked before each piece of the rendering:
+   * when it throws, every file of the group stops (the other thread ended) with what it threw.
+   */
+  write(path: string, stop?: () => void): Promise<void>;
   readonly writeWith: readonly string[];
   /** A file written with it failed: stop, and make `write` fail with `e`. */
   cancel(e: Error): void;
@@ -97,9 +101,12 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
   }
 }
 
-/** Every text file goes through the guard (secrets redacted, unsafe characters escaped) on its way out. */
-async function writeContent(path: string, content: FileContent, guard: GuardOptions): Promise<void> {
-  if (isParallel(content)) return content.write(path);
+/**
+ * Every text file goes through the guard (secrets redacted, unsafe characters escaped) on its way out.
+ * `stop` is asked before each chunk of a streamed file: a signal never waits for a big file's end.
+ */
+async function writeContent(path: string, content: FileContent, guard: GuardOptions, stop?: () => void): Promise<void> {
+  if (isParallel(content)) return content.write(path, stop);
   const fh = await open(path, 'w');
   try {
     if (Buffer.isBuffer(content)) {
@@ -112,7 +119,10 @@ async function writeContent(path: string, content: FileContent, guard: GuardOpti
       return;
     }
     const out = new ByteSink(fh);
-    for await (const chunk of content) await out.add(g.take(chunk));
+    for await (const chunk of content) {
+      stop?.();
+      await out.add(g.take(chunk));
+    }
     await out.add(g.end());
     await out.flush();
   } finally {
@@ -245,7 +255,10 @@ export class RunFolder {
 
   /**
    * Writes `files` (in name order) and renames the folder into place; returns its final path.
-   * `stop` throws to abandon the run (SIGTERM): it is asked before each file and before the rename.
+   * `stop` throws to abandon the run (SIGTERM): it is asked before each file, before each chunk of a
+   * streamed file, before each batch the findings files' renderer hands its worker (which is then
+   * terminated), and before the rename — so a signal while findings.csv of a million findings is
+   * being written ends the run in well under a second, not when the file is done.
    * `named` files depend on the final name (summary.json says where the run is): they are written
    * for each candidate name just before the rename that claims it.
    */
@@ -254,7 +267,7 @@ export class RunFolder {
     const write = async (name: string) => {
       const path = join(tmp, name);
       await mkdir(dirname(path), { recursive: true });
-      await writeContent(path, files[name]!, this.guard);
+      await writeContent(path, files[name]!, this.guard, stop);
     };
     try {
       const started = new Set<string>();

@@ -9,7 +9,7 @@ import { fixesCsvChunks } from '../../src/report/fixes-csv.js';
 import { findingFiles } from '../../src/report/finding-files.js';
 import { snapshotFiles } from '../../src/report/snapshot.js';
 import { OutputError } from '../../src/errors.js';
-import { type FileContent, type ParallelFile, writeRun } from '../../src/report/write.js';
+import { type FileContent, type ParallelFile, RunFolder, writeRun } from '../../src/report/write.js';
 import { FindingStore } from '../../src/collectors/store.js';
 import { consoleUrl } from '../../src/sources/asff-rules.js';
 import { arnField } from '../../src/sources/rules.js';
@@ -246,6 +246,40 @@ describe('findings.csv and fixes.csv from the snapshot lines, in a worker', () =
       const writes = FOUR.map((n) => (files[n] as ParallelFile).write(n === failing ? '/dev/full' : join(dir, n)));
       for (const p of writes) await expect(p).rejects.toMatchObject({ code: 'ENOSPC' });
     }
+  });
+
+  it('a stop (SIGTERM) while the files are written ends the rendering and the worker at once: the run fails with it and leaves nothing', async () => {
+    // 20,000 findings: hundreds of batches. The stop turns on when the renderer reaches the 200th;
+    // before the fix it was asked only between files, so all four were written to the end first.
+    const many = Array.from({ length: 20_000 }, (_, i) => makeFinding({ nativeId: `stop-${String(i).padStart(6, '0')}`, title: `finding ${'t'.repeat(200)} #${i}` }));
+    const big = scoreWith(many, [makeAsset({ id: 'app', aws: { accounts: ['111122223333'] } })]);
+    const rendered = (i: number, then: () => void) => {
+      const f = big.assets[0]!.findings.find((s) => s.finding.nativeId === `stop-${String(i).padStart(6, '0')}`)!.finding;
+      const title = f.title;
+      Object.defineProperty(f, 'title', {
+        get() {
+          then();
+          return title;
+        },
+      });
+    };
+    let stopNow = false;
+    let reachedLast = false;
+    rendered(200, () => (stopNow = true));
+    rendered(19_999, () => (reachedLast = true));
+    const out = await mkdtemp(join(tmpdir(), 'secsli-finding-files-'));
+    const folder = await RunFolder.create(out, asOf);
+    const signal = new Error('cancelled by SIGTERM');
+    let asked = 0;
+    const stop = () => {
+      asked++;
+      if (stopNow) throw signal;
+    };
+    const e = await folder.commit({ ...findingFiles(big, { guard: {} }), 'z.txt': 'written after' }, undefined, stop).catch((x: unknown) => x);
+    expect(e).toBe(signal);
+    expect(reachedLast).toBe(false);
+    expect(asked).toBeGreaterThan(1);
+    expect(await readdir(out)).toEqual([]);
   });
 
   it('a file without the partner it is rendered with is refused (it would wait for it forever)', async () => {

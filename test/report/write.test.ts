@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputError } from '../../src/errors.js';
-import { runFolderName, writeRun } from '../../src/report/write.js';
+import { RunFolder, runFolderName, writeRun } from '../../src/report/write.js';
 
 const asOf = new Date('2026-11-27T00:00:00Z');
 
@@ -46,5 +46,21 @@ describe('writeRun', () => {
     const want = Buffer.from(expected, 'utf8');
     expect(Buffer.compare(await readFile(join(dir, 'big.txt')), want)).toBe(0);
     expect(Buffer.compare(await readFile(join(dir, 'sync.txt')), want)).toBe(0);
+  });
+
+  it('a stop (SIGTERM) while a streamed file is written ends it at the next chunk, not at its end, and leaves nothing', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'secsli-write-'));
+    const folder = await RunFolder.create(out, asOf);
+    let made = 0;
+    function* rows() {
+      for (; made < 100_000; made++) yield `row ${made}\n`;
+    }
+    const signal = new Error('cancelled by SIGTERM');
+    const stop = () => {
+      if (made >= 1000) throw signal;
+    };
+    await expect(folder.commit({ 'big.csv': rows(), 'z.txt': 'after' }, undefined, stop)).rejects.toBe(signal);
+    expect(made).toBe(1000);
+    expect(await readdir(out)).toEqual([]);
   });
 });
