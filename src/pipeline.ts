@@ -2,6 +2,7 @@ import type { Inventory } from './config/inventory.js';
 import { resolvePolicy } from './config/policy.js';
 import { guardRejection, normalizeRecord, rejectionFields } from './sources/index.js';
 import { guardRecord } from './collectors/read/record-guard.js';
+import { liveSecrets } from './collectors/secrets.js';
 import type { ServerErrorStreaks } from './collectors/dependabot/server-errors.js';
 import { collectorsFor, resolveFrom, type FromFile } from './collectors/select.js';
 import { collectUntil, stopOf } from './collectors/stop.js';
@@ -103,6 +104,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
               ...(sync.pending ? { pending: sync.pending } : {}),
               ...(sync.full ? { full: true } : {}),
               ...(opts.stop ? { signal: opts.stop } : {}),
+              // The state holds every raw record: redacted of the environment's secrets like raw/ and the reports.
+              guard: { secrets: liveSecrets(opts.env) },
             }),
         }
       : {}),

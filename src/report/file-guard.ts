@@ -57,6 +57,19 @@ export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
   };
 }
 
+/**
+ * A value as the guard leaves it once written and read back: its secrets "***". The sync state
+ * compares a record's id from an API with the ids it stored (src/sync/incremental.ts), which went
+ * through the guard. Without secrets, the value itself.
+ */
+export function redactedValue(opts: GuardOptions): (text: string) => string {
+  const secrets = spellings(
+    (opts.secrets ?? []).filter((s) => s.length >= 4),
+    '',
+  );
+  return secrets.length ? (text) => redact(text, secrets) : (text) => text;
+}
+
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
 /**

@@ -7,6 +7,7 @@ import { toolVersion } from '../package-root.js';
 import { recordFacts, updatedMs, type RecordFacts } from './records.js';
 import { fsStateStore } from '../store/fs.js';
 import type { StateStore, StateVersion } from '../store/types.js';
+import { redactedValue, type GuardOptions } from '../report/file-guard.js';
 import { publishState, type PendingStates } from './pending.js';
 import { readStateEntries, StateWriter, STATE_VERSION, type GapScope, type StateHeader } from './state.js';
 import { loadStoredState, scopeKey, type Loaded } from './stored.js';
@@ -49,6 +50,8 @@ export interface IncrementalOptions {
   now?: () => Date;
   /** Once aborted (--timeout, SIGTERM), no new state is saved: the run did not read everything. */
   signal?: AbortSignal;
+  /** The file guard's options for the state files (the run's secrets, redacted as in every file written). */
+  guard?: GuardOptions;
 }
 
 const HOUR = 3_600_000;
@@ -69,6 +72,9 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
   const overlapMs = opts.overlapMs ?? DEFAULT_OVERLAP_MS[source];
   const fullEveryMs = opts.fullEveryMs ?? DEFAULT_FULL_EVERY_MS;
   const label = base.describe;
+  const guard = opts.guard ?? {};
+  /** An id as the state file holds it (secrets redacted): what a changed record is matched by. */
+  const stateId = redactedValue(guard);
 
   const load = (startedAt: Date) => loadStoredState(store, factory, { full: Boolean(opts.full), fullEveryMs, startedAt });
 
@@ -85,7 +91,7 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
   /** Opens the writer for the new state; a file system that refuses only costs the next run a full pull. */
   const openWriter = async (h: StateHeader, log: Logger): Promise<StateWriter | undefined> => {
     try {
-      return new StateWriter(await store.staging(source), h);
+      return new StateWriter(await store.staging(source), h, guard);
     } catch (err) {
       log.warn(`${label}: cannot write sync state ${where} (${why(err)}); the next run pulls in full`);
       return undefined;
@@ -167,19 +173,21 @@ export function createIncrementalCollector(factory: LiveCollectorFactory, opts: 
           received++;
           const f = recordFacts(source, raw);
           if (f.id === undefined) return void anonymous.push({ raw, where });
+          // Matched as stored: an id with a secret in it is stored redacted, and must still replace its stored copy.
+          const id = stateId(f.id);
           const ms = updatedMs(f.updatedAt);
-          const prev = changes.get(f.id);
+          const prev = changes.get(id);
           if (prev) {
             if (ms < updatedMs(prev.updatedAt)) return;
             if (prev.keep) adjust(scopeKey(prev), -1);
           } else {
-            const stored = state.index.get(f.id);
+            const stored = state.index.get(id);
             if (stored) {
               if (ms < stored.ms) return; // the stored copy is newer (an overlap re-read of an older copy)
               adjust(stored.key, -1);
             }
           }
-          changes.set(f.id, { ...f, id: f.id, raw });
+          changes.set(id, { ...f, id, raw });
           if (f.keep) adjust(scopeKey(f), +1);
         },
         reject: (r) => void rejects.push(r),

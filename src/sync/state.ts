@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Source } from '../model/finding.js';
 import type { CoverageEntry } from '../model/source-status.js';
+import { createFileGuard, type FileGuard, type GuardOptions } from '../report/file-guard.js';
 
 /**
  * The sync state of one source: every raw record a full pull would return now, keyed by id, as of
@@ -25,8 +26,13 @@ import type { CoverageEntry } from '../model/source-status.js';
  *   so it is the last complete state or the one before.
  * - Entry keys come before `raw`, so the index pass reads them without parsing the record.
  *
- * The raw records are kept exactly as the API returned them: the merged set is pushed through the
- * same normalization as a full pull, and `--save-raw` of an incremental run replays like any other.
+ * The raw records are kept as the API returned them — the merged set is pushed through the same
+ * normalization as a full pull, and `--save-raw` of an incremental run replays like any other —
+ * except that, like every file secsli writes, the file goes through the file guard
+ * (report/file-guard.ts): the environment's secrets are "***" (a title carrying a token sat here in
+ * clear, though raw/ and the reports redacted it), and characters a viewer would act on are JSON
+ * escapes, the same values. The incremental merge compares ids as the guard leaves them
+ * (src/sync/incremental.ts).
  */
 
 export const STATE_VERSION = 2;
@@ -125,8 +131,8 @@ export async function* readStateEntries(file: string): AsyncGenerator<StateEntry
 
 /**
  * Writes a new state file at a staging path (StateStore.staging), synchronously (records arrive
- * through a synchronous sink) in ~1 MB batches. `commit` adds the trailer and syncs it, ready for
- * StateStore.replace; `abort` removes it.
+ * through a synchronous sink) in ~1 MB batches, through the file guard of `guard` (the run's
+ * secrets). `commit` adds the trailer and syncs it, ready for StateStore.replace; `abort` removes it.
  *
  * A write that fails (a full disk) never reaches the record sink: the state is only a cache of
  * what the APIs returned, so the writer drops its file, keeps the error, and ignores the rest;
@@ -139,12 +145,16 @@ export class StateWriter {
   private size = 0;
   private count = 0;
   private failed: unknown;
+  private readonly filter: FileGuard;
 
   constructor(
     readonly tmp: string,
     header: StateHeader,
+    guard: GuardOptions = {},
   ) {
     this.fd = openSync(tmp, 'w', 0o600);
+    // The staging name ends in ".tmp-…": the guard is given the file's own name, so it spells for NDJSON.
+    this.filter = createFileGuard(`${header.source}.ndjson`, guard);
     this.push(JSON.stringify(header));
   }
 
@@ -165,6 +175,8 @@ export class StateWriter {
       this.push(JSON.stringify({ end: true, records: this.count, ...(gaps.length ? { gaps } : {}) }));
       this.guard(() => {
         this.flush();
+        const rest = this.filter.end();
+        if (rest) writeSync(this.fd, rest);
         fsyncSync(this.fd);
         closeSync(this.fd);
         this.fd = -1;
@@ -204,7 +216,7 @@ export class StateWriter {
   }
 
   private flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join('\n') + '\n');
+    if (this.buf.length) writeSync(this.fd, this.filter.take(this.buf.join('\n') + '\n'));
     this.buf = [];
     this.size = 0;
   }

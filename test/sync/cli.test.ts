@@ -1,5 +1,5 @@
 import { cp, readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATE_FOLDER } from '../../src/sync/state.js';
@@ -124,5 +124,74 @@ describe('secsli score with incremental sync', () => {
       }
     }
     for (const r of [first, inc, full, forced]) for (const secret of [GH_TOKEN, FAKE.awsSecret, FAKE.awsKeyId]) expect((r.stdout + r.stderr).includes(secret)).toBe(false);
+  });
+
+  it("the sync state is redacted of the environment's secrets like raw/ and the reports, and still merges: a secret in a title, and in an id", async () => {
+    const findings = Array.from({ length: 20 }, (_, i) => makeAsff(i, { account: i % 2 ? A : B, region: REGION }));
+    findings[2]!.Title = `leaked ${FAKE.awsSecret} in a title`;
+    // An id with the secret in it is stored redacted: its change must still replace the stored copy (not sit beside it).
+    findings[4]!.Id = `arn:aws:securityhub:${REGION}:${A}:finding/${FAKE.awsSecret}`;
+    findings[4]!.AwsAccountId = A;
+    const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 6), 'acme/web': alertsFor('acme', 'web', 4) };
+    alerts['acme/web'][0]!.security_advisory.summary = `leaked ${GH_TOKEN} in a summary`;
+    const sh = await startSecurityHubEmulator({ findings });
+    const gh = await startGithubEmulator({
+      token: GH_TOKEN,
+      repos: [
+        { owner: 'acme', name: 'payments-api' },
+        { owner: 'acme', name: 'web' },
+      ],
+      alerts,
+    });
+    servers.push(sh, gh);
+    const env = {
+      AWS_ENDPOINT_URL: sh.url,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+      GITHUB_API_URL: gh.url,
+      GITHUB_TOKEN: GH_TOKEN,
+    };
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    const score = (out: string, asOf: string) => cli(['score', '--config', CONFIG, '--out', out, '--as-of', new Date(asOf).toISOString(), '--save-raw', '--no-discovery'], env);
+    /** Every file under `out` that holds a secret, the state included. */
+    const leaks = async (out: string) => {
+      const hits: string[] = [];
+      for (const e of await readdir(out, { withFileTypes: true, recursive: true })) {
+        if (!e.isFile()) continue;
+        const text = await readFile(join(e.parentPath, e.name), 'utf8');
+        for (const secret of [GH_TOKEN, FAKE.awsSecret, FAKE.awsKeyId])
+          if (text.includes(secret)) hits.push(`${relative(out, join(e.parentPath, e.name))}: ${secret.slice(0, 6)}…`);
+      }
+      return hits;
+    };
+
+    const outA = await tmp();
+    const first = await score(outA, new Date(t0).toISOString());
+    expect(first.code, first.stderr).toBe(0);
+    expect(await leaks(outA)).toEqual([]);
+    const state = await read(join(outA, STATE_FOLDER), 'securityhub.ndjson');
+    expect(state).toContain('leaked *** in a title');
+    expect(state).toContain(`"id":"arn:aws:securityhub:${REGION}:${A}:finding/***"`);
+    expect(await read(join(outA, STATE_FOLDER), 'dependabot.ndjson')).toContain('leaked *** in a summary');
+
+    shChange.update(findings[4]!);
+    shChange.update(findings[6]!);
+    const inc = await score(outA, new Date(t0 + 3_600_000).toISOString());
+    expect(inc.code, inc.stderr).toBe(0);
+    expect(inc.stderr).toMatch(/Security Hub API ASFF \(ap-northeast-1\): incremental sync since/);
+    expect(inc.stderr).toMatch(/Dependabot API \(org acme\): incremental sync since/);
+    expect(await leaks(outA)).toEqual([]);
+
+    // The same data pulled in full on a fresh state: the same reports.
+    const outB = await tmp();
+    const firstRun = first.stdout.trim();
+    await cp(firstRun, join(outB, basename(firstRun)), { recursive: true });
+    const full = await score(outB, new Date(t0 + 3_600_000).toISOString());
+    expect(full.stderr).toMatch(/full pull \(no sync state yet\)/);
+    for (const f of COMPARED) expect(await read(inc.stdout.trim(), f), f).toBe(await read(full.stdout.trim(), f));
+    expect((await read(inc.stdout.trim(), 'findings.csv')).match(/finding\/\*\*\*/g)?.length).toBe(1);
+    expect(await leaks(outB)).toEqual([]);
+    for (const r of [first, inc, full]) for (const secret of [GH_TOKEN, FAKE.awsSecret, FAKE.awsKeyId]) expect((r.stdout + r.stderr).includes(secret)).toBe(false);
   });
 });
