@@ -28,12 +28,42 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/**
+ * `text` with every secret (4 characters or more) replaced by "***", in any case: a renderer that
+ * lowercases a value (a package name, a repository) turns `tok3nXyZ` into `tok3nxyz`, which is
+ * the same secret. One scan of `text` for all of them (a case-insensitive alternation, longest
+ * first), and no copy when none is there (nearly always).
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // includes() first: a secret that is not there (nearly always) costs one scan and no copy.
-  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join('***');
-  return out;
+  const p = patternOf(secrets);
+  if (!p || !p.any.test(text)) return text;
+  return text.replace(p.all, '***');
 }
+
+/** The pattern of each list of secrets, made once: the file guard and the CLI's streams pass the same list every time. */
+const patterns = new WeakMap<readonly string[], { any: RegExp; all: RegExp } | null>();
+
+function patternOf(secrets: readonly string[]): { any: RegExp; all: RegExp } | null {
+  let p = patterns.get(secrets);
+  if (p !== undefined) return p;
+  const list = new Set<string>();
+  for (const s of secrets) {
+    if (s.length < 4) continue;
+    list.add(s);
+    // `i` matches each case of the same length; a case mapping that changes the length (ß → SS) is listed itself.
+    for (const v of [s.toLowerCase(), s.toUpperCase()]) if (v.length !== s.length) list.add(v);
+  }
+  const source = [...list]
+    .sort((a, b) => b.length - a.length)
+    .map((s) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))
+    .join('|');
+  p = source ? { any: new RegExp(source, 'i'), all: new RegExp(source, 'gi') } : null;
+  patterns.set(secrets, p);
+  return p;
+}
+
+/** The most UTF-16 units a spelling of `secret` that `redact` replaces can take (its case mappings may be longer). */
+export const redactedLength = (secret: string): number => Math.max(secret.length, secret.toLowerCase().length, secret.toUpperCase().length);
 
 /**
  * Outside text about a failure (an API's error message, a URL it names): the environment's secrets

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { redact } from '../log.js';
+import { redact, redactedLength } from '../log.js';
 import { jsonSafe, sanitizeText } from '../text/sanitize.js';
 import { mdCell } from './format.js';
 
@@ -11,7 +11,7 @@ import { mdCell } from './format.js';
  * (an input file pasted into a reason, a raw record).
  */
 export interface GuardOptions {
-  /** Strings that must never reach a file. Strings shorter than 4 characters are ignored. */
+  /** Strings that must never reach a file, in any case. Strings shorter than 4 characters are ignored. */
   secrets?: readonly string[];
 }
 
@@ -30,8 +30,8 @@ export function createFileGuard(path: string, opts: GuardOptions): FileGuard {
     ext,
   );
   const spell = json ? jsonSafe : sanitizeText;
-  // Enough of the tail to hold the start of any secret that the next piece may finish.
-  const hold = secrets.reduce((n, s) => Math.max(n, s.length - 1), 0);
+  // Enough of the tail to hold the start of any secret (in any case) that the next piece may finish.
+  const hold = secrets.reduce((n, s) => Math.max(n, redactedLength(s) - 1), 0);
   let pending = '';
   return {
     take(text) {
@@ -75,7 +75,8 @@ const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 /**
  * Each secret as it appears once a renderer has escaped it for this kind of file (a token's `_`
  * is `\_` in a Markdown cell, `+` and `/` of an AWS key stay, `"` is `&quot;` in HTML): every
- * spelling is redacted, longest first, so an escaped secret is not a leaked one.
+ * spelling is redacted, longest first, so an escaped secret is not a leaked one — in any case
+ * (`redact`), so a renderer that lowercased it (a package name) has not leaked it either.
  */
 function spellings(secrets: readonly string[], ext: string): string[] {
   const out = new Set<string>();

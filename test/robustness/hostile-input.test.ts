@@ -167,6 +167,17 @@ describe('class 7: no secret secsli knows of in any file it writes', () => {
     expect(r.stdout + r.stderr).not.toContain(token);
   });
 
+  it('a secret a renderer lowercased (a package name) is redacted too, in every file and on stdout', async () => {
+    const token = 'tok3nXyZ_secret*value_42';
+    const dep = DEP.map((a, i) => (i === 0 ? { ...copy(a), dependency: { ...copy(a.dependency), package: { ecosystem: 'npm', name: `pkg-${token}` } } } : a));
+    const r = await score(SH, dep, ['--save-raw'], { GITHUB_TOKEN: token });
+    expect(r.code, r.stderr).toBe(0);
+    // Package names are lowercased where they enter a Finding (the fix's key, the snapshot's packages).
+    for (const name of ['findings.csv', 'fixes.csv', 'snapshot-fixes.ndjson']) expect(r.files[name], name).toContain('pkg-***');
+    for (const [name, text] of Object.entries(r.files)) expect(text.toLowerCase(), name).not.toContain(token.toLowerCase());
+    expect((r.stdout + r.stderr).toLowerCase()).not.toContain(token.toLowerCase());
+  });
+
   it('a credential inside the data — a token in a title, a password in a link — is redacted by its shape in every report', async () => {
     const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
     const sh = SH.map((f, i) => (i === 0 ? { ...copy(f), Title: `rotate ${token} now` } : f));

@@ -170,6 +170,31 @@ describe('class 7: the file guard redacts a secret even when a write splits it',
   });
 });
 
+describe('class 7: the file guard redacts a secret in any case, even when a write splits it', () => {
+  it.each([1, 3, 7, 50])('pieces of %i characters', (size) => {
+    const secret = 'tok3nXyZ_secret*value_42';
+    const text = `a ${secret.toLowerCase()} b ${secret.toUpperCase()} c pkg-${secret.toLowerCase()}\n`.repeat(3);
+    for (const file of ['findings.csv', 'snapshot-fixes.ndjson', 'report.md']) {
+      const g = createFileGuard(file, { secrets: [secret] });
+      let out = '';
+      for (let i = 0; i < text.length; i += size) out += g.take(text.slice(i, i + size));
+      out += g.end();
+      expect(out.toLowerCase(), file).not.toContain('tok3nxyz');
+      expect(out, file).toContain('a *** b *** c pkg-***');
+    }
+  });
+
+  it('a secret whose upper case is longer (ß → SS) is held back long enough to be caught whole', () => {
+    const secret = 'straße-token-1';
+    const text = `x ${secret.toUpperCase()} y`;
+    const g = createFileGuard('a.csv', { secrets: [secret] });
+    let out = '';
+    for (const ch of text) out += g.take(ch);
+    out += g.end();
+    expect(out).toBe('x *** y');
+  });
+});
+
 describe('class 2: faults while writing', () => {
   it("removes the temp folders of dead processes and old ones, keeps a live run's and another host's", async () => {
     const out = await tmp('secsli-stale-');
