@@ -62,6 +62,8 @@ export interface ScoreOptions extends Omit<CollectOptions, 'sync'> {
   failOn?: FailOn;
   /** History retention (`--keep-days`): once this run is published, runs older than this many days before the newest go (history/prune.ts). */
   keepDays?: number;
+  /** The wall clock (`--keep-days`: a run dated after both it and this run's as-of does not set the window). */
+  now?: () => Date;
 }
 
 export interface ScoreOutcome {
@@ -177,7 +179,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);
-    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, opts.log);
+    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, Math.max(opts.asOf.getTime(), (opts.now?.() ?? new Date()).getTime()), opts.log);
     return { runDir, result, summary: summary!, stateConflicts };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
@@ -192,12 +194,13 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
 /**
  * `--keep-days` after a published run: this run is never removed (a back-fill older than the
  * window stays), and a run that cannot be removed is a warning: the run itself is written and
- * its exit code stands.
+ * its exit code stands. `now` (ms): the later of the wall clock and this run's as-of; a run dated
+ * after it (a clock that ran ahead) does not set the window.
  */
-async function keepHistory(store: RunStore, keepDays: number, run: string, log: Logger): Promise<void> {
+async function keepHistory(store: RunStore, keepDays: number, run: string, now: number, log: Logger): Promise<void> {
   try {
     const { pruneRuns, bytesText } = await import('./history/prune.js');
-    const r = await pruneRuns(store, keepDays, log, { spare: [run] });
+    const r = await pruneRuns(store, keepDays, log, { spare: [run], now, nowIs: "this run's as-of and the clock" });
     const done = r.remove.length - r.failed.length;
     if (done) log.info(`--keep-days ${keepDays}: removed ${done} run(s) as of before ${r.cutoff} (${bytesText(r.bytes)})`);
   } catch (e) {

@@ -41,7 +41,7 @@ function registerScore(program: Command, io: Io, setExit: (n: number) => void): 
     .option('--no-discovery', 'live sources: skip inventory truth (discovery of repositories and accounts, drift, inventory.csv)')
     .option(
       '--keep-days <n>',
-      'history retention: once this run is written, remove runs older than n days before the newest (as `secsli prune`; this run always stays)',
+      'history retention: once this run is written, remove runs older than n days before the newest not after now (as `secsli prune`; this run always stays)',
       keepDaysFlag('--keep-days'),
     )
     .addHelpText(
@@ -101,7 +101,7 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
           ...(flags.discovery === false ? { discovery: false } : {}),
           ...(flags.full ? { full: true } : {}),
           ...(kms ? { sseKmsKeyId: kms } : {}),
-          ...(flags.keepDays !== undefined ? { keepDays: flags.keepDays } : {}),
+          ...(flags.keepDays !== undefined ? { keepDays: flags.keepDays, now: io.now } : {}),
           stop: stop.signal,
         });
         // The run folder says what it measured; losing the race for the sync state is said here (and exits 3).

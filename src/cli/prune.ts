@@ -14,7 +14,7 @@ export function keepDaysFlag(flag: string) {
 }
 
 export function registerPrune(program: Command, io: Io, setExit: (n: number) => void): void {
-  addLogOptions(program.command('prune').description('remove runs older than --keep-days before the newest run (history retention)'))
+  addLogOptions(program.command('prune').description('remove runs older than --keep-days before the newest run not after now (history retention)'))
     .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
     .requiredOption('--keep-days <n>', 'keep the runs of this many days before the newest run (whole days ≥ 1)', keepDaysFlag('--keep-days'))
     .option('--dry-run', 'list what would be removed; remove nothing')
@@ -24,8 +24,10 @@ export function registerPrune(program: Command, io: Io, setExit: (n: number) => 
 Example:
   $ secsli prune --reports s3://acme-secsli/history --keep-days 400 --dry-run
 
-Days count back from the newest run's as-of, not from today: a wrong clock cannot empty the
-history, and the newest run always stays. \`secsli review\` compares a quarter with the one before
+Days count back from the newest run's as-of, not from today: a clock behind cannot empty the
+history, and the newest run always stays. A run dated after now (written by a clock that ran
+ahead) is kept, named in a warning, and never sets the window: the days count back from the
+newest run not after now. \`secsli review\` compares a quarter with the one before
 it: keep 200 days or more for it. Sync state and anything that is not a complete run are left alone.
 Exit 0; 2 when a run could not be removed (the others still are).`,
     )
@@ -35,12 +37,18 @@ Exit 0; 2 when a run could not be removed (the others still are).`,
       const store = await openRunStore(flags.reports, { env: io.env });
       if (flags.keepDays < REVIEW_DAYS)
         log.warn(`--keep-days ${flags.keepDays}: \`secsli review\` needs the quarter before the one it covers; keep ${REVIEW_DAYS} days or more for it`);
-      const r = await pruneRuns(store, flags.keepDays, log, { dryRun: Boolean(flags.dryRun) });
+      // Runs dated after the wall clock were written by a clock ahead: they never set the window.
+      const r = await pruneRuns(store, flags.keepDays, log, { dryRun: Boolean(flags.dryRun), now: io.now().getTime(), nowIs: 'now' });
       if (r.keep.length === 0) {
         io.stdout.write(`No runs under ${store.location}: nothing to remove.\n`);
         return setExit(EXIT.OK);
       }
-      const lines = [`Keeping runs as of ${r.cutoff} or later (${flags.keepDays} days before the newest, ${r.keep.at(-1)}).`];
+      if (r.anchor === undefined) {
+        io.stdout.write(`Every run under ${store.location} is dated after now: nothing removed (${r.keep.length} kept).\n`);
+        return setExit(EXIT.OK);
+      }
+      const ahead = r.future.length ? `; ${r.future.length} run(s) dated after now kept` : '';
+      const lines = [`Keeping runs as of ${r.cutoff} or later (${flags.keepDays} days before the newest not after now, ${r.anchor}${ahead}).`];
       for (const run of r.remove) if (!r.failed.some((f) => f.run === run)) lines.push(`${flags.dryRun ? 'would remove' : 'removed'}  ${run}`);
       const done = r.remove.length - r.failed.length;
       lines.push(

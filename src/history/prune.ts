@@ -6,8 +6,12 @@ import type { RunStore } from '../store/types.js';
 /**
  * History retention (`secsli prune`, `score --keep-days`). A run is removed when its as-of is
  * more than `keepDays` days before the newest run's: the window is anchored on the history itself,
- * not the wall clock, so a host with a wrong clock (or a restored backup) cannot empty it, and
- * the newest run always stays. Incomplete uploads and foreign folders are not runs and are never
+ * not the wall clock, so a host with a clock behind (or a restored backup) cannot empty it, and
+ * the newest run always stays. A run dated after "now" (`notAfter`: the wall clock, or the as-of
+ * of the run being written when that is later) never anchors the window: written by a host whose
+ * clock ran ahead, it would otherwise set the cutoff months ahead and every run after it would
+ * remove the one before. Such runs are kept and named (`future`), and the window counts back
+ * from the newest run not after now. Incomplete uploads and foreign folders are not runs and are never
  * touched here (a score run's own housekeeping handles abandoned uploads).
  */
 
@@ -22,18 +26,28 @@ export interface PrunePlan {
   keep: string[];
   /** Runs older than this (ISO time) are removed. */
   cutoff: string;
+  /** The run the window counts back from (undefined when there is none: nothing is removed). */
+  anchor?: string;
+  /** Runs dated after `notAfter`: kept, never the anchor (a clock that ran ahead wrote them). Oldest first. */
+  future: string[];
 }
 
-/** `spare`: runs never removed whatever their age (the run `score --keep-days` just wrote, a back-fill of an old as-of). */
-export function planPrune(runs: readonly string[], keepDays: number, spare: readonly string[] = []): PrunePlan {
+/**
+ * `spare`: runs never removed whatever their age (the run `score --keep-days` just wrote, a
+ * back-fill of an old as-of). `notAfter` (ms): now; runs dated after it are from the future.
+ */
+export function planPrune(runs: readonly string[], keepDays: number, spare: readonly string[] = [], notAfter = Number.POSITIVE_INFINITY): PrunePlan {
   const sorted = [...runs].sort(compareRunNames);
-  const newest = sorted.at(-1);
-  if (newest === undefined) return { remove: [], keep: [], cutoff: '' };
-  const cutoff = runNameMs(newest) - keepDays * DAY_MS;
-  const remove = sorted.filter((r) => r !== newest && !spare.includes(r) && runNameMs(r) < cutoff);
+  const future = sorted.filter((r) => runNameMs(r) > notAfter);
+  const anchor = sorted.filter((r) => !(runNameMs(r) > notAfter)).at(-1);
+  if (anchor === undefined) return { remove: [], keep: sorted, cutoff: '', future };
+  const cutoff = runNameMs(anchor) - keepDays * DAY_MS;
+  const remove = sorted.filter((r) => r !== anchor && !spare.includes(r) && runNameMs(r) < cutoff);
   const gone = new Set(remove);
-  return { remove, keep: sorted.filter((r) => !gone.has(r)), cutoff: new Date(cutoff).toISOString().replace('.000Z', 'Z') };
+  return { remove, keep: sorted.filter((r) => !gone.has(r)), cutoff: isoSeconds(cutoff), anchor, future };
 }
+
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export interface PruneResult extends PrunePlan {
   bytes: number;
@@ -41,12 +55,22 @@ export interface PruneResult extends PrunePlan {
   failed: Array<{ run: string; reason: string }>;
 }
 
-/** Removes what `planPrune` names, oldest first; one run that cannot go does not stop the rest. */
-export async function pruneRuns(store: RunStore, keepDays: number, log: Logger, o: { dryRun?: boolean; spare?: string[] } = {}): Promise<PruneResult> {
+/**
+ * Removes what `planPrune` names, oldest first; one run that cannot go does not stop the rest.
+ * `now`: what "now" is (ms; `secsli prune`: the wall clock; `score --keep-days`: the later of the
+ * wall clock and the run's as-of); runs after it are named in a warning and never set the window.
+ */
+export async function pruneRuns(store: RunStore, keepDays: number, log: Logger, o: { dryRun?: boolean; spare?: string[]; now: number; nowIs: string }): Promise<PruneResult> {
   const listing = await store.listRuns();
   if (listing.missing)
     throw new UsageError(`no reports folder at ${store.location} (${listing.missing})`, 'Point --reports at the folder `secsli score --out` writes run folders into.');
-  const plan = planPrune(listing.runs, keepDays, o.spare);
+  const plan = planPrune(listing.runs, keepDays, o.spare, o.now);
+  if (plan.future.length) {
+    const named = plan.future.length > 5 ? `${plan.future.slice(0, 5).join(', ')} and ${plan.future.length - 5} more` : plan.future.join(', ');
+    log.warn(
+      `${plan.future.length} run(s) dated after ${o.nowIs} ${isoSeconds(o.now)}: ${named} — written by a clock that ran ahead? They are kept and do not set the --keep-days window, which counts back from ${plan.anchor ?? 'the newest run not after it (there is none: nothing removed)'}`,
+    );
+  }
   const result: PruneResult = { ...plan, bytes: 0, failed: [] };
   if (o.dryRun) return result;
   for (const run of plan.remove) {

@@ -14,11 +14,28 @@ describe('planPrune', () => {
       remove: ['2025-11-27T000000Z'],
       keep: ['2026-05-31T000000Z', '2026-05-31T000000Z-2', '2026-05-31T235959Z', '2026-06-01T000000Z', '2026-11-27T000000Z'],
       cutoff: '2026-05-31T00:00:00Z',
+      anchor: '2026-11-27T000000Z',
+      future: [],
     });
     expect(planPrune(runs, 179).remove).toEqual(['2025-11-27T000000Z', '2026-05-31T000000Z', '2026-05-31T000000Z-2', '2026-05-31T235959Z']);
     expect(planPrune(runs, 1).keep).toEqual(['2026-11-27T000000Z']);
     expect(planPrune(['2020-01-01T000000Z'], 1)).toMatchObject({ remove: [], keep: ['2020-01-01T000000Z'] });
-    expect(planPrune([], 30)).toEqual({ remove: [], keep: [], cutoff: '' });
+    expect(planPrune([], 30)).toEqual({ remove: [], keep: [], cutoff: '', future: [] });
+  });
+
+  it('a run dated after now never sets the window: the days count back from the newest run not after now', () => {
+    const now = Date.parse('2026-11-27T12:00:00Z');
+    const ahead = [...runs, '2027-12-01T000000Z'];
+    // Anchored on 2027-12-01, a 180-day window would remove every 2026 run but the future one.
+    expect(planPrune(ahead, 180).remove).toHaveLength(6);
+    expect(planPrune(ahead, 180, [], now)).toEqual({ ...planPrune(runs, 180), keep: [...planPrune(runs, 180).keep, '2027-12-01T000000Z'], future: ['2027-12-01T000000Z'] });
+    // Only runs from the future: nothing is removed, nothing anchors.
+    expect(planPrune(['2027-01-01T000000Z', '2027-02-01T000000Z'], 1, [], now)).toEqual({
+      remove: [],
+      keep: ['2027-01-01T000000Z', '2027-02-01T000000Z'],
+      cutoff: '',
+      future: ['2027-01-01T000000Z', '2027-02-01T000000Z'],
+    });
   });
 
   it('spares the runs it is told to, whatever their age (a back-fill that score --keep-days just wrote)', () => {
@@ -43,7 +60,7 @@ describe('secsli prune and score --keep-days', () => {
     expect([dry.code, dry.stdout]).toEqual([
       0,
       [
-        'Keeping runs as of 2026-05-11T00:00:00Z or later (200 days before the newest, 2026-11-27T000000Z).',
+        'Keeping runs as of 2026-05-11T00:00:00Z or later (200 days before the newest not after now, 2026-11-27T000000Z).',
         'would remove  2026-01-01T000000Z',
         'would remove  2026-05-01T000000Z',
         'Would remove 2 run(s); 1 kept (oldest 2026-11-27T000000Z).',
@@ -66,6 +83,35 @@ describe('secsli prune and score --keep-days', () => {
     expect((await cli(['prune', '--reports', 'reports'])).code).toBe(2);
     const missing = await cli(['prune', '--reports', '/nonexistent/secsli-reports', '--keep-days', '400']);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('no reports folder at /nonexistent/secsli-reports (ENOENT)')]);
+  });
+
+  it('a run from a clock that ran ahead does not make every later run remove the one before; it is named', async () => {
+    const out = await tmp('secsli-ahead-');
+    for (const day of ['2026-06-01', '2026-09-01', '2026-11-20', '2026-11-21']) expect((await scoreAt(out, day)).code).toBe(0);
+    const ahead = await scoreAt(out, '2027-12-01', '--keep-days', '200');
+    expect(ahead.code).toBe(0);
+    const left = () => readdir(out).then((l) => l.filter((n) => !n.startsWith('.')).sort());
+    // That run's own as-of is its "now": it prunes against itself (what a clock ahead in the job itself costs).
+    expect(await left()).toEqual(['2027-12-01T000000Z']);
+    for (const day of ['2026-09-01', '2026-11-20', '2026-11-22', '2026-11-23']) expect((await scoreAt(out, day)).code).toBe(0);
+    const next = await scoreAt(out, '2026-11-24', '--keep-days', '200');
+    expect(next.code, next.stderr).toBe(0);
+    // Nothing within 200 days of 2026-11-24 goes; the future run is kept and named.
+    expect(await left()).toEqual(['2026-09-01T000000Z', '2026-11-20T000000Z', '2026-11-22T000000Z', '2026-11-23T000000Z', '2026-11-24T000000Z', '2027-12-01T000000Z']);
+    expect(next.stderr).toMatch(/warn: 1 run\(s\) dated after this run's as-of and the clock 2026-11-27T00:00:00Z: 2027-12-01T000000Z .*counts back from 2026-11-24T000000Z/);
+    expect(next.stderr).not.toMatch(/removed/);
+    // secsli prune by itself: "now" is the clock (the test clock is 2026-11-27).
+    const dry = await cli(['prune', '--reports', out, '--keep-days', '60', '--dry-run']);
+    expect([dry.code, dry.stdout]).toEqual([
+      0,
+      [
+        'Keeping runs as of 2026-09-25T00:00:00Z or later (60 days before the newest not after now, 2026-11-24T000000Z; 1 run(s) dated after now kept).',
+        'would remove  2026-09-01T000000Z',
+        'Would remove 1 run(s); 5 kept (oldest 2026-11-20T000000Z).',
+        '',
+      ].join('\n'),
+    ]);
+    expect(dry.stderr).toMatch(/1 run\(s\) dated after now 2026-11-27T00:00:00Z: 2027-12-01T000000Z/);
   });
 
   it('score --keep-days prunes once its run is written, and never the run it wrote (a back-fill older than the window)', async () => {
