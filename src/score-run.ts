@@ -20,7 +20,7 @@ import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/l
 import type { ScoreResult } from './scoring/types.js';
 import { openRunStore } from './store/index.js';
 import type { RunStore, RunWriter } from './store/types.js';
-import { PendingStates } from './sync/pending.js';
+import { PendingStates, type StagedState } from './sync/pending.js';
 import { collectAndScore, type CollectHooks, type CollectOptions } from './pipeline.js';
 
 /**
@@ -52,6 +52,27 @@ async function changesSince(store: RunStore, previous: PreviousRun, now: Snapsho
   }
 }
 
+/**
+ * The run's new sync states, which can also say, before the run folder is published, whose stored
+ * state another run has replaced since this run read it: that run's summary.json then says exit 3
+ * with the reason, as the process exits.
+ */
+class CheckedStates extends PendingStates {
+  private staged: StagedState[] = [];
+
+  override add(s: StagedState): void {
+    this.staged.push(s);
+    super.add(s);
+  }
+
+  /** The sources whose stored state is no longer the version this run started from. */
+  async replaced(): Promise<Source[]> {
+    const out: Source[] = [];
+    for (const s of this.staged) if ((await s.store.version(s.source)) !== s.expected) out.push(s.source);
+    return out;
+  }
+}
+
 export interface ScoreOptions extends Omit<CollectOptions, 'sync'> {
   /** A folder, or s3://bucket/prefix: run folders and the sync state. */
   out: string;
@@ -73,6 +94,12 @@ export interface ScoreOutcome {
   summary: Summary;
   /** Sources whose sync state another run replaced while this one ran: not saved (the run folder was). */
   stateConflicts: Source[];
+  /**
+   * Those of them found only as the state was published, after the run folder (the other run
+   * published its state while this one was publishing its folder): summary.json, written
+   * before, does not count them, and the run exits as summary.json says.
+   */
+  lateStateConflicts: Source[];
 }
 
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
@@ -86,7 +113,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const guard = { secrets: liveSecrets(opts.env) };
   const folder = opts.saveRaw ? await store.createRun(base, guard) : undefined;
   const rawSinks = new Map<Source, ReturnType<RunWriter['lineSink']>>();
-  const pending = new PendingStates();
+  const pending = new CheckedStates();
   try {
     // A write that fails (a full disk) stops the run with its own error after collecting: a
     // collector must not mistake it for its source failing.
@@ -158,6 +185,12 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
       if (opts.stop?.aborted && stopOf(opts.stop).kind === 'cancelled') throw stopOf(opts.stop);
     };
     cancelled();
+    // Another run that replaced the sync state meanwhile makes this one exit 3: found now, so that
+    // summary.json says it (the state is published only after the run folder).
+    const stateReplaced = await pending.replaced().catch((e: unknown) => {
+      opts.log.debug(`could not check the sync state before publishing the run: ${(e as Error).message}`);
+      return [] as Source[];
+    });
     // summary.json names the run's final location: written just before the step that claims it.
     let summary: Summary | undefined;
     const named = (name: string) => {
@@ -170,6 +203,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
         baselineRun: previous?.baseline?.name,
         run: { name, location: store.runLocation(name) },
         timedOut,
+        stateReplaced,
       });
       return { 'summary.json': renderSummary(summary) };
     };
@@ -180,7 +214,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);
     if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, Math.max(opts.asOf.getTime(), (opts.now?.() ?? new Date()).getTime()), opts.log);
-    return { runDir, result, summary: summary!, stateConflicts };
+    return { runDir, result, summary: summary!, stateConflicts, lateStateConflicts: stateConflicts.filter((c) => !stateReplaced.includes(c)) };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
     await folder?.abort();

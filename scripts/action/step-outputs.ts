@@ -15,6 +15,8 @@ import { actionCell, fixed, mdCell } from '../../src/report/format.js';
 import type { Summary } from '../../src/report/summary.js';
 
 const REASON_WITHOUT_RUN: Record<number, string> = { 2: 'usage', 70: 'internal-error', 130: 'cancelled', 143: 'cancelled' };
+/** The exit reason of each exit code, for a summary.json that says another code than the process exited with. */
+const REASON_OF: Record<number, string> = { 0: 'ok', 1: 'fail-on', 3: 'incomplete', ...REASON_WITHOUT_RUN };
 
 export interface StepResult {
   markdown: string;
@@ -46,6 +48,11 @@ function summaryOf(runDir: string, log: string): LoggedSummary | undefined {
   const file = runDir && !runDir.startsWith('s3://') ? join(runDir, 'summary.json') : '';
   if (file) return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary) : undefined;
   if (!runDir) return undefined;
+  return loggedSummary(log);
+}
+
+/** The last `event: "summary"` line of the JSON log with a run in it. */
+function loggedSummary(log: string): LoggedSummary | undefined {
   let found: LoggedSummary | undefined;
   for (const line of log.split('\n')) {
     try {
@@ -68,7 +75,19 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       outputs: { 'exit-code': String(exitCode), 'exit-reason': reason, 'run-folder': '', 'run-name': '', partial: 'false' },
     };
   }
-  const s = summary;
+  // The process's exit code is the truth: a summary.json that says otherwise (written before a
+  // later step changed the outcome) gives way to it, with the reason the log's summary line gives.
+  let s: LoggedSummary = summary;
+  if (Number.isInteger(exitCode) && exitCode !== summary.exitCode) {
+    const logged = loggedSummary(log);
+    const agrees = logged?.exitCode === exitCode ? logged : undefined;
+    s = {
+      ...summary,
+      exitCode,
+      exitReason: (agrees?.exitReason ?? REASON_OF[exitCode] ?? 'failed') as Summary['exitReason'],
+      message: agrees?.message ?? `secsli exited ${exitCode}; the run's summary.json says ${summary.exitCode} (${summary.exitReason}: ${summary.message})`,
+    };
+  }
   const b = s.byStatus;
   const out: string[] = [
     `## secsli: ${s.exitReason} (exit ${s.exitCode})${s.partial ? ' — PARTIAL' : ''}`,

@@ -22,8 +22,6 @@ import { registerValidate } from './validate.js';
  * was incomplete (report written, marked PARTIAL); 70 internal error.
  */
 
-const STATE_CONFLICT = "another run updated the sync state; this run's results are kept, state not saved";
-
 function registerScore(program: Command, io: Io, setExit: (n: number) => void): void {
   const cmd = addCollectOptions(program.command('score').description('collect findings, score every asset, write a report folder'))
     .option('-o, --out <dir>', 'parent folder for run folders, or s3://bucket/prefix', 'reports')
@@ -75,7 +73,7 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
       const log = loggerFor(flags, io);
       const json = flags.logFormat === 'json';
       // Commands register without loading what they run: the pipeline is imported when `score` runs.
-      const [{ runScore }, { syncStateDir }, { isS3Location }, { summaryLogFields }] = await Promise.all([
+      const [{ runScore }, { syncStateDir }, { isS3Location }, { summaryLogFields, STATE_CONFLICT }] = await Promise.all([
         import('../score-run.js'),
         import('../sync/state.js'),
         import('../store/index.js'),
@@ -92,7 +90,12 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
         tempDirs,
       });
       try {
-        const { runDir, result, summary, stateConflicts } = await runScore({
+        const {
+          runDir,
+          result,
+          summary: s,
+          lateStateConflicts,
+        } = await runScore({
           ...collectOptions(flags, io, log),
           out: flags.out,
           ...(flags.asset ? { asset: flags.asset } : {}),
@@ -104,11 +107,14 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
           ...(flags.keepDays !== undefined ? { keepDays: flags.keepDays, now: io.now } : {}),
           stop: stop.signal,
         });
-        // The run folder says what it measured; losing the race for the sync state is said here (and exits 3).
-        const s = stateConflicts.length
-          ? { ...summary, exitCode: EXIT.SOURCE, exitReason: 'incomplete' as const, message: `${STATE_CONFLICT} (${stateConflicts.join(', ')})` }
-          : summary;
-        if (stateConflicts.length) log.error(`${STATE_CONFLICT} (${stateConflicts.join(', ')}: the next run starts from the other run's state)`);
+        // summary.json has the exit code, a lost race for the sync state included (found before the
+        // run folder was published). A race lost only after it was published (both runs publishing
+        // at once) cannot change what summary.json says: the run exits as it says, with a warning.
+        if (s.exitReason === 'incomplete' && s.message.startsWith(STATE_CONFLICT)) log.error(`${s.message}: the next run starts from the other run's state`);
+        if (lateStateConflicts.length)
+          log.warn(
+            `sync state (${lateStateConflicts.join(', ')}) replaced by another run while this run was being published: its state kept, this run's not saved; this run's report stands (exit ${s.exitCode}). Run one job at a time per --out.`,
+          );
         if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
         const b = s.byStatus;
         const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fsRunStore } from '../store/fs.js';
 import { isS3Location, openRunStore, type StoreEnv } from '../store/index.js';
@@ -112,7 +112,8 @@ export interface PreviousRun {
   findings: number;
   /**
    * What `--fail-on worse` and summary.json's changes compare with: the latest earlier run that
-   * measured everything (not PARTIAL, no coverage gap; its exit code could only be 0 or 1). A
+   * measured everything (not PARTIAL, no coverage gap, and its summary.json not exit 3 — a run
+   * that lost the race for the sync state; its exit code was 0 or 1). A
    * status seen in a run that exited 3 reached no one as news, so it is not the baseline: an asset
    * that broke during a blip is still news at the next complete run, and one that was BREACHED
    * before the blip and is BREACHED after it is not. When none of the last BASELINE_RUNS runs
@@ -163,7 +164,9 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     // Measured: every source the asset expects answered, in a run not cut short. A run that measured
     // every asset is the only kind whose statuses an alert could have reported.
     const measured = snap.partial ? [] : snap.assets.filter(isCovered);
-    const baseline = !snap.partial && measured.length === snap.assets.length ? { name, status } : undefined;
+    // A run that measured everything can still have exited 3 (it lost the race for the sync
+    // state): its summary.json says so, and its statuses reached no alert either.
+    const baseline = !snap.partial && measured.length === snap.assets.length && !(await exitedIncomplete(store, name)) ? { name, status } : undefined;
     for (const a of measured) if (!lastMeasured.has(a.id)) lastMeasured.set(a.id, a.status);
     if (previous) {
       if (baseline) return { ...previous, baseline };
@@ -175,6 +178,29 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     if (baseline) return { ...previous, baseline };
   }
   return previous && fallback();
+}
+
+/**
+ * Did the run exit 3 by its summary.json? Only read for a run whose snapshot says it measured
+ * everything; a run without a readable summary.json is taken at its snapshot's word.
+ */
+async function exitedIncomplete(store: RunStore, run: string): Promise<boolean> {
+  try {
+    const stream = await store.openRunFile(run, 'summary.json');
+    if (!stream) return false;
+    let text = '';
+    for await (const chunk of stream) {
+      text += (chunk as Buffer).toString('utf8');
+      // summary.json is small; a file far bigger than one is not what this reads.
+      if (text.length > 16_000_000) {
+        stream.destroy();
+        return false;
+      }
+    }
+    return (JSON.parse(text) as { exitCode?: unknown }).exitCode === EXIT.SOURCE;
+  } catch {
+    return false;
+  }
 }
 
 /** A run of a store as the stream reader sees it: a missing file is ENOENT. */

@@ -44,7 +44,15 @@ export interface OutcomeInput {
   previousStatus?: ReadonlyMap<string, string> | undefined;
   /** The whole-run deadline (--timeout) ended collection. */
   timedOut?: boolean;
+  /**
+   * Sources whose sync state another run replaced while this one ran (found before the run folder
+   * is published): this run saves no state, and says so with exit 3.
+   */
+  stateReplaced?: readonly string[] | undefined;
 }
+
+/** What a run that lost the race for the sync state says (summary.json, the log). */
+export const STATE_CONFLICT = "another run updated the sync state; this run's results are kept, state not saved";
 
 /** Did this asset's status get worse (or start BREACHED without a measured previous status)? */
 export function gotWorse(a: Pick<AssetResult, 'status'> & { asset: { id: string } }, previous: ReadonlyMap<string, string> | undefined): boolean {
@@ -82,6 +90,7 @@ export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
       message: `could not measure everything (${unplaced.length} record(s) of ${sources.join(', ')} could not be read and name no asset: any asset they measure may miss findings)`,
     };
   }
+  if (o.stateReplaced?.length) return { exitCode: EXIT.SOURCE, exitReason: 'incomplete', message: `${STATE_CONFLICT} (${o.stateReplaced.join(', ')})` };
   if (o.failOn === 'worse') {
     const worse = result.assets.filter((a) => gotWorse(a, o.previousStatus)).sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
     const what = worse.map((a) => `${a.asset.id} (${o.previousStatus?.get(a.asset.id) ?? 'new'} → ${a.status})`);

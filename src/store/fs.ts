@@ -113,6 +113,11 @@ export function fsStateStore(dir: string): StateStore {
         throw e;
       }
     },
+    version: (source) =>
+      versionOf(stateFile(dir, source)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return undefined;
+        throw e;
+      }),
     async staging(source) {
       await makeDirs(dir);
       await removeStaleStaging(dir);

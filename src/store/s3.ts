@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { toolVersion } from '../package-root.js';
@@ -66,6 +66,15 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     } catch (e) {
       if (isNotFound(e)) return undefined;
       return fail(`GetObject ${key}`)(e);
+    }
+  };
+  /** The object's ETag, or undefined when there is no such object. */
+  const etag = async (key: string) => {
+    try {
+      return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + key }))).ETag ?? '';
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      return fail(`HeadObject ${key}`)(e);
     }
   };
   /** Fails when S3 names a key it could not delete (DeleteObjects answers 200 either way). */
@@ -222,12 +231,13 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
     await remove(keys.filter((k) => k !== manifest)).catch(fail(`DeleteObjects ${run}/`));
     return { bytes };
   };
-  return { location: url('').replace(/\/$/, ''), listRuns, openRunFile, runLocation: url, createRun, removeRun, tidy, state: s3StateStore({ put, get, url }) };
+  return { location: url('').replace(/\/$/, ''), listRuns, openRunFile, runLocation: url, createRun, removeRun, tidy, state: s3StateStore({ put, get, etag, url }) };
 }
 
 function s3StateStore(s3: {
   put: (key: string, body: PutObjectCommandInput['Body'], extra?: Partial<PutObjectCommandInput>) => Promise<unknown>;
   get: (key: string) => Promise<{ Body?: unknown; ETag?: string } | undefined>;
+  etag: (key: string) => Promise<string | undefined>;
   url: (rel: string) => string;
 }): StateStore {
   const key = (source: Source) => `${STATE_FOLDER}/${source}.ndjson`;
@@ -243,6 +253,8 @@ function s3StateStore(s3: {
       await pipeline(r.Body as Readable, createWriteStream(file, { mode: 0o600 }));
       return { file, version: r.ETag ?? '' };
     },
+    // As open() records it: the ETag, '' when S3 gave none.
+    version: (source) => s3.etag(key(source)),
     staging: async (source) => join(await localDir(), `${source}.new-${++n}.ndjson`),
     async replace(source, staged, expected) {
       try {

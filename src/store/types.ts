@@ -90,6 +90,12 @@ export type StateVersion = string;
 export interface StateStore {
   /** Where the state of `source` is, for messages. */
   where(source: Source): string;
+  /**
+   * The stored state's version now, without reading it (undefined: there is none). `score` asks
+   * before it publishes its run folder, so that a run whose state another run has replaced says
+   * so in its summary.json. Throws on a storage error.
+   */
+  version(source: Source): Promise<StateVersion | undefined>;
   /** A local copy of the stored state and its version, or undefined when there is none. Throws on a storage error. */
   open(source: Source): Promise<{ file: string; version: StateVersion } | undefined>;
   /** A fresh local path to write a new state file at (its folder exists). */

@@ -175,3 +175,31 @@ describe('the step summary from a capped --log-format json line (history in S3)'
     expect(r.markdown).toContain('…and 250 more status change(s): summary.json in the run lists them all.');
   });
 });
+
+describe('the step outputs when summary.json and the exit code disagree', () => {
+  it('the exit code the process returned wins, with the reason of the log line that agrees with it', async () => {
+    const dir = await tmp('secsli-step-');
+    const summary = {
+      exitCode: 0,
+      exitReason: 'ok',
+      message: 'complete',
+      partial: false,
+      run: { name: '2026-11-27T000000Z', location: join(dir, '2026-11-27T000000Z') },
+      previousRun: null,
+      byStatus: { BREACHED: 0, UNKNOWN: 0, 'AT RISK': 0, OK: 2 },
+      changes: [],
+      nextActions: { basis: 'fixes', items: [] },
+      sources: [],
+    };
+    await writeFile(join(dir, 'summary.json'), JSON.stringify(summary));
+    const line = { ...summary, event: 'summary', exitCode: 3, exitReason: 'incomplete', message: 'another run updated the sync state' };
+    const r = stepResult(3, dir, `${JSON.stringify(line)}\n`);
+    expect([r.outputs['exit-code'], r.outputs['exit-reason']]).toEqual(['3', 'incomplete']);
+    expect(r.markdown).toContain('## secsli: incomplete (exit 3)');
+    expect(r.markdown).toContain('another run updated the sync state');
+    // Without a log line that agrees: the reason of the code, and both said.
+    const bare = stepResult(3, dir, '');
+    expect([bare.outputs['exit-code'], bare.outputs['exit-reason']]).toEqual(['3', 'incomplete']);
+    expect(bare.markdown).toContain("secsli exited 3; the run's summary.json says 0 (ok: complete)");
+  });
+});

@@ -54,22 +54,42 @@ async function world() {
 }
 
 describe('sync state in S3', () => {
-  it('two overlapping runs: both reports are kept, one state wins, the loser exits 3 and says so', async () => {
+  /** Each run's exit code and what its summary.json says (the run is in S3: its objects). */
+  const said = (s3: S3Emulator, r: { stdout: string }) =>
+    JSON.parse(
+      s3.objects
+        .get('acme-secsli')!
+        .get(`jobs/${r.stdout.trim().split('/').pop()}/summary.json`)!
+        .body.toString('utf8'),
+    ) as { exitCode: number; exitReason: string; message: string };
+
+  it('two overlapping runs: both reports are kept, one state wins, the loser exits 3 and says so in summary.json too', async () => {
     const { s3, score, state } = await world();
-    // Hold every state write until both runs have read that state: they truly overlap.
+    // Every state write waits until both runs have read that state (they truly overlap), and the
+    // second run's look at the state before publishing its run waits until the first has saved it.
     const reads = new Map<string, number>();
+    const heads = new Map<string, number>();
+    const puts = new Map<string, number>();
     s3.opts.gate = async (r) => {
       if (!r.key.startsWith(STATE)) return;
-      if (r.op === 'GetObject') reads.set(r.key, (reads.get(r.key) ?? 0) + 1);
+      const bump = (m: Map<string, number>) => m.set(r.key, (m.get(r.key) ?? 0) + 1).get(r.key)!;
+      if (r.op === 'GetObject') bump(reads);
+      if (r.op === 'HeadObject' && bump(heads) === 2) {
+        while (!puts.get(r.key)) await new Promise((res) => setTimeout(res, 5));
+        await new Promise((res) => setTimeout(res, 100)); // the first run's PutObject is stored
+      }
       while (r.op === 'PutObject' && (reads.get(r.key) ?? 0) < 2) await new Promise((res) => setTimeout(res, 5));
+      if (r.op === 'PutObject') bump(puts);
     };
     const [a, b] = await Promise.all([score(0), score(0)]);
     const runs = [a, b].map((r) => r.stdout.trim()).sort();
     expect(runs).toEqual([`${OUT}/${runs[0]!.split('/').pop()}`, `${runs[0]}-2`]);
     const losers = [a, b].filter((r) => r.code === 3);
-    expect(losers.length).toBeGreaterThan(0);
-    for (const r of losers) expect(r.stderr).toContain(CONFLICT);
-    for (const r of [a, b]) expect([0, 3]).toContain(r.code);
+    expect(losers).toHaveLength(1);
+    expect(losers[0]!.stderr).toContain(CONFLICT);
+    // What the run folder says is what the process exits with.
+    for (const r of [a, b]) expect(said(s3, r).exitCode).toBe(r.code);
+    expect(said(s3, losers[0]!)).toMatchObject({ exitReason: 'incomplete', message: expect.stringContaining(CONFLICT) });
     // Each source's state is one run's complete file.
     expect([...state().keys()].sort()).toEqual(['dependabot.ndjson', 'securityhub.ndjson']);
     for (const o of state().values()) expect(o.body.toString('utf8').trimEnd().split('\n').at(-1)).toMatch(/^\{"end":true,"records":\d+\}$/);
@@ -78,6 +98,22 @@ describe('sync state in S3', () => {
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/Security Hub API ASFF \(ap-northeast-1\): incremental sync since/);
     for (const r of [a, b, next]) for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
+  });
+
+  it('two runs publishing at the same moment: the one whose state save loses keeps the exit its summary.json says, and warns', async () => {
+    const { s3, score, state } = await world();
+    // Both runs look at the state before publishing before either saves it: neither can know yet.
+    const heads = new Map<string, number>();
+    s3.opts.gate = async (r) => {
+      if (!r.key.startsWith(STATE)) return;
+      if (r.op === 'HeadObject') heads.set(r.key, (heads.get(r.key) ?? 0) + 1);
+      while (r.op === 'PutObject' && (heads.get(r.key) ?? 0) < 2) await new Promise((res) => setTimeout(res, 5));
+    };
+    const [a, b] = await Promise.all([score(0), score(0)]);
+    for (const r of [a, b]) expect([r.code, said(s3, r).exitCode]).toEqual([0, 0]);
+    const warned = [a, b].filter((r) => /replaced by another run while this run was being published/.test(r.stderr));
+    expect(warned.length).toBeGreaterThan(0);
+    expect([...state().keys()].sort()).toEqual(['dependabot.ndjson', 'securityhub.ndjson']);
   });
 
   it('a run that fails after collecting leaves the state alone; the next one resumes from the last complete run', async () => {
