@@ -119,7 +119,10 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
         const b = s.byStatus;
         const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
         // The last line a scheduler reads: the same facts as summary.json (at most 100 status changes).
-        log.info(line, json ? { event: 'summary', ...summaryLogFields(s) } : undefined);
+        // An info line, but -q never drops it: the Action's outputs with S3 history and every
+        // metric filter on `event = "summary"` are built from it.
+        const closing = flags.quiet ? loggerFor({ ...flags, quiet: false }, io) : log;
+        closing.info(line, json ? { event: 'summary', ...summaryLogFields(s) } : undefined);
         io.stdout.write(runDir + '\n');
         setExit(s.exitCode);
       } catch (e) {

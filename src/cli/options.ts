@@ -92,7 +92,7 @@ export function addCollectOptions(cmd: Command): Command {
     ])
     .option('--kev <file>', 'CISA KEV catalog JSON (default: policy.kev, else the bundled snapshot)')
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['text', 'json']).default('text'))
-    .option('-q, --quiet', 'only warnings and errors on stderr')
+    .option('-q, --quiet', "only warnings and errors on stderr (and `score`'s closing summary line, which schedulers read)")
     .option('-v, --verbose', 'debug logs on stderr');
 }
 

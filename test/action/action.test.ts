@@ -147,6 +147,10 @@ describe('the action steps, run locally', () => {
       expect(second.outputs).toMatchObject({ 'exit-reason': 'ok', worse: '0', 'run-name': '2026-11-28T000000Z' });
       expect(s3.objects.get('acme-secsli')!.has('secsli/2026-11-28T000000Z/manifest.json')).toBe(true);
       for (const s of [FAKE.awsSecret, FAKE.awsKeyId]) expect(second.stderr + second.markdown).not.toContain(s);
+      // -q in args: the summary line the outputs come from is still logged.
+      const quiet = await step({ ...inputs, INPUT_ARGS: `${exampleArgs('2026-11-29T00:00:00Z')} -q` });
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.outputs).toMatchObject({ 'exit-code': '0', 'exit-reason': 'ok', 'run-name': '2026-11-29T000000Z', breached: '3' });
     } finally {
       await s3.close();
     }
