@@ -213,8 +213,16 @@ function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number
     );
   if (e instanceof CommanderError) {
     // help and version "errors" are successes (printed on stdout); the parser's message, said here.
-    if (parserSaid) say(parserSaid.replace(/\n+$/, ''));
-    return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (e.exitCode === 0) {
+      if (parserSaid) say(parserSaid.replace(/\n+$/, ''));
+      return EXIT.OK;
+    }
+    // A bad flag, value or command is a run that could not start: with --log-format json it ends
+    // with a summary event like every other run (docs/scheduled-job.md), the parser's message in it.
+    const msg = (parserSaid || e.message).replace(/\n+$/, '');
+    if (json) say(msg, { event: 'summary', exitCode: EXIT.USAGE, exitReason: 'usage' });
+    else say(msg);
+    return EXIT.USAGE;
   }
   if (e instanceof SecsliError) {
     // The last line a scheduler reads is a summary event whatever the exit (docs/scheduled-job.md's

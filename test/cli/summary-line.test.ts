@@ -27,3 +27,26 @@ describe('the closing summary line', () => {
     expect(said.slice(0, -1).every((l) => l.startsWith('secsli: warn: '))).toBe(true);
   });
 });
+
+describe('a run the parser refuses', () => {
+  for (const [what, argv] of [
+    ['a bad --fail-on value', ['score', '--fail-on', 'worst', '--log-format', 'json']],
+    ['an unknown option', ['score', '--bogus', '--log-format', 'json']],
+    ['an unknown command', ['--log-format=json', 'scroe']],
+  ] as const) {
+    it(`${what}: exit 2, and the one JSON line is the summary event with the parser's message`, async () => {
+      const r = await cli([...argv]);
+      expect(r.code).toBe(2);
+      const all = lines(r.stderr);
+      expect(all).toHaveLength(1);
+      expect(all[0]).toMatchObject({ level: 'error', event: 'summary', exitCode: 2, exitReason: 'usage', msg: expect.stringMatching(/^error: /) });
+    });
+  }
+
+  it('in text mode it is the parser message as before; --help is no run and has no event', async () => {
+    const r = await cli(['score', '--bogus']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/^error: unknown option '--bogus'\n/)]);
+    const help = await cli(['score', '--help', '--log-format', 'json']);
+    expect([help.code, help.stderr]).toEqual([0, '']);
+  });
+});
