@@ -128,19 +128,24 @@ export interface PreviousRun {
 const BASELINE_RUNS = 30;
 
 /**
- * The latest run under `outDir` whose folder is older than `current` (the folder name this run
- * will get), or undefined. Runs narrowed with --asset say nothing about the other assets and are
- * passed over; an unreadable or invalid snapshot is skipped with a warning naming the run.
+ * The latest run under `outDir` before `current`, or undefined. `current` is the run being
+ * written: a bare as-of name (`runFolderName`, what `score` knows before it publishes) is the next
+ * run of that as-of, so every run already there with the same as-of is earlier (a rerun compares
+ * with the run it repeats: `…Z`, then `…Z-2`); `…Z-3` is after `…Z-2` and before `…Z-4`.
+ * Runs narrowed with --asset say nothing about the other assets and are passed over; an
+ * unreadable or invalid snapshot is skipped with a warning naming the run.
  */
 export async function findPreviousRun(at: RunStore | string, current: string, log: Logger): Promise<PreviousRun | undefined> {
   const store = typeof at === 'string' ? fsRunStore(at) : at;
   const listing = await store.listRuns();
-  const [currentBase] = splitRunName(current);
-  for (const s of listing.skipped) if (splitRunName(s.name)[0] < currentBase) log.warn(`skipping earlier run ${s.name}: ${s.reason}`);
-  const earlier = listing.runs
-    .filter((n) => splitRunName(n)[0] < currentBase)
-    .sort(compareRunNames)
-    .reverse();
+  const [currentBase, currentN] = splitRunName(current);
+  const bare = current === currentBase;
+  const before = (name: string) => {
+    const [base, n] = splitRunName(name);
+    return base < currentBase || (base === currentBase && (bare || n < currentN));
+  };
+  for (const s of listing.skipped) if (before(s.name)) log.warn(`skipping earlier run ${s.name}: ${s.reason}`);
+  const earlier = listing.runs.filter(before).sort(compareRunNames).reverse();
   let previous: PreviousRun | undefined;
   let looked = 0;
   /** Per asset, its status in the latest run that measured it (the fallback baseline). */

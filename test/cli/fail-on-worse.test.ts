@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeAlert, makeAsff } from '../fakes/seed.js';
-import { cli, tmp } from './run.js';
+import { cli, exampleScoreArgs, tmp } from './run.js';
 
 /**
  * `--fail-on worse` end to end, through the previous run's snapshot under the same --out: red on
@@ -142,5 +142,22 @@ describe('--fail-on worse', () => {
     const { time: _t, level: _l, msg: _m, event, ...facts } = last;
     expect(event).toBe('summary');
     expect(facts).toEqual(r.summary);
+  });
+});
+
+describe('--fail-on worse, a rerun with the same --as-of', () => {
+  it('compares with the run it repeats: the same BREACHED assets are no news the second (and third) time', async () => {
+    const out = await tmp('secsli-rerun-');
+    const first = await cli(exampleScoreArgs(out, '--fail-on', 'worse'));
+    expect(first.code).toBe(1);
+    for (const [n, previous] of [
+      ['2026-11-27T000000Z-2', '2026-11-27T000000Z'],
+      ['2026-11-27T000000Z-3', '2026-11-27T000000Z-2'],
+    ]) {
+      const again = await cli(exampleScoreArgs(out, '--fail-on', 'worse'));
+      expect(again.stdout.trim()).toBe(join(out, n!));
+      const summary = JSON.parse(await readFile(join(out, n!, 'summary.json'), 'utf8'));
+      expect([again.code, summary.exitReason, summary.previousRun, summary.baselineRun, summary.changes]).toEqual([0, 'ok', previous, previous, []]);
+    }
   });
 });

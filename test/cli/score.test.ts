@@ -1,5 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -107,13 +107,16 @@ describe('secsli score (end to end)', () => {
   });
 
   it('writes byte-identical files for the same inputs and --as-of', async () => {
-    const out = await tmp();
-    const a = (await cli(scoreArgs(out))).stdout.trim();
-    const b = (await cli(scoreArgs(out))).stdout.trim();
-    expect(b).toBe(`${a}-2`);
+    // The history under --out is an input too: each run into a fresh folder.
+    const a = (await cli(scoreArgs(await tmp()))).stdout.trim();
+    const b = (await cli(scoreArgs(await tmp()))).stdout.trim();
     // summary.json says where its run is: the one thing that differs.
-    const where = (text: string, dir: string) => text.split(basename(dir)).join('<name>');
+    const where = (text: string, dir: string) => text.split(dirname(dir)).join('<out>');
     for (const f of FILES) expect(where(await read(b, f), b), f).toBe(where(await read(a, f), a));
+    // A rerun into the same folder gets -2 and compares with the run it repeats.
+    const again = (await cli(scoreArgs(dirname(a)))).stdout.trim();
+    expect(again).toBe(`${a}-2`);
+    expect(JSON.parse(await read(again, 'summary.json')).previousRun).toBe(basename(a));
   });
 
   it.each([

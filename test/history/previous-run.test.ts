@@ -40,12 +40,23 @@ describe('findPreviousRun', () => {
     expect(p?.policyHash).toBe('p1');
   });
 
-  it('ignores runs at or after this as-of, and --asset runs', async () => {
+  it('ignores runs after this one, and --asset runs', async () => {
     await run('2026-11-26T000000Z', snap('2026-11-26T00:00:00Z', 1));
     await run('2026-11-27T000000Z', snap('2026-11-27T00:00:00Z', 2, { scope: { asset: 'api' } }));
-    await run('2026-11-28T000000Z', snap('2026-11-28T00:00:00Z', 3));
-    const p = await findPreviousRun(dir, '2026-11-28T000000Z-2', memoryLogger());
+    await run('2026-11-29T000000Z', snap('2026-11-29T00:00:00Z', 3));
+    const p = await findPreviousRun(dir, '2026-11-28T000000Z', memoryLogger());
     expect(p?.name).toBe('2026-11-26T000000Z');
+  });
+
+  it('a rerun with the same as-of compares with the run it repeats: the base folder, -2 before -3', async () => {
+    await run('2026-11-27T000000Z', snap('2026-11-27T00:00:00Z', 1));
+    // score asks with the bare name (its own folder is named only when it is published): every run of that as-of is earlier.
+    expect((await findPreviousRun(dir, '2026-11-27T000000Z', memoryLogger()))?.name).toBe('2026-11-27T000000Z');
+    await run('2026-11-27T000000Z-2', snap('2026-11-27T00:00:00Z', 2));
+    await run('2026-11-27T000000Z-3', snap('2026-11-27T00:00:00Z', 3));
+    expect((await findPreviousRun(dir, '2026-11-27T000000Z', memoryLogger()))?.name).toBe('2026-11-27T000000Z-3');
+    expect((await findPreviousRun(dir, '2026-11-27T000000Z-3', memoryLogger()))?.name).toBe('2026-11-27T000000Z-2');
+    expect((await findPreviousRun(dir, '2026-11-27T000000Z-2', memoryLogger()))?.name).toBe('2026-11-27T000000Z');
   });
 
   it('skips a missing, corrupt or invalid snapshot with a warning naming the run', async () => {
