@@ -9,8 +9,11 @@ tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 history="${INPUT_HISTORY:-reports}"
 args=(score --config "${INPUT_CONFIG:-assets.yaml}" --out "$history" --log-format json)
 if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
-# Extra arguments are split on whitespace (no quoting): flags and paths without spaces.
-read -r -a extra <<< "${INPUT_ARGS:-}"
+# Extra arguments are split on whitespace, newlines included (no quoting, no globbing): flags and
+# paths without spaces, on one line or a YAML `args: |` block. -d '' reads to the end, not one line
+# (it then reports end of input, hence || true).
+extra=()
+IFS=$' \t\n' read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
 log="$tmp/secsli-log.ndjson"
 # stdout (the run folder) to a file; the JSON log to the job log and to a file for the summary.
 # Node 24 lets the young generation grow to 134 MB (Node 20 and 22: 34 MB), which puts a million-finding run over

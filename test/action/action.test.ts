@@ -127,6 +127,16 @@ describe('the action steps, run locally', () => {
     expect(second.markdown).not.toContain('### Status changes');
   });
 
+  it('args as a YAML block (one flag per line): every line reaches secsli', async () => {
+    const history = await tmp('secsli-history-');
+    const block = `${exampleArgs('2026-11-27T00:00:00Z').replace(/ --/g, '\n--')}\n--keep-days\n400\n`;
+    expect(block.split('\n').length).toBeGreaterThan(4);
+    const r = await step({ INPUT_CONFIG: join(ROOT, 'assets.yaml'), INPUT_HISTORY: history, INPUT_ARGS: block });
+    // The --as-of on the third line names the run; without --from on the later lines it would collect live and fail.
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toMatchObject({ 'exit-code': '0', 'run-name': '2026-11-27T000000Z', breached: '3' });
+  });
+
   it('a configuration error: exit 2, no run folder, the error in the step summary', async () => {
     const r = await step({ INPUT_CONFIG: join(ROOT, 'test/fixtures/inventory/unknown-key.yaml'), INPUT_HISTORY: await tmp(), INPUT_ARGS: exampleArgs('2026-11-27T00:00:00Z') });
     expect(r.code).toBe(2);
