@@ -36,7 +36,7 @@ export interface LoggerOptions {
  */
 export function redact(text: string, secrets: readonly string[]): string {
   const p = patternOf(secrets);
-  if (!p || !p.any.test(text)) return text;
+  if (!p?.any.test(text)) return text;
   return text.replace(p.all, '***');
 }
 
