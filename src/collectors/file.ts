@@ -41,6 +41,12 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       const size = await ensureReadable(path);
       const problems: string[] = [];
       let records = 0;
+      const utf16 = size > 0 ? await utf16Of(path).catch((err: unknown) => Promise.reject(toInputFileError(path, err))) : undefined;
+      if (utf16) {
+        const message = `${path} is ${utf16} text (what Windows PowerShell's \`>\` writes), not UTF-8: save the export as UTF-8 (\`… | Out-File -Encoding utf8 FILE\`, or \`-o json > FILE\` from bash) and read that`;
+        log.error(message);
+        return { source, origins: [path], complete: false, problems: [message], coverage: [{ source, scope: {}, status: 'gap', reason: message }], records: 0 };
+      }
       const coverage = new RepoCoverage();
       const accounts = new AccountCoverage();
       let pool: ParsePool | undefined;
@@ -161,8 +167,35 @@ async function ensureReadable(path: string): Promise<number> {
   } catch (err) {
     throw toInputFileError(path, err);
   }
+  if (st.isFIFO() || st.isCharacterDevice() || st.isSocket())
+    throw new InputFileError(
+      path,
+      'EISDIR',
+      `${path}: not a file but a pipe or device — exports are read from files (secsli looks at the start first, and splits large ones by byte range): write the export to a file first`,
+    );
   if (!st.isFile()) throw new InputFileError(path, 'EISDIR', `${path}: not a file`);
   return st.size;
+}
+
+/**
+ * "UTF-16 (little-endian)" when the file starts like UTF-16 text — a byte order mark, or ASCII
+ * with a NUL after every byte — which is what Windows PowerShell's `>` writes; else undefined.
+ * Read as UTF-8 it was "not JSON: found text "��{\x00"\x00F…"", which names nothing a user can act on.
+ */
+async function utf16Of(path: string): Promise<string | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    if (bytesRead < 2) return undefined;
+    if (b[0] === 0xff && b[1] === 0xfe) return 'UTF-16 (little-endian)';
+    if (b[0] === 0xfe && b[1] === 0xff) return 'UTF-16 (big-endian)';
+    if (bytesRead === 4 && b[0]! > 0 && b[0]! < 0x80 && b[1] === 0 && b[2]! > 0 && b[2]! < 0x80 && b[3] === 0) return 'UTF-16 (little-endian)';
+    if (bytesRead === 4 && b[0] === 0 && b[1]! > 0 && b[1]! < 0x80 && b[2] === 0 && b[3]! > 0 && b[3]! < 0x80) return 'UTF-16 (big-endian)';
+    return undefined;
+  } finally {
+    await fh.close();
+  }
 }
 
 function toInputFileError(path: string, err: unknown): Error {

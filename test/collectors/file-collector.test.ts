@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createFileCollector, InputFileError } from '../../src/collectors/file.js';
 import { normalizeRecord } from '../../src/sources/index.js';
@@ -134,6 +135,33 @@ describe('createFileCollector', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputFileError);
     expect(err).toMatchObject({ code, path, message: `${path}: ${what}`, exitCode: EXIT.USAGE });
+  });
+
+  it('a pipe (`--from securityhub=/dev/stdin` fed by `cat`) is refused as what it is, with what to do', async () => {
+    const fifo = `${files.dir}/pipe`;
+    execFileSync('mkfifo', [fifo]);
+    const err = await createFileCollector('securityhub', fifo)
+      .collect(memorySink().sink, recordingLogger().log)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect((err as Error).message).toBe(
+      `${fifo}: not a file but a pipe or device — exports are read from files (secsli looks at the start first, and splits large ones by byte range): write the export to a file first`,
+    );
+  });
+
+  it.each([
+    ['with a byte order mark (PowerShell 5 `>`)', true, 'UTF-16 (little-endian)'],
+    ['without one', false, 'UTF-16 (little-endian)'],
+  ])('a UTF-16 export %s is named as such: the source incomplete, nothing read as garbage', async (_name, bom, what) => {
+    const text = JSON.stringify({ Findings: [control] });
+    const path = files.write(`utf16-${bom}.json`, Buffer.concat([Buffer.from(bom ? [0xff, 0xfe] : []), Buffer.from(text, 'utf16le')]));
+    const { sink, records } = memorySink();
+    const status = await createFileCollector('securityhub', path).collect(sink, recordingLogger().log);
+    expect(records).toEqual([]);
+    expect(status).toMatchObject({ complete: false, records: 0 });
+    expect(status.problems[0]).toBe(
+      `${path} is ${what} text (what Windows PowerShell's \`>\` writes), not UTF-8: save the export as UTF-8 (\`… | Out-File -Encoding utf8 FILE\`, or \`-o json > FILE\` from bash) and read that`,
+    );
   });
 
   it('feeds the normalizers end to end: good records become findings, bad ones rejects', async () => {
