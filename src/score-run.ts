@@ -20,7 +20,7 @@ import { createEvidenceCollector, discoverable, inventoryTruth } from './drift/l
 import type { ScoreResult } from './scoring/types.js';
 import { openRunStore } from './store/index.js';
 import type { RunStore, RunWriter } from './store/types.js';
-import { PendingStates, type StagedState } from './sync/pending.js';
+import { PendingStates } from './sync/pending.js';
 import { collectAndScore, type CollectHooks, type CollectOptions } from './pipeline.js';
 
 /**
@@ -49,27 +49,6 @@ async function changesSince(store: RunStore, previous: PreviousRun, now: Snapsho
   } catch (e) {
     log.warn(`no change attribution against ${previous.name}: ${(e as Error).message}`);
     return '';
-  }
-}
-
-/**
- * The run's new sync states, which can also say, before the run folder is published, whose stored
- * state another run has replaced since this run read it: that run's summary.json then says exit 3
- * with the reason, as the process exits.
- */
-class CheckedStates extends PendingStates {
-  private staged: StagedState[] = [];
-
-  override add(s: StagedState): void {
-    this.staged.push(s);
-    super.add(s);
-  }
-
-  /** The sources whose stored state is no longer the version this run started from. */
-  async replaced(): Promise<Source[]> {
-    const out: Source[] = [];
-    for (const s of this.staged) if ((await s.store.version(s.source)) !== s.expected) out.push(s.source);
-    return out;
   }
 }
 
@@ -113,7 +92,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const guard = { secrets: liveSecrets(opts.env) };
   const folder = opts.saveRaw ? await store.createRun(base, guard) : undefined;
   const rawSinks = new Map<Source, ReturnType<RunWriter['lineSink']>>();
-  const pending = new CheckedStates();
+  const pending = new PendingStates();
   try {
     // A write that fails (a full disk) stops the run with its own error after collecting: a
     // collector must not mistake it for its source failing.

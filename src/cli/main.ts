@@ -194,8 +194,6 @@ export async function main(argv: string[], given: Io): Promise<number> {
   }
 }
 
-/** The environment's secrets by value, and credentials by their shape (an API error quoting another token). */
-
 function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number {
   const secrets = secretsFrom(io.env);
   // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.

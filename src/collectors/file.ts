@@ -138,9 +138,6 @@ export function createFileCollector(source: Source, path: string, readOptions: O
       // An organization listing (alerts that name their repository) answers for the organizations in
       // it, every repository of each: not for a repository of another organization an asset claims.
       const orgs = alerts && !perRepo ? [...new Set([...coverage.repos].map((r) => r.split('/')[0]!.toLowerCase()))].sort() : [];
-      // A Security Hub export answers for the accounts its findings name: one from a member account,
-      // or filtered to some accounts, says nothing of another account an asset claims.
-      const named = source === 'securityhub' && complete ? [...accounts.accounts].sort() : [];
       return {
         source,
         origins: [path],
@@ -150,8 +147,10 @@ export function createFileCollector(source: Source, path: string, readOptions: O
           ? [...coverage.repos].sort().map((repo) => ({ source, scope: { repo }, status: 'covered' as const, alone: true as const }))
           : orgs.length
             ? orgs.map((org) => ({ source, scope: { org }, status: 'covered' as const }))
-            : source === 'securityhub' && complete
-              ? named.map((account) => ({ source, scope: { account }, status: 'covered' as const }))
+            : // A Security Hub export answers for the accounts its findings name: one from a member
+              // account, or filtered to some accounts, says nothing of another account an asset claims.
+              source === 'securityhub' && complete
+              ? [...accounts.accounts].sort().map((account) => ({ source, scope: { account }, status: 'covered' as const }))
               : [complete ? { source, scope: {}, status: 'covered' } : { source, scope: {}, status: 'gap', reason: problems.join('; ') }],
         records,
       };

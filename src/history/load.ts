@@ -193,9 +193,11 @@ async function exitedIncomplete(store: RunStore, run: string): Promise<boolean> 
   try {
     const stream = await store.openRunFile(run, 'summary.json');
     if (!stream) return false;
+    // Decoded as one stream: a character split between two chunks stays one character.
+    stream.setEncoding('utf8');
     let text = '';
     for await (const chunk of stream) {
-      text += (chunk as Buffer).toString('utf8');
+      text += chunk as string;
       // summary.json is small; a file far bigger than one is not what this reads.
       if (text.length > 16_000_000) {
         stream.destroy();

@@ -11,9 +11,9 @@ interface Position {
 /** Finds where a value (or its key) sits in the file; undefined when the file has no such node. */
 export type Locator = (path: readonly PathKey[], at?: 'key' | 'value') => Position | undefined;
 
-/** `assets[2].aws.resources[0]`; keys that are not plain words are quoted: `tags["aws:cfn"]`. */
 const MAX_PATH_SHOWN = 12;
 
+/** `assets[2].aws.resources[0]`; keys that are not plain words are quoted: `tags["aws:cfn"]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   // A path is for a person to find the place: a file nested thousands deep gets its start, not pages of `[0]`.

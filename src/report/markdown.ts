@@ -60,13 +60,14 @@ function summary(r: ScoreResult, meta: MarkdownMeta): string[] {
   const count = (s: string) => r.assets.filter((a) => a.status === s).length;
   let open = 0;
   for (const a of r.assets) for (const s of a.findings) if (s.excluded === undefined) open++;
+  const unplaced = unplacedRejected(r).length;
   return [
     '## Summary',
     '',
     `- **${r.assets.length} assets**: ${count('BREACHED')} BREACHED, ${count('UNKNOWN')} UNKNOWN, ${count('AT RISK')} AT RISK, ${count('OK')} OK.`,
     ...notOk(r),
     `- **${r.totalFindings} findings** read; ${open} open and counted against assets, ${r.unmapped.length} open but unmapped, ${r.rejected.length} records rejected${r.afterAsOf ? `, ${r.afterAsOf} first seen after the as-of (left out: they did not exist yet)` : ''}.`,
-    `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : unplacedRejected(r).length ? `**not everything read**: ${unplacedRejected(r).length} record(s) could not be read and name no asset, so any asset of their source may miss findings — see Rejected records` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
+    `- Run: ${r.partial ? '**PARTIAL**' : gapCount(r) ? `**coverage incomplete** for ${gapCount(r)} asset(s) — see Coverage gaps` : unplaced ? `**not everything read**: ${unplaced} record(s) could not be read and name no asset, so any asset of their source may miss findings — see Rejected records` : 'complete'}; policy \`${r.policyHash}\`; CISA KEV catalog ${mdCell(r.kev.version)} (${r.kev.count} CVEs).`,
     meta.previousRun ? `- Changes are against the previous run \`${mdCell(meta.previousRun)}\`.` : '- No previous run to compare with.',
     ...(meta.previousRun && meta.previousPolicyHash && meta.previousPolicyHash !== r.policyHash
       ? [

@@ -16,6 +16,7 @@ function toFinding(a: Alert): NormalizeResult {
   const repo = repoOf(a);
   if (!repo) return reject(`cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N (${NAME_RULE})`);
   const nativeId = `${repo}#${a.number}`;
+  const url = webUrl(a.html_url);
 
   const status = STATES[a.state];
   if (!status) return reject(`state must be one of open, fixed, dismissed, auto_dismissed; got ${JSON.stringify(a.state)}`, nativeId);
@@ -70,7 +71,7 @@ function toFinding(a: Alert): NormalizeResult {
         ...(pkg?.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
         scope,
       },
-      ...(webUrl(a.html_url) ? { url: webUrl(a.html_url)! } : {}), // the link back (`link`)
+      ...(url ? { url } : {}), // the link back (`link`)
     },
   };
 }

@@ -56,6 +56,16 @@ export class PendingStates {
     return lost;
   }
 
+  /**
+   * The sources whose stored state is no longer the version this run started from: another run
+   * replaced it. `score` asks before it publishes its run folder, so that its summary.json says so.
+   */
+  async replaced(): Promise<Source[]> {
+    const out: Source[] = [];
+    for (const s of this.items) if ((await s.store.version(s.source)) !== s.expected) out.push(s.source);
+    return out;
+  }
+
   async discard(): Promise<void> {
     for (const s of this.items.splice(0)) await s.store.discard(s.staged).catch(() => {});
   }
