@@ -30,30 +30,29 @@ afterEach(async () => {
 const read = (dir: string, f: string) => readFile(join(dir, f), 'utf8');
 const sortedLines = async (dir: string, f: string) => (await read(dir, f)).split('\n').filter(Boolean).sort();
 
+/** Security Hub and GitHub emulators serving `findings` and `alerts` (a repository per key), and the environment that points the CLI at them. */
+async function world(findings: NonNullable<Parameters<typeof startSecurityHubEmulator>[0]>['findings'], alerts: Record<string, ReturnType<typeof alertsFor>>) {
+  const sh = await startSecurityHubEmulator({ findings });
+  const repos = Object.keys(alerts).map((full) => ({ owner: full.split('/')[0]!, name: full.split('/')[1]! }));
+  const gh = await startGithubEmulator({ token: GH_TOKEN, repos, alerts });
+  servers.push(sh, gh);
+  const env = {
+    AWS_ENDPOINT_URL: sh.url,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+    GITHUB_API_URL: gh.url,
+    GITHUB_TOKEN: GH_TOKEN,
+  };
+  return { sh, gh, env };
+}
+
 describe('secsli score with incremental sync', () => {
   it('full, changes, incremental, then full on a fresh state: identical reports', async () => {
     // Old records (2026-01, see seed.ts): only what the test changes is newer than the last sync.
     const findings = Array.from({ length: 70 }, (_, i) => makeAsff(i, { account: i % 2 ? A : B, region: REGION, kind: i % 5 === 0 ? 'inspector' : 'control' }));
     const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 30), 'acme/web': alertsFor('acme', 'web', 20), 'acme/unclaimed': alertsFor('acme', 'unclaimed', 5) };
-    const sh = await startSecurityHubEmulator({ findings });
-    const gh = await startGithubEmulator({
-      token: GH_TOKEN,
-      repos: [
-        { owner: 'acme', name: 'payments-api' },
-        { owner: 'acme', name: 'web' },
-        { owner: 'acme', name: 'unclaimed' },
-      ],
-      alerts,
-    });
-    servers.push(sh, gh);
-    const env = {
-      AWS_ENDPOINT_URL: sh.url,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
-      AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
-      GITHUB_API_URL: gh.url,
-      GITHUB_TOKEN: GH_TOKEN,
-    };
+    const { sh, gh, env } = await world(findings, alerts);
     const t0 = Math.floor(Date.now() / 1000) * 1000;
     const asOf1 = new Date(t0).toISOString();
     const asOf2 = new Date(t0 + 3_600_000).toISOString();
@@ -134,24 +133,7 @@ describe('secsli score with incremental sync', () => {
     findings[4]!.AwsAccountId = A;
     const alerts = { 'acme/payments-api': alertsFor('acme', 'payments-api', 6), 'acme/web': alertsFor('acme', 'web', 4) };
     alerts['acme/web'][0]!.security_advisory.summary = `leaked ${GH_TOKEN} in a summary`;
-    const sh = await startSecurityHubEmulator({ findings });
-    const gh = await startGithubEmulator({
-      token: GH_TOKEN,
-      repos: [
-        { owner: 'acme', name: 'payments-api' },
-        { owner: 'acme', name: 'web' },
-      ],
-      alerts,
-    });
-    servers.push(sh, gh);
-    const env = {
-      AWS_ENDPOINT_URL: sh.url,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
-      AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
-      GITHUB_API_URL: gh.url,
-      GITHUB_TOKEN: GH_TOKEN,
-    };
+    const { env } = await world(findings, alerts);
     const t0 = Math.floor(Date.now() / 1000) * 1000;
     const score = (out: string, asOf: string) => cli(['score', '--config', CONFIG, '--out', out, '--as-of', new Date(asOf).toISOString(), '--save-raw', '--no-discovery'], env);
     /** Every file under `out` that holds a secret, the state included. */
