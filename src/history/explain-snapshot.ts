@@ -17,7 +17,6 @@ const str = z.string();
 
 const entrySchema = findingV1.extend({
   excludedText: str.optional(),
-  dueAt: str.optional(),
   dueRule: str.optional(),
   ifFixed: num.optional(),
   factors: z.looseObject({ severityPoints: num, severityBasis: str, likelihood: num, likelihoodBasis: str, context: num, contextBasis: str }).optional(),
@@ -51,7 +50,6 @@ function extrasOk(e: Record<string, unknown>): boolean {
   const r = e.remediation as Record<string, unknown> | null | undefined;
   return (
     optional(e.excludedText, isStr) &&
-    optional(e.dueAt, isStr) &&
     optional(e.dueRule, isStr) &&
     optional(e.ifFixed, isNum) &&
     optional(e.ageDays, isNum) &&
@@ -104,7 +102,7 @@ function toFinding(s: SnapshotV1, a: AssetV1, f: Entry): ExplainFinding {
     overdue: f.overdue,
     ageDays: f.ageDays,
     ageFrom: f.ageFrom,
-    due: f.dueAt !== undefined && f.dueRule !== undefined ? { at: f.dueAt, rule: f.dueRule } : undefined,
+    due: f.dueAt !== null && f.dueRule !== undefined ? { at: f.dueAt, rule: f.dueRule } : undefined,
     slaDays: f.slaDays ?? undefined,
     // A line that records its age records its remediation event too: none when absent.
     remediation: f.ageDays === undefined ? f.remediation : (f.remediation ?? null),

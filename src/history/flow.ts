@@ -28,6 +28,12 @@ export interface FindingLife {
   severity: string;
   /** Days from first seen to its deadline (latest run's value); null when the run had none. */
   slaDays: number | null;
+  /**
+   * Its deadline as the latest run set it (epoch ms): that run counts the age from another source's
+   * earlier sighting of the same vulnerability, so it can fall before first seen + slaDays. Null in
+   * snapshots that did not record it: `dueMsOf` then reads first seen + slaDays.
+   */
+  dueMs: number | null;
   firstSeen: string;
   closedAt: string | null;
   closedBy: 'source' | 'vanished' | null;
@@ -39,7 +45,14 @@ export interface FindingLife {
 }
 
 const isOpen = (f: FindingV1) => f.status === 'open';
-const ignorable = (f: FindingV1) => f.excluded?.kind === 'passed-control' || f.excluded?.kind === 'duplicate';
+/**
+ * Not a weakness to fix: a passing control, another source's duplicate, or an incident (a detection
+ * is measured by its response time, never by a remediation deadline: DESIGN.md "Scoring").
+ */
+const ignorable = (f: FindingV1) => f.excluded?.kind === 'passed-control' || f.excluded?.kind === 'duplicate' || f.excluded?.kind === 'incident';
+
+/** A life's deadline (epoch ms): the latest run's own, else first seen + slaDays; null without a deadline. */
+export const dueMsOf = (l: FindingLife): number | null => (l.slaDays === null ? null : (l.dueMs ?? Date.parse(l.firstSeen) + l.slaDays * DAY));
 
 /** Lives of every finding seen in `runs` (oldest first), by id. */
 export function findingLives(runs: readonly Run[]): FindingLife[] {
@@ -208,8 +221,8 @@ export class LifeTracker {
     const out: FindingLife[] = [];
     for (const l of this.all.values()) {
       if (!l.real) continue;
-      const { id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, leftAt, assets, owners } = l;
-      out.push({ id, title, severity, slaDays, firstSeen, closedAt, closedBy, closeReason, leftAt, assets, owners });
+      const { id, title, severity, slaDays, dueMs, firstSeen, closedAt, closedBy, closeReason, leftAt, assets, owners } = l;
+      out.push({ id, title, severity, slaDays, dueMs, firstSeen, closedAt, closedBy, closeReason, leftAt, assets, owners });
     }
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -219,6 +232,8 @@ export class LifeTracker {
     life.title = this.intern(f.title);
     life.severity = this.intern(f.severity);
     life.slaDays = f.slaDays;
+    const due = f.slaDays === null || f.dueAt === null ? Number.NaN : Date.parse(f.dueAt);
+    life.dueMs = Number.isNaN(due) ? null : due;
     life.leftAt = null;
     if (!ignorable(f)) life.real = true;
     const { born, ...was } = life.was!;
@@ -272,6 +287,7 @@ const newLife = (id: string): Life => ({
   title: '',
   severity: '',
   slaDays: null,
+  dueMs: null,
   firstSeen: '',
   closedAt: null,
   closedBy: null,

@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../model/finding.js';
 import { budgetUsedOf } from './attribution.js';
-import { isFalsePositive, type FindingLife, windowLives } from './flow.js';
+import { dueMsOf, isFalsePositive, type FindingLife, windowLives } from './flow.js';
 import type { History, Run } from './load.js';
 import { isCovered, type SnapshotV1 } from './schema.js';
 import { DAY, type Share } from './slo.js';
@@ -112,8 +112,8 @@ function deadlineRow(severity: string, lives: FindingLife[], w: Window, h: Horiz
   let inTime = 0;
   let undecided = 0;
   for (const l of lives) {
-    if (l.slaDays === null || isFalsePositive(l.closeReason)) continue;
-    const due = Date.parse(l.firstSeen) + l.slaDays * DAY;
+    const due = dueMsOf(l);
+    if (due === null || Number.isNaN(due) || isFalsePositive(l.closeReason)) continue;
     const closed = l.closedAt === null ? null : Date.parse(l.closedAt);
     if (closed !== null && closed <= due) {
       // Met: decided when it closed (a close a later run reports inside the window included).

@@ -303,6 +303,15 @@ class FirstPerOwner<T extends { owner: string }> {
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /**
+ * Days past the deadline the run itself set (its `dueAt`: the age counted from another source's
+ * earlier sighting when there was one); first seen + slaDays in snapshots without it.
+ */
+function daysPastDue(f: FindingV1, asOfMs: number): number | null {
+  const due = typeof f.dueAt === 'string' ? Date.parse(f.dueAt) : f.firstSeen && f.slaDays !== null ? Date.parse(f.firstSeen) + f.slaDays * DAY : Number.NaN;
+  return Number.isNaN(due) ? null : (asOfMs - due) / DAY;
+}
+
+/**
  * The window's last run's lists, its entries taken one at a time: how many findings are overdue
  * per owner and asset, and each owner's first overdue findings and next actions, as many as the
  * pack shows (a million overdue findings are neither held, sorted, nor filtered once per owner
@@ -325,7 +334,7 @@ class LastRunLists {
       bump(this.overdueByAsset, a.id);
       this.overdue.add({
         ...findingRef(a, f),
-        daysOverdue: f.firstSeen && f.slaDays !== null ? (this.lastTime - Date.parse(f.firstSeen)) / DAY - f.slaDays : null,
+        daysOverdue: daysPastDue(f, this.lastTime),
       });
     }
     if (f.status !== 'open' || !isCounted(f) || f.kind === 'threat') return;

@@ -33,6 +33,8 @@ export const findingV1 = z.looseObject({
   firstSeen: str.nullable().default(null),
   closedAt: str.nullable().default(null),
   slaDays: num.nullable().default(null),
+  /** The run's own deadline (it counts the age from another source's earlier sighting, `ageFrom`); null in snapshots before it. */
+  dueAt: str.nullable().default(null),
   overdue: z.boolean().default(false),
   cves: z.array(str).default([]),
   url: str.nullable().default(null),

@@ -124,11 +124,14 @@ export function asFinding(v: unknown): FindingV1 | string {
     (f.firstSeen === null || typeof f.firstSeen === 'string') &&
     (f.closedAt === null || typeof f.closedAt === 'string') &&
     (f.slaDays === null || Number.isFinite(f.slaDays)) &&
+    (f.dueAt === undefined || f.dueAt === null || typeof f.dueAt === 'string') &&
     typeof f.overdue === 'boolean' &&
     Array.isArray(f.cves) &&
     f.cves.every((c) => typeof c === 'string') &&
     (f.url === null || typeof f.url === 'string')
   ) {
+    // Lines written before the run's deadline was kept read as the schema's default says.
+    if (f.dueAt === undefined) f.dueAt = null;
     return f as FindingV1;
   }
   const r = findingV1.safeParse(v);

@@ -32,6 +32,10 @@ interface Spec {
   /** Listed closed (at `closedAt`) from the run as of `reportedAt` on; open before it. */
   closedAt?: string;
   reportedAt?: string;
+  /** The run's own deadline (it ages the finding from another source's earlier sighting); listed overdue once past it. */
+  dueAt?: string;
+  /** A detection: an incident, measured by response time (the run's entry is excluded as one). */
+  incident?: boolean;
 }
 
 function run(asOf: string, specs: Spec[]): Run {
@@ -48,6 +52,8 @@ function run(asOf: string, specs: Spec[]): Run {
         firstSeen: day(s.firstSeen),
         slaDays: s.slaDays,
         closedAt: closed ? day(s.closedAt!) : null,
+        ...(s.dueAt ? { dueAt: day(s.dueAt), overdue: !closed && t > Date.parse(day(s.dueAt)) } : {}),
+        ...(s.incident ? { kind: 'threat', excluded: { kind: 'incident' } } : {}),
       };
     });
   const asset = { id: 'a', owner: 'team-a', status: 'OK', risk: 0, budget: 10, coverage: [{ source: 'dependabot', status: 'covered', reasons: [] }], findings };
@@ -111,6 +117,31 @@ describe('deadlines and ages stop at the last run of the window', () => {
 
   it('the previous-quarter column is that quarter reviewed on its own', () => {
     expect(q4.previous).toEqual(q3.figures);
+  });
+});
+
+describe('the run’s own deadline, and incidents', () => {
+  const specs: Spec[] = [
+    // First seen 08-01 by Dependabot, but Inspector reported the same vulnerability earlier: the run set its deadline at 08-20, not 09-30.
+    { id: 'D', severity: 'high', firstSeen: '2026-08-01', slaDays: 60, dueAt: '2026-08-20' },
+    // A detection, open all quarter then resolved: its response time is the incident SLO's, never a remediation deadline.
+    { id: 'I', severity: 'low', firstSeen: '2026-06-11', slaDays: 180, closedAt: '2026-08-10', reportedAt: '2026-08-14', incident: true },
+    { id: 'J', severity: 'low', firstSeen: '2026-07-05', slaDays: 30, incident: true },
+  ];
+  const runs = weekly('2026-07-03', 13).map((d) => run(d, specs));
+  const q3 = buildReview({ dir: '.', runs, skipped: [] } as unknown as History, Q3);
+
+  it('a deadline is the one the run set (dueAt), in the on-time figures and in days past deadline', () => {
+    // Due 08-20, still open at 09-25: missed, in Q3 (first seen + 60 days would be 09-30: not yet due).
+    expect(sev(q3, 'high')).toEqual({ severity: 'high', events: 1, inTime: 0, undecided: 0 });
+    expect(q3.overdue.map((o) => [o.findingId, o.daysOverdue])).toEqual([['D', 36]]);
+  });
+
+  it('an incident is no finding to fix: not in the flow, the deadlines, the ages or lifecycle.csv', () => {
+    expect(sev(q3, 'low')).toEqual({ severity: 'low', events: 0, inTime: 0, undecided: 0 });
+    expect(mttr(q3, 'low')).toEqual({ severity: 'low', days: null, closed: 0, open: 0 });
+    expect(q3.flow.bySeverity.find((f) => f.key === 'low')).toMatchObject({ opened: 0, closed: 0 });
+    expect(renderReviewCsvs(q3)['lifecycle.csv']!.split('\n').filter((l) => /^[IJ],/.test(l))).toEqual([]);
   });
 });
 

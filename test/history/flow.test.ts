@@ -27,6 +27,7 @@ const finding = (e: Entry): FindingV1 =>
     firstSeen: '2026-01-01T00:00:00Z',
     closedAt: null,
     slaDays: 30,
+    dueAt: null,
     overdue: false,
     cves: [],
     url: null,

@@ -82,7 +82,8 @@ describe('reading snapshots as streams', () => {
     expect(comparable(v2.snapshot)).toEqual(comparable(v1.snapshot));
     // The v1 reader is the whole-document parse of before, only streamed.
     const whole = JSON.parse(await readFile(join(V1, 'snapshot.json'), 'utf8'));
-    expect(v1.snapshot.assets.map((a) => a.findings)).toEqual(whole.assets.map((a: { findings: unknown }) => a.findings));
+    // (An entry written before the run's deadline was kept reads it as null, as the schema's default says.)
+    expect(v1.snapshot.assets.map((a) => a.findings)).toEqual(whole.assets.map((a: { findings: object[] }) => a.findings.map((f) => ({ dueAt: null, ...f }))));
   });
 
   it('reads the files this secsli writes (the golden example run)', async () => {
