@@ -21,21 +21,57 @@ describe('cross-source duplicates', () => {
     expect(a.remediation.sli).toBe(0);
   });
 
-  it("one fix closes both reports, and its action names every place the change must reach: the duplicates' manifests too", () => {
+  it("one fix closes both reports, and its action names the duplicate's manifest too", () => {
     const inspector = makeFinding({ ...log4j, severity: 'critical' });
     const inApp = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app', manifestPath: 'pom.xml', scope: 'runtime' } });
-    const inSdk = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app-sdk', manifestPath: 'pom.xml', scope: 'runtime' } });
-    const both = makeAsset({ criticality: 'high', exposure: 'internal', github: { repos: ['acme/app', 'acme/app-sdk'] } });
-    const r = scoreWith([inspector, inApp, inSdk], [both]);
+    const r = scoreWith([inspector, inApp], [asset]);
     const fix = r.fixes.find((f) => f.findingIds.includes(inspector.id))!;
-    expect([...fix.findingIds].sort()).toEqual([inspector.id, inApp.id, inSdk.id].sort());
-    expect(fix.action).toBe(
-      'upgrade org.apache.logging.log4j:log4j-core on arn:aws:ecs:ap-northeast-1:111122223333:service/app; also reported in acme/app-sdk/pom.xml, acme/app/pom.xml',
-    );
+    expect([...fix.findingIds].sort()).toEqual([inspector.id, inApp.id].sort());
+    expect(fix.action).toBe('upgrade org.apache.logging.log4j:log4j-core on arn:aws:ecs:ap-northeast-1:111122223333:service/app; also reported in acme/app/pom.xml');
     expect(r.fixes).toHaveLength(1);
     // A report of the same place by another source adds no place (nor does a fix without duplicates).
     const alone = scoreWith([makeFinding({ ...log4j, severity: 'critical' })], [asset]).fixes[0]!;
     expect(alone.action).not.toContain('also reported');
+  });
+
+  it('one report of each source pairs: two manifests are two upgrades, and adding the image report never lowers the risk', () => {
+    const inspector = makeFinding({ ...log4j, severity: 'critical' });
+    const inApp = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app', manifestPath: 'pom.xml', scope: 'runtime' } });
+    const inSdk = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app-sdk', manifestPath: 'pom.xml', scope: 'runtime' } });
+    const both = makeAsset({ criticality: 'high', exposure: 'internal', github: { repos: ['acme/app', 'acme/app-sdk'] } });
+    const withImage = only(scoreWith([inspector, inApp, inSdk], [both]));
+    const without = only(scoreWith([inApp, inSdk], [both]));
+    // The Inspector report (heavier: critical) keeps one alert as its duplicate; the other manifest's alert counts on its own.
+    expect(withImage.findings.filter((s) => s.excluded === undefined).map((s) => s.finding.id)).toEqual([inspector.id, inSdk.id]);
+    expect(withImage.findings.find((s) => s.finding.id === inApp.id)!.excluded).toEqual({ kind: 'duplicate', of: inspector.id });
+    expect(withImage.risk).toBeGreaterThanOrEqual(without.risk);
+    const fixes = scoreWith([inspector, inApp, inSdk], [both]).fixes;
+    expect(fixes.map((f) => [...f.findingIds].sort())).toEqual(expect.arrayContaining([[inspector.id, inApp.id].sort(), [inSdk.id]]));
+    expect(fixes).toHaveLength(2);
+  });
+
+  it('two image reports and two manifest alerts pair two by two, whatever the weights', () => {
+    const i1 = makeFinding({ ...log4j, severity: 'critical' });
+    const i2 = makeFinding({ ...log4j, severity: 'critical', aws: { accountId: '111122223333', region: 'ap-northeast-1', resources: [{ id: 'arn:aws:ecs:ap-northeast-1:111122223333:service/app-2', type: 'AwsEcsService', tags: {} }] } });
+    const d1 = makeFinding({ ...log4j, source: 'dependabot', severity: 'high', github: { repo: 'acme/app', manifestPath: 'pom.xml', scope: 'runtime' } });
+    const d2 = makeFinding({ ...log4j, source: 'dependabot', severity: 'high', github: { repo: 'acme/app-sdk', manifestPath: 'pom.xml', scope: 'runtime' } });
+    const both = makeAsset({ criticality: 'high', exposure: 'internal', github: { repos: ['acme/app', 'acme/app-sdk'] } });
+    const a = only(scoreWith([d1, d2, i1, i2], [both]));
+    expect(a.findings.filter((s) => s.excluded === undefined)).toHaveLength(2);
+    expect(a.findings.filter((s) => s.excluded?.kind === 'duplicate')).toHaveLength(2);
+  });
+
+  it('PyPI names pair as PyPI compares them: typing_extensions is typing-extensions (and Typing.Extensions)', () => {
+    const cve = { cves: ['CVE-2026-0001'] };
+    const inspector = makeFinding({ ...cve, packages: ['typing-extensions'], severity: 'high' });
+    const dependabot = makeFinding({ ...cve, packages: ['typing_extensions'], source: 'dependabot', github: { repo: 'acme/app', manifestPath: 'requirements.txt', scope: 'runtime', ecosystem: 'pip' } });
+    const a = only(scoreWith([inspector, dependabot], [asset]));
+    expect(a.findings.filter((s) => s.excluded === undefined)).toHaveLength(1);
+    const dotted = makeFinding({ ...cve, packages: ['typing.extensions'], source: 'dependabot', github: { repo: 'acme/app', scope: 'runtime' } });
+    expect(only(scoreWith([inspector, dotted], [asset])).findings.filter((s) => s.excluded === undefined)).toHaveLength(1);
+    // Another vulnerability id: no pair, however alike the names.
+    const other = makeFinding({ cves: ['CVE-2026-0002'], packages: ['typing_extensions'], source: 'dependabot', github: { repo: 'acme/app', scope: 'runtime' } });
+    expect(only(scoreWith([inspector, other], [asset])).findings.filter((s) => s.excluded === undefined)).toHaveLength(2);
   });
 
   it('an upgrade names the package as its manifest spells it (Go module paths are case-sensitive)', () => {
