@@ -1,7 +1,7 @@
 /**
  * Remediation SLI as SRE events (DESIGN.md "Scoring"): each weakness is one event at its due date,
- * or at its close if that came first — good when closed by the due date, bad when open at it or
- * closed after it. Events inside the rolling window count, risk-weighted; a weakness not yet due is
+ * or at its close if that came first — good when closed by the due date, bad when open past it or
+ * closed after it (open at the due instant itself is not late yet: the same rule as `overdue`). Events inside the rolling window count, risk-weighted; a weakness not yet due is
  * no event yet (it is the backlog).
  *
  * One deliberate reading of the contract: a weakness still open past its due date stays a bad event
@@ -20,7 +20,8 @@ const GOOD: RemediationEvent = Object.freeze({ good: true });
 const BAD: RemediationEvent = Object.freeze({ good: false });
 
 export function remediationState(open: boolean, dueMs: number, closedMs: number, nowMs: number, windowStartMs: number): RemediationState {
-  if (open) return dueMs > nowMs ? 'backlog' : BAD;
+  // Open at the very instant of its deadline: not late yet (it may close by it), as `overdue` says (totals.ts).
+  if (open) return dueMs >= nowMs ? 'backlog' : BAD;
   const good = closedMs <= dueMs;
   const at = good ? closedMs : dueMs;
   return at >= windowStartMs && at <= nowMs ? (good ? GOOD : BAD) : undefined;

@@ -188,6 +188,16 @@ describe('remediation SLI (events at due date or close)', () => {
     expect(r.overdue).toBe(1);
   });
 
+  it('open at the very instant of its deadline: neither overdue nor a bad event yet; a millisecond later, both', () => {
+    // builders' NOW is 2026-11-27T00:00:00Z; a critical's SLA is 7 days.
+    const dueNow = makeFinding({ severity: 'critical', firstSeen: '2026-11-20T00:00:00Z' });
+    const dueJustBefore = makeFinding({ severity: 'critical', firstSeen: '2026-11-19T23:59:59.999Z' });
+    const at = only(scoreWith([dueNow], [asset], { policy: oneEvent }));
+    expect([at.overdue, at.remediation.events, at.remediation.backlog]).toEqual([0, 0, 1]);
+    const past = only(scoreWith([dueJustBefore], [asset], { policy: oneEvent }));
+    expect([past.overdue, past.remediation.events, past.remediation.backlog]).toEqual([1, 1, 0]);
+  });
+
   it('counts closes inside the window: good by the due date, bad after it; old ones drop out', () => {
     const closedLate = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-08-01T00:00:00Z', closedAt: '2026-11-01T00:00:00Z' });
     const closedInTime = makeFinding({ severity: 'high', status: 'fixed', firstSeen: '2026-10-01T00:00:00Z', closedAt: '2026-10-05T00:00:00Z' });
