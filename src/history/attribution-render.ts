@@ -49,8 +49,11 @@ export function policyLine(a: SnapshotV1, b: SnapshotV1): string {
 }
 
 const status = (r: AssetAttribution) => (r.statusA === r.statusB ? (r.statusB ?? '') : `${r.statusA ?? '—'} → ${r.statusB ?? '—'}`);
-const risk = (r: AssetAttribution) => `${r.riskA === null ? '—' : fixed(r.riskA)} → ${r.riskB === null ? '—' : fixed(r.riskB)}`;
-const used = (r: AssetAttribution) => `${pct(r.budgetUsedA, 0)} → ${pct(r.budgetUsedB, 0)}`;
+/** A run that did not fully measure the asset: its risk and budget used are lower bounds ("≥", as `trend` prints them). */
+const atLeast = (measured: boolean | null) => (measured === false ? '≥ ' : '');
+const risk = (r: AssetAttribution) => `${r.riskA === null ? '—' : atLeast(r.measuredA) + fixed(r.riskA)} → ${r.riskB === null ? '—' : atLeast(r.measuredB) + fixed(r.riskB)}`;
+const used = (r: AssetAttribution) =>
+  `${r.budgetUsedA === null ? pct(null, 0) : atLeast(r.measuredA) + pct(r.budgetUsedA, 0)} → ${r.budgetUsedB === null ? pct(null, 0) : atLeast(r.measuredB) + pct(r.budgetUsedB, 0)}`;
 
 export interface AttributionRenderOptions {
   /** How to name the earlier run ("2026-11-20T000000Z"); default its as-of. */

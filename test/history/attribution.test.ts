@@ -76,6 +76,38 @@ describe('attributeChange', () => {
     expect(closed!.parts).toMatchObject({ fixed: -2, unmeasured: 0 });
   });
 
+  it('a duplicate that counts again because the run did not collect its other report, and findings re-ranked by a gap, are "not measured", not fixed', () => {
+    const gap = (s: SnapshotV1): SnapshotV1 => ({
+      ...s,
+      assets: s.assets.map((x) => ({ ...x, status: 'UNKNOWN', coverage: [{ source: 'dependabot', status: 'gap', reasons: ['not collected'] }] })),
+    });
+    const log4j = { cves: ['CVE-2021-44228'], packages: ['log4j-core'] };
+    const inspector = makeFinding({ ...log4j, nativeId: 'insp-1', title: 'image', severity: 'medium', firstSeen: '2026-11-01T00:00:00Z', aws: { accountId: '111122223333', resources: [{ id: 'arn:aws:ecr:eu-west-1:111122223333:repository/app', type: 'AwsEcrContainerImage', tags: {} }] } });
+    const alert = f('D1', 'critical', log4j);
+    const heavy = f('H1', 'critical');
+    const both = app({ aws: { accounts: ['111122223333'] } });
+    const damped = DEFAULT_POLICY;
+    const low = f('S1', 'low', { source: 'securityhub', nativeId: 'low-1', aws: { accountId: '111122223333', resources: [] } });
+    const a = snap(A, [inspector, alert, heavy, low], [both], { policy: damped });
+    // B: only Security Hub answered: the Dependabot alerts were not collected.
+    const b = gap(snap(B, [inspector, low], [both], { policy: damped }));
+    const [r] = attributeChange(a, b);
+    const again = r!.drivers.find((d) => d.findingId === inspector.id)!;
+    expect(again).toMatchObject({ part: 'unmeasured', note: `counts again: ${alert.id} was not reported (the later run did not fully measure this asset)` });
+    // S1 moved up a rank because the heavier alerts were not collected, not because they were fixed.
+    expect(r!.drivers.find((d) => d.findingId === low.id)).toMatchObject({ part: 'unmeasured', note: expect.stringContaining('ranked higher: heavier findings not reported') });
+    expect(r!.parts.fixed).toBe(0);
+    // Its risk and budget used in B are lower bounds, as trend prints them.
+    expect(renderAttributionText(a, b, [r!])).toMatch(/→ ≥ \d+\.\d+ .*→ ≥ \d+ %/);
+    // The same runs with the later one fully measured: the alert is gone, the duplicate counts again as a fix would make it.
+    const measured = snap(B, [inspector], [both], { policy: damped });
+    const [m] = attributeChange(a, measured);
+    expect(m!.drivers.find((d) => d.findingId === inspector.id)).toMatchObject({ part: 'fixed', note: `counts again: ${alert.id} no longer reported` });
+    const closed = snap(B, [inspector, { ...alert, status: 'fixed', closedAt: '2026-11-25T00:00:00Z' }], [both], { policy: damped });
+    const [c] = attributeChange(a, closed);
+    expect(c!.drivers.find((d) => d.findingId === inspector.id)).toMatchObject({ part: 'fixed', note: `counts again: ${alert.id} closed (fixed)` });
+  });
+
   it('damped: a new heavier finding that pushes others down a rank is all "new"; fixing it moves them back under "fixed"', () => {
     const damped = DEFAULT_POLICY;
     const base = [f('F1', 'high'), f('F2', 'medium')];
