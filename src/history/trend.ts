@@ -58,8 +58,9 @@ export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { 
         bound(r, fixed(r.risk)),
         from ? signed(r.risk - from.risk) : '',
         r.budgetUsed === null ? pct(null, 0) : bound(r, pct(r.budgetUsed, 0)),
-        pct(r.remediationSli),
-        `${r.open.critical}/${r.open.high}/${r.open.medium}/${r.open.low}`,
+        // Of what was read: the findings a gap hid could move it either way (risk only up).
+        r.measured || r.remediationSli === null ? pct(r.remediationSli) : `~ ${pct(r.remediationSli)}`,
+        bound(r, `${r.open.critical}/${r.open.high}/${r.open.medium}/${r.open.low}`),
         // The hash only where it changes: numbers either side of a policy change are not comparable.
         prev && prev.policyHash !== r.policyHash ? `${r.policyHash} (changed)` : i === 0 ? r.policyHash : '',
       ];
@@ -71,6 +72,11 @@ export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { 
   const nums = used.filter((u): u is number => u !== null);
   const line = `budget used ${sparkline(used, 1)}  ${pct(nums[0] ?? null, 0)} → ${pct(nums.at(-1) ?? null, 0)} (peak ${pct(nums.length ? Math.max(...nums) : null, 0)}; scale 0 … max(peak, 100 %))`;
   const gaps = shown.filter((r) => !r.measured).length;
-  const note = gaps ? [`≥: ${gaps} run(s) did not fully measure the asset (a lower bound, left out of Δ and of the line)`] : [];
+  const approximate = shown.some((r) => !r.measured && r.remediationSli !== null);
+  const note = gaps
+    ? [
+        `≥: ${gaps} run(s) did not fully measure the asset (a lower bound, left out of Δ and of the line)${approximate ? '; ~: such a run’s remediation SLI is of what was read, and what was not could move it either way' : ''}`,
+      ]
+    : [];
   return [termSafe(`${assetId}: ${rows.length} run(s)${start ? `, last ${shown.length} shown` : ''}`), '', table, line, ...note, ''].join('\n');
 }

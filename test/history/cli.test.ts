@@ -201,6 +201,8 @@ describe('secsli trend', () => {
     const r = await cli(at('trend', 'batch', '--reports', 'reports'));
     const line = (d: string) => r.stdout.split('\n').find((l) => l.startsWith(d))!;
     expect(line('2026-08-14')).toMatch(/^2026-08-14T00:00Z +UNKNOWN +≥ 0\.50 +≥ 1 % +n\/a/);
+    // Its open counts are lower bounds too.
+    expect(line('2026-08-14')).toMatch(/ ≥ \d+\/\d+\/\d+\/\d+( |$)/);
     // Δ of the next measured run against the last measured one (08-07), not against the gap.
     expect(line('2026-08-28')).toMatch(/^2026-08-28T00:00Z +OK +0\.50 +0 +1 %/);
     expect(r.stdout).toContain('budget used ▁▁▁▁▁▁··▁▁▁▁▁▁');
