@@ -11,7 +11,7 @@ import type { Review } from './review.js';
 import { isCovered } from './schema.js';
 import { usedText } from './slo.js';
 import { signed } from './text-table.js';
-import { isComplete, measuredText, trendCells } from './trends.js';
+import { isComplete, measuredText, runMeasuredText, trendCells } from './trends.js';
 
 /**
  * review.html: the quarterly pack as one self-contained document, for a CTO first (executive
@@ -253,8 +253,11 @@ function appendix(r: Review): string {
   const out = ['<section class="break"><h2>Appendix: runs, policy, definitions</h2>', '<h3>Runs used</h3>'];
   out.push(
     table(
-      ['Run', 'As-of', 'Policy', 'Partial'],
-      r.runs.map((x) => [esc(x.name), esc(x.snapshot.asOf), `<code>${esc(x.snapshot.policyHash)}</code>`, x.snapshot.partial ? '<b>yes</b>' : 'no']),
+      ['Run', 'As-of', 'Policy', 'Measured'],
+      r.runs.map((x) => {
+        const m = runMeasuredText(x.snapshot);
+        return [esc(x.name), esc(x.snapshot.asOf), `<code>${esc(x.snapshot.policyHash)}</code>`, m === 'all' ? m : `<b>${esc(m)}</b>`];
+      }),
     ),
   );
   out.push('<h3>Policy changes</h3>');

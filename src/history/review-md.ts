@@ -9,7 +9,7 @@ import type { Skipped } from './load.js';
 import type { Review } from './review.js';
 import type { Attainment } from './slo.js';
 import { signed, sparkline } from './text-table.js';
-import { isComplete, measuredText, trendCells } from './trends.js';
+import { isComplete, measuredText, runMeasuredText, trendCells } from './trends.js';
 
 /** review.md: a pure renderer; same review → same bytes. Charts are embedded beside their table form. */
 
@@ -288,8 +288,11 @@ function runsSection(r: Review): string[] {
     '## Runs and policy',
     '',
     mdTable(
-      ['Run', 'As-of', 'Policy', 'Partial'],
-      r.runs.map((x) => [mdCell(x.name), x.snapshot.asOf, `\`${mdCell(x.snapshot.policyHash)}\``, x.snapshot.partial ? '**yes**' : 'no']),
+      ['Run', 'As-of', 'Policy', 'Measured'],
+      r.runs.map((x) => {
+        const m = runMeasuredText(x.snapshot);
+        return [mdCell(x.name), x.snapshot.asOf, `\`${mdCell(x.snapshot.policyHash)}\``, m === 'all' ? m : `**${m}**`];
+      }),
     ),
   ];
   if (r.policyChanges.length) {

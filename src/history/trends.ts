@@ -1,5 +1,5 @@
 import type { Run } from './load.js';
-import { type AssetV1, type FindingV1, isCovered } from './schema.js';
+import { type AssetV1, type FindingV1, isCovered, type SnapshotV1 } from './schema.js';
 
 type CveAssets = Map<string, { assets: Set<string>; owners: Set<string> }>;
 
@@ -39,8 +39,11 @@ export interface RunTrend {
  */
 export const isComplete = (t: RunTrend): boolean => !t.partial && t.gaps === 0;
 
+/** measuredText of a run read from its snapshot (the review's "Runs used" table). */
+export const runMeasuredText = (s: SnapshotV1): string => measuredText({ partial: s.partial, gaps: s.assets.filter((a) => !isCovered(a)).length });
+
 /** What the run did not measure, in words: "all", "PARTIAL", "gaps on 3 assets", or both. */
-export function measuredText(t: RunTrend): string {
+export function measuredText(t: Pick<RunTrend, 'partial' | 'gaps'>): string {
   const gaps = t.gaps ? `gaps on ${t.gaps} asset${t.gaps === 1 ? '' : 's'}` : '';
   return [t.partial ? 'PARTIAL' : '', gaps].filter(Boolean).join('; ') || 'all';
 }
