@@ -88,8 +88,12 @@ export function summarySentences(r: Review): string[] {
   const down = r.moversDown[0];
   if (up) out.push(moverSentence(up, 'got worse'));
   if (down) out.push(moverSentence(down, 'improved'));
-  if (!up && !down) out.push('No asset’s budget use moved between the first and the last run of the window.');
   const gaps = r.unmeasuredMovers;
+  if (!up && !down) {
+    // Nothing compared is not "nothing moved": a window that ends on a run that measured nothing says so.
+    if (gaps.length && r.comparedAssets === 0) out.push('No asset could be compared between the first and the last run of the window: none was fully measured at both.');
+    else out.push(gaps.length ? 'No fully measured asset’s budget use moved between the first and the last run of the window.' : 'No asset’s budget use moved between the first and the last run of the window.');
+  }
   if (gaps.length) {
     const names =
       gaps

@@ -12,6 +12,7 @@ import { isCovered } from './schema.js';
 import { usedText } from './slo.js';
 import { signed } from './text-table.js';
 import { isComplete, measuredText, runMeasuredText, trendCells } from './trends.js';
+import { periodOf } from './window.js';
 
 /**
  * review.html: the quarterly pack as one self-contained document, for a CTO first (executive
@@ -24,7 +25,7 @@ export function renderReviewHtml(r: Review, charts: Record<string, string> = rev
   const prev = r.previous ? r.previous.window.label : null;
   const body = [
     `<header><h1>Security review — ${esc(w.label)}</h1>`,
-    `<p class="sub">${esc(w.from)} … ${esc(w.to)} · ${r.runs.length} runs (${esc(day(r.runs[0]?.snapshot.asOf))} … ${esc(day(r.runs.at(-1)?.snapshot.asOf))}) · ${r.attainment.length} assets · compared with ${esc(prev ?? 'no earlier quarter (no earlier data)')}</p></header>`,
+    `<p class="sub">${esc(w.from)} … ${esc(w.to)} · ${r.runs.length} runs (${esc(day(r.runs[0]?.snapshot.asOf))} … ${esc(day(r.runs.at(-1)?.snapshot.asOf))}) · ${r.attainment.length} assets · compared with ${esc(prev ?? `no earlier ${periodOf(w)} (no earlier data)`)}</p></header>`,
     summary(r),
     assetsSection(r),
     trendsSection(r, charts),
@@ -61,7 +62,7 @@ function assetsSection(r: Review): string {
   const assets = [...(last?.assets ?? [])].sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (b.budgetUsed ?? 0) - (a.budgetUsed ?? 0) || (a.id < b.id ? -1 : 1));
   const att = new Map(r.attainment.map((a) => [a.assetId, a]));
   return [
-    '<section class="break"><h2>Assets at the end of the quarter</h2>',
+    `<section class="break"><h2>Assets at the end of the ${periodOf(r.window)}</h2>`,
     '<p class="note">Worst first. “Why” is the rule that set the status: an asset can be BREACHED with little budget used when findings stayed open past their deadline (the remediation target, or a known-exploited finding past its deadline). “On target”: both SLOs met and not BREACHED.</p>',
     table(
       ['Asset', 'Owner', 'Status', 'Why', 'Budget used (start → end)', 'Runs within budget', 'Runs on target'],
@@ -166,7 +167,8 @@ function moverRows(list: AssetAttribution[]): string[][] {
 function fixingSection(r: Review, charts: Record<string, string>): string {
   const f = r.figures;
   const p = r.previous;
-  const prevLabel = p?.window.label ?? 'previous quarter';
+  const period = periodOf(r.window);
+  const prevLabel = p?.window.label ?? `previous ${period}`;
   const rows = (f?.deadlines ?? []).map((d) => {
     const pd = p?.deadlines.find((x) => x.severity === d.severity);
     const flow = r.flow.bySeverity.find((x) => x.key === d.severity);
@@ -184,9 +186,9 @@ function fixingSection(r: Review, charts: Record<string, string>): string {
   const head = ['Asset', 'Owner', 'Budget used', 'Change in risk', 'Why (risk points)', 'Biggest single change'];
   return [
     '<section class="break"><h2>Fixing findings</h2>',
-    figure(charts['flow-by-month.svg']!, 'Findings first seen (opened) and closed in each month of the quarter (UTC).'),
+    figure(charts['flow-by-month.svg']!, `Findings first seen (opened) and closed in each month of the ${period} (UTC).`),
     table(['Severity', 'Opened', 'Closed', 'Fixed within deadline', `… in ${prevLabel}`, 'Mean time to fix', `… in ${prevLabel}`], rows, [1, 2, 3, 4, 5, 6]),
-    '<p class="note">Fixed within deadline: of the deadlines the quarter decided — met (closed by the deadline, in the quarter) or missed (a run of the quarter was the first after the deadline) — those met; a deadline after the quarter’s last run is the next quarter’s. Mean time to fix: days from first seen to closed; “≥” when findings still open at the quarter’s last run are counted at their age then (a lower bound). A close that a later run reports inside the quarter counts. False positives are left out of both.</p>',
+    `<p class="note">Fixed within deadline: of the deadlines the ${period} decided — met (closed by the deadline, in the ${period}) or missed (a run of the ${period} was the first after the deadline) — those met; a deadline after the ${period}’s last run is the next ${period}’s. Mean time to fix: days from first seen to closed; “≥” when findings still open at the ${period}’s last run are counted at their age then (a lower bound). A close that a later run reports inside the ${period} counts. False positives are left out of both.</p>`,
     '<h3>What moved most, and why</h3>',
     `<p class="note">From the first run (${esc(day(r.runs[0]?.snapshot.asOf))}) to the last (${esc(day(r.runs.at(-1)?.snapshot.asOf))}), by change in budget used; the change in risk is split into its causes, which add up to it.</p>`,
     r.moversUp.length ? '<h4>Worse</h4>' + table(head, moverRows(r.moversUp), [2, 3], [4, 5]) : '<p>No asset used more of its budget.</p>',
@@ -269,7 +271,7 @@ function appendix(r: Review): string {
           [],
           [2],
         )
-      : '<p>The policy did not change in the quarter.</p>',
+      : `<p>The policy did not change in the ${periodOf(r.window)}.</p>`,
   );
   out.push('<h3>Run folders not used</h3>');
   const within = r.skipped.filter((s) => !r.afterWindow.includes(s) && !r.beforeReach.includes(s));

@@ -10,6 +10,7 @@ import type { Review } from './review.js';
 import type { Attainment } from './slo.js';
 import { signed, sparkline } from './text-table.js';
 import { isComplete, measuredText, runMeasuredText, trendCells } from './trends.js';
+import { periodOf } from './window.js';
 
 /** review.md: a pure renderer; same review → same bytes. Charts are embedded beside their table form. */
 
@@ -52,7 +53,7 @@ function summary(r: Review): string[] {
     '## Executive summary',
     '',
     mdTable(
-      ['Figure', r.window.label, 'Previous quarter', 'What it counts'],
+      ['Figure', r.window.label, `Previous ${periodOf(r.window)}`, 'What it counts'],
       headlines(r).map((h) => [`**${mdCell(h.label)}**`, mdCell(h.value), mdCell(h.change), mdCell(h.detail, 300)]),
     ),
     '',

@@ -107,6 +107,8 @@ export interface Review {
   moversDown: AssetAttribution[];
   /** Assets not fully measured at the first or the last run (both in the inventory): their change is not a mover's, whatever it reads. */
   unmeasuredMovers: AssetAttribution[];
+  /** Assets fully measured at both the first and the last run of the window (the movers are among them). */
+  comparedAssets: number;
   coverage: CoverageRow[];
   /** The last run's findings past their deadline, most days past first: each owner's first OVERDUE_LISTED_PER_OWNER. */
   overdue: OverdueFinding[];
@@ -443,6 +445,7 @@ export function assembleReview(history: History, w: Window, folds: ReviewFolds, 
     moversUp,
     moversDown,
     unmeasuredMovers,
+    comparedAssets: measured.length,
     coverage: coverageOverTime(rows, runs, history.runs, w),
     overdue: folds.overdue,
     overdueCount: folds.overdueCount,

@@ -41,6 +41,9 @@ export function makeWindow(startMs: number, endMs: number): Window {
   return { from: iso(startMs), to: iso(endMs - DAY), startMs, endMs, label: quarterLabel(startMs, endMs) };
 }
 
+/** What to call the window in the pack's words: a calendar quarter, or a period of other dates (--from/--to). */
+export const periodOf = (w: Window): 'quarter' | 'period' => (/-Q\d$/.test(w.label) ? 'quarter' : 'period');
+
 /** The last calendar quarter that ended on or before `asOf`. */
 export function lastFullQuarter(asOf: string): Window {
   const d = new Date(asOf);

@@ -79,6 +79,28 @@ describe('executive summary figures', () => {
     expect(summarySentences(r)[0]).toMatch(/\(2026-07-01_2026-07-31: \d BREACHED, \d AT RISK\)\.$/);
   });
 
+  it('a window that ends on a run that measured no asset says none could be compared, not that nothing moved, and calls itself a period', () => {
+    const w = resolveWindow(history.runs, '2026-08-01', '2026-08-21');
+    const runs = history.runs.map((run) => {
+      if (run.snapshot.asOf !== '2026-08-21T00:00:00.000Z') return run;
+      const snapshot = structuredClone(run.snapshot);
+      for (const a of snapshot.assets) Object.assign(a, { status: 'UNKNOWN', coverage: [{ source: 'dependabot', status: 'gap', reasons: ['not collected'] }] });
+      return { ...run, snapshot };
+    });
+    const r = buildReview({ ...history, runs }, w);
+    expect(r.comparedAssets).toBe(0);
+    const sentences = summarySentences(r);
+    expect(sentences).toContain('No asset could be compared between the first and the last run of the window: none was fully measured at both.');
+    expect(sentences.join(' ')).not.toContain('No asset’s budget use moved');
+    const files = reviewFiles(r);
+    expect(files['review.md']).toContain('| Previous period |');
+    expect(files['review.html']).toContain('<h2>Assets at the end of the period</h2>');
+    // A calendar quarter is still a quarter.
+    const q = reviewFiles(buildReview(history, resolveWindow(history.runs)));
+    expect(q['review.md']).toContain('| Previous quarter |');
+    expect(q['review.html']).toContain('<h2>Assets at the end of the quarter</h2>');
+  });
+
   it('says why each run folder was not used: a narrowed run is "narrowed", not unreadable', () => {
     const r = buildReview(history, resolveWindow(history.runs));
     expect(r.skipped).toEqual([{ name: '2026-08-15T000000Z', reason: 'narrowed to asset pay', kind: 'narrowed' }]);
