@@ -112,3 +112,25 @@ export function summarySentences(r: Review): string[] {
   if (out.length < 5 && cve) out.push(`${clip(cve.cve)} is open on ${plural(cve.assets.length, 'asset')} (${clipAll(cve.assets)}): fix it once, close it on all of them.`);
   return out.slice(0, 5);
 }
+
+/** How many unclaimed groups the pack names (the rest are in the last run's unmapped.csv). */
+const UNCLAIMED_NAMED = 10;
+
+/**
+ * The unclaimed inventory at the window's last run, named with what to do: each repository or
+ * account with findings no asset claims (the headline counts them; this says which), most findings
+ * first. Null when there is none.
+ */
+export function unclaimedSentence(r: Review, text: (s: string) => string, code: (s: string) => string): string | null {
+  const last = r.runs.at(-1);
+  const groups = last?.snapshot.unmapped ?? [];
+  if (!last || groups.length === 0) return null;
+  const named = groups.slice(0, UNCLAIMED_NAMED).map((g) => {
+    const key = clip(g.key ?? '(unknown)');
+    const what = g.source === 'securityhub' && /^\d{12}$/.test(g.key ?? '') ? `account ${key}` : key;
+    const n = g.open ?? g.findingIds.length;
+    return text(`${what} (${plural(n, 'finding')}${g.source ? `, ${clip(g.source)}` : ''})`);
+  });
+  const more = groups.length > UNCLAIMED_NAMED ? ` and ${groups.length - UNCLAIMED_NAMED} more (${code('unmapped.csv')} of run ${text(clip(last.name))})` : '';
+  return `Unclaimed at the last run (${last.snapshot.asOf.slice(0, 10)}): ${named.join(', ')}${more}. Claim each in ${code('assets.yaml')}, or record why nobody owns it: ${code('secsli init')} proposes entries from discovery.`;
+}

@@ -2,7 +2,7 @@ import { day, fixed, pct } from '../report/format.js';
 import { PART_TITLES } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
-import { summarySentences, unmeasuredList } from './narrative.js';
+import { summarySentences, unclaimedSentence, unmeasuredList } from './narrative.js';
 import { esc, figure, htmlPage, statusBadge, table } from './html.js';
 import type { MttrRow } from './quarter.js';
 import { reviewCharts } from './review-charts.js';
@@ -99,7 +99,8 @@ function trendsSection(r: Review, charts: Record<string, string>): string {
   out.push(figure(charts['accepted-risk.svg']!, 'Exceptions in force and the open findings they accept, per run.'));
   out.push(
     charts['unclaimed.svg']
-      ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.')
+      ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.') +
+          unclaimedHtml(r)
       : '<p>Unclaimed inventory: none in these runs (no finding outside the declared assets).</p>',
   );
   out.push('</div>');
@@ -328,4 +329,9 @@ function appendix(r: Review): string {
 function leftOutText(r: Review): string {
   const names = r.leftOut.map((s) => `<code>${esc(s.name)}</code>`).join(', ');
   return `${r.leftOut.length} run folder(s) could not be read and are left out of this review (so <code>secsli review</code> exited 3): ${names}.`;
+}
+
+function unclaimedHtml(r: Review): string {
+  const s = unclaimedSentence(r, esc, (x) => `<code>${esc(x)}</code>`);
+  return s ? `<p>${s}</p>` : '';
 }

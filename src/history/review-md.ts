@@ -2,7 +2,7 @@ import { day, fixed, mdCell, mdTable, pct } from '../report/format.js';
 import { PART_TITLES, policyLine } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
-import { summarySentences, unmeasuredList } from './narrative.js';
+import { summarySentences, unclaimedSentence, unmeasuredList } from './narrative.js';
 import { worstAssets } from './review-charts.js';
 import { renderOwnerSections } from './review-owners.js';
 import type { Skipped } from './load.js';
@@ -84,7 +84,7 @@ function trendsSection(r: Review): string[] {
     '![Risk accepted by exceptions, per run](accepted-risk.svg)',
     '',
     ...(r.trends.some((t) => t.unclaimed > 0)
-      ? ['![Repositories and accounts with findings no asset claims, per run](unclaimed.svg)', '']
+      ? ['![Repositories and accounts with findings no asset claims, per run](unclaimed.svg)', '', ...unclaimedLines(r)]
       : ['Unclaimed inventory: none in these runs.', '']),
     mdTable(['Run', 'Open', 'Past deadline', 'Accepted findings', 'Exceptions', 'Unclaimed', 'BREACHED', 'AT RISK', 'UNKNOWN', 'Measured'], rows, [
       'l',
@@ -306,4 +306,13 @@ function runsSection(r: Review): string[] {
   if (r.beforeReach.length) out.push('', `**Before the run this review starts from (${day(r.readFrom)}), not used** — no bearing on this review:`, '', ...r.beforeReach.map(line));
   if (r.afterWindow.length) out.push('', `**After this window (${r.window.to}), not used** — no bearing on this review:`, '', ...r.afterWindow.map(line));
   return out;
+}
+
+function unclaimedLines(r: Review): string[] {
+  const s = unclaimedSentence(
+    r,
+    (x) => mdCell(x, Number.POSITIVE_INFINITY),
+    (x) => `\`${x}\``,
+  );
+  return s ? [s, ''] : [];
 }

@@ -101,6 +101,23 @@ describe('executive summary figures', () => {
     expect(q['review.html']).toContain('<h2>Assets at the end of the quarter</h2>');
   });
 
+  it('names the unclaimed repositories and accounts of the last run, with what to do (the headline only counts them)', () => {
+    const at = history.runs.findIndex((x) => x.snapshot.asOf === '2026-09-25T00:00:00.000Z');
+    const last = history.runs[at]!;
+    const snapshot = structuredClone(last.snapshot);
+    snapshot.unmapped = [
+      { source: 'securityhub', key: '999900001111', open: 19, findingIds: [] },
+      { source: 'dependabot', key: 'acme/<legacy>|portal', open: 1, findingIds: ['dependabot:acme/legacy#1'] },
+    ];
+    const runs = history.runs.map((x, i) => (i === at ? { ...last, snapshot } : x));
+    const r = buildReview({ ...history, runs }, resolveWindow(history.runs));
+    const files = reviewFiles(r);
+    const line = 'Unclaimed at the last run (2026-09-25): account 999900001111 (19 findings, securityhub), acme/&lt;legacy&gt;\\|portal (1 finding, dependabot).';
+    expect(files['review.md']).toContain(line);
+    expect(files['review.md']).toContain('Claim each in `assets.yaml`, or record why nobody owns it: `secsli init` proposes entries from discovery.');
+    expect(files['review.html']).toContain('account 999900001111 (19 findings, securityhub), acme/&lt;legacy&gt;|portal (1 finding, dependabot).');
+  });
+
   it('says why each run folder was not used: a narrowed run is "narrowed", not unreadable', () => {
     const r = buildReview(history, resolveWindow(history.runs));
     expect(r.skipped).toEqual([{ name: '2026-08-15T000000Z', reason: 'narrowed to asset pay', kind: 'narrowed' }]);
