@@ -89,6 +89,9 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   for (const id of [opts.asset, opts.expect?.asset]) if (id !== undefined && !inventory.assets.some((a) => a.id === id)) throw unknownAsset(id, inventory);
   const owner = opts.expect?.owner;
   if (owner !== undefined && !inventory.assets.some((a) => a.owner === owner)) throw unknownOwner(owner, inventory);
+  const both = opts.expect?.asset !== undefined && owner !== undefined ? inventory.assets.find((a) => a.id === opts.expect!.asset) : undefined;
+  // Both filters at once select nothing when they disagree: say so, rather than "no fixes".
+  if (both && both.owner !== owner) throw new UsageError(`asset "${both.id}" is owned by "${both.owner}", not "${owner}"`, `Pass --owner ${both.owner}, or drop one of --asset and --owner.`);
   for (const w of inventory.warnings) opts.log.warn(`${w.file}:${w.line ?? 0}:${w.col ?? 0} ${w.path}: ${w.message}`);
   const policy = resolvePolicy(inventory.policy);
   const kevPath = opts.kevPath ?? (inventory.policy?.kev ? resolveFrom(opts.configPath, inventory.policy.kev) : undefined);

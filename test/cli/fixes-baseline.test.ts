@@ -64,6 +64,10 @@ describe('secsli fixes', () => {
     // A mistyped owner or asset is refused before anything is collected, naming what exists.
     const bad = await cli(['fixes', ...ex, '--asset', 'payments-apj']);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('unknown asset "payments-apj"')]);
+    // An asset and an owner that do not go together select nothing: a usage error naming the asset's owner, not "No fixes".
+    const apart = await cli(['fixes', ...ex, '--owner', 'team-payments', '--asset', 'ci-runners']);
+    expect([apart.code, apart.stdout]).toEqual([2, '']);
+    expect(apart.stderr).toContain('asset "ci-runners" is owned by "team-platform", not "team-payments"');
   });
 
   it('exits as score does: 3, each gap named, when a source an asset expects is missing', async () => {
