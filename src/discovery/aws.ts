@@ -117,7 +117,7 @@ async function hubStates(o: AwsDiscoveryOptions): Promise<HubState[]> {
           : name === 'UnrecognizedClientException'
             ? 'the Region is not enabled for this account (opt-in Region)'
             : errText(e, o.secrets);
-      out.push({ region, enabled: false, reason });
+      out.push({ region, enabled: false, reason, answered: name === 'InvalidAccessException' || name === 'UnrecognizedClientException' });
     }
   }
   return out;
@@ -161,6 +161,14 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
         notes.push(`AWS: evidence probe for ${a.id} failed (${errText(e, o.secrets)})`);
       }
     });
-  } else if (hubs.length) notes.push('AWS: Security Hub is enabled in none of the configured Regions; unclaimed accounts cannot be checked for coverage');
+  } else if (hubs.length) {
+    // "Not enabled" only when every Region said so: a refused credential or a network failure is no answer.
+    const failed = hubs.find((h) => !h.enabled && !h.answered);
+    notes.push(
+      failed
+        ? `AWS: Security Hub could not be reached (${failed.region}: ${failed.reason}); unclaimed accounts cannot be checked for coverage`
+        : 'AWS: Security Hub is enabled in none of the configured Regions; unclaimed accounts cannot be checked for coverage',
+    );
+  }
   return { from: fromOrg ? 'organizations' : 'fallback', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs, membersRead, notes: notes.sort() };
 }

@@ -61,6 +61,8 @@ export interface HubState {
   region: string;
   enabled: boolean;
   reason?: string;
+  /** Not enabled, and Security Hub said so (not a refused credential or a network failure). */
+  answered?: boolean;
 }
 
 export interface AwsDiscovery {

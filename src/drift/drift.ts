@@ -50,6 +50,11 @@ interface ExposureContradiction {
 export interface Ratio {
   claimed: number;
   discovered: number;
+  /**
+   * Why `discovered` counts only what was known, not what exists (the organization's account list
+   * not read, a repository list cut short): the share is then an upper bound.
+   */
+  partial?: string;
 }
 
 export interface Drift {
@@ -124,7 +129,7 @@ export function computeDrift(input: DriftInput): Drift {
   let repos: Ratio | null = null;
   const gh = discovery.github;
   if (gh) {
-    repos = { claimed: 0, discovered: 0 };
+    repos = { claimed: 0, discovered: 0, ...(gh.complete ? {} : { partial: 'the organization’s repository list was not read in full' }) };
     const orgs = new Set(gh.orgs.map((o) => o.toLowerCase()));
     for (const r of gh.repos) {
       const key = r.fullName.toLowerCase();
@@ -165,7 +170,7 @@ export function computeDrift(input: DriftInput): Drift {
   let accounts: Ratio | null = null;
   const aws = discovery.aws;
   if (aws) {
-    accounts = { claimed: 0, discovered: 0 };
+    accounts = { claimed: 0, discovered: 0, ...(aws.from === 'fallback' ? { partial: 'only the accounts assets.yaml and the findings name: the organization’s account list was not read' } : {}) };
     const known = new Map(aws.accounts.map((a) => [a.id, a]));
     for (const a of aws.accounts) {
       const owners = claims.account(a.id);

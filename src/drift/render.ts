@@ -6,7 +6,10 @@ import type { Drift, Ratio } from './drift.js';
 
 const LIST_LIMIT = 50;
 
-const ratio = (r: Ratio | null, what: string) => (r ? `${r.claimed}/${r.discovered} ${what} (${pct(r.discovered ? r.claimed / r.discovered : null)})` : `${what}: not discovered`);
+const ratio = (r: Ratio | null, what: string) =>
+  r
+    ? `${r.claimed}/${r.discovered} ${what} (${r.partial ? `≤ ${pct(r.discovered ? r.claimed / r.discovered : null)}: ${r.partial}` : pct(r.discovered ? r.claimed / r.discovered : null)})`
+    : `${what}: not discovered`;
 
 /** The inventory coverage SLI, one line for the report's summary. */
 export function driftSummaryLine(d: Drift): string {
@@ -74,6 +77,10 @@ export function driftSnapshot(d: Drift) {
   return {
     discovered: { repos: d.coverage.repos?.discovered ?? null, accounts: d.coverage.accounts?.discovered ?? null },
     claimed: { repos: d.coverage.repos?.claimed ?? null, accounts: d.coverage.accounts?.claimed ?? null },
+    // Why a count of discovered is only what was known (the share an upper bound); absent when both were read in full.
+    ...(d.coverage.repos?.partial || d.coverage.accounts?.partial
+      ? { partial: { ...(d.coverage.repos?.partial ? { repos: d.coverage.repos.partial } : {}), ...(d.coverage.accounts?.partial ? { accounts: d.coverage.accounts.partial } : {}) } }
+      : {}),
     unclaimed: d.unclaimed.map((u) => ({ kind: u.kind, key: u.key, covered: u.covered, coverage: u.coverage, open: u.findingIds.length })),
     dangling: d.dangling,
     attributeDrift: d.attributes,

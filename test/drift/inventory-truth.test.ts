@@ -101,7 +101,8 @@ describe('inventory truth in every live run', () => {
     // Without Organizations, the administrator's Security Hub members are the accounts known to exist.
     expect(csv.filter((x) => x.drift === 'unclaimed' && x.kind === 'account').map((x) => x.key)).toEqual([STRAY]);
     expect(csv.filter((x) => x.drift === 'dangling').map((x) => [x.key, x.state])).toContainEqual([LEGACY, 'suspended']);
-    expect(md).toContain('2/3 accounts');
+    // Only the accounts known of were counted: the share is an upper bound, and says why.
+    expect(md).toContain('2/3 accounts (≤ 66.7 %: only the accounts assets.yaml and the findings name: the organization’s account list was not read)');
   });
 
   it('custom properties not readable: attribute drift from properties is skipped with a note, the run goes on', async () => {
@@ -116,6 +117,13 @@ describe('inventory truth in every live run', () => {
     expect(await read('report.md')).toMatch(/Security Hub members are not readable .*evidence probe instead/);
     const stray = (await rows()).find((x) => x.key === STRAY)!;
     expect([stray.covered, stray.detail]).toEqual(['true', 'Security Hub findings seen (evidence probe)']);
+  });
+
+  it('DescribeHub refused: Security Hub could not be reached, not "enabled in none of the Regions"', async () => {
+    const { read } = await run({ hubDenied: true });
+    const md = await read('report.md');
+    expect(md).toMatch(/Security Hub could not be reached \(ap-northeast-1: .*not authorized to perform: securityhub:DescribeHub.*\); unclaimed accounts cannot be checked for coverage/);
+    expect(md).not.toContain('enabled in none of the configured Regions');
   });
 
   it('--no-discovery skips it: no inventory.csv, no Inventory truth section', async () => {

@@ -120,6 +120,8 @@ export interface WorldOptions {
   orgFault?: OrgFault;
   propertiesForbidden?: boolean;
   membersDenied?: boolean;
+  /** DescribeHub refused (AccessDeniedException) in every Region. */
+  hubDenied?: boolean;
   repos?: GhRepo[];
   accounts?: OrgAccount[];
   alerts?: Record<string, Obj[]>;
@@ -147,6 +149,7 @@ export async function truthWorld(o: WorldOptions = {}, yaml = ASSETS_YAML): Prom
   };
   const shOpts: SecurityHubEmulatorOptions = {
     findings: o.findings ?? [control(1, PAY, 'CloudTrail.2'), control(2, LAKE, 'S3.2'), control(3, STRAY, 'IAM.6')],
+    ...(o.hubDenied ? { hub: () => 'denied' as const } : {}),
     ...(o.membersDenied
       ? {}
       : { members: [PAY, LAKE, STRAY].map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })).concat([{ AccountId: LEGACY, MemberStatus: 'AccountSuspended' }]) }),

@@ -8,10 +8,11 @@ import { json } from './http.js';
  * AutoEnableControls, ControlFindingGenerator) and `GET /members?OnlyAssociated=…&MaxResults=…&NextToken=…`
  * (ListMembers → Members[AccountId, Email, AdministratorId, MemberStatus, InvitedAt, UpdatedAt]).
  * Hub states: enabled; not subscribed (401 InvalidAccessException); a disabled opt-in Region
- * (403 UnrecognizedClientException, "The security token included in the request is invalid").
+ * (403 UnrecognizedClientException, "The security token included in the request is invalid");
+ * denied (403 AccessDeniedException: the caller may not DescribeHub — no word on whether it is enabled).
  */
 
-type HubState = 'enabled' | 'not-subscribed' | 'opt-in-disabled';
+type HubState = 'enabled' | 'not-subscribed' | 'opt-in-disabled' | 'denied';
 
 export interface SecurityHubAdminOptions {
   /** Per Region. Default 'enabled'. */
@@ -27,6 +28,10 @@ export function handleAdminRoute(opts: SecurityHubAdminOptions, req: IncomingMes
   const state = opts.hub?.(region) ?? 'enabled';
   if (state === 'opt-in-disabled') {
     error(403, 'UnrecognizedClientException', { message: 'The security token included in the request is invalid' });
+    return true;
+  }
+  if (state === 'denied') {
+    error(403, 'AccessDeniedException', { Message: 'User: arn:aws:iam::999900000000:user/x is not authorized to perform: securityhub:DescribeHub' });
     return true;
   }
   if (state === 'not-subscribed') {
