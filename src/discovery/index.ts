@@ -95,6 +95,8 @@ export async function discover(o: DiscoverOptions): Promise<Discovery> {
             ...(o.github?.serverErrors ? { serverErrors: o.github.serverErrors } : {}),
           })
         : undefined);
+    // No token: nothing of GitHub can be listed, and that must not read as an empty organization.
+    if (!gh) o.log.warn(`discovery: GitHub: no GITHUB_TOKEN (or GH_TOKEN) in the environment: the repositories of ${orgs.join(', ')} are not listed`);
     if (gh) {
       const lookup = [...claims.repoPatterns.filter((p) => !p.glob).map((p) => p.pattern.toLowerCase()), ...(o.seen?.repos ?? [])];
       out.github = await discoverGithub({ gh, orgs, secrets, log: o.log, lookup, probe: (repo) => o.probeAll === true || claims.repo(repo).length === 0 });

@@ -64,6 +64,10 @@ describe('secsli init', () => {
     expect(again.stderr).toMatch(/exists: secsli init never overwrites/);
     const printed = await cli(['init', '--config', config, '--org', 'acme', '--region', REGION, '--as-of', AS_OF, '--stdout'], w.env);
     expect(printed.stdout).toBe(text);
+    // Without a token GitHub is not listed, and init says so (it read as "an empty organization").
+    const { GITHUB_TOKEN: _, GH_TOKEN: __, ...noToken } = w.env;
+    const blind = await cli(['init', '--config', config, '--org', 'acme', '--region', REGION, '--as-of', AS_OF, '--stdout'], noToken);
+    expect(blind.stderr).toContain('discovery: GitHub: no GITHUB_TOKEN (or GH_TOKEN) in the environment: the repositories of acme are not listed');
   });
 
   it('offline from exports (gh api --paginate pages back to back, list-accounts pages, findings): maps ≥ 90 % of the open findings, values from the mapping', async () => {
