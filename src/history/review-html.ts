@@ -6,7 +6,7 @@ import { summarySentences, unclaimedSentence, unmeasuredList } from './narrative
 import { esc, figure, htmlPage, statusBadge, table } from './html.js';
 import type { MttrRow } from './quarter.js';
 import { reviewCharts } from './review-charts.js';
-import { ownersOf, renderOwnerHtml } from './review-html-owner.js';
+import { ownerFileNames, ownersOf, renderOwnerHtml } from './review-html-owner.js';
 import type { Review } from './review.js';
 import { isCovered } from './schema.js';
 import { usedText } from './slo.js';
@@ -31,7 +31,7 @@ export function renderReviewHtml(r: Review, charts: Record<string, string> = rev
     trendsSection(r, charts),
     fixingSection(r, charts),
     targetsSection(r, charts),
-    `<section><h2>By owner</h2><p>One page per owner follows; each is also its own file (owners/&lt;owner&gt;.html and .md) to send to that team.</p></section>`,
+    `<section><h2>By owner</h2><p>One page per owner follows; each is also its own file to send to that team: ${ownerLinks(r)}.</p></section>`,
     ...ownersOf(r).map((o) => renderOwnerHtml(r, o)),
     appendix(r),
   ];
@@ -334,4 +334,11 @@ function leftOutText(r: Review): string {
 function unclaimedHtml(r: Review): string {
   const s = unclaimedSentence(r, esc, (x) => `<code>${esc(x)}</code>`);
   return s ? `<p>${s}</p>` : '';
+}
+
+/** Each owner's own files, linked (relative to review.html). */
+function ownerLinks(r: Review): string {
+  return [...ownerFileNames(r)]
+    .map(([owner, name]) => `<a href="owners/${esc(encodeURIComponent(name))}.html">${esc(owner)}</a> (<a href="owners/${esc(encodeURIComponent(name))}.md">.md</a>)`)
+    .join(', ');
 }

@@ -1,6 +1,7 @@
 import { day, fixed, mdCell, mdLink, mdTable, pct } from '../report/format.js';
 import { NEXT_ACTIONS_PER_OWNER, removedIn, type Review } from './review.js';
 import { type Attainment, BREACHED_BY_REMEDIATION, BREACHED_BY_RISK, usedText } from './slo.js';
+import { ownerFileNames } from './review-html-owner.js';
 
 /** review.md "By owner": one section per owner — their assets, breaches, overdue findings, expiring exceptions. */
 
@@ -49,7 +50,12 @@ function breaches(r: Review, list: Attainment[]): string[] {
 
 export function renderOwnerSections(r: Review): string[] {
   const owners = [...new Set(r.attainment.map((a) => a.owner))].sort();
-  return ['## By owner', ...owners.flatMap((o) => renderOwnerSection(r, o, '###'))];
+  const names = ownerFileNames(r);
+  const files = owners.map((o) => {
+    const n = encodeURIComponent(names.get(o) ?? o);
+    return `[${mdCell(o)}](owners/${n}.md) ([HTML](owners/${n}.html))`;
+  });
+  return ['## By owner', '', `Each owner's section is also its own file, to send to that team: ${files.join(', ')}.`, ...owners.flatMap((o) => renderOwnerSection(r, o, '###'))];
 }
 
 /** owners/<owner>.md: that owner's section as a document of its own. */
@@ -57,7 +63,7 @@ export function renderOwnerMarkdown(r: Review, owner: string): string {
   const head = [
     `# ${mdCell(owner)} — security review ${r.window.label} (${r.window.from} … ${r.window.to})`,
     '',
-    `Part of the quarterly review (review.html / review.md); ${r.runs.length} runs.`,
+    `Part of the review of ${r.window.label} ([review.html](../review.html) / [review.md](../review.md)); ${r.runs.length} runs.`,
   ];
   return (
     [...head, ...renderOwnerSection(r, owner, '##').slice(2)]

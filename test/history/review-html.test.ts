@@ -118,6 +118,26 @@ describe('executive summary figures', () => {
     expect(files['review.html']).toContain('account 999900001111 (19 findings, securityhub), acme/&lt;legacy&gt;|portal (1 finding, dependabot).');
   });
 
+  it('the pack’s files link each other: every owner page from review.html and review.md, and back; every relative link resolves', () => {
+    const files = reviewFiles(buildReview(history, resolveWindow(history.runs)));
+    const owners = Object.keys(files).filter((f) => /^owners\/.*\.html$/.test(f));
+    expect(owners.length).toBeGreaterThan(1);
+    for (const page of owners) {
+      expect(files['review.html']).toContain(`href="${page}"`);
+      expect(files['review.md']).toContain(`](${page.replace(/\.html$/, '.md')})`);
+      expect(files[page]).toContain('href="../review.html"');
+      expect(files[page.replace(/\.html$/, '.md')]).toContain('](../review.html)');
+    }
+    for (const [name, text] of Object.entries(files)) {
+      const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : '';
+      const targets = [...text.matchAll(/href="([^"#:]+)"/g), ...text.matchAll(/\]\(([^)#:\s]+)\)/g)].map((m) => decodeURIComponent(m[1]!));
+      for (const t of targets) {
+        const resolved = t.startsWith('../') ? t.slice(3) : dir + t;
+        expect(Object.keys(files), `${name} links ${t}`).toContain(resolved);
+      }
+    }
+  });
+
   it('says why each run folder was not used: a narrowed run is "narrowed", not unreadable', () => {
     const r = buildReview(history, resolveWindow(history.runs));
     expect(r.skipped).toEqual([{ name: '2026-08-15T000000Z', reason: 'narrowed to asset pay', kind: 'narrowed' }]);
