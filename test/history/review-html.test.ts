@@ -357,6 +357,22 @@ describe('charts over many runs', () => {
     expect(bars).toContain('Bars too narrow to label');
   });
 
+  it('a bar chart names its reference line in the legend, never on the plot where bars reaching it would hide it', () => {
+    const chart = renderBarChart({
+      title: 'attainment',
+      yTitle: '%',
+      categories: ['team-pay', 'team-web'],
+      series: [{ name: 'on target', values: [0.5, 1] }],
+      format: (v) => `${v * 100} %`,
+      max: 1,
+      reference: { value: 0.9, label: 'objective 90 %' },
+    });
+    const label = chart.match(/<text ([^>]*)>objective 90 %<\/text>/)!;
+    // The legend row (y 39), above the plot (which starts at y 62).
+    expect(label[1]).toMatch(/\by="39"/);
+    expect(chart.match(/>objective 90 %</g)).toHaveLength(1);
+  });
+
   it('a weekly quarter keeps a tick on every run date', () => {
     const runs = RUN_DATES.slice(0, 13).map((d) => d.toISOString());
     const got = labels(renderTimeChart({ title: 't', yTitle: 'y', runs, series: [{ name: 'a', values: runs.map(() => 1) }], format: String }));

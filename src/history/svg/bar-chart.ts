@@ -54,6 +54,11 @@ export function renderBarChart(c: BarChart): string {
     parts.push(`<text x="${lx + 30}" y="39" font-size="11" fill="#222">${esc(s.name)}</text>`);
     lx += 40 + textWidth(s.name) + 14;
   });
+  // The reference line is named in the legend, not on the plot, where a label sat on top of the bars that reach it.
+  if (c.reference) {
+    parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="35" y2="35" stroke="#111" stroke-width="1.5" stroke-dasharray="7 4"/>`);
+    parts.push(`<text x="${lx + 30}" y="39" font-size="11" font-weight="600" fill="#111">${esc(c.reference.label)}</text>`);
+  }
 
   const barW = Math.max(2, Math.min(30, (band - Math.min(16, band / 4)) / Math.max(1, c.series.length)));
   // A value label above each bar while it fits the bar; else the values are in the accessible name and the table beside the chart.
@@ -86,7 +91,6 @@ export function renderBarChart(c: BarChart): string {
   if (c.reference) {
     const ry = n2(y(c.reference.value));
     parts.push(`<line x1="${x0}" x2="${x1}" y1="${ry}" y2="${ry}" stroke="#111" stroke-width="1.5" stroke-dasharray="7 4"/>`);
-    parts.push(`<text x="${x1 - 4}" y="${n2(y(c.reference.value) - 5)}" text-anchor="end" font-size="11" font-weight="600" fill="#111" ${HALO}>${esc(c.reference.label)}</text>`);
   }
   const notes: string[] = [];
   if (!valueLabels) notes.push('Bars too narrow to label: the values are in the table and CSV beside this chart.');
