@@ -91,7 +91,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   if (owner !== undefined && !inventory.assets.some((a) => a.owner === owner)) throw unknownOwner(owner, inventory);
   const both = opts.expect?.asset !== undefined && owner !== undefined ? inventory.assets.find((a) => a.id === opts.expect!.asset) : undefined;
   // Both filters at once select nothing when they disagree: say so, rather than "no fixes".
-  if (both && both.owner !== owner) throw new UsageError(`asset "${both.id}" is owned by "${both.owner}", not "${owner}"`, `Pass --owner ${both.owner}, or drop one of --asset and --owner.`);
+  if (both && both.owner !== owner)
+    throw new UsageError(`asset "${both.id}" is owned by "${both.owner}", not "${owner}"`, `Pass --owner ${both.owner}, or drop one of --asset and --owner.`);
   for (const w of inventory.warnings) opts.log.warn(`${w.file}:${w.line ?? 0}:${w.col ?? 0} ${w.path}: ${w.message}`);
   const policy = resolvePolicy(inventory.policy);
   const kevPath = opts.kevPath ?? (inventory.policy?.kev ? resolveFrom(opts.configPath, inventory.policy.kev) : undefined);

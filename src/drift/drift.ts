@@ -170,7 +170,11 @@ export function computeDrift(input: DriftInput): Drift {
   let accounts: Ratio | null = null;
   const aws = discovery.aws;
   if (aws) {
-    accounts = { claimed: 0, discovered: 0, ...(aws.from === 'fallback' ? { partial: 'only the accounts assets.yaml and the findings name: the organization’s account list was not read' } : {}) };
+    accounts = {
+      claimed: 0,
+      discovered: 0,
+      ...(aws.from === 'fallback' ? { partial: 'only the accounts assets.yaml and the findings name: the organization’s account list was not read' } : {}),
+    };
     const known = new Map(aws.accounts.map((a) => [a.id, a]));
     for (const a of aws.accounts) {
       const owners = claims.account(a.id);

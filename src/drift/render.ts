@@ -79,7 +79,12 @@ export function driftSnapshot(d: Drift) {
     claimed: { repos: d.coverage.repos?.claimed ?? null, accounts: d.coverage.accounts?.claimed ?? null },
     // Why a count of discovered is only what was known (the share an upper bound); absent when both were read in full.
     ...(d.coverage.repos?.partial || d.coverage.accounts?.partial
-      ? { partial: { ...(d.coverage.repos?.partial ? { repos: d.coverage.repos.partial } : {}), ...(d.coverage.accounts?.partial ? { accounts: d.coverage.accounts.partial } : {}) } }
+      ? {
+          partial: {
+            ...(d.coverage.repos?.partial ? { repos: d.coverage.repos.partial } : {}),
+            ...(d.coverage.accounts?.partial ? { accounts: d.coverage.accounts.partial } : {}),
+          },
+        }
       : {}),
     unclaimed: d.unclaimed.map((u) => ({ kind: u.kind, key: u.key, covered: u.covered, coverage: u.coverage, open: u.findingIds.length })),
     dangling: d.dangling,

@@ -183,10 +183,21 @@ export function attributeAsset(
         // Same risk, other term: damping re-ranked it — heavier findings arrived (it moved down) or
         // left (up); or the run on that side did not measure the asset, and nobody saw them there.
         else if (p.risk === q.risk) {
-          if (rest < 0) add(q, isCovered(x) ? 'newFindings' : 'unmeasured', rest, isCovered(x) ? 'ranked lower: heavier findings arrived' : 'ranked lower: heavier findings the earlier run did not measure');
-          else add(q, isCovered(y) ? 'fixed' : 'unmeasured', rest, isCovered(y) ? 'ranked higher: heavier findings left' : 'ranked higher: heavier findings not reported by the later run, which did not fully measure this asset');
-        }
-        else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
+          if (rest < 0)
+            add(
+              q,
+              isCovered(x) ? 'newFindings' : 'unmeasured',
+              rest,
+              isCovered(x) ? 'ranked lower: heavier findings arrived' : 'ranked lower: heavier findings the earlier run did not measure',
+            );
+          else
+            add(
+              q,
+              isCovered(y) ? 'fixed' : 'unmeasured',
+              rest,
+              isCovered(y) ? 'ranked higher: heavier findings left' : 'ranked higher: heavier findings not reported by the later run, which did not fully measure this asset',
+            );
+        } else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
       } else if (q && isCounted(q)) {
         if (p?.excluded?.kind === 'excepted') add(q, 'exceptions', cb, `exception ${p.excluded.exceptionId ?? '(unnamed)'} no longer applies`);
         else if (p?.excluded?.kind === 'duplicate') {
@@ -195,8 +206,7 @@ export function attributeAsset(
           const holder = of === undefined ? undefined : fb.get(of);
           if (!holder && !isCovered(y)) add(q, 'unmeasured', cb, `counts again: ${of ?? 'the other report'} was not reported (the later run did not fully measure this asset)`);
           else add(q, 'fixed', cb, `counts again: ${of ?? 'the other report'} ${holder ? `closed (${holder.status})` : 'no longer reported'}`);
-        }
-        else if (!p && inA(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
+        } else if (!p && inA(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
         else if (!p && !isCovered(x)) add(q, 'unmeasured', cb, 'not in the earlier run, which did not fully measure this asset');
         else add(q, 'newFindings', cb, p ? `reopened (was ${p.status})` : 'new');
       } else if (p && isCounted(p)) {
@@ -206,8 +216,7 @@ export function attributeAsset(
           // The report it now duplicates, absent from an earlier run that did not measure the asset: nobody looked for it there.
           if ((of === undefined || !fa.has(of)) && !isCovered(x)) add(p, 'unmeasured', -ca, `now a duplicate of ${of ?? 'another report'}, which the earlier run did not measure`);
           else add(p, 'newFindings', -ca, `now a duplicate of ${of ?? 'another report'}`);
-        }
-        else if (!q && inB(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
+        } else if (!q && inB(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
         // A detection an older model weighed as risk: now an incident (response time, never risk).
         else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
         else if (!q && !isCovered(y)) add(p, 'unmeasured', -ca, 'not reported: the later run did not fully measure this asset');

@@ -68,10 +68,13 @@ async function byPath(run: string, env: StoreEnv): Promise<Located | undefined> 
 }
 
 /** What explain reads of snapshot.json: the writer puts all of it before the (large) unmapped and fixes lists. */
-const NEEDED = ['schemaVersion', 'tool', 'asOf', 'partial', 'scope', 'policyHash', 'policy', 'findingsFile', 'assets'];
+const NEEDED = ['schemaVersion', 'tool', 'asOf', 'partial', 'scope', 'policyHash', 'policy', 'kev', 'findingsFile', 'assets', 'ambiguous', 'exceptions'];
 
 /** Where the writer (report/snapshot.ts: 2-space JSON) starts the first key after `assets`. */
 const AFTER_ASSETS = Buffer.from('\n  "unmapped": ');
+/** The writer's keys after `unmapped`: `ambiguous` and `exceptions` (explain names both), then `rejected`. */
+const AMBIGUOUS = Buffer.from('\n  "ambiguous": ');
+const REJECTED = Buffer.from('\n  "rejected": ');
 const MAX_PREFIX = 64 << 20;
 
 /**
@@ -113,13 +116,58 @@ async function writerPrefix(at: Located): Promise<string | undefined> {
 
 async function readSummary(at: Located): Promise<SnapshotV1> {
   const prefix = await writerPrefix(at);
-  const quick = prefix === undefined ? undefined : parseSnapshot(prefix);
+  // The ambiguous matches and the exceptions, after the unmapped list (megabytes at a million findings): found by the same byte search.
+  const tail = prefix === undefined ? undefined : await writerSlice(at, AMBIGUOUS, REJECTED);
+  const text = prefix === undefined ? undefined : tail === undefined ? prefix : `${prefix.slice(0, -2)},\n  "ambiguous": ${tail.replace(/,\s*$/, '')}\n}`;
+  const quick = text === undefined ? undefined : parseSnapshot(text);
   if (quick?.ok && quick.snapshot.findingsFile) return quick.snapshot;
   const r = await readSnapshot(at.files, { findings: false, file: at.file, until: NEEDED });
   const file = at.files.where.startsWith('s3://') ? `${at.files.where}/${at.file}` : join(at.files.where, at.file);
   if (!r.ok && r.reason === `no ${at.file}`) throw new UsageError(`${at.files.where}: not a run (no ${at.file})`, RUN_HINT);
   if (!r.ok) throw new UsageError(`${file}: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`, RUN_HINT);
   return r.snapshot;
+}
+
+/**
+ * The bytes of snapshot.json between two of the writer's markers (from after `from` to before
+ * `to`), found by a byte search as writerPrefix finds its end; undefined when either is missing.
+ */
+export async function writerSlice(at: Located, from: Buffer, to: Buffer): Promise<string | undefined> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  let started = false;
+  let stream: Awaited<ReturnType<RunFiles['open']>> | undefined;
+  try {
+    stream = await at.files.open(at.file);
+    let tail = Buffer.alloc(0);
+    for await (const raw of stream) {
+      let chunk: Buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as string);
+      if (!started) {
+        const window = Buffer.concat([tail, chunk]);
+        const hit = window.indexOf(from);
+        if (hit < 0) {
+          tail = window.subarray(Math.max(0, window.length - from.length));
+          continue;
+        }
+        started = true;
+        chunk = window.subarray(hit + from.length);
+        tail = Buffer.alloc(0);
+      }
+      // `tail`: the last bytes of what `parts` hold already, so that a marker cut between chunks is found.
+      const window = Buffer.concat([tail, chunk]);
+      const end = window.indexOf(to);
+      if (end >= 0) return Buffer.concat([...parts, chunk]).toString('utf8', 0, size - tail.length + end);
+      parts.push(chunk);
+      size += chunk.length;
+      if (size > MAX_PREFIX) return undefined;
+      tail = window.subarray(Math.max(0, window.length - to.length));
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    stream?.destroy();
+  }
 }
 
 /** Runs of a history store, newest first (their names are their as-of times). */

@@ -1,6 +1,6 @@
 import * as z from '../vendor/zod.js';
 import { exclusionText } from '../report/csv.js';
-import type { ExplainAsset, ExplainFinding, ExplainIncident, ExplainRun } from '../report/explain.js';
+import { type ExplainAsset, type ExplainFinding, type ExplainIncident, type ExplainRun, othersClaiming } from '../report/explain.js';
 import type { ExclusionReason } from '../scoring/types.js';
 import { asFinding } from './snapshot-stream.js';
 import { contributionOf, exposureWeightOf, findingV1, isCounted, type AssetV1, type SnapshotV1 } from './schema.js';
@@ -81,7 +81,7 @@ function problem(e: z.ZodError, where: string): string {
   return `${where}${first?.path.length ? `.${first.path.join('.')}` : ''}: ${first?.message ?? 'invalid'}`;
 }
 
-function toFinding(s: SnapshotV1, a: AssetV1, f: Entry): ExplainFinding {
+function toFinding(s: SnapshotV1, a: AssetV1, f: Entry, others: ReadonlyMap<string, string[]>): ExplainFinding {
   const counted = isCounted(f);
   const ex = f.excluded ?? { kind: 'closed', status: f.status };
   return {
@@ -106,6 +106,7 @@ function toFinding(s: SnapshotV1, a: AssetV1, f: Entry): ExplainFinding {
     slaDays: f.slaDays ?? undefined,
     // A line that records its age records its remediation event too: none when absent.
     remediation: f.ageDays === undefined ? f.remediation : (f.remediation ?? null),
+    ...(others.get(f.id)?.length ? { alsoOn: others.get(f.id)! } : {}),
   };
 }
 
@@ -125,10 +126,11 @@ export type ExplainRead = { ok: true; run: ExplainRun; asset: ExplainAsset } | {
 /** `entries`: the asset's finding entries as read (asset-lines.ts), any order. */
 export function explainFromSnapshot(s: SnapshotV1, a: AssetV1, entries: unknown[]): ExplainRead {
   const findings: ExplainFinding[] = [];
+  const others = othersClaiming(s.ambiguous, a.id);
   for (const [i, raw] of entries.entries()) {
     const e = entryOf(raw);
     if (e instanceof z.ZodError) return { ok: false, reason: problem(e, `finding ${i + 1} of asset ${a.id}`) };
-    findings.push(toFinding(s, a, e));
+    findings.push(toFinding(s, a, e, others));
   }
   findings.sort(scorerOrder);
   const extras = assetExtras.safeParse(a);
@@ -143,10 +145,11 @@ export function explainFromSnapshot(s: SnapshotV1, a: AssetV1, entries: unknown[
   const asset: ExplainAsset = {
     ...{ id: a.id, owner: a.owner, criticality: a.criticality, exposure: a.exposure, exposureWeight: exposureWeightOf(s, a), budget: a.budget, budgetUsed: a.budgetUsed },
     ...{ status: a.status, statusReason: a.statusReason ?? undefined, statusReasons: a.statusReasons, risk: a.risk, remediation: rem, incidents, coverage: a.coverage, findings },
+    exceptions: s.exceptions.filter((e) => e.asset === a.id).map((e) => ({ id: e.id, state: e.state, expires: e.expires, matched: e.matched })),
   };
   const policyNumber = (k: string) => (typeof s.policy?.[k] === 'number' ? (s.policy[k] as number) : undefined);
   const run: ExplainRun = {
-    ...{ asOf: s.asOf, partial: s.partial, policyHash: s.policyHash, aggregation: aggregationOf(s, asset) },
+    ...{ asOf: s.asOf, partial: s.partial, policyHash: s.policyHash, kevVersion: s.kev.version, aggregation: aggregationOf(s, asset) },
     ...{ remediationWindowDays: policyNumber('remediationWindowDays'), remediationMinEvents: policyNumber('remediationMinEvents') },
   };
   return { ok: true, run, asset };

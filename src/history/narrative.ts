@@ -92,7 +92,12 @@ export function summarySentences(r: Review): string[] {
   if (!up && !down) {
     // Nothing compared is not "nothing moved": a window that ends on a run that measured nothing says so.
     if (gaps.length && r.comparedAssets === 0) out.push('No asset could be compared between the first and the last run of the window: none was fully measured at both.');
-    else out.push(gaps.length ? 'No fully measured asset’s budget use moved between the first and the last run of the window.' : 'No asset’s budget use moved between the first and the last run of the window.');
+    else
+      out.push(
+        gaps.length
+          ? 'No fully measured asset’s budget use moved between the first and the last run of the window.'
+          : 'No asset’s budget use moved between the first and the last run of the window.',
+      );
   }
   if (gaps.length) {
     const names =

@@ -50,7 +50,8 @@ export function renderOwnerHtml(r: Review, owner: string, heading = 'h2'): strin
   const sub = heading === 'h2' ? 'h3' : 'h4';
   const out = [`<section class="break owner"><${heading}>${esc(owner)}</${heading}>`];
   // Its own file (owners/<owner>.html): the way back to the whole pack.
-  if (heading === 'h1') out.push(`<p class="sub">Part of the review of ${esc(r.window.label)}: <a href="../review.html">review.html</a> (<a href="../review.md">review.md</a>).</p>`);
+  if (heading === 'h1')
+    out.push(`<p class="sub">Part of the review of ${esc(r.window.label)}: <a href="../review.html">review.html</a> (<a href="../review.md">review.md</a>).</p>`);
   out.push(
     `<p class="sub">${list.length} asset(s); ${overdueCount} finding(s) past deadline and ${expiring.length} exception(s) expiring next quarter (${esc(r.nextQuarter.from)} … ${esc(r.nextQuarter.to)}).</p>`,
     table(

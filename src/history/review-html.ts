@@ -99,8 +99,7 @@ function trendsSection(r: Review, charts: Record<string, string>): string {
   out.push(figure(charts['accepted-risk.svg']!, 'Exceptions in force and the open findings they accept, per run.'));
   out.push(
     charts['unclaimed.svg']
-      ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.') +
-          unclaimedHtml(r)
+      ? figure(charts['unclaimed.svg'], 'Repositories and accounts with findings that no asset in assets.yaml claims, per run.') + unclaimedHtml(r)
       : '<p>Unclaimed inventory: none in these runs (no finding outside the declared assets).</p>',
   );
   out.push('</div>');

@@ -113,7 +113,7 @@ const snapshotV1Schema = z.looseObject({
   // point a reader at ../../anything).
   findingsFile: z.looseObject({ name: str.regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'a file name inside the run folder (no path)'), lines: num }).optional(),
   unmapped: z.array(z.looseObject({ source: str.optional(), key: str.optional(), open: num.optional(), findingIds: z.array(str).default([]) })).default([]),
-  ambiguous: z.array(z.looseObject({ findingId: str })).default([]),
+  ambiguous: z.array(z.looseObject({ findingId: str, assetIds: z.array(str).default([]) })).default([]),
   exceptions: z.array(exceptionV1).default([]),
   inventory: inventoryV1,
 });

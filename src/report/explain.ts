@@ -34,6 +34,16 @@ export interface ExplainFinding {
   slaDays: number | undefined;
   /** Its remediation event in the window; null: none; undefined: not recorded. */
   remediation: { weight: number; withinSla: boolean } | null | undefined;
+  /** The other assets that claim it too (an ambiguous match: it counts on each). */
+  alsoOn?: readonly string[];
+}
+
+/** An exception of the asset: what it accepts, and until when (DESIGN.md: expired exceptions count again). */
+interface ExplainException {
+  id: string;
+  state: string;
+  expires: string | null;
+  matched: number;
 }
 
 export interface ExplainIncident {
@@ -62,19 +72,22 @@ export interface ExplainAsset {
   coverage: { source: string; status: string; reasons: string[] }[] | null;
   /** Every finding of the asset: contribution desc, then risk desc, then id (the scorer's order). */
   findings: ExplainFinding[];
+  exceptions?: ExplainException[];
 }
 
 export interface ExplainRun {
   asOf: string;
   partial: boolean;
   policyHash: string;
+  /** The CISA KEV catalog's version the run used. */
+  kevVersion?: string;
   /** policy.aggregation: 'sum' is the linear sum, anything else the damped one. */
   aggregation: string | undefined;
   remediationWindowDays: number | undefined;
   remediationMinEvents: number | undefined;
 }
 
-function fromScored(s: ScoredFinding): ExplainFinding {
+function fromScored(s: ScoredFinding, alsoOn: readonly string[] | undefined): ExplainFinding {
   const { severityPoints, severityBasis, likelihood, likelihoodBasis, context, contextBasis, risk } = s.factors;
   return {
     id: s.finding.id,
@@ -91,7 +104,20 @@ function fromScored(s: ScoredFinding): ExplainFinding {
     due: { at: s.dueAt, rule: s.dueRule },
     slaDays: s.slaDays,
     remediation: s.remediation ?? null,
+    ...(alsoOn?.length ? { alsoOn } : {}),
   };
+}
+
+/** The other assets each ambiguous finding is on, seen from `assetId`. */
+export function othersClaiming(ambiguous: readonly { findingId: string; assetIds: readonly string[] }[], assetId: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const x of ambiguous)
+    if (x.assetIds.includes(assetId))
+      out.set(
+        x.findingId,
+        x.assetIds.filter((id) => id !== assetId),
+      );
+  return out;
 }
 
 /** A live run's asset as the renderer reads it. */
@@ -101,18 +127,26 @@ export function explainLive(r: ScoreResult, a: AssetResult): { run: ExplainRun; 
     asOf: r.asOf,
     partial: r.partial,
     policyHash: r.policyHash,
+    kevVersion: r.kev.version,
     aggregation: p.aggregation,
     remediationWindowDays: p.remediationWindowDays,
     remediationMinEvents: p.remediationMinEvents,
   };
   const i = a.incidents;
   const open = i.open.map((x) => ({ ...x, severity: x.row.finding.severity, title: x.row.finding.title }));
+  const others = othersClaiming(
+    r.ambiguous.map((x) => ({ findingId: x.finding.id, assetIds: x.assetIds })),
+    a.asset.id,
+  );
   const { id, owner, criticality, exposure } = a.asset;
   const asset = {
     ...{ id, owner, criticality, exposure, exposureWeight: a.exposure, budget: a.budget, budgetUsed: a.budgetUsed, status: a.status },
     ...{ statusReason: a.statusReason, statusReasons: a.statusReasons, risk: a.risk, remediation: a.remediation, coverage: a.coverage },
     incidents: { open, pastTarget: i.pastTarget, events: i.events, withinTarget: i.withinTarget },
-    findings: a.findings.map(fromScored),
+    findings: a.findings.map((s) => fromScored(s, others.get(s.finding.id))),
+    exceptions: r.exceptions
+      .filter((e) => e.exception.asset === a.asset.id)
+      .map((e) => ({ id: e.exception.id, state: e.state, expires: e.exception.expires ?? null, matched: e.matched })),
   };
   return { run, asset };
 }
@@ -140,7 +174,7 @@ export function renderExplain(r: ExplainRun, a: ExplainAsset, opts: { limit?: nu
   const excluded = a.findings.filter((s) => s.excluded !== undefined);
   const L: string[] = [];
   const budget = a.budget ?? NOT_RECORDED;
-  L.push(`${a.id} — ${a.status}${r.partial ? ' (PARTIAL run)' : ''}   as of ${r.asOf}, policy ${r.policyHash}`);
+  L.push(`${a.id} — ${a.status}${r.partial ? ' (PARTIAL run)' : ''}   as of ${r.asOf}, policy ${r.policyHash}${r.kevVersion ? `, KEV catalog ${clean(r.kevVersion)}` : ''}`);
   L.push(`owner ${clean(a.owner)}, criticality ${clean(a.criticality)} (budget ${budget}), exposure ${clean(a.exposure)} (×${a.exposureWeight})`);
   L.push(`status rule: ${a.statusReason === undefined ? NOT_RECORDED : clean(a.statusReason)}`);
   for (const reason of a.statusReasons) L.push(`  because: ${clean(reason, 400)}`);
@@ -171,6 +205,7 @@ export function renderExplain(r: ExplainRun, a: ExplainAsset, opts: { limit?: nu
     L.push(`             ${clean(s.id)}${ageLine(s)}`);
     const dups = duplicates.get(s.id);
     if (dups) L.push(`             fixing it fixes its duplicate${dups.length > 1 ? 's' : ''} too: ${dups.map((d) => clean(d)).join(', ')}`);
+    if (s.alsoOn) L.push(`             ambiguous: also claimed by ${s.alsoOn.map((x) => clean(x)).join(', ')}, and counted on each (narrow a selector in assets.yaml)`);
   }
   if (counted.length > limit) {
     const rest = counted.slice(limit).reduce((t, s) => t + s.contribution, 0);
@@ -183,6 +218,7 @@ export function renderExplain(r: ExplainRun, a: ExplainAsset, opts: { limit?: nu
   L.push('');
   incidentLines(a, L);
   L.push('');
+  exceptionLines(r, a, L);
   L.push('Coverage:');
   if (a.coverage === null) L.push(`  ${NOT_RECORDED}`);
   else if (a.coverage.length === 0) L.push('  no sources expected (the asset has no aws or github selectors)');
@@ -249,4 +285,21 @@ function incidentLines(a: ExplainAsset, L: string[]): void {
     const state = x.responseHours !== null ? `responded in ${hoursText(x.responseHours)} h` : x.pastTarget ? 'NO RESPONSE, past target' : 'no response yet';
     L.push(`  ${clean(x.severity).padEnd(8)} ${hoursText(x.ageHours)} h old, respond within ${x.targetHours} h — ${state}: ${clean(x.title, 100)}`);
   }
+}
+
+/** The asset's exceptions: which accept findings now, which expire soon, which expired (their findings count again). */
+function exceptionLines(r: ExplainRun, a: ExplainAsset, L: string[]): void {
+  if (!a.exceptions?.length) return;
+  const asOf = Date.parse(r.asOf);
+  L.push('Exceptions:');
+  for (const e of a.exceptions) {
+    const what = e.state === 'expired' ? 'what it accepted counts again' : `accepts ${e.matched} finding${e.matched === 1 ? '' : 's'}`;
+    if (e.state === 'expired') L.push(`  ${clean(e.id)} expired ${clean(e.expires ?? '')}: ${what}`);
+    else if (e.expires === null) L.push(`  ${clean(e.id)} ${clean(e.state)}, no expiry: ${what}`);
+    else {
+      const left = Math.max(0, Math.ceil((Date.parse(`${e.expires}T23:59:59.999Z`) - asOf) / 86_400_000));
+      L.push(`  ${clean(e.id)} ${clean(e.state)} until ${clean(e.expires)} (${left} d left): ${what}`);
+    }
+  }
+  L.push('');
 }

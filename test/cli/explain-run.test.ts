@@ -43,6 +43,18 @@ describe('secsli explain --run', () => {
     }
   });
 
+  it('names what else explains a number: the KEV catalog, the other assets claiming a finding, the exceptions and when they expire — live and from the run alike', async () => {
+    for (const from of [LIVE, ['--run', runDir]]) {
+      const lake = (await cli(['explain', 'logging-platform', ...from, '--limit', '1000'])).stdout;
+      expect(lake).toMatch(/policy [0-9a-f]{12}, KEV catalog 2025\.08\.25\n/);
+      expect(lake).toContain('ambiguous: also claimed by data-warehouse, and counted on each (narrow a selector in assets.yaml)');
+      const pay = (await cli(['explain', 'payments-api', ...from])).stdout;
+      expect(pay).toContain('Exceptions:\n  RA-2026-004 expired 2026-10-31: what it accepted counts again');
+      const ledger = (await cli(['explain', 'ledger-service', ...from])).stdout;
+      expect(ledger).toMatch(/ {2}RA-2026-011 (active|expiring) until 2026-12-\d\d \(\d+ d left\): accepts \d+ findings?/);
+    }
+  });
+
   it('finds the run by name or as the latest under --reports, and takes the snapshot.json path', async () => {
     const live = (await cli(['explain', 'payments-api', ...LIVE])).stdout;
     for (const args of [

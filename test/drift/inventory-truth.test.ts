@@ -122,7 +122,9 @@ describe('inventory truth in every live run', () => {
   it('DescribeHub refused: Security Hub could not be reached, not "enabled in none of the Regions"', async () => {
     const { read } = await run({ hubDenied: true });
     const md = await read('report.md');
-    expect(md).toMatch(/Security Hub could not be reached \(ap-northeast-1: .*not authorized to perform: securityhub:DescribeHub.*\); unclaimed accounts cannot be checked for coverage/);
+    expect(md).toMatch(
+      /Security Hub could not be reached \(ap-northeast-1: .*not authorized to perform: securityhub:DescribeHub.*\); unclaimed accounts cannot be checked for coverage/,
+    );
     expect(md).not.toContain('enabled in none of the configured Regions');
   });
 

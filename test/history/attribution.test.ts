@@ -82,7 +82,14 @@ describe('attributeChange', () => {
       assets: s.assets.map((x) => ({ ...x, status: 'UNKNOWN', coverage: [{ source: 'dependabot', status: 'gap', reasons: ['not collected'] }] })),
     });
     const log4j = { cves: ['CVE-2021-44228'], packages: ['log4j-core'] };
-    const inspector = makeFinding({ ...log4j, nativeId: 'insp-1', title: 'image', severity: 'medium', firstSeen: '2026-11-01T00:00:00Z', aws: { accountId: '111122223333', resources: [{ id: 'arn:aws:ecr:eu-west-1:111122223333:repository/app', type: 'AwsEcrContainerImage', tags: {} }] } });
+    const inspector = makeFinding({
+      ...log4j,
+      nativeId: 'insp-1',
+      title: 'image',
+      severity: 'medium',
+      firstSeen: '2026-11-01T00:00:00Z',
+      aws: { accountId: '111122223333', resources: [{ id: 'arn:aws:ecr:eu-west-1:111122223333:repository/app', type: 'AwsEcrContainerImage', tags: {} }] },
+    });
     const alert = f('D1', 'critical', log4j);
     const heavy = f('H1', 'critical');
     const both = app({ aws: { accounts: ['111122223333'] } });

@@ -141,7 +141,11 @@ describe('the run’s own deadline, and incidents', () => {
     expect(sev(q3, 'low')).toEqual({ severity: 'low', events: 0, inTime: 0, undecided: 0 });
     expect(mttr(q3, 'low')).toEqual({ severity: 'low', days: null, closed: 0, open: 0 });
     expect(q3.flow.bySeverity.find((f) => f.key === 'low')).toMatchObject({ opened: 0, closed: 0 });
-    expect(renderReviewCsvs(q3)['lifecycle.csv']!.split('\n').filter((l) => /^[IJ],/.test(l))).toEqual([]);
+    expect(
+      renderReviewCsvs(q3)
+        ['lifecycle.csv']!.split('\n')
+        .filter((l) => /^[IJ],/.test(l)),
+    ).toEqual([]);
   });
 });
 

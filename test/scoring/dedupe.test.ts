@@ -52,7 +52,11 @@ describe('cross-source duplicates', () => {
 
   it('two image reports and two manifest alerts pair two by two, whatever the weights', () => {
     const i1 = makeFinding({ ...log4j, severity: 'critical' });
-    const i2 = makeFinding({ ...log4j, severity: 'critical', aws: { accountId: '111122223333', region: 'ap-northeast-1', resources: [{ id: 'arn:aws:ecs:ap-northeast-1:111122223333:service/app-2', type: 'AwsEcsService', tags: {} }] } });
+    const i2 = makeFinding({
+      ...log4j,
+      severity: 'critical',
+      aws: { accountId: '111122223333', region: 'ap-northeast-1', resources: [{ id: 'arn:aws:ecs:ap-northeast-1:111122223333:service/app-2', type: 'AwsEcsService', tags: {} }] },
+    });
     const d1 = makeFinding({ ...log4j, source: 'dependabot', severity: 'high', github: { repo: 'acme/app', manifestPath: 'pom.xml', scope: 'runtime' } });
     const d2 = makeFinding({ ...log4j, source: 'dependabot', severity: 'high', github: { repo: 'acme/app-sdk', manifestPath: 'pom.xml', scope: 'runtime' } });
     const both = makeAsset({ criticality: 'high', exposure: 'internal', github: { repos: ['acme/app', 'acme/app-sdk'] } });
@@ -64,7 +68,12 @@ describe('cross-source duplicates', () => {
   it('PyPI names pair as PyPI compares them: typing_extensions is typing-extensions (and Typing.Extensions)', () => {
     const cve = { cves: ['CVE-2026-0001'] };
     const inspector = makeFinding({ ...cve, packages: ['typing-extensions'], severity: 'high' });
-    const dependabot = makeFinding({ ...cve, packages: ['typing_extensions'], source: 'dependabot', github: { repo: 'acme/app', manifestPath: 'requirements.txt', scope: 'runtime', ecosystem: 'pip' } });
+    const dependabot = makeFinding({
+      ...cve,
+      packages: ['typing_extensions'],
+      source: 'dependabot',
+      github: { repo: 'acme/app', manifestPath: 'requirements.txt', scope: 'runtime', ecosystem: 'pip' },
+    });
     const a = only(scoreWith([inspector, dependabot], [asset]));
     expect(a.findings.filter((s) => s.excluded === undefined)).toHaveLength(1);
     const dotted = makeFinding({ ...cve, packages: ['typing.extensions'], source: 'dependabot', github: { repo: 'acme/app', scope: 'runtime' } });

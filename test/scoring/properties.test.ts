@@ -28,7 +28,10 @@ const arbFinding = fc
       ...(r.percentile !== undefined ? { epss: { probability: 0.1, percentile: r.percentile } } : {}),
       exploitAvailable: r.exploit,
       ...(r.dependabot
-        ? { source: 'dependabot' as const, github: { repo: 'acme/app', ...(r.manifest ? { manifestPath: r.manifest } : {}), scope: r.dev ? ('development' as const) : ('runtime' as const) } }
+        ? {
+            source: 'dependabot' as const,
+            github: { repo: 'acme/app', ...(r.manifest ? { manifestPath: r.manifest } : {}), scope: r.dev ? ('development' as const) : ('runtime' as const) },
+          }
         : {}),
     }),
   );
