@@ -32,6 +32,8 @@ const incidentsSchema = z
     events: num,
     withinTarget: num,
     open: z.array(z.looseObject({ findingId: str, severity: str, ageHours: num, targetHours: num, responseHours: num.nullable(), pastTarget: z.boolean() })),
+    /** Absent in snapshots written before closed incidents were listed. */
+    closed: z.array(z.looseObject({ findingId: str, severity: str, targetHours: num, responseHours: num.nullable() })).optional(),
   })
   .optional();
 
@@ -137,9 +139,19 @@ export function explainFromSnapshot(s: SnapshotV1, a: AssetV1, entries: unknown[
   if (!extras.success) return { ok: false, reason: problem(extras.error, `asset ${a.id}`) };
   const x = extras.data;
   const titles = new Map(findings.map((f) => [f.id, f.title]));
+  const closedOf = (list: NonNullable<NonNullable<typeof x.incidents>['closed']>) =>
+    list.map((i) => ({
+      severity: i.severity,
+      title: titles.get(i.findingId) ?? `${i.findingId} (title not in this snapshot)`,
+      targetHours: i.targetHours,
+      responseHours: i.responseHours,
+    }));
   const incidents = x.incidents && {
-    ...x.incidents,
     open: x.incidents.open.map((i): ExplainIncident => ({ ...i, title: titles.get(i.findingId) ?? `${i.findingId} (title not in this snapshot)` })),
+    pastTarget: x.incidents.pastTarget,
+    events: x.incidents.events,
+    withinTarget: x.incidents.withinTarget,
+    ...(x.incidents.closed ? { closed: closedOf(x.incidents.closed) } : {}),
   };
   const rem = a.remediation && { ...a.remediation, events: x.remediation?.events, backlog: x.remediation?.backlog };
   const asset: ExplainAsset = {

@@ -1,5 +1,6 @@
 import type { AssetResult, ScoreResult, ScoredFinding } from '../scoring/types.js';
 import { exclusionText } from './csv.js';
+import { INCIDENTS_CLOSED_LISTED } from '../scoring/incidents.js';
 import { budgetUsedText } from './budget-chart.js';
 import { fixed, pct, termSafe } from './format.js';
 import { hoursText } from '../model/time.js';
@@ -55,6 +56,14 @@ export interface ExplainIncident {
   pastTarget: boolean;
 }
 
+/** A closed detection among the asset's incident events: when it was answered, against its target. */
+interface ClosedIncident {
+  severity: string;
+  title: string;
+  targetHours: number;
+  responseHours: number | null;
+}
+
 export interface ExplainAsset {
   id: string;
   owner: string;
@@ -68,7 +77,7 @@ export interface ExplainAsset {
   statusReasons: string[];
   risk: number;
   remediation: { good: number; valid: number; sli: number | null; target: number | null; events: number | undefined; backlog: number | undefined } | null;
-  incidents: { open: ExplainIncident[]; pastTarget: number; events: number; withinTarget: number } | undefined;
+  incidents: { open: ExplainIncident[]; pastTarget: number; events: number; withinTarget: number; closed?: ClosedIncident[] } | undefined;
   coverage: { source: string; status: string; reasons: string[] }[] | null;
   /** Every finding of the asset: contribution desc, then risk desc, then id (the scorer's order). */
   findings: ExplainFinding[];
@@ -142,7 +151,15 @@ export function explainLive(r: ScoreResult, a: AssetResult): { run: ExplainRun; 
   const asset = {
     ...{ id, owner, criticality, exposure, exposureWeight: a.exposure, budget: a.budget, budgetUsed: a.budgetUsed, status: a.status },
     ...{ statusReason: a.statusReason, statusReasons: a.statusReasons, risk: a.risk, remediation: a.remediation, coverage: a.coverage },
-    incidents: { open, pastTarget: i.pastTarget, events: i.events, withinTarget: i.withinTarget },
+    incidents: {
+      open,
+      pastTarget: i.pastTarget,
+      events: i.events,
+      withinTarget: i.withinTarget,
+      closed: i.closed
+        .slice(0, INCIDENTS_CLOSED_LISTED)
+        .map((x) => ({ severity: x.row.finding.severity, title: x.row.finding.title, targetHours: x.targetHours, responseHours: x.responseHours })),
+    },
     findings: a.findings.map((s) => fromScored(s, others.get(s.finding.id))),
     exceptions: r.exceptions
       .filter((e) => e.exception.asset === a.asset.id)
@@ -284,6 +301,13 @@ function incidentLines(a: ExplainAsset, L: string[]): void {
   for (const x of i.open.slice(0, 10)) {
     const state = x.responseHours !== null ? `responded in ${hoursText(x.responseHours)} h` : x.pastTarget ? 'NO RESPONSE, past target' : 'no response yet';
     L.push(`  ${clean(x.severity).padEnd(8)} ${hoursText(x.ageHours)} h old, respond within ${x.targetHours} h — ${state}: ${clean(x.title, 100)}`);
+  }
+  // The events the open list does not show: detections closed in the window (a snapshot written before them has none listed).
+  for (const x of i.closed ?? []) {
+    const late = x.responseHours !== null && x.responseHours > x.targetHours;
+    L.push(
+      `  ${clean(x.severity).padEnd(8)} closed, answered in ${x.responseHours === null ? '?' : hoursText(x.responseHours)} h against ${x.targetHours} h${late ? ' (LATE)' : ''}: ${clean(x.title, 100)}`,
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { canonicalJson } from '../config/policy.js';
 import type { ScoreResult } from '../scoring/types.js';
 import type { AssetResult, ScoredFinding } from '../scoring/types.js';
 import { exclusionText, groupUnmapped } from './csv.js';
+import { INCIDENTS_CLOSED_LISTED } from '../scoring/incidents.js';
 import { jsonChunks, LazyArray } from './json-chunks.js';
 
 /**
@@ -166,6 +167,13 @@ function snapshotShape<F>(r: ScoreResult, meta: Meta, findingsOf: (a: AssetResul
           targetHours: i.targetHours,
           responseHours: i.responseHours,
           pastTarget: i.pastTarget,
+        })),
+        // The closed detections among the events (explain lists them beside the open ones), the most recent first.
+        closed: a.incidents.closed.slice(0, INCIDENTS_CLOSED_LISTED).map((i) => ({
+          findingId: i.row.finding.id,
+          severity: i.row.finding.severity,
+          targetHours: i.targetHours,
+          responseHours: i.responseHours,
         })),
       },
       findings: findingsOf(a),

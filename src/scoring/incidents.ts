@@ -11,6 +11,9 @@ import type { Incident, IncidentSummary, ScoredFinding } from './types.js';
 
 const HOUR = 3_600_000;
 
+/** How many of an asset's closed incidents the snapshot and explain list (the rest are in findings.csv). */
+export const INCIDENTS_CLOSED_LISTED = 10;
+
 export const isIncident = (f: Finding): boolean => f.kind === 'threat';
 
 export function incidentOf(row: ScoredFinding, policy: Policy, nowMs: number): Incident {
@@ -40,6 +43,7 @@ function compareIncidents(a: Incident, b: Incident): number {
  */
 export function summarizeIncidents(rows: readonly ScoredFinding[], policy: Policy, nowMs: number, windowStartMs: number): IncidentSummary {
   const open: Incident[] = [];
+  const closed: Incident[] = [];
   let events = 0;
   let withinTarget = 0;
   let pastTarget = 0;
@@ -57,7 +61,9 @@ export function summarizeIncidents(rows: readonly ScoredFinding[], policy: Polic
     if (eventMs < windowStartMs && !i.pastTarget) continue;
     events++;
     if (i.responseHours !== null && i.responseHours <= i.targetHours) withinTarget++;
+    if (!i.open) closed.push(i);
   }
   open.sort(compareIncidents);
-  return { open, pastTarget, openHighCritical, events, withinTarget };
+  closed.sort((a, b) => endMs(b.row.finding) - endMs(a.row.finding) || (a.row.finding.id < b.row.finding.id ? -1 : a.row.finding.id > b.row.finding.id ? 1 : 0));
+  return { open, pastTarget, openHighCritical, events, withinTarget, closed };
 }

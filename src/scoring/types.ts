@@ -173,6 +173,8 @@ export interface IncidentSummary {
   /** Responses (or overdue silences) inside the window: all, and those within target. */
   events: number;
   withinTarget: number;
+  /** The closed detections among those events (the open ones are in `open`), most recent response first. */
+  closed: Incident[];
 }
 
 /** "Fix this first" (fixes.ts). */

@@ -52,6 +52,10 @@ describe('secsli explain --run', () => {
       expect(pay).toContain('Exceptions:\n  RA-2026-004 expired 2026-10-31: what it accepted counts again');
       const ledger = (await cli(['explain', 'ledger-service', ...from])).stdout;
       expect(ledger).toMatch(/ {2}RA-2026-011 (active|expiring) until 2026-12-\d\d \(\d+ d left\): accepts \d+ findings?/);
+      // Every incident event is listed: the closed detection that answered late, beside the open ones.
+      const ci = (await cli(['explain', 'ci-runners', ...from])).stdout;
+      expect(ci).toContain('responded within target 1 of 4 in the window');
+      expect(ci).toMatch(/ {2}low {6}closed, answered in 264\.0 h against 168 h \(LATE\): Unprotected port/);
     }
   });
 
