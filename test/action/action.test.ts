@@ -116,7 +116,7 @@ describe('the action steps, run locally', () => {
     expect(actions.filter((l) => l.includes('respond to incident:')).every((l) => l.includes('closes 1, risk — (incident)'))).toBe(true);
     expect(actions.some((l) => l.includes('respond to incident:'))).toBe(true);
     expect(actions.join('\n')).toContain(
-      'upgrade org.apache.logging.log4j:log4j-core to 2.16.0 in acme/payments-api/pom.xml; also reported in 1 other place(s) (fixes.csv) — payments-api (team-payments); closes 3, risk −55.17;',
+      'upgrade org.apache.logging.log4j:log4j-core to 2.16.0 in acme/payments-api/pom.xml; also reported in 1 other place(s) (fixes.csv) — payments-api (team-payments); closes 3, risk −53.89;',
     );
     expect(actions.join('\n')).not.toMatch(/risk −0[;\s]|risk −\d+;/);
 
