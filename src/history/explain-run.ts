@@ -85,33 +85,9 @@ const MAX_PREFIX = 64 << 20;
  * the scanner reads it and reports what is wrong.
  */
 async function writerPrefix(at: Located): Promise<string | undefined> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  let stream: Awaited<ReturnType<RunFiles['open']>> | undefined;
-  try {
-    stream = await at.files.open(at.file);
-    let tail = Buffer.alloc(0);
-    for await (const raw of stream) {
-      const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as string);
-      const window = Buffer.concat([tail, chunk]);
-      const hit = window.indexOf(AFTER_ASSETS);
-      if (hit >= 0) {
-        // Not parsed here: a corrupt prefix fails parseSnapshot, and the scanner then says where.
-        return `${Buffer.concat([...parts, chunk])
-          .toString('utf8', 0, size - tail.length + hit)
-          .replace(/,\s*$/, '')}\n}`;
-      }
-      parts.push(chunk);
-      size += chunk.length;
-      if (size > MAX_PREFIX) return undefined;
-      tail = window.subarray(Math.max(0, window.length - AFTER_ASSETS.length));
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  } finally {
-    stream?.destroy();
-  }
+  // Not parsed here: a corrupt prefix fails parseSnapshot, and the scanner then says where.
+  const text = await writerSlice(at, undefined, AFTER_ASSETS);
+  return text === undefined ? undefined : `${text.replace(/,\s*$/, '')}\n}`;
 }
 
 async function readSummary(at: Located): Promise<SnapshotV1> {
@@ -129,13 +105,14 @@ async function readSummary(at: Located): Promise<SnapshotV1> {
 }
 
 /**
- * The bytes of snapshot.json between two of the writer's markers (from after `from` to before
- * `to`), found by a byte search as writerPrefix finds its end; undefined when either is missing.
+ * The bytes of snapshot.json between two of the writer's markers (from after `from`, or the
+ * file's start, to before `to`), found by a byte search; undefined when either is missing or the
+ * slice passes MAX_PREFIX.
  */
-export async function writerSlice(at: Located, from: Buffer, to: Buffer): Promise<string | undefined> {
+export async function writerSlice(at: Located, from: Buffer | undefined, to: Buffer): Promise<string | undefined> {
   const parts: Buffer[] = [];
   let size = 0;
-  let started = false;
+  let started = from === undefined;
   let stream: Awaited<ReturnType<RunFiles['open']>> | undefined;
   try {
     stream = await at.files.open(at.file);
@@ -144,13 +121,13 @@ export async function writerSlice(at: Located, from: Buffer, to: Buffer): Promis
       let chunk: Buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as string);
       if (!started) {
         const window = Buffer.concat([tail, chunk]);
-        const hit = window.indexOf(from);
+        const hit = window.indexOf(from!);
         if (hit < 0) {
-          tail = window.subarray(Math.max(0, window.length - from.length));
+          tail = window.subarray(Math.max(0, window.length - from!.length));
           continue;
         }
         started = true;
-        chunk = window.subarray(hit + from.length);
+        chunk = window.subarray(hit + from!.length);
         tail = Buffer.alloc(0);
       }
       // `tail`: the last bytes of what `parts` hold already, so that a marker cut between chunks is found.
