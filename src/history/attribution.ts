@@ -169,6 +169,9 @@ export function attributeAsset(
     const exposurePart: AttributionPart = x.exposure !== y.exposure ? 'inventory' : 'policy';
     const fa = byId(fx);
     const fb = byId(fy);
+    // Whether each run measured the asset fully: once per asset, not once per finding.
+    const coveredX = isCovered(x);
+    const coveredY = isCovered(y);
     for (const fid of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
       const p = fa.get(fid);
       const q = fb.get(fid);
@@ -186,16 +189,16 @@ export function attributeAsset(
           if (rest < 0)
             add(
               q,
-              isCovered(x) ? 'newFindings' : 'unmeasured',
+              coveredX ? 'newFindings' : 'unmeasured',
               rest,
-              isCovered(x) ? 'ranked lower: heavier findings arrived' : 'ranked lower: heavier findings the earlier run did not measure',
+              coveredX ? 'ranked lower: heavier findings arrived' : 'ranked lower: heavier findings the earlier run did not measure',
             );
           else
             add(
               q,
-              isCovered(y) ? 'fixed' : 'unmeasured',
+              coveredY ? 'fixed' : 'unmeasured',
               rest,
-              isCovered(y) ? 'ranked higher: heavier findings left' : 'ranked higher: heavier findings not reported by the later run, which did not fully measure this asset',
+              coveredY ? 'ranked higher: heavier findings left' : 'ranked higher: heavier findings not reported by the later run, which did not fully measure this asset',
             );
         } else add(q, 'rescored', rest, `re-scored (risk ${p.risk} → ${q.risk})`);
       } else if (q && isCounted(q)) {
@@ -204,22 +207,22 @@ export function attributeAsset(
           // The other source's report it was a duplicate of: closed, gone, or not looked for.
           const of = p.excluded.of;
           const holder = of === undefined ? undefined : fb.get(of);
-          if (!holder && !isCovered(y)) add(q, 'unmeasured', cb, `counts again: ${of ?? 'the other report'} was not reported (the later run did not fully measure this asset)`);
+          if (!holder && !coveredY) add(q, 'unmeasured', cb, `counts again: ${of ?? 'the other report'} was not reported (the later run did not fully measure this asset)`);
           else add(q, 'fixed', cb, `counts again: ${of ?? 'the other report'} ${holder ? `closed (${holder.status})` : 'no longer reported'}`);
         } else if (!p && inA(fid)) add(q, 'inventory', cb, 'now mapped to this asset');
-        else if (!p && !isCovered(x)) add(q, 'unmeasured', cb, 'not in the earlier run, which did not fully measure this asset');
+        else if (!p && !coveredX) add(q, 'unmeasured', cb, 'not in the earlier run, which did not fully measure this asset');
         else add(q, 'newFindings', cb, p ? `reopened (was ${p.status})` : 'new');
       } else if (p && isCounted(p)) {
         if (q?.excluded?.kind === 'excepted') add(p, 'exceptions', -ca, `accepted by exception ${q.excluded.exceptionId ?? '(unnamed)'}`);
         else if (q?.excluded?.kind === 'duplicate') {
           const of = q.excluded.of;
           // The report it now duplicates, absent from an earlier run that did not measure the asset: nobody looked for it there.
-          if ((of === undefined || !fa.has(of)) && !isCovered(x)) add(p, 'unmeasured', -ca, `now a duplicate of ${of ?? 'another report'}, which the earlier run did not measure`);
+          if ((of === undefined || !fa.has(of)) && !coveredX) add(p, 'unmeasured', -ca, `now a duplicate of ${of ?? 'another report'}, which the earlier run did not measure`);
           else add(p, 'newFindings', -ca, `now a duplicate of ${of ?? 'another report'}`);
         } else if (!q && inB(fid)) add(p, 'inventory', -ca, 'no longer mapped to this asset');
         // A detection an older model weighed as risk: now an incident (response time, never risk).
         else if (q?.excluded?.kind === 'incident') add(p, 'policy', -ca, 'now an incident: measured by response time, not risk');
-        else if (!q && !isCovered(y)) add(p, 'unmeasured', -ca, 'not reported: the later run did not fully measure this asset');
+        else if (!q && !coveredY) add(p, 'unmeasured', -ca, 'not reported: the later run did not fully measure this asset');
         else add(p, 'fixed', -ca, q ? `closed (${q.status}${q.closeReason ? `: ${q.closeReason}` : ''})` : 'no longer reported');
       }
     }

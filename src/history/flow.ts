@@ -29,9 +29,11 @@ export interface FindingLife {
   /** Days from first seen to its deadline (latest run's value); null when the run had none. */
   slaDays: number | null;
   /**
-   * Its deadline as the latest run set it (epoch ms): that run counts the age from another source's
-   * earlier sighting of the same vulnerability, so it can fall before first seen + slaDays. Null in
-   * snapshots that did not record it: `dueMsOf` then reads first seen + slaDays.
+   * Its deadline as the latest run set it (epoch ms), when that run counted the age from another
+   * source's earlier sighting of the same vulnerability (the entry's `ageFrom`): it then falls
+   * before first seen + slaDays. Null otherwise (the two are the same; and in snapshots that did
+   * not record it): `dueMsOf` then reads first seen + slaDays. Only those few lives parse a date or
+   * hold a number: a Date.parse per entry and run cost the review seconds at a million findings.
    */
   dueMs: number | null;
   firstSeen: string;
@@ -53,6 +55,13 @@ const ignorable = (f: FindingV1) => f.excluded?.kind === 'passed-control' || f.e
 
 /** A life's deadline (epoch ms): the latest run's own, else first seen + slaDays; null without a deadline. */
 export const dueMsOf = (l: FindingLife): number | null => (l.slaDays === null ? null : (l.dueMs ?? Date.parse(l.firstSeen) + l.slaDays * DAY));
+
+/** The run's own deadline of an entry whose age another source's sighting set (see FindingLife.dueMs); else null. */
+function ownDueMs(f: FindingV1): number | null {
+  if (typeof (f as { ageFrom?: unknown }).ageFrom !== 'string' || typeof f.dueAt !== 'string') return null;
+  const due = Date.parse(f.dueAt);
+  return Number.isNaN(due) ? null : due;
+}
 
 /** Lives of every finding seen in `runs` (oldest first), by id. */
 export function findingLives(runs: readonly Run[]): FindingLife[] {
@@ -232,8 +241,7 @@ export class LifeTracker {
     life.title = this.intern(f.title);
     life.severity = this.intern(f.severity);
     life.slaDays = f.slaDays;
-    const due = f.slaDays === null || f.dueAt === null ? Number.NaN : Date.parse(f.dueAt);
-    life.dueMs = Number.isNaN(due) ? null : due;
+    life.dueMs = ownDueMs(f);
     life.leftAt = null;
     if (!ignorable(f)) life.real = true;
     const { born, ...was } = life.was!;

@@ -52,7 +52,7 @@ function run(asOf: string, specs: Spec[]): Run {
         firstSeen: day(s.firstSeen),
         slaDays: s.slaDays,
         closedAt: closed ? day(s.closedAt!) : null,
-        ...(s.dueAt ? { dueAt: day(s.dueAt), overdue: !closed && t > Date.parse(day(s.dueAt)) } : {}),
+        ...(s.dueAt ? { dueAt: day(s.dueAt), ageFrom: 'dependabot:acme/app#1', overdue: !closed && t > Date.parse(day(s.dueAt)) } : {}),
         ...(s.incident ? { kind: 'threat', excluded: { kind: 'incident' } } : {}),
       };
     });
