@@ -192,7 +192,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);
-    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, Math.max(opts.asOf.getTime(), (opts.now?.() ?? new Date()).getTime()), opts.log);
+    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, (opts.now?.() ?? new Date()).getTime(), opts.log);
     return { runDir, result, summary: summary!, stateConflicts, lateStateConflicts: stateConflicts.filter((c) => !stateReplaced.includes(c)) };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
@@ -207,13 +207,14 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
 /**
  * `--keep-days` after a published run: this run is never removed (a back-fill older than the
  * window stays), and a run that cannot be removed is a warning: the run itself is written and
- * its exit code stands. `now` (ms): the later of the wall clock and this run's as-of; a run dated
- * after it (a clock that ran ahead) does not set the window.
+ * its exit code stands. `now` (ms): the wall clock, never this run's as-of: a run dated after the
+ * clock (an `--as-of` in the future, or a host whose clock ran ahead) is kept and does not set the
+ * window, so a mistyped year cannot remove the history it is pruned against.
  */
 async function keepHistory(store: RunStore, keepDays: number, run: string, now: number, log: Logger): Promise<void> {
   try {
     const { pruneRuns, bytesText } = await import('./history/prune.js');
-    const r = await pruneRuns(store, keepDays, log, { spare: [run], now, nowIs: "this run's as-of and the clock" });
+    const r = await pruneRuns(store, keepDays, log, { spare: [run], now, nowIs: 'the clock' });
     const done = r.remove.length - r.failed.length;
     if (done) log.info(`--keep-days ${keepDays}: removed ${done} run(s) as of before ${r.cutoff} (${bytesText(r.bytes)})`);
   } catch (e) {

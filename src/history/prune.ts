@@ -7,12 +7,12 @@ import type { RunStore } from '../store/types.js';
  * History retention (`secsli prune`, `score --keep-days`). A run is removed when its as-of is
  * more than `keepDays` days before the newest run's: the window is anchored on the history itself,
  * not the wall clock, so a host with a clock behind (or a restored backup) cannot empty it, and
- * the newest run always stays. A run dated after "now" (`notAfter`: the wall clock, or the as-of
- * of the run being written when that is later) never anchors the window: written by a host whose
- * clock ran ahead, it would otherwise set the cutoff months ahead and every run after it would
- * remove the one before. Such runs are kept and named (`future`), and the window counts back
- * from the newest run not after now. Incomplete uploads and foreign folders are not runs and are never
- * touched here (a score run's own housekeeping handles abandoned uploads).
+ * the newest run always stays. A run dated after "now" (`notAfter`: the wall clock) never anchors
+ * the window: written by a host whose clock ran ahead, or with an `--as-of` in the future, it would
+ * otherwise set the cutoff months ahead and remove every run before it. Such runs are kept and
+ * named (`future`), and the window counts back from the newest run not after now. Incomplete
+ * uploads and foreign folders are not runs and are never touched here (a score run's own
+ * housekeeping handles abandoned uploads).
  */
 
 const DAY_MS = 86_400_000;
@@ -57,8 +57,8 @@ export interface PruneResult extends PrunePlan {
 
 /**
  * Removes what `planPrune` names, oldest first; one run that cannot go does not stop the rest.
- * `now`: what "now" is (ms; `secsli prune`: the wall clock; `score --keep-days`: the later of the
- * wall clock and the run's as-of); runs after it are named in a warning and never set the window.
+ * `now`: what "now" is (ms: the wall clock, for `secsli prune` and `score --keep-days` alike); runs
+ * after it are named in a warning and never set the window.
  */
 export async function pruneRuns(store: RunStore, keepDays: number, log: Logger, o: { dryRun?: boolean; spare?: string[]; now: number; nowIs: string }): Promise<PruneResult> {
   const listing = await store.listRuns();
@@ -68,7 +68,7 @@ export async function pruneRuns(store: RunStore, keepDays: number, log: Logger, 
   if (plan.future.length) {
     const named = plan.future.length > 5 ? `${plan.future.slice(0, 5).join(', ')} and ${plan.future.length - 5} more` : plan.future.join(', ');
     log.warn(
-      `${plan.future.length} run(s) dated after ${o.nowIs} ${isoSeconds(o.now)}: ${named} — written by a clock that ran ahead? They are kept and do not set the --keep-days window, which counts back from ${plan.anchor ?? 'the newest run not after it (there is none: nothing removed)'}`,
+      `${plan.future.length} run(s) dated after ${o.nowIs} ${isoSeconds(o.now)}: ${named} — a clock that ran ahead, or an --as-of in the future? They are kept and do not set the --keep-days window, which counts back from ${plan.anchor ?? 'the newest run not after it (there is none: nothing removed)'}`,
     );
   }
   const result: PruneResult = { ...plan, bytes: 0, failed: [] };

@@ -85,29 +85,31 @@ describe('secsli prune and score --keep-days', () => {
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('no reports folder at /nonexistent/secsli-reports (ENOENT)')]);
   });
 
-  it('a run from a clock that ran ahead does not make every later run remove the one before; it is named', async () => {
+  it('a run dated after the clock (an --as-of in the future, a clock that ran ahead) removes nothing, never sets the window and is named', async () => {
     const out = await tmp('secsli-ahead-');
     for (const day of ['2026-06-01', '2026-09-01', '2026-11-20', '2026-11-21']) expect((await scoreAt(out, day)).code).toBe(0);
+    // A mistyped year: against its own as-of, a 200-day window would remove every earlier run.
     const ahead = await scoreAt(out, '2027-12-01', '--keep-days', '200');
     expect(ahead.code).toBe(0);
     const left = () => readdir(out).then((l) => l.filter((n) => !n.startsWith('.')).sort());
-    // That run's own as-of is its "now": it prunes against itself (what a clock ahead in the job itself costs).
-    expect(await left()).toEqual(['2027-12-01T000000Z']);
-    for (const day of ['2026-09-01', '2026-11-20', '2026-11-22', '2026-11-23']) expect((await scoreAt(out, day)).code).toBe(0);
+    expect(await left()).toEqual(['2026-06-01T000000Z', '2026-09-01T000000Z', '2026-11-20T000000Z', '2026-11-21T000000Z', '2027-12-01T000000Z']);
+    expect(ahead.stderr).toMatch(/warn: 1 run\(s\) dated after the clock 2026-11-27T00:00:00Z: 2027-12-01T000000Z .*counts back from 2026-11-21T000000Z/);
+    expect(ahead.stderr).not.toMatch(/removed/);
     const next = await scoreAt(out, '2026-11-24', '--keep-days', '200');
     expect(next.code, next.stderr).toBe(0);
-    // Nothing within 200 days of 2026-11-24 goes; the future run is kept and named.
-    expect(await left()).toEqual(['2026-09-01T000000Z', '2026-11-20T000000Z', '2026-11-22T000000Z', '2026-11-23T000000Z', '2026-11-24T000000Z', '2027-12-01T000000Z']);
-    expect(next.stderr).toMatch(/warn: 1 run\(s\) dated after this run's as-of and the clock 2026-11-27T00:00:00Z: 2027-12-01T000000Z .*counts back from 2026-11-24T000000Z/);
+    // Nothing within 200 days of 2026-11-24 goes; the future run is kept and named again.
+    expect(await left()).toEqual(['2026-06-01T000000Z', '2026-09-01T000000Z', '2026-11-20T000000Z', '2026-11-21T000000Z', '2026-11-24T000000Z', '2027-12-01T000000Z']);
+    expect(next.stderr).toMatch(/warn: 1 run\(s\) dated after the clock 2026-11-27T00:00:00Z: 2027-12-01T000000Z .*counts back from 2026-11-24T000000Z/);
     expect(next.stderr).not.toMatch(/removed/);
-    // secsli prune by itself: "now" is the clock (the test clock is 2026-11-27).
+    // secsli prune by itself: "now" is the clock too (the test clock is 2026-11-27).
     const dry = await cli(['prune', '--reports', out, '--keep-days', '60', '--dry-run']);
     expect([dry.code, dry.stdout]).toEqual([
       0,
       [
         'Keeping runs as of 2026-09-25T00:00:00Z or later (60 days before the newest not after now, 2026-11-24T000000Z; 1 run(s) dated after now kept).',
+        'would remove  2026-06-01T000000Z',
         'would remove  2026-09-01T000000Z',
-        'Would remove 1 run(s); 5 kept (oldest 2026-11-20T000000Z).',
+        'Would remove 2 run(s); 4 kept (oldest 2026-11-20T000000Z).',
         '',
       ].join('\n'),
     ]);
