@@ -77,11 +77,29 @@ export async function runInit(flags: InitFlags, io: Io): Promise<number> {
     io.stdout.write(target + '\n');
   }
   // As score exits for the same file: the proposal is out, from less than was given.
-  if (incomplete.length) {
+  if (incomplete.length)
     log.warn(`${incomplete.length} --from file(s) could not be read whole (above): ${incomplete.join(', ')}; the proposal was made without what they hold (exit 3)`);
-    return EXIT.SOURCE;
-  }
-  return EXIT.OK;
+  // And for discovery that could not list what it was asked to: a proposal missing repositories or
+  // accounts nobody was told about must not exit as a whole one.
+  const unlisted = offline ? [] : unlistedBy(discovery, liveTargets(current, flags));
+  if (unlisted.length) log.warn(`discovery could not list everything it was asked to: ${unlisted.join('; ')}; the proposal was made without them (exit 3)`);
+  return incomplete.length || unlisted.length ? EXIT.SOURCE : EXIT.OK;
+}
+
+/**
+ * What discovery was asked to list and could not: an organization's repositories (no token, or a
+ * list cut short) and an AWS organization's accounts (Organizations refused or not in use: only
+ * the accounts assets.yaml, the findings and the Security Hub members name were seen). Each discover() note above says why.
+ */
+function unlistedBy(discovery: Discovery, asked: { orgs: string[]; regions: string[] }): string[] {
+  const out: string[] = [];
+  const gh = discovery.github;
+  if (asked.orgs.length && !gh) out.push(`the repositories of ${asked.orgs.join(', ')} (no GitHub token)`);
+  if (gh && !gh.complete) out.push(`part of the repositories of ${gh.orgs.join(', ')} (a repository list was cut short)`);
+  const aws = discovery.aws;
+  if (aws?.from === 'fallback')
+    out.push("the organization's AWS accounts (Organizations did not list them: only the accounts assets.yaml, the findings and the Security Hub members name)");
+  return out;
 }
 
 /** Open findings the proposal maps, as a sentence for the log. */

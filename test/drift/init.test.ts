@@ -68,6 +68,9 @@ describe('secsli init', () => {
     const { GITHUB_TOKEN: _, GH_TOKEN: __, ...noToken } = w.env;
     const blind = await cli(['init', '--config', config, '--org', 'acme', '--region', REGION, '--as-of', AS_OF, '--stdout'], noToken);
     expect(blind.stderr).toContain('discovery: GitHub: no GITHUB_TOKEN (or GH_TOKEN) in the environment: the repositories of acme are not listed');
+    // ... and the proposal, missing every repository, does not exit as a whole one.
+    expect(blind.code).toBe(3);
+    expect(blind.stderr).toContain('discovery could not list everything it was asked to: the repositories of acme (no GitHub token); the proposal was made without them (exit 3)');
   });
 
   it('offline from exports (gh api --paginate pages back to back, list-accounts pages, findings): maps ≥ 90 % of the open findings, values from the mapping', async () => {
@@ -157,6 +160,17 @@ describe('secsli init', () => {
     expect(r.stdout).toContain('- apps: github.repos acme/app-old (matches nothing discovered)');
     expect(r.stdout).toContain('~ data-lake: criticality medium → high');
     expect(r.stdout).toContain('+ storefront: github.repos acme/app-e');
+  });
+
+  it('Organizations refused: the proposal is still written, from the accounts that were seen, and init exits 3', async () => {
+    const w = await truthWorld({ orgFault: 'access-denied' });
+    worlds.push(w);
+    const out = await tmp();
+    const r = await cli(['init', '--config', join(out, 'assets.yaml'), '--org', 'acme', '--region', REGION, '--as-of', AS_OF, '--stdout'], w.env);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain('- id: "svc"');
+    expect(r.stderr).toContain("discovery could not list everything it was asked to: the organization's AWS accounts (Organizations did not list them");
+    expect(r.stderr).not.toContain('the repositories of acme (no GitHub token)');
   });
 
   it('an empty organization: a valid minimal file and a clear message', async () => {
