@@ -49,9 +49,10 @@ export interface FindingLife {
 const isOpen = (f: FindingV1) => f.status === 'open';
 /**
  * Not a weakness to fix: a passing control, another source's duplicate, or an incident (a detection
- * is measured by its response time, never by a remediation deadline: DESIGN.md "Scoring").
+ * is measured by its response time, never by a remediation deadline: DESIGN.md "Scoring"). A
+ * detection is known by its kind, open or closed: a closed one is excluded as closed, not as an incident.
  */
-const ignorable = (f: FindingV1) => f.excluded?.kind === 'passed-control' || f.excluded?.kind === 'duplicate' || f.excluded?.kind === 'incident';
+const ignorable = (f: FindingV1) => f.kind === 'threat' || f.excluded?.kind === 'passed-control' || f.excluded?.kind === 'duplicate' || f.excluded?.kind === 'incident';
 
 /** A life's deadline (epoch ms): the latest run's own, else first seen + slaDays; null without a deadline. */
 export const dueMsOf = (l: FindingLife): number | null => (l.slaDays === null ? null : (l.dueMs ?? Date.parse(l.firstSeen) + l.slaDays * DAY));

@@ -331,7 +331,8 @@ class LastRunLists {
   }
 
   finding(a: AssetV1, f: FindingV1): void {
-    if (f.overdue) {
+    // Weaknesses past their deadline; an incident's `overdue` is its response time (the incident sections).
+    if (f.overdue && f.kind !== 'threat') {
       bump(this.overdueByOwner, a.owner);
       bump(this.overdueByAsset, a.id);
       this.overdue.add({

@@ -285,7 +285,8 @@ export function findingRowOf(r: FindingRecord, e: readonly Cell[]): string {
     day(r.firstSeen),
     day(r.closedAt ?? undefined),
     round(r.ageDays, 1),
-    r.slaDays,
+    // An incident's is its response time in days (critical 4 h: 0.1667).
+    round(r.slaDays, 4),
     day(r.dueAt),
     r.overdue,
     r.cves.join(' '),

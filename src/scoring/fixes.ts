@@ -152,7 +152,8 @@ export function planFixes(assets: readonly AssetResult[], ranked: ReadonlyMap<As
     }
     if (rank >= 0) (g.ranks ??= []).push(rank);
     if (row.knownExploited) g.flags |= F_KEV;
-    if (row.overdue) g.flags |= F_OVERDUE;
+    // An incident's urgency is its response time (g.incident), not a weakness's deadline.
+    if (row.overdue && g.kind !== 'incident') g.flags |= F_OVERDUE;
     if (asset.asset.exposure === 'internet') g.flags |= F_INTERNET;
     const sev = SEVERITY_RANK[f.severity];
     if (sev > g.severityRank) g.severityRank = sev;

@@ -27,6 +27,11 @@ export function incidentOf(row: ScoredFinding, policy: Policy, nowMs: number): I
   return { row, targetHours, ageHours, responseHours, open, pastTarget: open && responseHours === null && ageHours > targetHours };
 }
 
+/** `incidentOf(…).pastTarget` without the rest: open, nobody responded, older than its response time (a row's `overdue`). */
+export function pastResponseTime(f: Finding, policy: Policy, nowMs: number): boolean {
+  return f.status === 'open' && f.acknowledged !== true && nowMs - firstSeenMs(f) > policy.incidentResponseHours[f.severity] * HOUR;
+}
+
 /** Most urgent first: past target, then severity, then the oldest, then id. */
 function compareIncidents(a: Incident, b: Incident): number {
   return (

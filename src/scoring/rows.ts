@@ -90,7 +90,8 @@ export class Scored implements ScoredFinding {
     return rank < 0 ? 0 : this.ctx.agg!.reductions[rank]!;
   }
   private deadline(): Deadline {
-    return this.ctx.deadlines[this.finding.severity][this.entry.exploited ? 1 : 0];
+    const f = this.finding;
+    return this.ctx.deadlines[f.severity][f.kind === 'threat' ? 2 : this.entry.exploited ? 1 : 0];
   }
   get slaDays(): number {
     return this.deadline().days;

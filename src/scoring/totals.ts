@@ -6,7 +6,7 @@ import type { SourceStatus } from '../model/source-status.js';
 import { assetCoverage } from './coverage.js';
 import { exposureWeight } from './factors.js';
 import { aggregate } from './aggregate.js';
-import { isIncident, summarizeIncidents } from './incidents.js';
+import { isIncident, pastResponseTime, summarizeIncidents } from './incidents.js';
 import { remediationSli, remediationState } from './remediation.js';
 import { byId, rankOrder, type Scored } from './rows.js';
 import { assetStatus } from './status.js';
@@ -54,7 +54,8 @@ export function finishAsset(asset: Asset, scored: Scored[], input: TotalsInput):
       // Detections are incidents: tracked by response time, never added to R or the remediation SLI.
       if (s.excluded === undefined) s.excluded = INCIDENT;
       if (s.excluded.kind === 'incident' || s.excluded.kind === 'closed') threats.push(s);
-      s.finish(false, undefined);
+      // Its deadline is its response time (rows.ts): overdue while nobody has responded past it.
+      s.finish(s.excluded.kind === 'incident' && pastResponseTime(f, policy, nowMs), undefined);
       continue;
     }
     const excluded = s.excluded;

@@ -34,7 +34,7 @@ interface Spec {
   reportedAt?: string;
   /** The run's own deadline (it ages the finding from another source's earlier sighting); listed overdue once past it. */
   dueAt?: string;
-  /** A detection: an incident, measured by response time (the run's entry is excluded as one). */
+  /** A detection: an incident, measured by response time (the run's entry is excluded as one while open, as closed once closed). */
   incident?: boolean;
 }
 
@@ -53,7 +53,8 @@ function run(asOf: string, specs: Spec[]): Run {
         slaDays: s.slaDays,
         closedAt: closed ? day(s.closedAt!) : null,
         ...(s.dueAt ? { dueAt: day(s.dueAt), ageFrom: 'dependabot:acme/app#1', overdue: !closed && t > Date.parse(day(s.dueAt)) } : {}),
-        ...(s.incident ? { kind: 'threat', excluded: { kind: 'incident' } } : {}),
+        // As secsli writes them: an open detection is excluded as an incident, a closed one as closed.
+        ...(s.incident ? { kind: 'threat', excluded: closed ? { kind: 'closed', status: 'fixed' } : { kind: 'incident' } } : {}),
       };
     });
   const asset = { id: 'a', owner: 'team-a', status: 'OK', risk: 0, budget: 10, coverage: [{ source: 'dependabot', status: 'covered', reasons: [] }], findings };

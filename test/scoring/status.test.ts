@@ -181,6 +181,25 @@ describe('asset status: every rule and the reason it names', () => {
 
 const oneEvent = { ...DEFAULT_POLICY, remediationMinEvents: 1 };
 
+describe("an incident row's deadline is its response time, not a weakness's SLA", () => {
+  it('due first seen + incidentResponseHours, overdue only while nobody responded past it; never counted as an overdue weakness', () => {
+    const silent = threat({ id: 'silent', severity: 'high', firstSeen: '2026-11-25T00:00:00Z' });
+    const answered = threat({ id: 'answered', severity: 'high', firstSeen: '2026-11-25T00:00:00Z', acknowledged: true });
+    const young = threat({ id: 'young', severity: 'critical', firstSeen: '2026-11-26T22:00:00Z' });
+    const done = threat({ id: 'done', severity: 'high', status: 'resolved', firstSeen: '2026-11-01T00:00:00Z', closedAt: '2026-11-10T00:00:00Z' });
+    const r = only(scoreWith([silent, answered, young, done], [asset]));
+    const row = (id: string) => r.findings.find((s) => s.finding.id === id)!;
+    expect([row('silent').slaDays, row('silent').dueAt, row('silent').dueRule, row('silent').overdue]).toEqual([1, '2026-11-26T00:00:00.000Z', 'incident response', true]);
+    expect([row('answered').overdue, row('answered').dueRule]).toEqual([false, 'incident response']);
+    // critical: 4 h (2026-11-26T22:00 + 4 h = 11-27T02:00, after now).
+    expect([row('young').slaDays, row('young').dueAt, row('young').overdue]).toEqual([4 / 24, '2026-11-27T02:00:00.000Z', false]);
+    expect([row('done').dueRule, row('done').overdue]).toEqual(['incident response', false]);
+    // The asset's overdue count and remediation SLI are weaknesses only.
+    expect([r.overdue, r.remediation.events]).toEqual([0, 0]);
+    expect(r.incidents.pastTarget).toBe(1);
+  });
+});
+
 describe('remediation SLI (events at due date or close)', () => {
   it('counts an overdue weakness as a bad event; one not yet due is backlog, not an event', () => {
     const r = only(scoreWith([makeFinding({ severity: 'high', ...old }), makeFinding({ severity: 'critical', ...fresh })], [asset], { policy: oneEvent }));
