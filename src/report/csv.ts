@@ -128,6 +128,7 @@ export const FINDING_COLUMNS = [
   'url',
   'due_rule',
   'if_fixed',
+  'age_from',
 ] as const;
 
 export function exclusionText(e: ExclusionReason | undefined): string {
@@ -173,6 +174,7 @@ export function findingRow(a: AssetResult, s: ScoredFinding): string {
     url: f.url ?? null,
     factors: x,
     ageDays: s.ageDays,
+    ageFrom: s.ageFrom,
   };
   return findingRowOf(line, extraCells(s));
 }
@@ -252,6 +254,8 @@ export interface FindingRecord {
   url: string | null;
   factors: { severityPoints: number; severityBasis: string; likelihood: number; likelihoodBasis: string; context: number; contextBasis: string };
   ageDays: number;
+  /** Another source's report whose earlier sighting set age_days and due (absent: this row's own first_seen). */
+  ageFrom?: string;
 }
 
 /** A finding's row from its snapshot line and its other cells: `findingRow` here, the worker's rows there. */
@@ -304,6 +308,7 @@ export function findingRowOf(r: FindingRecord, e: readonly Cell[]): string {
     r.url,
     r.dueRule,
     round(r.ifFixed, 4),
+    r.ageFrom,
   ]);
 }
 

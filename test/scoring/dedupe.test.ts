@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/config/policy.js';
+import { FINDING_COLUMNS, renderFindingsCsv } from '../../src/report/csv.js';
 import { makeAsset, makeFinding, makeInventory, scoreWith } from '../builders.js';
 
 /** The same vulnerability from Inspector and Dependabot on one asset is one vulnerability. */
@@ -19,6 +20,16 @@ describe('cross-source duplicates', () => {
     expect(kept.overdue).toBe(true);
     expect(a.overdue).toBe(1);
     expect(a.remediation.sli).toBe(0);
+    // findings.csv says whose sighting set the age and the due date: its first_seen is its own.
+    const r = scoreWith([inspector, dependabot], [asset], { policy: { ...DEFAULT_POLICY, remediationMinEvents: 1 } });
+    const rows = renderFindingsCsv(r)
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
+    const col = (name: string) => FINDING_COLUMNS.indexOf(name as (typeof FINDING_COLUMNS)[number]);
+    const row = rows.find((cells) => cells[col('finding_id')] === inspector.id)!;
+    expect([row[col('first_seen')], row[col('age_days')], row[col('due')], row[col('age_from')]]).toEqual(['2026-11-22', '120', '2026-08-06', dependabot.id]);
+    expect(rows.find((cells) => cells[col('finding_id')] === dependabot.id)![col('age_from')]).toBe('');
   });
 
   it("one fix closes both reports, and its action names the duplicate's manifest too", () => {
