@@ -68,6 +68,8 @@ function parse(src: string): Parsed {
         const negate = src[i] === '!' || src[i] === '^';
         const body = src.slice(negate ? i + 1 : i, close);
         if (body === '') problems.push('empty character class []');
+        const backwards = backwardsRange(body);
+        if (backwards) problems.push(`range ${backwards} in [${body}] is out of order (lowest first, e.g. [a-z])`);
         out.push({ t: 'class', negate, body });
         i = close + 1;
       } else if (c === ']') problems.push('unmatched ] (write \\] for a literal bracket)');
@@ -131,9 +133,29 @@ function toRegExp(tokens: Token[], kind: GlobKind): string {
   return `^${emit(tokens)}$`;
 }
 
+/** The first range of a class body written highest first ("z-a"), as written; undefined when none is. */
+function backwardsRange(body: string): string | undefined {
+  const cs = Array.from(body); // code points: a range may end in one outside the BMP
+  for (let i = 1; i + 1 < cs.length; i++) {
+    if (cs[i] !== '-') continue;
+    const [lo, hi] = [cs[i - 1]!, cs[i + 1]!];
+    if (lo.codePointAt(0)! > hi.codePointAt(0)!) return `${lo}-${hi}`;
+    i += 2; // "a-c-e": the second "-" after a range is a literal
+  }
+  return undefined;
+}
+
 /** Syntax problems of a glob for its kind, as messages; empty when the glob is fine. */
 export function globProblems(pattern: string, kind: GlobKind): string[] {
-  const { problems } = parse(pattern);
+  const { tokens, problems } = parse(pattern);
+  if (!problems.length) {
+    // Whatever else the regular expression engine refuses is a problem of the pattern, found here, not an internal error when a run first matches.
+    try {
+      new RegExp(toRegExp(tokens, kind), kind === 'repo' || kind === 'type' ? 'i' : '');
+    } catch (e) {
+      problems.push(`cannot be compiled (${(e as Error).message})`);
+    }
+  }
   if (pattern.trim() !== pattern) problems.push('has leading or trailing spaces');
   if (kind === 'arn' || kind === 'repo') {
     if (/\/\//.test(pattern)) problems.push('has an empty segment (//)');

@@ -68,6 +68,12 @@ describe('globProblems', () => {
     ['repo', 'acme/**', ['** has no meaning in owner/name; use *']],
     ['repo', 'acme/pay ments', ['a repository name has only letters, digits, ".", "_" and "-"']],
     ['type', 'AwsEcs{Service,Cluster', ['unclosed { (write \\{ for a literal brace)']],
+    // What the regular expression engine would refuse at the first match is a problem here (it was exit 70 after collecting).
+    ['repo', 'acme/[z-a]', ['range z-a in [z-a] is out of order (lowest first, e.g. [a-z])']],
+    ['arn', 'arn:aws:s3:::b-[a-c9-0]', ['range 9-0 in [a-c9-0] is out of order (lowest first, e.g. [a-z])']],
+    ['arn', 'arn:aws:s3:::b-[a-c-e]', []],
+    ['arn', 'arn:aws:s3:::b-[-a]', []],
+    ['arn', 'arn:aws:s3:::b-[\u{1F600}-\u{1F602}]', [expect.stringMatching(/^cannot be compiled \(Invalid regular expression: .*Range out of order/)]],
   ])('%s %s', (kind, pattern, expected) => {
     expect(globProblems(pattern, kind)).toEqual(expected);
   });
