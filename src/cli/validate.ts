@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, formatProblem } from '../errors.js';
-import { readRegularFile } from '../io/read-regular.js';
+import { readRegularBytes } from '../io/read-regular.js';
 import { UsageError } from '../errors.js';
 import { parseAsOf, type Io } from './options.js';
 
@@ -20,14 +20,14 @@ Prints every problem as FILE:LINE:COL path: message. Exit 0 when clean (warnings
     )
     .action(async (flags: { config: string; asOf?: string }) => {
       const now = parseAsOf(flags.asOf, io.now);
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readRegularFile(flags.config);
+        bytes = await readRegularBytes(flags.config);
       } catch (e) {
         throw new UsageError(`cannot read ${flags.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass the inventory with --config FILE.');
       }
-      const { parseInventory } = await import('../inventory/load.js');
-      const { inventory, problems } = parseInventory(text, flags.config, { now });
+      const { parseInventoryBytes } = await import('../inventory/load.js');
+      const { inventory, problems } = parseInventoryBytes(bytes, flags.config, { now });
       for (const p of problems) io.stdout.write(formatProblem(p) + '\n');
       const errors = problems.filter((p) => p.severity === 'error').length;
       const warnings = problems.length - errors;

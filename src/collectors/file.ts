@@ -4,6 +4,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import { utf16KindOf } from '../io/text-encoding.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../model/finding.js';
 import { FILE_EXPECTATIONS } from './read/expect.js';
@@ -186,12 +187,7 @@ async function utf16Of(path: string): Promise<string | undefined> {
   try {
     const b = Buffer.alloc(4);
     const { bytesRead } = await fh.read(b, 0, 4, 0);
-    if (bytesRead < 2) return undefined;
-    if (b[0] === 0xff && b[1] === 0xfe) return 'UTF-16 (little-endian)';
-    if (b[0] === 0xfe && b[1] === 0xff) return 'UTF-16 (big-endian)';
-    if (bytesRead === 4 && b[0]! > 0 && b[0]! < 0x80 && b[1] === 0 && b[2]! > 0 && b[2]! < 0x80 && b[3] === 0) return 'UTF-16 (little-endian)';
-    if (bytesRead === 4 && b[0] === 0 && b[1]! > 0 && b[1]! < 0x80 && b[2] === 0 && b[3]! > 0 && b[3]! < 0x80) return 'UTF-16 (big-endian)';
-    return undefined;
+    return utf16KindOf(b.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }

@@ -1,4 +1,5 @@
-import { readRegularFile } from '../io/read-regular.js';
+import { readRegularBytes } from '../io/read-regular.js';
+import { decodeUtf8 } from '../io/text-encoding.js';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from '../vendor/yaml.js';
 import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { createLocator, formatPath, pathAtOffset } from './positions.js';
@@ -58,14 +59,18 @@ function keepScalarsAsWritten(doc: Document): void {
 }
 
 /** A DUPLICATE_KEY error (as `uniqueKeys` would report it) for every key repeated in its mapping. */
-function duplicateKeys(doc: Document): { code: 'DUPLICATE_KEY'; pos: [number, number]; message: string }[] {
-  const out: { code: 'DUPLICATE_KEY'; pos: [number, number]; message: string }[] = [];
+function duplicateKeys(doc: Document): { code: 'DUPLICATE_KEY' | 'PROTO_KEY'; pos: [number, number]; message: string }[] {
+  const out: { code: 'DUPLICATE_KEY' | 'PROTO_KEY'; pos: [number, number]; message: string }[] = [];
   visit(doc, {
     Map(_key, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
         const k = pair.key;
         if (!isScalar(k) || !k.range) continue;
+        // JavaScript objects read this key as their prototype: the schema would drop it without a word
+        // (a tag selector `__proto__: x` then matched every resource of the account).
+        if (k.value === '__proto__')
+          out.push({ code: 'PROTO_KEY', pos: [k.range[0], k.range[1]], message: "`__proto__` cannot be a key here (JavaScript reads it as an object's prototype): rename it" });
         const id = `${typeof k.value}:${String(k.value)}`;
         if (seen.has(id)) out.push({ code: 'DUPLICATE_KEY', pos: [k.range[0], k.range[1]], message: 'Map keys must be unique' });
         else seen.add(id);
@@ -179,7 +184,7 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
     }
   }
   // Past a syntax error the tree is a guess; duplicate keys alone leave a usable tree.
-  if (errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { problems: problems.sort(byPosition) };
+  if (errors.some((e) => e.code !== 'DUPLICATE_KEY' && e.code !== 'PROTO_KEY')) return { problems: problems.sort(byPosition) };
 
   keepScalarsAsWritten(doc);
   let data: unknown;
@@ -198,12 +203,13 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
   const knownKeys = new WeakMap<object, string[]>();
   const parsed = inventorySchema.safeParse(data, { error: createErrorMap(knownKeys), jitless: true });
   if (parsed.success) {
-    problems.push(...validateInventory(parsed.data, { file, now: opts.now, locate }));
+    for (const p of validateInventory(parsed.data, { file, now: opts.now, locate })) problems.push(p);
   } else {
-    problems.push(...issuesToProblems(parsed.error.issues, { file, data, locate, knownKeys }));
+    // One at a time, not push(...): a file with 200,000 bad records has as many problems (spread overflows the stack).
+    for (const p of issuesToProblems(parsed.error.issues, { file, data, locate, knownKeys })) problems.push(p);
     // Cross-check what did parse, so one run shows every problem; skip checks that need the whole file.
     const assetsRead = Array.isArray((data as { assets?: unknown }).assets);
-    problems.push(...validateInventory(salvage(data), { file, now: opts.now, locate, partial: { assetsRead } }));
+    for (const p of validateInventory(salvage(data), { file, now: opts.now, locate, partial: { assetsRead } })) problems.push(p);
   }
   const unique = dedupe(problems).sort(byPosition);
   if (!parsed.success || unique.some((p) => p.severity === 'error')) return { problems: unique };
@@ -233,16 +239,26 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 
 /** Reads and validates assets.yaml; throws ConfigError carrying every problem when any is an error. */
 export async function loadInventory(path: string, opts: LoadOptions): Promise<Inventory> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readRegularFile(path);
+    bytes = await readRegularBytes(path);
   } catch (err) {
     // Not "fix the lines above": there are no lines. The file itself is the problem.
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'ENOTREG' ? 'not a regular file' : code === 'EISDIR' ? 'a folder, not a file' : (code ?? (err as Error).message);
     throw new UsageError(`cannot read the inventory ${path}: ${reason}`, 'Pass the inventory with --config FILE (default: assets.yaml in the current folder).', { cause: err });
   }
-  const { inventory, problems } = parseInventory(text, path, opts);
+  const { inventory, problems } = parseInventoryBytes(bytes, path, opts);
   if (!inventory) throw new ConfigError(problems);
   return inventory;
+}
+
+/** parseInventory of a file's bytes: bytes that are not UTF-8 are a problem where they start, not U+FFFD read on. */
+export function parseInventoryBytes(bytes: Uint8Array, file: string, opts: LoadOptions): ParseResult {
+  const decoded = decodeUtf8(bytes);
+  if ('text' in decoded) return parseInventory(decoded.text, file, opts);
+  // Read on as U+FFFD, a Latin-1 "Café" tag selector matched nothing, without a word.
+  const n = decoded.notUtf8;
+  const what = n.byte ? `${n.kind} (byte ${n.byte} here)` : `${n.kind}, not UTF-8`;
+  return { problems: [{ file, line: n.line, col: n.col, path: '', message: `the file is ${what}: ${n.hint}`, severity: 'error' }] };
 }

@@ -18,21 +18,22 @@ class NotRegularFileError extends Error {
   }
 }
 
-export async function readRegularFile(path: string): Promise<string> {
+/** The file's bytes (the caller decodes them: see text-encoding.ts). */
+export async function readRegularBytes(path: string): Promise<Buffer> {
   const fh = await open(path, FLAGS);
   try {
     if (!(await fh.stat()).isFile()) throw new NotRegularFileError(path);
-    return await fh.readFile({ encoding: 'utf8' });
+    return await fh.readFile();
   } finally {
     await fh.close();
   }
 }
 
-export function readRegularFileSync(path: string): string {
+export function readRegularBytesSync(path: string): Buffer {
   const fd = openSync(path, FLAGS);
   try {
     if (!fstatSync(fd).isFile()) throw new NotRegularFileError(path);
-    return readFileSync(fd, 'utf8');
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }

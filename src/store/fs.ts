@@ -61,7 +61,7 @@ async function sizeOf(folder: string): Promise<number> {
 
 /**
  * A file as a stream, or undefined when it does not exist. Opened without blocking and checked on
- * the same descriptor (as readRegularFile does): a FIFO or device under a run's file name is
+ * the same descriptor (as readRegularBytes does): a FIFO or device under a run's file name is
  * refused (ENOTREG), never read forever.
  */
 async function openFile(path: string): Promise<Readable | undefined> {
