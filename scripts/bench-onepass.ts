@@ -168,7 +168,7 @@ async function thread(d: ThreadData): Promise<ThreadResult> {
   const does = (s: Stage) => upTo >= STAGES.indexOf(s);
   const inventory = await loadInventory(d.config, { now: AS_OF });
   const matcher = compileInventory(inventory);
-  const rows = new RowFactory(resolvePolicy(inventory.policy), loadKev(), AS_OF);
+  const rows = new RowFactory(resolvePolicy(inventory.policy), loadKev().catalog, AS_OF);
   const assets = new Map(inventory.assets.map((a) => [a.id, { ctx: rows.assetContext(a), result: { asset: a } as unknown as AssetResult }]));
   // Every await before the loop: the loop's variables then live on the stack, not in the function's context.
   const jobs = does('parse') ? d.jobs : [];

@@ -96,7 +96,8 @@ export async function collectAndScore(opts: CollectOptions, previousRisk?: Reado
   for (const w of inventory.warnings) opts.log.warn(`${w.file}:${w.line ?? 0}:${w.col ?? 0} ${w.path}: ${w.message}`);
   const policy = resolvePolicy(inventory.policy);
   const kevPath = opts.kevPath ?? (inventory.policy?.kev ? resolveFrom(opts.configPath, inventory.policy.kev) : undefined);
-  const kev = loadKev(kevPath);
+  const { catalog: kev, skipped } = loadKev(kevPath);
+  if (skipped) opts.log.warn(`KEV catalog ${kev.origin}: ${skipped}`);
   const sync = opts.sync;
   const collectors = collectorsFor(inventory, {
     ...opts,
