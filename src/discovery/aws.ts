@@ -2,7 +2,7 @@ import { DescribeOrganizationalUnitCommand, ListAccountsCommand, ListParentsComm
 import { DescribeHubCommand, GetFindingsCommand, ListMembersCommand } from '@aws-sdk/client-securityhub';
 import { runLimited } from '../collectors/limit.js';
 import { redactAll, type Logger } from '../log.js';
-import type { AwsDiscovery, DiscoveredAccount, HubState } from './types.js';
+import { textRecord, type AwsDiscovery, type DiscoveredAccount, type HubState } from './types.js';
 
 /**
  * AWS discovery, read-only. Organizations: `ListAccounts` (pages may be empty before the last one:
@@ -68,7 +68,9 @@ async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: s
     notes.push(`AWS: the organization's accounts are not readable (${why}); accounts are those assets.yaml, the findings and the Security Hub members name`);
     return undefined;
   }
-  const accounts = raw.filter((a) => a.Id).map((a): DiscoveredAccount => ({ id: a.Id!, ...(a.Name ? { name: a.Name } : {}), state: a.State ?? a.Status ?? 'UNKNOWN', tags: {} }));
+  const accounts = raw
+    .filter((a) => a.Id)
+    .map((a): DiscoveredAccount => ({ id: a.Id!, ...(a.Name ? { name: a.Name } : {}), state: a.State ?? a.Status ?? 'UNKNOWN', tags: textRecord() }));
   const ouNames = new Map<string, string>();
   const problems = new Set<string>();
   const parentPath = async (id: string): Promise<string> => {
@@ -128,7 +130,7 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
   const fromOrg = o.organizations ? await listOrgAccounts(o.organizations, o, notes) : undefined;
   if (!o.organizations) notes.push('AWS: Organizations not asked; accounts are those assets.yaml and the findings name');
   const byId = new Map((fromOrg ?? []).map((a) => [a.id, a]));
-  if (!fromOrg) for (const id of o.named) if (!byId.has(id)) byId.set(id, { id, state: 'UNKNOWN', tags: {} });
+  if (!fromOrg) for (const id of o.named) if (!byId.has(id)) byId.set(id, { id, state: 'UNKNOWN', tags: textRecord() });
   const hubs = await hubStates(o);
   const home = hubs.find((h) => h.enabled)?.region;
   let membersRead = false;
@@ -141,7 +143,7 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
       for (const m of members) {
         if (!m.AccountId) continue;
         // Without the organization's list, the administrator's members are the other accounts known to exist.
-        if (!fromOrg && !byId.has(m.AccountId)) byId.set(m.AccountId, { id: m.AccountId, state: 'UNKNOWN', tags: {} });
+        if (!fromOrg && !byId.has(m.AccountId)) byId.set(m.AccountId, { id: m.AccountId, state: 'UNKNOWN', tags: textRecord() });
         const a = byId.get(m.AccountId);
         if (a && m.MemberStatus) a.memberStatus = m.MemberStatus;
       }

@@ -4,7 +4,7 @@ import { listItems, objectItem } from '../collectors/dependabot/items.js';
 import { runLimited } from '../collectors/limit.js';
 import { nextLink } from '../collectors/dependabot/repos.js';
 import type { Logger } from '../log.js';
-import type { DiscoveredRepo, GithubDiscovery, RepoLookup } from './types.js';
+import { textRecord, type DiscoveredRepo, type GithubDiscovery, type RepoLookup } from './types.js';
 
 /**
  * GitHub discovery, read-only, through the collectors' Octokit (throttling: primary and secondary
@@ -77,7 +77,7 @@ export async function discoverGithub(o: GithubDiscoveryOptions): Promise<GithubD
         archived: r.archived === true,
         ...(str(r.visibility) ? { visibility: str(r.visibility)! } : typeof r.private === 'boolean' ? { visibility: r.private ? 'private' : 'public' } : {}),
         topics,
-        properties: {},
+        properties: textRecord(),
       });
     }
     if (listed.error) {

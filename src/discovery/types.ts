@@ -81,4 +81,12 @@ export interface Discovery {
   aws?: AwsDiscovery;
 }
 
+/**
+ * A name → value record for custom properties and tags. Their names come from whoever administers
+ * a repository or account: on an ordinary object `constructor` or `toString` read as a function
+ * and `__proto__` was never stored (init exited 70, or wrote `owner: undefined`). No prototype: only
+ * the names set are there.
+ */
+export const textRecord = (): Record<string, string> => Object.create(null) as Record<string, string>;
+
 export const ACTIVE_ACCOUNT = (a: DiscoveredAccount) => a.state === 'ACTIVE' || a.state === 'UNKNOWN';

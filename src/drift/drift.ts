@@ -80,7 +80,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function mapped(m: AttributeMapping | undefined, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  return m?.values?.[raw] ?? raw;
+  // Own keys only: a property value `constructor` is a value, not Object's constructor.
+  return m?.values && Object.hasOwn(m.values, raw) ? m.values[raw]! : raw;
 }
 
 function repoCoverage(r: DiscoveredRepo, claimedCoverage: boolean): Pick<Unclaimed, 'covered' | 'coverage'> {

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { createFileCollector } from '../collectors/file.js';
+import { readRegularBytes } from '../io/read-regular.js';
+import { decodeUtf8, notUtf8Text } from '../io/text-encoding.js';
 import { normalizeRecord } from '../sources/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Finding, Source } from '../model/finding.js';
-import type { AwsDiscovery, DiscoveredAccount, DiscoveredRepo, GithubDiscovery } from '../discovery/types.js';
+import { textRecord, type AwsDiscovery, type DiscoveredAccount, type DiscoveredRepo, type GithubDiscovery } from '../discovery/types.js';
 import { createEvidenceCollector } from '../drift/live.js';
 import { accountIdProblem } from '../inventory/validate.js';
 import { repoProblem } from './declarable.js';
@@ -49,14 +50,25 @@ function jsonValues(text: string, file: string): unknown[] {
   return out;
 }
 
+/**
+ * An export's JSON values. As `score` reads its exports: a pipe or device is refused (it would
+ * block or never end), bytes that are not UTF-8 (PowerShell's UTF-16) are named with what to do,
+ * and an empty file is an export that failed, not an organization with nothing in it.
+ */
 async function read(file: string): Promise<unknown[]> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readRegularBytes(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Check the path.');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTREG') throw new UsageError(`${file}: not a file but a pipe or device`, 'Write the export to a file first, then pass that file.');
+    throw new UsageError(`cannot read ${file}: ${code ?? (e as Error).message}`, 'Check the path.');
   }
-  return jsonValues(text, file);
+  const decoded = decodeUtf8(bytes);
+  if ('notUtf8' in decoded) throw new UsageError(`${file}: ${notUtf8Text(decoded.notUtf8)}`, decoded.notUtf8.hint);
+  const values = jsonValues(decoded.text, file);
+  if (!values.length) throw new UsageError(`${file}: the file is empty (no JSON in it)`, 'Export again: an export that failed leaves an empty file.');
+  return values;
 }
 
 type Obj = Record<string, unknown>;
@@ -97,7 +109,7 @@ export async function readRepoExports(repoFiles: string[], propertyFiles: string
         archived: r.archived === true,
         ...(typeof r.visibility === 'string' ? { visibility: r.visibility } : {}),
         topics: Array.isArray(r.topics) ? r.topics.filter((t): t is string => typeof t === 'string').sort() : [],
-        properties: {},
+        properties: textRecord(),
       });
     }
   }
@@ -120,6 +132,11 @@ export async function readAccountExports(files: string[]): Promise<AwsDiscovery>
   for (const file of files) {
     const values = objects(await read(file));
     const list = values.flatMap((v) => (Array.isArray(v.Accounts) ? objects(v.Accounts) : 'Id' in v ? [v] : []));
+    if (!list.length)
+      throw new UsageError(
+        `${file}: no account in it (no "Accounts" list, no record with an Id): is this \`aws organizations list-accounts\` output?`,
+        'Export with: aws organizations list-accounts --output json > accounts.json',
+      );
     for (const [i, a] of list.entries()) {
       if (typeof a.Id !== 'string') {
         notes.push(
@@ -132,7 +149,7 @@ export async function readAccountExports(files: string[]): Promise<AwsDiscovery>
         notes.push(refused(file, i + 1, `Id: ${problem}`));
         continue;
       }
-      byId.set(a.Id, { id: a.Id, ...(typeof a.Name === 'string' ? { name: a.Name } : {}), state: String(a.State ?? a.Status ?? 'UNKNOWN'), tags: {} });
+      byId.set(a.Id, { id: a.Id, ...(typeof a.Name === 'string' ? { name: a.Name } : {}), state: String(a.State ?? a.Status ?? 'UNKNOWN'), tags: textRecord() });
     }
   }
   return { from: 'organizations', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs: [], membersRead: false, notes };

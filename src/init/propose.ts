@@ -1,7 +1,7 @@
 import type { DiscoveryConfig, GroupBy } from '../config/discovery-schema.js';
 import { CRITICALITIES, EXPOSURES, type Criticality, type Exposure } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
-import type { DiscoveredAccount, DiscoveredRepo, Discovery } from '../discovery/types.js';
+import { textRecord, type DiscoveredAccount, type DiscoveredRepo, type Discovery } from '../discovery/types.js';
 import type { ExposurePattern } from '../drift/exposure.js';
 import { accountIdProblem } from '../inventory/validate.js';
 import { repoProblem } from './declarable.js';
@@ -118,13 +118,13 @@ export function propose(input: ProposeInput): Proposal {
     if (repo && !repos.has(repo) && !aliases.has(repo)) {
       const problem = repoProblem(repo);
       if (problem) refuse(`repo ${repo}`, problem, `the repository of finding ${f.id}`);
-      else repos.set(repo, { fullName: repo, aliases: [], archived: false, topics: [], properties: {} });
+      else repos.set(repo, { fullName: repo, aliases: [], archived: false, topics: [], properties: textRecord() });
     }
     const account = f.aws?.accountId;
     if (account && !accounts.has(account)) {
       const problem = accountIdProblem(account);
       if (problem) refuse(`account ${account}`, problem, `the account of finding ${f.id}`);
-      else accounts.set(account, { id: account, state: 'UNKNOWN', tags: {} });
+      else accounts.set(account, { id: account, state: 'UNKNOWN', tags: textRecord() });
     }
   }
   const refusals = [...refused.values()].map((r) => `${r.by[0]}${r.by.length > 1 ? ` (and ${r.by.length - 1} more)` : ''} is not proposed: ${r.problem}`).sort(cmp);
@@ -180,7 +180,10 @@ export function propose(input: ProposeInput): Proposal {
     const mappedValue = (attr: 'criticality' | 'exposure' | 'owner', m: Member) => {
       const map = cfg[attr];
       const raw = m.repo && map?.property ? m.repo.properties[map.property] : m.account && map?.tag ? m.account.tags[map.tag] : undefined;
-      return raw === undefined || raw === '' ? undefined : (map?.values?.[raw] ?? raw);
+      // `__proto__` cannot be declared (assets.yaml refuses the key: an owner of that name could not be listed under owners).
+      if (raw === undefined || raw === '' || raw === '__proto__') return undefined;
+      // Own keys only: a value `constructor` is a value, not Object's constructor.
+      return map?.values && Object.hasOwn(map.values, raw) ? map.values[raw]! : raw;
     };
     const pick = <T extends string>(attr: 'criticality' | 'exposure' | 'owner', allowed: readonly T[] | undefined, fallback: T, evidence: string): T => {
       const c = consensus(g.members.map((m) => mappedValue(attr, m)).filter((v) => v === undefined || !allowed || allowed.includes(v as T)));
