@@ -18,12 +18,19 @@ export const DEFAULT_TIMEOUT = '30m';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** The longest a Node timer waits (2³¹ − 1 ms, 24.8 days): past it, setTimeout fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** "90s", "30m", "2h", "1500ms" → milliseconds; "0" turns the deadline off. */
 export function parseDuration(flag: string, value: string): number {
   if (value === '0') return 0;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
   if (!m) throw new UsageError(`${flag}: "${value}" is not a duration`, `Examples: ${flag} 90s, ${flag} 30m, ${flag} 2h (0: no deadline).`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+  // A longer one would end the run at once, PARTIAL (Node warns "TimeoutOverflowWarning … set to 1").
+  if (ms > MAX_TIMER_MS)
+    throw new UsageError(`${flag}: "${value}" is longer than a run can wait (at most 596h, 24.8 days)`, `Give ${flag} 596h or less, or ${flag} 0 for no deadline.`);
+  return ms;
 }
 
 const SIGNAL_NUMBER: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };

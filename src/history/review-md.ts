@@ -1,4 +1,4 @@
-import { day, fixed, mdCell, mdTable, pct } from '../report/format.js';
+import { day, fixed, maxOf, mdCell, mdTable, pct } from '../report/format.js';
 import { PART_TITLES, policyLine } from './attribution-render.js';
 import { ATTRIBUTION_PARTS, type AssetAttribution } from './attribution.js';
 import { headlines } from './headline.js';
@@ -180,7 +180,7 @@ function budgetSection(r: Review): string[] {
         // A run that did not fully measure the asset is a gap (·), as in `secsli trend`: not a dip.
         const used = a.observations.map((o) => (o.covered ? o.budgetUsed : null));
         const nums = used.filter((u): u is number => u !== null);
-        return [mdCell(a.assetId), sparkline(used, 1), pct(nums[0] ?? null, 0), pct(nums.length ? Math.max(...nums) : null, 0), pct(nums.at(-1) ?? null, 0)];
+        return [mdCell(a.assetId), sparkline(used, 1), pct(nums[0] ?? null, 0), pct(nums.length ? maxOf(nums) : null, 0), pct(nums.at(-1) ?? null, 0)];
       }),
       ['l', 'l', 'r', 'r', 'r'],
     ),

@@ -1,4 +1,4 @@
-import { fixed, pct } from '../report/format.js';
+import { fixed, maxOf, pct } from '../report/format.js';
 import { budgetUsedOf } from './attribution.js';
 import type { Run } from './load.js';
 import { isCovered } from './schema.js';
@@ -70,7 +70,7 @@ export function renderTrend(assetId: string, rows: readonly TrendRow[], opts: { 
   // A run that did not measure the asset is a gap in the line, not a dip.
   const used = shown.map((r) => (r.measured ? r.budgetUsed : null));
   const nums = used.filter((u): u is number => u !== null);
-  const line = `budget used ${sparkline(used, 1)}  ${pct(nums[0] ?? null, 0)} → ${pct(nums.at(-1) ?? null, 0)} (peak ${pct(nums.length ? Math.max(...nums) : null, 0)}; scale 0 … max(peak, 100 %))`;
+  const line = `budget used ${sparkline(used, 1)}  ${pct(nums[0] ?? null, 0)} → ${pct(nums.at(-1) ?? null, 0)} (peak ${pct(nums.length ? maxOf(nums) : null, 0)}; scale 0 … max(peak, 100 %))`;
   const gaps = shown.filter((r) => !r.measured).length;
   const approximate = shown.some((r) => !r.measured && r.remediationSli !== null);
   const note = gaps

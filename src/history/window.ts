@@ -77,6 +77,9 @@ export function wouldMoveWindow(w: Window, runs: readonly Run[], asOfMs: number,
   }
 }
 
+/** Ten years (with their leap days): more history than any retention keeps, fewer months than a chart can draw. */
+const MAX_WINDOW_DAYS = 3660;
+
 function windowFor(latest: string | undefined, from?: string, to?: string): Window {
   if ((!from || !to) && !latest) {
     throw new UsageError('no readable runs to review', 'Run `secsli score` on a schedule first, or point --reports at its --out folder.');
@@ -85,6 +88,12 @@ function windowFor(latest: string | undefined, from?: string, to?: string): Wind
   const startMs = from ? parseDay(from, '--from') : def!.startMs;
   const endMs = to ? parseDay(to, '--to') + DAY : def!.endMs;
   if (endMs <= startMs) throw new UsageError(`--to ${iso(endMs - DAY)} is before --from ${iso(startMs)}`, 'Give --from earlier than or equal to --to.');
+  // A month per bar and a row per month: `--to 9999-12-31` asked for 96,000 of them (a 40 MB pack, or a crash).
+  if (endMs - startMs > MAX_WINDOW_DAYS * DAY)
+    throw new UsageError(
+      `--from ${iso(startMs)} --to ${iso(endMs - DAY)} spans more than ${MAX_WINDOW_DAYS / 366} years: a review covers a quarter, a year, a few at most`,
+      'Give --from and --to closer together (the default is the last full quarter before the latest run).',
+    );
   return makeWindow(startMs, endMs);
 }
 

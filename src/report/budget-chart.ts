@@ -1,6 +1,6 @@
 import { times } from '../scoring/status.js';
 import type { AssetResult } from '../scoring/types.js';
-import { bar, pct } from './format.js';
+import { bar, maxOf, pct } from './format.js';
 
 /** "92.5 %" within budget; "1.4× budget", "43× budget" over it — read at a glance. */
 export const budgetUsedText = (used: number): string => (used > 1 ? `${times(used)} budget` : pct(used));
@@ -18,7 +18,10 @@ export function budgetChart(assets: readonly AssetResult[]): string {
   const rows = [...assets].sort((a, b) => b.budgetUsed - a.budgetUsed || (a.asset.id < b.asset.id ? -1 : 1));
   const worst = Math.max(1, ...rows.map((a) => a.budgetUsed));
   const axisMax = NICE.find((n) => n >= worst) ?? Math.ceil(worst);
-  const width = Math.max(...rows.map((a) => a.asset.id.length), 5);
+  const width = maxOf(
+    rows.map((a) => a.asset.id.length),
+    5,
+  );
   const cells = (used: number) => (used <= 1 ? used * HALF : HALF + (HALF * Math.log(used)) / Math.log(axisMax));
   const lines = rows.map((a) => {
     const b = bar(cells(a.budgetUsed), WIDTH, WIDTH);

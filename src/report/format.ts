@@ -10,6 +10,24 @@ export const round = (n: number, digits = 2): number => {
   return Object.is(r, -0) ? 0 : r;
 };
 
+/**
+ * The largest of `values` and `floor`. Not `Math.max(...values)`: spread passes each value as an
+ * argument, and an array the input sizes (a month per category over a long window, a row per
+ * asset) overflowed the stack — `review --to 9999-12-31` exited 70.
+ */
+export function maxOf(values: Iterable<number>, floor = Number.NEGATIVE_INFINITY): number {
+  let m = floor;
+  for (const v of values) if (v > m || Number.isNaN(v)) m = v;
+  return m;
+}
+
+/** The smallest of `values` and `ceiling` (see maxOf). */
+export function minOf(values: Iterable<number>, ceiling = Number.POSITIVE_INFINITY): number {
+  let m = ceiling;
+  for (const v of values) if (v < m || Number.isNaN(v)) m = v;
+  return m;
+}
+
 export const fixed = (n: number, digits = 2): string => round(n, digits).toFixed(digits);
 
 /** 1.4 → "140.0 %". */

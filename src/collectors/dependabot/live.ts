@@ -238,7 +238,7 @@ export function createDependabotLiveCollector(o: DependabotLiveOptions): Collect
         fail(err.message);
         status.coverage.push({ source: 'dependabot', scope: {}, status: 'gap', reason: err.message });
       }
-      status.coverage.push(...coverage.values());
+      for (const c of coverage.values()) status.coverage.push(c);
       status.coverage.sort((a, b) => `${a.scope.repo ?? ''}|${a.status}`.localeCompare(`${b.scope.repo ?? ''}|${b.status}`));
       status.origins.sort();
       status.problems.sort();

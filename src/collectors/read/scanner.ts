@@ -255,6 +255,9 @@ export class JsonScanner {
 
   private topLevel(s: string, i: number, c: number): boolean {
     if (isWs(c)) return true;
+    // Between values, what joining exports leaves: a byte order mark (`cat` of two PowerShell
+    // exports) or a comma (`[…],[…]`). Not a reason to stop reading the records after it.
+    if (this.topValues > 0 && (c === 0xfeff || c === COMMA)) return true;
     if (this.maybeLines) {
       this.maybeLines = false;
       if (this.line > this.lastTopEndLine) {

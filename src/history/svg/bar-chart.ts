@@ -1,3 +1,4 @@
+import { maxOf } from '../../report/format.js';
 import { esc, frame, HALO, linearScale, marker, n2, PALETTE, policyLabels, SHAPES, textWidth, yAxis } from './common.js';
 
 /**
@@ -36,14 +37,17 @@ export function renderBarChart(c: BarChart): string {
   const band = (x1 - x0) / Math.max(1, c.categories.length);
   const shortLabel = (cat: string) => (cat.length > 22 ? `${cat.slice(0, 21)}…` : cat);
   // Category labels: level while they fit in their band, else rotated, else (still too dense) every k-th.
-  const widest = Math.max(0, ...c.categories.map((cat) => textWidth(shortLabel(cat))));
+  const widest = maxOf(
+    c.categories.map((cat) => textWidth(shortLabel(cat))),
+    0,
+  );
   const rotate = widest + 6 > band;
   const every = rotate ? Math.max(1, Math.ceil(ROTATED_GAP / band)) : 1;
   const drop = rotate ? Math.ceil(widest * Math.sin((40 * Math.PI) / 180)) : 0;
   const H = BASE_H + drop;
   const bottom = H - M.bottom - drop;
   const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const y = linearScale(c.max ?? Math.max(1, ...values) * 1.12, bottom, M.top, c.format, c.integer);
+  const y = linearScale(c.max ?? maxOf(values, 1) * 1.12, bottom, M.top, c.format, c.integer);
   const parts = [yAxis(y, x0, x1, c.yTitle), `<line x1="${x0}" x2="${x1}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`];
 
   // Legend on one line under the title: colour swatch, shape, name.
@@ -62,7 +66,10 @@ export function renderBarChart(c: BarChart): string {
 
   const barW = Math.max(2, Math.min(30, (band - Math.min(16, band / 4)) / Math.max(1, c.series.length)));
   // A value label above each bar while it fits the bar; else the values are in the accessible name and the table beside the chart.
-  const widestValue = Math.max(0, ...values.map((v) => textWidth(c.format(v), 10.5)));
+  const widestValue = maxOf(
+    values.map((v) => textWidth(c.format(v), 10.5)),
+    0,
+  );
   const valueLabels = widestValue <= barW + 2;
   c.categories.forEach((cat, k) => {
     const gx = x0 + k * band + (band - barW * c.series.length) / 2;

@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../../report/format.js';
 import { esc, frame, HALO, linearScale, logScale, marker, n2, PALETTE, SHAPES, policyLabels, yAxis } from './common.js';
 
 /**
@@ -63,11 +64,11 @@ export function renderTimeChart(c: TimeChart): string {
   const pad = 12;
   const x = (t: number) => (times.length < 2 ? (x0 + x1) / 2 : x0 + pad + ((t - t0) / span) * (x1 - x0 - 2 * pad));
   const all = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const max = Math.max(0, ...all, c.reference ? c.reference.value * 1.15 : 0);
+  const max = Math.max(maxOf(all, 0), c.reference ? c.reference.value * 1.15 : 0);
   const ref = c.reference?.value ?? 0;
   const positive = all.filter((v) => v > 0);
   const useLog = c.scale === 'auto' && ref > 0 && max > 4 * ref && positive.length > 0;
-  const y = useLog ? logScale(Math.min(ref / 10, ...positive), max, bottom, M.top, c.format) : linearScale(max, bottom, M.top, c.format, c.integer);
+  const y = useLog ? logScale(minOf(positive, ref / 10), max, bottom, M.top, c.format) : linearScale(max, bottom, M.top, c.format, c.integer);
 
   const parts: string[] = [yAxis(y, x0, x1, c.yTitle + (useLog ? ' — log scale' : ''))];
   parts.push(...incompleteBands(c, times, x, bottom));
