@@ -11,12 +11,34 @@ import type { NormalizeResult, SourceAdapter } from './types.js';
 const STATES: Record<string, FindingStatus> = { open: 'open', fixed: 'fixed', dismissed: 'dismissed', auto_dismissed: 'dismissed' };
 const SEVERITIES: Record<string, Severity> = { critical: 'critical', high: 'high', medium: 'medium', moderate: 'medium', low: 'low' };
 
+const hostOf = (u: string | null | undefined): string | undefined => {
+  try {
+    return u ? new URL(u).hostname.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The alert's page, the link back in every report: `html_url` when it is on GitHub's web host —
+ * github.com, a GHE.com tenant, or the host of the alert's API `url` (GitHub Enterprise Server:
+ * both on one host). A link anywhere else (an export someone edited) is no link: reports would
+ * send readers to that host under a trusted-looking title.
+ */
+function alertLink(html: string | null | undefined, api: string | null | undefined): string | undefined {
+  const url = webUrl(html);
+  const host = hostOf(url);
+  if (!url || !host) return undefined;
+  const apiHost = hostOf(api);
+  return host === 'github.com' || host.endsWith('.ghe.com') || apiHost === host || apiHost === `api.${host}` ? url : undefined;
+}
+
 /** The one mapping. */
 function toFinding(a: Alert): NormalizeResult {
   const repo = repoOf(a);
   if (!repo) return reject(`cannot tell the repository: no repository.full_name and html_url is not …/OWNER/REPO/security/dependabot/N (${NAME_RULE})`);
   const nativeId = `${repo}#${a.number}`;
-  const url = webUrl(a.html_url);
+  const url = alertLink(a.html_url, a.url);
 
   const status = STATES[a.state];
   if (!status) return reject(`state must be one of open, fixed, dismissed, auto_dismissed; got ${JSON.stringify(a.state)}`, nativeId);
@@ -180,7 +202,7 @@ export const dependabot: SourceAdapter<Alert> = {
     const repo = isObj(raw) ? repoOf(raw as Partial<Alert>) : undefined;
     return repo ? { repo } : undefined;
   },
-  link: (a) => webUrl(a.html_url || undefined),
+  link: (a) => alertLink(a.html_url || undefined, a.url),
   facts(raw) {
     const r = (isObj(raw) ? raw : {}) as { html_url?: unknown; url?: unknown; updated_at?: unknown };
     // Every alert is kept whatever its state: closed alerts still count (their dates give MTTR).

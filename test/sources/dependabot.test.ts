@@ -92,11 +92,26 @@ describe('normalizeDependabotAlert: variations in real data', () => {
     ['a javascript: URL', 'javascript:alert(1)//github.com/acme/app/security/dependabot/5'],
     ['a data: URL', 'data:text/html,<script>alert(1)</script>/acme/app/security/dependabot/5'],
     ['no host', 'https:///acme/app/security/dependabot/5'],
+    ['another host than GitHub or the API url', 'https://evil.example/acme/app/security/dependabot/5'],
+    ['a look-alike host', 'https://github.com.evil.example/acme/app/security/dependabot/5'],
   ])('an html_url that is no web address (%s) is no link: the finding is kept, without a url', (_name, html) => {
     const f = ok(variant(open, (r) => (r.html_url = html)));
     expect(f.url).toBeUndefined();
     expect(dependabot.link(variant(open, (r) => (r.html_url = html)) as never)).toBeUndefined();
     expect(ok(open).url).toBe(open.html_url);
+  });
+
+  it('a GitHub Enterprise page is a link when its host is the API url host (Server) or a GHE.com tenant', () => {
+    const ghes = variant(open, (r) => {
+      r.url = 'https://ghes.corp.example/api/v3/repos/acme/app/dependabot/alerts/5';
+      r.html_url = 'https://ghes.corp.example/acme/app/security/dependabot/5';
+    });
+    expect(ok(ghes).url).toBe('https://ghes.corp.example/acme/app/security/dependabot/5');
+    const tenant = variant(open, (r) => {
+      r.url = 'https://api.acme.ghe.com/repos/acme/app/dependabot/alerts/5';
+      r.html_url = 'https://acme.ghe.com/acme/app/security/dependabot/5';
+    });
+    expect(ok(tenant).url).toBe('https://acme.ghe.com/acme/app/security/dependabot/5');
   });
 
   it('an old alert without epss, cvss_severities or relationship uses the legacy cvss', () => {
