@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { EXIT } from '../errors.js';
-import type { Io } from './options.js';
+import { countFlag, type Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
 
 export function registerDiff(program: Command, io: Io, setExit: (n: number) => void): void {
@@ -12,7 +12,7 @@ export function registerDiff(program: Command, io: Io, setExit: (n: number) => v
       .description("attribute each asset's change in risk between two runs: new, fixed, exceptions, inventory, policy, re-scored"),
   )
     .addOption(new Option('--format <format>', 'output format on stdout').choices(['text', 'markdown']).default('text'))
-    .option('--drivers <n>', 'findings listed under each changed asset (text format)', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 3)
+    .option('--drivers <n>', 'findings listed under each changed asset (text format)', countFlag('--drivers'), 3)
     .addHelpText(
       'after',
       `

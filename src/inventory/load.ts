@@ -133,6 +133,9 @@ function salvage(data: unknown): InventoryFile {
   };
 }
 
+/** Aliases a file may expand (a YAML bomb's billion laughs is refused long before it costs memory). */
+const MAX_ALIASES = 1000;
+
 /** Deepest nesting of lists and mappings read (the deepest real inventory needs under 8). */
 const MAX_YAML_DEPTH = 64;
 
@@ -190,9 +193,14 @@ export function parseInventory(text: string, file: string, opts: LoadOptions): P
   let data: unknown;
   try {
     // Throws on an alias to an anchor that does not exist, or on too many aliases (a YAML bomb).
-    data = doc.toJS({ maxAliasCount: 1000 });
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    problems.push({ file, path: '', message: `cannot read the YAML: ${(err as Error).message}`, severity: 'error' });
+    const message = (err as Error).message;
+    // The yaml library's words blame the reader ("… indicates a resource exhaustion attack"): say what the limit is and what to do.
+    const why = /alias count/i.test(message)
+      ? `more than ${MAX_ALIASES} aliases (*name) to expand: secsli reads at most ${MAX_ALIASES} — write the repeated values out, or repeat them fewer times`
+      : message;
+    problems.push({ file, path: '', message: `cannot read the YAML: ${why}`, severity: 'error' });
     return { problems: problems.sort(byPosition) };
   }
   const locate = createLocator(doc, lineCounter);

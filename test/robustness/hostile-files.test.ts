@@ -72,6 +72,15 @@ describe('assets.yaml', () => {
     expect(v.stdout).toMatch(/proto\.yaml:8:\d+ assets\[0\]\.aws\.tags.*`__proto__` cannot be a key here/);
   });
 
+  it('more aliases than secsli expands: the limit and what to do, not "indicates a resource exhaustion attack"', async () => {
+    const assets = Array.from({ length: 1001 }, (_, i) => `  - { id: a${i}, owner: o, criticality: *c, exposure: internal }`).join('\n');
+    const config = await file('aliases.yaml', `version: 1\nowners: { o: {} }\nx-defaults: { criticality: &c high }\nassets:\n${assets}\n`);
+    const v = await cli(['validate', '--config', config]);
+    expect(v.code).toBe(2);
+    expect(v.stdout).toContain('cannot read the YAML: more than 1000 aliases (*name) to expand: secsli reads at most 1000');
+    expect(v.stdout).not.toContain('attack');
+  });
+
   it('bytes that are not UTF-8 are named with their line and column, not read on as U+FFFD (a Latin-1 "Café" matched nothing)', async () => {
     const latin1 = Buffer.from(ASSETS('    aws: { accounts: ["111122223333"], tags: { Team: "Caf\u00e9" } }'), 'latin1');
     const config = await file('latin1.yaml', latin1);
@@ -132,6 +141,11 @@ describe('flags', () => {
     const r = await cli([...exampleScoreArgs(join(dir, 'timeout')), '--timeout', '597h']);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--timeout: "597h" is longer than a run can wait (at most 596h, 24.8 days)')]);
     expect((await cli([...exampleScoreArgs(join(dir, 'timeout-ok')), '--timeout', '596h', '-q'])).code).toBe(0);
+  });
+
+  it('diff --drivers that is no count is refused (it read as 0)', async () => {
+    const r = await cli(['diff', join(dir, 'a'), join(dir, 'b'), '--drivers', 'abc']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--drivers: "abc" is not a whole number ≥ 0')]);
   });
 
   it('review --to 9999-12-31 is refused as a window no review covers (it overflowed the stack drawing 96,000 months)', async () => {
