@@ -40,7 +40,11 @@ const vulnerabilitySchema = z.looseObject({
 
 export const asffSchema = z.looseObject(
   {
-    Id: z.string().min(1, { error: 'Id is empty' }),
+    // A blank Id is no id: two records "  " would be one finding.
+    Id: z
+      .string()
+      .min(1, { error: 'Id is empty' })
+      .refine((s) => s.trim() !== '', { error: 'Id is blank (only spaces)' }),
     AwsAccountId: z.string().min(1, { error: 'AwsAccountId is empty' }),
     Title: z.string(),
     UpdatedAt: z.string(),
@@ -80,7 +84,7 @@ export function readAsff(raw: unknown): Asff | undefined {
   const AwsAccountId = r.AwsAccountId;
   const Title = r.Title;
   const UpdatedAt = r.UpdatedAt;
-  if (typeof Id !== 'string' || Id.length < 1) return undefined;
+  if (typeof Id !== 'string' || Id.trim() === '') return undefined;
   if (typeof AwsAccountId !== 'string' || AwsAccountId.length < 1) return undefined;
   if (typeof Title !== 'string' || typeof UpdatedAt !== 'string') return undefined;
   const Resources = resourcesOf(r.Resources);

@@ -54,20 +54,32 @@ const at = (key: string, schema: z.ZodType) => z.looseObject({ [key]: schema });
  * only when every option aborted (else the issues of the one that did not), and a one-option union
  * as that option: `never` makes even one option a union.
  */
-const some = (options: ReturnType<typeof at>[], error: string) => z.union([...options, z.never()], { error });
+const some = (options: ReturnType<typeof at>[], missing: string, first: string[], expected: string) =>
+  z.union([...options, z.never()], {
+    // "missing" only when it is: a value of the wrong type (an account id written as a number) is named as what it is.
+    error: (iss) => {
+      let v: unknown = iss.input;
+      for (const k of first) v = isObj(v) ? (v as Obj)[k] : undefined;
+      if (v === undefined || v === null) return missing;
+      const shown = typeof v === 'string' ? (v.trim() === '' ? 'blank' : JSON.stringify(v.slice(0, 40))) : `a ${Array.isArray(v) ? 'list' : typeof v}`;
+      return `${first.join('.')} is ${shown} (expected ${expected})`;
+    },
+  });
 
 /** Each requirement in the order the mapping needs them; a pipe stops at the first unmet, so the reason names one. */
 const ocsfSchema: z.ZodType<Ocsf> = z
   .looseObject({}, { error: 'not a JSON object' })
-  .pipe(some([at('finding_info', at('uid', text)), at('metadata', at('uid', text))], 'missing finding_info.uid (and metadata.uid)'))
-  .pipe(some([at('finding_info', at('title', text)), at('message', text)], 'missing finding_info.title'))
+  .pipe(some([at('finding_info', at('uid', text)), at('metadata', at('uid', text))], 'missing finding_info.uid (and metadata.uid)', ['finding_info', 'uid'], 'a non-empty string'))
+  .pipe(some([at('finding_info', at('title', text)), at('message', text)], 'missing finding_info.title', ['finding_info', 'title'], 'a non-empty string'))
   .pipe(
     some(
       [at('finding_info', at('modified_time_dt', dateText)), at('finding_info', at('modified_time', epochMs)), at('time_dt', dateText), at('time', epochMs)],
       'missing finding_info.modified_time_dt (and time_dt)',
+      ['finding_info', 'modified_time_dt'],
+      'an ISO 8601 time with its zone, or modified_time in epoch ms',
     ),
   )
-  .pipe(some([at('cloud', at('account', at('uid', text)))], 'missing cloud.account.uid'));
+  .pipe(some([at('cloud', at('account', at('uid', text)))], 'missing cloud.account.uid', ['cloud', 'account', 'uid'], 'the account id as a string'));
 
 /** OCSF severity_id: 0 Unknown, 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical, 6 Fatal, 99 Other. */
 const SEVERITY_BY_ID: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high', 5: 'critical', 6: 'critical' };

@@ -402,6 +402,7 @@ describe('normalizeAsff: rejects', () => {
       'Severity: expected a Label of INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (or Normalized 0–100); got {"Label":"BOGUS"}',
       fsbp.Id,
     ],
+    ['a blank Id (two of them would be one finding)', variant(fsbp, (r) => (r.Id = '  ')), 'Id is blank (only spaces)', '  '],
     ['not an object', 'text', 'record is not an object', undefined],
     ['null', null, 'record is not an object', undefined],
   ])('%s', (_name, raw, reason, nativeId) => {

@@ -115,18 +115,28 @@ describe('OCSF rules shared with the other formats, and reasons that stay put', 
     return r;
   };
 
+  const expected = '(expected an ISO 8601 time with its zone, or modified_time in epoch ms)';
   it.each([
-    ['an unparseable modified_time_dt', (r: any) => (r.finding_info.modified_time_dt = 'yesterday')],
-    ['a blank one', (r: any) => (r.finding_info.modified_time_dt = ' ')],
+    ['an unparseable modified_time_dt', (r: any) => (r.finding_info.modified_time_dt = 'yesterday'), `finding_info.modified_time_dt is "yesterday" ${expected}`],
+    ['a blank one', (r: any) => (r.finding_info.modified_time_dt = ' '), `finding_info.modified_time_dt is blank ${expected}`],
+    ['a number', (r: any) => (r.finding_info.modified_time_dt = 1700000000), `finding_info.modified_time_dt is a number ${expected}`],
     [
       'epoch milliseconds beyond any date',
       (r: any) => {
         delete r.finding_info.modified_time_dt;
         r.time = 1e20;
       },
+      'missing finding_info.modified_time_dt (and time_dt)',
     ],
-  ])('names the missing update time for %s (one reason, never a throw)', (_what, change) => {
-    expect(normalizeOcsf(with_(change))).toMatchObject({ ok: false, reason: 'missing finding_info.modified_time_dt (and time_dt)', nativeId: 'x-5' });
+  ])('names the unreadable update time for %s as what it is (one reason, never a throw)', (_what, change, reason) => {
+    expect(normalizeOcsf(with_(change))).toMatchObject({ ok: false, reason, nativeId: 'x-5' });
+  });
+
+  it('an account id written as a number is named as one, not as missing', () => {
+    expect(normalizeOcsf(with_((r: any) => (r.cloud.account.uid = 111122223333)))).toMatchObject({
+      ok: false,
+      reason: 'cloud.account.uid is a number (expected the account id as a string)',
+    });
   });
 
   it('reads CVE ids by the one rule (four or more digits, anywhere, upper-cased)', () => {
