@@ -53,11 +53,27 @@ export interface ProposeInput {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * An asset id from a group name. A name with no ASCII letter or digit ("ñ日本", "---") gets a
+ * stable id of its own from its text (FNV-1a): every such name had become "asset", one asset.
+ */
 const slug = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|-+$/g, '') || 'asset';
+    .replace(/^[^a-z0-9]+|-+$/g, '') || `group-${fnv1a(s)}`;
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (const c of s) {
+    h ^= c.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** How many of a group's different reasons its comment names; the rest are counted. */
+const WHYS_SHOWN = 3;
 
 interface Member {
   repo?: DiscoveredRepo;
@@ -129,16 +145,19 @@ export function propose(input: ProposeInput): Proposal {
   }
   const refusals = [...refused.values()].map((r) => `${r.by[0]}${r.by.length > 1 ? ` (and ${r.by.length - 1} more)` : ''} is not proposed: ${r.problem}`).sort(cmp);
 
-  const groups = new Map<string, { members: Member[]; glob?: string; why: string }>();
+  const groups = new Map<string, { members: Member[]; glob?: string; whys: string[] }>();
+  // Names that differ only in case or punctuation ("Svc A", "svc-a") are one asset, and its comment names each.
   const add = (key: string, m: Member, why: string, glob?: string) => {
     const k = slug(key);
     const g = groups.get(k);
-    if (!g) groups.set(k, { members: [m], why, ...(glob ? { glob } : {}) });
+    if (!g) groups.set(k, { members: [m], whys: [why], ...(glob ? { glob } : {}) });
     else {
       if (g.glob !== glob) delete g.glob;
       g.members.push(m);
+      if (!g.whys.includes(why)) g.whys.push(why);
     }
   };
+  const whyOf = (whys: string[]) => whys.slice(0, WHYS_SHOWN).join('; ') + (whys.length > WHYS_SHOWN ? `; and ${whys.length - WHYS_SHOWN} more` : '');
   const prefixCount = new Map<string, number>();
   for (const r of repos.values()) {
     const [owner, name] = r.fullName.split('/') as [string, string];
@@ -224,7 +243,7 @@ export function propose(input: ProposeInput): Proposal {
             .sort(cmp),
       accounts: members.filter((m) => m.account).map((m) => ({ id: m.account!.id, ...(m.account!.name ? { name: m.account!.name } : {}) })),
       todo,
-      why: g.why,
+      why: whyOf(g.whys),
     });
   }
   const regions = [...new Set([...(aws?.hubs ?? []).map((h) => h.region), ...input.findings.map((f) => f.aws?.region).filter((r): r is string => !!r)])].sort(cmp);

@@ -178,6 +178,20 @@ describe('init from exported files', () => {
     }
   });
 
+  it('group names with no ASCII letter are assets of their own; names that differ only in case are one, and its comment names each', async () => {
+    const names = ['acme/a1', 'acme/a2', 'acme/a3', 'acme/a4'];
+    const repos = await file('r-groups.json', JSON.stringify(names.map((full_name) => ({ full_name, archived: false, topics: [] }))));
+    const values = ['ñ日本', '---', 'Svc A', 'svc-a'];
+    const props = await file('p-groups.json', JSON.stringify(names.map((n, i) => ({ repository_full_name: n, properties: [{ property_name: 'service', value: values[i] }] }))));
+    const r = await init('--repos', repos, '--properties', props, '--group-by', 'property:service');
+    expect(r.code, r.stderr).toBe(0);
+    const ids = [...r.stdout.matchAll(/- id: "([^"]+)"/g)].map((m) => m[1]);
+    expect(ids).toHaveLength(3);
+    expect(ids).toContain('svc-a');
+    expect(ids.filter((id) => /^group-[0-9a-f]{8}$/.test(id!))).toHaveLength(2);
+    expect(r.stdout).toContain('# repositories with service=Svc A; repositories with service=svc-a');
+  });
+
   it('a pipe, an empty file or the wrong export is refused with what to do (a FIFO hung init; an empty one read as an empty organization)', async () => {
     const fifo = join(dir, 'repos.fifo');
     execFileSync('mkfifo', [fifo]);
