@@ -11,13 +11,13 @@ import type { NormalizeResult, SourceAdapter } from './types.js';
 const STATES: Record<string, FindingStatus> = { open: 'open', fixed: 'fixed', dismissed: 'dismissed', auto_dismissed: 'dismissed' };
 const SEVERITIES: Record<string, Severity> = { critical: 'critical', high: 'high', medium: 'medium', moderate: 'medium', low: 'low' };
 
-const hostOf = (u: string | null | undefined): string | undefined => {
-  try {
-    return u ? new URL(u).hostname.toLowerCase() : undefined;
-  } catch {
-    return undefined;
-  }
-};
+/** The host of an http(s) URL, lower-cased: the authority less any user:password@ and :port. Not `new URL` (two per alert, 200k alerts a run). */
+function hostOf(u: string | null | undefined): string | undefined {
+  const authority = u ? /^https?:\/\/([^/?#\\]*)/i.exec(u)?.[1] : undefined;
+  if (!authority) return undefined;
+  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
+  return host ? host.toLowerCase() : undefined;
+}
 
 /**
  * The alert's page, the link back in every report: `html_url` when it is on GitHub's web host —

@@ -94,6 +94,8 @@ describe('normalizeDependabotAlert: variations in real data', () => {
     ['no host', 'https:///acme/app/security/dependabot/5'],
     ['another host than GitHub or the API url', 'https://evil.example/acme/app/security/dependabot/5'],
     ['a look-alike host', 'https://github.com.evil.example/acme/app/security/dependabot/5'],
+    ['GitHub as the user name', 'https://github.com:x@evil.example/acme/app/security/dependabot/5'],
+    ['GitHub as the user name, no password', 'https://github.com@evil.example/acme/app/security/dependabot/5'],
   ])('an html_url that is no web address (%s) is no link: the finding is kept, without a url', (_name, html) => {
     const f = ok(variant(open, (r) => (r.html_url = html)));
     expect(f.url).toBeUndefined();
