@@ -72,7 +72,7 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
     const why = lastError(log);
     return {
       markdown: `## secsli: no report (exit ${exitCode}, ${reason})\n\n${why ? mdCell(why, 1000) : 'See the step log.'}\n`,
-      outputs: { 'exit-code': String(exitCode), 'exit-reason': reason, 'run-folder': '', 'run-name': '', partial: 'false' },
+      outputs: { 'exit-code': String(exitCode), 'exit-reason': reason, 'run-folder': '', 'run-name': '', partial: 'false', 'fail-on-tripped': 'false' },
     };
   }
   // The process's exit code is the truth: a summary.json that says otherwise (written before a
@@ -94,6 +94,8 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
     '',
     mdCell(s.message, 1000),
     '',
+    // Exit 3 won over exit 1: the owners' news is still news.
+    ...(s.failOnMeasured ? [`**--fail-on ${s.failOn} tripped among what was measured:** ${mdCell(s.failOnMeasured.message, 1000)}`, ''] : []),
     '| BREACHED | UNKNOWN | AT RISK | OK |',
     '| ---: | ---: | ---: | ---: |',
     `| ${b.BREACHED} | ${b.UNKNOWN} | ${b['AT RISK']} | ${b.OK} |`,
@@ -141,6 +143,8 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       'at-risk': String(b['AT RISK']),
       ok: String(b.OK),
       worse: String(s.changesWorse ?? s.changes.filter((c) => c.worse).length),
+      // The owners' alert: --fail-on tripped, on a complete run (exit 1) or among what an exit-3 run did measure.
+      'fail-on-tripped': String(s.exitCode === 1 || (s.failOnMeasured ?? null) !== null),
     },
   };
 }

@@ -36,6 +36,13 @@ export interface Outcome {
   exitReason: ExitReason;
   /** One sentence: why this exit code. */
   message: string;
+  /**
+   * Exit 3 wins over exit 1, but not in silence: what `--fail-on` found among what was measured
+   * (statuses the run could judge: a measured breach, a status that got worse) when the run also
+   * could not measure everything. One asset that is never measured (a vendor repository, Dependabot
+   * off on one repository) would otherwise hide every owner's news for as long as it lasts.
+   */
+  failOnMeasured?: { exitReason: 'fail-on' | 'worse'; message: string };
 }
 
 export interface OutcomeInput {
@@ -72,37 +79,53 @@ export function unplacedRejected(result: Pick<ScoreResult, 'rejected'>): ScoreRe
   return result.rejected.filter((r) => !r.claims);
 }
 
-/** 3 whenever the measurement is incomplete, so 0 and 1 always describe a complete measurement. */
+/**
+ * 3 whenever the measurement is incomplete, so 0 and 1 always describe a complete measurement; an
+ * exit 3 also says what `--fail-on` found among what was measured (`failOnMeasured`).
+ */
 export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
+  const tripped = failOnTripped(result, o);
+  const incomplete = (exitReason: 'incomplete' | 'timeout', message: string): Outcome =>
+    tripped
+      ? { exitCode: EXIT.SOURCE, exitReason, message: `${message}; and among what was measured, ${tripped.message}`, failOnMeasured: tripped }
+      : { exitCode: EXIT.SOURCE, exitReason, message };
   const gaps = result.assets.filter((a) => a.coverage.some((c) => c.status === 'gap')).length;
-  if (o.timedOut) return { exitCode: EXIT.SOURCE, exitReason: 'timeout', message: 'the --timeout deadline ended collection: what was read is scored, the report is PARTIAL' };
+  if (o.timedOut) return incomplete('timeout', 'the --timeout deadline ended collection: what was read is scored, the report is PARTIAL');
   if (result.partial || gaps) {
     const failed = result.sources.filter((s) => !s.complete).map((s) => s.describe);
     const why = failed.length ? `source(s) incomplete: ${failed.join('; ')}` : `coverage incomplete for ${gaps} asset(s)`;
-    return { exitCode: EXIT.SOURCE, exitReason: 'incomplete', message: `could not measure everything (${why})` };
+    return incomplete('incomplete', `could not measure everything (${why})`);
   }
   const unplaced = unplacedRejected(result);
   if (unplaced.length) {
     const sources = [...new Set(unplaced.map((r) => r.origin))].sort();
-    return {
-      exitCode: EXIT.SOURCE,
-      exitReason: 'incomplete',
-      message: `could not measure everything (${unplaced.length} record(s) of ${sources.join(', ')} could not be read and name no asset: any asset they measure may miss findings)`,
-    };
+    return incomplete(
+      'incomplete',
+      `could not measure everything (${unplaced.length} record(s) of ${sources.join(', ')} could not be read and name no asset: any asset they measure may miss findings)`,
+    );
   }
-  if (o.stateReplaced?.length) return { exitCode: EXIT.SOURCE, exitReason: 'incomplete', message: `${STATE_CONFLICT} (${o.stateReplaced.join(', ')})` };
+  if (o.stateReplaced?.length) return incomplete('incomplete', `${STATE_CONFLICT} (${o.stateReplaced.join(', ')})`);
+  if (tripped) return { exitCode: EXIT.FAIL_ON, exitReason: tripped.exitReason, message: tripped.message };
+  return { exitCode: EXIT.OK, exitReason: 'ok', message: o.failOn ? `no asset at --fail-on ${o.failOn}` : 'complete' };
+}
+
+/**
+ * What `--fail-on` finds, judged on measured statuses only: a status that got worse (UNKNOWN is no
+ * status: see RANK), or an asset at the level (a gap asset is there only by a measured breach,
+ * or as UNKNOWN under `--fail-on unknown`, which asks for it).
+ */
+function failOnTripped(result: ScoreResult, o: OutcomeInput): Outcome['failOnMeasured'] {
   if (o.failOn === 'worse') {
     const worse = result.assets.filter((a) => gotWorse(a, o.previousStatus)).sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
     const what = worse.map((a) => `${a.asset.id} (${o.previousStatus?.get(a.asset.id) ?? 'new'} → ${a.status})`);
-    if (worse.length) return { exitCode: EXIT.FAIL_ON, exitReason: 'worse', message: `status got worse: ${what.join(', ')}` };
-  } else if (o.failOn) {
-    const at = result.assets
-      .filter((a) => FAILING[o.failOn as Exclude<FailOn, 'worse'>].includes(a.status))
-      .map((a) => a.asset.id)
-      .sort();
-    if (at.length) return { exitCode: EXIT.FAIL_ON, exitReason: 'fail-on', message: `${at.length} asset(s) at --fail-on ${o.failOn} or worse: ${at.join(', ')}` };
+    return worse.length ? { exitReason: 'worse', message: `status got worse: ${what.join(', ')}` } : undefined;
   }
-  return { exitCode: EXIT.OK, exitReason: 'ok', message: o.failOn ? `no asset at --fail-on ${o.failOn}` : 'complete' };
+  if (!o.failOn) return undefined;
+  const at = result.assets
+    .filter((a) => FAILING[o.failOn as Exclude<FailOn, 'worse'>].includes(a.status))
+    .map((a) => a.asset.id)
+    .sort();
+  return at.length ? { exitReason: 'fail-on', message: `${at.length} asset(s) at --fail-on ${o.failOn} or worse: ${at.join(', ')}` } : undefined;
 }
 
 /** How many next actions summary.json lists. */
@@ -145,6 +168,8 @@ export function buildSummary(result: ScoreResult, s: SummaryInput) {
     exitReason: outcome.exitReason,
     message: outcome.message,
     failOn: s.failOn ?? null,
+    // Exit 3 only: what --fail-on found among what was measured (null: nothing, or not exit 3).
+    failOnMeasured: outcome.failOnMeasured ?? null,
     partial: result.partial || Boolean(s.timedOut),
     run: s.run,
     previousRun: s.previousRun ?? null,

@@ -63,7 +63,19 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(['args', 'artifact-retention-days', 'config', 'fail-on', 'history', 'node-version']);
     expect(action.inputs['node-version'].default).toBe('24');
     expect(action.inputs['fail-on'].default).toBe('worse');
-    expect(Object.keys(action.outputs).sort()).toEqual(['at-risk', 'breached', 'exit-code', 'exit-reason', 'ok', 'partial', 'run-folder', 'run-name', 'unknown', 'worse']);
+    expect(Object.keys(action.outputs).sort()).toEqual([
+      'at-risk',
+      'breached',
+      'exit-code',
+      'exit-reason',
+      'fail-on-tripped',
+      'ok',
+      'partial',
+      'run-folder',
+      'run-name',
+      'unknown',
+      'worse',
+    ]);
     expect(action.runs.using).toBe('composite');
   });
 
@@ -101,6 +113,7 @@ describe('the action steps, run locally', () => {
       'at-risk': '3',
       ok: '7',
       worse: '3',
+      'fail-on-tripped': 'true',
     });
     expect(existsSync(join(first.outputs['run-folder']!, 'report.md'))).toBe(true);
     expect(first.markdown).toContain('## secsli: worse (exit 1)');

@@ -108,9 +108,12 @@ describe('--fail-on worse', () => {
     const withAlerts = ['--from', `dependabot=${alerts}`];
     const complete = await run(dir, '2026-11-21T00:00:00Z', false, ...withAlerts);
     expect([complete.code, complete.summary?.baselineRun]).toEqual([0, null]);
-    // The blip: svc-a breaks while svc-b cannot be measured; exit 3 says "could not measure", not the breach.
+    // The blip: svc-a breaks while svc-b cannot be measured; exit 3 says "could not measure" — and,
+    // apart, the breach it did measure (one unmeasured asset must not silence the others' news).
     const blip = await run(dir, '2026-11-22T00:00:00Z', true);
     expect([blip.code, blip.summary?.changes.map((c: Obj) => `${c.asset} ${c.from}→${c.to}`)]).toEqual([3, ['svc-a OK→BREACHED', 'svc-b OK→UNKNOWN']]);
+    expect([blip.summary?.exitReason, blip.summary?.failOnMeasured]).toEqual(['incomplete', { exitReason: 'worse', message: 'status got worse: svc-a (OK → BREACHED)' }]);
+    expect(blip.summary?.message).toBe('could not measure everything (coverage incomplete for 1 asset(s)); and among what was measured, status got worse: svc-a (OK → BREACHED)');
     // Measured again: the breach is news to whoever routes on exit 1 — against 11-21, not the blip.
     const next = await run(dir, '2026-11-23T00:00:00Z', true, ...withAlerts);
     expect([next.code, next.summary?.message]).toEqual([1, 'status got worse: svc-a (OK → BREACHED)']);
@@ -126,8 +129,10 @@ describe('--fail-on worse', () => {
     // No Dependabot export in any run: svc-b is never measured, svc-a always is.
     const first = await run(dir, '2026-11-21T00:00:00Z', true);
     expect([first.code, first.summary?.changes.map((c: Obj) => c.asset)]).toEqual([3, ['svc-a']]);
+    expect(first.summary?.failOnMeasured).toEqual({ exitReason: 'worse', message: 'status got worse: svc-a (new → BREACHED)' });
+    // News once, not forever: still BREACHED the day after is nothing --fail-on worse reports.
     const second = await run(dir, '2026-11-22T00:00:00Z', true);
-    expect([second.code, second.summary?.baselineRun, second.summary?.changes]).toEqual([3, null, []]);
+    expect([second.code, second.summary?.baselineRun, second.summary?.changes, second.summary?.failOnMeasured]).toEqual([3, null, [], null]);
     const fixed = await run(dir, '2026-11-23T00:00:00Z', false);
     expect(fixed.summary?.changes.map((c: Obj) => `${c.asset} ${c.from}→${c.to}`)).toEqual(['svc-a BREACHED→OK']);
   });
