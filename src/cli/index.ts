@@ -15,11 +15,42 @@ process.on('warning', (w) => {
   process.stderr.write(json ? JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg }) + '\n' : `secsli: warn: ${msg}\n`);
 });
 
+/**
+ * Exit codes are what schedulers alert on, and Node's own for a crash is 1 — secsli's "an asset is
+ * at the --fail-on level". Whatever escapes is exit 70 (a bug), said once on stderr (a summary
+ * event under --log-format json, as main() says its own internal errors).
+ */
+function crash(e: unknown): never {
+  const msg = `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}. This is a bug in secsli; please report it with the command you ran.`;
+  try {
+    process.stderr.write(
+      json ? JSON.stringify({ time: new Date().toISOString(), level: 'error', msg, event: 'summary', exitCode: 70, exitReason: 'internal-error' }) + '\n' : `secsli: ${msg}\n`,
+    );
+  } catch {
+    // stderr is gone too: the exit code says it.
+  }
+  process.exit(70);
+}
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 // `secsli explain … | head`: the reader went away; that is not an error, and nothing is left to say.
+// Anything else (stdout on a full disk) is the job's to fix: exit 2 unless the run already says worse.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e;
+  if (e.code !== 'EPIPE') {
+    try {
+      process.stderr.write(`secsli: error: cannot write to stdout: ${e.code ?? e.message}\n`);
+    } catch {
+      // nothing left to tell
+    }
+    const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+    process.exit(code === 0 ? 2 : code);
+  }
   process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 });
+// A log reader that went away (a dead `tee`, a log shipper restarted) must not end the run: the
+// report is still written and the exit code still says how it went; only the log lines are lost.
+process.stderr.on('error', () => {});
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date(), signals: process }).then(
   (code) => {
