@@ -70,7 +70,9 @@ export function startRunStop(o: { timeoutMs: number; timeoutText: string; signal
     if (controller.signal.aborted && by) return;
     by = name;
     o.log.warn(`${name} received: abandoning the run (no report is written, the sync state is left as it was)`);
-    controller.abort(new RunStopped('cancelled', `cancelled by ${name}`));
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof RunStopped) reason.cancel(`cancelled by ${name}`);
+    else controller.abort(new RunStopped('cancelled', `cancelled by ${name}`));
   };
   const handlers = (['SIGTERM', 'SIGINT'] as const).map((n) => [n, onSignal(n)] as const);
   for (const [n, h] of handlers) o.signals?.on(n, h);

@@ -15,11 +15,21 @@ import type { Collector, RecordSink, SourceStatus } from './types.js';
  */
 export class RunStopped extends Error {
   constructor(
-    readonly kind: 'timeout' | 'cancelled',
+    public kind: 'timeout' | 'cancelled',
     message: string,
   ) {
     super(message);
     this.name = 'RunStopped';
+  }
+
+  /**
+   * A signal after the deadline: the run is abandoned all the same. An AbortSignal keeps its first
+   * reason, so the deadline's reason becomes the cancellation (SIGTERM had been logged as
+   * "abandoning the run" and the run published anyway).
+   */
+  cancel(message: string): void {
+    this.kind = 'cancelled';
+    this.message = message;
   }
 }
 

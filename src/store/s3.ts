@@ -171,12 +171,15 @@ export function s3RunStore(where: S3Location, o: StoreEnv): RunStore {
             .sort();
           const manifest: Manifest = { secsliRun: 1, run, tool: toolVersion(), files: [] };
           for (const name of names) {
+            // A signal while uploading: stop at the next object, and undo (no manifest ever goes up).
+            stop?.();
             const path = join(dir, name);
             const { Body, ContentLength } = await fileBody(path);
             manifest.files.push({ name, bytes: ContentLength, sha256: await sha256(path) });
             uploaded.push(prefix + `${run}/${name}`);
             await put(`${run}/${name}`, Body, { ContentLength, ContentType: contentType(name) }).catch(fail(`PutObject ${run}/${name}`));
           }
+          stop?.();
           await put(`${run}/${MANIFEST}`, JSON.stringify(manifest, null, 2) + '\n', { ContentType: 'application/json', IfNoneMatch: '*' }).catch(
             fail(`PutObject ${run}/${MANIFEST}`),
           );
