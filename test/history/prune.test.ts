@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planPrune } from '../../src/history/prune.js';
@@ -124,5 +124,24 @@ describe('secsli prune and score --keep-days', () => {
     expect((await readdir(out)).sort()).toEqual(['2025-06-01T000000Z', '2026-11-27T000000Z']);
     expect(backfill.stderr).toMatch(/--keep-days 100: removed 1 run\(s\) as of before 2026-08-19T00:00:00Z/);
     expect(existsSync(join(out, '2025-06-01T000000Z', 'summary.json'))).toBe(true);
+  });
+
+  it('score --keep-days never removes the run --fail-on worse judges against: a long outage does not turn every red asset into news', async () => {
+    const out = await tmp('secsli-keep-baseline-');
+    const shOnly = (day: string, ...extra: string[]) => {
+      const args = exampleScoreArgs(out, ...extra);
+      const i = args.findIndex((a) => a.startsWith('dependabot='));
+      return cli([...args.slice(0, i - 1), ...args.slice(i + 1)].filter((a, k, all) => a !== '--as-of' && all[k - 1] !== '--as-of').concat(AS_OF(day)));
+    };
+    expect((await scoreAt(out, '2026-11-10', '--fail-on', 'worse')).code).toBe(1); // the first run: BREACHED assets are news
+    // Dependabot down for longer than the window: every run exits 3, and prunes.
+    for (const day of ['2026-11-11', '2026-11-14', '2026-11-17', '2026-11-20']) expect((await shOnly(day, '--keep-days', '5')).code).toBe(3);
+    expect(await readdir(out).then((l) => l.filter((n) => !n.startsWith('.')).sort())).toEqual(['2026-11-10T000000Z', '2026-11-17T000000Z', '2026-11-20T000000Z']);
+    // Measured again: judged against the last complete run, kept through the outage — the assets
+    // BREACHED since 11-10 are no news (against no baseline, all of them were "new → BREACHED").
+    const back = await scoreAt(out, '2026-11-21', '--fail-on', 'worse', '--keep-days', '5');
+    const summary = JSON.parse(await readFile(join(back.stdout.trim(), 'summary.json'), 'utf8'));
+    expect(summary.baselineRun).toBe('2026-11-10T000000Z');
+    expect(summary.message).not.toMatch(/data-warehouse|payments-api|new →/);
   });
 });
