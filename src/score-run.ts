@@ -1,7 +1,8 @@
+import { EXIT, SecsliError } from './errors.js';
 import { ServerErrorStreaks } from './collectors/dependabot/server-errors.js';
 import { liveSecrets } from './collectors/secrets.js';
 import { parallelFrom } from './collectors/parallel/options.js';
-import { stopOf } from './collectors/stop.js';
+import { RunStopped, stopOf, untilStopped } from './collectors/stop.js';
 import { renderAttributionMarkdown, renderChangesTooLarge } from './history/attribution-render.js';
 import { findPreviousRun, loadStoredRun, type PreviousRun } from './history/load.js';
 import { snapshotOfRun, type SnapshotV1 } from './history/schema.js';
@@ -84,8 +85,20 @@ export interface ScoreOutcome {
 export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
   const store = await openRunStore(opts.out, { env: opts.env, ...(opts.sseKmsKeyId ? { sseKmsKeyId: opts.sseKmsKeyId } : {}) });
   const base = runFolderName(opts.asOf);
-  await store.preflight?.();
-  const previous = await findPreviousRun(store, base, opts.log);
+  // S3 that accepts connections and never answers held the run past --timeout and SIGTERM: these
+  // reads end with the run's stop (a deadline here is S3 failing: exit 2, nothing written).
+  const s3Read = <T>(what: string, work: Promise<T>) =>
+    untilStopped(work, opts.stop).catch((e: unknown) => {
+      if (e instanceof RunStopped && e.kind === 'timeout')
+        throw new SecsliError(
+          `${store.location}: ${what} did not answer before the --timeout deadline; nothing was written`,
+          EXIT.USAGE,
+          'Check the route and the endpoint to the history store.',
+        );
+      throw e;
+    });
+  await s3Read('the history store (checking it)', Promise.resolve(store.preflight?.()));
+  const previous = await s3Read('the history store (reading the previous run)', findPreviousRun(store, base, opts.log));
   // With --save-raw the run is opened first and the raw records stream into it while collecting;
   // it is published only when every report is written (or removed on failure).
   // Every file the writer writes is redacted of the secrets this environment holds.
@@ -125,7 +138,10 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     if (writeFailure !== undefined) throw writeFailure;
     const live = mayDiscover && discoverable(inventory);
     const truth = live
-      ? await inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log, discover: { github: { serverErrors: githubServerErrors } } })
+      ? await truthUntilStopped(
+          () => inventoryTruth(inventory, result, evidence.evidence, { env: opts.env, log: opts.log, discover: { github: { serverErrors: githubServerErrors } } }),
+          opts,
+        )
       : undefined;
     for (const sink of rawSinks.values()) sink.close();
     const meta = {
@@ -204,6 +220,26 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     throw e;
   } finally {
     await store.state.close();
+  }
+}
+
+/**
+ * Inventory truth, within the run's stop: after the --timeout deadline (collection cut short, or
+ * discovery still paging a large organization at 4 requests/s) the report goes out without it,
+ * said in a warning; a signal abandons the run as everywhere else.
+ */
+async function truthUntilStopped<T>(work: () => Promise<T>, opts: Pick<ScoreOptions, 'stop' | 'log'>): Promise<T | undefined> {
+  const skipped = 'inventory truth (discovery and drift) is not in this report';
+  if (opts.stop?.aborted && stopOf(opts.stop).kind === 'timeout') {
+    opts.log.warn(`--timeout deadline passed before discovery: ${skipped}`);
+    return undefined;
+  }
+  try {
+    return await untilStopped(work(), opts.stop);
+  } catch (e) {
+    if (!(e instanceof RunStopped) || e.kind !== 'timeout') throw e;
+    opts.log.warn(`--timeout deadline passed during discovery: ${skipped}`);
+    return undefined;
   }
 }
 

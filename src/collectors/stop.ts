@@ -84,3 +84,31 @@ export async function collectUntil(c: Collector, sink: RecordSink, log: Logger, 
     signal.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * `work`, or the stop's RunStopped as soon as `signal` aborts, whichever comes first. For steps
+ * that do not take a signal themselves (discovery's API calls, S3 reads before collecting): a
+ * hung connection would otherwise hold the run past its --timeout and past SIGTERM. What `work`
+ * was doing goes on in the background; nothing waits for it (the bin exits once the run is done).
+ */
+export function untilStopped<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {}); // its failure, later, is no one's to report
+      reject(stopOf(signal));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,3 +1,4 @@
+import { SDK_TIMEOUTS } from '../io/sdk-timeouts.js';
 import { OrganizationsClient, type OrganizationsClientConfig } from '@aws-sdk/client-organizations';
 import type { SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { createGithubClient, type GithubRequester, githubBaseUrl } from '../collectors/dependabot/client.js';
@@ -58,6 +59,7 @@ function organizationsClient(o: DiscoverOptions): SendClient {
   const credentials = o.aws?.credentials ?? envCredentials(o.env);
   // Organizations is a global service whose endpoint lives in us-east-1.
   const client = new OrganizationsClient({
+    ...SDK_TIMEOUTS,
     region: 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials: credentials as never } : {}),

@@ -1,3 +1,4 @@
+import { SDK_TIMEOUTS } from '../io/sdk-timeouts.js';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -30,6 +31,7 @@ export function createS3Client(o: StoreEnv): { client: S3Client; endpoint?: stri
   const keyId = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
   const client = new S3Client({
+    ...SDK_TIMEOUTS,
     region,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...(keyId && secret ? { credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {}),

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -151,4 +152,30 @@ describe('stopping a run from outside (real child process, emulators)', () => {
     expect(await entries(out)).toEqual(before);
     expect(await readFile(join(out, '.secsli-state/securityhub.ndjson'), 'utf8')).toBe(state);
   });
+
+  it('an endpoint that accepts connections and never answers ends with the run: Organizations during discovery, S3 before collecting', async () => {
+    // A TCP server that never writes: a proxy or a route that swallows requests.
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((s) => sockets.add(s)).listen(0);
+    open.push({
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          silent.close(() => r());
+        }),
+    });
+    const port = (silent.address() as { port: number }).port;
+    const w = await world(() => false);
+    const out = await tmp('secsli-hung-');
+    const t0 = Date.now();
+    const c = secsli(scoreArgs(out, '--timeout', '4s'), { ...w.env, AWS_ENDPOINT_URL_ORGANIZATIONS: `http://127.0.0.1:${port}` });
+    const code = await c.code;
+    expect(Date.now() - t0).toBeLessThan(60_000); // it hung until killed
+    expect(c.stderr()).toContain('--timeout deadline passed during discovery: inventory truth (discovery and drift) is not in this report');
+    expect([code, c.stdout().trim()]).toEqual([0, join(out, '2026-11-27T000000Z')]);
+
+    const s3 = secsli(scoreArgs('s3://bucket/history', '--timeout', '2s'), { ...w.env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` });
+    expect(await s3.code, s3.stderr()).toBe(2);
+    expect(s3.stderr()).toMatch(/s3:\/\/bucket\/history: the history store \([a-z ]+\) did not answer before the --timeout deadline; nothing was written/);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { SDK_TIMEOUTS } from '../../io/sdk-timeouts.js';
 import { SecurityHubClient, type SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { createTokenBucket, GET_FINDINGS_LIMIT, type Clock, type TokenBucket } from './limiter.js';
 
@@ -28,6 +29,7 @@ export interface LimitedSecurityHubClient {
 
 export function createSecurityHubClient(o: SecurityHubClientOptions): LimitedSecurityHubClient {
   const client = new SecurityHubClient({
+    ...SDK_TIMEOUTS,
     region: o.region,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(o.credentials ? { credentials: o.credentials } : {}),
