@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { EXIT, SecsliError, UsageError } from '../errors.js';
-import { countFlag, type Io } from './options.js';
+import type { Io } from './options.js';
 import { addLogOptions, historyLogger, type LogFlags } from './review.js';
 
 /** Whole days ≥ 1: 0 would keep only the newest run, which is never what a mistyped flag meant. */
 export function keepDaysFlag(flag: string) {
-  const count = countFlag(flag);
   return (v: string): number => {
-    const n = count(v);
-    if (n < 1) throw new UsageError(`${flag}: "${v}": keep at least 1 day of history`, `Example: ${flag} 400`);
+    // One message for every value that is not a day count ≥ 1 ("-1" had read "not a whole number ≥ 0", then "0" "keep at least 1 day").
+    const n = /^\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+    if (!(n >= 1)) throw new UsageError(`${flag}: "${v}" is not a whole number of days ≥ 1: keep at least 1 day of history`, `Example: ${flag} 400`);
     return n;
   };
 }

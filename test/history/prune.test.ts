@@ -79,7 +79,9 @@ describe('secsli prune and score --keep-days', () => {
 
   it('refuses what would be a mistake: 0 days, no --keep-days, a folder that does not exist', async () => {
     const zero = await cli(['prune', '--reports', 'reports', '--keep-days', '0']);
-    expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('keep at least 1 day')]);
+    expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('--keep-days: "0" is not a whole number of days ≥ 1: keep at least 1 day')]);
+    const negative = await cli(['prune', '--reports', 'reports', '--keep-days', '-1']);
+    expect([negative.code, negative.stderr]).toEqual([2, expect.stringContaining('--keep-days: "-1" is not a whole number of days ≥ 1')]);
     expect((await cli(['prune', '--reports', 'reports'])).code).toBe(2);
     const missing = await cli(['prune', '--reports', '/nonexistent/secsli-reports', '--keep-days', '400']);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('no reports folder at /nonexistent/secsli-reports (ENOENT)')]);
