@@ -1,13 +1,16 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { constants as os } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tmp } from '../cli/run.js';
+import { startGithubEmulator } from '../fakes/github-emulator.js';
 import { startS3Emulator } from '../fakes/s3-emulator.js';
+import { startSecurityHubEmulator } from '../fakes/securityhub-emulator.js';
 import { FAKE } from '../live/world.js';
 import { stepResult } from '../../scripts/action/step-outputs.js';
 
@@ -21,7 +24,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 type Obj = Record<string, any>;
 
-async function step(inputs: Record<string, string>) {
+const SCORE_STEP = join(ROOT, 'scripts/action/score.sh');
+/** The score step's `run` in action.yml. */
+const SCORE_RUN = String((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Obj).runs.steps.find((s: Obj) => s.id === 'score').run);
+
+/** The step's environment as the runner sets it, with its summary and output files. */
+async function stepEnv(inputs: Record<string, string>) {
   const dir = await tmp('secsli-action-');
   const files = { summary: join(dir, 'step-summary.md'), output: join(dir, 'output') };
   await writeFile(files.summary, '');
@@ -35,14 +43,11 @@ async function step(inputs: Record<string, string>) {
     RUNNER_TEMP: dir,
     ...inputs,
   };
-  let code = 0;
-  let stderr = '';
-  try {
-    ({ stderr } = await run('bash', [join(ROOT, 'scripts/action/score.sh')], { cwd: ROOT, env }));
-  } catch (e) {
-    code = (e as { code: number }).code;
-    stderr = (e as { stderr: string }).stderr;
-  }
+  return { env, files };
+}
+
+/** What the step left in $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY. */
+async function stepResults(files: { summary: string; output: string }) {
   const outputs = Object.fromEntries(
     (await readFile(files.output, 'utf8'))
       .trim()
@@ -50,7 +55,20 @@ async function step(inputs: Record<string, string>) {
       .filter(Boolean)
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
-  return { code, stderr, outputs, markdown: await readFile(files.summary, 'utf8') };
+  return { outputs, markdown: await readFile(files.summary, 'utf8') };
+}
+
+async function step(inputs: Record<string, string>) {
+  const { env, files } = await stepEnv(inputs);
+  let code = 0;
+  let stderr = '';
+  try {
+    ({ stderr } = await run('bash', [SCORE_STEP], { cwd: ROOT, env }));
+  } catch (e) {
+    code = (e as { code: number }).code;
+    stderr = (e as { stderr: string }).stderr;
+  }
+  return { code, stderr, ...(await stepResults(files)) };
 }
 
 const exampleArgs = (asOf: string) =>
@@ -84,7 +102,7 @@ describe('action.yml', () => {
     expect(steps.map((s) => s.run ?? s.uses)).toEqual([
       'actions/setup-node@v4',
       'bash "$GITHUB_ACTION_PATH/scripts/action/install.sh"',
-      'bash "$GITHUB_ACTION_PATH/scripts/action/score.sh"',
+      'exec bash "$GITHUB_ACTION_PATH/scripts/action/score.sh"',
       'actions/upload-artifact@v4',
     ]);
     const upload = steps[3]!;
@@ -178,6 +196,104 @@ describe('the action steps, run locally', () => {
       await s3.close();
     }
   });
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitFor(cond: () => boolean, ms: number) {
+  for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() - t0 > ms) return false;
+  return true;
+}
+
+/** The secsli processes under process `root`, children's children included (ps: Linux and macOS). */
+async function secsliUnder(root: number): Promise<number[]> {
+  const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid=,args=']);
+  const procs = stdout
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs)
+      if (tree.has(p.ppid) && !tree.has(p.pid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+  }
+  return procs.filter((p) => p.pid !== root && tree.has(p.pid) && p.args.includes('dist/src/cli/index.js')).map((p) => p.pid);
+}
+
+describe('the score step, cancelled as the runner cancels a job', () => {
+  // actions/runner (ProcessInvoker) signals the step's shell only, not its process group: SIGINT,
+  // then SIGTERM, then SIGKILL of the tree. That shell runs action.yml's `run` from a file with
+  // `bash --noprofile --norc -eo pipefail`, as here. It must exec score.sh, and score.sh pass the
+  // signal on to secsli, or secsli runs on as an orphan, publishes its run after the cancel, and
+  // the step has no outputs.
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s to the shell only: secsli abandons the run and exits %i, nothing published, outputs say cancelled, no process left',
+    async (signal, exit) => {
+      const sh = await startSecurityHubEmulator({ stall: () => true }); // every request hangs: collection never ends by itself
+      const gh = await startGithubEmulator({
+        token: FAKE.githubToken,
+        repos: [
+          { owner: 'acme', name: 'payments-api' },
+          { owner: 'acme', name: 'web' },
+        ],
+      });
+      const history = await tmp('secsli-history-');
+      const { env, files } = await stepEnv({
+        INPUT_CONFIG: join(ROOT, 'test/fixtures/live/assets.yaml'),
+        INPUT_HISTORY: history,
+        INPUT_ARGS: '--as-of 2026-11-27T00:00:00Z',
+        AWS_ENDPOINT_URL_SECURITYHUB: sh.url,
+        AWS_REGION: 'ap-northeast-1',
+        AWS_ACCESS_KEY_ID: FAKE.awsKeyId,
+        AWS_SECRET_ACCESS_KEY: FAKE.awsSecret,
+        GITHUB_API_URL: gh.url,
+        GITHUB_TOKEN: FAKE.githubToken,
+      });
+      const script = join(env.RUNNER_TEMP, 'score-step.sh');
+      await writeFile(script, SCORE_RUN);
+      const bash = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      bash.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      let code: number | null | undefined;
+      bash.on('exit', (c, s) => (code = c ?? (s ? 128 + os.signals[s] : null)));
+      let children: number[] = [];
+      try {
+        expect(await waitFor(() => sh.requests.length > 0, 30_000), stderr).toBe(true); // secsli is collecting
+        children = await secsliUnder(bash.pid!);
+        expect(children).toHaveLength(1);
+        process.kill(bash.pid!, signal); // the shell's pid, as the runner does: not its group
+        // The runner waits 7.5 s after SIGINT, 2.5 s after SIGTERM; the bound is wider for a loaded machine.
+        expect(await waitFor(() => code !== undefined, 20_000), `the step did not exit after ${signal}\n${stderr}`).toBe(true);
+        expect(code, stderr).toBe(exit);
+        expect(await waitFor(() => !alive(children[0]!), 5_000), 'secsli is still running after the step exited').toBe(true);
+        // No run folder, no sync state, nothing temporary: only the sync-state folder, empty, made at the start.
+        expect(await readdir(history, { recursive: true })).toEqual(['.secsli-state']);
+        expect(stderr).toContain(`${signal} received: abandoning the run`);
+        const r = await stepResults(files);
+        expect(r.outputs).toMatchObject({ 'exit-code': String(exit), 'exit-reason': 'cancelled', 'run-folder': '' });
+        expect(r.markdown).toContain(`## secsli: no report (exit ${exit}, cancelled)`);
+      } finally {
+        for (const pid of [bash.pid!, ...children]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+        await Promise.all([sh.close(), gh.close()]);
+      }
+    },
+    60_000,
+  );
 });
 
 describe('the step summary from a capped --log-format json line (history in S3)', () => {
