@@ -38,7 +38,8 @@ rm -f "$fifo" && mkfifo "$fifo" || exit 70
 (trap '' INT TERM; exec tee "$log") < "$fifo" >&2 &
 tee_pid=$!
 # stdout (the run folder) to a file; the JSON log to the job log and to a file for the summary.
-node "${node_flags[@]}" "$root/dist/src/cli/index.js" "${args[@]}" "${extra[@]}" > "$tmp/secsli-stdout" 2> "$fifo" &
+# ${a[@]+"${a[@]}"}: an empty array is "unbound" under set -u in bash before 4.4 (macOS's 3.2).
+node ${node_flags[@]+"${node_flags[@]}"} "$root/dist/src/cli/index.js" "${args[@]}" ${extra[@]+"${extra[@]}"} > "$tmp/secsli-stdout" 2> "$fifo" &
 pid=$!
 if [ -n "$sig" ]; then kill -s "$sig" "$pid"; fi # a signal before $pid was set
 wait_child "$pid"
