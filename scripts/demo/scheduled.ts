@@ -151,7 +151,7 @@ function report(r: Run, say: (line: string) => void): void {
     } catch {
       // a plain line
     }
-    if (/full pull|incremental sync|run complete|PARTIAL|error|sync state/.test(msg)) say(`  ${msg}`);
+    if (/full pull|incremental sync|run complete|run incomplete|PARTIAL|error|sync state/.test(msg)) say(`  ${msg}`);
   }
   say(`  step outputs: exit-code ${r.outputs['exit-code']}, exit-reason ${r.outputs['exit-reason']}, worse ${r.outputs.worse}, run-folder ${r.stdout || '(none)'}`);
   say(`  step summary: ${r.stepSummary.split('\n')[0]}`);

@@ -117,7 +117,10 @@ log line) says why the run exits as it does. Exit codes: 0 ok, 1 an asset at the
           );
         if (s.exitCode === EXIT.SOURCE) for (const line of unmeasuredReasons(result)) log.warn(`not measured: ${line}`);
         const b = s.byStatus;
-        const line = `${s.partial ? 'PARTIAL run' : 'run complete'}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
+        // "run complete" only for a run that measured everything: an exit 3 without a source cut short
+        // (a coverage gap, records that name no asset) is not one a filter on the words may take for whole.
+        const lead = s.partial ? 'PARTIAL run' : s.exitCode === EXIT.SOURCE ? 'run incomplete' : 'run complete';
+        const line = `${lead}: ${s.assets} assets — ${b.BREACHED} breached, ${b.UNKNOWN} unknown, ${b['AT RISK']} at risk, ${b.OK} ok; exit ${s.exitCode} (${s.exitReason}: ${s.message})`;
         // The last line a scheduler reads: the same facts as summary.json (at most 100 status changes).
         // An info line, but -q never drops it: the Action's outputs with S3 history and every
         // metric filter on `event = "summary"` are built from it.

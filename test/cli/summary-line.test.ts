@@ -26,6 +26,14 @@ describe('the closing summary line', () => {
     expect(said.at(-1)).toMatch(/^secsli: run complete: 13 assets — 3 breached, .*; exit 0 \(ok: complete\)$/);
     expect(said.slice(0, -1).every((l) => l.startsWith('secsli: warn: '))).toBe(true);
   });
+
+  it('an exit 3 with no source cut short (a source an asset expects was not given) is "run incomplete", never "run complete"', async () => {
+    const args = exampleScoreArgs(await tmp(), '-q');
+    const i = args.findIndex((a) => a.startsWith('dependabot='));
+    const r = await cli([...args.slice(0, i - 1), ...args.slice(i + 1)]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^secsli: run incomplete: 13 assets — .*; exit 3 \(incomplete: could not measure everything/);
+  });
 });
 
 describe('a run the parser refuses', () => {
