@@ -1,4 +1,4 @@
-import type { Finding } from '../model/finding.js';
+import { endMs, firstSeenMs, type Finding } from '../model/finding.js';
 import { rankOrder, type Scored } from './rows.js';
 import type { ExclusionReason } from './types.js';
 
@@ -27,7 +27,10 @@ const foldSeparators = (p: string): string => (/[_.]|--/.test(p) ? p.replace(/[-
  * - it counts once: the heavier report is kept, the other is marked as its duplicate;
  * - the kept report's SLA clock starts at the earliest sighting by either source, so a months-old
  *   Dependabot alert does not look new because Inspector found it last week.
- * Closed reports are paired the same way among themselves, so one fix is not counted twice.
+ * Closed reports are paired the same way among themselves, so one fix is not counted twice; the
+ * kept one's clock starts at the earlier sighting when the two were open at the same time (the
+ * remediation event is then judged as it was while both were open: a deadline missed while open
+ * stayed missed once closed), and stays its own when they were not (the vulnerability came back).
  */
 export function dedupeAcrossSources(scored: readonly Scored[]): void {
   const open: Scored[] = [];
@@ -68,6 +71,9 @@ const sourceBit = (f: Finding): number => (f.source === 'securityhub' ? 1 : 2);
 function vulnIds(f: Finding): readonly string[] {
   return f.ghsa ? [...f.cves, f.ghsa.toUpperCase()] : f.cves;
 }
+
+/** Were two closed reports open at some same instant? */
+const openTogether = (a: Finding, b: Finding): boolean => firstSeenMs(a) <= endMs(b) && firstSeenMs(b) <= endMs(a);
 
 /** One source's reports of one key in rank order; those before `at` are paired. */
 interface Queue {
@@ -114,7 +120,7 @@ function pairUp(rows: readonly Scored[], inherit: boolean): void {
     }
     if (other) {
       s.excluded = { kind: 'duplicate', of: other.finding.id };
-      if (inherit) other.inheritAge(s);
+      if (inherit || openTogether(other.finding, s.finding)) other.inheritAge(s);
       paired.add(other);
       continue;
     }

@@ -103,21 +103,18 @@ export class Scored implements ScoredFinding {
   dueMs(): number {
     return firstSeenMs((this.ageRow ?? this).finding) + this.slaDays * DAY;
   }
-  /** Days this row's own finding has been open (to now, or to when it closed). */
-  private ownAgeDays(): number {
+  /** Days open: from the earliest sighting (this row's, or the other source's that set its age) to now, or to when this row's finding closed. */
+  get ageDays(): number {
     const f = this.finding;
     const end = f.status === 'open' ? this.ctx.nowMs : endMs(f);
-    return Math.max(0, (end - firstSeenMs(f)) / DAY);
-  }
-  get ageDays(): number {
-    return (this.ageRow ?? this).ownAgeDays();
+    return Math.max(0, (end - firstSeenMs((this.ageRow ?? this).finding)) / DAY);
   }
   get ageFrom(): string | undefined {
     return this.ageRow?.finding.id;
   }
   /** The same vulnerability was seen earlier by another source: its clock is the one that runs. */
   inheritAge(from: Scored): void {
-    if (from.ageDays <= this.ageDays) return;
+    if (firstSeenMs(from.finding) >= firstSeenMs((this.ageRow ?? this).finding)) return;
     this.ageRow = from;
   }
   get dueAt(): string {

@@ -32,6 +32,32 @@ describe('cross-source duplicates', () => {
     expect(rows.find((cells) => cells[col('finding_id')] === dependabot.id)![col('age_from')]).toBe('');
   });
 
+  it('closed reports open at the same time keep the earlier clock (a deadline missed while open stays missed); a report that came back later keeps its own', () => {
+    const policy = { ...DEFAULT_POLICY, remediationMinEvents: 1 };
+    const gh = { repo: 'acme/app', scope: 'runtime' as const };
+    // Dependabot saw it on 09-01; Inspector on 10-20; both fixed on 11-10. High: 30 days from 09-01 is 10-01, missed.
+    const together = scoreWith(
+      [
+        makeFinding({ ...log4j, severity: 'high', status: 'fixed', firstSeen: '2026-10-20T00:00:00Z', closedAt: '2026-11-10T00:00:00Z' }),
+        makeFinding({ ...log4j, source: 'dependabot', severity: 'high', status: 'fixed', firstSeen: '2026-09-01T00:00:00Z', closedAt: '2026-11-10T00:00:00Z', github: gh }),
+      ],
+      [asset],
+      { policy },
+    );
+    expect(only(together).remediation).toMatchObject({ events: 1, good: 0 });
+    // Fixed on 09-10 by Dependabot's account; seen again by Inspector on 11-01 and fixed on 11-10: on time, by its own clock.
+    const apart = scoreWith(
+      [
+        makeFinding({ ...log4j, severity: 'high', status: 'fixed', firstSeen: '2026-11-01T00:00:00Z', closedAt: '2026-11-10T00:00:00Z' }),
+        makeFinding({ ...log4j, source: 'dependabot', severity: 'high', status: 'fixed', firstSeen: '2026-09-01T00:00:00Z', closedAt: '2026-09-10T00:00:00Z', github: gh }),
+      ],
+      [asset],
+      { policy },
+    );
+    expect(only(apart).remediation).toMatchObject({ events: 1 });
+    expect(only(apart).remediation.good).toBeGreaterThan(0);
+  });
+
   it("one fix closes both reports, and its action names the duplicate's manifest too", () => {
     const inspector = makeFinding({ ...log4j, severity: 'critical' });
     const inApp = makeFinding({ ...log4j, source: 'dependabot', github: { repo: 'acme/app', manifestPath: 'pom.xml', scope: 'runtime' } });
