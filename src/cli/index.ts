@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { mustExitNow } from './deadline.js';
 import { tightenHeapGrowth } from './heap.js';
-import { main } from './main.js';
+import { main, reportError } from './main.js';
+import { EXIT, SecsliError } from '../errors.js';
 
 tightenHeapGrowth();
 
@@ -15,21 +16,21 @@ process.on('warning', (w) => {
   process.stderr.write(json ? JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg }) + '\n' : `secsli: warn: ${msg}\n`);
 });
 
+const io = { stderr: process.stderr, env: process.env, now: () => new Date() };
+
 /**
  * Exit codes are what schedulers alert on, and Node's own for a crash is 1 — secsli's "an asset is
- * at the --fail-on level". Whatever escapes is exit 70 (a bug), said once on stderr (a summary
- * event under --log-format json, as main() says its own internal errors).
+ * at the --fail-on level". Whatever escapes is said as main() says its errors (secrets redacted,
+ * a summary event under --log-format json) and exits with its code: 70 for a bug.
  */
 function crash(e: unknown): never {
-  const msg = `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}. This is a bug in secsli; please report it with the command you ran.`;
+  let code: number = EXIT.INTERNAL;
   try {
-    process.stderr.write(
-      json ? JSON.stringify({ time: new Date().toISOString(), level: 'error', msg, event: 'summary', exitCode: 70, exitReason: 'internal-error' }) + '\n' : `secsli: ${msg}\n`,
-    );
+    code = reportError(e, io, json);
   } catch {
     // stderr is gone too: the exit code says it.
   }
-  process.exit(70);
+  process.exit(code);
 }
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
@@ -38,13 +39,17 @@ process.on('unhandledRejection', crash);
 // Anything else (stdout on a full disk) is the job's to fix: exit 2 unless the run already says worse.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') {
+    // A run that already has news (1, 3) keeps its code, and its summary event stands: this is one
+    // more error line. Otherwise the job has a problem to fix (2), and the last event says so.
+    const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+    const failed = new SecsliError(`cannot write to stdout: ${e.code ?? e.message}`, EXIT.USAGE, 'Check where the job sends standard output (a full disk, a closed file).');
     try {
-      process.stderr.write(`secsli: error: cannot write to stdout: ${e.code ?? e.message}\n`);
+      if (code === 0) reportError(failed, io, json);
+      else process.stderr.write(json ? JSON.stringify({ time: io.now().toISOString(), level: 'error', msg: failed.message }) + '\n' : `secsli: error: ${failed.message}\n`);
     } catch {
       // nothing left to tell
     }
-    const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-    process.exit(code === 0 ? 2 : code);
+    process.exit(code === 0 ? EXIT.USAGE : code);
   }
   process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 });

@@ -197,7 +197,12 @@ export async function main(argv: string[], given: Io): Promise<number> {
   }
 }
 
-function reportError(e: unknown, io: Io, json: boolean, parserSaid = ''): number {
+/**
+ * Says `e` on stderr as the CLI says every error — each line sanitised, the environment's secrets
+ * redacted, a summary event under --log-format json — and returns its exit code (70 for a bug).
+ * Also the bin's last word on what escapes everything else (src/cli/index.ts).
+ */
+export function reportError(e: unknown, io: Pick<Io, 'stderr' | 'env' | 'now'>, json: boolean, parserSaid = ''): number {
   const secrets = secretsFrom(io.env);
   // Error messages quote outside text (ids, file excerpts): each line sanitised, secrets redacted.
   const say = (s: string, fields: Record<string, unknown> = {}) =>

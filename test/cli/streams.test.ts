@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { exampleScoreArgs, tmp } from './run.js';
 
@@ -14,8 +14,8 @@ import { exampleScoreArgs, tmp } from './run.js';
 
 const BIN = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
 
-function run(args: string[], stdio: Array<'ignore' | 'pipe' | number>, onStderr?: (p: ReturnType<typeof spawn>) => void) {
-  const p = spawn(process.execPath, [BIN, ...args], { stdio: stdio as never });
+function run(args: string[], stdio: Array<'ignore' | 'pipe' | number>, onStderr?: (p: ReturnType<typeof spawn>) => void, o: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
+  const p = spawn(process.execPath, [...(o.nodeArgs ?? []), BIN, ...args], { stdio: stdio as never, ...(o.env ? { env: o.env } : {}) });
   let out = '';
   let err = '';
   p.stdout?.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,8 +36,32 @@ describe('secsli with broken stdout or stderr (real child process)', () => {
       expect(r.stderr).toContain('secsli: error: cannot write to stdout: ENOSPC');
       expect(r.stderr).not.toContain('Node.js v');
       expect(existsSync(join(out, '2026-11-27T000000Z', 'summary.json'))).toBe(true);
+      // Under --log-format json every line parses, and the last summary event has the real exit code.
+      const json = await run([...exampleScoreArgs(await tmp('secsli-full-')), '--log-format', 'json'], ['ignore', full, 'pipe']);
+      expect(json.code).toBe(2);
+      const events = json.stderr
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(events.filter((e) => e.event === 'summary').at(-1)).toMatchObject({ exitCode: 2, exitReason: 'usage', msg: 'cannot write to stdout: ENOSPC' });
     } finally {
       closeSync(full);
+    }
+  });
+
+  it('an error nothing catches (thrown from a timer) is exit 70, said once, with the secrets of the environment redacted', async () => {
+    const token = 'ghp_' + 'S3CRET'.repeat(6);
+    const boom = join(await tmp('secsli-boom-'), 'boom.mjs');
+    await writeFile(boom, `setTimeout(() => { throw new Error('request to https://x-access-token:' + process.env.GITHUB_TOKEN + '@api.github.com failed'); }, 250);\n`);
+    for (const format of ['json', 'text']) {
+      const r = await run([...exampleScoreArgs(await tmp('secsli-boom-')), '--log-format', format], ['ignore', 'pipe', 'pipe'], undefined, {
+        nodeArgs: ['--import', pathToFileURL(boom).href],
+        env: { PATH: process.env.PATH, GITHUB_TOKEN: token },
+      });
+      expect(r.code).toBe(70);
+      expect(r.stderr).not.toContain(token);
+      expect(r.stderr).toContain('internal error: Error: request to https://');
+      if (format === 'json') expect(JSON.parse(r.stderr.trim().split('\n').at(-1)!)).toMatchObject({ event: 'summary', exitCode: 70, exitReason: 'internal-error' });
     }
   });
 
