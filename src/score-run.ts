@@ -194,6 +194,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
         failOn: opts.failOn,
         // Status news is judged against the last run that measured everything (see PreviousRun.baseline).
         previousStatus: previous?.baseline?.status,
+        measuredStatus: previous?.measured,
         previousRun: previous?.name,
         baselineRun: previous?.baseline?.name,
         run: { name, location: store.runLocation(name) },

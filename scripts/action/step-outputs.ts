@@ -144,7 +144,9 @@ export function stepResult(exitCode: number, runDir: string, log: string): StepR
       ok: String(b.OK),
       worse: String(s.changesWorse ?? s.changes.filter((c) => c.worse).length),
       // The owners' alert: --fail-on tripped, on a complete run (exit 1) or among what an exit-3 run did measure.
-      'fail-on-tripped': String(s.exitCode === 1 || (s.failOnMeasured ?? null) !== null),
+      // From what the run decided (summary.json): a later step that changed the exit code (a sync-state
+      // race lost while publishing, stdout failing) does not unsay its news.
+      'fail-on-tripped': String(summary.exitCode === 1 || s.exitCode === 1 || (summary.failOnMeasured ?? null) !== null),
     },
   };
 }

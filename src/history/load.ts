@@ -122,6 +122,13 @@ export interface PreviousRun {
    * in the previous run), so `changes` still lists news, not every red asset again.
    */
   baseline?: { name: string | undefined; status: ReadonlyMap<string, string> };
+  /**
+   * Each asset's status in the latest earlier run that measured it (every source it expects
+   * answered, in a run not cut short), as far back as the baseline; else in the previous run. What an exit-3 run's
+   * `failOnMeasured` judges against: an exit-3 run reports news of the assets it measured, and the
+   * same news must not come again from every exit-3 run while a gap lasts.
+   */
+  measured?: ReadonlyMap<string, string>;
 }
 
 /** How far back the baseline is looked for (each a snapshot.json without its findings): a month of daily runs. */
@@ -150,10 +157,15 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
   let looked = 0;
   /** Per asset, its status in the latest run that measured it (the fallback baseline). */
   const lastMeasured = new Map<string, string>();
-  const fallback = () => {
+  /** The previous run's statuses, each asset's replaced by its latest measured one. */
+  const measuredOf = () => {
     const status = new Map(previous!.status);
     for (const [id, st] of lastMeasured) status.set(id, st);
-    return { ...previous!, baseline: { name: undefined, status } };
+    return status;
+  };
+  const fallback = () => {
+    const status = measuredOf();
+    return { ...previous!, baseline: { name: undefined, status }, measured: status };
   };
   for (const name of earlier) {
     if (previous && ++looked > BASELINE_RUNS) return fallback();
@@ -174,13 +186,13 @@ export async function findPreviousRun(at: RunStore | string, current: string, lo
     const baseline = !snap.partial && measured.length === snap.assets.length && !(await exitedIncomplete(store, name)) ? { name, status } : undefined;
     for (const a of measured) if (!lastMeasured.has(a.id)) lastMeasured.set(a.id, a.status);
     if (previous) {
-      if (baseline) return { ...previous, baseline };
+      if (baseline) return { ...previous, baseline, measured: measuredOf() };
       continue;
     }
     // 'unknown' is the reader's default for a snapshot written without a policy hash.
     const policyHash = snap.policyHash === 'unknown' ? undefined : snap.policyHash;
     previous = { name, dir, risk: new Map(snap.assets.map((a) => [a.id, a.risk])), status, findings: r.findings, ...(policyHash ? { policyHash } : {}) };
-    if (baseline) return { ...previous, baseline };
+    if (baseline) return { ...previous, baseline, measured: measuredOf() };
   }
   return previous && fallback();
 }

@@ -49,6 +49,8 @@ export interface OutcomeInput {
   failOn?: FailOn | undefined;
   /** Status of each asset in the previous complete-inventory run (absent: no previous run). */
   previousStatus?: ReadonlyMap<string, string> | undefined;
+  /** Each asset's status in the latest earlier run that measured it (history/load.ts PreviousRun.measured): what `failOnMeasured` judges "worse" against. */
+  measuredStatus?: ReadonlyMap<string, string> | undefined;
   /** The whole-run deadline (--timeout) ended collection. */
   timedOut?: boolean;
   /**
@@ -84,11 +86,13 @@ export function unplacedRejected(result: Pick<ScoreResult, 'rejected'>): ScoreRe
  * exit 3 also says what `--fail-on` found among what was measured (`failOnMeasured`).
  */
 export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
-  const tripped = failOnTripped(result, o);
-  const incomplete = (exitReason: 'incomplete' | 'timeout', message: string): Outcome =>
-    tripped
-      ? { exitCode: EXIT.SOURCE, exitReason, message: `${message}; and among what was measured, ${tripped.message}`, failOnMeasured: tripped }
+  const incomplete = (exitReason: 'incomplete' | 'timeout', message: string): Outcome => {
+    // Judged against each asset's last measured status, and UNKNOWN is never among what was measured.
+    const measured = failOnTripped(result, { ...o, previousStatus: o.measuredStatus ?? o.previousStatus }, true);
+    return measured
+      ? { exitCode: EXIT.SOURCE, exitReason, message: `${message}; and among what was measured, ${measured.message}`, failOnMeasured: measured }
       : { exitCode: EXIT.SOURCE, exitReason, message };
+  };
   const gaps = result.assets.filter((a) => a.coverage.some((c) => c.status === 'gap')).length;
   if (o.timedOut) return incomplete('timeout', 'the --timeout deadline ended collection: what was read is scored, the report is PARTIAL');
   if (result.partial || gaps) {
@@ -105,16 +109,17 @@ export function decideOutcome(result: ScoreResult, o: OutcomeInput): Outcome {
     );
   }
   if (o.stateReplaced?.length) return incomplete('incomplete', `${STATE_CONFLICT} (${o.stateReplaced.join(', ')})`);
+  const tripped = failOnTripped(result, o, false);
   if (tripped) return { exitCode: EXIT.FAIL_ON, exitReason: tripped.exitReason, message: tripped.message };
   return { exitCode: EXIT.OK, exitReason: 'ok', message: o.failOn ? `no asset at --fail-on ${o.failOn}` : 'complete' };
 }
 
 /**
- * What `--fail-on` finds, judged on measured statuses only: a status that got worse (UNKNOWN is no
- * status: see RANK), or an asset at the level (a gap asset is there only by a measured breach,
- * or as UNKNOWN under `--fail-on unknown`, which asks for it).
+ * What `--fail-on` finds: a status that got worse (UNKNOWN is no status: see RANK), or an asset at
+ * the level. `measuredOnly` (an exit-3 run's `failOnMeasured`): never an UNKNOWN asset, which was
+ * not measured (a gap asset is there only by a measured breach).
  */
-function failOnTripped(result: ScoreResult, o: OutcomeInput): Outcome['failOnMeasured'] {
+function failOnTripped(result: ScoreResult, o: OutcomeInput, measuredOnly: boolean): Outcome['failOnMeasured'] {
   if (o.failOn === 'worse') {
     const worse = result.assets.filter((a) => gotWorse(a, o.previousStatus)).sort((a, b) => (a.asset.id < b.asset.id ? -1 : 1));
     const what = worse.map((a) => `${a.asset.id} (${o.previousStatus?.get(a.asset.id) ?? 'new'} → ${a.status})`);
@@ -122,7 +127,7 @@ function failOnTripped(result: ScoreResult, o: OutcomeInput): Outcome['failOnMea
   }
   if (!o.failOn) return undefined;
   const at = result.assets
-    .filter((a) => FAILING[o.failOn as Exclude<FailOn, 'worse'>].includes(a.status))
+    .filter((a) => FAILING[o.failOn as Exclude<FailOn, 'worse'>].includes(a.status) && !(measuredOnly && a.status === 'UNKNOWN'))
     .map((a) => a.asset.id)
     .sort();
   return at.length ? { exitReason: 'fail-on', message: `${at.length} asset(s) at --fail-on ${o.failOn} or worse: ${at.join(', ')}` } : undefined;

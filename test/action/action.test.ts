@@ -344,5 +344,9 @@ describe('the step outputs when summary.json and the exit code disagree', () => 
     const bare = stepResult(3, dir, '');
     expect([bare.outputs['exit-code'], bare.outputs['exit-reason']]).toEqual(['3', 'incomplete']);
     expect(bare.markdown).toContain("secsli exited 3; the run's summary.json says 0 (ok: complete)");
+    expect(bare.outputs['fail-on-tripped']).toBe('false');
+    // A run whose summary.json has news (exit 1) keeps it when a later step changed the exit code.
+    await writeFile(join(dir, 'summary.json'), JSON.stringify({ ...summary, exitCode: 1, exitReason: 'worse', message: 'status got worse: a (OK → BREACHED)' }));
+    expect(stepResult(3, dir, '').outputs['fail-on-tripped']).toBe('true');
   });
 });

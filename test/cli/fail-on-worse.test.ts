@@ -123,6 +123,22 @@ describe('--fail-on worse', () => {
     expect([after.code, after.summary?.baselineRun, after.summary?.changes]).toEqual([0, '2026-11-23T000000Z', []]);
   });
 
+  it('a gap that starts after a complete run: the first exit-3 run says the news it measured, the next ones do not say it again', async () => {
+    const dir = await setup();
+    await writeFile(join(dir, 'assets.yaml'), INVENTORY.replace('    aws: { accounts: ["' + A + '"] }\n', `    aws: { accounts: ["${A}"] }\n    github: { repos: ["acme/b"] }\n`));
+    const alerts = join(dir, 'alerts.json');
+    await writeFile(alerts, JSON.stringify([makeAlert('acme', 'b', 1, 'fixed')]));
+    expect((await run(dir, '2026-11-21T00:00:00Z', false, '--from', `dependabot=${alerts}`)).code).toBe(0);
+    // Dependabot's export stops coming; svc-a breaks on the first day of the gap and stays broken.
+    const said: unknown[] = [];
+    for (const day of ['22', '23', '24', '25']) {
+      const r = await run(dir, `2026-11-${day}T00:00:00Z`, true);
+      expect(r.code).toBe(3);
+      said.push(r.summary?.failOnMeasured);
+    }
+    expect(said).toEqual([{ exitReason: 'worse', message: 'status got worse: svc-a (OK → BREACHED)' }, null, null, null]);
+  });
+
   it('with a gap that stays (every run exits 3), changes still list news only: each asset against the last run that measured it', async () => {
     const dir = await setup();
     await writeFile(join(dir, 'assets.yaml'), INVENTORY.replace('    aws: { accounts: ["' + A + '"] }\n', `    aws: { accounts: ["${A}"] }\n    github: { repos: ["acme/b"] }\n`));

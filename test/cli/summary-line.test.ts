@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, exampleScoreArgs, tmp } from './run.js';
 
@@ -25,6 +27,25 @@ describe('the closing summary line', () => {
     const said = text.stderr.trim().split('\n');
     expect(said.at(-1)).toMatch(/^secsli: run complete: 13 assets — 3 breached, .*; exit 0 \(ok: complete\)$/);
     expect(said.slice(0, -1).every((l) => l.startsWith('secsli: warn: '))).toBe(true);
+  });
+
+  it('--fail-on unknown on an exit-3 run: failOnMeasured names the measured breaches, never an UNKNOWN asset (it was not measured)', async () => {
+    const args = exampleScoreArgs(await tmp(), '-q', '--fail-on', 'unknown');
+    const i = args.findIndex((a) => a.startsWith('dependabot='));
+    const r = await cli([...args.slice(0, i - 1), ...args.slice(i + 1)]);
+    expect(r.code).toBe(3);
+    const summary = JSON.parse(await readFile(join(r.stdout.trim(), 'summary.json'), 'utf8'));
+    const assets = (await readFile(join(r.stdout.trim(), 'assets.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const header = (await readFile(join(r.stdout.trim(), 'assets.csv'), 'utf8')).split('\n')[0]!.split(',');
+    const [idCol, statusCol] = [header.indexOf('asset_id'), header.indexOf('status')];
+    const unknown = assets.filter((a) => a[statusCol] === 'UNKNOWN').map((a) => a[idCol]!);
+    const breached = assets.filter((a) => a[statusCol] === 'BREACHED').map((a) => a[idCol]!);
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(summary.failOnMeasured.message).toBe(`${breached.length} asset(s) at --fail-on unknown or worse: ${breached.sort().join(', ')}`);
   });
 
   it('an exit 3 with no source cut short (a source an asset expects was not given) is "run incomplete", never "run complete"', async () => {
