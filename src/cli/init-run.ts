@@ -97,7 +97,8 @@ function unlistedBy(discovery: Discovery, asked: { orgs: string[]; regions: stri
   if (asked.orgs.length && !gh) out.push(`the repositories of ${asked.orgs.join(', ')} (no GitHub token)`);
   if (gh && !gh.complete) out.push(`part of the repositories of ${gh.orgs.join(', ')} (a repository list was cut short)`);
   const aws = discovery.aws;
-  if (aws?.from === 'fallback')
+  // A standalone account (in no organization) has no other accounts to list: nothing is missing.
+  if (aws?.from === 'fallback' && !aws.standalone)
     out.push("the organization's AWS accounts (Organizations did not list them: only the accounts assets.yaml, the findings and the Security Hub members name)");
   return out;
 }

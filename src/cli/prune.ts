@@ -13,6 +13,9 @@ export function keepDaysFlag(flag: string) {
   };
 }
 
+/** A run name after every real one: findPreviousRun of it is the latest run there. */
+const LATER_THAN_ANY_RUN = '9999-12-31T235959Z';
+
 export function registerPrune(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('prune').description('remove runs older than --keep-days before the newest run not after now (history retention)'))
     .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
@@ -27,18 +30,27 @@ Example:
 Days count back from the newest run's as-of, not from today: a clock behind cannot empty the
 history, and the newest run always stays. A run dated after now (written by a clock that ran
 ahead) is kept, named in a warning, and never sets the window: the days count back from the
-newest run not after now. \`secsli review\` compares a quarter with the one before
+newest run not after now. The last run that measured everything stays too (\`score --fail-on
+worse\` judges the next run against it). \`secsli review\` compares a quarter with the one before
 it: keep 200 days or more for it. Sync state and anything that is not a complete run are left alone.
 Exit 0; 2 when a run could not be removed (the others still are).`,
     )
     .action(async (flags: LogFlags & { reports: string; keepDays: number; dryRun?: boolean }) => {
       const log = historyLogger(flags, io);
-      const [{ pruneRuns, bytesText, REVIEW_DAYS }, { openRunStore }] = await Promise.all([import('../history/prune.js'), import('../store/index.js')]);
+      const [{ pruneRuns, bytesText, REVIEW_DAYS }, { openRunStore }, { findPreviousRun }] = await Promise.all([
+        import('../history/prune.js'),
+        import('../store/index.js'),
+        import('../history/load.js'),
+      ]);
       const store = await openRunStore(flags.reports, { env: io.env });
+      // As score --keep-days: the last run that measured everything stays, whatever its age — the next
+      // run's --fail-on worse judges against it (removed during an outage, every red asset is news again).
+      const latest = await findPreviousRun(store, LATER_THAN_ANY_RUN, log).catch(() => undefined);
+      const spare = latest?.baseline?.name ? [latest.baseline.name] : [];
       if (flags.keepDays < REVIEW_DAYS)
         log.warn(`--keep-days ${flags.keepDays}: \`secsli review\` needs the quarter before the one it covers; keep ${REVIEW_DAYS} days or more for it`);
       // Runs dated after the wall clock were written by a clock ahead: they never set the window.
-      const r = await pruneRuns(store, flags.keepDays, log, { dryRun: Boolean(flags.dryRun), now: io.now().getTime(), nowIs: 'now' });
+      const r = await pruneRuns(store, flags.keepDays, log, { dryRun: Boolean(flags.dryRun), spare, now: io.now().getTime(), nowIs: 'now' });
       if (r.keep.length === 0) {
         io.stdout.write(`No runs under ${store.location}: nothing to remove.\n`);
         return setExit(EXIT.OK);

@@ -53,12 +53,13 @@ async function pages<T>(call: (token?: string) => Promise<T & { NextToken?: stri
   return out;
 }
 
-async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: string[]): Promise<DiscoveredAccount[] | undefined> {
+async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: string[], standalone: { yes: boolean }): Promise<DiscoveredAccount[] | undefined> {
   let raw: Array<{ Id?: string; Name?: string; State?: string; Status?: string }>;
   try {
     raw = (await pages((NextToken) => org.send(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })))).flatMap((p: { Accounts?: typeof raw }) => p.Accounts ?? []);
   } catch (e) {
     const name = errName(e);
+    standalone.yes = name === 'AWSOrganizationsNotInUseException';
     const why =
       name === 'AWSOrganizationsNotInUseException'
         ? 'this account is not in an organization'
@@ -127,7 +128,8 @@ async function hubStates(o: AwsDiscoveryOptions): Promise<HubState[]> {
 
 export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery> {
   const notes: string[] = [];
-  const fromOrg = o.organizations ? await listOrgAccounts(o.organizations, o, notes) : undefined;
+  const standalone = { yes: false };
+  const fromOrg = o.organizations ? await listOrgAccounts(o.organizations, o, notes, standalone) : undefined;
   if (!o.organizations) notes.push('AWS: Organizations not asked; accounts are those assets.yaml and the findings name');
   const byId = new Map((fromOrg ?? []).map((a) => [a.id, a]));
   if (!fromOrg) for (const id of o.named) if (!byId.has(id)) byId.set(id, { id, state: 'UNKNOWN', tags: textRecord() });
@@ -172,5 +174,12 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
         : 'AWS: Security Hub is enabled in none of the configured Regions; unclaimed accounts cannot be checked for coverage',
     );
   }
-  return { from: fromOrg ? 'organizations' : 'fallback', accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), hubs, membersRead, notes: notes.sort() };
+  return {
+    from: fromOrg ? 'organizations' : 'fallback',
+    ...(standalone.yes ? { standalone: true } : {}),
+    accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    hubs,
+    membersRead,
+    notes: notes.sort(),
+  };
 }

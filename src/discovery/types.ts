@@ -68,6 +68,8 @@ export interface HubState {
 export interface AwsDiscovery {
   /** organizations: the org's account list; fallback: only accounts the inventory and findings name. */
   from: 'organizations' | 'fallback';
+  /** Fallback because the account is in no organization (AWSOrganizationsNotInUseException): nothing is missing from the list. */
+  standalone?: boolean;
   /** Sorted by id. */
   accounts: DiscoveredAccount[];
   hubs: HubState[];

@@ -173,6 +173,14 @@ describe('secsli init', () => {
     expect(r.stderr).not.toContain('the repositories of acme (no GitHub token)');
   });
 
+  it('a standalone account (in no organization): nothing is missing from the account list, init exits 0', async () => {
+    const w = await truthWorld({ orgFault: 'not-in-use' });
+    worlds.push(w);
+    const r = await cli(['init', '--config', join(await tmp(), 'assets.yaml'), '--org', 'acme', '--region', REGION, '--as-of', AS_OF, '--stdout'], w.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('discovery could not list everything');
+  });
+
   it('an empty organization: a valid minimal file and a clear message', async () => {
     const gh = await startGithubEmulator({ token: FAKE.githubToken, repos: [], orgs: { empty: {} } });
     closers.push(() => gh.close());

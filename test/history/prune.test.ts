@@ -146,4 +146,18 @@ describe('secsli prune and score --keep-days', () => {
     expect(summary.baselineRun).toBe('2026-11-10T000000Z');
     expect(summary.message).not.toMatch(/data-warehouse|payments-api|new →/);
   });
+
+  it('secsli prune spares that run too', async () => {
+    const out = await tmp('secsli-prune-baseline-');
+    expect((await scoreAt(out, '2026-11-10')).code).toBe(0);
+    const shOnly = (day: string) => {
+      const args = exampleScoreArgs(out);
+      const i = args.findIndex((a) => a.startsWith('dependabot='));
+      return cli([...args.slice(0, i - 1), ...args.slice(i + 1)].filter((a, k, all) => a !== '--as-of' && all[k - 1] !== '--as-of').concat(AS_OF(day)));
+    };
+    for (const day of ['2026-11-14', '2026-11-17', '2026-11-20']) expect((await shOnly(day)).code).toBe(3);
+    const r = await cli(['prune', '--reports', out, '--keep-days', '5']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(out).then((l) => l.filter((n) => !n.startsWith('.')).sort())).toEqual(['2026-11-10T000000Z', '2026-11-17T000000Z', '2026-11-20T000000Z']);
+  });
 });

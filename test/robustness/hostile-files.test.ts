@@ -95,29 +95,25 @@ describe('assets.yaml', () => {
 });
 
 describe('exports and the KEV catalog', () => {
-  it('a byte order mark or a comma between joined exports: every record read, nothing left out', async () => {
+  it('a byte order mark or a comma between joined exports or lines: every record read, nothing left out, on either reader', async () => {
     const alerts = JSON.parse(await readFile(fixture('dependabot.json'), 'utf8')) as Array<Record<string, unknown>>;
     const second = alerts.map((a) => ({ ...a, number: (a.number as number) + 1000 }));
+    const all = [...alerts, ...second];
     for (const [name, text] of [
       ['bom.json', `\ufeff${JSON.stringify(alerts)}\n\ufeff${JSON.stringify(second)}`],
       ['comma.json', `${JSON.stringify(alerts)},\n${JSON.stringify(second)}`],
+      // One object per line, joined with commas (trailing, or leading): the reader's line mode.
+      ['lines-trailing.json', all.map((a) => JSON.stringify(a)).join(',\n') + '\n'],
+      ['lines-leading.json', all.map((a, i) => (i ? ',' : '') + JSON.stringify(a)).join('\n') + '\n'],
     ] as const) {
       const path = await file(name, text);
-      const r = await cli([
-        'score',
-        '--config',
-        fixture('assets.yaml'),
-        '--from',
-        `securityhub=${fixture('securityhub.json')}`,
-        '--from',
-        `dependabot=${path}`,
-        '--as-of',
-        AS_OF,
-        '--out',
-        join(dir, `out-${name}`),
-      ]);
-      expect(r.stderr).toContain(`file ${path}: ${alerts.length * 2} records`);
-      expect(r.stderr).not.toMatch(/INCOMPLETE|not read/);
+      // The main thread's reader, and the parse workers' (which read lines by byte ranges).
+      for (const env of [{}, { SECSLI_WORKERS: '2', SECSLI_WORKERS_MIN_BYTES: '1' }]) {
+        const args = ['--from', `securityhub=${fixture('securityhub.json')}`, '--from', `dependabot=${path}`, '--as-of', AS_OF, '--out', join(dir, `out-${name}`)];
+        const r = await cli(['score', '--config', fixture('assets.yaml'), ...args], env);
+        expect(r.stderr).toContain(`file ${path}: ${alerts.length * 2} records`);
+        expect(r.stderr).not.toMatch(/INCOMPLETE|not read|rejected/);
+      }
     }
   });
 

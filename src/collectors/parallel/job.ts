@@ -9,6 +9,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { RecordClaims, Source } from '../../model/finding.js';
 import { guardRejection, normalizeRecord, rejectionFields } from '../../sources/index.js';
 import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
+import { lineBody } from '../read/line-body.js';
 import { guardRecord } from '../read/record-guard.js';
 import { AccountCoverage, RepoCoverage } from '../read/repo-coverage.js';
 import { Utf8Check } from '../read/utf8.js';
@@ -139,7 +140,7 @@ export function runJob(spec: JobSpec, bytes: Buffer, packer: FindingPacker): Job
       events.push({ k: 'oversize', record: slots, line });
       continue;
     }
-    const body = raw.trim();
+    const body = lineBody(raw);
     if (body.length === 0) continue;
     lines++;
     let value: unknown;

@@ -19,6 +19,8 @@
  * It does not check grammar (commas, colons): that is `JSON.parse`'s job on each record's text.
  */
 
+import { lineBody } from './line-body.js';
+
 export type Container = 'array' | 'page' | 'wrapper' | 'object' | 'line';
 
 export type ScanEvent =
@@ -375,7 +377,7 @@ export class JsonScanner {
   }
 
   private flushLine(final: boolean): void {
-    const text = this.linePending.trim();
+    const text = lineBody(this.linePending);
     const over = this.lineOver;
     this.linePending = '';
     this.lineOver = false;
