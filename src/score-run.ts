@@ -209,10 +209,7 @@ export async function runScore(opts: ScoreOptions): Promise<ScoreOutcome> {
     // The sync state moves on only now that the run is complete, and only if no other run moved it meanwhile.
     const stateConflicts = await pending.publish(opts.log);
     await store.tidy(opts.log);
-    // The run --fail-on worse judges the next one against (the last that measured everything) stays too:
-    // pruned during a long outage, the next complete run would page on every asset that stayed red.
-    const spare = [summary!.run.name, ...(previous?.baseline?.name ? [previous.baseline.name] : [])];
-    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, spare, (opts.now?.() ?? new Date()).getTime(), opts.log);
+    if (opts.keepDays !== undefined) await keepHistory(store, opts.keepDays, summary!.run.name, (opts.now?.() ?? new Date()).getTime(), opts.log);
     return { runDir, result, summary: summary!, stateConflicts, lateStateConflicts: stateConflicts.filter((c) => !stateReplaced.includes(c)) };
   } catch (e) {
     // abort() closes what is open and removes the folder without throwing: the first error is the one to report.
@@ -251,10 +248,10 @@ async function truthUntilStopped<T>(work: () => Promise<T>, opts: Pick<ScoreOpti
  * clock (an `--as-of` in the future, or a host whose clock ran ahead) is kept and does not set the
  * window, so a mistyped year cannot remove the history it is pruned against.
  */
-async function keepHistory(store: RunStore, keepDays: number, spare: string[], now: number, log: Logger): Promise<void> {
+async function keepHistory(store: RunStore, keepDays: number, run: string, now: number, log: Logger): Promise<void> {
   try {
     const { pruneRuns, bytesText } = await import('./history/prune.js');
-    const r = await pruneRuns(store, keepDays, log, { spare, now, nowIs: 'the clock' });
+    const r = await pruneRuns(store, keepDays, log, { spare: [run], now, nowIs: 'the clock' });
     const done = r.remove.length - r.failed.length;
     if (done) log.info(`--keep-days ${keepDays}: removed ${done} run(s) as of before ${r.cutoff} (${bytesText(r.bytes)})`);
   } catch (e) {

@@ -13,9 +13,6 @@ export function keepDaysFlag(flag: string) {
   };
 }
 
-/** A run name after every real one: findPreviousRun of it is the latest run there. */
-const LATER_THAN_ANY_RUN = '9999-12-31T235959Z';
-
 export function registerPrune(program: Command, io: Io, setExit: (n: number) => void): void {
   addLogOptions(program.command('prune').description('remove runs older than --keep-days before the newest run not after now (history retention)'))
     .option('--reports <dir>', 'folder of run folders, or s3://bucket/prefix (what `secsli score --out` writes)', 'reports')
@@ -37,20 +34,12 @@ Exit 0; 2 when a run could not be removed (the others still are).`,
     )
     .action(async (flags: LogFlags & { reports: string; keepDays: number; dryRun?: boolean }) => {
       const log = historyLogger(flags, io);
-      const [{ pruneRuns, bytesText, REVIEW_DAYS }, { openRunStore }, { findPreviousRun }] = await Promise.all([
-        import('../history/prune.js'),
-        import('../store/index.js'),
-        import('../history/load.js'),
-      ]);
+      const [{ pruneRuns, bytesText, REVIEW_DAYS }, { openRunStore }] = await Promise.all([import('../history/prune.js'), import('../store/index.js')]);
       const store = await openRunStore(flags.reports, { env: io.env });
-      // As score --keep-days: the last run that measured everything stays, whatever its age — the next
-      // run's --fail-on worse judges against it (removed during an outage, every red asset is news again).
-      const latest = await findPreviousRun(store, LATER_THAN_ANY_RUN, log).catch(() => undefined);
-      const spare = latest?.baseline?.name ? [latest.baseline.name] : [];
       if (flags.keepDays < REVIEW_DAYS)
         log.warn(`--keep-days ${flags.keepDays}: \`secsli review\` needs the quarter before the one it covers; keep ${REVIEW_DAYS} days or more for it`);
       // Runs dated after the wall clock were written by a clock ahead: they never set the window.
-      const r = await pruneRuns(store, flags.keepDays, log, { dryRun: Boolean(flags.dryRun), spare, now: io.now().getTime(), nowIs: 'now' });
+      const r = await pruneRuns(store, flags.keepDays, log, { dryRun: Boolean(flags.dryRun), now: io.now().getTime(), nowIs: 'now' });
       if (r.keep.length === 0) {
         io.stdout.write(`No runs under ${store.location}: nothing to remove.\n`);
         return setExit(EXIT.OK);

@@ -1,3 +1,4 @@
+import { CVE_ID } from '../model/kev.js';
 import { parseUtc } from '../model/time.js';
 import * as z from '../vendor/zod.js';
 import { discoverySchema } from './discovery-schema.js';
@@ -51,10 +52,7 @@ export type Asset = z.infer<typeof assetSchema>;
 export const exceptionMatchSchema = z
   .strictObject({
     // An id that cannot be one never matches: say so now, not by an exception that silently accepts nothing.
-    cve: z
-      .string()
-      .regex(/^CVE-\d{4}-\d{4,}$/i, 'a CVE id such as CVE-2021-44228')
-      .optional(),
+    cve: z.string().regex(CVE_ID, 'a CVE id such as CVE-2021-44228').optional(),
     ghsa: z
       .string()
       .regex(/^GHSA(-[0-9a-z]{4}){3}$/i, 'a GitHub advisory id such as GHSA-jfh8-c2jp-5v3q')

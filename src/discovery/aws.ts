@@ -53,13 +53,13 @@ async function pages<T>(call: (token?: string) => Promise<T & { NextToken?: stri
   return out;
 }
 
-async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: string[], standalone: { yes: boolean }): Promise<DiscoveredAccount[] | undefined> {
+/** The organization's accounts; or, when they cannot be read, whether that is because the account is in no organization. */
+async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: string[]): Promise<{ accounts: DiscoveredAccount[] } | { standalone: boolean }> {
   let raw: Array<{ Id?: string; Name?: string; State?: string; Status?: string }>;
   try {
     raw = (await pages((NextToken) => org.send(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })))).flatMap((p: { Accounts?: typeof raw }) => p.Accounts ?? []);
   } catch (e) {
     const name = errName(e);
-    standalone.yes = name === 'AWSOrganizationsNotInUseException';
     const why =
       name === 'AWSOrganizationsNotInUseException'
         ? 'this account is not in an organization'
@@ -67,7 +67,7 @@ async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: s
           ? 'access denied (organizations:ListAccounts)'
           : errText(e, o.secrets);
     notes.push(`AWS: the organization's accounts are not readable (${why}); accounts are those assets.yaml, the findings and the Security Hub members name`);
-    return undefined;
+    return { standalone: name === 'AWSOrganizationsNotInUseException' };
   }
   const accounts = raw
     .filter((a) => a.Id)
@@ -103,7 +103,7 @@ async function listOrgAccounts(org: SendClient, o: AwsDiscoveryOptions, notes: s
     }
   });
   for (const p of [...problems].sort()) notes.push(`AWS Organizations: ${p}`);
-  return accounts;
+  return { accounts };
 }
 
 async function hubStates(o: AwsDiscoveryOptions): Promise<HubState[]> {
@@ -128,8 +128,8 @@ async function hubStates(o: AwsDiscoveryOptions): Promise<HubState[]> {
 
 export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery> {
   const notes: string[] = [];
-  const standalone = { yes: false };
-  const fromOrg = o.organizations ? await listOrgAccounts(o.organizations, o, notes, standalone) : undefined;
+  const listed = o.organizations ? await listOrgAccounts(o.organizations, o, notes) : undefined;
+  const fromOrg = listed && 'accounts' in listed ? listed.accounts : undefined;
   if (!o.organizations) notes.push('AWS: Organizations not asked; accounts are those assets.yaml and the findings name');
   const byId = new Map((fromOrg ?? []).map((a) => [a.id, a]));
   if (!fromOrg) for (const id of o.named) if (!byId.has(id)) byId.set(id, { id, state: 'UNKNOWN', tags: textRecord() });
@@ -176,7 +176,7 @@ export async function discoverAws(o: AwsDiscoveryOptions): Promise<AwsDiscovery>
   }
   return {
     from: fromOrg ? 'organizations' : 'fallback',
-    ...(standalone.yes ? { standalone: true } : {}),
+    ...(listed && 'standalone' in listed && listed.standalone ? { standalone: true } : {}),
     accounts: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     hubs,
     membersRead,

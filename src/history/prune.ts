@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { compareRunNames, runNameMs } from '../store/names.js';
 import type { RunStore } from '../store/types.js';
+import { findPreviousRun } from './load.js';
 
 /**
  * History retention (`secsli prune`, `score --keep-days`). A run is removed when its as-of is
@@ -16,6 +17,9 @@ import type { RunStore } from '../store/types.js';
  */
 
 const DAY_MS = 86_400_000;
+
+/** A run name after every real one: findPreviousRun of it is the latest run there. */
+const LATER_THAN_ANY_RUN = '9999-12-31T235959Z';
 
 /** A quarter-over-quarter review reads the quarter before the one it covers: 2 quarters, plus a margin. */
 export const REVIEW_DAYS = 200;
@@ -58,13 +62,16 @@ export interface PruneResult extends PrunePlan {
 /**
  * Removes what `planPrune` names, oldest first; one run that cannot go does not stop the rest.
  * `now`: what "now" is (ms: the wall clock, for `secsli prune` and `score --keep-days` alike); runs
- * after it are named in a warning and never set the window.
+ * after it are named in a warning and never set the window. The last run that measured everything
+ * is spared too, whatever its age: the next `score --fail-on worse` judges against it (removed
+ * during a long outage, every asset that stayed red would be news again).
  */
 export async function pruneRuns(store: RunStore, keepDays: number, log: Logger, o: { dryRun?: boolean; spare?: string[]; now: number; nowIs: string }): Promise<PruneResult> {
   const listing = await store.listRuns();
   if (listing.missing)
     throw new UsageError(`no reports folder at ${store.location} (${listing.missing})`, 'Point --reports at the folder `secsli score --out` writes run folders into.');
-  const plan = planPrune(listing.runs, keepDays, o.spare, o.now);
+  const baseline = (await findPreviousRun(store, LATER_THAN_ANY_RUN, log).catch(() => undefined))?.baseline?.name;
+  const plan = planPrune(listing.runs, keepDays, [...(o.spare ?? []), ...(baseline ? [baseline] : [])], o.now);
   if (plan.future.length) {
     const named = plan.future.length > 5 ? `${plan.future.slice(0, 5).join(', ')} and ${plan.future.length - 5} more` : plan.future.join(', ');
     log.warn(

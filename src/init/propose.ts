@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DiscoveryConfig, GroupBy } from '../config/discovery-schema.js';
 import { CRITICALITIES, EXPOSURES, type Criticality, type Exposure } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
@@ -55,22 +56,14 @@ export interface ProposeInput {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * An asset id from a group name. A name with no ASCII letter or digit ("ñ日本", "---") gets a
- * stable id of its own from its text (FNV-1a): every such name had become "asset", one asset.
+ * stable id of its own from its text (as the review's owner files: a SHA-256 prefix): every such
+ * name had become "asset", one asset.
  */
 const slug = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|-+$/g, '') || `group-${fnv1a(s)}`;
-
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (const c of s) {
-    h ^= c.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
+    .replace(/^[^a-z0-9]+|-+$/g, '') || `group-${createHash('sha256').update(s).digest('hex').slice(0, 8)}`;
 
 /** How many of a group's different reasons its comment names; the rest are counted. */
 const WHYS_SHOWN = 3;

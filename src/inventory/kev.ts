@@ -3,7 +3,7 @@ import { decodeUtf8, notUtf8Text } from '../io/text-encoding.js';
 import { join } from 'node:path';
 import * as z from '../vendor/zod.js';
 import { UsageError } from '../errors.js';
-import type { KevCatalog } from '../model/kev.js';
+import { CVE_ID, type KevCatalog } from '../model/kev.js';
 import { packageRoot } from '../package-root.js';
 
 /** Reading the CISA KEV catalog from disk (bundled snapshot or `--kev FILE`); scoring gets the parsed KevCatalog. */
@@ -13,8 +13,6 @@ const kevFileSchema = z.looseObject({
   // Entries one at a time: one without a CVE id is skipped and named, not the whole catalog refused.
   vulnerabilities: z.array(z.unknown()),
 });
-
-const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
 
 /** What loadKev read, and the entries it could not use (for a warning). */
 export interface KevRead {

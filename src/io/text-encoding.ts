@@ -1,3 +1,5 @@
+import { Utf8Check } from './utf8.js';
+
 /**
  * Text files secsli reads whole (assets.yaml, a KEV catalog, init's exports) are UTF-8. Node's
  * `readFile(…, 'utf8')` turns every byte that is not into U+FFFD without a word: a Latin-1
@@ -53,19 +55,12 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { notUtf8: Not
   }
 }
 
-/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence (the exports' own check, utf8.ts). */
 function firstInvalid(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (n === 0 || i + n > b.length) return i;
-    for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
-    // Overlong, surrogate and beyond-U+10FFFF forms the decoder refuses.
-    if ((c === 0xe0 && b[i + 1]! < 0xa0) || (c === 0xed && b[i + 1]! > 0x9f) || (c === 0xf0 && b[i + 1]! < 0x90) || (c === 0xf4 && b[i + 1]! > 0x8f)) return i;
-    i += n;
-  }
-  return b.length;
+  const check = new Utf8Check();
+  check.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  check.end();
+  return check.first ?? b.length;
 }
 
 /** "assets.yaml: not UTF-8 (byte 0xE9 at line 4, column 22)". */

@@ -5,3 +5,6 @@ export interface KevCatalog {
   origin: string;
   cves: ReadonlySet<string>;
 }
+
+/** A whole CVE id ("CVE-2021-44228"; four or more digits after the year), any case: what an exception's `match.cve` and a KEV entry's `cveID` must be. */
+export const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;

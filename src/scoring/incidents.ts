@@ -24,7 +24,7 @@ export function incidentOf(row: ScoredFinding, policy: Policy, nowMs: number): I
   const responded = !open || f.acknowledged === true;
   const responseHours = responded ? Math.max(0, (endMs(f) - first) / HOUR) : null;
   const ageHours = Math.max(0, (nowMs - first) / HOUR);
-  return { row, targetHours, ageHours, responseHours, open, pastTarget: open && responseHours === null && ageHours > targetHours };
+  return { row, targetHours, ageHours, responseHours, open, pastTarget: pastResponseTime(f, policy, nowMs) };
 }
 
 /** `incidentOf(…).pastTarget` without the rest: open, nobody responded, older than its response time (a row's `overdue`). */

@@ -6,6 +6,7 @@ import type { KevCatalog } from '../model/kev.js';
 import { isoOf } from '../model/time.js';
 import { deadlineTable, type Deadline, type DeadlineRule, type DeadlineTable } from './deadlines.js';
 import { exposureWeight, FactorCache, factorInputs, factorsFrom } from './factors.js';
+import { isIncident } from './incidents.js';
 import type { Aggregate } from './aggregate.js';
 import type { RemediationEvent } from './remediation.js';
 import type { ExclusionReason, Factors, ScoredFinding } from './types.js';
@@ -91,7 +92,7 @@ export class Scored implements ScoredFinding {
   }
   private deadline(): Deadline {
     const f = this.finding;
-    return this.ctx.deadlines[f.severity][f.kind === 'threat' ? 2 : this.entry.exploited ? 1 : 0];
+    return this.ctx.deadlines[f.severity][isIncident(f) ? 2 : this.entry.exploited ? 1 : 0];
   }
   get slaDays(): number {
     return this.deadline().days;

@@ -12,7 +12,7 @@ import { describeFound, FILE_EXPECTATIONS, looksLike } from '../read/expect.js';
 import { lineBody } from '../read/line-body.js';
 import { guardRecord } from '../read/record-guard.js';
 import { AccountCoverage, RepoCoverage } from '../read/repo-coverage.js';
-import { Utf8Check } from '../read/utf8.js';
+import { Utf8Check } from '../../io/utf8.js';
 import type { FindingPacker } from './packed.js';
 
 export interface JobSpec {

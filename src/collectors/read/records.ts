@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { describeFound, looksLike, objectWithKeys, WRAPPER_KEYS, type RecordExpectation } from './expect.js';
-import { Utf8Check } from './utf8.js';
+import { Utf8Check } from '../../io/utf8.js';
 import { JsonScanner, type Container, type ScanEvent, type ScanStats } from './scanner.js';
 
 // Over 250 lines on purpose: the reader and its one interpreter of scanner events (coverage rules
